@@ -1,0 +1,265 @@
+import type { AdherenceObservation } from '../domain/adherence-observation';
+import type { ActionResult, DriftAction, EpisodeChange } from '../domain/drift-commands';
+import type { AgentDriftState, DriftEpisode, ScheduleCoverage } from '../domain/drift-episode';
+
+/** Reads the current instant (epoch ms). The only way the app learns the time. */
+export interface Clock {
+  now(): number;
+}
+
+/**
+ * Runs a task at an absolute instant, one pending task per key: scheduling a key again replaces its task.
+ * A due instant in the past fires as soon as possible. Tasks fire in due order.
+ */
+export interface Scheduler {
+  schedule(key: string, dueAt: number, task: () => void): void;
+  /** Idempotent. */
+  cancel(key: string): void;
+  /** Due instant of the pending task for `key`, if any. */
+  dueAt(key: string): number | undefined;
+  /** Number of pending tasks. */
+  size(): number;
+  /** Cancels everything; the scheduler takes no more work. */
+  dispose(): void;
+}
+
+/** Structured logger (pino-compatible subset). Never pass secrets or full payloads. */
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/** Identity of an agent's drift state row. */
+export interface AgentKey {
+  readonly managementUnitId: string;
+  readonly agentId: string;
+}
+
+/**
+ * What a read-modify-write returns: the next state (or `undefined` to delete the row) and a value for the caller.
+ * `mutate` may run more than once (optimistic concurrency retries) and must be pure.
+ */
+export interface Modification<T> {
+  readonly next: AgentDriftState | undefined;
+  readonly result: T;
+}
+
+/** Per-agent drift state, one row per agent. */
+export interface DriftStateStore {
+  get(key: AgentKey): Promise<AgentDriftState | undefined>;
+  /** Reads, applies `mutate`, writes guarded by the row's version; on a conflict re-reads and re-applies. */
+  modify<T>(key: AgentKey, mutate: (current: AgentDriftState | undefined) => Modification<T>): Promise<T>;
+  delete(key: AgentKey): Promise<void>;
+  list(managementUnitId?: string): AsyncIterable<AgentDriftState>;
+}
+
+/** Who an outbox row is for: the agent's personal chat, the supervisor channel, or the Slack webhook. */
+export type AlertRecipient = 'agent' | 'supervisorChannel' | 'slack';
+
+/** Kind of a proactive message. */
+export type AlertKind = 'nudge' | 'supervisorAlert' | 'supervisorReAlert';
+
+/** State of an outbox row. */
+export type OutboxStatus = 'pending' | 'sent' | 'deadLettered';
+
+/**
+ * One proactive message in the durable outbox and ledger. `id` = `${episodeId}|${kind}|${recipient}` is the
+ * idempotency key: enqueuing it twice sends once.
+ */
+export interface OutboxAlert {
+  readonly id: string;
+  readonly episodeId: string;
+  readonly agentId: string;
+  readonly managementUnitId: string;
+  readonly kind: AlertKind;
+  readonly recipient: AlertRecipient;
+  readonly status: OutboxStatus;
+  readonly createdAt: number;
+  /** Do not attempt before this instant (backoff), epoch ms. */
+  readonly notBefore: number;
+  readonly attempts: number;
+  /** The episode as it was when the alert was raised. */
+  readonly episode: DriftEpisode;
+  /** Where the message landed, so it can be updated in place. */
+  readonly conversationId?: string;
+  readonly activityId?: string;
+  readonly sentAt?: number;
+  readonly lastError?: string;
+  /** Row version from the store (ETag); `update` fails when it is no longer current. */
+  readonly etag?: string;
+}
+
+/** The alert outbox and ledger. */
+export interface AlertOutbox {
+  /** Adds a pending row; an existing id is left as it is and reported as `exists`. */
+  enqueue(alert: OutboxAlert): Promise<'enqueued' | 'exists'>;
+  get(id: string): Promise<OutboxAlert | undefined>;
+  /** Replaces a row guarded by its version; returns false when someone else changed it first. */
+  update(alert: OutboxAlert): Promise<boolean>;
+  listPending(): AsyncIterable<OutboxAlert>;
+  listByEpisode(episodeId: string): Promise<OutboxAlert[]>;
+}
+
+/** Outcome of one delivery attempt (expected outcomes are values, not exceptions). */
+export type DeliveryResult =
+  | { readonly status: 'sent'; readonly conversationId: string; readonly activityId: string }
+  | { readonly status: 'throttled'; readonly retryAfterMs: number }
+  | { readonly status: 'recipientGone'; readonly reason: string }
+  | { readonly status: 'failed'; readonly reason: string; readonly isRetryable: boolean };
+
+/** Sends alerts and updates their cards (Teams, Slack). Implemented at the edge (bot/). */
+export interface AlertNotifier {
+  deliver(alert: OutboxAlert): Promise<DeliveryResult>;
+  /** Re-renders every card of the episode in place, for everyone. */
+  updateCards(episode: DriftEpisode, change: EpisodeChange, sent: readonly OutboxAlert[]): Promise<void>;
+}
+
+/** One row of drift history: the episode with its outcome, actions and the agent's reply. */
+export interface DriftHistoryRecord {
+  readonly episode: DriftEpisode;
+  readonly agentName?: string;
+  readonly teamName?: string;
+  readonly recordedAt: number;
+}
+
+/** Drift history, one row per episode. */
+export interface DriftHistoryStore {
+  upsert(record: DriftHistoryRecord): Promise<void>;
+  get(episodeId: string, managementUnitId: string): Promise<DriftHistoryRecord | undefined>;
+  /** Episodes that started in [from, to). */
+  list(query: { readonly from: number; readonly to: number; readonly managementUnitIds?: readonly string[] }): AsyncIterable<DriftHistoryRecord>;
+  /** Deletes episodes that started before `before`; returns how many. */
+  deleteOlderThan(before: number): Promise<number>;
+}
+
+/** Looks up the agent's current schedule before the first nudge (overtime, time off, approved explanation). */
+export interface ScheduleCoverageChecker {
+  check(agentId: string, managementUnitId: string, at: number): Promise<ScheduleCoverage>;
+}
+
+/** Receives observations from the Genesys stream (and its restores). */
+export interface ObservationSink {
+  ingest(observation: AdherenceObservation): Promise<void>;
+}
+
+/** Takes card actions and answers whether they applied. */
+export interface ActionSink {
+  act(managementUnitId: string, agentId: string, action: DriftAction): Promise<ActionResult>;
+}
+
+/** An agent as known from Genesys discovery. */
+export interface AgentProfile {
+  readonly id: string;
+  readonly name: string;
+  readonly email?: string;
+  readonly managerId?: string;
+  readonly managementUnitId: string;
+  readonly teamId?: string;
+  readonly teamName?: string;
+}
+
+/** A management unit as known from Genesys discovery. */
+export interface ManagementUnitProfile {
+  readonly id: string;
+  readonly name: string;
+  readonly businessUnitId?: string;
+  readonly timeZone?: string;
+  readonly exceptionThresholdMs?: number;
+}
+
+/** Read access to the Genesys directory: agents, units, activity codes. */
+export interface AgentDirectory {
+  getAgent(agentId: string): AgentProfile | undefined;
+  findAgentByEmail(email: string): AgentProfile | undefined;
+  getUnit(managementUnitId: string): ManagementUnitProfile | undefined;
+  listUnits(): readonly ManagementUnitProfile[];
+  activityCodeName(activityCodeId: string): string | undefined;
+}
+
+/** Kind of a stored Teams conversation. */
+export type ConversationKind = 'personal' | 'channel';
+
+/**
+ * A Teams conversation the bot can write to proactively. `key` is the Entra object id for a personal chat,
+ * and `channel:<teamsChannelId>` for a channel. `reference` is the opaque Bot Framework conversation reference.
+ */
+export interface ConversationRecord {
+  readonly key: string;
+  readonly kind: ConversationKind;
+  readonly tenantId?: string;
+  readonly serviceUrl: string;
+  readonly conversationId: string;
+  readonly reference: Readonly<Record<string, unknown>>;
+  readonly aadObjectId?: string;
+  readonly email?: string;
+  readonly userPrincipalName?: string;
+  readonly displayName?: string;
+  /** The Genesys agent this Teams user is linked to (matched by email or UPN). */
+  readonly agentId?: string;
+  readonly teamId?: string;
+  readonly teamName?: string;
+  readonly channelId?: string;
+  readonly channelName?: string;
+  /** Set when Teams answered 403/404: the reference can no longer be used. */
+  readonly deadReason?: string;
+  readonly updatedAt: number;
+}
+
+/** Stored conversation references (personal chats and channels). */
+export interface ConversationStore {
+  get(key: string): Promise<ConversationRecord | undefined>;
+  upsert(record: ConversationRecord): Promise<void>;
+  delete(key: string): Promise<void>;
+  findByAgentId(agentId: string): Promise<ConversationRecord | undefined>;
+  /** Matches email or UPN, case-insensitively. */
+  findByEmail(email: string): Promise<ConversationRecord | undefined>;
+  list(kind?: ConversationKind): AsyncIterable<ConversationRecord>;
+  /** Deletes every record of a Teams team (channels of an uninstalled team). */
+  deleteByTeam(teamId: string): Promise<number>;
+}
+
+/** What a supervisor channel watches: everything, a management unit or a work team. */
+export type RouteScope = 'all' | 'managementUnit' | 'team';
+
+/** One routing rule: alerts for `scope`/`targetId` go to the channel `conversationKey`. */
+export interface RouteRecord {
+  readonly scope: RouteScope;
+  /** Unit or team id; `*` for `all`. */
+  readonly targetId: string;
+  readonly conversationKey: string;
+  readonly createdBy?: string;
+  readonly createdAt: number;
+}
+
+/** Routing: management unit or team -> supervisor channel. */
+export interface RouteStore {
+  upsert(route: RouteRecord): Promise<void>;
+  delete(scope: RouteScope, targetId: string, conversationKey: string): Promise<void>;
+  list(): AsyncIterable<RouteRecord>;
+  listByConversation(conversationKey: string): Promise<RouteRecord[]>;
+}
+
+/** A lease on a resource (e.g. a management unit) held by one running instance until `expiresAt`. */
+export interface Lease {
+  readonly resource: string;
+  readonly owner: string;
+  readonly expiresAt: number;
+}
+
+/** Leases so that among several instances each management unit is processed by exactly one. */
+export interface LeaseStore {
+  /** Takes the lease if it is free, expired or already ours; returns it, or undefined when another owner holds it. */
+  acquire(resource: string, owner: string, ttlMs: number, now: number): Promise<Lease | undefined>;
+  release(resource: string, owner: string): Promise<void>;
+  list(): AsyncIterable<Lease>;
+}
+
+/** Threshold overrides set at run time (per management unit or activity category), kept across restarts. */
+export interface SettingsOverrideStore {
+  get(scope: string): Promise<Readonly<Record<string, number>> | undefined>;
+  upsert(scope: string, values: Readonly<Record<string, number>>): Promise<void>;
+  list(): AsyncIterable<{ readonly scope: string; readonly values: Readonly<Record<string, number>> }>;
+}

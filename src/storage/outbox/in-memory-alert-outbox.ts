@@ -1,0 +1,37 @@
+import type { AlertOutbox, OutboxAlert } from '../../app/ports';
+
+/** The alert outbox and ledger in a Map, with row versions like the Table store's ETags. */
+export class InMemoryAlertOutbox implements AlertOutbox {
+  private readonly rows = new Map<string, OutboxAlert>();
+  private version = 0;
+
+  async enqueue(alert: OutboxAlert): Promise<'enqueued' | 'exists'> {
+    if (this.rows.has(alert.id)) return 'exists';
+    this.rows.set(alert.id, { ...alert, etag: this.nextEtag() });
+    return 'enqueued';
+  }
+
+  async get(id: string): Promise<OutboxAlert | undefined> {
+    return this.rows.get(id);
+  }
+
+  async update(alert: OutboxAlert): Promise<boolean> {
+    const current = this.rows.get(alert.id);
+    if (!current || current.etag !== alert.etag) return false;
+    this.rows.set(alert.id, { ...alert, etag: this.nextEtag() });
+    return true;
+  }
+
+  async *listPending(): AsyncIterable<OutboxAlert> {
+    for (const row of [...this.rows.values()]) if (row.status === 'pending') yield row;
+  }
+
+  async listByEpisode(episodeId: string): Promise<OutboxAlert[]> {
+    return [...this.rows.values()].filter((row) => row.episodeId === episodeId);
+  }
+
+  private nextEtag(): string {
+    this.version += 1;
+    return `W/"${this.version}"`;
+  }
+}
