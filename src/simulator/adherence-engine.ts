@@ -1,0 +1,300 @@
+import type { CancelTimer } from '../platform/timers';
+import type { ActivityCategory, Agent, ContactCentre, ManagementUnit, ScheduledActivity, SystemPresence } from './contact-centre';
+import type { SimulatorClock } from './simulator-clock';
+
+/** Routing statuses of the adherence topic (reference §2). */
+export type RoutingStatus = '__EMPTY__' | 'OFF_QUEUE' | 'IDLE' | 'INTERACTING' | 'NOT_RESPONDING' | 'COMMUNICATING' | 'OFFLINE';
+
+/** Adherence states Genesys sends (reference §2); `Explained` is never produced here. */
+export type SimulatedAdherenceState = 'InAdherence' | 'OutOfAdherence' | 'Unscheduled' | 'Ignored';
+
+/** What an agent is actually doing. */
+export interface ActualActivity {
+  readonly systemPresence: SystemPresence;
+  readonly routingStatus: RoutingStatus;
+  /** Activity category Genesys derives from presence and routing status. */
+  readonly actualActivityCategory: ActivityCategory | 'Unscheduled';
+  readonly presenceUpdateAt: number;
+}
+
+/** A change to an agent's actual activity; omitted fields are derived from the others. */
+export interface ActivityUpdate {
+  readonly systemPresence?: SystemPresence;
+  readonly routingStatus?: RoutingStatus;
+  readonly actualActivityCategory?: ActivityCategory | 'Unscheduled';
+  /** true: the agent goes back to following the schedule on its own (idle scenario). */
+  readonly followSchedule?: boolean;
+}
+
+/** An agent's current real-time adherence, free of wire format; instants are epoch ms. */
+export interface AdherenceSnapshot {
+  readonly agent: Agent;
+  readonly unit: ManagementUnit;
+  readonly scheduled?: ScheduledActivity;
+  readonly actual: ActualActivity;
+  readonly adherenceState: SimulatedAdherenceState;
+  readonly impact: 'Positive' | 'Negative' | 'Neutral';
+  readonly adherenceChangedAt: number;
+  readonly nextActivity?: ScheduledActivity;
+}
+
+/** Called for each adherence-relevant change of one agent. */
+export type AdherenceListener = (snapshot: AdherenceSnapshot, previous: AdherenceSnapshot) => void;
+
+/** Called when an agent's scheduled activity changes (a boundary passed or the schedule was republished). */
+export type BoundaryListener = (agent: Agent, scheduled: ScheduledActivity | undefined, previous: ScheduledActivity | undefined) => void;
+
+interface AgentState {
+  snapshot: AdherenceSnapshot;
+  followsSchedule: boolean;
+  cancelBoundary?: CancelTimer;
+}
+
+/** Presence → actual category. UNCONFIRMED: Genesys maps presences through org configuration; these defaults follow the forum sample (Available + IDLE → OffQueueWork, reference §2). */
+export function categoryOfPresence(presence: SystemPresence): ActivityCategory | 'Unscheduled' {
+  switch (presence) {
+    case 'OnQueue':
+      return 'OnQueueWork';
+    case 'Break':
+    case 'Meal':
+    case 'Meeting':
+    case 'Training':
+      return presence;
+    case 'Away':
+      return 'Unavailable';
+    case 'Offline':
+      // UNCONFIRMED: an offline agent is reported with no working category; we use `Unscheduled`.
+      return 'Unscheduled';
+    default:
+      return 'OffQueueWork';
+  }
+}
+
+/** The actual activity an agent who follows its schedule shows for `category` (undefined = not scheduled). */
+export function activityFollowing(category: ActivityCategory | undefined, at: number): ActualActivity {
+  const presence: SystemPresence =
+    category === undefined || category === 'TimeOff'
+      ? 'Offline'
+      : category === 'OnQueueWork'
+        ? 'OnQueue'
+        : category === 'OffQueueWork'
+          ? 'Available'
+          : category === 'Unavailable'
+            ? 'Away'
+            : category;
+  const routingStatus: RoutingStatus = presence === 'Offline' ? 'OFFLINE' : presence === 'OnQueue' ? 'IDLE' : 'OFF_QUEUE';
+  return { systemPresence: presence, routingStatus, actualActivityCategory: categoryOfPresence(presence), presenceUpdateAt: at };
+}
+
+/**
+ * Computes adherence from scheduled vs actual activity (pure).
+ * UNCONFIRMED rules where the reference is silent: no scheduled activity + offline is InAdherence, no scheduled
+ * activity + online is Unscheduled (forum sample, impact Neutral); out of adherence while on queue is Positive impact.
+ */
+export function computeAdherence(
+  unit: ManagementUnit,
+  scheduled: ScheduledActivity | undefined,
+  actual: ActualActivity,
+): Pick<AdherenceSnapshot, 'adherenceState' | 'impact'> {
+  const offline = actual.systemPresence === 'Offline';
+  if (!scheduled) return { adherenceState: offline ? 'InAdherence' : 'Unscheduled', impact: 'Neutral' };
+  const settings = unit.adherence;
+  if (settings.ignoredActivityCategories.includes(scheduled.category) || settings.ignoredActivityCodeIds.includes(scheduled.activityCodeId)) {
+    return { adherenceState: 'Ignored', impact: 'Neutral' };
+  }
+  const actualCategory = actual.actualActivityCategory;
+  const matches =
+    scheduled.category === actualCategory ||
+    (scheduled.category === 'TimeOff' && offline) ||
+    (settings.nonOnQueueActivitiesEquivalent && !offline && scheduled.category !== 'OnQueueWork' && actualCategory !== 'OnQueueWork');
+  if (matches) return { adherenceState: 'InAdherence', impact: 'Neutral' };
+  return { adherenceState: 'OutOfAdherence', impact: actualCategory === 'OnQueueWork' ? 'Positive' : 'Negative' };
+}
+
+/** The activity of `agent` scheduled at instant `at`, if any. */
+export function scheduledActivityAt(agent: Agent, at: number): ScheduledActivity | undefined {
+  for (const shift of agent.shifts) {
+    for (const activity of shift.activities) {
+      if (activity.startAt <= at && at < activity.startAt + activity.lengthMinutes * 60_000) return activity;
+    }
+  }
+  return undefined;
+}
+
+function nextActivityAfter(agent: Agent, at: number): ScheduledActivity | undefined {
+  let best: ScheduledActivity | undefined;
+  for (const shift of agent.shifts) {
+    for (const activity of shift.activities) {
+      if (activity.startAt > at && (!best || activity.startAt < best.startAt)) best = activity;
+    }
+  }
+  return best;
+}
+
+function nextBoundaryAfter(agent: Agent, at: number): number | undefined {
+  let best: number | undefined;
+  for (const shift of agent.shifts) {
+    for (const activity of shift.activities) {
+      for (const edge of [activity.startAt, activity.startAt + activity.lengthMinutes * 60_000]) {
+        if (edge > at && (best === undefined || edge < best)) best = edge;
+      }
+    }
+  }
+  return best;
+}
+
+/** Keeps each agent's real-time adherence current as simulator time, schedules and actual activities change. */
+export class AdherenceEngine {
+  private readonly states = new Map<string, AgentState>();
+  private readonly unitsById: Map<string, ManagementUnit>;
+  private readonly listeners: AdherenceListener[] = [];
+  private readonly boundaryListeners: BoundaryListener[] = [];
+
+  constructor(
+    private readonly centre: ContactCentre,
+    private readonly clock: SimulatorClock,
+    private readonly agentsFollowSchedule: boolean,
+  ) {
+    this.unitsById = new Map(centre.managementUnits.map((u) => [u.id, u]));
+    const now = clock.now();
+    for (const agent of centre.agents) {
+      const scheduled = scheduledActivityAt(agent, now);
+      const actual = activityFollowing(scheduled?.category, scheduled ? Math.max(scheduled.startAt, now - 3_600_000) : now);
+      const unit = this.unitsById.get(agent.managementUnitId)!;
+      const snapshot: AdherenceSnapshot = {
+        agent,
+        unit,
+        scheduled,
+        actual,
+        ...computeAdherence(unit, scheduled, actual),
+        adherenceChangedAt: actual.presenceUpdateAt,
+        nextActivity: nextActivityAfter(agent, now),
+      };
+      this.states.set(agent.id, { snapshot, followsSchedule: agentsFollowSchedule });
+      this.armBoundary(agent);
+    }
+  }
+
+  /** Registers a listener for adherence changes. */
+  onChange(listener: AdherenceListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Registers a listener for scheduled-activity changes. */
+  onBoundary(listener: BoundaryListener): void {
+    this.boundaryListeners.push(listener);
+  }
+
+  /** Current adherence of one agent, or undefined for an unknown id. */
+  get(agentId: string): AdherenceSnapshot | undefined {
+    return this.states.get(agentId)?.snapshot;
+  }
+
+  /** Current adherence of every agent of a management unit (all agents when omitted). */
+  list(managementUnitId?: string): AdherenceSnapshot[] {
+    return [...this.states.values()].map((s) => s.snapshot).filter((s) => !managementUnitId || s.agent.managementUnitId === managementUnitId);
+  }
+
+  /** Sets what an agent is actually doing now; returns the resulting snapshot. */
+  setActivity(agentId: string, update: ActivityUpdate): AdherenceSnapshot {
+    const state = this.states.get(agentId);
+    if (!state) throw new RangeError(`unknown agent ${agentId}`);
+    const now = this.clock.now();
+    if (update.followSchedule) {
+      state.followsSchedule = true;
+      this.apply(state, activityFollowing(state.snapshot.scheduled?.category, now));
+      return state.snapshot;
+    }
+    // Any explicit activity pins the agent: it stays there until told to follow the schedule again.
+    state.followsSchedule = false;
+    const previous = state.snapshot.actual;
+    const systemPresence = update.systemPresence ?? previous.systemPresence;
+    const routingStatus: RoutingStatus =
+      update.routingStatus ??
+      (update.systemPresence
+        ? systemPresence === 'Offline'
+          ? 'OFFLINE'
+          : systemPresence === 'OnQueue'
+            ? 'IDLE'
+            : 'OFF_QUEUE'
+        : previous.routingStatus);
+    const actual: ActualActivity = {
+      systemPresence,
+      routingStatus,
+      actualActivityCategory: update.actualActivityCategory ?? (update.systemPresence ? categoryOfPresence(systemPresence) : previous.actualActivityCategory),
+      presenceUpdateAt: systemPresence !== previous.systemPresence ? now : previous.presenceUpdateAt,
+    };
+    this.apply(state, actual);
+    return state.snapshot;
+  }
+
+  /** Re-reads the schedules of `agentIds` after a change (republish) and re-arms their boundaries. */
+  refreshSchedules(agentIds: readonly string[]): void {
+    for (const id of agentIds) {
+      const state = this.states.get(id);
+      if (!state) continue;
+      this.armBoundary(state.snapshot.agent);
+      this.onScheduleTick(state);
+    }
+  }
+
+  /** Cancels every boundary timer. */
+  dispose(): void {
+    for (const state of this.states.values()) state.cancelBoundary?.();
+  }
+
+  private armBoundary(agent: Agent): void {
+    const state = this.states.get(agent.id);
+    if (!state) return;
+    state.cancelBoundary?.();
+    const at = nextBoundaryAfter(agent, this.clock.now());
+    state.cancelBoundary = at === undefined ? undefined : this.clock.schedule(at, () => {
+      this.onScheduleTick(state);
+      this.armBoundary(agent);
+    });
+  }
+
+  private onScheduleTick(state: AgentState): void {
+    const now = this.clock.now();
+    const agent = state.snapshot.agent;
+    const previousScheduled = state.snapshot.scheduled;
+    const scheduled = scheduledActivityAt(agent, now);
+    if (state.followsSchedule && scheduled?.category !== previousScheduled?.category) {
+      this.apply(state, activityFollowing(scheduled?.category, now));
+    } else {
+      this.apply(state, state.snapshot.actual);
+    }
+    if (scheduled !== previousScheduled) {
+      for (const listener of this.boundaryListeners) listener(agent, scheduled, previousScheduled);
+    }
+  }
+
+  private apply(state: AgentState, actual: ActualActivity): void {
+    const now = this.clock.now();
+    const previous = state.snapshot;
+    const scheduled = scheduledActivityAt(previous.agent, now);
+    const { adherenceState, impact } = computeAdherence(previous.unit, scheduled, actual);
+    const next: AdherenceSnapshot = {
+      agent: previous.agent,
+      unit: previous.unit,
+      scheduled,
+      actual,
+      adherenceState,
+      impact,
+      adherenceChangedAt: adherenceState !== previous.adherenceState ? now : previous.adherenceChangedAt,
+      nextActivity: nextActivityAfter(previous.agent, now),
+    };
+    state.snapshot = next;
+    const changed =
+      adherenceState !== previous.adherenceState ||
+      impact !== previous.impact ||
+      scheduled?.activityCodeId !== previous.scheduled?.activityCodeId ||
+      scheduled?.category !== previous.scheduled?.category ||
+      actual.systemPresence !== previous.actual.systemPresence ||
+      actual.routingStatus !== previous.actual.routingStatus ||
+      actual.actualActivityCategory !== previous.actual.actualActivityCategory;
+    // UNCONFIRMED (outcome-evidence #19): Genesys is assumed to publish on every routing/presence/schedule change,
+    // keeping adherenceChangeTime at the start of the current state when the state itself did not change.
+    if (changed) for (const listener of this.listeners) listener(next, previous);
+  }
+}
