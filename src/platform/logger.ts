@@ -1,0 +1,96 @@
+import pino from 'pino';
+import type { Logger } from '../app/ports';
+
+/** Values accepted by `LOG_LEVEL`, most to least severe; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** A pino log level name. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Where log lines go (a pino destination, a stream, or anything with `write`); stdout when absent. */
+export interface LogDestination {
+  write(line: string): unknown;
+}
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  readonly level: LogLevel;
+  /** Bound as `name` on every line, e.g. the service name. */
+  readonly name?: string;
+  readonly destination?: LogDestination;
+}
+
+/** The logger the platform hands out: the app's Logger port plus the levels pino adds. */
+export interface PlatformLogger extends Logger {
+  fatal(obj: object | string, msg?: string): void;
+  trace(obj: object | string, msg?: string): void;
+  child(bindings: Record<string, unknown>): PlatformLogger;
+}
+
+// Property names whose values never reach a log line, matched at any depth up to five levels (pino paths
+// have no recursive wildcard). Both spellings of header names: Node lowercases them, axios keeps the caller's case.
+const SECRET_KEYS = [
+  'authorization',
+  'Authorization',
+  'proxy-authorization',
+  'Proxy-Authorization',
+  'cookie',
+  'Cookie',
+  'set-cookie',
+  'token',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'idToken',
+  'id_token',
+  'secret',
+  'clientSecret',
+  'client_secret',
+  'password',
+  'appPassword',
+  'connectionString',
+  'sharedKey',
+  'accountKey',
+  'sasToken',
+  'apiKey',
+  'x-api-key',
+  'webhookUrl',
+  'slackWebhookUrl',
+  'BOT_PASSWORD',
+  'GENESYS_CLIENT_SECRET',
+  'AZURE_TABLES_CONNECTION_STRING',
+  'SLACK_WEBHOOK_URL',
+];
+
+const REDACT_PATHS = SECRET_KEYS.flatMap((key) => {
+  const leaf = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
+  return [0, 1, 2, 3, 4].map((depth) => {
+    const prefix = '*.'.repeat(depth);
+    return leaf.startsWith('[') ? (depth === 0 ? leaf : `${prefix.slice(0, -1)}${leaf}`) : `${prefix}${leaf}`;
+  });
+});
+
+/**
+ * Creates a JSON logger (pino) at `level` that redacts authorization headers, cookies, tokens, secrets,
+ * passwords and connection strings wherever they appear in the logged object (to five levels deep).
+ */
+export function createLogger(options: LoggerOptions): PlatformLogger {
+  const pinoOptions: pino.LoggerOptions = {
+    level: options.level,
+    ...(options.name === undefined ? {} : { name: options.name }),
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+  };
+  const logger =
+    options.destination === undefined
+      ? pino(pinoOptions)
+      : pino(pinoOptions, options.destination as pino.DestinationStream);
+  return logger as unknown as PlatformLogger;
+}
+
+/** Reads a `LOG_LEVEL` value (case-insensitive); undefined when it is not one of {@link LOG_LEVELS}. Pure. */
+export function parseLogLevel(value: string): LogLevel | undefined {
+  const level = value.trim().toLowerCase();
+  return (LOG_LEVELS as readonly string[]).includes(level) ? (level as LogLevel) : undefined;
+}

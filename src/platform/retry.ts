@@ -1,0 +1,81 @@
+import { computeBackoffMs } from './backoff';
+import { TransientError } from './errors';
+import { sleep as realSleep } from './timers';
+
+/** Whether to try again after `error`, and the server's Retry-After in ms when it gave one. */
+export interface RetryDecision {
+  readonly retry: boolean;
+  readonly retryAfterMs?: number;
+}
+
+/** Options of {@link retryWithBackoff}; every field has a default. */
+export interface RetryOptions {
+  /** Attempts in all, the first included (default 3). */
+  readonly maxAttempts?: number;
+  /** Classifies a failure; defaults to retrying only a TransientError, honouring its `retryAfterMs`. */
+  readonly shouldRetry?: (error: unknown) => RetryDecision;
+  /**
+   * A Retry-After above this gives up at once (default 180 000 ms). Genesys's Java SDK does the same beyond
+   * 3 min because some APIs answer a daily-limit breach with 429 and a Retry-After of hours (ApiClient.java `Retry`).
+   */
+  readonly maxRetryAfterMs?: number;
+  /** Jittered exponential backoff used when the server gave no Retry-After (default 500 ms doubling to 30 s). */
+  readonly baseMs?: number;
+  readonly maxMs?: number;
+  /** Waits between attempts; defaults to a real sleep. Tests pass a recording no-op. */
+  readonly sleep?: (delayInMs: number) => Promise<void>;
+  /** Random source in [0, 1) for the jitter. */
+  readonly random?: () => number;
+  /** Called before each wait, e.g. to log the retry. */
+  readonly onRetry?: (info: {
+    readonly attempt: number;
+    readonly delayInMs: number;
+    readonly error: unknown;
+  }) => void;
+}
+
+/** The default classification: retry a TransientError and honour its Retry-After; anything else is final. */
+export function retryTransientErrors(error: unknown): RetryDecision {
+  return error instanceof TransientError
+    ? { retry: true, retryAfterMs: error.retryAfterMs }
+    : { retry: false };
+}
+
+/**
+ * Calls `fn` (with the 1-based attempt number) until it resolves, retrying failures that `shouldRetry` accepts
+ * after the server's Retry-After or else a full-jitter backoff, at most `maxAttempts` times in all. Throws the last
+ * error; when a Retry-After exceeds `maxRetryAfterMs` it stops at once and throws a TransientError that says so,
+ * carrying that Retry-After and the failure as `cause`, so a caller can park the work until then.
+ */
+export async function retryWithBackoff<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 3));
+  const shouldRetry = options.shouldRetry ?? retryTransientErrors;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 180_000;
+  const backoff = { baseMs: options.baseMs ?? 500, maxMs: options.maxMs ?? 30_000 };
+  const sleep = options.sleep ?? realSleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      const decision = shouldRetry(error);
+      if (!decision.retry || attempt >= maxAttempts) throw error;
+      const retryAfterMs = decision.retryAfterMs;
+      if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) {
+        throw new TransientError(
+          `gave up after attempt ${attempt}: Retry-After of ${retryAfterMs} ms exceeds the ${maxRetryAfterMs} ms limit (${describe(error)})`,
+          { retryAfterMs, cause: error },
+        );
+      }
+      const delayInMs = retryAfterMs ?? computeBackoffMs(attempt, backoff, options.random);
+      options.onRetry?.({ attempt, delayInMs, error });
+      await sleep(delayInMs);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,432 @@
+import assert from 'node:assert/strict';
+import { describeSettings, readSettings } from '../../../src/config/settings';
+import { ConfigError } from '../../../src/platform/errors';
+
+const host = { hostname: 'box', pid: 42 };
+const TENANT = '11111111-2222-4333-8444-555555555555';
+const APP = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+
+function read(env: Record<string, string>) {
+  return readSettings(env, host);
+}
+
+function problemsOf(env: Record<string, string>): Map<string, string> {
+  try {
+    read(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    return new Map(err.problems.map((p) => [p.setting, p.problem]));
+  }
+  return assert.fail('expected a ConfigError');
+}
+
+describe('readSettings', () => {
+  it('runs locally with every default when nothing is set', () => {
+    const settings = read({});
+    assert.deepEqual(settings.drift.thresholds, {
+      nudgeAfterMs: 360_000,
+      supervisorAfterMs: 600_000,
+      exceptionAfterMs: 900_000,
+    });
+    assert.deepEqual(settings.drift.dampening, {
+      windowMs: 60_000,
+      massChangeAgents: 20,
+      massChangeWithinMs: 10_000,
+    });
+    assert.deepEqual(settings.drift.excludedActivities, []);
+    assert.equal(settings.drift.allowSelfDeclaredOvertime, false);
+    assert.deepEqual(settings.drift.thresholdOverrides, { managementUnits: {}, activityCategories: {} });
+    assert.deepEqual(settings.genesys, { mode: 'local', managementUnitIds: [] });
+    assert.deepEqual(settings.storage, {
+      mode: 'azurite',
+      tablePrefix: 'adherence',
+      historyRetentionDays: 90,
+    });
+    assert.deepEqual(settings.bot, {
+      type: 'SingleTenant',
+      port: 3978,
+      nodeEnv: 'development',
+      isProduction: false,
+    });
+    assert.deepEqual(settings.notifications, { teamsTenantRps: 50 });
+    assert.equal(settings.logLevel, 'info');
+    assert.equal(settings.instanceId, 'box-42');
+    assert.deepEqual(settings.warnings, []);
+  });
+
+  it('returns deeply frozen settings', () => {
+    const settings = read({ DRIFT_EXCLUDED_ACTIVITIES: 'Meeting' });
+    assert.ok(Object.isFrozen(settings));
+    assert.ok(Object.isFrozen(settings.drift.thresholds));
+    assert.ok(Object.isFrozen(settings.drift.excludedActivities));
+  });
+
+  it('accepts ISO-8601 durations and plain seconds for the thresholds', () => {
+    const settings = read({
+      DRIFT_NUDGE_AFTER: '240',
+      DRIFT_SUPERVISOR_AFTER: 'PT8M',
+      DRIFT_EXCEPTION_AFTER: 'PT0.2H',
+      DRIFT_DAMPENING_WINDOW: '0',
+    });
+    assert.deepEqual(settings.drift.thresholds, {
+      nudgeAfterMs: 240_000,
+      supervisorAfterMs: 480_000,
+      exceptionAfterMs: 720_000,
+    });
+    assert.equal(settings.drift.dampening.windowMs, 0);
+  });
+
+  it('names every bad setting at once', () => {
+    const problems = problemsOf({
+      DRIFT_NUDGE_AFTER: 'abc',
+      DRIFT_MASS_CHANGE_AGENTS: '0',
+      LOG_LEVEL: 'verbose',
+      PORT: '99999',
+      TABLE_PREFIX: '1bad-prefix',
+      TEAMS_TENANT_RPS: '80',
+      DRIFT_ALLOW_SELF_DECLARED_OVERTIME: 'maybe',
+    });
+    assert.equal(
+      problems.get('DRIFT_NUDGE_AFTER'),
+      '"abc" is not a duration (use ISO-8601 like PT6M or seconds like 360)',
+    );
+    assert.match(problems.get('DRIFT_MASS_CHANGE_AGENTS')!, /whole number from 1/);
+    assert.match(problems.get('LOG_LEVEL')!, /fatal, error, warn, info, debug, trace, silent/);
+    assert.match(problems.get('PORT')!, /0 to 65535/);
+    assert.match(problems.get('TABLE_PREFIX')!, /start with a letter/);
+    assert.match(problems.get('TEAMS_TENANT_RPS')!, /at most 50 requests per second/);
+    assert.match(problems.get('DRIFT_ALLOW_SELF_DECLARED_OVERTIME')!, /not a boolean/);
+    assert.equal(problems.size, 7);
+  });
+
+  it('puts every problem in the error message', () => {
+    assert.throws(
+      () => read({ DRIFT_NUDGE_AFTER: 'abc', PORT: 'x' }),
+      (err: Error) => /DRIFT_NUDGE_AFTER/.test(err.message) && /PORT/.test(err.message),
+    );
+  });
+
+  it('requires nudge < supervisor < exception', () => {
+    const problems = problemsOf({
+      DRIFT_NUDGE_AFTER: 'PT10M',
+      DRIFT_SUPERVISOR_AFTER: 'PT10M',
+      DRIFT_EXCEPTION_AFTER: 'PT5M',
+    });
+    assert.match(problems.get('DRIFT_SUPERVISOR_AFTER')!, /must be longer than DRIFT_NUDGE_AFTER \(PT10M\)/);
+    assert.match(problems.get('DRIFT_EXCEPTION_AFTER')!, /must be longer than DRIFT_SUPERVISOR_AFTER/);
+  });
+
+  it('rejects a zero or negative threshold', () => {
+    assert.match(problemsOf({ DRIFT_NUDGE_AFTER: '0' }).get('DRIFT_NUDGE_AFTER')!, /longer than zero/);
+    assert.match(problemsOf({ DRIFT_NUDGE_AFTER: '-60' }).get('DRIFT_NUDGE_AFTER')!, /not a duration/);
+  });
+
+  it('splits comma lists, trimming blanks and repeats', () => {
+    const settings = read({
+      DRIFT_EXCLUDED_ACTIVITIES: ' Meeting, Team huddle ,,Meeting',
+      DRIFT_OVERTIME_ACTIVITY_CODES: 'OT,Overtime',
+      GENESYS_MANAGEMENT_UNIT_IDS: 'mu-1, mu-2',
+    });
+    assert.deepEqual(settings.drift.excludedActivities, ['Meeting', 'Team huddle']);
+    assert.deepEqual(settings.drift.overtimeActivityCodes, ['OT', 'Overtime']);
+    assert.deepEqual(settings.genesys.managementUnitIds, ['mu-1', 'mu-2']);
+  });
+
+  describe('DRIFT_THRESHOLD_OVERRIDES', () => {
+    it('reads overrides per unit and per category as milliseconds', () => {
+      const settings = read({
+        DRIFT_THRESHOLD_OVERRIDES: JSON.stringify({
+          managementUnits: { 'mu-1': { nudgeAfter: 'PT4M', supervisorAfter: 480 } },
+          activityCategories: { meal: { supervisorAfter: 'PT12M', exceptionAfter: 'PT20M' } },
+        }),
+      });
+      assert.deepEqual(settings.drift.thresholdOverrides, {
+        managementUnits: { 'mu-1': { nudgeAfterMs: 240_000, supervisorAfterMs: 480_000 } },
+        activityCategories: { Meal: { supervisorAfterMs: 720_000, exceptionAfterMs: 1_200_000 } },
+      });
+    });
+
+    it('names what is wrong inside the JSON', () => {
+      const problems = read.bind(null, {
+        DRIFT_THRESHOLD_OVERRIDES: JSON.stringify({
+          managementUnits: {
+            'mu-1': { nudgeAfter: 'soon', snoozeFor: 'PT1M' },
+            'mu-2': { nudgeAfter: 'PT12M' },
+          },
+          teams: {},
+        }),
+      });
+      assert.throws(problems, (err: ConfigError) => {
+        const texts = err.problems
+          .filter((p) => p.setting === 'DRIFT_THRESHOLD_OVERRIDES')
+          .map((p) => p.problem);
+        assert.ok(texts.some((t) => t.includes('unknown key "teams"')));
+        assert.ok(
+          texts.some((t) =>
+            t.includes('managementUnits["mu-1"].nudgeAfter: "soon" is not a positive duration'),
+          ),
+        );
+        assert.ok(texts.some((t) => t.includes('managementUnits["mu-1"].snoozeFor is not a threshold')));
+        assert.ok(
+          texts.some((t) => t.includes('managementUnits["mu-2"] gives nudge PT12M, supervisor PT10M')),
+        );
+        return true;
+      });
+    });
+
+    it('rejects text that is not JSON', () => {
+      assert.match(
+        problemsOf({ DRIFT_THRESHOLD_OVERRIDES: '{managementUnits:' }).get('DRIFT_THRESHOLD_OVERRIDES')!,
+        /not valid JSON/,
+      );
+      assert.match(
+        problemsOf({ DRIFT_THRESHOLD_OVERRIDES: '[1]' }).get('DRIFT_THRESHOLD_OVERRIDES')!,
+        /must be a JSON object/,
+      );
+    });
+
+    it('warns about a category Genesys does not send', () => {
+      const settings = read({
+        DRIFT_THRESHOLD_OVERRIDES: '{"activityCategories":{"Lunch":{"nudgeAfter":"PT8M"}}}',
+      });
+      assert.match(settings.warnings.join('\n'), /"Lunch" is not one Genesys is known to send/);
+    });
+  });
+
+  describe('Genesys', () => {
+    const credentials = { GENESYS_CLIENT_ID: 'client-1', GENESYS_CLIENT_SECRET: 's3cr3t' };
+
+    it('derives the API and login URLs from a region', () => {
+      const settings = read({ GENESYS_REGION: 'mypurecloud.ie', ...credentials });
+      assert.deepEqual(settings.genesys, {
+        mode: 'cloud',
+        region: 'mypurecloud.ie',
+        apiUrl: 'https://api.mypurecloud.ie',
+        loginUrl: 'https://login.mypurecloud.ie',
+        clientId: 'client-1',
+        clientSecret: 's3cr3t',
+        managementUnitIds: [],
+      });
+      assert.equal(settings.notifications.genesysWfmUrl, 'https://apps.mypurecloud.ie/');
+    });
+
+    it('lets explicit URLs win over the region', () => {
+      const settings = read({
+        GENESYS_REGION: 'usw2.pure.cloud',
+        GENESYS_API_URL: 'http://127.0.0.1:8123/',
+        GENESYS_LOGIN_URL: 'http://127.0.0.1:8124',
+        ...credentials,
+      });
+      assert.equal(settings.genesys.mode, 'cloud');
+      if (settings.genesys.mode !== 'cloud') return;
+      assert.equal(settings.genesys.apiUrl, 'http://127.0.0.1:8123');
+      assert.equal(settings.genesys.loginUrl, 'http://127.0.0.1:8124');
+      assert.equal(settings.notifications.genesysWfmUrl, 'https://apps.usw2.pure.cloud/');
+    });
+
+    it('names each missing setting when Genesys is only partly configured', () => {
+      const problems = problemsOf({ GENESYS_REGION: 'mypurecloud.com' });
+      assert.match(problems.get('GENESYS_CLIENT_ID')!, /required because GENESYS_REGION is set/);
+      assert.match(problems.get('GENESYS_CLIENT_SECRET')!, /required because GENESYS_REGION is set/);
+      const noRegion = problemsOf({ ...credentials });
+      assert.match(noRegion.get('GENESYS_REGION')!, /or set GENESYS_API_URL and GENESYS_LOGIN_URL/);
+      const apiOnly = problemsOf({ GENESYS_API_URL: 'https://api.mypurecloud.com', ...credentials });
+      assert.match(apiOnly.get('GENESYS_LOGIN_URL')!, /required/);
+    });
+
+    it('refuses an unknown region and explains a URL given as a region', () => {
+      assert.match(
+        problemsOf({ GENESYS_REGION: 'example.com', ...credentials }).get('GENESYS_REGION')!,
+        /not a Genesys Cloud region/,
+      );
+      assert.match(
+        problemsOf({ GENESYS_REGION: 'https://api.mypurecloud.de', ...credentials }).get('GENESYS_REGION')!,
+        /bare region host: mypurecloud.de/,
+      );
+    });
+
+    it('accepts a new region of the known shape with a warning', () => {
+      const settings = read({ GENESYS_REGION: 'afs1.pure.cloud', ...credentials });
+      assert.equal(
+        settings.genesys.mode === 'cloud' && settings.genesys.apiUrl,
+        'https://api.afs1.pure.cloud',
+      );
+      assert.match(settings.warnings.join('\n'), /afs1.pure.cloud/);
+    });
+
+    it('refuses plain http to a remote host', () => {
+      assert.match(
+        problemsOf({
+          GENESYS_API_URL: 'http://api.mypurecloud.com',
+          GENESYS_LOGIN_URL: 'https://login.mypurecloud.com',
+          ...credentials,
+        }).get('GENESYS_API_URL')!,
+        /https/,
+      );
+    });
+
+    it('never echoes the client secret in an error', () => {
+      assert.throws(
+        () => read({ GENESYS_CLIENT_SECRET: 'topsecret-value' }),
+        (err: Error) => !err.message.includes('topsecret-value'),
+      );
+    });
+  });
+
+  describe('storage', () => {
+    it('uses a connection string, or an endpoint, or Azurite', () => {
+      const connectionString =
+        'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net';
+      assert.equal(
+        read({ AZURE_TABLES_CONNECTION_STRING: connectionString }).storage.mode,
+        'connectionString',
+      );
+      const endpoint = read({ AZURE_TABLES_ENDPOINT: 'https://acct.table.core.windows.net/' }).storage;
+      assert.deepEqual(endpoint, {
+        mode: 'endpoint',
+        endpoint: 'https://acct.table.core.windows.net',
+        tablePrefix: 'adherence',
+        historyRetentionDays: 90,
+      });
+      assert.equal(read({}).storage.mode, 'azurite');
+    });
+
+    it('refuses both at once, a malformed connection string without echoing it, and a long prefix', () => {
+      const problems = problemsOf({
+        AZURE_TABLES_CONNECTION_STRING: 'AccountKey-secretish',
+        AZURE_TABLES_ENDPOINT: 'https://acct.table.core.windows.net',
+        TABLE_PREFIX: 'a'.repeat(41),
+      });
+      assert.match(problems.get('AZURE_TABLES_ENDPOINT')!, /not both/);
+      assert.match(problems.get('AZURE_TABLES_CONNECTION_STRING')!, /not a storage connection string/);
+      assert.ok(!problems.get('AZURE_TABLES_CONNECTION_STRING')!.includes('secretish'));
+      assert.match(problems.get('TABLE_PREFIX')!, /at most 40/);
+    });
+  });
+
+  describe('bot', () => {
+    it('reads a single-tenant bot', () => {
+      const settings = read({
+        BOT_ID: APP,
+        BOT_PASSWORD: 'pw',
+        BOT_TENANT_ID: TENANT,
+        BOT_TYPE: 'singletenant',
+        PORT: '0',
+        NODE_ENV: 'production',
+      });
+      assert.deepEqual(settings.bot, {
+        appId: APP,
+        appPassword: 'pw',
+        tenantId: TENANT,
+        type: 'SingleTenant',
+        port: 0,
+        nodeEnv: 'production',
+        isProduction: true,
+      });
+    });
+
+    it('refuses an empty BOT_ID in production', () => {
+      assert.match(
+        problemsOf({ NODE_ENV: 'production', BOT_ID: '' }).get('BOT_ID')!,
+        /required when NODE_ENV=production/,
+      );
+    });
+
+    it('refuses MultiTenant and says why', () => {
+      assert.match(
+        problemsOf({ BOT_TYPE: 'MultiTenant' }).get('BOT_TYPE')!,
+        /Azure no longer creates multi-tenant bots/,
+      );
+    });
+
+    it('needs a tenant and a password for a SingleTenant bot', () => {
+      const problems = problemsOf({ BOT_ID: APP });
+      assert.match(problems.get('BOT_TENANT_ID')!, /required with BOT_ID/);
+      assert.match(problems.get('BOT_PASSWORD')!, /SingleTenant/);
+    });
+
+    it('needs no password for a managed identity', () => {
+      const settings = read({ BOT_ID: APP, BOT_TENANT_ID: TENANT, BOT_TYPE: 'UserAssignedMSI' });
+      assert.equal(settings.bot.type, 'UserAssignedMSI');
+    });
+
+    it('checks ids are GUIDs and webhook URLs are https', () => {
+      const problems = problemsOf({
+        BOT_ID: 'my-bot',
+        BOT_PASSWORD: 'pw',
+        BOT_TENANT_ID: 'contoso',
+        SLACK_WEBHOOK_URL: 'http://hooks.slack.com/services/T/B/secret',
+      });
+      assert.match(problems.get('BOT_ID')!, /not a GUID/);
+      assert.match(problems.get('BOT_TENANT_ID')!, /not a GUID/);
+      assert.match(problems.get('SLACK_WEBHOOK_URL')!, /https/);
+      assert.ok(!problems.get('SLACK_WEBHOOK_URL')!.includes('secret'));
+    });
+  });
+
+  it('takes INSTANCE_ID and GENESYS_WFM_URL when given', () => {
+    const settings = read({
+      INSTANCE_ID: 'web-1',
+      GENESYS_WFM_URL: 'https://apps.mypurecloud.com/directory/',
+    });
+    assert.equal(settings.instanceId, 'web-1');
+    assert.equal(settings.notifications.genesysWfmUrl, 'https://apps.mypurecloud.com/directory');
+    assert.match(problemsOf({ INSTANCE_ID: 'a/b' }).get('INSTANCE_ID')!, /without/);
+  });
+});
+
+describe('describeSettings', () => {
+  it('describes every setting readSettings reads, and nothing else', () => {
+    const read = new Set<string>();
+    const env = new Proxy({} as Record<string, string>, {
+      get: (_target, name) => {
+        if (typeof name === 'string') read.add(name);
+        return undefined;
+      },
+    });
+    readSettings(env, host);
+    // A second pass with Genesys configured reaches the settings only read in cloud mode.
+    const cloudEnv = new Proxy(
+      { GENESYS_REGION: 'mypurecloud.com', GENESYS_CLIENT_ID: 'c', GENESYS_CLIENT_SECRET: 's' } as Record<
+        string,
+        string
+      >,
+      {
+        get: (target, name) => {
+          if (typeof name === 'string') read.add(name);
+          return typeof name === 'string' ? target[name] : undefined;
+        },
+      },
+    );
+    readSettings(cloudEnv, host);
+    const described = describeSettings().map((d) => d.name);
+    assert.deepEqual([...read].sort(), [...described].sort());
+    assert.equal(new Set(described).size, described.length);
+  });
+
+  it('states defaults that readSettings really applies', () => {
+    const byName = new Map(describeSettings().map((d) => [d.name, d.default]));
+    const defaults = read({});
+    const explicit = read(
+      Object.fromEntries(
+        [
+          'DRIFT_NUDGE_AFTER',
+          'DRIFT_SUPERVISOR_AFTER',
+          'DRIFT_EXCEPTION_AFTER',
+          'DRIFT_DAMPENING_WINDOW',
+          'DRIFT_MASS_CHANGE_AGENTS',
+          'DRIFT_MASS_CHANGE_WITHIN',
+          'DRIFT_ALLOW_SELF_DECLARED_OVERTIME',
+          'LOG_LEVEL',
+          'TABLE_PREFIX',
+          'HISTORY_RETENTION_DAYS',
+          'BOT_TYPE',
+          'PORT',
+          'NODE_ENV',
+          'TEAMS_TENANT_RPS',
+        ].map((name) => [name, byName.get(name)!]),
+      ),
+    );
+    assert.deepEqual(explicit, defaults);
+  });
+});

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { createLogger, parseLogLevel } from '../../../src/platform/logger';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  return {
+    lines,
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  };
+}
+
+describe('createLogger', () => {
+  it('writes JSON lines with the name and child bindings', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ level: 'info', name: 'adherence-drift', destination });
+    logger.child({ component: 'drift-monitor' }).info({ agentId: 'a1' }, 'nudged');
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]!.name, 'adherence-drift');
+    assert.equal(lines[0]!.component, 'drift-monitor');
+    assert.equal(lines[0]!.agentId, 'a1');
+    assert.equal(lines[0]!.msg, 'nudged');
+  });
+
+  it('drops lines below the level and logs nothing when silent', () => {
+    const { lines, destination } = capture();
+    createLogger({ level: 'warn', destination }).info('hidden');
+    createLogger({ level: 'silent', destination }).error('hidden');
+    createLogger({ level: 'warn', destination }).warn('shown');
+    assert.deepEqual(
+      lines.map((l) => l.msg),
+      ['shown'],
+    );
+  });
+
+  it('redacts authorization headers, tokens, secrets and passwords at any depth', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ level: 'debug', destination });
+    const err = Object.assign(new Error('401'), { config: { headers: { Authorization: 'Bearer abc.def' } } });
+    logger.debug({
+      authorization: 'Basic Y2xpZW50OnNlY3JldA==',
+      request: { headers: { authorization: 'Bearer t1', 'x-api-key': 'k1' } },
+      oauth: { access_token: 'at', expires_in: 86400 },
+      genesys: { clientId: 'visible-id', clientSecret: 's3cr3t' },
+      bot: { password: 'pw' },
+      storage: { connectionString: 'AccountKey=xyz' },
+      err,
+    });
+    const text = JSON.stringify(lines);
+    for (const secret of [
+      'Y2xpZW50OnNlY3JldA',
+      'Bearer t1',
+      'k1',
+      '"at"',
+      's3cr3t',
+      '"pw"',
+      'AccountKey',
+      'abc.def',
+    ]) {
+      assert.ok(!text.includes(secret), `leaked ${secret}: ${text}`);
+    }
+    assert.ok(text.includes('visible-id'));
+    assert.ok(text.includes('86400'));
+  });
+});
+
+describe('parseLogLevel', () => {
+  it('accepts the pino level names in any case and nothing else', () => {
+    assert.equal(parseLogLevel('DEBUG'), 'debug');
+    assert.equal(parseLogLevel('silent'), 'silent');
+    assert.equal(parseLogLevel('verbose'), undefined);
+  });
+});
