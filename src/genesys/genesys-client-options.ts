@@ -1,0 +1,82 @@
+/** Where and how the Genesys client connects; built by src/config from the environment, tunables default here. */
+export interface GenesysClientOptions {
+  /** `https://api.<region>` (no trailing slash needed). */
+  readonly apiUrl: string;
+  /** `https://login.<region>`. */
+  readonly loginUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Units to watch; when empty or absent every unit the OAuth client can see is watched. */
+  readonly managementUnitIds?: readonly string[];
+  /** Activity code ids that mean overtime (Genesys has no overtime flag, so this is by convention). */
+  readonly overtimeActivityCodeIds?: readonly string[];
+  /**
+   * `managementUnit` (default): one `v2.workforcemanagement.managementunits.{id}.adherence` topic per unit.
+   * `user`: one `v2.users.{id}.workforcemanagement.adherence` topic per agent (pilots, and the sharding tests).
+   */
+  readonly adherenceTopicScope?: 'managementUnit' | 'user';
+  /** Also subscribe to schedule-change topics so the monitor can dampen mass changes (default true). */
+  readonly subscribeScheduleTopics?: boolean;
+  /** User id whose `v2.workforcemanagement.users.{id}.schedules.search` topic carries async schedule search results. */
+  readonly scheduleSearchUserId?: string;
+  /** Topics per notification channel; Genesys rejects more than 1,000 with 400. */
+  readonly maxTopicsPerChannel?: number;
+  /** Client-side cap of REST requests in any 60 s window (Genesys: 300 per token per minute). */
+  readonly requestsPerMinute?: number;
+  /** Give up on a 429 whose Retry-After (or the sum of waits) exceeds this; the Java SDK uses 3 minutes. */
+  readonly maxRetryAfterMs?: number;
+  /** Retries of a 5xx or network failure before giving up. */
+  readonly maxServerErrorRetries?: number;
+  /** Jittered exponential backoff bounds for REST retries. */
+  readonly retryBaseDelayMs?: number;
+  readonly retryMaxDelayMs?: number;
+  /** Jittered exponential backoff bounds for WebSocket reconnects. */
+  readonly reconnectBaseDelayMs?: number;
+  readonly reconnectMaxDelayMs?: number;
+  /** Send `{"message":"ping"}` after this much silence on a socket (heartbeats come about every 30 s). */
+  readonly quietBeforePingMs?: number;
+  /** Declare the socket dead when nothing arrives this long after a ping. */
+  readonly pongTimeoutMs?: number;
+  /** Renew the token this long before `expires_in` runs out (capped at a tenth of its lifetime). */
+  readonly tokenRefreshMarginMs?: number;
+  /** Re-subscribe (PUT the same topics) this long before a channel's `expires`. */
+  readonly resubscribeMarginMs?: number;
+  /** How often channel expiry is checked against the clock. */
+  readonly maintenanceIntervalMs?: number;
+  /** Give up on an asynchronous (`Processing`) schedule search after this long and answer `unavailable`. */
+  readonly scheduleSearchTimeoutMs?: number;
+  /** Per-request HTTP timeout. */
+  readonly requestTimeoutMs?: number;
+}
+
+/** The options with every tunable filled in. */
+export type ResolvedGenesysClientOptions = Required<Omit<GenesysClientOptions, 'managementUnitIds' | 'scheduleSearchUserId'>> &
+  Pick<GenesysClientOptions, 'managementUnitIds' | 'scheduleSearchUserId'>;
+
+/** Fills in defaults and trims trailing slashes from the URLs; pure. */
+export function resolveGenesysClientOptions(options: GenesysClientOptions): ResolvedGenesysClientOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as GenesysClientOptions;
+  return {
+    adherenceTopicScope: 'managementUnit',
+    subscribeScheduleTopics: true,
+    overtimeActivityCodeIds: [],
+    maxTopicsPerChannel: 1000,
+    requestsPerMinute: 280,
+    maxRetryAfterMs: 180_000,
+    maxServerErrorRetries: 4,
+    retryBaseDelayMs: 500,
+    retryMaxDelayMs: 30_000,
+    reconnectBaseDelayMs: 1_000,
+    reconnectMaxDelayMs: 60_000,
+    quietBeforePingMs: 40_000,
+    pongTimeoutMs: 10_000,
+    tokenRefreshMarginMs: 5 * 60_000,
+    resubscribeMarginMs: 60 * 60_000,
+    maintenanceIntervalMs: 60_000,
+    scheduleSearchTimeoutMs: 15_000,
+    requestTimeoutMs: 30_000,
+    ...defined,
+    apiUrl: options.apiUrl.replace(/\/+$/, ''),
+    loginUrl: options.loginUrl.replace(/\/+$/, ''),
+  };
+}

@@ -1,0 +1,219 @@
+import type { AgentDirectory, AgentProfile, Logger, ManagementUnitProfile } from '../app/ports';
+import type { GenesysRestClient } from './genesys-rest-client';
+
+/** A unit's adherence settings from `expand=settings.adherence`, for the drift policy. */
+export interface UnitAdherenceSettings {
+  readonly managementUnitId: string;
+  readonly exceptionThresholdMs?: number;
+  readonly ignoredActivityCategories: readonly string[];
+  readonly ignoredActivityCodeIds: readonly string[];
+}
+
+/** A business-unit activity code: `scheduledActivityCode` on events carries only the id. */
+export interface ActivityCodeInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly category?: string;
+  readonly businessUnitId: string;
+}
+
+const USERS_PER_REQUEST = 100;
+
+/**
+ * The Genesys directory, discovered at start: watched management units and their adherence settings,
+ * activity codes per business unit, and the agents of each unit (name, email, manager, team).
+ */
+export class GenesysDirectory implements AgentDirectory {
+  private readonly units = new Map<string, ManagementUnitProfile>();
+  private readonly settings = new Map<string, UnitAdherenceSettings>();
+  private readonly agents = new Map<string, AgentProfile>();
+  private readonly agentsByEmail = new Map<string, AgentProfile>();
+  private readonly activityCodes = new Map<string, ActivityCodeInfo>();
+
+  constructor(
+    private readonly rest: GenesysRestClient,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Discovers everything (again): `configuredUnitIds` or every visible unit. Units that cannot be read are logged and
+   * skipped; it throws only when no unit at all could be read.
+   */
+  async load(configuredUnitIds?: readonly string[]): Promise<void> {
+    const unitIds = configuredUnitIds && configuredUnitIds.length > 0 ? [...configuredUnitIds] : await this.listVisibleUnitIds();
+    const businessUnitIds = new Set<string>();
+    for (const unitId of unitIds) {
+      try {
+        const unit = await this.loadUnit(unitId);
+        if (unit.businessUnitId) businessUnitIds.add(unit.businessUnitId);
+      } catch (error) {
+        this.logger.error({ managementUnitId: unitId, err: (error as Error).message }, 'Could not read management unit; it is not watched (check GENESYS_MANAGEMENT_UNIT_IDS and wfm permissions)');
+      }
+    }
+    if (this.units.size === 0) throw new Error(`No Genesys management unit could be read (tried ${unitIds.length}); check GENESYS_MANAGEMENT_UNIT_IDS and the OAuth client's WFM permissions`);
+    for (const businessUnitId of businessUnitIds) {
+      try {
+        await this.loadActivityCodes(businessUnitId);
+      } catch (error) {
+        this.logger.warn({ businessUnitId, err: (error as Error).message }, 'Could not read activity codes; names will be missing');
+      }
+    }
+    for (const unitId of this.units.keys()) {
+      try {
+        await this.loadAgents(unitId);
+      } catch (error) {
+        this.logger.warn({ managementUnitId: unitId, err: (error as Error).message }, 'Could not read the users of a management unit');
+      }
+    }
+    this.logger.info({ units: this.units.size, agents: this.agents.size, activityCodes: this.activityCodes.size }, 'Genesys directory loaded');
+  }
+
+  getAgent(agentId: string): AgentProfile | undefined {
+    return this.agents.get(agentId);
+  }
+
+  findAgentByEmail(email: string): AgentProfile | undefined {
+    return this.agentsByEmail.get(email.toLowerCase());
+  }
+
+  getUnit(managementUnitId: string): ManagementUnitProfile | undefined {
+    return this.units.get(managementUnitId);
+  }
+
+  listUnits(): readonly ManagementUnitProfile[] {
+    return [...this.units.values()];
+  }
+
+  activityCodeName(activityCodeId: string): string | undefined {
+    return this.activityCodes.get(activityCodeId)?.name;
+  }
+
+  /** The activity code with its category and business unit, if known. */
+  getActivityCode(activityCodeId: string): ActivityCodeInfo | undefined {
+    return this.activityCodes.get(activityCodeId);
+  }
+
+  /** The unit's adherence settings (threshold, ignored categories and codes), if discovered. */
+  getUnitSettings(managementUnitId: string): UnitAdherenceSettings | undefined {
+    return this.settings.get(managementUnitId);
+  }
+
+  /** Every discovered agent. */
+  listAgents(): readonly AgentProfile[] {
+    return [...this.agents.values()];
+  }
+
+  /** Agents of one unit. */
+  listAgentsOfUnit(managementUnitId: string): readonly AgentProfile[] {
+    return [...this.agents.values()].filter((agent) => agent.managementUnitId === managementUnitId);
+  }
+
+  /** Records team membership seen in adherence data (users carry no team unless expanded). */
+  noteTeam(agentId: string, teamId: string | undefined, teamName: string | undefined): void {
+    const agent = this.agents.get(agentId);
+    if (!agent || teamId === undefined || (agent.teamId === teamId && (teamName === undefined || agent.teamName === teamName))) return;
+    this.put({ ...agent, teamId, teamName: teamName ?? agent.teamName });
+  }
+
+  private async listVisibleUnitIds(): Promise<string[]> {
+    // Paging parameters of this listing are deprecated and unsupported [SDK WorkforceManagementApi.md]: one call.
+    const data = await this.rest.get<{ entities?: Array<{ id?: unknown }> }>('/api/v2/workforcemanagement/managementunits');
+    return (data?.entities ?? []).map((entity) => entity?.id).filter((id): id is string => typeof id === 'string');
+  }
+
+  private async loadUnit(unitId: string): Promise<ManagementUnitProfile> {
+    const data = await this.rest.get<RawUnit>(`/api/v2/workforcemanagement/managementunits/${encodeURIComponent(unitId)}`, { expand: 'settings.adherence' });
+    const adherence = data?.settings?.adherence;
+    const thresholdSeconds = adherence?.adherenceExceptionThresholdSeconds;
+    const exceptionThresholdMs = typeof thresholdSeconds === 'number' && thresholdSeconds >= 0 ? thresholdSeconds * 1000 : undefined;
+    const unit: ManagementUnitProfile = {
+      id: unitId,
+      name: typeof data?.name === 'string' ? data.name : unitId,
+      businessUnitId: typeof data?.businessUnit?.id === 'string' ? data.businessUnit.id : undefined,
+      timeZone: typeof data?.timeZone === 'string' ? data.timeZone : undefined,
+      exceptionThresholdMs,
+    };
+    this.units.set(unitId, unit);
+    this.settings.set(unitId, {
+      managementUnitId: unitId,
+      exceptionThresholdMs,
+      ignoredActivityCategories: stringValues(adherence?.ignoredActivityCategories?.values),
+      ignoredActivityCodeIds: stringValues(adherence?.ignoredActivityCodeIds?.values),
+    });
+    return unit;
+  }
+
+  private async loadActivityCodes(businessUnitId: string): Promise<void> {
+    let data = await this.rest.get<{ entities?: unknown[]; downloadUrl?: unknown }>(`/api/v2/workforcemanagement/businessunits/${encodeURIComponent(businessUnitId)}/activitycodes`);
+    if ((!data?.entities || data.entities.length === 0) && typeof data?.downloadUrl === 'string') {
+      data = await this.rest.get<{ entities?: unknown[] }>(data.downloadUrl);
+    }
+    for (const raw of data?.entities ?? []) {
+      const code = raw as { id?: unknown; name?: unknown; category?: unknown };
+      if (typeof code?.id !== 'string') continue;
+      this.activityCodes.set(code.id, {
+        id: code.id,
+        name: typeof code.name === 'string' ? code.name : code.id,
+        category: typeof code.category === 'string' ? code.category : undefined,
+        businessUnitId,
+      });
+    }
+  }
+
+  private async loadAgents(unitId: string): Promise<void> {
+    const data = await this.rest.get<{ entities?: Array<{ id?: unknown }> }>(`/api/v2/workforcemanagement/managementunits/${encodeURIComponent(unitId)}/users`);
+    const ids = (data?.entities ?? []).map((entity) => entity?.id).filter((id): id is string => typeof id === 'string');
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += USERS_PER_REQUEST) {
+      const batch = ids.slice(i, i + USERS_PER_REQUEST);
+      const users = await this.rest.get<{ entities?: RawUser[] }>('/api/v2/users', { id: batch, pageSize: batch.length, state: 'any' });
+      for (const user of users?.entities ?? []) {
+        if (typeof user?.id !== 'string') continue;
+        found.add(user.id);
+        const previous = this.agents.get(user.id);
+        this.put({
+          id: user.id,
+          name: typeof user.name === 'string' ? user.name : user.id,
+          email: typeof user.email === 'string' ? user.email : undefined,
+          managerId: typeof user.manager?.id === 'string' ? user.manager.id : undefined,
+          managementUnitId: unitId,
+          teamId: previous?.teamId,
+          teamName: previous?.teamName,
+        });
+      }
+    }
+    // Agents without a readable user record still belong to the unit (for restore and per-user topics).
+    for (const id of ids) if (!found.has(id) && !this.agents.has(id)) this.put({ id, name: id, managementUnitId: unitId });
+  }
+
+  private put(agent: AgentProfile): void {
+    const previous = this.agents.get(agent.id);
+    if (previous?.email) this.agentsByEmail.delete(previous.email.toLowerCase());
+    this.agents.set(agent.id, agent);
+    if (agent.email) this.agentsByEmail.set(agent.email.toLowerCase(), agent);
+  }
+}
+
+interface RawUnit {
+  name?: unknown;
+  timeZone?: unknown;
+  businessUnit?: { id?: unknown };
+  settings?: {
+    adherence?: {
+      adherenceExceptionThresholdSeconds?: unknown;
+      ignoredActivityCategories?: { values?: unknown };
+      ignoredActivityCodeIds?: { values?: unknown };
+    };
+  };
+}
+
+interface RawUser {
+  id?: unknown;
+  name?: unknown;
+  email?: unknown;
+  manager?: { id?: unknown };
+}
+
+function stringValues(values: unknown): string[] {
+  return Array.isArray(values) ? values.filter((value): value is string => typeof value === 'string') : [];
+}

@@ -1,0 +1,193 @@
+import type { Clock, Logger, ScheduleCoverageChecker } from '../app/ports';
+import type { AdherenceObservation } from '../domain/adherence-observation';
+import type { ScheduleCoverage } from '../domain/drift-episode';
+import type { GenesysDirectory } from './genesys-directory';
+import type { GenesysRestClient } from './genesys-rest-client';
+import type { GenesysTimers } from './genesys-timers';
+
+/** Tunables of the coverage checker. */
+export interface ScheduleCoverageOptions {
+  readonly overtimeActivityCodeIds: readonly string[];
+  readonly scheduleSearchTimeoutMs: number;
+}
+
+interface ScheduledActivity {
+  readonly startAt: number;
+  readonly endAt: number;
+  readonly activityCodeId?: string;
+  readonly isTimeOff: boolean;
+}
+
+interface CachedSchedule {
+  readonly managementUnitId: string;
+  readonly windowStartAt: number;
+  readonly windowEndAt: number;
+  readonly activities: readonly ScheduledActivity[];
+  /** Business-unit dates (`YYYY-MM-DD`) with a full-day time-off marker. */
+  readonly fullDayOffDates: ReadonlySet<string>;
+  readonly timeZone?: string;
+}
+
+interface PendingSearch {
+  resolve(downloadUrl: string | undefined): void;
+}
+
+const LOOK_BACK_MS = 16 * 60 * 60_000;
+// Wide enough to hold the whole shift around `at`, so one search serves every check of that shift.
+const LOOK_AHEAD_MS = 12 * 60 * 60_000;
+
+/**
+ * Answers, before the first nudge, whether the agent's current schedule covers the drift: an overtime activity code
+ * (configured ids: Genesys has no overtime flag), time off (activity with `timeOffRequestId`, a TimeOff-category code,
+ * or a full-day marker), or an approved explanation. Schedules are cached per agent for the searched window and
+ * dropped on schedule changes. Any failure answers `unavailable`, never an exception.
+ */
+export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
+  private readonly cache = new Map<string, CachedSchedule>();
+  private readonly pending = new Map<string, PendingSearch>();
+  private readonly early = new Map<string, string | undefined>();
+
+  constructor(
+    private readonly rest: GenesysRestClient,
+    private readonly directory: GenesysDirectory,
+    private readonly options: ScheduleCoverageOptions,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly timers: GenesysTimers,
+    private readonly lastObservation: (agentId: string) => AdherenceObservation | undefined = () => undefined,
+  ) {}
+
+  async check(agentId: string, managementUnitId: string, at: number): Promise<ScheduleCoverage> {
+    const last = this.lastObservation(agentId);
+    if (last && (last.adherenceState === 'Explained' || last.explanationStatus === 'Approved')) return 'explained';
+    try {
+      let schedule = this.cache.get(agentId);
+      if (!schedule || schedule.managementUnitId !== managementUnitId || at < schedule.windowStartAt || at >= schedule.windowEndAt) {
+        schedule = await this.search(agentId, managementUnitId, at);
+        if (!schedule) return 'unavailable';
+        this.cache.set(agentId, schedule);
+      }
+      return this.coverageAt(schedule, at);
+    } catch (error) {
+      this.logger.warn({ agentId, managementUnitId, err: (error as Error).message }, 'Schedule lookup failed; coverage unavailable');
+      return 'unavailable';
+    }
+  }
+
+  /** Takes the body of a `v2.workforcemanagement.users.{id}.schedules.search` notification (`{operationId, downloadUrl}`). */
+  onSearchNotification(body: unknown): void {
+    const b = body as { operationId?: unknown; downloadUrl?: unknown } | undefined;
+    if (typeof b?.operationId !== 'string') return;
+    const downloadUrl = typeof b.downloadUrl === 'string' ? b.downloadUrl : undefined;
+    const waiting = this.pending.get(b.operationId);
+    if (waiting) waiting.resolve(downloadUrl);
+    else this.early.set(b.operationId, downloadUrl);
+  }
+
+  /** Forgets cached schedules of a unit (after a schedule change). */
+  invalidateUnit(managementUnitId: string): void {
+    for (const [agentId, schedule] of this.cache) if (schedule.managementUnitId === managementUnitId) this.cache.delete(agentId);
+  }
+
+  /** Forgets cached schedules of some agents. */
+  invalidateAgents(agentIds: readonly string[]): void {
+    for (const agentId of agentIds) this.cache.delete(agentId);
+  }
+
+  private coverageAt(schedule: CachedSchedule, at: number): ScheduleCoverage {
+    if (schedule.fullDayOffDates.size > 0 && schedule.fullDayOffDates.has(businessUnitDate(at, schedule.timeZone))) return 'timeOff';
+    const activity = schedule.activities.find((a) => a.startAt <= at && at < a.endAt);
+    if (!activity) return 'clear';
+    if (activity.isTimeOff) return 'timeOff';
+    if (activity.activityCodeId !== undefined && this.options.overtimeActivityCodeIds.includes(activity.activityCodeId)) return 'overtime';
+    return 'clear';
+  }
+
+  private async search(agentId: string, managementUnitId: string, at: number): Promise<CachedSchedule | undefined> {
+    const windowStartAt = at - LOOK_BACK_MS;
+    const windowEndAt = at + LOOK_AHEAD_MS;
+    const { data } = await this.rest.send<SearchResponse>({
+      method: 'POST',
+      path: `/api/v2/workforcemanagement/managementunits/${encodeURIComponent(managementUnitId)}/agentschedules/search`,
+      body: { startDate: new Date(windowStartAt).toISOString(), endDate: new Date(windowEndAt).toISOString(), userIds: [agentId] },
+    });
+    let result = data?.result;
+    if (data?.status === 'Processing') {
+      // The answer comes later as a notification with a downloadUrl [reference §3/§4]; wait a bounded time.
+      const downloadUrl = typeof data.operationId === 'string' ? await this.awaitNotification(data.operationId) : undefined;
+      if (!downloadUrl) {
+        this.logger.warn({ agentId, operationId: data.operationId }, 'Asynchronous schedule search did not complete in time');
+        return undefined;
+      }
+      result = await this.rest.get<SearchResult>(downloadUrl);
+    } else if (data?.status === 'Complete' && !result && typeof data.downloadUrl === 'string') {
+      result = await this.rest.get<SearchResult>(data.downloadUrl);
+    } else if (data?.status !== 'Complete') {
+      this.logger.warn({ agentId, status: data?.status }, 'Schedule search did not complete');
+      return undefined;
+    }
+    return this.toSchedule(result, agentId, managementUnitId, windowStartAt, windowEndAt);
+  }
+
+  private awaitNotification(operationId: string): Promise<string | undefined> {
+    if (this.early.has(operationId)) {
+      const url = this.early.get(operationId);
+      this.early.delete(operationId);
+      return Promise.resolve(url);
+    }
+    return new Promise((resolve) => {
+      const cancel = this.timers.startTimer(() => finish(undefined), this.options.scheduleSearchTimeoutMs);
+      const finish = (url: string | undefined): void => {
+        cancel();
+        this.pending.delete(operationId);
+        resolve(url);
+      };
+      this.pending.set(operationId, { resolve: finish });
+    });
+  }
+
+  private toSchedule(result: SearchResult | undefined, agentId: string, managementUnitId: string, windowStartAt: number, windowEndAt: number): CachedSchedule {
+    const mine = result?.agentSchedules?.find((s) => s?.user?.id === agentId);
+    const activities: ScheduledActivity[] = [];
+    for (const shift of mine?.shifts ?? []) {
+      for (const a of shift?.activities ?? []) {
+        const startAt = typeof a?.startDate === 'string' ? Date.parse(a.startDate) : NaN;
+        if (!Number.isFinite(startAt) || typeof a.lengthMinutes !== 'number') continue;
+        const activityCodeId = typeof a.activityCodeId === 'string' ? a.activityCodeId : undefined;
+        const category = activityCodeId ? this.directory.getActivityCode(activityCodeId)?.category : undefined;
+        const isTimeOff = (typeof a.timeOffRequestId === 'string' && a.timeOffRequestId !== '') || category === 'TimeOff';
+        activities.push({ startAt, endAt: startAt + a.lengthMinutes * 60_000, activityCodeId, isTimeOff });
+      }
+    }
+    const fullDayOffDates = new Set<string>();
+    for (const marker of mine?.fullDayTimeOffMarkers ?? []) if (typeof marker?.businessUnitDate === 'string') fullDayOffDates.add(marker.businessUnitDate.slice(0, 10));
+    const timeZone = typeof result?.businessUnitTimeZone === 'string' ? result.businessUnitTimeZone : this.directory.getUnit(managementUnitId)?.timeZone;
+    return { managementUnitId, windowStartAt, windowEndAt, activities, fullDayOffDates, timeZone };
+  }
+}
+
+/** The calendar date (`YYYY-MM-DD`) of `at` in `timeZone` (UTC when unknown or invalid). */
+function businessUnitDate(at: number, timeZone: string | undefined): string {
+  try {
+    // en-CA formats as YYYY-MM-DD.
+    return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone ?? 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  } catch {
+    return new Date(at).toISOString().slice(0, 10);
+  }
+}
+
+interface SearchResponse {
+  status?: unknown;
+  operationId?: unknown;
+  downloadUrl?: unknown;
+  result?: SearchResult;
+}
+
+interface SearchResult {
+  businessUnitTimeZone?: unknown;
+  agentSchedules?: Array<{
+    user?: { id?: unknown };
+    shifts?: Array<{ activities?: Array<{ startDate?: unknown; lengthMinutes?: unknown; activityCodeId?: unknown; timeOffRequestId?: unknown }> }>;
+    fullDayTimeOffMarkers?: Array<{ businessUnitDate?: unknown }>;
+  }>;
+}

@@ -1,0 +1,284 @@
+import assert from 'node:assert/strict';
+import type { AdherenceObservation } from '../../../src/domain/adherence-observation';
+import { GenesysAdherenceClient } from '../../../src/genesys/genesys-adherence-client';
+import type { GenesysClientOptions } from '../../../src/genesys/genesys-client-options';
+import { GenesysScheduleCoverageChecker } from '../../../src/genesys/genesys-schedule-coverage-checker';
+import { platformTimers } from '../../../src/genesys/genesys-timers';
+import { startGenesysSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator/genesys-simulator';
+import { createRecordingLogger, RecordingSink, waitFor } from './genesys-test-kit';
+
+const BREAK = { systemPresence: 'Break', routingStatus: 'OFF_QUEUE', actualActivityCategory: 'Break' } as const;
+const MEAL = { systemPresence: 'Meal', routingStatus: 'OFF_QUEUE', actualActivityCategory: 'Meal' } as const;
+
+interface Harness {
+  readonly sim: RunningSimulator;
+  readonly client: GenesysAdherenceClient;
+  readonly sink: RecordingSink;
+  readonly logger: ReturnType<typeof createRecordingLogger>;
+}
+
+const running: Harness[] = [];
+
+async function startHarness(simOptions: SimulatorOptions = {}, clientOptions: Partial<GenesysClientOptions> = {}, beforeStart?: (sim: RunningSimulator) => void): Promise<Harness> {
+  const sim = await startGenesysSimulator({ port: 0, seed: 7, scenario: 'idle', manualClock: true, heartbeatIntervalMs: 100, units: 2, agentsPerUnit: 6, ...simOptions });
+  const logger = createRecordingLogger();
+  const client = new GenesysAdherenceClient(
+    {
+      apiUrl: sim.apiUrl,
+      loginUrl: sim.loginUrl,
+      clientId: sim.clientId,
+      clientSecret: sim.clientSecret,
+      // Generous against a busy shared machine: a late heartbeat must not look like a dead socket.
+      quietBeforePingMs: 2_000,
+      pongTimeoutMs: 1_000,
+      reconnectBaseDelayMs: 20,
+      reconnectMaxDelayMs: 200,
+      retryBaseDelayMs: 10,
+      retryMaxDelayMs: 100,
+      maintenanceIntervalMs: 30,
+      ...clientOptions,
+    },
+    { clock: { now: () => sim.control.now() }, logger },
+  );
+  const sink = new RecordingSink();
+  const harness = { sim, client, sink, logger };
+  running.push(harness);
+  beforeStart?.(sim);
+  await client.start(sink);
+  await waitFor(() => client.isStreaming() && !client.isRestoring() && client.metrics.restores >= client.channelIds().length, 'first restore');
+  await client.flush();
+  return harness;
+}
+
+/** The newest observation per agent. */
+function latest(sink: RecordingSink): Map<string, AdherenceObservation> {
+  const map = new Map<string, AdherenceObservation>();
+  for (const o of sink.observations) map.set(o.agentId, o);
+  return map;
+}
+
+/** No agent got the same observation twice in a row. */
+function assertNoRepeats(sink: RecordingSink): void {
+  const previous = new Map<string, AdherenceObservation>();
+  for (const o of sink.observations) {
+    const p = previous.get(o.agentId);
+    if (p) assert.ok(!(p.adherenceChangedAt === o.adherenceChangedAt && p.adherenceState === o.adherenceState && p.actualActivityCategory === o.actualActivityCategory), `repeated observation for ${o.agentId}`);
+    previous.set(o.agentId, o);
+  }
+}
+
+/** Every agent's newest observation matches the simulator's current adherence. */
+function assertMatchesSimulator(h: Harness): void {
+  const mine = latest(h.sink);
+  for (const agent of h.sim.control.listAgents()) {
+    const o = mine.get(agent.id);
+    assert.ok(o, `no observation for ${agent.id}`);
+    assert.equal(o.adherenceState, agent.adherenceState, `state of ${agent.id}`);
+    assert.equal(o.adherenceChangedAt, Date.parse(agent.adherenceChangeTime), `change time of ${agent.id}`);
+    assert.equal(o.actualActivityCategory, agent.actualActivityCategory, `activity of ${agent.id}`);
+  }
+}
+
+describe('GenesysAdherenceClient against the simulator', function () {
+  this.timeout(20_000);
+
+  afterEach(async () => {
+    for (const h of running.splice(0)) {
+      await h.client.stop();
+      await h.sim.stop();
+    }
+  });
+
+  it('discovers units, agents with email and manager, and adherence settings', async () => {
+    const h = await startHarness();
+    const units = h.sim.control.listUnits();
+    assert.deepEqual(h.client.directory.listUnits().map((u) => u.id).sort(), units.map((u) => u.id).sort());
+    const unit = h.client.directory.getUnit(units[0]!.id)!;
+    assert.equal(unit.exceptionThresholdMs, units[0]!.adherenceExceptionThresholdSeconds * 1000);
+    assert.equal(unit.businessUnitId, units[0]!.businessUnitId);
+    const agent = h.sim.control.listAgents()[0]!;
+    const profile = h.client.directory.findAgentByEmail(agent.email.toUpperCase());
+    assert.equal(profile?.id, agent.id);
+    assert.equal(profile?.managerId, agent.managerId);
+    assert.equal(profile?.teamId, agent.teamId);
+  });
+
+  it('restores every agent at start and then delivers events timed by adherenceChangeTime', async () => {
+    const h = await startHarness();
+    const agents = h.sim.control.listAgents();
+    assert.equal(h.sink.observations.length, agents.length);
+    assert.ok(h.sink.observations.every((o) => o.source === 'restore'));
+    const agent = agents[0]!;
+    h.sim.control.advance(5_000);
+    const view = h.sim.control.setAgentActivity(agent.id, BREAK);
+    await waitFor(() => h.sink.ofAgent(agent.id).some((o) => o.source === 'event'), 'the event');
+    const event = h.sink.ofAgent(agent.id).find((o) => o.source === 'event')!;
+    assert.equal(event.source, 'event');
+    assert.equal(event.actualActivityCategory, 'Break');
+    assert.equal(event.adherenceState, view.adherenceState);
+    assert.equal(event.adherenceChangedAt, Date.parse(view.adherenceChangeTime));
+    assert.equal(h.client.metrics.eventsReceived, 1);
+  });
+
+  it('reconnects after dropped sockets without a missed or repeated observation', async () => {
+    const h = await startHarness();
+    const [a, b] = h.sim.control.listAgents();
+    const channelBefore = h.client.channelIds()[0];
+    const restoresBefore = h.client.metrics.restores;
+    h.sim.control.injectFault({ kind: 'dropSockets' });
+    // Changed while no socket is open: only the restore can bring it.
+    h.sim.control.advance(1_000);
+    h.sim.control.setAgentActivity(a!.id, BREAK);
+    await waitFor(() => h.client.metrics.restores > restoresBefore && h.client.isStreaming() && !h.client.isRestoring(), 'reconnect and restore');
+    h.sim.control.advance(1_000);
+    h.sim.control.setAgentActivity(b!.id, MEAL);
+    await waitFor(() => h.sink.ofAgent(b!.id).some((o) => o.actualActivityCategory === 'Meal'), 'event after reconnect');
+    await h.client.flush();
+    assert.equal(h.client.channelIds()[0], channelBefore);
+    assert.ok(h.client.metrics.reconnects >= 1);
+    assertMatchesSimulator(h);
+    assertNoRepeats(h.sink);
+  });
+
+  it('reconnects to the same channel at once on socket_closing and keeps receiving', async () => {
+    const h = await startHarness();
+    const channelBefore = h.client.channelIds()[0];
+    h.sim.control.injectFault({ kind: 'socketClosing', closeAfterMs: 60_000 });
+    await waitFor(() => h.client.metrics.socketClosingNotices === 1 && h.client.isStreaming() && !h.client.isRestoring(), 'socket_closing handled');
+    const agent = h.sim.control.listAgents()[3]!;
+    h.sim.control.advance(1_000);
+    h.sim.control.setAgentActivity(agent.id, BREAK);
+    await waitFor(() => h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Break'), 'event after socket_closing');
+    assert.equal(h.client.channelIds()[0], channelBefore);
+    assert.equal(h.client.metrics.channelsCreated, 1);
+    assertNoRepeats(h.sink);
+  });
+
+  for (const kind of ['expireChannel', 'evictChannel'] as const) {
+    it(`creates a new channel, subscribes again and restores after ${kind}`, async () => {
+      const h = await startHarness();
+      const channelBefore = h.client.channelIds()[0]!;
+      h.sim.control.injectFault({ kind, channelId: channelBefore });
+      const agent = h.sim.control.listAgents()[2]!;
+      h.sim.control.advance(1_000);
+      h.sim.control.setAgentActivity(agent.id, BREAK);
+      await waitFor(() => h.client.channelIds()[0] !== channelBefore && h.client.isStreaming() && !h.client.isRestoring() && h.client.metrics.restores >= 2, 'new channel');
+      await h.client.flush();
+      assert.ok(h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Break'), 'change made while the channel was gone was restored');
+      h.sim.control.advance(1_000);
+      h.sim.control.setAgentActivity(agent.id, MEAL);
+      await waitFor(() => h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Meal' && o.source === 'event'), 'event on the new channel');
+      assert.equal(h.client.metrics.channelsCreated, 2);
+      assertMatchesSimulator(h);
+    });
+  }
+
+  it('re-subscribes before the 24 hour expiry so the channel outlives it', async () => {
+    const h = await startHarness({}, { resubscribeMarginMs: 60 * 60_000 });
+    const channel = h.client.channelIds()[0]!;
+    h.sim.control.advance(23 * 60 * 60_000 + 30 * 60_000);
+    await waitFor(() => h.client.metrics.resubscriptions >= 1, 'the re-subscription');
+    h.sim.control.advance(60 * 60_000);
+    await waitFor(() => h.sim.control.listChannels().some((c) => c.id === channel), 'channel still listed');
+    assert.equal(h.client.channelIds()[0], channel);
+    assert.equal(h.client.metrics.channelsCreated, 1);
+  });
+
+  it('honours a 429 Retry-After during start and still restores', async () => {
+    const h = await startHarness({}, {}, (sim) => sim.control.injectFault({ kind: 'httpError', status: 429, count: 1, retryAfterInSeconds: 1, pathPattern: 'managementunits$' }));
+    assert.equal(h.client.metrics.rest429s, 1);
+    assert.equal(h.sink.observations.length, h.sim.control.listAgents().length);
+  });
+
+  it('retries a 503 during the restore and loses nothing', async () => {
+    const h = await startHarness({}, {}, (sim) => sim.control.injectFault({ kind: 'httpError', status: 503, count: 2, pathPattern: '/adherence$' }));
+    assert.ok(h.client.metrics.rest5xxs >= 2);
+    assertMatchesSimulator(h);
+  });
+
+  it('fetches a new token when the old one expires or is revoked', async () => {
+    const h = await startHarness({ tokenExpiresInSeconds: 3_600 });
+    const issued = h.client.metrics.tokenRequests;
+    h.sim.control.advance(3_600_000);
+    await h.client.rest.get('/api/v2/workforcemanagement/managementunits');
+    assert.equal(h.client.metrics.tokenRequests, issued + 1);
+    h.sim.control.injectFault({ kind: 'expireTokens' });
+    await h.client.rest.get('/api/v2/workforcemanagement/managementunits');
+    assert.equal(h.client.metrics.tokenRequests, issued + 2);
+  });
+
+  it('skips a malformed frame and keeps the stream alive', async () => {
+    const h = await startHarness();
+    h.sim.control.injectFault({ kind: 'malformedFrame' });
+    await waitFor(() => h.client.metrics.malformedFrames === 1, 'the malformed frame');
+    const agent = h.sim.control.listAgents()[1]!;
+    h.sim.control.advance(1_000);
+    h.sim.control.setAgentActivity(agent.id, BREAK);
+    await waitFor(() => h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Break'), 'event after the malformed frame');
+    assert.ok(h.client.isStreaming());
+    assert.equal(h.logger.lines.filter((l) => l.msg === 'Malformed Genesys frame skipped').length, 1);
+  });
+
+  it('drops duplicate and out-of-order frames so the sink sees each change once and the newest last', async () => {
+    const h = await startHarness();
+    const agent = h.sim.control.listAgents()[4]!;
+    h.sim.control.injectFault({ kind: 'duplicateFrames', count: 1 });
+    h.sim.control.advance(1_000);
+    h.sim.control.setAgentActivity(agent.id, BREAK);
+    await waitFor(() => (h.client.metrics.ignored.duplicate ?? 0) >= 1, 'the duplicate');
+    h.sim.control.injectFault({ kind: 'reorderFrames', count: 1 });
+    h.sim.control.advance(1_000);
+    h.sim.control.setAgentActivity(agent.id, MEAL);
+    h.sim.control.advance(1_000);
+    h.sim.control.setAgentActivity(agent.id, { followSchedule: true });
+    await waitFor(() => h.client.metrics.eventsReceived >= 4, 'the reordered frames');
+    await h.client.flush();
+    assertNoRepeats(h.sink);
+    assertMatchesSimulator(h);
+  });
+
+  it('signals a schedule change for the unit whose schedule was republished', async () => {
+    const h = await startHarness();
+    const unit = h.sim.control.listUnits()[1]!;
+    h.sim.control.publishScheduleChange(unit.id);
+    await waitFor(() => h.sink.scheduleChanges.includes(unit.id), 'the schedule change signal');
+    assert.ok(!h.sink.scheduleChanges.includes(h.sim.control.listUnits()[0]!.id));
+  });
+
+  it('shards more than 1,000 per-user topics across channels and restores and streams on each', async () => {
+    const h = await startHarness({ units: 2, agentsPerUnit: 550, heartbeatIntervalMs: 200 }, { adherenceTopicScope: 'user' });
+    assert.equal(h.client.channelIds().length, 2);
+    const agents = h.sim.control.listAgents();
+    assert.equal(new Set(h.sink.observations.map((o) => o.agentId)).size, agents.length);
+    const last = agents[agents.length - 1]!;
+    h.sim.control.advance(1_000);
+    h.sim.control.setAgentActivity(last.id, BREAK);
+    await waitFor(() => h.sink.ofAgent(last.id).some((o) => o.source === 'event'), 'event on the second channel');
+    assert.ok(h.sim.control.listChannels().every((c) => c.topicCount <= 1000));
+  });
+
+  it('keeps a quiet socket alive with ping and pong instead of reconnecting', async () => {
+    const h = await startHarness({ heartbeatIntervalMs: 60_000 }, { quietBeforePingMs: 100, pongTimeoutMs: 300 });
+    await waitFor(() => h.client.metrics.pingsSent >= 3, 'several pings');
+    assert.equal(h.client.metrics.reconnects, 0);
+    assert.ok(h.client.isStreaming());
+  });
+
+  it('looks up an agent schedule in the simulator and answers overtime when the activity at that instant is an overtime code', async () => {
+    const h = await startHarness();
+    const agent = h.sim.control.listAgents()[0]!;
+    const now = h.sim.control.now();
+    const { data } = await h.client.rest.send<{ result: { agentSchedules: Array<{ shifts: Array<{ activities: Array<{ startDate: string; lengthMinutes: number; activityCodeId: string }> }> }> } }>({
+      method: 'POST',
+      path: `/api/v2/workforcemanagement/managementunits/${agent.managementUnitId}/agentschedules/search`,
+      body: { startDate: new Date(now - 16 * 3_600_000).toISOString(), endDate: new Date(now + 12 * 3_600_000).toISOString(), userIds: [agent.id] },
+    });
+    const activities = data.result.agentSchedules[0]!.shifts.flatMap((shift) => shift.activities);
+    const current = activities.find((a) => Date.parse(a.startDate) <= now && now < Date.parse(a.startDate) + a.lengthMinutes * 60_000);
+    assert.ok(current, 'the idle scenario starts the agent inside a scheduled activity');
+    assert.equal(await h.client.coverage.check(agent.id, agent.managementUnitId, now), 'clear');
+    const withOvertime = new GenesysScheduleCoverageChecker(h.client.rest, h.client.directory, { overtimeActivityCodeIds: [current.activityCodeId], scheduleSearchTimeoutMs: 1_000 }, { now: () => h.sim.control.now() }, h.logger, platformTimers);
+    assert.equal(await withOvertime.check(agent.id, agent.managementUnitId, now), 'overtime');
+    assert.equal(await h.client.coverage.check(agent.id, 'no-such-unit', now), 'unavailable');
+  });
+});
