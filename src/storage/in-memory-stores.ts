@@ -1,0 +1,21 @@
+import { InMemoryAlertOutbox } from './outbox/in-memory-alert-outbox';
+import { InMemoryConversationStore } from './conversations/in-memory-conversation-store';
+import { InMemoryDriftHistoryStore } from './history/in-memory-drift-history-store';
+import { InMemoryDriftStateStore } from './drift-state/in-memory-drift-state-store';
+import { InMemoryLeaseStore } from './leases/in-memory-lease-store';
+import { InMemoryRouteStore } from './routes/in-memory-route-store';
+import { InMemorySettingsOverrideStore } from './settings/in-memory-settings-override-store';
+import type { StoreSet } from './store-set';
+
+/** Builds every store in memory (unit tests, and runs without persistence). */
+export function createInMemoryStores(): StoreSet {
+  return {
+    driftState: new InMemoryDriftStateStore(),
+    outbox: new InMemoryAlertOutbox(),
+    history: new InMemoryDriftHistoryStore(),
+    conversations: new InMemoryConversationStore(),
+    routes: new InMemoryRouteStore(),
+    leases: new InMemoryLeaseStore(),
+    settings: new InMemorySettingsOverrideStore(),
+  };
+}

@@ -1,0 +1,18 @@
+import type { AlertOutbox, Clock, ConversationStore, DriftHistoryStore, DriftStateStore, LeaseStore, RouteStore, SettingsOverrideStore } from '../app/ports';
+
+/** Every durable store the app needs, built together by the composition root. */
+export interface StoreSet {
+  readonly driftState: DriftStateStore;
+  readonly outbox: AlertOutbox;
+  readonly history: DriftHistoryStore;
+  readonly conversations: ConversationStore;
+  readonly routes: RouteStore;
+  readonly leases: LeaseStore;
+  readonly settings: SettingsOverrideStore;
+}
+
+/** Options shared by the store factories. */
+export interface StoreSetOptions {
+  /** Used by the outbox to drop orphan index rows; optional. */
+  readonly clock?: Clock;
+}

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import type { TableClient } from '@azure/data-tables';
+import type { DriftStateStore } from '../../../src/app/ports';
+import type { AgentDriftState } from '../../../src/domain/drift-episode';
+import { InMemoryDriftStateStore } from '../../../src/storage/drift-state/in-memory-drift-state-store';
+import { TableDriftStateStore } from '../../../src/storage/drift-state/table-drift-state-store';
+import { createTestTableService } from '../../support/azurite';
+import { aState, baseInstant, collect } from './storage-fixtures';
+
+const key = { managementUnitId: 'mu-1', agentId: 'agent-1' };
+const put = (store: DriftStateStore, state: AgentDriftState): Promise<void> =>
+  store.modify({ managementUnitId: state.managementUnitId, agentId: state.agentId }, () => ({ next: state, result: undefined }));
+
+/** The DriftStateStore contract, run against every implementation. */
+export function describeDriftStateStoreContract(name: string, createStore: () => Promise<DriftStateStore>): void {
+  describe(`DriftStateStore contract: ${name}`, () => {
+    let store: DriftStateStore;
+    beforeEach(async () => {
+      store = await createStore();
+    });
+
+    it('returns undefined for an agent it has never seen', async () => {
+      assert.equal(await store.get(key), undefined);
+    });
+
+    it('gives back exactly the state it stored, episode and instants above 2^31 included', async () => {
+      const state = aState({ nextDueAt: 4_102_444_800_123, lastObservedAt: Number.MAX_SAFE_INTEGER - 1 });
+      await put(store, state);
+      assert.deepEqual(await store.get(key), state);
+    });
+
+    it('keeps a state field it has no column for (added to the domain later)', async () => {
+      const state = { ...aState(), futureField: { nested: [1, 2] } } as AgentDriftState;
+      await put(store, state);
+      assert.deepEqual(await store.get(key), state);
+    });
+
+    it('hands modify the current state and returns what mutate returned', async () => {
+      await put(store, aState());
+      const seen = await store.modify(key, (current) => ({
+        next: current && { ...current, lastObservedAt: current.lastObservedAt + 10 },
+        result: current?.lastObservedAt,
+      }));
+      assert.equal(seen, baseInstant + 1);
+      assert.equal((await store.get(key))?.lastObservedAt, baseInstant + 11);
+    });
+
+    it('removes an optional part when the next state no longer has it', async () => {
+      await put(store, aState());
+      await store.modify(key, (current) => ({ next: current && { ...current, episode: undefined, nextDueAt: undefined }, result: 0 }));
+      const stored = await store.get(key);
+      assert.equal(stored?.episode, undefined);
+      assert.equal(stored?.nextDueAt, undefined);
+      assert.equal(stored?.snoozedUntil, baseInstant + 900_000);
+    });
+
+    it('deletes the row when modify returns no next state', async () => {
+      await put(store, aState());
+      await store.modify(key, () => ({ next: undefined, result: 'gone' }));
+      assert.equal(await store.get(key), undefined);
+    });
+
+    it('deletes idempotently', async () => {
+      await put(store, aState());
+      await store.delete(key);
+      await store.delete(key);
+      assert.equal(await store.get(key), undefined);
+    });
+
+    it('lists every agent, or the agents of one management unit', async () => {
+      await put(store, aState({ agentId: 'a1', managementUnitId: 'mu-1' }));
+      await put(store, aState({ agentId: 'a2', managementUnitId: 'mu-1' }));
+      await put(store, aState({ agentId: 'a3', managementUnitId: 'mu-2' }));
+      const ids = (states: AgentDriftState[]): string[] => states.map((s) => s.agentId).sort();
+      assert.deepEqual(ids(await collect(store.list())), ['a1', 'a2', 'a3']);
+      assert.deepEqual(ids(await collect(store.list('mu-1'))), ['a1', 'a2']);
+      assert.deepEqual(ids(await collect(store.list('mu-3'))), []);
+    });
+
+    it('keeps keys with characters Table keys forbid', async () => {
+      const odd = aState({ agentId: 'a/b#c?d\\e%f', managementUnitId: 'mu/1' });
+      await put(store, odd);
+      assert.deepEqual(await store.get({ managementUnitId: 'mu/1', agentId: 'a/b#c?d\\e%f' }), odd);
+      assert.deepEqual((await collect(store.list('mu/1'))).map((s) => s.agentId), ['a/b#c?d\\e%f']);
+    });
+
+    it('loses no update when 20 modifications of one agent run at once', async () => {
+      await put(store, aState({ lastObservedAt: 0 }));
+      await Promise.all(
+        Array.from({ length: 20 }, () => store.modify(key, (current) => ({ next: current && { ...current, lastObservedAt: current.lastObservedAt + 1 }, result: 0 }))),
+      );
+      assert.equal((await store.get(key))?.lastObservedAt, 20);
+    });
+
+    it('creates a new agent exactly once when several writers race to create it', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          store.modify(key, (current) => ({
+            next: current ? { ...current, lastObservedAt: current.lastObservedAt + 1 } : aState({ lastObservedAt: 0 }),
+            result: current ? `incremented by ${i}` : 'created',
+          })),
+        ),
+      );
+      assert.equal(results.filter((r) => r === 'created').length, 1);
+      assert.equal((await store.get(key))?.lastObservedAt, 4);
+    });
+  });
+}
+
+describeDriftStateStoreContract('in memory', async () => new InMemoryDriftStateStore());
+describeDriftStateStoreContract('Azure Table on Azurite', async () => new TableDriftStateStore((await createTestTableService(['DriftState'])).client('DriftState')));
+
+describe('TableDriftStateStore on Azurite', () => {
+  let client: TableClient;
+  beforeEach(async () => {
+    client = (await createTestTableService(['DriftState'])).client('DriftState');
+  });
+
+  it('re-reads and re-applies mutate when another writer changed the row after its read (412)', async () => {
+    const other = new TableDriftStateStore(client);
+    await put(other, aState({ lastObservedAt: 0 }));
+    let interfered = false;
+    // A client whose first read is followed by another writer's update, so the first write carries a stale ETag.
+    const racing = new Proxy(client, {
+      get(target, property, receiver) {
+        if (property !== 'getEntity') return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<TableClient['getEntity']>) => {
+          const entity = await target.getEntity(...args);
+          if (!interfered) {
+            interfered = true;
+            await other.modify(key, (current) => ({ next: current && { ...current, lastObservedAt: current.lastObservedAt + 100 }, result: 0 }));
+          }
+          return entity;
+        };
+      },
+    });
+    const seen: number[] = [];
+    await new TableDriftStateStore(racing).modify(key, (current) => {
+      seen.push(current!.lastObservedAt);
+      return { next: { ...current!, lastObservedAt: current!.lastObservedAt + 1 }, result: 0 };
+    });
+    assert.deepEqual(seen, [0, 100]);
+    assert.equal((await other.get(key))?.lastObservedAt, 101);
+  });
+
+  it('fails with a clear error when the row keeps changing beyond the attempt limit', async () => {
+    const other = new TableDriftStateStore(client);
+    await put(other, aState({ lastObservedAt: 0 }));
+    const alwaysRacing = new Proxy(client, {
+      get(target, property, receiver) {
+        if (property !== 'getEntity') return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<TableClient['getEntity']>) => {
+          const entity = await target.getEntity(...args);
+          await other.modify(key, (current) => ({ next: current && { ...current, lastObservedAt: current.lastObservedAt + 1 }, result: 0 }));
+          return entity;
+        };
+      },
+    });
+    const store = new TableDriftStateStore(alwaysRacing, { maxAttempts: 3, maxBackoffInMs: 1 });
+    await assert.rejects(
+      store.modify(key, (current) => ({ next: { ...current!, teamId: 'x' }, result: 0 })),
+      { name: 'StorageConflictError', message: /kept changing under 3 read-modify-write attempts/ },
+    );
+  });
+
+  it('stores instants as Edm.Double columns that come back as plain numbers', async () => {
+    await put(new TableDriftStateStore(client), aState({ nextDueAt: 4_102_444_800_123 }));
+    const raw = await client.getEntity<Record<string, unknown>>('mu-1', 'agent-1');
+    assert.equal(typeof raw.nextDueAt, 'number');
+    assert.equal(raw.nextDueAt, 4_102_444_800_123);
+    assert.equal(raw.driftStartedAt, baseInstant);
+    // A Double literal only matches a Double column on Azure; an Int64 column would need `4102444800123L`.
+    const hits = await collect(client.listEntities({ queryOptions: { filter: 'nextDueAt eq 4102444800123.0' } }));
+    assert.equal(hits.length, 1);
+  });
+
+  it('writes a restore burst of 250 agents over two units in batches', async () => {
+    const store = new TableDriftStateStore(client);
+    const states = Array.from({ length: 250 }, (_, i) => aState({ agentId: `agent-${i}`, managementUnitId: i % 5 === 0 ? 'mu-b' : 'mu-a' }));
+    assert.equal(await store.upsertMany(states), 250);
+    assert.equal((await collect(store.list('mu-a'))).length, 200);
+    assert.equal((await collect(store.list('mu-b'))).length, 50);
+    assert.deepEqual(await store.get({ managementUnitId: 'mu-b', agentId: 'agent-5' }), states[5]);
+  });
+});

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import type { Clock, LeaseStore, Logger, Scheduler } from '../../../src/app/ports';
+import { LeaseCoordinator, type LeaseCoordinatorOptions } from '../../../src/app/lease-coordinator';
+import { InMemoryLeaseStore } from '../../../src/storage/leases/in-memory-lease-store';
+
+const start = Date.UTC(2025, 5, 1, 8, 0, 0);
+
+/** A minimal manual clock shared by several instances, each with its own scheduler (keys do not collide). */
+class ManualTime implements Clock {
+  private readonly tasks = new Map<string, { dueAt: number; seq: number; task: () => void }>();
+  private seq = 0;
+  constructor(private current: number) {}
+  now(): number {
+    return this.current;
+  }
+  scheduler(name: string): Scheduler {
+    const id = (key: string): string => `${name}\u0000${key}`;
+    return {
+      schedule: (key, dueAt, task) => void this.tasks.set(id(key), { dueAt, seq: this.seq++, task }),
+      cancel: (key) => void this.tasks.delete(id(key)),
+      dueAt: (key) => this.tasks.get(id(key))?.dueAt,
+      size: () => [...this.tasks.keys()].filter((key) => key.startsWith(`${name}\u0000`)).length,
+      dispose: () => {
+        for (const key of [...this.tasks.keys()]) if (key.startsWith(`${name}\u0000`)) this.tasks.delete(key);
+      },
+    };
+  }
+  async advanceBy(ms: number, settle: () => Promise<void>): Promise<void> {
+    const target = this.current + ms;
+    for (;;) {
+      const next = [...this.tasks.entries()].filter(([, t]) => t.dueAt <= target).sort(([, a], [, b]) => a.dueAt - b.dueAt || a.seq - b.seq)[0];
+      if (!next) break;
+      this.tasks.delete(next[0]);
+      this.current = Math.max(this.current, next[1].dueAt);
+      next[1].task();
+      await settle();
+    }
+    this.current = target;
+  }
+}
+
+const quietLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quietLogger };
+
+interface Instance {
+  readonly coordinator: LeaseCoordinator;
+  readonly scheduler: Scheduler;
+  readonly events: string[];
+}
+
+describe('LeaseCoordinator', () => {
+  let time: ManualTime;
+  let leases: LeaseStore;
+  let instances: Instance[];
+
+  const anInstance = (instanceId: string, overrides: Partial<LeaseCoordinatorOptions> = {}): Instance => {
+    const events: string[] = [];
+    const scheduler = time.scheduler(instanceId);
+    const coordinator = new LeaseCoordinator({
+      leases,
+      clock: time,
+      scheduler,
+      logger: quietLogger,
+      instanceId,
+      unitIds: ['mu-1', 'mu-2'],
+      onAcquired: (unitId) => events.push(`acquired ${unitId}`),
+      onLost: (unitId) => events.push(`lost ${unitId}`),
+      ...overrides,
+    });
+    const instance = { coordinator, scheduler, events };
+    instances.push(instance);
+    return instance;
+  };
+  const advanceBy = (ms: number): Promise<void> => time.advanceBy(ms, async () => void (await Promise.all(instances.map((i) => i.coordinator.settled()))));
+
+  beforeEach(() => {
+    time = new ManualTime(start);
+    leases = new InMemoryLeaseStore();
+    instances = [];
+  });
+
+  it('takes every free unit at start and reports each once, however often it renews', async () => {
+    const a = anInstance('a');
+    a.coordinator.start();
+    await advanceBy(60_000);
+    assert.deepEqual(a.events, ['acquired mu-1', 'acquired mu-2']);
+    assert.equal(a.coordinator.owns('mu-1'), true);
+    assert.deepEqual(a.coordinator.ownedUnitIds().sort(), ['mu-1', 'mu-2']);
+  });
+
+  it('gives a second instance nothing while the first keeps renewing', async () => {
+    const a = anInstance('a');
+    const b = anInstance('b');
+    a.coordinator.start();
+    await advanceBy(0);
+    b.coordinator.start();
+    await advanceBy(120_000);
+    assert.deepEqual(b.events, []);
+    assert.equal(b.coordinator.owns('mu-1'), false);
+    assert.deepEqual(a.coordinator.ownedUnitIds().sort(), ['mu-1', 'mu-2']);
+  });
+
+  it('lets another instance take over within 30 s of the owner crashing', async () => {
+    const a = anInstance('a');
+    const b = anInstance('b');
+    a.coordinator.start();
+    await advanceBy(0);
+    b.coordinator.start();
+    await advanceBy(7_000);
+    a.scheduler.dispose(); // a crash: no more renewals, no release
+    const crashedAt = time.now();
+    let takenOverAt: number | undefined;
+    for (let step = 0; step < 40 && takenOverAt === undefined; step += 1) {
+      await advanceBy(1_000);
+      if (b.coordinator.owns('mu-1') && b.coordinator.owns('mu-2')) takenOverAt = time.now();
+    }
+    assert.ok(takenOverAt !== undefined && takenOverAt - crashedAt <= 30_000, `taken over after ${takenOverAt! - crashedAt} ms`);
+    assert.equal(a.coordinator.owns('mu-1'), false);
+  });
+
+  it('releases its leases on stop so another instance takes over at its next round', async () => {
+    const a = anInstance('a');
+    const b = anInstance('b');
+    a.coordinator.start();
+    await advanceBy(0);
+    b.coordinator.start();
+    await advanceBy(1_000);
+    await a.coordinator.stop();
+    assert.deepEqual(a.events.slice(2).sort(), ['lost mu-1', 'lost mu-2']);
+    assert.equal(a.coordinator.owns('mu-1'), false);
+    await advanceBy(5_000);
+    assert.deepEqual(b.coordinator.ownedUnitIds().sort(), ['mu-1', 'mu-2']);
+  });
+
+  it('stops owning a unit the moment another instance holds it', async () => {
+    const a = anInstance('a', { unitIds: ['mu-1'] });
+    a.coordinator.start();
+    await advanceBy(0);
+    // Another instance steals the lease as if a's renewals had stalled beyond the ttl.
+    await leases.release('mu-1', 'a');
+    await leases.acquire('mu-1', 'thief', 20_000, time.now());
+    await advanceBy(5_000);
+    assert.equal(a.coordinator.owns('mu-1'), false);
+    assert.deepEqual(a.events, ['acquired mu-1', 'lost mu-1']);
+  });
+
+  it('keeps a unit while storage fails only until the lease runs out', async () => {
+    let isDown = false;
+    const inner = new InMemoryLeaseStore();
+    leases = {
+      acquire: (...args) => (isDown ? Promise.reject(new Error('storage down')) : inner.acquire(...args)),
+      release: (resource, owner) => inner.release(resource, owner),
+      list: () => inner.list(),
+    };
+    const a = anInstance('a', { unitIds: ['mu-1'] });
+    a.coordinator.start();
+    await advanceBy(0);
+    isDown = true;
+    await advanceBy(19_999);
+    assert.equal(a.coordinator.owns('mu-1'), true);
+    await advanceBy(1);
+    assert.equal(a.coordinator.owns('mu-1'), false);
+    await advanceBy(5_000);
+    assert.deepEqual(a.events, ['acquired mu-1', 'lost mu-1']);
+    isDown = false;
+    await advanceBy(5_000);
+    assert.deepEqual(a.events, ['acquired mu-1', 'lost mu-1', 'acquired mu-1']);
+  });
+
+  it('drops and releases a unit removed from its set', async () => {
+    const a = anInstance('a');
+    a.coordinator.start();
+    await advanceBy(0);
+    await a.coordinator.setUnitIds(['mu-1']);
+    assert.deepEqual(a.events, ['acquired mu-1', 'acquired mu-2', 'lost mu-2']);
+    assert.equal((await leases.acquire('mu-2', 'b', 20_000, time.now()))?.owner, 'b');
+  });
+
+  it('rejects a renew period that is not shorter than the ttl', () => {
+    assert.throws(() => anInstance('a', { ttlMs: 5_000, renewEveryMs: 5_000 }), /renewEveryMs must be shorter than ttlMs/);
+  });
+});
