@@ -9,7 +9,9 @@ export type EpisodeChange =
   | 'backInAdherence'
   | 'formalException'
   | 'suppressed'
-  | 'reAlerted';
+  | 'reAlerted'
+  /** A message of the episode was dead-lettered (e.g. the agent's chat is gone); the card says it could not be delivered. */
+  | 'deliveryFailed';
 
 /**
  * Side effects the drift core asks for, as data; the monitor runs them.

@@ -43,6 +43,8 @@ export interface DriftEpisode {
   readonly managementUnitId: string;
   readonly teamId?: string;
   readonly driftStartedAt: number;
+  /** When escalation timing starts if not at `driftStartedAt` (a mass schedule change moved it); thresholds count from here. */
+  readonly clockStartedAt?: number;
   readonly scheduledActivityCategory?: string;
   readonly scheduledActivityCodeId?: string;
   readonly actualActivityCategory?: string;

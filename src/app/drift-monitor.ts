@@ -1,0 +1,381 @@
+import type { AdherenceObservation } from '../domain/adherence-observation';
+import type { ActionResult, DriftAction, DriftCommand } from '../domain/drift-commands';
+import {
+  agentCheckKey,
+  applyAction,
+  applyDampening,
+  applyDue,
+  applyObservation,
+  needsScheduleCheck,
+  type DriftDecision,
+} from '../domain/drift-engine';
+import type { AgentDriftState, DriftEpisode, ScheduleCoverage } from '../domain/drift-episode';
+import type { DriftPolicy } from '../domain/drift-policy';
+import {
+  hasHeldObservation,
+  isUnitHeld,
+  observeUnit,
+  releaseUnit,
+  signalUnitScheduleChange,
+  type DampeningDecision,
+  type DampeningHold,
+  type UnitDampeningState,
+} from '../domain/unit-dampener';
+import { OutboxDispatcher } from './outbox-dispatcher';
+import type {
+  ActionSink,
+  AgentDirectory,
+  AgentKey,
+  AlertKind,
+  AlertNotifier,
+  AlertOutbox,
+  AlertRecipient,
+  Clock,
+  DriftHistoryStore,
+  DriftStateStore,
+  Logger,
+  ObservationSink,
+  OutboxAlert,
+  ScheduleCoverageChecker,
+  Scheduler,
+} from './ports';
+
+/** Ports and settings of a {@link DriftMonitor}. */
+export interface DriftMonitorOptions {
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly stateStore: DriftStateStore;
+  readonly outbox: AlertOutbox;
+  readonly notifier: AlertNotifier;
+  readonly history: DriftHistoryStore;
+  readonly logger: Logger;
+  readonly policy: DriftPolicy;
+  /** Asked before the first nudge of an episode; an exception counts as `unavailable`. */
+  readonly coverageChecker?: ScheduleCoverageChecker;
+  /** Agent and team names for history rows. */
+  readonly directory?: AgentDirectory;
+  /** Supervisor alerts also go to the Slack webhook. */
+  readonly slackEnabled?: boolean;
+  /** Retry settings of the outbox dispatcher (jitter source, attempts, backoff). */
+  readonly delivery?: {
+    readonly maxAttempts?: number;
+    readonly maxThrottledAttempts?: number;
+    readonly baseBackoffInMs?: number;
+    readonly maxBackoffInMs?: number;
+    readonly random?: () => number;
+  };
+}
+
+/**
+ * The drift monitor use case: feeds observations, due checks and card actions through the pure drift core and
+ * runs the commands it returns through the ports. Work for one agent is serialized; the state is written first
+ * (it is the source of truth) and commands run after the write; proactive messages go through the durable outbox.
+ */
+export class DriftMonitor implements ObservationSink, ActionSink {
+  private readonly log: Logger;
+  private readonly dispatcher: OutboxDispatcher;
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly units = new Map<string, UnitDampeningState>();
+  private isStarted = false;
+  private isStopped = false;
+
+  constructor(private readonly options: DriftMonitorOptions) {
+    this.log = options.logger.child({ component: 'drift-monitor' });
+    this.dispatcher = new OutboxDispatcher({
+      clock: options.clock,
+      scheduler: options.scheduler,
+      outbox: options.outbox,
+      notifier: options.notifier,
+      logger: options.logger,
+      ...options.delivery,
+      track: (work) => this.track(work),
+    });
+  }
+
+  /**
+   * Loads every drift state, re-arms each pending check at its absolute instant (a past one fires at once, so a
+   * restart never resets a drift clock), makes sure every nudge and alert the state says was raised has its outbox
+   * row, and delivers every pending row.
+   */
+  async start(): Promise<void> {
+    if (this.isStarted) return;
+    this.isStarted = true;
+    let agents = 0;
+    let rows = 0;
+    for await (const state of this.options.stateStore.list()) {
+      agents += 1;
+      this.syncCheck(state);
+      const episode = state.episode;
+      if (episode === undefined) continue;
+      for (const alert of this.alertsRaised(episode)) {
+        if ((await this.options.outbox.enqueue(alert)) === 'enqueued') rows += 1;
+      }
+    }
+    await this.dispatcher.dispatchPending();
+    this.log.info({ agents, rowsRestored: rows }, 'drift monitor started');
+  }
+
+  /** Stops taking work and waits for what is in flight; the owner disposes the scheduler. */
+  async stop(): Promise<void> {
+    this.isStopped = true;
+    this.dispatcher.stop();
+    await this.idle();
+  }
+
+  /** Resolves when no work is queued or running (tests and graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Takes one observation: the unit's dampening decides whether it is applied now or held for the window. */
+  ingest(observation: AdherenceObservation): Promise<void> {
+    if (this.isStopped) return Promise.resolve();
+    const unitId = observation.managementUnitId;
+    const step = observeUnit(this.units.get(unitId), observation, this.options.policy.dampening, this.options.clock.now());
+    this.units.set(unitId, step.state);
+    if (step.decision.kind === 'held') return Promise.resolve();
+    if (step.decision.kind === 'holdStarted') return this.startHold(unitId, step.decision);
+    // Failures are logged by the chain; the stream goes on (the next restore reconciles the agent).
+    return this.enqueue(observation.agentId, () => this.applyObservationNow(observation)).catch(() => undefined);
+  }
+
+  /** Takes a card action (or the schedule pre-check) for the agent's episode and answers whether it applied. */
+  act(managementUnitId: string, agentId: string, action: DriftAction): Promise<ActionResult> {
+    if (this.isStopped) return Promise.resolve('stale');
+    return this.enqueue(agentId, async () => {
+      const now = this.options.clock.now();
+      const decision = await this.modify({ managementUnitId, agentId }, (current) => applyAction(current, action, this.options.policy, now));
+      await this.run(decision, managementUnitId, agentId);
+      return decision.result;
+    });
+  }
+
+  /** Genesys signalled a schedule change for the unit (schedule topics): hold its observations for the window. */
+  signalScheduleChange(managementUnitId: string): Promise<void> {
+    if (this.isStopped) return Promise.resolve();
+    const step = signalUnitScheduleChange(this.units.get(managementUnitId), managementUnitId, this.options.policy.dampening, this.options.clock.now());
+    this.units.set(managementUnitId, step.state);
+    return step.decision.kind === 'holdStarted' ? this.startHold(managementUnitId, step.decision) : Promise.resolve();
+  }
+
+  private async startHold(unitId: string, decision: Extract<DampeningDecision, { kind: 'holdStarted' }>): Promise<void> {
+    const { hold } = decision;
+    this.log.info({ managementUnitId: unitId, releaseAt: hold.releaseAt, rebased: decision.rebaseAgentIds.length }, 'mass change: holding unit observations');
+    for (const command of decision.commands) {
+      if (command.type === 'scheduleCheck') this.options.scheduler.schedule(command.key, command.dueAt, () => this.fire(() => this.release(unitId)));
+    }
+    await Promise.all(decision.rebaseAgentIds.map((agentId) => this.enqueue(agentId, () => this.rebase(unitId, agentId, hold))));
+  }
+
+  private async rebase(unitId: string, agentId: string, hold: DampeningHold): Promise<void> {
+    const decision = await this.modify({ managementUnitId: unitId, agentId }, (current) => applyDampening(current, hold, this.options.policy));
+    await this.run(decision, unitId, agentId);
+  }
+
+  /** The window closed: apply the newest held observation per agent, clocks of drift begun in the burst start now. */
+  private async release(unitId: string): Promise<void> {
+    const released = releaseUnit(this.units.get(unitId), unitId);
+    this.units.set(unitId, released.state);
+    const hold = released.hold;
+    if (hold === undefined) return;
+    this.log.info({ managementUnitId: unitId, agents: released.observations.length }, 'mass change: releasing unit observations');
+    await Promise.all(
+      released.observations.map((observation) =>
+        this.enqueue(observation.agentId, () =>
+          this.applyObservationNow(observation, observation.adherenceChangedAt >= hold.burstStartedAt ? hold.releaseAt : undefined),
+        ),
+      ),
+    );
+  }
+
+  private async applyObservationNow(observation: AdherenceObservation, clockStartsAt?: number): Promise<void> {
+    const now = this.options.clock.now();
+    const options = clockStartsAt === undefined ? undefined : { clockStartsAt };
+    const key = { managementUnitId: observation.managementUnitId, agentId: observation.agentId };
+    const decision = await this.modify(key, (current) => applyObservation(current, observation, this.options.policy, now, options));
+    if (decision.ignored !== undefined) {
+      this.log.debug({ agentId: observation.agentId, reason: decision.ignored, source: observation.source }, 'observation ignored');
+    }
+    await this.run(decision, key.managementUnitId, key.agentId);
+  }
+
+  /** The agent's check fired: ask for the schedule pre-check before a first nudge, then escalate what is due. */
+  private async onDue(unitId: string, agentId: string): Promise<void> {
+    const unit = this.units.get(unitId);
+    // A held observation may change everything (e.g. the agent is back): the release applies it, then re-arms.
+    if (isUnitHeld(unit) && hasHeldObservation(unit, agentId)) return;
+    const key = { managementUnitId: unitId, agentId };
+    const { policy, coverageChecker } = this.options;
+    const before = await this.options.stateStore.get(key);
+    if (before?.nextDueAt === undefined) return;
+    let coverage: ScheduleCoverage | undefined;
+    const episode = before.episode;
+    if (coverageChecker !== undefined && episode !== undefined && needsScheduleCheck(before, policy, this.options.clock.now())) {
+      coverage = await this.checkCoverage(coverageChecker, episode);
+    }
+    const now = this.options.clock.now();
+    const decision = await this.modify(key, (current) => {
+      if (current === undefined) return { state: undefined, commands: [] };
+      let state: AgentDriftState | undefined = current;
+      const commands: DriftCommand[] = [];
+      if (coverage !== undefined && episode !== undefined) {
+        const checked = applyAction(state, { type: 'scheduleChecked', episodeId: episode.id, at: now, coverage }, policy, now);
+        state = checked.state;
+        commands.push(...checked.commands);
+      }
+      if (state === undefined || state.nextDueAt === undefined || state.nextDueAt > now) return { state, commands };
+      const due = applyDue(state, policy, now);
+      commands.push(...due.commands);
+      return { state: due.state, commands };
+    });
+    await this.run(decision, unitId, agentId);
+  }
+
+  private async checkCoverage(checker: ScheduleCoverageChecker, episode: DriftEpisode): Promise<ScheduleCoverage> {
+    try {
+      return await checker.check(episode.agentId, episode.managementUnitId, this.options.clock.now());
+    } catch (error) {
+      this.log.child({ agentId: episode.agentId, episodeId: episode.id }).warn({ err: messageOf(error) }, 'schedule pre-check failed; alerting anyway');
+      return 'unavailable';
+    }
+  }
+
+  /** Writes the decision's state with a pure mutate (the store may retry it) and hands the decision back. */
+  private modify<T extends DriftDecision>(key: AgentKey, decide: (current: AgentDriftState | undefined) => T): Promise<T> {
+    return this.options.stateStore.modify(key, (current) => {
+      const decision = decide(current);
+      return { next: decision.state, result: decision };
+    });
+  }
+
+  /** Runs the commands of a written decision, in order, then makes sure the pending check matches the state. */
+  private async run(decision: DriftDecision, unitId: string, agentId: string): Promise<void> {
+    for (const command of decision.commands) {
+      try {
+        await this.runCommand(command, unitId, agentId);
+      } catch (error) {
+        this.log.child({ agentId }).error({ command: command.type, err: messageOf(error) }, 'drift command failed');
+      }
+    }
+    if (decision.state === undefined) this.options.scheduler.cancel(agentCheckKey(agentId));
+    else this.syncCheck(decision.state);
+  }
+
+  private async runCommand(command: DriftCommand, unitId: string, agentId: string): Promise<void> {
+    const { scheduler } = this.options;
+    switch (command.type) {
+      case 'scheduleCheck':
+        scheduler.schedule(command.key, command.dueAt, this.dueTask(unitId, agentId));
+        return;
+      case 'cancelCheck':
+        scheduler.cancel(command.key);
+        return;
+      case 'nudgeAgent':
+        await this.raise(command.episode, 'nudge');
+        return;
+      case 'alertSupervisor':
+        await this.raise(command.episode, command.isReAlert ? 'supervisorReAlert' : 'supervisorAlert');
+        return;
+      case 'recordFormalException':
+        this.episodeLog(command.episode).warn({ formalExceptionAt: command.episode.formalExceptionAt }, 'drift became a formal adherence exception');
+        await this.writeHistory(command.episode);
+        return;
+      case 'updateCards': {
+        const rows = await this.options.outbox.listByEpisode(command.episode.id);
+        const sent = rows.filter((row) => row.status === 'sent');
+        if (sent.length > 0) await this.options.notifier.updateCards(command.episode, command.change, sent);
+        return;
+      }
+      case 'writeHistory':
+        await this.writeHistory(command.episode);
+        if (command.episode.outcome !== undefined) this.episodeLog(command.episode).info({ outcome: command.episode.outcome }, 'drift episode ended');
+        return;
+    }
+  }
+
+  private async raise(episode: DriftEpisode, kind: AlertKind): Promise<void> {
+    this.episodeLog(episode).info({ kind }, kind === 'nudge' ? 'nudging agent' : 'alerting supervisor');
+    for (const alert of this.alertsOf(episode, kind)) await this.dispatcher.enqueueAndDispatch(alert);
+  }
+
+  /** The outbox rows an episode's state says were raised (nudge, alert, re-alert), for start-up reconciliation. */
+  private alertsRaised(episode: DriftEpisode): OutboxAlert[] {
+    const alerts: OutboxAlert[] = [];
+    if (episode.nudgedAt !== undefined) alerts.push(...this.alertsOf(episode, 'nudge'));
+    if (episode.supervisorAlertedAt !== undefined) alerts.push(...this.alertsOf(episode, 'supervisorAlert'));
+    if (episode.reAlertedAt !== undefined) alerts.push(...this.alertsOf(episode, 'supervisorReAlert'));
+    return alerts;
+  }
+
+  private alertsOf(episode: DriftEpisode, kind: AlertKind): OutboxAlert[] {
+    const recipients: AlertRecipient[] = kind === 'nudge' ? ['agent'] : this.options.slackEnabled ? ['supervisorChannel', 'slack'] : ['supervisorChannel'];
+    const now = this.options.clock.now();
+    return recipients.map((recipient) => ({
+      id: `${episode.id}|${kind}|${recipient}`,
+      episodeId: episode.id,
+      agentId: episode.agentId,
+      managementUnitId: episode.managementUnitId,
+      kind,
+      recipient,
+      status: 'pending',
+      createdAt: now,
+      notBefore: now,
+      attempts: 0,
+      episode,
+    }));
+  }
+
+  private async writeHistory(episode: DriftEpisode): Promise<void> {
+    const profile = this.options.directory?.getAgent(episode.agentId);
+    await this.options.history.upsert({ episode, agentName: profile?.name, teamName: profile?.teamName, recordedAt: this.options.clock.now() });
+  }
+
+  /** Re-arms the agent's check when the scheduler does not hold the instant the state says (restart, deferred check). */
+  private syncCheck(state: AgentDriftState): void {
+    const key = agentCheckKey(state.agentId);
+    const { scheduler } = this.options;
+    if (state.nextDueAt === undefined) {
+      if (scheduler.dueAt(key) !== undefined) scheduler.cancel(key);
+    } else if (scheduler.dueAt(key) !== state.nextDueAt) {
+      scheduler.schedule(key, state.nextDueAt, this.dueTask(state.managementUnitId, state.agentId));
+    }
+  }
+
+  private dueTask(unitId: string, agentId: string): () => void {
+    return () => this.fire(() => this.enqueue(agentId, () => this.onDue(unitId, agentId)));
+  }
+
+  private fire(work: () => Promise<unknown>): void {
+    if (this.isStopped) return;
+    this.track(work().catch((error) => this.log.error({ err: messageOf(error) }, 'scheduled drift work failed')));
+  }
+
+  /** Serializes work per agent (a keyed promise chain), so events and card actions of one agent never interleave. */
+  private enqueue<T>(agentId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.chains.get(agentId) ?? Promise.resolve();
+    const result = previous.then(work);
+    const settled = result.catch((error) => {
+      this.log.child({ agentId }).error({ err: messageOf(error) }, 'drift work failed');
+    });
+    this.chains.set(agentId, settled);
+    void settled.then(() => {
+      if (this.chains.get(agentId) === settled) this.chains.delete(agentId);
+    });
+    this.track(settled);
+    return result;
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  private episodeLog(episode: DriftEpisode): Logger {
+    return this.log.child({ agentId: episode.agentId, episodeId: episode.id });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,197 @@
+import type { EpisodeChange } from '../domain/drift-commands';
+import type { AlertNotifier, AlertOutbox, Clock, DeliveryResult, Logger, OutboxAlert, Scheduler } from './ports';
+
+/** Settings and ports of an {@link OutboxDispatcher}. */
+export interface OutboxDispatcherOptions {
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly outbox: AlertOutbox;
+  readonly notifier: AlertNotifier;
+  readonly logger: Logger;
+  /** Failed (retryable) attempts before a row is dead-lettered; default 5. */
+  readonly maxAttempts?: number;
+  /** Throttled attempts before a row is dead-lettered; default 50 (Retry-After is honoured each time). */
+  readonly maxThrottledAttempts?: number;
+  /** First retry delay of the jittered exponential backoff; default 2 s. */
+  readonly baseBackoffInMs?: number;
+  /** Longest retry delay; default 5 min. */
+  readonly maxBackoffInMs?: number;
+  /** How long a claimed row is left alone by other dispatchers while it is being sent; default 2 min. */
+  readonly claimInMs?: number;
+  /** A number in [0, 1) for the jitter; default Math.random. */
+  readonly random?: () => number;
+  /** Waits for pending asynchronous work (the monitor passes its tracker so `idle()` sees retries). */
+  readonly track?: (work: Promise<unknown>) => void;
+}
+
+/** What one dispatch did to a row. */
+export type DispatchOutcome = 'sent' | 'retryScheduled' | 'deadLettered' | 'skipped';
+
+/** Scheduler key of an outbox row's retry. */
+export function outboxRetryKey(id: string): string {
+  return `outbox:${id}`;
+}
+
+/**
+ * Delivers outbox rows through the AlertNotifier and records each result on the row: `sent` (with where it
+ * landed), `throttled` (retry at Retry-After), `failed` (retryable: jittered backoff, bounded; else dead-letter),
+ * `recipientGone` (dead-letter and update the episode's cards). Retries go through the Scheduler, never sleeps;
+ * a row already sent is never sent again, and nothing is dropped without a dead-letter row and an error log.
+ */
+export class OutboxDispatcher {
+  private readonly log: Logger;
+  private readonly inFlight = new Set<string>();
+  private readonly maxAttempts: number;
+  private readonly maxThrottledAttempts: number;
+  private readonly baseBackoffInMs: number;
+  private readonly maxBackoffInMs: number;
+  private readonly claimInMs: number;
+  private readonly random: () => number;
+  private isStopped = false;
+
+  constructor(private readonly options: OutboxDispatcherOptions) {
+    this.log = options.logger.child({ component: 'outbox-dispatcher' });
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.maxThrottledAttempts = options.maxThrottledAttempts ?? 50;
+    this.baseBackoffInMs = options.baseBackoffInMs ?? 2_000;
+    this.maxBackoffInMs = options.maxBackoffInMs ?? 5 * 60_000;
+    this.claimInMs = options.claimInMs ?? 2 * 60_000;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Adds the row (idempotent: an existing id is left as it is) and tries to deliver it if it is pending. */
+  async enqueueAndDispatch(alert: OutboxAlert): Promise<DispatchOutcome> {
+    await this.options.outbox.enqueue(alert);
+    return this.dispatch(alert.id);
+  }
+
+  /** Tries every pending row now (or schedules it for its notBefore); used at start-up. */
+  async dispatchPending(): Promise<void> {
+    const ids: string[] = [];
+    for await (const row of this.options.outbox.listPending()) ids.push(row.id);
+    for (const id of ids) await this.dispatch(id);
+  }
+
+  /** Attempts one row if it is pending and due; a row in flight or already sent or dead-lettered is skipped. */
+  async dispatch(id: string): Promise<DispatchOutcome> {
+    if (this.isStopped || this.inFlight.has(id)) return 'skipped';
+    this.inFlight.add(id);
+    try {
+      return await this.attempt(id);
+    } finally {
+      this.inFlight.delete(id);
+    }
+  }
+
+  /** Stops taking work; scheduled retries become no-ops (the rows stay pending for the next start). */
+  stop(): void {
+    this.isStopped = true;
+  }
+
+  private async attempt(id: string): Promise<DispatchOutcome> {
+    const { outbox, clock } = this.options;
+    const row = await outbox.get(id);
+    if (row === undefined || row.status !== 'pending') return 'skipped';
+    const now = clock.now();
+    if (row.notBefore > now) {
+      this.scheduleRetry(id, row.notBefore);
+      return 'retryScheduled';
+    }
+    // Claim the row first (guarded by its ETag) so two dispatchers never send it twice; a crash after the send and
+    // before the result is written is the one window where a restart can send again (at-least-once).
+    const claimed: OutboxAlert = { ...row, attempts: row.attempts + 1, notBefore: now + this.claimInMs };
+    if (!(await outbox.update(claimed))) return 'skipped';
+    const current = (await outbox.get(id)) ?? claimed;
+    const result = await this.deliver(current);
+    return this.record(current, result);
+  }
+
+  private async deliver(row: OutboxAlert): Promise<DeliveryResult> {
+    try {
+      return await this.options.notifier.deliver(row);
+    } catch (error) {
+      // The notifier should answer with values; an exception is unexpected, so it is logged and retried.
+      this.log.error({ alertId: row.id, episodeId: row.episodeId, err: messageOf(error) }, 'notifier threw while delivering');
+      return { status: 'failed', reason: messageOf(error), isRetryable: true };
+    }
+  }
+
+  private async record(row: OutboxAlert, result: DeliveryResult): Promise<DispatchOutcome> {
+    const now = this.options.clock.now();
+    const log = this.log.child({ alertId: row.id, episodeId: row.episodeId, agentId: row.agentId });
+    switch (result.status) {
+      case 'sent':
+        await this.write({ ...row, status: 'sent', conversationId: result.conversationId, activityId: result.activityId, sentAt: now, lastError: undefined });
+        log.info({ kind: row.kind, recipient: row.recipient }, 'alert delivered');
+        if (row.recipient !== 'agent') await this.reportEarlierDeadLetters(row);
+        return 'sent';
+      case 'throttled':
+        if (row.attempts >= this.maxThrottledAttempts) return this.deadLetter(row, `throttled ${row.attempts} times`, log);
+        return this.retry(row, now + Math.max(0, result.retryAfterMs), 'throttled', log);
+      case 'recipientGone':
+        return this.deadLetter(row, `recipient gone: ${result.reason}`, log);
+      case 'failed':
+        if (!result.isRetryable || row.attempts >= this.maxAttempts) return this.deadLetter(row, result.reason, log);
+        return this.retry(row, now + this.backoffInMs(row.attempts), result.reason, log);
+    }
+  }
+
+  private async retry(row: OutboxAlert, notBefore: number, reason: string, log: Logger): Promise<DispatchOutcome> {
+    await this.write({ ...row, notBefore, lastError: reason });
+    log.warn({ attempts: row.attempts, retryAt: notBefore, reason }, 'alert delivery will be retried');
+    this.scheduleRetry(row.id, notBefore);
+    return 'retryScheduled';
+  }
+
+  private async deadLetter(row: OutboxAlert, reason: string, log: Logger): Promise<DispatchOutcome> {
+    const dead: OutboxAlert = { ...row, status: 'deadLettered', lastError: reason };
+    await this.write(dead);
+    log.error({ kind: row.kind, recipient: row.recipient, attempts: row.attempts, reason }, 'alert dead-lettered');
+    await this.updateCards(dead, 'deliveryFailed');
+    return 'deadLettered';
+  }
+
+  /** A supervisor card sent after the agent's nudge was dead-lettered must say the nudge did not arrive. */
+  private async reportEarlierDeadLetters(row: OutboxAlert): Promise<void> {
+    const rows = await this.options.outbox.listByEpisode(row.episodeId);
+    if (rows.some((other) => other.status === 'deadLettered')) await this.updateCards(row, 'deliveryFailed');
+  }
+
+  private async updateCards(row: OutboxAlert, change: EpisodeChange): Promise<void> {
+    const rows = await this.options.outbox.listByEpisode(row.episodeId);
+    // Every row goes to the notifier: the sent ones are the cards to re-render, the dead-lettered ones say what failed.
+    if (!rows.some((other) => other.status === 'sent')) return;
+    try {
+      await this.options.notifier.updateCards(row.episode, change, rows);
+    } catch (error) {
+      this.log.error({ episodeId: row.episodeId, err: messageOf(error) }, 'could not update cards after a failed delivery');
+    }
+  }
+
+  /** Writes the row; if another writer changed it meanwhile, re-reads and writes the result over the newer version. */
+  private async write(row: OutboxAlert): Promise<void> {
+    if (await this.options.outbox.update(row)) return;
+    const latest = await this.options.outbox.get(row.id);
+    if (latest === undefined || latest.status === 'sent') return;
+    if (!(await this.options.outbox.update({ ...row, etag: latest.etag }))) {
+      this.log.error({ alertId: row.id }, 'outbox row changed twice while recording a delivery result');
+    }
+  }
+
+  private scheduleRetry(id: string, at: number): void {
+    this.options.scheduler.schedule(outboxRetryKey(id), at, () => {
+      const work = this.dispatch(id).catch((error) => this.log.error({ alertId: id, err: messageOf(error) }, 'retry failed'));
+      this.options.track?.(work);
+    });
+  }
+
+  /** Exponential backoff with equal jitter: half fixed, half random, capped. */
+  private backoffInMs(attempts: number): number {
+    const ceiling = Math.min(this.maxBackoffInMs, this.baseBackoffInMs * 2 ** Math.max(0, attempts - 1));
+    return Math.round(ceiling / 2 + (ceiling / 2) * this.random());
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

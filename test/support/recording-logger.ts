@@ -1,0 +1,37 @@
+import type { Logger } from '../../src/app/ports';
+
+/** One log call with the bindings of its logger. */
+export interface LogEntry {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly bindings: Record<string, unknown>;
+  readonly fields: object | string;
+  readonly msg?: string;
+}
+
+/** A Logger fake that keeps every entry (shared by its children) for assertions. */
+export class RecordingLogger implements Logger {
+  constructor(
+    readonly entries: LogEntry[] = [],
+    private readonly bindings: Record<string, unknown> = {},
+  ) {}
+
+  debug(fields: object | string, msg?: string): void {
+    this.entries.push({ level: 'debug', bindings: this.bindings, fields, msg });
+  }
+
+  info(fields: object | string, msg?: string): void {
+    this.entries.push({ level: 'info', bindings: this.bindings, fields, msg });
+  }
+
+  warn(fields: object | string, msg?: string): void {
+    this.entries.push({ level: 'warn', bindings: this.bindings, fields, msg });
+  }
+
+  error(fields: object | string, msg?: string): void {
+    this.entries.push({ level: 'error', bindings: this.bindings, fields, msg });
+  }
+
+  child(bindings: Record<string, unknown>): Logger {
+    return new RecordingLogger(this.entries, { ...this.bindings, ...bindings });
+  }
+}
