@@ -129,6 +129,8 @@ export interface ContactCentreOptions {
   readonly agentsPerUnit: number;
   /** Simulator start instant (epoch ms); shifts of the day are laid out around it. */
   readonly startAt: number;
+  /** Names and emails for the first agents, in unit order. */
+  readonly agentIdentities?: readonly { readonly name: string; readonly email: string }[];
 }
 
 const FIRST_NAMES = ['Amara', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hugo', 'Ines', 'Jonas', 'Keira', 'Luca', 'Maya', 'Nikhil', 'Olivia', 'Pavel', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Umar', 'Vera', 'Wes', 'Yara', 'Zoe', 'Aidan', 'Bianca', 'Carlos', 'Dana', 'Emil'];
@@ -229,7 +231,10 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
     }
     for (let a = 0; a < options.agentsPerUnit; a++) {
       const team = unitTeams[a % unitTeams.length]!;
-      const person = makePerson('Customer Service Agent', unitName, team.supervisorId);
+      const generated = makePerson('Customer Service Agent', unitName, team.supervisorId);
+      // Named identities (e.g. the Agents Playground's mock users) take the first agent slots, so a local demo links them.
+      const identity = options.agentIdentities?.[agents.length];
+      const person = identity ? { ...generated, name: identity.name, email: identity.email.toLowerCase() } : generated;
       const shiftRandom = random.fork(`shift:${u}:${a}`);
       const shiftStartAt = startOfSlot + shiftRandom.pick([-150, -120, -90, -60, -30, 0, 15, 30, 45, 60]) * MINUTE;
       const scheduleId = new SeededRandom(`${businessUnit.id}:${weekDateOf(shiftStartAt)}`).uuid();

@@ -44,7 +44,7 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
   const wall = new SystemClock();
   const options = resolveSimulatorOptions(input, wall.now());
   const clock = new SimulatorClock({ startAt: options.startAt, timeScale: options.timeScale, manual: options.manualClock });
-  const centre = buildContactCentre({ seed: options.seed, units: options.units, agentsPerUnit: options.agentsPerUnit, startAt: options.startAt });
+  const centre = buildContactCentre({ seed: options.seed, units: options.units, agentsPerUnit: options.agentsPerUnit, startAt: options.startAt, agentIdentities: options.agentIdentities });
   const engine = new AdherenceEngine(centre, clock, options.scenario === 'idle');
   const counters = createCounters();
   const faults = new FaultInjector();

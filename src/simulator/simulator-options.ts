@@ -36,6 +36,8 @@ export interface SimulatorOptions {
   readonly maxTopicsPerChannel?: number;
   /** Real ms between an async schedule search answer and its notification; default 100. */
   readonly asyncSearchDelayMs?: number;
+  /** Names and emails for the first agents (in unit order), e.g. to match a Teams test client's users; default none. */
+  readonly agentIdentities?: readonly { readonly name: string; readonly email: string }[];
 }
 
 /** Permissions the default OAuth client holds: everything the supported topics and endpoints need. */
@@ -76,6 +78,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions, now: number):
     maxChannelsPerClient: options.maxChannelsPerClient ?? 20,
     maxTopicsPerChannel: options.maxTopicsPerChannel ?? 1000,
     asyncSearchDelayMs: options.asyncSearchDelayMs ?? 100,
+    agentIdentities: options.agentIdentities ?? [],
   };
 }
 
