@@ -17,6 +17,7 @@ import {
   observeUnit,
   releaseUnit,
   signalUnitScheduleChange,
+  unitReleaseKey,
   type DampeningDecision,
   type DampeningHold,
   type UnitDampeningState,
@@ -64,6 +65,18 @@ export interface DriftMonitorOptions {
     readonly maxBackoffInMs?: number;
     readonly random?: () => number;
   };
+  /**
+   * Whether this instance processes the unit now (it holds the unit's lease); default every unit. Work of a unit not
+   * owned is dropped: observations are counted, due checks and retries do nothing, card actions answer `stale`.
+   */
+  readonly ownsUnit?: (managementUnitId: string) => boolean;
+}
+
+/** What {@link DriftMonitor.adoptUnit} found: agents whose check was re-armed and outbox rows it had to restore. */
+export interface UnitAdoption {
+  readonly managementUnitId: string;
+  readonly agents: number;
+  readonly rowsRestored: number;
 }
 
 /**
@@ -77,6 +90,11 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly units = new Map<string, UnitDampeningState>();
+  /** Units released by {@link releaseUnit} and not adopted since. */
+  private readonly released = new Set<string>();
+  /** The unit of each agent with an armed check, so a released unit's checks can be cancelled at once. */
+  private readonly armed = new Map<string, string>();
+  private droppedCount = 0;
   private isStarted = false;
   private isStopped = false;
 
@@ -90,13 +108,24 @@ export class DriftMonitor implements ObservationSink, ActionSink {
       logger: options.logger,
       ...options.delivery,
       track: (work) => this.track(work),
+      ownsUnit: (unitId) => this.ownsUnit(unitId),
     });
   }
 
+  /** Observations dropped because their unit is not processed by this instance. */
+  get droppedObservations(): number {
+    return this.droppedCount;
+  }
+
+  /** True while this instance processes the unit: the `ownsUnit` option says so and the unit is not released. */
+  ownsUnit(managementUnitId: string): boolean {
+    return !this.released.has(managementUnitId) && (this.options.ownsUnit?.(managementUnitId) ?? true);
+  }
+
   /**
-   * Loads every drift state, re-arms each pending check at its absolute instant (a past one fires at once, so a
-   * restart never resets a drift clock), makes sure every nudge and alert the state says was raised has its outbox
-   * row, and delivers every pending row.
+   * Loads the drift state of every owned unit, re-arms each pending check at its absolute instant (a past one fires
+   * at once, so a restart never resets a drift clock), makes sure every nudge and alert the state says was raised has
+   * its outbox row, and delivers every pending row of owned units.
    */
   async start(): Promise<void> {
     if (this.isStarted) return;
@@ -104,16 +133,72 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     let agents = 0;
     let rows = 0;
     for await (const state of this.options.stateStore.list()) {
+      if (!this.ownsUnit(state.managementUnitId)) continue;
       agents += 1;
       this.syncCheck(state);
-      const episode = state.episode;
-      if (episode === undefined) continue;
-      for (const alert of this.alertsRaised(episode)) {
-        if ((await this.options.outbox.enqueue(alert)) === 'enqueued') rows += 1;
-      }
+      rows += await this.restoreRows(state);
     }
     await this.dispatcher.dispatchPending();
     this.log.info({ agents, rowsRestored: rows }, 'drift monitor started');
+  }
+
+  /**
+   * Starts processing a unit this instance now owns (a lease was taken over): runs `catchUp` first (the Genesys
+   * restore of the unit, whose observations are applied from now on), then loads the unit's drift states, re-arms each
+   * check at its absolute instant inside the agent's queue (so it cannot overwrite a newer check), restores missing
+   * outbox rows of raised alerts, and delivers the unit's pending rows. Idempotent.
+   */
+  async adoptUnit(managementUnitId: string, catchUp?: () => Promise<unknown>): Promise<UnitAdoption> {
+    this.released.delete(managementUnitId);
+    if (this.isStopped || !this.ownsUnit(managementUnitId)) return { managementUnitId, agents: 0, rowsRestored: 0 };
+    // Before re-arming: a check that fell due while nobody owned the unit must not nudge an agent who is back already.
+    if (catchUp !== undefined) await catchUp();
+    if (this.isStopped || !this.ownsUnit(managementUnitId)) return { managementUnitId, agents: 0, rowsRestored: 0 };
+    const keys: AgentKey[] = [];
+    for await (const state of this.options.stateStore.list(managementUnitId)) keys.push({ managementUnitId, agentId: state.agentId });
+    const counts = await Promise.all(keys.map((key) => this.enqueue(key.agentId, () => this.rearm(key))));
+    await this.dispatcher.dispatchPending(managementUnitId);
+    const adoption = { managementUnitId, agents: keys.length, rowsRestored: counts.reduce((sum, n) => sum + n, 0) };
+    this.log.info(adoption, 'management unit adopted');
+    return adoption;
+  }
+
+  /**
+   * Stops processing a unit at once (its lease was lost): cancels its agents' checks, its dampening release and its
+   * delivery retries, and ignores its observations, actions and due checks from now on. Work already running finishes.
+   */
+  releaseUnit(managementUnitId: string): void {
+    this.released.add(managementUnitId);
+    let checks = 0;
+    for (const [agentId, unitId] of this.armed) {
+      if (unitId !== managementUnitId) continue;
+      this.options.scheduler.cancel(agentCheckKey(agentId));
+      this.armed.delete(agentId);
+      checks += 1;
+    }
+    // Held observations are dropped with the hold: the next owner restores the unit's adherence from Genesys.
+    this.options.scheduler.cancel(unitReleaseKey(managementUnitId));
+    this.units.delete(managementUnitId);
+    this.dispatcher.cancelUnit(managementUnitId);
+    this.log.warn({ managementUnitId, checksCancelled: checks }, 'management unit released');
+  }
+
+  private async rearm(key: AgentKey): Promise<number> {
+    if (!this.ownsUnit(key.managementUnitId)) return 0;
+    const state = await this.options.stateStore.get(key);
+    if (state === undefined) return 0;
+    this.syncCheck(state);
+    return this.restoreRows(state);
+  }
+
+  /** Enqueues the outbox rows the state says were raised (idempotent); returns how many were missing. */
+  private async restoreRows(state: AgentDriftState): Promise<number> {
+    if (state.episode === undefined) return 0;
+    let rows = 0;
+    for (const alert of this.alertsRaised(state.episode)) {
+      if ((await this.options.outbox.enqueue(alert)) === 'enqueued') rows += 1;
+    }
+    return rows;
   }
 
   /** Stops taking work and waits for what is in flight; the owner disposes the scheduler. */
@@ -132,6 +217,10 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   ingest(observation: AdherenceObservation): Promise<void> {
     if (this.isStopped) return Promise.resolve();
     const unitId = observation.managementUnitId;
+    if (!this.ownsUnit(unitId)) {
+      this.droppedCount += 1;
+      return Promise.resolve();
+    }
     const step = observeUnit(this.units.get(unitId), observation, this.options.policy.dampening, this.options.clock.now());
     this.units.set(unitId, step.state);
     if (step.decision.kind === 'held') return Promise.resolve();
@@ -143,7 +232,12 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   /** Takes a card action (or the schedule pre-check) for the agent's episode and answers whether it applied. */
   act(managementUnitId: string, agentId: string, action: DriftAction): Promise<ActionResult> {
     if (this.isStopped) return Promise.resolve('stale');
+    if (!this.ownsUnit(managementUnitId)) {
+      this.log.warn({ managementUnitId, agentId, action: action.type }, 'card action for a unit another instance processes; answered stale');
+      return Promise.resolve('stale');
+    }
     return this.enqueue(agentId, async () => {
+      if (!this.ownsUnit(managementUnitId)) return 'stale';
       const now = this.options.clock.now();
       const decision = await this.modify({ managementUnitId, agentId }, (current) => applyAction(current, action, this.options.policy, now));
       await this.run(decision, managementUnitId, agentId);
@@ -153,7 +247,7 @@ export class DriftMonitor implements ObservationSink, ActionSink {
 
   /** Genesys signalled a schedule change for the unit (schedule topics): hold its observations for the window. */
   signalScheduleChange(managementUnitId: string): Promise<void> {
-    if (this.isStopped) return Promise.resolve();
+    if (this.isStopped || !this.ownsUnit(managementUnitId)) return Promise.resolve();
     const step = signalUnitScheduleChange(this.units.get(managementUnitId), managementUnitId, this.options.policy.dampening, this.options.clock.now());
     this.units.set(managementUnitId, step.state);
     return step.decision.kind === 'holdStarted' ? this.startHold(managementUnitId, step.decision) : Promise.resolve();
@@ -169,12 +263,14 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   }
 
   private async rebase(unitId: string, agentId: string, hold: DampeningHold): Promise<void> {
+    if (!this.ownsUnit(unitId)) return;
     const decision = await this.modify({ managementUnitId: unitId, agentId }, (current) => applyDampening(current, hold, this.options.policy));
     await this.run(decision, unitId, agentId);
   }
 
   /** The window closed: apply the newest held observation per agent, clocks of drift begun in the burst start now. */
   private async release(unitId: string): Promise<void> {
+    if (!this.ownsUnit(unitId)) return;
     const released = releaseUnit(this.units.get(unitId), unitId);
     this.units.set(unitId, released.state);
     const hold = released.hold;
@@ -193,6 +289,8 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     const now = this.options.clock.now();
     const options = clockStartsAt === undefined ? undefined : { clockStartsAt };
     const key = { managementUnitId: observation.managementUnitId, agentId: observation.agentId };
+    // Queued before the unit was released: the new owner restores the unit from Genesys, so this one is dropped.
+    if (!this.ownsUnit(key.managementUnitId)) return;
     const decision = await this.modify(key, (current) => applyObservation(current, observation, this.options.policy, now, options));
     if (decision.ignored !== undefined) {
       this.log.debug({ agentId: observation.agentId, reason: decision.ignored, source: observation.source }, 'observation ignored');
@@ -202,6 +300,7 @@ export class DriftMonitor implements ObservationSink, ActionSink {
 
   /** The agent's check fired: ask for the schedule pre-check before a first nudge, then escalate what is due. */
   private async onDue(unitId: string, agentId: string): Promise<void> {
+    if (!this.ownsUnit(unitId)) return;
     const unit = this.units.get(unitId);
     // A held observation may change everything (e.g. the agent is back): the release applies it, then re-arms.
     if (isUnitHeld(unit) && hasHeldObservation(unit, agentId)) return;
@@ -258,7 +357,7 @@ export class DriftMonitor implements ObservationSink, ActionSink {
         this.log.child({ agentId }).error({ command: command.type, err: messageOf(error) }, 'drift command failed');
       }
     }
-    if (decision.state === undefined) this.options.scheduler.cancel(agentCheckKey(agentId));
+    if (decision.state === undefined) this.cancelCheck(agentId);
     else this.syncCheck(decision.state);
   }
 
@@ -266,10 +365,12 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     const { scheduler } = this.options;
     switch (command.type) {
       case 'scheduleCheck':
-        scheduler.schedule(command.key, command.dueAt, this.dueTask(unitId, agentId));
+        if (command.key === agentCheckKey(agentId)) this.armCheck(unitId, agentId, command.dueAt);
+        else if (this.ownsUnit(unitId)) scheduler.schedule(command.key, command.dueAt, this.dueTask(unitId, agentId));
         return;
       case 'cancelCheck':
-        scheduler.cancel(command.key);
+        if (command.key === agentCheckKey(agentId)) this.cancelCheck(agentId);
+        else scheduler.cancel(command.key);
         return;
       case 'nudgeAgent':
         await this.raise(command.episode, 'nudge');
@@ -336,14 +437,29 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     const key = agentCheckKey(state.agentId);
     const { scheduler } = this.options;
     if (state.nextDueAt === undefined) {
-      if (scheduler.dueAt(key) !== undefined) scheduler.cancel(key);
+      if (scheduler.dueAt(key) !== undefined) this.cancelCheck(state.agentId);
     } else if (scheduler.dueAt(key) !== state.nextDueAt) {
-      scheduler.schedule(key, state.nextDueAt, this.dueTask(state.managementUnitId, state.agentId));
+      this.armCheck(state.managementUnitId, state.agentId, state.nextDueAt);
     }
   }
 
+  /** Arms the agent's check at an absolute instant, only while the unit is ours (a released unit's work may still finish). */
+  private armCheck(unitId: string, agentId: string, dueAt: number): void {
+    if (!this.ownsUnit(unitId)) return;
+    this.armed.set(agentId, unitId);
+    this.options.scheduler.schedule(agentCheckKey(agentId), dueAt, this.dueTask(unitId, agentId));
+  }
+
+  private cancelCheck(agentId: string): void {
+    this.armed.delete(agentId);
+    this.options.scheduler.cancel(agentCheckKey(agentId));
+  }
+
   private dueTask(unitId: string, agentId: string): () => void {
-    return () => this.fire(() => this.enqueue(agentId, () => this.onDue(unitId, agentId)));
+    return () => {
+      if (this.armed.get(agentId) === unitId) this.armed.delete(agentId);
+      if (this.ownsUnit(unitId)) this.fire(() => this.enqueue(agentId, () => this.onDue(unitId, agentId)));
+    };
   }
 
   private fire(work: () => Promise<unknown>): void {

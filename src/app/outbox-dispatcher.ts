@@ -22,6 +22,8 @@ export interface OutboxDispatcherOptions {
   readonly random?: () => number;
   /** Waits for pending asynchronous work (the monitor passes its tracker so `idle()` sees retries). */
   readonly track?: (work: Promise<unknown>) => void;
+  /** Whether this instance delivers the unit's rows now (its lease owner); default every unit. */
+  readonly ownsUnit?: (managementUnitId: string) => boolean;
 }
 
 /** What one dispatch did to a row. */
@@ -41,6 +43,8 @@ export function outboxRetryKey(id: string): string {
 export class OutboxDispatcher {
   private readonly log: Logger;
   private readonly inFlight = new Set<string>();
+  /** Row ids with a scheduled retry, per management unit, so a lost unit's retries can be cancelled at once. */
+  private readonly retriesByUnit = new Map<string, Set<string>>();
   private readonly maxAttempts: number;
   private readonly maxThrottledAttempts: number;
   private readonly baseBackoffInMs: number;
@@ -65,19 +69,34 @@ export class OutboxDispatcher {
     return this.dispatch(alert.id);
   }
 
-  /** Tries every pending row now (or schedules it for its notBefore); used at start-up. */
-  async dispatchPending(): Promise<void> {
+  /**
+   * Tries every pending row of owned units (or of one unit) now, or schedules it for its notBefore; used at start-up
+   * and adoption. A row still claimed was in flight when its previous sender stopped (crash, lost lease): whether Teams
+   * got it is unknown and cannot be asked, so it is sent again now (at-least-once), logged and marked `in doubt`.
+   */
+  async dispatchPending(managementUnitId?: string): Promise<void> {
     const ids: string[] = [];
-    for await (const row of this.options.outbox.listPending()) ids.push(row.id);
-    for (const id of ids) await this.dispatch(id);
+    for await (const row of this.options.outbox.listPending()) {
+      if (managementUnitId !== undefined && row.managementUnitId !== managementUnitId) continue;
+      if (this.owns(row.managementUnitId)) ids.push(row.id);
+    }
+    for (const id of ids) await this.dispatch(id, true);
+  }
+
+  /** Cancels the scheduled retries of a unit's rows (the unit's lease was lost); the rows stay pending for the next owner. */
+  cancelUnit(managementUnitId: string): void {
+    const ids = this.retriesByUnit.get(managementUnitId);
+    if (ids === undefined) return;
+    for (const id of ids) this.options.scheduler.cancel(outboxRetryKey(id));
+    this.retriesByUnit.delete(managementUnitId);
   }
 
   /** Attempts one row if it is pending and due; a row in flight or already sent or dead-lettered is skipped. */
-  async dispatch(id: string): Promise<DispatchOutcome> {
+  async dispatch(id: string, isRecovery = false): Promise<DispatchOutcome> {
     if (this.isStopped || this.inFlight.has(id)) return 'skipped';
     this.inFlight.add(id);
     try {
-      return await this.attempt(id);
+      return await this.attempt(id, isRecovery);
     } finally {
       this.inFlight.delete(id);
     }
@@ -88,18 +107,28 @@ export class OutboxDispatcher {
     this.isStopped = true;
   }
 
-  private async attempt(id: string): Promise<DispatchOutcome> {
+  private async attempt(id: string, isRecovery: boolean): Promise<DispatchOutcome> {
     const { outbox, clock } = this.options;
-    const row = await outbox.get(id);
-    if (row === undefined || row.status !== 'pending') return 'skipped';
+    const found = await outbox.get(id);
+    if (found === undefined || found.status !== 'pending') return 'skipped';
+    // Only the unit's owner delivers its rows; a row of a unit lost meanwhile stays pending for the new owner.
+    if (!this.owns(found.managementUnitId)) return 'skipped';
     const now = clock.now();
+    let row = found;
+    if (isRecovery && found.claimedAt !== undefined) {
+      // The claim's sender stopped between claiming and recording (a crash or a lost lease; only the unit's owner
+      // sends, and it takes the unit only after the old lease ran out). Teams has no idempotency key, so this may
+      // repeat a message Teams already accepted; waiting out the claim would make it late instead.
+      this.log.warn({ alertId: id, claimedAt: found.claimedAt, attempts: found.attempts }, 'delivery outcome unknown after a stop; sending again');
+      row = { ...found, notBefore: now, lastError: `in doubt: claimed at ${found.claimedAt} by a sender that stopped` };
+    }
     if (row.notBefore > now) {
-      this.scheduleRetry(id, row.notBefore);
+      this.scheduleRetry(row, row.notBefore);
       return 'retryScheduled';
     }
     // Claim the row first (guarded by its ETag) so two dispatchers never send it twice; a crash after the send and
     // before the result is written is the one window where a restart can send again (at-least-once).
-    const claimed: OutboxAlert = { ...row, attempts: row.attempts + 1, notBefore: now + this.claimInMs };
+    const claimed: OutboxAlert = { ...row, attempts: row.attempts + 1, notBefore: now + this.claimInMs, claimedAt: now };
     if (!(await outbox.update(claimed))) return 'skipped';
     const current = (await outbox.get(id)) ?? claimed;
     const result = await this.deliver(current);
@@ -121,7 +150,7 @@ export class OutboxDispatcher {
     const log = this.log.child({ alertId: row.id, episodeId: row.episodeId, agentId: row.agentId });
     switch (result.status) {
       case 'sent':
-        await this.write({ ...row, status: 'sent', conversationId: result.conversationId, activityId: result.activityId, sentAt: now, lastError: undefined });
+        await this.write({ ...row, status: 'sent', conversationId: result.conversationId, activityId: result.activityId, sentAt: now, claimedAt: undefined });
         log.info({ kind: row.kind, recipient: row.recipient }, 'alert delivered');
         if (row.recipient !== 'agent') await this.reportEarlierDeadLetters(row);
         return 'sent';
@@ -137,14 +166,14 @@ export class OutboxDispatcher {
   }
 
   private async retry(row: OutboxAlert, notBefore: number, reason: string, log: Logger): Promise<DispatchOutcome> {
-    await this.write({ ...row, notBefore, lastError: reason });
+    await this.write({ ...row, notBefore, lastError: reason, claimedAt: undefined });
     log.warn({ attempts: row.attempts, retryAt: notBefore, reason }, 'alert delivery will be retried');
-    this.scheduleRetry(row.id, notBefore);
+    this.scheduleRetry(row, notBefore);
     return 'retryScheduled';
   }
 
   private async deadLetter(row: OutboxAlert, reason: string, log: Logger): Promise<DispatchOutcome> {
-    const dead: OutboxAlert = { ...row, status: 'deadLettered', lastError: reason };
+    const dead: OutboxAlert = { ...row, status: 'deadLettered', lastError: reason, claimedAt: undefined };
     await this.write(dead);
     log.error({ kind: row.kind, recipient: row.recipient, attempts: row.attempts, reason }, 'alert dead-lettered');
     await this.updateCards(dead, 'deliveryFailed');
@@ -178,11 +207,20 @@ export class OutboxDispatcher {
     }
   }
 
-  private scheduleRetry(id: string, at: number): void {
+  private scheduleRetry(row: OutboxAlert, at: number): void {
+    const { id, managementUnitId } = row;
+    const ids = this.retriesByUnit.get(managementUnitId) ?? new Set<string>();
+    ids.add(id);
+    this.retriesByUnit.set(managementUnitId, ids);
     this.options.scheduler.schedule(outboxRetryKey(id), at, () => {
+      ids.delete(id);
       const work = this.dispatch(id).catch((error) => this.log.error({ alertId: id, err: messageOf(error) }, 'retry failed'));
       this.options.track?.(work);
     });
+  }
+
+  private owns(managementUnitId: string): boolean {
+    return this.options.ownsUnit?.(managementUnitId) ?? true;
   }
 
   /** Exponential backoff with equal jitter: half fixed, half random, capped. */

@@ -88,6 +88,11 @@ export interface OutboxAlert {
   readonly activityId?: string;
   readonly sentAt?: number;
   readonly lastError?: string;
+  /**
+   * When a dispatcher claimed the row to send it (epoch ms); cleared when the outcome is recorded. A row still claimed
+   * when a new owner starts or adopts its unit was in flight when its sender stopped: the outcome is unknown.
+   */
+  readonly claimedAt?: number;
   /** Row version from the store (ETag); `update` fails when it is no longer current. */
   readonly etag?: string;
 }

@@ -50,6 +50,7 @@ export class GenesysAdherenceClient {
   readonly metrics: GenesysMetrics = createGenesysMetrics();
   readonly rest: GenesysRestClient;
   readonly directory: GenesysDirectory;
+  private discovery: Promise<void> | undefined;
   readonly coverage: GenesysScheduleCoverageChecker;
   private readonly options: ResolvedGenesysClientOptions;
   private readonly clock: Clock;
@@ -85,6 +86,15 @@ export class GenesysAdherenceClient {
   }
 
   /**
+   * Loads the directory (units, their adherence settings, activity codes, agents) once; `start` reuses it. Call it
+   * first when the drift policy must be built from discovery before the stream starts. Rejects like `start`.
+   */
+  async discover(): Promise<void> {
+    this.discovery ??= this.directory.load(this.options.managementUnitIds);
+    await this.discovery;
+  }
+
+  /**
    * Discovers the directory, opens the channels and sockets, and starts delivering to `sink`. Rejects when discovery
    * fails (bad credentials, no readable unit); channel trouble after that is retried in the background.
    */
@@ -92,7 +102,7 @@ export class GenesysAdherenceClient {
     if (this.started) throw new Error('GenesysAdherenceClient.start called twice');
     this.started = true;
     this.sink = sink;
-    await this.directory.load(this.options.managementUnitIds);
+    await this.discover();
     const topics = this.buildTopics();
     const shards = shardTopics(topics, this.options.maxTopicsPerChannel);
     this.logger.info({ topics: topics.length, channels: shards.length }, 'Subscribing to Genesys notifications');
@@ -143,6 +153,26 @@ export class GenesysAdherenceClient {
   /** Resolves when every observation handed over so far has been ingested (or failed). */
   async flush(): Promise<void> {
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+
+  /**
+   * Fetches one unit's current adherence and hands it to the sink as `restore` observations, even those handed over
+   * before: the sink may have dropped them while another instance owned the unit. Used when this instance takes a unit
+   * over; events arriving meanwhile are held back and applied after it. Resolves once the sink has taken them all and
+   * returns how many were handed over; rejects when Genesys cannot answer (the caller retries).
+   */
+  async restoreUnit(managementUnitId: string): Promise<number> {
+    if (!this.sink) return 0;
+    this.restoring++;
+    let handedOver = 0;
+    try {
+      handedOver = this.applyRows(await this.fetchUnitRows(managementUnitId), managementUnitId, true);
+    } finally {
+      this.restoring--;
+      this.releaseBuffered();
+    }
+    await this.flush();
+    return handedOver;
   }
 
   /** The channel ids in use, one per stream (for logs and tests). */
@@ -233,17 +263,7 @@ export class GenesysAdherenceClient {
     this.restoring++;
     const startedAt = this.clock.now();
     try {
-      for (const unitId of scope.unitIds) {
-        let rows: unknown[];
-        try {
-          rows = await this.restorer.fetchUnit(unitId);
-        } catch (error) {
-          // Fallback named in the brief: the per-user endpoint in batches of 100.
-          this.logger.warn({ managementUnitId: unitId, err: (error as Error).message }, 'Unit adherence unavailable; restoring per agent');
-          rows = await this.restorer.fetchUsers(this.directory.listAgentsOfUnit(unitId).map((agent) => agent.id));
-        }
-        this.applyRows(rows, unitId);
-      }
+      for (const unitId of scope.unitIds) this.applyRows(await this.fetchUnitRows(unitId), unitId);
       if (scope.userIds.length > 0) this.applyRows(await this.restorer.fetchUsers(scope.userIds), undefined);
       this.metrics.restores++;
     } catch (error) {
@@ -254,23 +274,39 @@ export class GenesysAdherenceClient {
       this.metrics.lastRestoreDurationMs = durationMs;
       this.metrics.totalRestoreDurationMs += durationMs;
       this.restoring--;
-      if (this.restoring === 0) {
-        const buffered = this.buffered;
-        this.buffered = [];
-        for (const observation of buffered) this.deliver(observation);
-      }
+      this.releaseBuffered();
     }
   }
 
-  private applyRows(rows: readonly unknown[], unitId: string | undefined): void {
+  private async fetchUnitRows(unitId: string): Promise<unknown[]> {
+    try {
+      return await this.restorer.fetchUnit(unitId);
+    } catch (error) {
+      // Fallback named in the brief: the per-user endpoint in batches of 100.
+      this.logger.warn({ managementUnitId: unitId, err: (error as Error).message }, 'Unit adherence unavailable; restoring per agent');
+      return this.restorer.fetchUsers(this.directory.listAgentsOfUnit(unitId).map((agent) => agent.id));
+    }
+  }
+
+  private releaseBuffered(): void {
+    if (this.restoring > 0) return;
+    const buffered = this.buffered;
+    this.buffered = [];
+    for (const observation of buffered) this.deliver(observation);
+  }
+
+  /** Maps and delivers snapshot rows; `force` skips the duplicate and stale checks (the sink judges them). */
+  private applyRows(rows: readonly unknown[], unitId: string | undefined, force = false): number {
     const observedAt = this.clock.now();
+    let delivered = 0;
     for (const row of rows) {
       const observation = mapAdherenceRow(row, observedAt, this.metrics, unitId ?? this.unitOfRow(row));
       if (!observation) continue;
       const team = (row as { team?: { name?: unknown } }).team;
       if (observation.teamId !== undefined) this.directory.noteTeam(observation.agentId, observation.teamId, typeof team?.name === 'string' ? team.name : undefined);
-      this.deliver(observation);
+      if (this.deliver(observation, force)) delivered++;
     }
+    return delivered;
   }
 
   private unitOfRow(row: unknown): string | undefined {
@@ -278,22 +314,23 @@ export class GenesysAdherenceClient {
     return typeof id === 'string' ? this.directory.getAgent(id)?.managementUnitId : undefined;
   }
 
-  private deliver(observation: AdherenceObservation): void {
+  private deliver(observation: AdherenceObservation, force = false): boolean {
     const sink = this.sink;
-    if (!sink) return;
+    if (!sink) return false;
     const agentId = observation.agentId;
     const last = this.lastByAgent.get(agentId);
-    if (last && !observation.removedFromUnit) {
+    if (last && !observation.removedFromUnit && !force) {
       if (observation.adherenceChangedAt < last.adherenceChangedAt) {
         countIgnored(this.metrics, 'stale');
-        return;
+        return false;
       }
       if (isSameObservation(last, observation)) {
         countIgnored(this.metrics, 'duplicate');
-        return;
+        return false;
       }
     }
-    this.lastByAgent.set(agentId, observation);
+    // A forced (restore) row older than what the stream already gave must not become the dedupe reference.
+    if (!(force && last && observation.adherenceChangedAt < last.adherenceChangedAt)) this.lastByAgent.set(agentId, observation);
     const previous = this.chains.get(agentId) ?? Promise.resolve();
     const next: Promise<void> = previous
       .then(() => sink.ingest(observation))
@@ -312,6 +349,7 @@ export class GenesysAdherenceClient {
         if (this.chains.get(agentId) === next) this.chains.delete(agentId);
       });
     this.chains.set(agentId, next);
+    return true;
   }
 
   private logMalformed(text: string): void {

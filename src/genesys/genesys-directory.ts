@@ -94,6 +94,11 @@ export class GenesysDirectory implements AgentDirectory {
   }
 
   /** The unit's adherence settings (threshold, ignored categories and codes), if discovered. */
+  /** Every discovered activity code (all watched business units). */
+  listActivityCodes(): readonly ActivityCodeInfo[] {
+    return [...this.activityCodes.values()];
+  }
+
   getUnitSettings(managementUnitId: string): UnitAdherenceSettings | undefined {
     return this.settings.get(managementUnitId);
   }

@@ -46,6 +46,7 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
   private readonly cache = new Map<string, CachedSchedule>();
   private readonly pending = new Map<string, PendingSearch>();
   private readonly early = new Map<string, string | undefined>();
+  private overtimeActivityCodeIds: ReadonlySet<string>;
 
   constructor(
     private readonly rest: GenesysRestClient,
@@ -55,7 +56,14 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     private readonly logger: Logger,
     private readonly timers: GenesysTimers,
     private readonly lastObservation: (agentId: string) => AdherenceObservation | undefined = () => undefined,
-  ) {}
+  ) {
+    this.overtimeActivityCodeIds = new Set(options.overtimeActivityCodeIds);
+  }
+
+  /** Replaces the overtime activity code ids, e.g. once configured names are resolved to ids after discovery. */
+  setOvertimeActivityCodeIds(ids: readonly string[]): void {
+    this.overtimeActivityCodeIds = new Set(ids);
+  }
 
   async check(agentId: string, managementUnitId: string, at: number): Promise<ScheduleCoverage> {
     const last = this.lastObservation(agentId);
@@ -99,7 +107,7 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     const activity = schedule.activities.find((a) => a.startAt <= at && at < a.endAt);
     if (!activity) return 'clear';
     if (activity.isTimeOff) return 'timeOff';
-    if (activity.activityCodeId !== undefined && this.options.overtimeActivityCodeIds.includes(activity.activityCodeId)) return 'overtime';
+    if (activity.activityCodeId !== undefined && this.overtimeActivityCodeIds.has(activity.activityCodeId)) return 'overtime';
     return 'clear';
   }
 

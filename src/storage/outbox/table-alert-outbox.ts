@@ -140,6 +140,7 @@ function toRow(alert: OutboxAlert): Row {
     conversationId: alert.conversationId,
     activityId: alert.activityId,
     sentAt: optionalDouble(alert.sentAt),
+    claimedAt: optionalDouble(alert.claimedAt),
     lastError: alert.lastError?.slice(0, maxErrorLength),
   });
 }
@@ -160,6 +161,7 @@ function fromRow(row: TableEntityResult<Row>): OutboxAlert {
     conversationId: readString(row.conversationId),
     activityId: readString(row.activityId),
     sentAt: readNumber(row.sentAt),
+    claimedAt: readNumber(row.claimedAt),
     lastError: readString(row.lastError),
     etag: row.etag,
   };

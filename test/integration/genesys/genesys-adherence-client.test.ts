@@ -281,4 +281,17 @@ describe('GenesysAdherenceClient against the simulator', function () {
     assert.equal(await withOvertime.check(agent.id, agent.managementUnitId, now), 'overtime');
     assert.equal(await h.client.coverage.check(agent.id, 'no-such-unit', now), 'unavailable');
   });
+
+  it('restores one unit on demand, handing over again what it already delivered, and only that unit', async () => {
+    const h = await startHarness();
+    const [unit, other] = h.sim.control.listUnits();
+    const before = h.sink.observations.length;
+    const handedOver = await h.client.restoreUnit(unit!.id);
+    const restored = h.sink.observations.slice(before);
+    assert.equal(handedOver, unit!.agentCount);
+    assert.equal(restored.length, unit!.agentCount);
+    assert.ok(restored.every((o) => o.source === 'restore' && o.managementUnitId === unit!.id));
+    assert.ok(!restored.some((o) => o.managementUnitId === other!.id));
+    assertMatchesSimulator(h);
+  });
 });

@@ -1,0 +1,179 @@
+import type { AlertNotifier, Clock, Scheduler } from '../src/app/ports';
+import { DriftMonitor } from '../src/app/drift-monitor';
+import { UnitOwnership } from '../src/app/unit-ownership';
+import { HistoryRetentionJob } from '../src/app/history-retention';
+import { buildDriftPolicy } from '../src/config/drift-policy-builder';
+import type { Settings } from '../src/config/settings';
+import type { DriftPolicy } from '../src/domain/drift-policy';
+import { validatePolicyThresholds } from '../src/domain/thresholds';
+import { GenesysAdherenceClient } from '../src/genesys/genesys-adherence-client';
+import type { GenesysClientOptions } from '../src/genesys/genesys-client-options';
+import { ConfigError } from '../src/platform/errors';
+import type { PlatformLogger } from '../src/platform/logger';
+import { createLogger } from '../src/platform/logger';
+import { SystemClock } from '../src/platform/system-clock';
+import { TimerScheduler } from '../src/platform/timer-scheduler';
+import type { RunningSimulator } from '../src/simulator/genesys-simulator';
+import { startGenesysSimulator } from '../src/simulator/genesys-simulator';
+import type { SimulatorOptions } from '../src/simulator/simulator-options';
+import type { OpenTableStorage } from '../src/storage/open-table-storage';
+import { openTableStorage } from '../src/storage/open-table-storage';
+import type { StoreSet } from '../src/storage/store-set';
+
+/** What a caller (tests, the local start script) may replace in the composed application. */
+export interface ApplicationOverrides {
+  readonly clock?: Clock;
+  readonly scheduler?: Scheduler;
+  readonly logger?: PlatformLogger;
+  /** Options of the embedded Genesys simulator started in local mode (no Genesys settings). */
+  readonly simulator?: SimulatorOptions;
+  /** Genesys client tunables (tests shorten liveness timers). */
+  readonly genesys?: Partial<GenesysClientOptions>;
+  /** Replaces the notifier the monitor delivers through (tests). */
+  readonly notifier?: AlertNotifier;
+}
+
+/** The running core of the product: stores, Genesys stream, drift monitor and jobs. */
+export interface RunningCore {
+  readonly settings: Settings;
+  readonly logger: PlatformLogger;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly storage: OpenTableStorage;
+  readonly stores: StoreSet;
+  readonly genesys: GenesysAdherenceClient;
+  readonly monitor: DriftMonitor;
+  readonly policy: DriftPolicy;
+  /** The embedded simulator in local mode. */
+  readonly simulator?: RunningSimulator;
+  stop(): Promise<void>;
+}
+
+/** Where the Genesys client connects: the configured org, or the simulator started here in local mode. */
+async function connectGenesys(
+  settings: Settings,
+  overrides: ApplicationOverrides,
+  logger: PlatformLogger,
+): Promise<{ options: GenesysClientOptions; simulator?: RunningSimulator }> {
+  const genesys = settings.genesys;
+  if (genesys.mode === 'cloud') {
+    const { apiUrl, loginUrl, clientId, clientSecret, managementUnitIds } = genesys;
+    return { options: { apiUrl, loginUrl, clientId, clientSecret, managementUnitIds, ...overrides.genesys } };
+  }
+  const simulator = await startGenesysSimulator({ scenario: 'shift', ...overrides.simulator });
+  logger.info({ apiUrl: simulator.apiUrl }, 'local mode: no GENESYS_* settings, started the Genesys Cloud simulator');
+  const { apiUrl, loginUrl, clientId, clientSecret } = simulator;
+  return {
+    simulator,
+    options: { apiUrl, loginUrl, clientId, clientSecret, managementUnitIds: genesys.managementUnitIds, ...overrides.genesys },
+  };
+}
+
+/**
+ * Composes and starts the core: storage (Azurite in local mode), Genesys discovery, the drift policy (refused with
+ * every problem named when thresholds are out of order), the drift monitor and the retention job, then the stream.
+ * `notifierFor` builds the alert notifier once the stores and directory exist (the Teams edge supplies it).
+ */
+export async function startCore(
+  settings: Settings,
+  notifierFor: (parts: { stores: StoreSet; genesys: GenesysAdherenceClient; clock: Clock; logger: PlatformLogger }) => AlertNotifier,
+  overrides: ApplicationOverrides = {},
+): Promise<RunningCore> {
+  const logger = overrides.logger ?? createLogger({ level: settings.logLevel, name: 'adherence-drift' });
+  for (const warning of settings.warnings) logger.warn({ component: 'config' }, warning);
+  const clock = overrides.clock ?? new SystemClock();
+  const scheduler = overrides.scheduler ?? new TimerScheduler({ clock, logger: logger.child({ component: 'scheduler' }) });
+  const cleanups: Array<() => Promise<void> | void> = [() => scheduler.dispose()];
+  const stopAll = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.error({ err: (error as Error).message }, 'error while stopping');
+      }
+    }
+  };
+  try {
+    const storage = await openTableStorage(settings.storage, { clock });
+    cleanups.push(() => storage.close());
+    logger.info({ mode: settings.storage.mode, tablePrefix: settings.storage.tablePrefix }, 'table storage ready');
+
+    const { options, simulator } = await connectGenesys(settings, overrides, logger);
+    if (simulator) cleanups.push(() => simulator.stop());
+    const genesys = new GenesysAdherenceClient(options, { clock, logger: logger.child({ component: 'genesys' }) });
+    await genesys.discover();
+
+    const directory = genesys.directory;
+    const built = buildDriftPolicy(settings, {
+      activityCodes: directory.listActivityCodes().map((code) => ({ id: code.id, name: code.name, category: code.category ?? '' })),
+      units: directory.listUnits().map((unit) => {
+        const unitSettings = directory.getUnitSettings(unit.id);
+        return {
+          id: unit.id,
+          exceptionThresholdMs: unitSettings?.exceptionThresholdMs,
+          ignoredCategories: unitSettings?.ignoredActivityCategories,
+          ignoredActivityCodeIds: unitSettings?.ignoredActivityCodeIds,
+        };
+      }),
+    });
+    for (const warning of built.warnings) logger.warn({ component: 'policy' }, warning);
+    const problems = validatePolicyThresholds(built.policy);
+    if (problems.length > 0) {
+      throw new ConfigError(problems.map((problem) => ({ setting: 'DRIFT_THRESHOLD_OVERRIDES', problem })));
+    }
+    genesys.coverage.setOvertimeActivityCodeIds(built.policy.overtimeActivityCodeIds);
+
+    const stores = storage.stores;
+    const notifier = overrides.notifier ?? notifierFor({ stores, genesys, clock, logger });
+    // --- Unit leases (restarts and replicas, src/app/unit-ownership.ts): each management unit is processed by one instance.
+    const ownership = new UnitOwnership({
+      leases: stores.leases,
+      clock,
+      scheduler,
+      logger: logger.child({ component: 'ownership' }),
+      instanceId: settings.instanceId,
+      unitIds: directory.listUnits().map((unit) => unit.id),
+      restoreUnit: (unitId) => genesys.restoreUnit(unitId),
+    });
+    // --- end unit leases
+    const monitor = new DriftMonitor({
+      ownsUnit: ownership.ownsUnit,
+      clock,
+      scheduler,
+      stateStore: stores.driftState,
+      outbox: stores.outbox,
+      notifier,
+      history: stores.history,
+      logger: logger.child({ component: 'monitor' }),
+      policy: built.policy,
+      coverageChecker: genesys.coverage,
+      directory,
+      slackEnabled: settings.notifications.slackWebhookUrl !== undefined,
+    });
+    cleanups.push(() => monitor.stop());
+    await monitor.start();
+
+    const retention = new HistoryRetentionJob({
+      history: stores.history,
+      clock,
+      scheduler,
+      logger: logger.child({ component: 'retention' }),
+      retentionDays: settings.storage.historyRetentionDays,
+    });
+    retention.start();
+    cleanups.push(() => retention.stop());
+
+    // Stopped first on the way down, so no event reaches a stopping monitor.
+    cleanups.push(() => genesys.stop());
+    await genesys.start(monitor);
+    // --- Unit leases: taken once the stream is up; each unit taken is restored from Genesys, then adopted (re-armed).
+    // Released first on the way down, so another instance takes over at its next round.
+    ownership.start(monitor);
+    cleanups.push(() => ownership.stop());
+    // --- end unit leases
+    return { settings, logger, clock, scheduler, storage, stores, genesys, monitor, policy: built.policy, simulator, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

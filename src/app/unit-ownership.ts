@@ -1,0 +1,115 @@
+import { LeaseCoordinator } from './lease-coordinator';
+import type { Clock, LeaseStore, Logger, Scheduler } from './ports';
+
+/** What processes a unit's drift work once this instance owns it; the DriftMonitor implements it. */
+export interface UnitProcessor {
+  /** Starts processing the unit: `catchUp` (the Genesys restore) runs first, then stored work is re-armed. */
+  adoptUnit(managementUnitId: string, catchUp?: () => Promise<unknown>): Promise<unknown>;
+  releaseUnit(managementUnitId: string): void;
+}
+
+/** Ports and settings of {@link UnitOwnership}. */
+export interface UnitOwnershipOptions {
+  readonly leases: LeaseStore;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly logger: Logger;
+  /** This instance's name (`INSTANCE_ID`), the lease owner. */
+  readonly instanceId: string;
+  /** The management units to share among instances (from Genesys discovery). */
+  readonly unitIds: readonly string[];
+  /** Lease lifetime; default the coordinator's 20 s. */
+  readonly ttlMs?: number;
+  /** Time between acquire/renew rounds; default the coordinator's 5 s. */
+  readonly renewEveryMs?: number;
+  /**
+   * Catches up with Genesys after an adoption: fetches the unit's current adherence and hands it to the monitor as
+   * `restore` observations (the Genesys client's `restoreUnit`). Absent: no catch-up beyond the stored state.
+   */
+  readonly restoreUnit?: (managementUnitId: string) => Promise<unknown>;
+  /** Delay before a failed adoption or restore is tried again while the unit is still ours; default 5 s. */
+  readonly retryInMs?: number;
+}
+
+/**
+ * Shares the management units among running instances: a lease per unit (LeaseCoordinator); on taking a lease,
+ * Genesys restores the unit's current adherence and then the processor adopts the unit (stored state, re-armed checks,
+ * pending alerts); on losing one the processor releases the unit at once. Pass `ownsUnit` to the DriftMonitor.
+ */
+export class UnitOwnership {
+  readonly coordinator: LeaseCoordinator;
+  private readonly log: Logger;
+  private readonly retryInMs: number;
+  private readonly running = new Set<Promise<unknown>>();
+  private processor: UnitProcessor | undefined;
+
+  constructor(private readonly options: UnitOwnershipOptions) {
+    this.log = options.logger.child({ component: 'unit-ownership', instanceId: options.instanceId });
+    this.retryInMs = options.retryInMs ?? 5_000;
+    this.coordinator = new LeaseCoordinator({
+      leases: options.leases,
+      clock: options.clock,
+      scheduler: options.scheduler,
+      logger: options.logger,
+      instanceId: options.instanceId,
+      unitIds: options.unitIds,
+      ttlMs: options.ttlMs,
+      renewEveryMs: options.renewEveryMs,
+      onAcquired: (unitId) => this.adopt(unitId),
+      onLost: (unitId) => this.release(unitId),
+    });
+  }
+
+  /** True while this instance holds the unit's lease; the DriftMonitor's `ownsUnit` option. */
+  readonly ownsUnit = (managementUnitId: string): boolean => this.coordinator.owns(managementUnitId);
+
+  /** Starts taking leases; each unit taken is adopted by `processor`. */
+  start(processor: UnitProcessor): void {
+    this.processor = processor;
+    this.coordinator.start();
+  }
+
+  /** Stops renewing, releases every unit (processor first, then the leases, so another instance takes over at once). */
+  async stop(): Promise<void> {
+    await this.coordinator.stop();
+    for (const unitId of this.options.unitIds) this.options.scheduler.cancel(retryKey(unitId));
+    await this.idle();
+  }
+
+  /** Resolves when no adoption or restore is running. */
+  async idle(): Promise<void> {
+    await this.coordinator.settled();
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private adopt(unitId: string): void {
+    const work = this.adoptAndRestore(unitId);
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+  }
+
+  private async adoptAndRestore(unitId: string): Promise<void> {
+    const processor = this.processor;
+    if (processor === undefined || !this.ownsUnit(unitId)) return;
+    try {
+      const restore = this.options.restoreUnit;
+      await processor.adoptUnit(unitId, restore === undefined ? undefined : () => restore(unitId));
+    } catch (error) {
+      this.log.error({ managementUnitId: unitId, err: messageOf(error), retryInMs: this.retryInMs }, 'unit adoption failed; retrying while the lease is ours');
+      this.options.scheduler.schedule(retryKey(unitId), this.options.clock.now() + this.retryInMs, () => this.adopt(unitId));
+    }
+  }
+
+  private release(unitId: string): void {
+    this.options.scheduler.cancel(retryKey(unitId));
+    this.processor?.releaseUnit(unitId);
+  }
+}
+
+function retryKey(unitId: string): string {
+  return `job:unitAdoption:${unitId}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** One JSON log line of a worker, with the incarnation (1 = first start) that wrote it. */
+export interface WorkerLogLine {
+  readonly incarnation: number;
+  readonly at: number;
+  readonly msg?: string;
+  readonly [field: string]: unknown;
+}
+
+const entry = path.join(__dirname, 'drift-worker.ts');
+
+/**
+ * Runs test/support/drift-worker.ts as a child process (node + tsx) and restarts it on demand; keeps every stdout JSON
+ * line with the incarnation that wrote it, so tests can wait for outcomes (adoption) and read what each life did.
+ */
+export class DriftWorkerProcess {
+  readonly lines: WorkerLogLine[] = [];
+  readonly stderr: string[] = [];
+  incarnation = 0;
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+
+  constructor(private readonly env: Readonly<Record<string, string>>) {}
+
+  /** Starts a new incarnation (the previous one must have exited). */
+  start(): void {
+    this.incarnation += 1;
+    const incarnation = this.incarnation;
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    createInterface({ input: child.stdout! }).on('line', (text) => {
+      try {
+        this.lines.push({ ...(JSON.parse(text) as Record<string, unknown>), incarnation, at: Date.now() });
+      } catch {
+        this.lines.push({ incarnation, at: Date.now(), msg: text });
+      }
+    });
+    createInterface({ input: child.stderr! }).on('line', (text) => this.stderr.push(`[${incarnation}] ${text}`));
+  }
+
+  /** True while the current incarnation runs. */
+  isRunning(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Lines of the current incarnation with this message. */
+  current(msg: string): WorkerLogLine[] {
+    return this.lines.filter((line) => line.incarnation === this.incarnation && line.msg === msg);
+  }
+
+  /** Kills the current incarnation (SIGKILL by default: no shutdown code runs) and waits until it is gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.isRunning()) this.child!.kill(signal);
+    await this.exited;
+  }
+
+  /** Polls until `condition` holds; rejects after `timeoutMs` naming `what` and the worker's stderr tail. */
+  async waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; worker stderr: ${this.stderr.slice(-5).join(' | ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
