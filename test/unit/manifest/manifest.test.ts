@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+
+const manifestDir = join(__dirname, '..', '..', '..', 'manifest');
+
+interface Png {
+  readonly width: number;
+  readonly height: number;
+  readonly colourType: number;
+  /** RGBA bytes, row after row. */
+  readonly pixels: Buffer;
+}
+
+/** Decodes the 8-bit RGBA, filter-0 PNGs that manifest/generate-icons.ts writes (enough to check our icons). */
+function readPng(file: string): Png {
+  const data = readFileSync(join(manifestDir, file));
+  assert.deepEqual(
+    data.subarray(0, 8),
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    `${file} is a PNG`,
+  );
+  assert.equal(data.toString('ascii', 12, 16), 'IHDR');
+  const width = data.readUInt32BE(16);
+  const height = data.readUInt32BE(20);
+  const colourType = data[25];
+  const idat: Buffer[] = [];
+  for (let at = 8; at < data.length;) {
+    const length = data.readUInt32BE(at);
+    if (data.toString('ascii', at + 4, at + 8) === 'IDAT') idat.push(data.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const rows = inflateSync(Buffer.concat(idat));
+  const pixels = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y += 1) {
+    assert.equal(rows[y * (width * 4 + 1)], 0, 'row filter 0');
+    rows.copy(pixels, y * width * 4, y * (width * 4 + 1) + 1, (y + 1) * (width * 4 + 1));
+  }
+  return { width, height, colourType, pixels };
+}
+
+function pixelsOf(png: Png): { r: number; g: number; b: number; a: number }[] {
+  const result = [];
+  for (let i = 0; i < png.pixels.length; i += 4)
+    result.push({ r: png.pixels[i], g: png.pixels[i + 1], b: png.pixels[i + 2], a: png.pixels[i + 3] });
+  return result;
+}
+
+describe('Teams manifest source', () => {
+  const manifest = JSON.parse(readFileSync(join(manifestDir, 'manifest.json'), 'utf8'));
+
+  it('pins schema and manifest version 1.24', () => {
+    assert.equal(
+      manifest.$schema,
+      'https://developer.microsoft.com/json-schemas/teams/v1.24/MicrosoftTeams.schema.json',
+    );
+    assert.equal(manifest.manifestVersion, '1.24');
+  });
+
+  it('declares one bot for personal and team scopes with the agreed command lists', () => {
+    assert.equal(manifest.bots.length, 1);
+    assert.deepEqual(manifest.bots[0].scopes, ['personal', 'team']);
+    const commands = Object.fromEntries(
+      manifest.bots[0].commandLists.map((list: { scopes: string[]; commands: { title: string }[] }) => [
+        list.scopes.join(),
+        list.commands.map((c) => c.title),
+      ]),
+    );
+    assert.deepEqual(commands, {
+      personal: ['my adherence', 'help'],
+      team: ['watch all', 'watch', 'unwatch', 'status', 'report', 'help'],
+    });
+  });
+
+  it('names the bot as the web application for Graph-based installation', () => {
+    assert.equal(manifest.webApplicationInfo.id, '${{BOT_ID}}');
+    assert.equal(manifest.bots[0].botId, '${{BOT_ID}}');
+    assert.equal(manifest.id, '${{TEAMS_APP_ID}}');
+  });
+});
+
+describe('Teams app icons', () => {
+  it('has a 192x192 colour icon with an opaque background', () => {
+    const png = readPng('color.png');
+    assert.deepEqual([png.width, png.height], [192, 192]);
+    assert.ok(
+      pixelsOf(png).every((p) => p.a === 255),
+      'every pixel opaque',
+    );
+    assert.ok(new Set(pixelsOf(png).map((p) => `${p.r},${p.g},${p.b}`)).size > 2, 'more than one colour');
+  });
+
+  it('has a 32x32 outline icon that is white on a transparent background', () => {
+    const png = readPng('outline.png');
+    assert.deepEqual([png.width, png.height], [32, 32]);
+    assert.equal(png.colourType, 6, 'RGBA');
+    const pixels = pixelsOf(png);
+    assert.equal(pixels[0].a, 0, 'corner transparent');
+    assert.ok(
+      pixels.some((p) => p.a === 255),
+      'some pixels drawn',
+    );
+    assert.ok(
+      pixels.filter((p) => p.a > 0).every((p) => p.r === 255 && p.g === 255 && p.b === 255),
+      'every visible pixel white',
+    );
+  });
+});
