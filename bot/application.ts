@@ -19,6 +19,10 @@ import type { SimulatorOptions } from '../src/simulator/simulator-options';
 import type { OpenTableStorage } from '../src/storage/open-table-storage';
 import { openTableStorage } from '../src/storage/open-table-storage';
 import type { StoreSet } from '../src/storage/store-set';
+import { resolveThresholds } from '../src/domain/thresholds';
+import type { TeamsEdge } from './create-teams-edge';
+import { createTeamsEdge } from './create-teams-edge';
+import type { RunningBotServer } from './server/create-bot-server';
 
 /** What a caller (tests, the local start script) may replace in the composed application. */
 export interface ApplicationOverrides {
@@ -49,6 +53,16 @@ export interface RunningCore {
   stop(): Promise<void>;
 }
 
+/** What the edge gets from the core while it starts; `cleanups` takes what must be stopped with the core. */
+export interface CoreParts {
+  readonly stores: StoreSet;
+  readonly genesys: GenesysAdherenceClient;
+  readonly clock: Clock;
+  readonly logger: PlatformLogger;
+  readonly policy: DriftPolicy;
+  onStop(cleanup: () => Promise<void> | void): void;
+}
+
 /** Where the Genesys client connects: the configured org, or the simulator started here in local mode. */
 async function connectGenesys(
   settings: Settings,
@@ -76,7 +90,7 @@ async function connectGenesys(
  */
 export async function startCore(
   settings: Settings,
-  notifierFor: (parts: { stores: StoreSet; genesys: GenesysAdherenceClient; clock: Clock; logger: PlatformLogger }) => AlertNotifier,
+  notifierFor: (parts: CoreParts) => AlertNotifier | Promise<AlertNotifier>,
   overrides: ApplicationOverrides = {},
 ): Promise<RunningCore> {
   const logger = overrides.logger ?? createLogger({ level: settings.logLevel, name: 'adherence-drift' });
@@ -124,7 +138,8 @@ export async function startCore(
     genesys.coverage.setOvertimeActivityCodeIds(built.policy.overtimeActivityCodeIds);
 
     const stores = storage.stores;
-    const notifier = overrides.notifier ?? notifierFor({ stores, genesys, clock, logger });
+    const edgeNotifier = await notifierFor({ stores, genesys, clock, logger, policy: built.policy, onStop: (cleanup) => cleanups.push(cleanup) });
+    const notifier = overrides.notifier ?? edgeNotifier;
     // --- Unit leases (restarts and replicas, src/app/unit-ownership.ts): each management unit is processed by one instance.
     const ownership = new UnitOwnership({
       leases: stores.leases,
@@ -176,4 +191,54 @@ export async function startCore(
     await stopAll();
     throw error;
   }
+}
+
+/** The running product: the core plus the Teams edge (restify on `settings.bot.port`). */
+export interface RunningApplication extends RunningCore {
+  readonly edge: TeamsEdge;
+  readonly server: RunningBotServer;
+}
+
+/**
+ * Starts the whole product: the core, and the Teams edge whose server answers /healthz at once and /readyz once the
+ * store is open and the Genesys stream is up. Card actions reach the monitor once it exists.
+ */
+export async function startApplication(settings: Settings, overrides: ApplicationOverrides = {}): Promise<RunningApplication> {
+  // The monitor needs the notifier, the edge's card actions need the monitor: bound once both exist.
+  const late: { monitor?: DriftMonitor } = {};
+  let edge: TeamsEdge | undefined;
+  let server: RunningBotServer | undefined;
+  const core = await startCore(
+    settings,
+    async ({ stores, genesys, clock, logger, policy, onStop }) => {
+      edge = createTeamsEdge({
+        auth: settings.bot,
+        stores,
+        directory: genesys.directory,
+        actions: () => {
+          if (!late.monitor) throw new Error('card action before the drift monitor started');
+          return late.monitor;
+        },
+        clock,
+        logger: logger.child({ component: 'teams' }),
+        teamsTenantRps: settings.notifications.teamsTenantRps,
+        slackWebhookUrl: settings.notifications.slackWebhookUrl,
+        wfmUrl: settings.notifications.genesysWfmUrl,
+        thresholdsFor: (unitId, category) => resolveThresholds(policy, unitId, category),
+      });
+      const started = await edge.startServer({
+        port: settings.bot.port,
+        readiness: () => ({ store: true, genesys: genesys.isStreaming() }),
+        metrics: () => ({ genesys: genesys.metrics }),
+      });
+      server = started;
+      onStop(() => started.close());
+      logger.info({ url: `${started.url}/api/messages` }, 'bot listening');
+      return edge.notifier;
+    },
+    overrides,
+  );
+  late.monitor = core.monitor;
+  if (!edge || !server) throw new Error('the Teams edge did not start');
+  return { ...core, edge, server };
 }

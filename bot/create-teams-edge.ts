@@ -1,0 +1,131 @@
+import type { ActionSink, AlertNotifier, Clock, Logger } from '../src/app/ports';
+import type { DriftThresholds } from '../src/domain/drift-policy';
+import type { StoreSet } from '../src/storage/store-set';
+import { CommandHandler } from './commands/command-handler';
+import type { TeamAwareDirectory } from './commands/watch-target-resolver';
+import { AlertCardRenderer } from './delivery/alert-card-renderer';
+import { CompositeAlertNotifier } from './delivery/composite-alert-notifier';
+import type { DeliveryMetrics } from './delivery/delivery-metrics';
+import { createDeliveryMetrics } from './delivery/delivery-metrics';
+import { SlackAlertNotifier } from './delivery/slack-alert-notifier';
+import { TeamsAlertNotifier } from './delivery/teams-alert-notifier';
+import type { TeamsMessenger } from './delivery/teams-messenger';
+import { TeamsSendLimiter } from './delivery/teams-send-limiter';
+import { CardActionHandler } from './handlers/card-action-handler';
+import { InstallationHandler } from './handlers/installation-handler';
+import type { BotAuthOptions } from './teams/create-cloud-adapter';
+import { createCloudAdapter } from './teams/create-cloud-adapter';
+import { createMessageEndpoint } from './teams/message-endpoint';
+import { TeamsBot } from './teams/teams-bot';
+import { TeamsGateway } from './teams/teams-gateway';
+import type { MetricSources } from './server/prometheus-text';
+import type { Readiness, RunningBotServer } from './server/create-bot-server';
+import { createBotServer } from './server/create-bot-server';
+
+/** Everything the Teams edge needs from the core. */
+export interface TeamsEdgeDeps {
+  readonly auth: BotAuthOptions;
+  /** Stores: conversations, routes, outbox, driftState and history are used. */
+  readonly stores: Pick<StoreSet, 'conversations' | 'routes' | 'outbox' | 'driftState' | 'history'>;
+  /** The Genesys directory (GenesysDirectory also lists agents, which makes teams known by name). */
+  readonly directory: TeamAwareDirectory;
+  /** Card actions go here: the DriftMonitor. May be bound after the edge is built (the monitor needs the notifier first). */
+  readonly actions: ActionSink | (() => ActionSink);
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** TEAMS_TENANT_RPS (default 50). */
+  readonly teamsTenantRps?: number;
+  /** SLACK_WEBHOOK_URL: supervisor alerts also go to Slack. */
+  readonly slackWebhookUrl?: string;
+  /** GENESYS_WFM_URL: the "Open Genesys Cloud WFM" link on supervisor cards. */
+  readonly wfmUrl?: string;
+  /** Thresholds for `my adherence` (e.g. `(mu, cat) => resolveThresholds(policy, mu, cat)`); may read a policy built later. */
+  readonly thresholdsFor?: (managementUnitId: string, scheduledActivityCategory?: string) => DriftThresholds;
+  /** Replaces the botbuilder gateway (tests). */
+  readonly messenger?: TeamsMessenger;
+  /** Replaces the limiter's real-time waits (tests). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** The built edge: the notifier for the monitor, the bot, and a server starter. */
+export interface TeamsEdge {
+  readonly notifier: AlertNotifier;
+  readonly bot: TeamsBot;
+  readonly messenger: TeamsMessenger;
+  readonly metrics: DeliveryMetrics;
+  /** Starts restify with /api/messages, /healthz, /readyz, /metrics (delivery counters are added to `metrics`). */
+  startServer(options: {
+    readonly port: number;
+    readonly host?: string;
+    readonly readiness: () => Readiness | Promise<Readiness>;
+    readonly metrics?: () => MetricSources;
+  }): Promise<RunningBotServer>;
+}
+
+/**
+ * Composes the Teams edge: CloudAdapter (auth from BOT_*), gateway, limiter, Teams (+ Slack) notifier, the SDK-free
+ * handlers and the activity handler. No network until the server starts or the notifier delivers.
+ */
+export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
+  const { stores, directory, clock, logger } = deps;
+  const adapter = createCloudAdapter(deps.auth, logger);
+  const messenger = deps.messenger ?? new TeamsGateway(adapter, deps.auth.appId?.trim() ?? '');
+  const metrics = createDeliveryMetrics();
+  const renderer = new AlertCardRenderer({ directory, clock, wfmUrl: deps.wfmUrl });
+  const limiter = new TeamsSendLimiter({ clock, tenantRps: deps.teamsTenantRps, sleep: deps.sleep });
+  const teams = new TeamsAlertNotifier({
+    messenger,
+    conversations: stores.conversations,
+    routes: stores.routes,
+    outbox: stores.outbox,
+    driftState: stores.driftState,
+    directory,
+    renderer,
+    limiter,
+    clock,
+    logger,
+    metrics,
+  });
+  const slack = deps.slackWebhookUrl ? new SlackAlertNotifier({ webhookUrl: deps.slackWebhookUrl, directory, clock, logger, wfmUrl: deps.wfmUrl, metrics }) : undefined;
+  const notifier = new CompositeAlertNotifier({ teams, slack });
+  const actions: ActionSink = typeof deps.actions === 'function' ? { act: (...args) => (deps.actions as () => ActionSink)().act(...args) } : deps.actions;
+  const bot = new TeamsBot({
+    installation: new InstallationHandler({ conversations: stores.conversations, routes: stores.routes, directory, messenger, clock, logger }),
+    commands: new CommandHandler({
+      conversations: stores.conversations,
+      routes: stores.routes,
+      driftState: stores.driftState,
+      history: stores.history,
+      directory,
+      clock,
+      logger,
+      thresholdsFor: deps.thresholdsFor,
+    }),
+    cardActions: new CardActionHandler({
+      outbox: stores.outbox,
+      conversations: stores.conversations,
+      actions,
+      driftState: stores.driftState,
+      history: stores.history,
+      renderer,
+      clock,
+      logger,
+    }),
+    logger,
+  });
+  return {
+    notifier,
+    bot,
+    messenger,
+    metrics,
+    startServer: (options) =>
+      createBotServer({
+        processMessage: createMessageEndpoint(adapter, bot),
+        port: options.port,
+        host: options.host,
+        readiness: options.readiness,
+        metrics: () => ({ ...(options.metrics?.() ?? {}), delivery: metrics }),
+        logger,
+      }),
+  };
+}

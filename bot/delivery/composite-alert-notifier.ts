@@ -1,0 +1,19 @@
+import type { AlertNotifier, DeliveryResult, OutboxAlert } from '../../src/app/ports';
+import type { EpisodeChange } from '../../src/domain/drift-commands';
+import type { DriftEpisode } from '../../src/domain/drift-episode';
+
+/** Routes `slack` rows to the Slack notifier and every other row to Teams; card updates go to both. */
+export class CompositeAlertNotifier implements AlertNotifier {
+  constructor(private readonly parts: { readonly teams: AlertNotifier; readonly slack?: AlertNotifier }) {}
+
+  deliver(alert: OutboxAlert): Promise<DeliveryResult> {
+    if (alert.recipient !== 'slack') return this.parts.teams.deliver(alert);
+    if (this.parts.slack === undefined) return Promise.resolve({ status: 'failed', reason: 'SLACK_WEBHOOK_URL is not set', isRetryable: false });
+    return this.parts.slack.deliver(alert);
+  }
+
+  async updateCards(episode: DriftEpisode, change: EpisodeChange, sent: readonly OutboxAlert[]): Promise<void> {
+    await this.parts.teams.updateCards(episode, change, sent.filter((row) => row.recipient !== 'slack'));
+    await this.parts.slack?.updateCards(episode, change, sent.filter((row) => row.recipient === 'slack'));
+  }
+}

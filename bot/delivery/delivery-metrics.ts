@@ -1,0 +1,25 @@
+/** Counters of Teams and Slack delivery, incremented in place and rendered by /metrics. */
+export interface DeliveryMetrics {
+  /** Delivery attempts by result (`sent`, `throttled`, `recipientGone`, `failed`). */
+  deliveries: Record<string, number>;
+  /** Card updates (PUT) by result (`updated`, `throttled`, `gone`, `failed`, `skipped`). */
+  cardUpdates: Record<string, number>;
+  /** 429 answers from Teams or Slack. */
+  throttled: number;
+  /** Times a tenant-wide pause was set from a Retry-After. */
+  tenantPauses: number;
+  /** Personal chats created for agents known only from a team roster. */
+  conversationsCreated: number;
+  /** Stored references marked dead after a 403 or 404. */
+  referencesMarkedDead: number;
+}
+
+/** Fresh zeroed counters. */
+export function createDeliveryMetrics(): DeliveryMetrics {
+  return { deliveries: {}, cardUpdates: {}, throttled: 0, tenantPauses: 0, conversationsCreated: 0, referencesMarkedDead: 0 };
+}
+
+/** Adds one to `counts[key]`. */
+export function countInto(counts: Record<string, number>, key: string): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}

@@ -1,0 +1,106 @@
+import type { ActionSink, AlertOutbox, Clock, ConversationStore, DriftHistoryStore, DriftStateStore, Logger, OutboxAlert } from '../../src/app/ports';
+import type { DriftAction } from '../../src/domain/drift-commands';
+import type { DriftEpisode } from '../../src/domain/drift-episode';
+import type { CardActionRequest } from '../cards/card-actions';
+import { parseCardAction } from '../cards/card-actions';
+import type { AlertCardRenderer } from '../delivery/alert-card-renderer';
+import type { TurnInfo } from './turn-info';
+import { baseConversationId } from './turn-info';
+
+/** Ports and settings of a {@link CardActionHandler}. */
+export interface CardActionHandlerDeps {
+  readonly outbox: AlertOutbox;
+  readonly conversations: ConversationStore;
+  readonly actions: ActionSink;
+  readonly driftState: DriftStateStore;
+  readonly history: DriftHistoryStore;
+  readonly renderer: AlertCardRenderer;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** How long "Approved overtime" holds alerts for the episode; default 4 hours. */
+  readonly approvedOvertimeForInMs?: number;
+}
+
+/** The answer to a card action: the updated card, or a message that nothing changed and why. */
+export type CardActionOutcome =
+  | { readonly kind: 'card'; readonly card: object; readonly result: 'applied' | 'unchanged' }
+  | { readonly kind: 'message'; readonly text: string; readonly reason: 'invalid' | 'forbidden' | 'stale' };
+
+/**
+ * Takes a card action (Action.Execute invoke or Action.Submit message), SDK-free. Authorization is decided on the
+ * server from who clicked (`from.aadObjectId`) and where (the conversation/channel), never from ids in the card
+ * data: supervisor actions only from the channel the episode's alert was delivered to (per the outbox ledger),
+ * the agent's reply only from the agent the episode belongs to (per the stored link). Data only names the episode.
+ */
+export class CardActionHandler {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: CardActionHandlerDeps) {
+    this.log = deps.logger.child({ component: 'card-actions' });
+  }
+
+  /** Authorizes and applies one action; a refused or stale action changes nothing. */
+  async handle(turn: TurnInfo, verb: string | undefined, data: unknown): Promise<CardActionOutcome> {
+    const request = parseCardAction(verb, data);
+    if (request === undefined) return { kind: 'message', text: "Sorry, I couldn't read that action.", reason: 'invalid' };
+    const rows = await this.deps.outbox.listByEpisode(request.episodeId);
+    const first = rows[0];
+    const log = this.log.child({ episodeId: request.episodeId, action: request.kind });
+    if (first === undefined) return { kind: 'message', text: 'This alert is no longer active, so nothing changed.', reason: 'stale' };
+    const { agentId, managementUnitId } = first;
+    const isAgentAction = request.kind === 'agentReply';
+    const allowed = isAgentAction ? await this.isTheAgent(turn, agentId) : this.isAlertChannel(turn, rows);
+    if (!allowed) {
+      log.warn({ conversationType: turn.conversationType }, 'card action refused: not from the alert channel or not the agent');
+      return {
+        kind: 'message',
+        text: isAgentAction ? 'Only the person this check-in is for can answer it.' : 'Only the supervisor channel this alert was sent to can act on it. Nothing changed.',
+        reason: 'forbidden',
+      };
+    }
+    const action = this.toDriftAction(request, turn);
+    const result = await this.deps.actions.act(managementUnitId, agentId, action);
+    if (result === 'stale') {
+      log.info({}, 'card action on an episode that is over');
+      return { kind: 'message', text: 'This drift episode has already ended, so nothing changed.', reason: 'stale' };
+    }
+    log.info({ result }, 'card action taken');
+    const episode = (await this.currentEpisode(managementUnitId, agentId, request.episodeId)) ?? first.episode;
+    const kind = isAgentAction ? 'nudge' : rows.some((row) => row.kind === 'supervisorReAlert' && row.status === 'sent') ? 'supervisorReAlert' : 'supervisorAlert';
+    return { kind: 'card', card: this.deps.renderer.render(kind, episode, rows), result };
+  }
+
+  private isAlertChannel(turn: TurnInfo, rows: readonly OutboxAlert[]): boolean {
+    if (turn.conversationType !== 'channel') return false;
+    const here = new Set([baseConversationId(turn.conversationId), ...(turn.channelId ? [turn.channelId] : [])]);
+    return rows.some((row) => row.recipient === 'supervisorChannel' && row.status === 'sent' && row.conversationId !== undefined && here.has(baseConversationId(row.conversationId)));
+  }
+
+  private async isTheAgent(turn: TurnInfo, agentId: string): Promise<boolean> {
+    if (turn.conversationType !== 'personal' || turn.from.aadObjectId === undefined) return false;
+    const record = await this.deps.conversations.get(turn.from.aadObjectId);
+    return record?.agentId === agentId;
+  }
+
+  private toDriftAction(request: CardActionRequest, turn: TurnInfo): DriftAction {
+    const at = this.deps.clock.now();
+    const by = { id: turn.from.aadObjectId ?? turn.from.id, ...(turn.from.name ? { name: turn.from.name } : {}) };
+    const { episodeId } = request;
+    switch (request.kind) {
+      case 'acknowledge':
+        return { type: 'acknowledge', episodeId, by, at };
+      case 'snooze':
+        return { type: 'snooze', episodeId, by, at, until: at + request.minutes * 60_000 };
+      case 'approveOvertime':
+        return { type: 'approveOvertime', episodeId, by, at, until: at + (this.deps.approvedOvertimeForInMs ?? 4 * 3_600_000) };
+      case 'agentReply':
+        return { type: 'agentReply', episodeId, by, at, reason: request.reason, ...(request.text !== undefined ? { text: request.text } : {}) };
+    }
+  }
+
+  private async currentEpisode(managementUnitId: string, agentId: string, episodeId: string): Promise<DriftEpisode | undefined> {
+    const state = await this.deps.driftState.get({ managementUnitId, agentId });
+    if (state?.episode?.id === episodeId) return state.episode;
+    return (await this.deps.history.get(episodeId, managementUnitId))?.episode;
+  }
+}

@@ -1,0 +1,107 @@
+import { readSettings } from '../src/config/settings';
+import { ConfigError } from '../src/platform/errors';
+import { startApplication } from './application';
+import type { RunningApplication } from './application';
+import { startAgentsPlayground } from './dev/agents-playground';
+import type { AgentsPlayground } from './dev/agents-playground';
+import { AgentsPlaygroundClient } from './dev/agents-playground-client';
+
+/**
+ * `npm start`: the whole product on embedded defaults — the Genesys Cloud simulator, Azurite (data in .data/azurite),
+ * the bot on PORT, and Microsoft 365 Agents Playground as the Teams client — with a short demo script: the app is
+ * installed for the signed-in Playground user and the team, the General channel watches all units, and two agents
+ * start drifting so a nudge and supervisor cards arrive within two minutes.
+ */
+
+// The Agents Playground 0.2.28 built-in tenant (its dist/index.js default config). The first simulator agents take these
+// identities, so the bot links the Playground's users to Genesys agents by email, as it does in a real tenant.
+const PLAYGROUND_USERS = [
+  { name: 'Alex Wilber', email: 'alexw@example.com' },
+  { name: 'Megan Bowen', email: 'meganb@example.com' },
+  { name: 'Adele Vance', email: 'adelev@example.com' },
+  { name: 'Isaiah Langer', email: 'isaiahl@example.com' },
+  { name: 'Patti Fernandez', email: 'pattif@example.com' },
+  { name: 'Lynne Robbins', email: 'lynner@example.com' },
+];
+
+// Shorter than the product defaults (6/10 min) so a newcomer sees cards within two minutes; any DRIFT_* set wins.
+const DEMO_THRESHOLDS = { DRIFT_NUDGE_AFTER: 'PT45S', DRIFT_SUPERVISOR_AFTER: 'PT75S', DRIFT_EXCEPTION_AFTER: 'PT3M' };
+
+async function main(): Promise<void> {
+  const env = { ...DEMO_THRESHOLDS, ...withoutEmpty(process.env) };
+  let settings;
+  try {
+    settings = readSettings(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const isLocalGenesys = settings.genesys.mode === 'local';
+  const startedAt = Date.now();
+  const app = await startApplication(settings, {
+    simulator: { scenario: 'shift', seed: 'demo', agentIdentities: PLAYGROUND_USERS },
+  });
+  let playground: AgentsPlayground | undefined;
+  const stop = (code: number): void => {
+    void (async () => {
+      await playground?.stop();
+      await app.stop();
+      process.exit(code);
+    })();
+  };
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+  try {
+    playground = await startAgentsPlayground({ botEndpoint: `${app.server.url}/api/messages`, port: Number(process.env.PLAYGROUND_PORT ?? 56150) });
+    await runDemo(app, new AgentsPlaygroundClient(playground.url), isLocalGenesys);
+    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    console.log(
+      [
+        '',
+        `Adherence Drift is running (${seconds} s). Open Microsoft 365 Agents Playground: ${playground.url}`,
+        `  bot: ${app.server.url}/api/messages   health: ${app.server.url}/readyz   metrics: ${app.server.url}/metrics`,
+        isLocalGenesys
+          ? `  Genesys Cloud simulator: ${app.simulator?.apiUrl} (control API under /_simulator/)`
+          : '  Genesys Cloud: the org in GENESYS_* settings',
+        `  thresholds: nudge ${env.DRIFT_NUDGE_AFTER}, supervisor ${env.DRIFT_SUPERVISOR_AFTER} (demo values; set DRIFT_* to change)`,
+        '  Personal chat (Alex Wilber): the private nudge arrives there. Team "My Team", channel General: supervisor cards.',
+        '  Press Ctrl+C to stop.',
+      ].join('\n'),
+    );
+  } catch (error) {
+    console.error('npm start failed:', error instanceof Error ? error.message : error);
+    stop(1);
+  }
+}
+
+/** Installs the app where the Playground shows it, makes the General channel watch all units, and starts two drifts. */
+async function runDemo(app: RunningApplication, client: AgentsPlaygroundClient, isLocalGenesys: boolean): Promise<void> {
+  const config = await client.getConfig();
+  const team = config.teams[0];
+  await client.installApp(config.personalChat.id);
+  if (team) {
+    await client.installApp(team.id);
+    await client.sendMessage(team.id, 'watch all', { fromUserId: config.users[0]?.id ?? config.currentUser.id });
+  }
+  if (!isLocalGenesys || !app.simulator) return;
+  const control = app.simulator.control;
+  const agents = control.listAgents();
+  const alex = agents.find((agent) => agent.email === config.currentUser.email?.toLowerCase());
+  const other = agents.find((agent) => agent !== alex && !PLAYGROUND_USERS.some((user) => user.email === agent.email));
+  // Away while scheduled to work: out of adherence from now, as Genesys would report it.
+  for (const agent of [alex, other]) {
+    if (agent) control.setAgentActivity(agent.id, { systemPresence: 'Away', routingStatus: 'OFF_QUEUE' });
+  }
+}
+
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+import { retryAfterMs } from '../delivery/retry-after';
+import type { TeamsFailure } from '../delivery/teams-messenger';
+
+/** Retry-After when Teams sends none with a 429: a conservative second (teams-platform.md §4, "else exponential backoff"). */
+export const DEFAULT_RETRY_AFTER_MS = 1_000;
+
+const GONE_WORDS: Readonly<Record<string, string>> = {
+  ConversationBlockedByUser: 'the user blocked the app',
+  BotNotInConversationRoster: 'the app is no longer in the conversation',
+  BotDisabledByAdmin: 'an admin disabled the app',
+  ConversationNotFound: 'the conversation no longer exists',
+  ActivityNotFoundInConversation: 'the message no longer exists',
+  MessageWritesBlocked: 'writes to the conversation are blocked',
+};
+
+/**
+ * Maps an error thrown by a Bot Connector call to a value (conversation-messages.md "Status codes from bot
+ * conversational APIs"): 429 -> throttled honouring Retry-After; 412/502/503/504 (and network errors) -> retryable;
+ * 403 and 404 -> recipientGone with the Teams error code; any other 4xx (bad input) -> not retryable.
+ * Reads botbuilder's RestError shape (`statusCode`, `code`, `response.headers.get`) without importing it.
+ */
+export function mapTeamsError(error: unknown): TeamsFailure {
+  const shape = (error ?? {}) as {
+    statusCode?: number;
+    code?: string;
+    message?: string;
+    response?: { status?: number; headers?: { get?(name: string): string | undefined | null } | Record<string, string> };
+  };
+  const status = shape.statusCode ?? shape.response?.status;
+  const code = typeof shape.code === 'string' ? shape.code : undefined;
+  if (status === undefined) {
+    return { status: 'failed', reason: `network error: ${code ?? shape.message ?? 'unknown'}`, isRetryable: true };
+  }
+  const label = `${status}${code ? ` ${code}` : ''}`;
+  if (status === 429) return { status: 'throttled', retryAfterMs: retryAfterMs(shape.response?.headers) ?? DEFAULT_RETRY_AFTER_MS };
+  if (status === 403 || status === 404) {
+    const words = (code && GONE_WORDS[code]) ?? (status === 404 ? 'the conversation no longer exists' : 'the app may not write to this conversation');
+    // A 404 without a Teams code is reported as ConversationNotFound so the notifier recreates a deleted chat.
+    return { status: 'recipientGone', reason: `${words} (${status === 404 && !code ? '404 ConversationNotFound' : label})` };
+  }
+  if (status === 412 || status === 502 || status === 503 || status === 504) {
+    return { status: 'failed', reason: `Teams answered ${label}`, isRetryable: true };
+  }
+  return { status: 'failed', reason: `Teams refused the request (${label})`, isRetryable: false };
+}

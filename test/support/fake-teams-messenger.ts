@@ -1,0 +1,80 @@
+import type { ConversationRecord, DeliveryResult } from '../../src/app/ports';
+import type {
+  ConversationLocation,
+  CreatedConversation,
+  PersonalTarget,
+  TeamsCallResult,
+  TeamsChannelInfo,
+  TeamsFailure,
+  TeamsMember,
+  TeamsMessenger,
+} from '../../bot/delivery/teams-messenger';
+
+/** One call the fake received. */
+export interface MessengerCall {
+  readonly op: 'sendToPersonal' | 'createPersonalConversation' | 'postToChannel' | 'updateCard' | 'getMember' | 'getPagedTeamMembers' | 'listTeamChannels';
+  readonly conversationId?: string;
+  readonly activityId?: string;
+  readonly card?: object;
+  readonly aadObjectId?: string;
+}
+
+/** A TeamsMessenger fake: records calls, answers from its members/channels, and fails scripted calls first. */
+export class FakeTeamsMessenger implements TeamsMessenger {
+  readonly calls: MessengerCall[] = [];
+  readonly members = new Map<string, TeamsMember[]>();
+  readonly channels = new Map<string, TeamsChannelInfo[]>();
+  private readonly failures: TeamsFailure[] = [];
+  private nextId = 1;
+
+  /** The next Teams calls (of any kind) answer these failures, in order. */
+  failNext(...failures: TeamsFailure[]): void {
+    this.failures.push(...failures);
+  }
+
+  async sendToPersonal(target: ConversationRecord | PersonalTarget, card: object): Promise<DeliveryResult> {
+    const conversationId = 'conversationId' in target ? target.conversationId : `a:new-${this.nextId++}`;
+    this.calls.push({ op: 'sendToPersonal', conversationId, card });
+    return this.failures.shift() ?? { status: 'sent', conversationId, activityId: `act-${this.nextId++}` };
+  }
+
+  async createPersonalConversation(target: PersonalTarget): Promise<TeamsCallResult<CreatedConversation>> {
+    this.calls.push({ op: 'createPersonalConversation', aadObjectId: target.aadObjectId });
+    const failure = this.failures.shift();
+    if (failure) return failure;
+    const conversationId = `a:created-${this.nextId++}`;
+    return { status: 'ok', value: { conversationId, reference: { conversation: { id: conversationId } } } };
+  }
+
+  async postToChannel(channel: ConversationRecord, card: object): Promise<DeliveryResult> {
+    const root = `${this.nextId++}`;
+    this.calls.push({ op: 'postToChannel', conversationId: channel.conversationId, card });
+    return this.failures.shift() ?? { status: 'sent', conversationId: `${channel.conversationId};messageid=${root}`, activityId: root };
+  }
+
+  async updateCard(location: ConversationLocation, activityId: string, card: object): Promise<TeamsCallResult<void>> {
+    this.calls.push({ op: 'updateCard', conversationId: location.conversationId, activityId, card });
+    return this.failures.shift() ?? { status: 'ok', value: undefined };
+  }
+
+  async getMember(location: ConversationLocation, userId: string): Promise<TeamsCallResult<TeamsMember | undefined>> {
+    this.calls.push({ op: 'getMember', conversationId: location.conversationId });
+    const member = [...this.members.values()].flat().find((candidate) => candidate.id === userId || candidate.aadObjectId === userId);
+    return { status: 'ok', value: member };
+  }
+
+  async getPagedTeamMembers(location: ConversationLocation, teamId: string): Promise<TeamsCallResult<TeamsMember[]>> {
+    this.calls.push({ op: 'getPagedTeamMembers', conversationId: location.conversationId });
+    return { status: 'ok', value: this.members.get(teamId) ?? [] };
+  }
+
+  async listTeamChannels(location: ConversationLocation, teamId: string): Promise<TeamsCallResult<TeamsChannelInfo[]>> {
+    this.calls.push({ op: 'listTeamChannels', conversationId: location.conversationId });
+    return { status: 'ok', value: this.channels.get(teamId) ?? [{ id: teamId }] };
+  }
+
+  /** Calls of one kind. */
+  callsOf(op: MessengerCall['op']): MessengerCall[] {
+    return this.calls.filter((call) => call.op === op);
+  }
+}
