@@ -24,6 +24,10 @@ const PLAYGROUND_USERS = [
   { name: 'Lynne Robbins', email: 'lynner@example.com' },
 ];
 
+// A seed whose first agent (Alex Wilber in the demo) is on a working shift at any start time: the simulator lays
+// shifts out relative to its start instant, so this holds whenever `npm start` runs.
+const DEMO_SEED = 'demo-1';
+
 // Shorter than the product defaults (6/10 min) so a newcomer sees cards within two minutes; any DRIFT_* set wins.
 const DEMO_THRESHOLDS = { DRIFT_NUDGE_AFTER: 'PT45S', DRIFT_SUPERVISOR_AFTER: 'PT75S', DRIFT_EXCEPTION_AFTER: 'PT3M' };
 
@@ -42,7 +46,7 @@ async function main(): Promise<void> {
   const isLocalGenesys = settings.genesys.mode === 'local';
   const startedAt = Date.now();
   const app = await startApplication(settings, {
-    simulator: { scenario: 'shift', seed: 'demo', agentIdentities: PLAYGROUND_USERS },
+    simulator: { scenario: 'shift', seed: DEMO_SEED, agentIdentities: PLAYGROUND_USERS },
   });
   let playground: AgentsPlayground | undefined;
   const stop = (code: number): void => {
@@ -84,13 +88,15 @@ async function runDemo(app: RunningApplication, client: AgentsPlaygroundClient, 
   await client.installApp(config.personalChat.id);
   if (team) {
     await client.installApp(team.id);
-    await client.sendMessage(team.id, 'watch all', { fromUserId: config.users[0]?.id ?? config.currentUser.id });
+    await client.sendMessage(team.id, 'watch all', { fromUserId: config.users[0]?.id ?? config.currentUser.id, mentionBot: config.bot });
   }
   if (!isLocalGenesys || !app.simulator) return;
   const control = app.simulator.control;
   const agents = control.listAgents();
   const alex = agents.find((agent) => agent.email === config.currentUser.email?.toLowerCase());
-  const other = agents.find((agent) => agent !== alex && !PLAYGROUND_USERS.some((user) => user.email === agent.email));
+  const other = agents.find(
+    (agent) => agent !== alex && agent.scheduledActivityCategory === 'OnQueueWork' && !PLAYGROUND_USERS.some((user) => user.email === agent.email),
+  );
   // Away while scheduled to work: out of adherence from now, as Genesys would report it.
   for (const agent of [alex, other]) {
     if (agent) control.setAgentActivity(agent.id, { systemPresence: 'Away', routingStatus: 'OFF_QUEUE' });

@@ -97,15 +97,23 @@ export class AgentsPlaygroundClient {
   async sendMessage(
     conversationId: string,
     text: string,
-    options: { readonly fromUserId?: string; readonly textFormat?: 'plain' | 'markdown' } = {},
+    options: {
+      readonly fromUserId?: string;
+      readonly textFormat?: 'plain' | 'markdown';
+      /** @-mentions the bot, as a channel message must to reach it (the Playground forwards only those, like Teams). */
+      readonly mentionBot?: { readonly id: string; readonly name: string };
+    } = {},
   ): Promise<{ messageId: string; timestamp: number }> {
+    const mention = options.mentionBot;
+    const at = mention ? `<at>${mention.name}</at>` : undefined;
     return (await this.request(
       'POST',
       `/_conversation/v1/conversations/${encodeURIComponent(conversationId)}/messages`,
       {
         from: { id: options.fromUserId ?? DEFAULT_USER_ID },
-        text,
+        text: at ? `${at} ${text}` : text,
         textFormat: options.textFormat ?? 'plain',
+        ...(mention ? { mentions: [{ mentioned: { id: mention.id, name: mention.name }, text: at }] } : {}),
       },
     )) as { messageId: string; timestamp: number };
   }
