@@ -232,12 +232,9 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   /** Takes a card action (or the schedule pre-check) for the agent's episode and answers whether it applied. */
   act(managementUnitId: string, agentId: string, action: DriftAction): Promise<ActionResult> {
     if (this.isStopped) return Promise.resolve('stale');
-    if (!this.ownsUnit(managementUnitId)) {
-      this.log.warn({ managementUnitId, agentId, action: action.type }, 'card action for a unit another instance processes; answered stale');
-      return Promise.resolve('stale');
-    }
+    // Teams may deliver a click to any replica. The action is applied here all the same: the state write is
+    // ETag-guarded, and only the unit's owner schedules checks or sends, reading the new state at its next check.
     return this.enqueue(agentId, async () => {
-      if (!this.ownsUnit(managementUnitId)) return 'stale';
       const now = this.options.clock.now();
       const decision = await this.modify({ managementUnitId, agentId }, (current) => applyAction(current, action, this.options.policy, now));
       await this.run(decision, managementUnitId, agentId);

@@ -143,7 +143,9 @@ describe('UnitOwnership with the DriftMonitor', () => {
     assert.equal(a.scheduler.dueAt(agentCheckKey('a1')), undefined);
     await world.observe(observation({ adherenceChangedAt: T0 + 5 * MINUTE, actualActivityCategory: 'Meal' }));
     assert.equal(a.monitor.droppedObservations, 1);
-    assert.equal(await a.monitor.act('mu1', 'a1', { type: 'acknowledge', episodeId: `a1:${T0}`, by: { id: 'sup' }, at: world.clock.now() }), 'stale');
+    // A click that lands on this replica is still applied (the owner reads it), but schedules nothing here.
+    assert.equal(await a.monitor.act('mu1', 'a1', { type: 'acknowledge', episodeId: `a1:${T0}`, by: { id: 'sup' }, at: world.clock.now() }), 'applied');
+    assert.equal(a.scheduler.dueAt(agentCheckKey('a1')), undefined);
     await world.advanceTo(T0 + 20 * MINUTE);
     assert.deepEqual(world.notifier.deliveries, []);
   });
