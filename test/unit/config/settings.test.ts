@@ -313,6 +313,10 @@ describe('readSettings', () => {
         BOT_TYPE: 'singletenant',
         PORT: '0',
         NODE_ENV: 'production',
+        GENESYS_REGION: 'mypurecloud.ie',
+        GENESYS_CLIENT_ID: 'client',
+        GENESYS_CLIENT_SECRET: 'secret',
+        AZURE_TABLES_ENDPOINT: 'https://contoso.table.core.windows.net',
       });
       assert.deepEqual(settings.bot, {
         appId: APP,
@@ -330,6 +334,12 @@ describe('readSettings', () => {
         problemsOf({ NODE_ENV: 'production', BOT_ID: '' }).get('BOT_ID')!,
         /required when NODE_ENV=production/,
       );
+    });
+
+    it('refuses to run the local simulator or Azurite in production, naming the settings to set', () => {
+      const problems = problemsOf({ NODE_ENV: 'production', BOT_ID: APP, BOT_TENANT_ID: TENANT, BOT_PASSWORD: 'pw' });
+      assert.match(problems.get('GENESYS_REGION')!, /required when NODE_ENV=production/);
+      assert.match(problems.get('AZURE_TABLES_CONNECTION_STRING')!, /required when NODE_ENV=production/);
     });
 
     it('refuses MultiTenant and says why', () => {
