@@ -32,23 +32,35 @@ export async function startBotConnectorRecorder(): Promise<BotConnectorRecorder>
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(
+      new URL(req.url ?? '/', 'http://x').pathname,
+    );
     const method = req.method;
     if (!match || (method !== 'POST' && method !== 'PUT')) {
-      res.writeHead(404).end();
+      // Two statements: restify, loaded in the same mocha process, patches writeHead to return undefined.
+      res.writeHead(404);
+      res.end();
       return;
     }
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
     } catch {
-      res.writeHead(400).end();
+      res.writeHead(400);
+      res.end();
       return;
     }
     sequence += 1;
     const activityId = method === 'PUT' ? decodeURIComponent(match[2] ?? '') : `1:${sequence}`;
-    activities.push({ method, conversationId: decodeURIComponent(match[1]!), activityId, body, receivedAt: Date.now() });
-    res.writeHead(method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: activityId }));
+    activities.push({
+      method,
+      conversationId: decodeURIComponent(match[1]!),
+      activityId,
+      body,
+      receivedAt: Date.now(),
+    });
+    res.writeHead(method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id: activityId }));
   };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
