@@ -22,6 +22,7 @@ import {
   type DampeningHold,
   type UnitDampeningState,
 } from '../domain/unit-dampener';
+import { newOutboxAlert } from './outbox-alert';
 import { OutboxDispatcher } from './outbox-dispatcher';
 import type {
   ActionSink,
@@ -409,19 +410,7 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   private alertsOf(episode: DriftEpisode, kind: AlertKind): OutboxAlert[] {
     const recipients: AlertRecipient[] = kind === 'nudge' ? ['agent'] : this.options.slackEnabled ? ['supervisorChannel', 'slack'] : ['supervisorChannel'];
     const now = this.options.clock.now();
-    return recipients.map((recipient) => ({
-      id: `${episode.id}|${kind}|${recipient}`,
-      episodeId: episode.id,
-      agentId: episode.agentId,
-      managementUnitId: episode.managementUnitId,
-      kind,
-      recipient,
-      status: 'pending',
-      createdAt: now,
-      notBefore: now,
-      attempts: 0,
-      episode,
-    }));
+    return recipients.map((recipient) => newOutboxAlert(episode, kind, recipient, now));
   }
 
   private async writeHistory(episode: DriftEpisode): Promise<void> {

@@ -1,5 +1,5 @@
-import { LeaseCoordinator } from './lease-coordinator';
-import type { Clock, LeaseStore, Logger, Scheduler } from './ports';
+import { LeaseCoordinator, type LeaseCoordinatorOptions } from './lease-coordinator';
+import type { Logger } from './ports';
 
 /** What processes a unit's drift work once this instance owns it; the DriftMonitor implements it. */
 export interface UnitProcessor {
@@ -8,20 +8,8 @@ export interface UnitProcessor {
   releaseUnit(managementUnitId: string): void;
 }
 
-/** Ports and settings of {@link UnitOwnership}. */
-export interface UnitOwnershipOptions {
-  readonly leases: LeaseStore;
-  readonly clock: Clock;
-  readonly scheduler: Scheduler;
-  readonly logger: Logger;
-  /** This instance's name (`INSTANCE_ID`), the lease owner. */
-  readonly instanceId: string;
-  /** The management units to share among instances (from Genesys discovery). */
-  readonly unitIds: readonly string[];
-  /** Lease lifetime; default the coordinator's 20 s. */
-  readonly ttlMs?: number;
-  /** Time between acquire/renew rounds; default the coordinator's 5 s. */
-  readonly renewEveryMs?: number;
+/** Ports and settings of {@link UnitOwnership}: the {@link LeaseCoordinator}'s, whose callbacks it supplies, plus its own. */
+export interface UnitOwnershipOptions extends Omit<LeaseCoordinatorOptions, 'onAcquired' | 'onLost'> {
   /**
    * Catches up with Genesys after an adoption: fetches the unit's current adherence and hands it to the monitor as
    * `restore` observations (the Genesys client's `restoreUnit`). Absent: no catch-up beyond the stored state.
@@ -47,14 +35,7 @@ export class UnitOwnership {
     this.log = options.logger.child({ component: 'unit-ownership', instanceId: options.instanceId });
     this.retryInMs = options.retryInMs ?? 5_000;
     this.coordinator = new LeaseCoordinator({
-      leases: options.leases,
-      clock: options.clock,
-      scheduler: options.scheduler,
-      logger: options.logger,
-      instanceId: options.instanceId,
-      unitIds: options.unitIds,
-      ttlMs: options.ttlMs,
-      renewEveryMs: options.renewEveryMs,
+      ...options,
       onAcquired: (unitId) => this.adopt(unitId),
       onLost: (unitId) => this.release(unitId),
     });

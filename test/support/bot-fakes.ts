@@ -1,3 +1,4 @@
+import { newOutboxAlert } from '../../src/app/outbox-alert';
 import type { ActionSink, AgentProfile, DriftStateStore, ManagementUnitProfile, OutboxAlert, AlertOutbox } from '../../src/app/ports';
 import type { ActionResult, DriftAction, DriftCommand } from '../../src/domain/drift-commands';
 import { applyAction } from '../../src/domain/drift-engine';
@@ -109,19 +110,7 @@ export async function recordRow(
   recipient: OutboxAlert['recipient'],
   landing: { conversationId?: string; activityId?: string; status?: OutboxAlert['status']; lastError?: string },
 ): Promise<OutboxAlert> {
-  const row: OutboxAlert = {
-    id: `${episode.id}|${kind}|${recipient}`,
-    episodeId: episode.id,
-    agentId: episode.agentId,
-    managementUnitId: episode.managementUnitId,
-    kind,
-    recipient,
-    status: 'pending',
-    createdAt: episode.driftStartedAt,
-    notBefore: episode.driftStartedAt,
-    attempts: 0,
-    episode,
-  };
+  const row = newOutboxAlert(episode, kind, recipient, episode.driftStartedAt);
   await outbox.enqueue(row);
   const stored = (await outbox.get(row.id))!;
   const next = { ...stored, status: landing.status ?? 'sent', conversationId: landing.conversationId, activityId: landing.activityId, lastError: landing.lastError, attempts: 1 };

@@ -46,6 +46,28 @@ export class ManualScheduler implements Scheduler {
     this.pending.clear();
   }
 
+  /**
+   * A Scheduler for one of several instances sharing this one: its keys are stored as `${name}/${key}`, so every
+   * instance's tasks fire in one deadline order. Its `dispose` is a crash: its tasks go and it takes no more.
+   */
+  scoped(name: string): Scheduler {
+    const prefix = `${name}/`;
+    const own = (): string[] => this.keys().filter((key) => key.startsWith(prefix));
+    let isScopeDisposed = false;
+    return {
+      schedule: (key, dueAt, task) => {
+        if (!isScopeDisposed) this.schedule(`${prefix}${key}`, dueAt, task);
+      },
+      cancel: (key) => this.cancel(`${prefix}${key}`),
+      dueAt: (key) => this.dueAt(`${prefix}${key}`),
+      size: () => own().length,
+      dispose: () => {
+        isScopeDisposed = true;
+        own().forEach((key) => this.cancel(key));
+      },
+    };
+  }
+
   /** Keys of the pending tasks, in firing order. */
   keys(): string[] {
     return [...this.pending.values()].sort(byDeadline).map((entry) => entry.key);

@@ -1,3 +1,4 @@
+import { newOutboxAlert } from '../../../src/app/outbox-alert';
 import type { OutboxAlert } from '../../../src/app/ports';
 import type { AgentDriftState, DriftEpisode } from '../../../src/domain/drift-episode';
 
@@ -51,20 +52,7 @@ export function anAlert(overrides: Partial<OutboxAlert> = {}): OutboxAlert {
   const episode = overrides.episode ?? anEpisode();
   const kind = overrides.kind ?? 'nudge';
   const recipient = overrides.recipient ?? 'agent';
-  return {
-    id: `${episode.id}|${kind}|${recipient}`,
-    episodeId: episode.id,
-    agentId: episode.agentId,
-    managementUnitId: episode.managementUnitId,
-    kind,
-    recipient,
-    status: 'pending',
-    createdAt: baseInstant + 120_000,
-    notBefore: baseInstant + 120_000,
-    attempts: 0,
-    episode,
-    ...overrides,
-  };
+  return { ...newOutboxAlert(episode, kind, recipient, baseInstant + 120_000), ...overrides };
 }
 
 /** Collects an async iterable. */

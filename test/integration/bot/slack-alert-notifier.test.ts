@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { newOutboxAlert } from '../../../src/app/outbox-alert';
 import type { OutboxAlert } from '../../../src/app/ports';
 import { CompositeAlertNotifier } from '../../../bot/delivery/composite-alert-notifier';
 import { SlackAlertNotifier } from '../../../bot/delivery/slack-alert-notifier';
@@ -35,10 +36,7 @@ describe('SlackAlertNotifier against a local webhook', () => {
   });
 
   const episode = openEpisode();
-  const slackRow: OutboxAlert = {
-    id: `${episode.id}|supervisorAlert|slack`, episodeId: episode.id, agentId: episode.agentId, managementUnitId: episode.managementUnitId,
-    kind: 'supervisorAlert', recipient: 'slack', status: 'pending', createdAt: 0, notBefore: 0, attempts: 0, episode,
-  };
+  const slackRow: OutboxAlert = newOutboxAlert(episode, 'supervisorAlert', 'slack', 0);
 
   function notifier(): SlackAlertNotifier {
     return new SlackAlertNotifier({ webhookUrl: url, directory: exampleDirectory(), clock: new ManualClock(Date.UTC(2026, 7, 20, 10, 15, 0)), logger: new RecordingLogger(), wfmUrl: 'https://wfm' });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { newOutboxAlert, outboxAlertId } from '../../../src/app/outbox-alert';
 import type { ConversationRecord, OutboxAlert } from '../../../src/app/ports';
 import type { DriftCommand } from '../../../src/domain/drift-commands';
 import { createInMemoryStores } from '../../../src/storage/in-memory-stores';
@@ -231,22 +232,10 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
   });
 
   async function pendingRow(episode: ReturnType<typeof openEpisode>, kind: OutboxAlert['kind'], recipient: OutboxAlert['recipient']): Promise<OutboxAlert> {
-    const id = `${episode.id}|${kind}|${recipient}`;
+    const id = outboxAlertId(episode.id, kind, recipient);
     const existing = await stores.outbox.get(id);
     if (existing) return existing;
-    await stores.outbox.enqueue({
-      id,
-      episodeId: episode.id,
-      agentId: episode.agentId,
-      managementUnitId: episode.managementUnitId,
-      kind,
-      recipient,
-      status: 'pending',
-      createdAt: clock.now(),
-      notBefore: clock.now(),
-      attempts: 0,
-      episode,
-    });
+    await stores.outbox.enqueue(newOutboxAlert(episode, kind, recipient, clock.now()));
     return (await stores.outbox.get(id))!;
   }
 

@@ -1,45 +1,13 @@
 import assert from 'node:assert/strict';
-import type { Clock, LeaseStore, Logger, Scheduler } from '../../../src/app/ports';
+import type { LeaseStore, Scheduler } from '../../../src/app/ports';
 import { LeaseCoordinator, type LeaseCoordinatorOptions } from '../../../src/app/lease-coordinator';
 import { InMemoryLeaseStore } from '../../../src/storage/leases/in-memory-lease-store';
+import { ManualClock } from '../../support/manual-clock';
+import { ManualScheduler } from '../../support/manual-scheduler';
+import { RecordingLogger } from '../../support/recording-logger';
 
 const start = Date.UTC(2025, 5, 1, 8, 0, 0);
 
-/** A minimal manual clock shared by several instances, each with its own scheduler (keys do not collide). */
-class ManualTime implements Clock {
-  private readonly tasks = new Map<string, { dueAt: number; seq: number; task: () => void }>();
-  private seq = 0;
-  constructor(private current: number) {}
-  now(): number {
-    return this.current;
-  }
-  scheduler(name: string): Scheduler {
-    const id = (key: string): string => `${name}\u0000${key}`;
-    return {
-      schedule: (key, dueAt, task) => void this.tasks.set(id(key), { dueAt, seq: this.seq++, task }),
-      cancel: (key) => void this.tasks.delete(id(key)),
-      dueAt: (key) => this.tasks.get(id(key))?.dueAt,
-      size: () => [...this.tasks.keys()].filter((key) => key.startsWith(`${name}\u0000`)).length,
-      dispose: () => {
-        for (const key of [...this.tasks.keys()]) if (key.startsWith(`${name}\u0000`)) this.tasks.delete(key);
-      },
-    };
-  }
-  async advanceBy(ms: number, settle: () => Promise<void>): Promise<void> {
-    const target = this.current + ms;
-    for (;;) {
-      const next = [...this.tasks.entries()].filter(([, t]) => t.dueAt <= target).sort(([, a], [, b]) => a.dueAt - b.dueAt || a.seq - b.seq)[0];
-      if (!next) break;
-      this.tasks.delete(next[0]);
-      this.current = Math.max(this.current, next[1].dueAt);
-      next[1].task();
-      await settle();
-    }
-    this.current = target;
-  }
-}
-
-const quietLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quietLogger };
 
 interface Instance {
   readonly coordinator: LeaseCoordinator;
@@ -48,18 +16,20 @@ interface Instance {
 }
 
 describe('LeaseCoordinator', () => {
-  let time: ManualTime;
+  let clock: ManualClock;
+  /** Shared by every instance, each through its own scoped view, so their tasks fire in one deadline order. */
+  let time: ManualScheduler;
   let leases: LeaseStore;
   let instances: Instance[];
 
   const anInstance = (instanceId: string, overrides: Partial<LeaseCoordinatorOptions> = {}): Instance => {
     const events: string[] = [];
-    const scheduler = time.scheduler(instanceId);
+    const scheduler = time.scoped(instanceId);
     const coordinator = new LeaseCoordinator({
       leases,
-      clock: time,
+      clock,
       scheduler,
-      logger: quietLogger,
+      logger: new RecordingLogger(),
       instanceId,
       unitIds: ['mu-1', 'mu-2'],
       onAcquired: (unitId) => events.push(`acquired ${unitId}`),
@@ -70,10 +40,11 @@ describe('LeaseCoordinator', () => {
     instances.push(instance);
     return instance;
   };
-  const advanceBy = (ms: number): Promise<void> => time.advanceBy(ms, async () => void (await Promise.all(instances.map((i) => i.coordinator.settled()))));
+  const advanceBy = (ms: number): Promise<number> => time.advanceByAsync(ms, async () => void (await Promise.all(instances.map((i) => i.coordinator.settled()))));
 
   beforeEach(() => {
-    time = new ManualTime(start);
+    clock = new ManualClock(start);
+    time = new ManualScheduler(clock);
     leases = new InMemoryLeaseStore();
     instances = [];
   });
@@ -107,11 +78,11 @@ describe('LeaseCoordinator', () => {
     b.coordinator.start();
     await advanceBy(7_000);
     a.scheduler.dispose(); // a crash: no more renewals, no release
-    const crashedAt = time.now();
+    const crashedAt = clock.now();
     let takenOverAt: number | undefined;
     for (let step = 0; step < 40 && takenOverAt === undefined; step += 1) {
       await advanceBy(1_000);
-      if (b.coordinator.owns('mu-1') && b.coordinator.owns('mu-2')) takenOverAt = time.now();
+      if (b.coordinator.owns('mu-1') && b.coordinator.owns('mu-2')) takenOverAt = clock.now();
     }
     assert.ok(takenOverAt !== undefined && takenOverAt - crashedAt <= 30_000, `taken over after ${takenOverAt! - crashedAt} ms`);
     assert.equal(a.coordinator.owns('mu-1'), false);
@@ -137,7 +108,7 @@ describe('LeaseCoordinator', () => {
     await advanceBy(0);
     // Another instance steals the lease as if a's renewals had stalled beyond the ttl.
     await leases.release('mu-1', 'a');
-    await leases.acquire('mu-1', 'thief', 20_000, time.now());
+    await leases.acquire('mu-1', 'thief', 20_000, clock.now());
     await advanceBy(5_000);
     assert.equal(a.coordinator.owns('mu-1'), false);
     assert.deepEqual(a.events, ['acquired mu-1', 'lost mu-1']);
@@ -172,7 +143,7 @@ describe('LeaseCoordinator', () => {
     await advanceBy(0);
     await a.coordinator.setUnitIds(['mu-1']);
     assert.deepEqual(a.events, ['acquired mu-1', 'acquired mu-2', 'lost mu-2']);
-    assert.equal((await leases.acquire('mu-2', 'b', 20_000, time.now()))?.owner, 'b');
+    assert.equal((await leases.acquire('mu-2', 'b', 20_000, clock.now()))?.owner, 'b');
   });
 
   it('rejects a renew period that is not shorter than the ttl', () => {

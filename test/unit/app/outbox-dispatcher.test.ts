@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { newOutboxAlert } from '../../../src/app/outbox-alert';
 import { OutboxDispatcher } from '../../../src/app/outbox-dispatcher';
 import type { AlertNotifier, DeliveryResult, OutboxAlert } from '../../../src/app/ports';
 import { InMemoryAlertOutbox } from '../../../src/storage/outbox/in-memory-alert-outbox';
@@ -11,20 +12,7 @@ import { RecordingNotifier } from '../../support/recording-notifier';
 function row(overrides: Partial<OutboxAlert> = {}): OutboxAlert {
   const o = observation();
   const episode = { id: `a1:${T0}`, agentId: 'a1', managementUnitId: 'mu1', driftStartedAt: T0, stage: 'nudged' as const, nudgedAt: T0 + 360_000, scheduledActivityCategory: o.scheduledActivityCategory };
-  return {
-    id: `${episode.id}|nudge|agent`,
-    episodeId: episode.id,
-    agentId: 'a1',
-    managementUnitId: 'mu1',
-    kind: 'nudge',
-    recipient: 'agent',
-    status: 'pending',
-    createdAt: T0,
-    notBefore: T0,
-    attempts: 0,
-    episode,
-    ...overrides,
-  };
+  return { ...newOutboxAlert(episode, 'nudge', 'agent', T0), ...overrides };
 }
 
 function setup(notifier: AlertNotifier) {

@@ -17,25 +17,6 @@ import { RecordingNotifier } from '../../support/recording-notifier';
 const SECOND = 1_000;
 const units = ['mu1', 'mu2'];
 
-/** One scheduler per instance on a shared manual scheduler, so every instance's tasks fire in one deadline order. */
-function prefixedScheduler(inner: ManualScheduler, prefix: string): Scheduler & { crash(): void } {
-  let isCrashed = false;
-  const own = (): string[] => inner.keys().filter((key) => key.startsWith(prefix));
-  return {
-    schedule: (key, dueAt, task) => {
-      if (!isCrashed) inner.schedule(`${prefix}${key}`, dueAt, task);
-    },
-    cancel: (key) => inner.cancel(`${prefix}${key}`),
-    dueAt: (key) => inner.dueAt(`${prefix}${key}`),
-    size: () => own().length,
-    dispose: () => own().forEach((key) => inner.cancel(key)),
-    crash: () => {
-      isCrashed = true;
-      own().forEach((key) => inner.cancel(key));
-    },
-  };
-}
-
 /** Leases where a test can make another instance hold a unit (the owner's next renewal then fails). */
 class StealableLeaseStore implements LeaseStore {
   readonly inner = new InMemoryLeaseStore();
@@ -59,7 +40,7 @@ interface Instance {
   readonly instanceId: string;
   readonly ownership: UnitOwnership;
   readonly monitor: DriftMonitor;
-  readonly scheduler: Scheduler & { crash(): void };
+  readonly scheduler: Scheduler;
   readonly restores: string[];
   /** False once a test lets the instance's work hang (a send in flight when it dies): nobody waits for it. */
   isAwaited: boolean;
@@ -80,7 +61,7 @@ function makeWorld() {
   };
   const instances: Instance[] = [];
   const makeInstance = (instanceId: string, restored: (unitId: string) => AdherenceObservation[] = () => []): Instance => {
-    const own = prefixedScheduler(scheduler, `${instanceId}/`);
+    const own = scheduler.scoped(instanceId);
     const logger = shared.logger.child({ instanceId });
     const ownership = new UnitOwnership({ ...shared, scheduler: own, logger, instanceId, unitIds: units, restoreUnit: (unitId) => restore(unitId) });
     const monitor = new DriftMonitor({ ...shared, scheduler: own, logger, policy: makePolicy(), delivery: { random: () => 0.5 }, ownsUnit: ownership.ownsUnit });
@@ -109,7 +90,17 @@ function makeWorld() {
   const observe = async (o: AdherenceObservation, to = instances) => {
     for (const instance of to) await instance.monitor.ingest(o);
   };
-  return { ...shared, makeInstance, startInstance, advanceTo, observe, settle };
+  /** Starts A then B (A takes every unit) and has agent a1 drift at T0, observed a second later. */
+  const startTwoWithDrift = async (restoredOnB?: (unitId: string) => AdherenceObservation[]): Promise<{ a: Instance; b: Instance }> => {
+    const a = makeInstance('A');
+    const b = makeInstance('B', restoredOnB);
+    await startInstance(a);
+    await startInstance(b);
+    await advanceTo(T0 + SECOND);
+    await observe(observation());
+    return { a, b };
+  };
+  return { ...shared, makeInstance, startInstance, advanceTo, observe, settle, startTwoWithDrift };
 }
 
 describe('UnitOwnership with the DriftMonitor', () => {
@@ -167,14 +158,9 @@ describe('UnitOwnership with the DriftMonitor', () => {
 
   it('takes over a crashed owner\'s unit, re-arms with the time left and alerts at the thresholds, exactly once', async () => {
     const world = makeWorld();
-    const a = world.makeInstance('A');
-    const b = world.makeInstance('B');
-    await world.startInstance(a);
-    await world.startInstance(b);
-    await world.advanceTo(T0 + SECOND);
-    await world.observe(observation());
+    const { a, b } = await world.startTwoWithDrift();
     await world.advanceTo(T0 + 4 * MINUTE);
-    a.scheduler.crash();
+    a.scheduler.dispose();
     await world.advanceTo(T0 + 30 * MINUTE);
     assert.deepEqual(world.notifier.sent(T0), ['nudge|agent@6', 'supervisorAlert|supervisorChannel@10']);
     assert.deepEqual(b.ownership.coordinator.ownedUnitIds(), units);
@@ -185,14 +171,9 @@ describe('UnitOwnership with the DriftMonitor', () => {
 
   it('sends on adoption what fell due while nobody owned the unit, exactly once', async () => {
     const world = makeWorld();
-    const a = world.makeInstance('A');
-    const b = world.makeInstance('B');
-    await world.startInstance(a);
-    await world.startInstance(b);
-    await world.advanceTo(T0 + SECOND);
-    await world.observe(observation());
+    const { a } = await world.startTwoWithDrift();
     await world.advanceTo(T0 + 5 * MINUTE + 55 * SECOND);
-    a.scheduler.crash();
+    a.scheduler.dispose();
     await world.advanceTo(T0 + 8 * MINUTE);
     const nudges = world.notifier.deliveries.filter((d) => d.alert.kind === 'nudge');
     assert.equal(nudges.length, 1);
@@ -203,14 +184,9 @@ describe('UnitOwnership with the DriftMonitor', () => {
   it('delivers on adoption a pending row the crashed owner was retrying, exactly once', async () => {
     const world = makeWorld();
     world.notifier.script('agent', { status: 'throttled', retryAfterMs: 60 * SECOND });
-    const a = world.makeInstance('A');
-    const b = world.makeInstance('B');
-    await world.startInstance(a);
-    await world.startInstance(b);
-    await world.advanceTo(T0 + SECOND);
-    await world.observe(observation());
+    const { a } = await world.startTwoWithDrift();
     await world.advanceTo(T0 + 6 * MINUTE + 10 * SECOND);
-    a.scheduler.crash();
+    a.scheduler.dispose();
     await world.advanceTo(T0 + 9 * MINUTE);
     assert.deepEqual(
       world.notifier.deliveries.map((d) => `${d.alert.kind}:${d.result.status}@${(d.at - T0) / SECOND}s`),
@@ -224,15 +200,10 @@ describe('UnitOwnership with the DriftMonitor', () => {
     let isHanging = true;
     // A's send never returns (the process dies with the request in flight); the row stays claimed.
     world.notifier.deliver = (alert) => (isHanging ? new Promise(() => undefined) : deliver(alert));
-    const a = world.makeInstance('A');
-    const b = world.makeInstance('B');
-    await world.startInstance(a);
-    await world.startInstance(b);
-    await world.advanceTo(T0 + SECOND);
-    await world.observe(observation());
+    const { a } = await world.startTwoWithDrift();
     a.isAwaited = false;
     await world.advanceTo(T0 + 6 * MINUTE + SECOND);
-    a.scheduler.crash();
+    a.scheduler.dispose();
     isHanging = false;
     await world.advanceTo(T0 + 7 * MINUTE);
     const row = await world.outbox.get(`a1:${T0}|nudge|agent`);
@@ -246,14 +217,9 @@ describe('UnitOwnership with the DriftMonitor', () => {
   it('catches up with Genesys on adoption: an agent who came back while nobody owned the unit is not nudged', async () => {
     const world = makeWorld();
     const back = observation({ adherenceState: 'InAdherence', adherenceChangedAt: T0 + 4 * MINUTE + 30 * SECOND, actualActivityCategory: 'OnQueueWork' });
-    const a = world.makeInstance('A');
-    const b = world.makeInstance('B', (unitId) => (unitId === 'mu1' ? [back] : []));
-    await world.startInstance(a);
-    await world.startInstance(b);
-    await world.advanceTo(T0 + SECOND);
-    await world.observe(observation());
+    const { a, b } = await world.startTwoWithDrift((unitId) => (unitId === 'mu1' ? [back] : []));
     await world.advanceTo(T0 + 4 * MINUTE);
-    a.scheduler.crash();
+    a.scheduler.dispose();
     // The return happened while A was dead and B did not own the unit yet: B drops the event, and learns it from the restore.
     await world.advanceTo(T0 + 4 * MINUTE + 30 * SECOND);
     await world.observe(back, [b]);
@@ -264,12 +230,7 @@ describe('UnitOwnership with the DriftMonitor', () => {
 
   it('releases its units on stop so another instance takes over at its next round', async () => {
     const world = makeWorld();
-    const a = world.makeInstance('A');
-    const b = world.makeInstance('B');
-    await world.startInstance(a);
-    await world.startInstance(b);
-    await world.advanceTo(T0 + SECOND);
-    await world.observe(observation());
+    const { a, b } = await world.startTwoWithDrift();
     await a.monitor.stop();
     await a.ownership.stop();
     await world.advanceTo(T0 + 10 * SECOND);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { newOutboxAlert } from '../../../../src/app/outbox-alert';
 import type { OutboxAlert } from '../../../../src/app/ports';
 import type { DriftEpisode } from '../../../../src/domain/drift-episode';
 import { createInMemoryStores } from '../../../../src/storage/in-memory-stores';
@@ -39,10 +40,7 @@ describe('TeamsAlertNotifier', () => {
     });
   });
 
-  const row = (episode: DriftEpisode, kind: OutboxAlert['kind'], recipient: OutboxAlert['recipient']): OutboxAlert => ({
-    id: `${episode.id}|${kind}|${recipient}`, episodeId: episode.id, agentId: episode.agentId, managementUnitId: episode.managementUnitId,
-    kind, recipient, status: 'pending', createdAt: 0, notBefore: 0, attempts: 0, episode,
-  });
+  const row = (episode: DriftEpisode, kind: OutboxAlert['kind'], recipient: OutboxAlert['recipient']): OutboxAlert => newOutboxAlert(episode, kind, recipient, 0);
 
   async function channel(id: string): Promise<void> {
     await stores.conversations.upsert({ key: `channel:${id}`, kind: 'channel', serviceUrl: 'https://smba/', conversationId: id, channelId: id, reference: {}, tenantId: 't', updatedAt: 0 });

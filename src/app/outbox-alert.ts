@@ -1,0 +1,24 @@
+import type { DriftEpisode } from '../domain/drift-episode';
+import type { AlertKind, AlertRecipient, OutboxAlert } from './ports';
+
+/** The idempotency key of an outbox row, `${episodeId}|${kind}|${recipient}`, as the AlertOutbox port prescribes. */
+export function outboxAlertId(episodeId: string, kind: AlertKind, recipient: AlertRecipient): string {
+  return `${episodeId}|${kind}|${recipient}`;
+}
+
+/** A new pending outbox row for one recipient of an episode's alert, due at once (`now`, epoch ms); pure. */
+export function newOutboxAlert(episode: DriftEpisode, kind: AlertKind, recipient: AlertRecipient, now: number): OutboxAlert {
+  return {
+    id: outboxAlertId(episode.id, kind, recipient),
+    episodeId: episode.id,
+    agentId: episode.agentId,
+    managementUnitId: episode.managementUnitId,
+    kind,
+    recipient,
+    status: 'pending',
+    createdAt: now,
+    notBefore: now,
+    attempts: 0,
+    episode,
+  };
+}
