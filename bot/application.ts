@@ -35,6 +35,8 @@ export interface ApplicationOverrides {
   readonly genesys?: Partial<GenesysClientOptions>;
   /** Replaces the notifier the monitor delivers through (tests). */
   readonly notifier?: AlertNotifier;
+  /** Address the bot server listens on; default every interface (tests bind 127.0.0.1). */
+  readonly host?: string;
 }
 
 /** The running core of the product: stores, Genesys stream, drift monitor and jobs. */
@@ -228,6 +230,7 @@ export async function startApplication(settings: Settings, overrides: Applicatio
       });
       const started = await edge.startServer({
         port: settings.bot.port,
+        host: overrides.host,
         readiness: () => ({ store: true, genesys: genesys.isStreaming() }),
         metrics: () => ({ genesys: genesys.metrics }),
       });

@@ -7,6 +7,10 @@ export interface ConnectorRequest {
   readonly path: string;
   readonly body: unknown;
   readonly hasAuthorization: boolean;
+  /** Wall clock when the request arrived (epoch ms). */
+  readonly receivedAt: number;
+  /** What the fake answered (status and parsed body), filled in once it answered, as a Teams client would learn ids. */
+  response?: { readonly status: number; readonly body: unknown };
 }
 
 /** A scripted failure for the next matching calls. */
@@ -83,17 +87,21 @@ export class FakeBotConnector {
     } catch {
       body = raw;
     }
-    this.requests.push({ method, path, body, hasAuthorization: req.headers.authorization !== undefined });
+    const request: ConnectorRequest = { method, path, body, hasAuthorization: req.headers.authorization !== undefined, receivedAt: Date.now() };
+    this.requests.push(request);
     const fault = this.faults.find((candidate) => candidate.remaining > 0 && (candidate.match?.(method, path) ?? true));
     if (fault) {
       fault.remaining -= 1;
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (fault.retryAfterInSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterInSeconds);
+      const faultBody = { error: { code: fault.code ?? 'Fault', message: 'scripted fault' } };
+      request.response = { status: fault.status, body: faultBody };
       res.writeHead(fault.status, headers);
-      res.end(JSON.stringify({ error: { code: fault.code ?? 'Fault', message: 'scripted fault' } }));
+      res.end(JSON.stringify(faultBody));
       return;
     }
     const send = (status: number, value: unknown): void => {
+      request.response = { status, body: value };
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(value));
     };
