@@ -66,54 +66,62 @@ export function applyObservation(
     const ignored = orderOf(current, observation);
     if (ignored !== undefined) return { state: current, commands: NO_COMMANDS, ignored };
   }
-  const commands: DriftCommand[] = [];
+  // Hot path: most observations repeat the agent's adherence state (a presence or routing change within it) and
+  // change nothing but `lastObservedAt`. So the command list is only allocated when there is a command, the next
+  // state is built once (no spread, no second copy for the plan), and it keeps the strings the agent's state already
+  // holds instead of each frame's fresh copies, which would otherwise be retained and promoted by the GC.
+  let commands: DriftCommand[] | undefined;
   let episode = current?.episode;
   if (observation.removedFromUnit) {
-    if (episode !== undefined) endEpisode(episode, observation.observedAt, 'removedFromUnit', undefined, commands);
+    if (episode !== undefined) commands = endEpisode(episode, observation.observedAt, 'removedFromUnit', undefined, commands);
     return finish(current, undefined, commands);
   }
   const state = observation.adherenceState;
   const isRefresh =
     current !== undefined && observation.adherenceChangedAt === current.lastAdherenceChangedAt && state === current.lastAdherenceState;
+  const agentId = current === undefined ? observation.agentId : keep(current.agentId, observation.agentId);
+  const managementUnitId = current === undefined ? observation.managementUnitId : keep(current.managementUnitId, observation.managementUnitId);
+  const teamId = current === undefined ? observation.teamId : keep(current.teamId, observation.teamId);
   // A snooze is per agent: it holds a new episode too. An expired one is left for the due check to process (re-alert).
   const activeSnoozeUntil = current?.snoozedUntil !== undefined && current.snoozedUntil > now ? current.snoozedUntil : undefined;
   const kind = classify(observation, policy);
   if (kind === 'end' || kind === 'endExcluded') {
     if (episode !== undefined) {
       const endedAt = Math.max(observation.adherenceChangedAt, episode.driftStartedAt);
-      endEpisode(episode, endedAt, undefined, kind === 'endExcluded' ? 'excludedActivity' : undefined, commands);
+      commands = endEpisode(episode, endedAt, undefined, kind === 'endExcluded' ? 'excludedActivity' : undefined, commands);
       episode = undefined;
     }
   } else if (kind === 'drift') {
     if (episode === undefined) {
-      episode = openEpisode(observation, undefined, activeSnoozeUntil, options?.clockStartsAt);
+      episode = openEpisode(observation, agentId, managementUnitId, teamId, undefined, activeSnoozeUntil, options?.clockStartsAt);
     } else if (!isRefresh && (isApprovalSuppression(episode.suppression) || current?.lastAdherenceState !== 'Unknown')) {
       // Out of adherence again with a newer adherenceChangeTime: a change was missed or an approval lapsed, so the
       // old stretch is over. After `Unknown` (a pause) the episode resumes with its clock instead.
-      endEpisode(episode, Math.max(observation.adherenceChangedAt, episode.driftStartedAt), undefined, undefined, commands);
-      episode = openEpisode(observation, undefined, activeSnoozeUntil, options?.clockStartsAt);
+      commands = endEpisode(episode, Math.max(observation.adherenceChangedAt, episode.driftStartedAt), undefined, undefined, commands);
+      episode = openEpisode(observation, agentId, managementUnitId, teamId, undefined, activeSnoozeUntil, options?.clockStartsAt);
     }
   } else if (kind !== 'pause') {
     if (episode === undefined) {
-      episode = openEpisode(observation, kind, undefined, undefined);
+      episode = openEpisode(observation, agentId, managementUnitId, teamId, kind, undefined, undefined);
     } else if (episode.suppression !== kind && (!isApprovalSuppression(episode.suppression) || episode.suppression === 'approvedOvertime')) {
       // Genesys's own reason outranks a supervisor's approved overtime: it does not run out at `until`.
-      episode = { ...episode, suppression: kind };
-      if (hasCards(episode)) commands.push({ type: 'updateCards', episode, change: 'suppressed' });
+      episode = withFields(episode, { suppression: kind });
+      if (hasCards(episode)) (commands ??= []).push({ type: 'updateCards', episode, change: 'suppressed' });
     }
   }
+  const snoozedUntil = episode === undefined ? activeSnoozeUntil : current?.snoozedUntil;
   const next: AgentDriftState = {
-    agentId: observation.agentId,
-    managementUnitId: observation.managementUnitId,
-    teamId: observation.teamId ?? current?.teamId,
-    lastAdherenceState: state,
+    agentId,
+    managementUnitId,
+    teamId: teamId ?? current?.teamId,
+    lastAdherenceState: current === undefined ? state : keep(current.lastAdherenceState, state),
     lastAdherenceChangedAt: observation.adherenceChangedAt,
     lastObservedAt: observation.observedAt,
     episode,
-    snoozedUntil: episode === undefined ? activeSnoozeUntil : current?.snoozedUntil,
-    nextDueAt: current?.nextDueAt,
+    snoozedUntil,
+    nextDueAt: planNextDue(episode, state, snoozedUntil, policy),
   };
-  return finish(current, withPlan(next, policy), commands);
+  return finish(current, next, commands);
 }
 
 /** Runs the agent's scheduled check at `now`: escalates what is due, ends holds and snoozes, re-alerts once; pure. */
@@ -126,8 +134,8 @@ export function applyDue(current: AgentDriftState, policy: DriftPolicy, now: num
     snoozedUntil = undefined;
     isReAlertDue = episode !== undefined && episode.snoozed !== undefined && episode.supervisorAlertedAt !== undefined && episode.reAlertedAt === undefined;
   }
-  if (episode === undefined) return finish(current, withPlan({ ...current, snoozedUntil }, policy), commands);
-  if (snoozedUntil === undefined && episode.suppression === 'snoozed') episode = { ...episode, suppression: undefined };
+  if (episode === undefined) return finish(current, withPlan(withFields(current, { snoozedUntil }), policy), commands);
+  if (snoozedUntil === undefined && episode.suppression === 'snoozed') episode = withFields(episode, { suppression: undefined });
   if (episode.suppression === 'approvedOvertime' && episode.approvedOvertime !== undefined && now >= episode.approvedOvertime.until) {
     const until = episode.approvedOvertime.until;
     endEpisode(episode, until, undefined, undefined, commands);
@@ -139,32 +147,32 @@ export function applyDue(current: AgentDriftState, policy: DriftPolicy, now: num
     isReAlertDue = false;
   }
   if (episode !== undefined && episode.suppression === 'dampened' && now >= clockStartOf(episode)) {
-    episode = { ...episode, suppression: snoozedUntil !== undefined ? 'snoozed' : undefined };
+    episode = withFields(episode, { suppression: snoozedUntil !== undefined ? 'snoozed' : undefined });
   }
   if (episode !== undefined && current.lastAdherenceState !== 'Unknown' && isEscalating(episode)) {
     const start = clockStartOf(episode);
     const due = dueInstants(thresholdsOf(policy, episode), start);
     if (episode.acknowledged === undefined && (snoozedUntil === undefined || now >= snoozedUntil)) {
       if (isReAlertDue) {
-        episode = { ...episode, reAlertedAt: now };
+        episode = withFields(episode, { reAlertedAt: now });
         commands.push({ type: 'alertSupervisor', episode, isReAlert: true }, { type: 'updateCards', episode, change: 'reAlerted' });
       }
       if (episode.nudgedAt === undefined && episode.supervisorAlertedAt === undefined && episode.formalExceptionAt === undefined && now >= due.nudgeAt) {
-        episode = withStage({ ...episode, nudgedAt: now });
+        episode = withStage(withFields(episode, { nudgedAt: now }));
         commands.push({ type: 'nudgeAgent', episode });
       }
       if (episode.supervisorAlertedAt === undefined && now >= due.supervisorAt) {
-        episode = withStage({ ...episode, supervisorAlertedAt: now });
+        episode = withStage(withFields(episode, { supervisorAlertedAt: now }));
         commands.push({ type: 'alertSupervisor', episode, isReAlert: false });
       }
     }
     if (episode.formalExceptionAt === undefined && now >= due.exceptionAt) {
-      episode = withStage({ ...episode, formalExceptionAt: now });
+      episode = withStage(withFields(episode, { formalExceptionAt: now }));
       commands.push({ type: 'recordFormalException', episode }, { type: 'writeHistory', episode });
       if (hasCards(episode)) commands.push({ type: 'updateCards', episode, change: 'formalException' });
     }
   }
-  const next: AgentDriftState = { ...current, episode, snoozedUntil };
+  const next: AgentDriftState = withFields(current, { episode, snoozedUntil });
   return finish(current, withPlan(next, policy), commands);
 }
 
@@ -187,33 +195,32 @@ export function applyAction(
   switch (action.type) {
     case 'acknowledge':
       if (episode.acknowledged !== undefined) return unchanged;
-      next = { ...episode, acknowledged: { by: action.by, at: action.at } };
+      next = withFields(episode, { acknowledged: { by: action.by, at: action.at } });
       change = 'acknowledged';
       break;
     case 'snooze':
       if (action.until <= now || episode.snoozed?.until === action.until) return unchanged;
-      next = { ...episode, snoozed: { by: action.by, at: action.at, until: action.until } };
+      next = withFields(episode, { snoozed: { by: action.by, at: action.at, until: action.until } });
       snoozedUntil = action.until;
       change = 'snoozed';
       break;
     case 'approveOvertime':
       if (episode.approvedOvertime?.until === action.until) return unchanged;
       // An episode already suppressed for another reason (excluded, explained...) keeps that reason: it has no end.
-      next = {
-        ...episode,
+      next = withFields(episode, {
         approvedOvertime: { by: action.by, at: action.at, until: action.until },
         suppression: isApprovalSuppression(episode.suppression) ? episode.suppression : 'approvedOvertime',
-      };
+      });
       change = 'approvedOvertime';
       shouldWriteHistory = true;
       break;
     case 'agentReply': {
       const reply = episode.agentReply;
       if (reply !== undefined && reply.reason === action.reason && reply.text === action.text) return unchanged;
-      next = { ...episode, agentReply: { by: action.by, at: action.at, reason: action.reason, text: action.text } };
+      next = withFields(episode, { agentReply: { by: action.by, at: action.at, reason: action.reason, text: action.text } });
       // An agent's own word is not an approval unless the operator allows it (policy.allowSelfDeclaredOvertime).
       if (action.reason === 'approvedOvertime' && policy.allowSelfDeclaredOvertime && !isApprovalSuppression(episode.suppression)) {
-        next = { ...next, suppression: 'approvedOvertime' };
+        next = withFields(next, { suppression: 'approvedOvertime' });
         shouldWriteHistory = true;
       }
       change = 'agentReplied';
@@ -221,10 +228,10 @@ export function applyAction(
     }
     case 'scheduleChecked': {
       if (episode.scheduleCoverage !== undefined) return unchanged;
-      next = { ...episode, scheduleCoverage: action.coverage };
+      next = withFields(episode, { scheduleCoverage: action.coverage });
       const reason = suppressionOfCoverage(action.coverage);
       if (reason !== undefined && !isApprovalSuppression(episode.suppression)) {
-        next = { ...next, suppression: reason };
+        next = withFields(next, { suppression: reason });
         change = 'suppressed';
       }
       break;
@@ -233,8 +240,8 @@ export function applyAction(
   const commands: DriftCommand[] = [];
   if (change !== undefined && hasCards(next)) commands.push({ type: 'updateCards', episode: next, change });
   if (shouldWriteHistory) commands.push({ type: 'writeHistory', episode: next });
-  const decision = finish(current, withPlan({ ...current, episode: next, snoozedUntil }, policy), commands);
-  return { ...decision, result: 'applied' };
+  const decision = finish(current, withPlan(withFields(current, { episode: next, snoozedUntil }), policy), commands);
+  return { state: decision.state, commands: decision.commands, result: 'applied' };
 }
 
 /**
@@ -254,7 +261,7 @@ export function applyDampening(current: AgentDriftState | undefined, hold: Dampe
   ) {
     return { state: current, commands: NO_COMMANDS };
   }
-  const next = { ...current, episode: { ...episode, suppression: 'dampened' as const, clockStartedAt: hold.releaseAt } };
+  const next = withFields(current, { episode: withFields(episode, { suppression: 'dampened', clockStartedAt: hold.releaseAt }) });
   return finish(current, withPlan(next, policy), []);
 }
 
@@ -358,16 +365,19 @@ function orderOf(current: AgentDriftState, observation: AdherenceObservation): I
 
 function openEpisode(
   observation: AdherenceObservation,
+  agentId: string,
+  managementUnitId: string,
+  teamId: string | undefined,
   suppression: SuppressionReason | undefined,
   snoozedUntil: number | undefined,
   clockStartsAt: number | undefined,
 ): DriftEpisode {
   const driftStartedAt = observation.adherenceChangedAt;
   return {
-    id: `${observation.agentId}:${driftStartedAt}`,
-    agentId: observation.agentId,
-    managementUnitId: observation.managementUnitId,
-    teamId: observation.teamId,
+    id: `${agentId}:${driftStartedAt}`,
+    agentId,
+    managementUnitId,
+    teamId,
     driftStartedAt,
     clockStartedAt: clockStartsAt !== undefined && clockStartsAt > driftStartedAt ? clockStartsAt : undefined,
     scheduledActivityCategory: observation.scheduledActivityCategory,
@@ -376,6 +386,21 @@ function openEpisode(
     stage: 'drifting',
     suppression: suppression ?? (snoozedUntil !== undefined ? 'snoozed' : undefined),
   };
+}
+
+/**
+ * `{ ...base, ...fields }`, written as Object.assign on purpose: in V8 (Node 20) an object spread followed by a key the
+ * source lacks (`{ ...episode, endedAt }`, or any key a state read back from storage dropped as undefined) takes the
+ * runtime's slow path and gives every result a hidden class of its own, about 2 µs per call and megamorphic reads of
+ * every episode after it; Object.assign gives the same own keys, order and values with shared hidden classes.
+ */
+function withFields<T extends object>(base: T, fields: Partial<T>): T {
+  return Object.assign({}, base, fields);
+}
+
+/** `held` when it equals `value`: the same string, without keeping a second copy of it alive. */
+function keep<T>(held: T, value: T): T {
+  return held === value ? held : value;
 }
 
 function continuationEpisode(previous: DriftEpisode, startedAt: number, isSnoozed: boolean): DriftEpisode {
@@ -401,7 +426,7 @@ function stageOf(episode: DriftEpisode): DriftStage {
 
 function withStage(episode: DriftEpisode): DriftEpisode {
   const stage = stageOf(episode);
-  return stage === episode.stage ? episode : { ...episode, stage };
+  return stage === episode.stage ? episode : withFields(episode, { stage });
 }
 
 function outcomeOf(episode: DriftEpisode): DriftOutcome {
@@ -416,52 +441,68 @@ function endEpisode(
   endedAt: number,
   outcome: DriftOutcome | undefined,
   suppression: SuppressionReason | undefined,
-  commands: DriftCommand[],
-): void {
-  const marked = suppression !== undefined && episode.suppression === undefined ? { ...episode, suppression } : episode;
-  const ended: DriftEpisode = { ...marked, endedAt, outcome: outcome ?? outcomeOf(marked) };
+  commands: DriftCommand[] | undefined,
+): DriftCommand[] {
+  const marked = suppression !== undefined && episode.suppression === undefined ? withFields(episode, { suppression }) : episode;
+  const ended = withFields(marked, { endedAt, outcome: outcome ?? outcomeOf(marked) });
+  const out = commands ?? [];
   if (hasCards(ended)) {
     const change: EpisodeChange = ended.outcome === 'suppressed' || ended.outcome === 'removedFromUnit' ? 'suppressed' : 'backInAdherence';
-    commands.push({ type: 'updateCards', episode: ended, change });
+    out.push({ type: 'updateCards', episode: ended, change });
   }
-  commands.push({ type: 'writeHistory', episode: ended });
+  out.push({ type: 'writeHistory', episode: ended });
+  return out;
 }
 
 /** The next instant the agent needs a check: the earliest pending milestone, hold end, snooze end or approval end. */
-function planNextDue(state: AgentDriftState, policy: DriftPolicy): number | undefined {
-  const episode = state.episode;
-  if (episode === undefined || state.lastAdherenceState === 'Unknown') return undefined;
+function planNextDue(
+  episode: DriftEpisode | undefined,
+  lastAdherenceState: string,
+  snoozedUntil: number | undefined,
+  policy: DriftPolicy,
+): number | undefined {
+  if (episode === undefined || lastAdherenceState === 'Unknown') return undefined;
   const suppression = episode.suppression;
   if (suppression === 'approvedOvertime') return episode.approvedOvertime?.until;
   if (isApprovalSuppression(suppression)) return undefined;
   const start = clockStartOf(episode);
   if (suppression === 'dampened') return start;
-  const due = dueInstants(thresholdsOf(policy, episode), start);
-  const snoozedUntil = state.snoozedUntil;
-  let next = episode.formalExceptionAt === undefined ? due.exceptionAt : Number.POSITIVE_INFINITY;
+  // The milestones of dueInstants, inlined: this runs for every observation of a drifting agent.
+  const thresholds = thresholdsOf(policy, episode);
+  const nudgeAt = start + thresholds.nudgeAfterMs;
+  const supervisorAt = Math.max(nudgeAt, start + thresholds.supervisorAfterMs);
+  const exceptionAt = Math.max(supervisorAt, start + thresholds.exceptionAfterMs);
+  let next = episode.formalExceptionAt === undefined ? exceptionAt : Number.POSITIVE_INFINITY;
   if (snoozedUntil !== undefined && snoozedUntil < next) next = snoozedUntil;
   if (episode.acknowledged === undefined) {
     const notBefore = snoozedUntil ?? Number.NEGATIVE_INFINITY;
     if (episode.nudgedAt === undefined && episode.supervisorAlertedAt === undefined && episode.formalExceptionAt === undefined) {
-      next = Math.min(next, Math.max(due.nudgeAt, notBefore));
+      next = Math.min(next, Math.max(nudgeAt, notBefore));
     }
-    if (episode.supervisorAlertedAt === undefined) next = Math.min(next, Math.max(due.supervisorAt, notBefore));
+    if (episode.supervisorAlertedAt === undefined) next = Math.min(next, Math.max(supervisorAt, notBefore));
   }
   return next === Number.POSITIVE_INFINITY ? undefined : next;
 }
 
 function withPlan(state: AgentDriftState, policy: DriftPolicy): AgentDriftState {
-  const nextDueAt = planNextDue(state, policy);
-  return nextDueAt === state.nextDueAt ? state : { ...state, nextDueAt };
+  const nextDueAt = planNextDue(state.episode, state.lastAdherenceState, state.snoozedUntil, policy);
+  return nextDueAt === state.nextDueAt ? state : withFields(state, { nextDueAt });
 }
 
 /** Puts the scheduler commands first, so the pending check always matches `state.nextDueAt`. */
-function finish(previous: AgentDriftState | undefined, next: AgentDriftState | undefined, commands: DriftCommand[]): DriftDecision {
+function finish(
+  previous: AgentDriftState | undefined,
+  next: AgentDriftState | undefined,
+  commands: DriftCommand[] | undefined,
+): DriftDecision {
   const before = previous?.nextDueAt;
   const after = next?.nextDueAt;
   const agentId = next?.agentId ?? previous?.agentId;
   if (before !== after && agentId !== undefined) {
-    commands.unshift(after === undefined ? { type: 'cancelCheck', key: agentCheckKey(agentId) } : { type: 'scheduleCheck', key: agentCheckKey(agentId), dueAt: after });
+    const check: DriftCommand =
+      after === undefined ? { type: 'cancelCheck', key: agentCheckKey(agentId) } : { type: 'scheduleCheck', key: agentCheckKey(agentId), dueAt: after };
+    if (commands === undefined) return { state: next, commands: [check] };
+    commands.unshift(check);
   }
-  return { state: next, commands: commands.length === 0 ? NO_COMMANDS : commands };
+  return { state: next, commands: commands === undefined || commands.length === 0 ? NO_COMMANDS : commands };
 }

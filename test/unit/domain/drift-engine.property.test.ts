@@ -39,6 +39,8 @@ interface Trace {
   readonly now: number;
   readonly before: AgentDriftState | undefined;
   readonly decision: DriftDecision;
+  /** Makes the same transition again from another state. */
+  readonly redo: (state: AgentDriftState | undefined) => DriftDecision;
 }
 
 /** Runs a stream of steps like the monitor would (checks fire at nextDueAt while time passes) and traces every transition. */
@@ -48,14 +50,16 @@ function simulate(steps: readonly Step[]): Trace[] {
   let state: AgentDriftState | undefined;
   let now = T0;
   let changeAt = T0 - MINUTE;
-  const record = (decision: DriftDecision) => {
-    traces.push({ now, before: state, decision });
+  const record = (redo: (from: AgentDriftState | undefined) => DriftDecision) => {
+    const decision = redo(state);
+    traces.push({ now, before: state, decision, redo });
     state = decision.state;
   };
   const runChecks = (until: number) => {
     while (state?.nextDueAt !== undefined && state.nextDueAt <= until) {
       now = Math.max(now, state.nextDueAt);
-      record(applyDue(state, policy, now));
+      const at = now;
+      record((from) => applyDue(from!, policy, at));
     }
     now = Math.max(now, until);
   };
@@ -75,10 +79,12 @@ function simulate(steps: readonly Step[]): Trace[] {
         source: step.source,
       });
       seen.push(next);
-      record(applyObservation(state, next, policy, now));
+      const at = now;
+      record((from) => applyObservation(from, next, policy, at));
     } else if (step.kind === 'replay') {
       const old = seen[seen.length - 1 - step.back];
-      if (old !== undefined) record(applyObservation(state, old, policy, now));
+      const at = now;
+      if (old !== undefined) record((from) => applyObservation(from, old, policy, at));
     } else {
       const episodeId = step.forOther ? 'a1:1' : (state?.episode?.id ?? 'a1:2');
       const until = now + step.lengthMs;
@@ -90,7 +96,8 @@ function simulate(steps: readonly Step[]): Trace[] {
             : step.action === 'scheduleChecked'
               ? { type: 'scheduleChecked', episodeId, at: now, coverage: 'overtime' }
               : { type: 'acknowledge', episodeId, by: actor, at: now };
-      record(applyAction(state, action, policy, now));
+      const at = now;
+      record((from) => applyAction(from, action, policy, at));
     }
   }
   runChecks(now + 120 * MINUTE);
@@ -173,6 +180,19 @@ describe('drift engine properties', () => {
           assert.equal(replay.ignored, 'duplicate');
           assert.equal(replay.state, state);
           assert.deepEqual(replay.commands, []);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('decides the same for a state read back from storage, which drops its undefined fields', () => {
+    const asStored = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+    fc.assert(
+      fc.property(streams, (steps) => {
+        for (const trace of simulate(steps)) {
+          if (trace.before === undefined) continue;
+          assert.deepEqual(asStored(trace.redo(asStored(trace.before))), asStored(trace.decision));
         }
       }),
       runs,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAdherenceTopic, mapAdherenceFrame, mapAdherenceRow, type AdherenceMapperCounters } from '../../../src/genesys/adherence-frame-mapper';
@@ -94,6 +95,36 @@ describe('adherence frame mapper', () => {
     assert.equal(isAdherenceTopic('v2.workforcemanagement.adherence'), false);
     assert.equal(isAdherenceTopic('v2.workforcemanagement.managementunits.mu1.agentschedules.changed'), false);
     assert.equal(isAdherenceTopic('v2.workforcemanagement.managementunits.mu1.x.adherence'), false);
+  });
+
+  it('reads adherenceChangeTime exactly as Date.parse does, in the Genesys form, out of range and in any other form', () => {
+    const changedAt = (text: string) =>
+      mapAdherenceFrame({ topicName: 'v2.workforcemanagement.managementunits.mu1.adherence', eventBody: { user: { id: 'a1' }, managementUnitId: 'mu1', adherenceChangeTime: text } }, OBSERVED_AT)
+        ?.adherenceChangedAt;
+    const expected = (text: string) => (Number.isNaN(Date.parse(text)) ? OBSERVED_AT : Date.parse(text));
+    const pad = (value: number, width: number) => String(value).padStart(width, '0');
+    // Every instant of years 0000-9999 as Genesys writes it (toISOString).
+    fc.assert(
+      fc.property(fc.integer({ min: Date.parse('0000-01-01T00:00:00.000Z'), max: Date.parse('9999-12-31T23:59:59.999Z') }), (ms) => {
+        const text = new Date(ms).toISOString();
+        assert.equal(changedAt(text), expected(text), text);
+      }),
+      { numRuns: 2_000 },
+    );
+    // Each field over its digits' whole range: month 13, day 31 of February (Date.parse rolls it over), 24:00, 60 s.
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.nat(9999), fc.nat(99), fc.nat(99), fc.nat(99), fc.nat(99), fc.nat(99), fc.nat(999)),
+        ([year, month, day, hour, minute, second, ms]) => {
+          const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(ms, 3)}Z`;
+          assert.equal(changedAt(text), expected(text), text);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+    for (const text of ['2026-08-20T14:03:12Z', '2026-08-20T14:03:12.418+02:00', '+002026-08-20T14:03:12.418Z', '2026-08-20t14:03:12.418z', '2026-08-20 14:03:12.418Z', '2026-08-20T14:03:1x.418Z', '']) {
+      assert.equal(changedAt(text), expected(text), text);
+    }
   });
 
   it('maps REST UserScheduleAdherence rows using timeOfAdherenceChange and the REST field names', () => {
