@@ -1,10 +1,10 @@
 import { readSettings } from '../src/config/settings';
 import { ConfigError } from '../src/platform/errors';
 import { startApplication } from './application';
-import type { RunningApplication } from './application';
 import { startAgentsPlayground } from './dev/agents-playground';
 import type { AgentsPlayground } from './dev/agents-playground';
 import { AgentsPlaygroundClient } from './dev/agents-playground-client';
+import { LOCAL_DEMO_SIMULATOR, runLocalDemo } from './dev/local-demo';
 
 /**
  * `npm start`: the whole product on embedded defaults — the Genesys Cloud simulator, Azurite (data in .data/azurite),
@@ -12,21 +12,6 @@ import { AgentsPlaygroundClient } from './dev/agents-playground-client';
  * installed for the signed-in Playground user and the team, the General channel watches all units, and two agents
  * start drifting so a nudge and supervisor cards arrive within two minutes.
  */
-
-// The Agents Playground 0.2.28 built-in tenant (its dist/index.js default config). The first simulator agents take these
-// identities, so the bot links the Playground's users to Genesys agents by email, as it does in a real tenant.
-const PLAYGROUND_USERS = [
-  { name: 'Alex Wilber', email: 'alexw@example.com' },
-  { name: 'Megan Bowen', email: 'meganb@example.com' },
-  { name: 'Adele Vance', email: 'adelev@example.com' },
-  { name: 'Isaiah Langer', email: 'isaiahl@example.com' },
-  { name: 'Patti Fernandez', email: 'pattif@example.com' },
-  { name: 'Lynne Robbins', email: 'lynner@example.com' },
-];
-
-// A seed whose first agent (Alex Wilber in the demo) is on a working shift at any start time: the simulator lays
-// shifts out relative to its start instant, so this holds whenever `npm start` runs.
-const DEMO_SEED = 'demo-1';
 
 // Shorter than the product defaults (6/10 min) so a newcomer sees cards within two minutes; any DRIFT_* set wins.
 const DEMO_THRESHOLDS = { DRIFT_NUDGE_AFTER: 'PT45S', DRIFT_SUPERVISOR_AFTER: 'PT75S', DRIFT_EXCEPTION_AFTER: 'PT3M' };
@@ -46,7 +31,7 @@ async function main(): Promise<void> {
   const isLocalGenesys = settings.genesys.mode === 'local';
   const startedAt = Date.now();
   const app = await startApplication(settings, {
-    simulator: { scenario: 'shift', seed: DEMO_SEED, agentIdentities: PLAYGROUND_USERS },
+    simulator: LOCAL_DEMO_SIMULATOR,
   });
   let playground: AgentsPlayground | undefined;
   const stop = (code: number): void => {
@@ -60,7 +45,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop(0));
   try {
     playground = await startAgentsPlayground({ botEndpoint: `${app.server.url}/api/messages`, port: Number(process.env.PLAYGROUND_PORT ?? 56150) });
-    await runDemo(app, new AgentsPlaygroundClient(playground.url), isLocalGenesys);
+    await runLocalDemo(app, new AgentsPlaygroundClient(playground.url), { isLocalGenesys });
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
     console.log(
       [
@@ -78,28 +63,6 @@ async function main(): Promise<void> {
   } catch (error) {
     console.error('npm start failed:', error instanceof Error ? error.message : error);
     stop(1);
-  }
-}
-
-/** Installs the app where the Playground shows it, makes the General channel watch all units, and starts two drifts. */
-async function runDemo(app: RunningApplication, client: AgentsPlaygroundClient, isLocalGenesys: boolean): Promise<void> {
-  const config = await client.getConfig();
-  const team = config.teams[0];
-  await client.installApp(config.personalChat.id);
-  if (team) {
-    await client.installApp(team.id);
-    await client.sendMessage(team.id, 'watch all', { fromUserId: config.users[0]?.id ?? config.currentUser.id, mentionBot: config.bot });
-  }
-  if (!isLocalGenesys || !app.simulator) return;
-  const control = app.simulator.control;
-  const agents = control.listAgents();
-  const alex = agents.find((agent) => agent.email === config.currentUser.email?.toLowerCase());
-  const other = agents.find(
-    (agent) => agent !== alex && agent.scheduledActivityCategory === 'OnQueueWork' && !PLAYGROUND_USERS.some((user) => user.email === agent.email),
-  );
-  // Away while scheduled to work: out of adherence from now, as Genesys would report it.
-  for (const agent of [alex, other]) {
-    if (agent) control.setAgentActivity(agent.id, { systemPresence: 'Away', routingStatus: 'OFF_QUEUE' });
   }
 }
 
