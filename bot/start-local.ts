@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const app = await startApplication(settings, {
     simulator: LOCAL_DEMO_SIMULATOR,
+    // Loopback only unless BOT_ID is set: with an empty BOT_ID the endpoint takes unauthenticated requests.
+    host: settings.bot.appId ? undefined : '127.0.0.1',
   });
   let playground: AgentsPlayground | undefined;
   const stop = (code: number): void => {
