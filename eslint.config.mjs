@@ -4,14 +4,37 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'http', 'https', 'net', 'crypto', 'child_process', 'events', 'timers', 'timers/*', 'url', 'util', 'stream', 'zlib', 'worker_threads'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'http',
+  'https',
+  'net',
+  'crypto',
+  'child_process',
+  'events',
+  'timers',
+  'timers/*',
+  'url',
+  'util',
+  'stream',
+  'zlib',
+  'worker_threads',
+];
 
 const pattern = (group, message) => ({ group, message });
 const noBot = pattern(['**/bot/**', '../../bot/*', '../bot/*'], 'src/ never imports bot/ (bot -> src only).');
 const onlyPlatformHasTime = {
   'no-restricted-properties': [
     'error',
-    { object: 'Date', property: 'now', message: 'Read time through the Clock port (src/platform holds the system clock).' },
+    {
+      object: 'Date',
+      property: 'now',
+      message: 'Read time through the Clock port (src/platform holds the system clock).',
+    },
   ],
   'no-restricted-globals': [
     'error',
@@ -20,12 +43,17 @@ const onlyPlatformHasTime = {
   ],
   'no-restricted-syntax': [
     'error',
-    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the clock; take `now` from the Clock port.' },
+    {
+      selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+      message: 'new Date() reads the clock; take `now` from the Clock port.',
+    },
   ],
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'appPackage/build/**', 'devTools/**', 'coverage/**'] },
+  {
+    ignores: ['node_modules/**', 'dist/**', '.data/**', 'appPackage/build/**', 'devTools/**', 'coverage/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -44,7 +72,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            pattern(['../app/*', '../genesys/*', '../storage/*', '../platform/*', '../config/*', '../simulator/*', '../analytics/*'], 'src/domain depends on nothing but itself.'),
+            pattern(
+              [
+                '../app/*',
+                '../genesys/*',
+                '../storage/*',
+                '../platform/*',
+                '../config/*',
+                '../simulator/*',
+                '../analytics/*',
+              ],
+              'src/domain depends on nothing but itself.',
+            ),
             pattern(nodeBuiltins, 'src/domain is pure: no Node APIs.'),
             noBot,
           ],
@@ -60,8 +99,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            pattern(['../genesys/*', '../storage/*', '../platform/*', '../simulator/*', '../config/*'], 'src/app (and analytics) depend only on src/domain; adapters implement its ports.'),
-            pattern(['node:child_process', 'node:fs', 'node:http', 'node:https', 'node:net'], 'src/app does no I/O of its own; use a port.'),
+            pattern(
+              ['../genesys/*', '../storage/*', '../platform/*', '../simulator/*', '../config/*'],
+              'src/app (and analytics) depend only on src/domain; adapters implement its ports.',
+            ),
+            pattern(
+              ['node:child_process', 'node:fs', 'node:http', 'node:https', 'node:net'],
+              'src/app does no I/O of its own; use a port.',
+            ),
             noBot,
           ],
         },
@@ -78,19 +123,46 @@ export default tseslint.config(
   {
     files: ['src/genesys/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [noBot, pattern(['../storage/*', '../simulator/*'], 'The Genesys client knows neither storage nor the simulator.')] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noBot,
+            pattern(
+              ['../storage/*', '../simulator/*'],
+              'The Genesys client knows neither storage nor the simulator.',
+            ),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/storage/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [noBot, pattern(['../genesys/*', '../simulator/*'], 'Storage knows nothing of Genesys.')] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [noBot, pattern(['../genesys/*', '../simulator/*'], 'Storage knows nothing of Genesys.')],
+        },
+      ],
     },
   },
   {
     files: ['src/platform/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [noBot, pattern(['../genesys/*', '../storage/*', '../simulator/*', '../analytics/*'], 'src/platform is below the adapters.')] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noBot,
+            pattern(
+              ['../genesys/*', '../storage/*', '../simulator/*', '../analytics/*'],
+              'src/platform is below the adapters.',
+            ),
+          ],
+        },
+      ],
     },
   },
   {
@@ -99,6 +171,9 @@ export default tseslint.config(
   },
   {
     files: ['test/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unused-expressions': 'off',
+    },
   },
 );

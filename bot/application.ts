@@ -77,11 +77,21 @@ async function connectGenesys(
     return { options: { apiUrl, loginUrl, clientId, clientSecret, managementUnitIds, ...overrides.genesys } };
   }
   const simulator = await startGenesysSimulator({ scenario: 'shift', ...overrides.simulator });
-  logger.info({ apiUrl: simulator.apiUrl }, 'local mode: no GENESYS_* settings, started the Genesys Cloud simulator');
+  logger.info(
+    { apiUrl: simulator.apiUrl },
+    'local mode: no GENESYS_* settings, started the Genesys Cloud simulator',
+  );
   const { apiUrl, loginUrl, clientId, clientSecret } = simulator;
   return {
     simulator,
-    options: { apiUrl, loginUrl, clientId, clientSecret, managementUnitIds: genesys.managementUnitIds, ...overrides.genesys },
+    options: {
+      apiUrl,
+      loginUrl,
+      clientId,
+      clientSecret,
+      managementUnitIds: genesys.managementUnitIds,
+      ...overrides.genesys,
+    },
   };
 }
 
@@ -98,7 +108,8 @@ export async function startCore(
   const logger = overrides.logger ?? createLogger({ level: settings.logLevel, name: 'adherence-drift' });
   for (const warning of settings.warnings) logger.warn({ component: 'config' }, warning);
   const clock = overrides.clock ?? new SystemClock();
-  const scheduler = overrides.scheduler ?? new TimerScheduler({ clock, logger: logger.child({ component: 'scheduler' }) });
+  const scheduler =
+    overrides.scheduler ?? new TimerScheduler({ clock, logger: logger.child({ component: 'scheduler' }) });
   const cleanups: Array<() => Promise<void> | void> = [() => scheduler.dispose()];
   const stopAll = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) {
@@ -112,16 +123,24 @@ export async function startCore(
   try {
     const storage = await openTableStorage(settings.storage, { clock });
     cleanups.push(() => storage.close());
-    logger.info({ mode: settings.storage.mode, tablePrefix: settings.storage.tablePrefix }, 'table storage ready');
+    logger.info(
+      { mode: settings.storage.mode, tablePrefix: settings.storage.tablePrefix },
+      'table storage ready',
+    );
 
     const { options, simulator } = await connectGenesys(settings, overrides, logger);
     if (simulator) cleanups.push(() => simulator.stop());
-    const genesys = new GenesysAdherenceClient(options, { clock, logger: logger.child({ component: 'genesys' }) });
+    const genesys = new GenesysAdherenceClient(options, {
+      clock,
+      logger: logger.child({ component: 'genesys' }),
+    });
     await genesys.discover();
 
     const directory = genesys.directory;
     const built = buildDriftPolicy(settings, {
-      activityCodes: directory.listActivityCodes().map((code) => ({ id: code.id, name: code.name, category: code.category ?? '' })),
+      activityCodes: directory
+        .listActivityCodes()
+        .map((code) => ({ id: code.id, name: code.name, category: code.category ?? '' })),
       units: directory.listUnits().map((unit) => {
         const unitSettings = directory.getUnitSettings(unit.id);
         return {
@@ -140,7 +159,14 @@ export async function startCore(
     genesys.coverage.setOvertimeActivityCodeIds(built.policy.overtimeActivityCodeIds);
 
     const stores = storage.stores;
-    const edgeNotifier = await notifierFor({ stores, genesys, clock, logger, policy: built.policy, onStop: (cleanup) => cleanups.push(cleanup) });
+    const edgeNotifier = await notifierFor({
+      stores,
+      genesys,
+      clock,
+      logger,
+      policy: built.policy,
+      onStop: (cleanup) => cleanups.push(cleanup),
+    });
     const notifier = overrides.notifier ?? edgeNotifier;
     // --- Unit leases (restarts and replicas, src/app/unit-ownership.ts): each management unit is processed by one instance.
     const ownership = new UnitOwnership({
@@ -188,7 +214,19 @@ export async function startCore(
     ownership.start(monitor);
     cleanups.push(() => ownership.stop());
     // --- end unit leases
-    return { settings, logger, clock, scheduler, storage, stores, genesys, monitor, policy: built.policy, simulator, stop: stopAll };
+    return {
+      settings,
+      logger,
+      clock,
+      scheduler,
+      storage,
+      stores,
+      genesys,
+      monitor,
+      policy: built.policy,
+      simulator,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;
@@ -205,7 +243,10 @@ export interface RunningApplication extends RunningCore {
  * Starts the whole product: the core, and the Teams edge whose server answers /healthz at once and /readyz once the
  * store is open and the Genesys stream is up. Card actions reach the monitor once it exists.
  */
-export async function startApplication(settings: Settings, overrides: ApplicationOverrides = {}): Promise<RunningApplication> {
+export async function startApplication(
+  settings: Settings,
+  overrides: ApplicationOverrides = {},
+): Promise<RunningApplication> {
   // The monitor needs the notifier, the edge's card actions need the monitor: bound once both exist.
   const late: { monitor?: DriftMonitor } = {};
   let edge: TeamsEdge | undefined;

@@ -86,11 +86,30 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
     logger,
     metrics,
   });
-  const slack = deps.slackWebhookUrl ? new SlackAlertNotifier({ webhookUrl: deps.slackWebhookUrl, directory, clock, logger, wfmUrl: deps.wfmUrl, metrics }) : undefined;
+  const slack = deps.slackWebhookUrl
+    ? new SlackAlertNotifier({
+        webhookUrl: deps.slackWebhookUrl,
+        directory,
+        clock,
+        logger,
+        wfmUrl: deps.wfmUrl,
+        metrics,
+      })
+    : undefined;
   const notifier = new CompositeAlertNotifier({ teams, slack });
-  const actions: ActionSink = typeof deps.actions === 'function' ? { act: (...args) => (deps.actions as () => ActionSink)().act(...args) } : deps.actions;
+  const actions: ActionSink =
+    typeof deps.actions === 'function'
+      ? { act: (...args) => (deps.actions as () => ActionSink)().act(...args) }
+      : deps.actions;
   const bot = new TeamsBot({
-    installation: new InstallationHandler({ conversations: stores.conversations, routes: stores.routes, directory, messenger, clock, logger }),
+    installation: new InstallationHandler({
+      conversations: stores.conversations,
+      routes: stores.routes,
+      directory,
+      messenger,
+      clock,
+      logger,
+    }),
     commands: new CommandHandler({
       conversations: stores.conversations,
       routes: stores.routes,

@@ -14,7 +14,11 @@ import { LOCAL_DEMO_SIMULATOR, runLocalDemo } from './dev/local-demo';
  */
 
 // Shorter than the product defaults (6/10 min) so a newcomer sees cards within two minutes; any DRIFT_* set wins.
-const DEMO_THRESHOLDS = { DRIFT_NUDGE_AFTER: 'PT45S', DRIFT_SUPERVISOR_AFTER: 'PT75S', DRIFT_EXCEPTION_AFTER: 'PT3M' };
+const DEMO_THRESHOLDS = {
+  DRIFT_NUDGE_AFTER: 'PT45S',
+  DRIFT_SUPERVISOR_AFTER: 'PT75S',
+  DRIFT_EXCEPTION_AFTER: 'PT3M',
+};
 
 async function main(): Promise<void> {
   const env = { ...DEMO_THRESHOLDS, ...withoutEmpty(process.env) };
@@ -46,7 +50,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
   try {
-    playground = await startAgentsPlayground({ botEndpoint: `${app.server.url}/api/messages`, port: Number(process.env.PLAYGROUND_PORT ?? 56150) });
+    playground = await startAgentsPlayground({
+      botEndpoint: `${app.server.url}/api/messages`,
+      port: Number(process.env.PLAYGROUND_PORT ?? 56150),
+    });
     await runLocalDemo(app, new AgentsPlaygroundClient(playground.url), { isLocalGenesys });
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
     console.log(
@@ -69,7 +76,11 @@ async function main(): Promise<void> {
 }
 
 function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -36,7 +36,12 @@ export function text(value: string, options: Readonly<Record<string, unknown>> =
 
 /** A FactSet of the pairs whose value is present. */
 export function facts(pairs: ReadonlyArray<readonly [string, string | undefined]>): CardElement {
-  return { type: 'FactSet', facts: pairs.filter(([, value]) => value !== undefined && value !== '').map(([title, value]) => ({ title, value })) };
+  return {
+    type: 'FactSet',
+    facts: pairs
+      .filter(([, value]) => value !== undefined && value !== '')
+      .map(([title, value]) => ({ title, value })),
+  };
 }
 
 /**
@@ -45,7 +50,12 @@ export function facts(pairs: ReadonlyArray<readonly [string, string | undefined]
  * (universal-action-model.md: "set fallback to Action.Submit and wrap every Action.Execute in an ActionSet").
  * The object form of `fallback` is used because the string form is dropped by the official parser.
  */
-export function executeAction(title: string, verb: string, data: Readonly<Record<string, unknown>>, style?: 'positive' | 'destructive'): CardElement {
+export function executeAction(
+  title: string,
+  verb: string,
+  data: Readonly<Record<string, unknown>>,
+  style?: 'positive' | 'destructive',
+): CardElement {
   return {
     type: 'Action.Execute',
     title,

@@ -36,13 +36,15 @@ export function describeCategory(category: string | undefined): string {
 export function describeEpisode(episode: DriftEpisode, directory: AgentDirectory, now: number): EpisodeView {
   const agent = directory.getAgent(episode.agentId);
   const unit = directory.getUnit(episode.managementUnitId);
-  const codeName = episode.scheduledActivityCodeId ? directory.activityCodeName(episode.scheduledActivityCodeId) : undefined;
+  const codeName = episode.scheduledActivityCodeId
+    ? directory.activityCodeName(episode.scheduledActivityCodeId)
+    : undefined;
   const category = describeCategory(episode.scheduledActivityCategory);
   return {
     episode,
     agentName: agent?.name ?? `Agent ${episode.agentId}`,
     unitName: unit?.name ?? episode.managementUnitId,
-    teamName: agent?.teamName ?? (episode.teamId ?? agent?.teamId),
+    teamName: agent?.teamName ?? episode.teamId ?? agent?.teamId,
     scheduledLabel: codeName && codeName !== category ? `${codeName} (${category})` : category,
     actualLabel: describeCategory(episode.actualActivityCategory),
     now,

@@ -22,7 +22,9 @@ export function buildHelpCard(scope: HelpScope, intro?: string): AdaptiveCard {
     );
   } else {
     body.push(
-      text('I send you a private check-in when your status drifts from your schedule for a few minutes, so you can sort it out before it counts as an exception.'),
+      text(
+        'I send you a private check-in when your status drifts from your schedule for a few minutes, so you can sort it out before it counts as an exception.',
+      ),
       facts([
         ['my adherence', 'Your own drift window: today, right now, and the thresholds.'],
         ['help', 'This list.'],

@@ -14,7 +14,12 @@ export interface OwnEpisode {
 export interface MyAdherenceView {
   readonly agentName: string;
   /** The open drift, if any. */
-  readonly current?: { readonly scheduledLabel: string; readonly actualLabel: string; readonly since: number; readonly minutes: number };
+  readonly current?: {
+    readonly scheduledLabel: string;
+    readonly actualLabel: string;
+    readonly since: number;
+    readonly minutes: number;
+  };
   readonly today: readonly OwnEpisode[];
   readonly thresholds: DriftThresholds;
 }
@@ -24,17 +29,28 @@ export interface MyAdherenceView {
  * the current state, today's episodes and the thresholds that apply.
  */
 export function buildMyAdherenceCard(view: MyAdherenceView): AdaptiveCard {
-  const body: CardElement[] = [text(`Your drift window, ${view.agentName.split(' ')[0]}`, { weight: 'Bolder', size: 'Medium' })];
+  const body: CardElement[] = [
+    text(`Your drift window, ${view.agentName.split(' ')[0]}`, { weight: 'Bolder', size: 'Medium' }),
+  ];
   body.push(
     view.current
-      ? text(`Right now your schedule shows **${view.current.scheduledLabel}** and you're in **${view.current.actualLabel}**, since ${timeOf(view.current.since)} (${formatMinutes(view.current.minutes)}).`)
+      ? text(
+          `Right now your schedule shows **${view.current.scheduledLabel}** and you're in **${view.current.actualLabel}**, since ${timeOf(view.current.since)} (${formatMinutes(view.current.minutes)}).`,
+        )
       : text("Right now you're on schedule."),
   );
   body.push(text('Today', { weight: 'Bolder', spacing: 'Medium' }));
   body.push(
     view.today.length === 0
       ? text('No drift today.')
-      : facts(view.today.slice(0, 30).map((episode) => [timeOf(episode.startedAt), `${formatMinutes(episode.minutes)} · ${episode.outcome}`])),
+      : facts(
+          view.today
+            .slice(0, 30)
+            .map((episode) => [
+              timeOf(episode.startedAt),
+              `${formatMinutes(episode.minutes)} · ${episode.outcome}`,
+            ]),
+        ),
   );
   const minutes = (ms: number): string => formatMinutes(Math.round(ms / 60_000));
   body.push(
@@ -44,7 +60,10 @@ export function buildMyAdherenceCard(view: MyAdherenceView): AdaptiveCard {
       ['Supervisor sees it', `after ${minutes(view.thresholds.supervisorAfterMs)}`],
       ['Formal exception', `after ${minutes(view.thresholds.exceptionAfterMs)}`],
     ]),
-    text('The check-ins are there to help you sort things out early, not to count against you.', { isSubtle: true, size: 'Small' }),
+    text('The check-ins are there to help you sort things out early, not to count against you.', {
+      isSubtle: true,
+      size: 'Small',
+    }),
   );
   return adaptiveCard(body);
 }

@@ -13,10 +13,17 @@ export function buildNudgeCard(view: EpisodeView): AdaptiveCard {
   const { episode } = view;
   const firstName = view.agentName.split(' ')[0];
   if (episode.endedAt !== undefined) {
-    const isBack = episode.outcome === 'resolvedBeforeNudge' || episode.outcome === 'resolvedAfterNudge' || episode.outcome === 'resolvedAfterSupervisorAlert';
+    const isBack =
+      episode.outcome === 'resolvedBeforeNudge' ||
+      episode.outcome === 'resolvedAfterNudge' ||
+      episode.outcome === 'resolvedAfterSupervisorAlert';
     return adaptiveCard([
       text(isBack ? `Thanks, ${firstName}!` : 'Check-in closed', { weight: 'Bolder', size: 'Medium' }),
-      text(isBack ? "You're back on your schedule. Have a good rest of your shift." : 'Nothing more to do here. Thanks for your time.'),
+      text(
+        isBack
+          ? "You're back on your schedule. Have a good rest of your shift."
+          : 'Nothing more to do here. Thanks for your time.',
+      ),
     ]);
   }
   const body: CardElement[] = [
@@ -29,7 +36,12 @@ export function buildNudgeCard(view: EpisodeView): AdaptiveCard {
   ];
   const reply = episode.agentReply;
   if (reply !== undefined) {
-    body.push(text(`Thanks for letting us know: **${describeReplyReason(reply.reason)}**${reply.text ? ` (${reply.text})` : ''}. Your supervisor can see your note.`, { color: 'Good' }));
+    body.push(
+      text(
+        `Thanks for letting us know: **${describeReplyReason(reply.reason)}**${reply.text ? ` (${reply.text})` : ''}. Your supervisor can see your note.`,
+        { color: 'Good' },
+      ),
+    );
     return adaptiveCard(body);
   }
   const data = { episodeId: episode.id };
@@ -52,7 +64,13 @@ export function buildNudgeCard(view: EpisodeView): AdaptiveCard {
               value: AGENT_REPLY_CHOICES[0]!.reason,
               choices: AGENT_REPLY_CHOICES.map((choice) => ({ title: choice.title, value: choice.reason })),
             },
-            { type: 'Input.Text', id: CARD_INPUTS.replyText, label: 'Anything to add? (optional)', isMultiline: true, maxLength: 500 },
+            {
+              type: 'Input.Text',
+              id: CARD_INPUTS.replyText,
+              label: 'Anything to add? (optional)',
+              isMultiline: true,
+              maxLength: 500,
+            },
           ],
           actions: [executeAction('Send', CARD_VERBS.agentReply, data)],
         },

@@ -13,7 +13,10 @@ const MAX_ROWS = 8;
 export function buildReportCard(watching: string, report: DriftReport): AdaptiveCard {
   const body: CardElement[] = [
     text('Drift report', { weight: 'Bolder', size: 'Medium' }),
-    text(`Watching: ${watching}. From ${dateTimeOf(report.from)} to ${dateTimeOf(report.to)}.`, { isSubtle: true, size: 'Small' }),
+    text(`Watching: ${watching}. From ${dateTimeOf(report.from)} to ${dateTimeOf(report.to)}.`, {
+      isSubtle: true,
+      size: 'Small',
+    }),
   ];
   if (report.episodes === 0) {
     body.push(text('No drift recorded in this period.'));
@@ -25,7 +28,10 @@ export function buildReportCard(watching: string, report: DriftReport): Adaptive
       ['Nudges', escalation(report.nudges, 'ended after the nudge')],
       ['Supervisor alerts', escalation(report.supervisorAlerts, 'ended after the alert')],
       ['Formal exceptions', String(report.formalExceptions)],
-      ['Median minutes to resolve', report.medianMinutesToResolve === null ? undefined : String(report.medianMinutesToResolve)],
+      [
+        'Median minutes to resolve',
+        report.medianMinutesToResolve === null ? undefined : String(report.medianMinutesToResolve),
+      ],
       ['Drift minutes', String(report.driftMinutes)],
     ]),
   );
@@ -38,7 +44,11 @@ export function buildReportCard(watching: string, report: DriftReport): Adaptive
   if (report.byActivity.length > 0) {
     body.push(
       text('By scheduled activity', { weight: 'Bolder', spacing: 'Medium' }),
-      facts(report.byActivity.slice(0, MAX_ROWS).map((row) => [describeCategory(row.activity), `${row.episodes} (${row.minutes} min)`])),
+      facts(
+        report.byActivity
+          .slice(0, MAX_ROWS)
+          .map((row) => [describeCategory(row.activity), `${row.episodes} (${row.minutes} min)`]),
+      ),
     );
   }
   const peaks = report.peakHours.filter((row) => row.episodes > 0);
@@ -48,7 +58,9 @@ export function buildReportCard(watching: string, report: DriftReport): Adaptive
       facts(peaks.map((row) => [`${String(row.hour).padStart(2, '0')}:00`, `${row.episodes} episodes`])),
     );
   }
-  body.push(text('Use these numbers for coaching conversations, not discipline.', { isSubtle: true, size: 'Small' }));
+  body.push(
+    text('Use these numbers for coaching conversations, not discipline.', { isSubtle: true, size: 'Small' }),
+  );
   return adaptiveCard(body);
 }
 

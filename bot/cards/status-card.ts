@@ -22,7 +22,11 @@ const STAGE_WORDS: Readonly<Record<DriftStage, string>> = {
 };
 
 /** Who is drifting now in the watched units, longest first. */
-export function buildStatusCard(watching: string, entries: readonly StatusEntry[], now: number): AdaptiveCard {
+export function buildStatusCard(
+  watching: string,
+  entries: readonly StatusEntry[],
+  now: number,
+): AdaptiveCard {
   const sorted = [...entries].sort((a, b) => b.minutes - a.minutes);
   const body: CardElement[] = [
     text('Drifting now', { weight: 'Bolder', size: 'Medium' }),
@@ -32,13 +36,16 @@ export function buildStatusCard(watching: string, entries: readonly StatusEntry[
   else {
     body.push(
       facts(
-        sorted.slice(0, MAX_STATUS_ROWS).map((entry) => [
-          entry.agentName,
-          `${STAGE_WORDS[entry.stage]} · ${formatMinutes(entry.minutes)} · ${entry.unitName}${entry.isHeld ? ' · alerts held' : ''}`,
-        ]),
+        sorted
+          .slice(0, MAX_STATUS_ROWS)
+          .map((entry) => [
+            entry.agentName,
+            `${STAGE_WORDS[entry.stage]} · ${formatMinutes(entry.minutes)} · ${entry.unitName}${entry.isHeld ? ' · alerts held' : ''}`,
+          ]),
       ),
     );
-    if (sorted.length > MAX_STATUS_ROWS) body.push(text(`…and ${sorted.length - MAX_STATUS_ROWS} more.`, { isSubtle: true }));
+    if (sorted.length > MAX_STATUS_ROWS)
+      body.push(text(`…and ${sorted.length - MAX_STATUS_ROWS} more.`, { isSubtle: true }));
   }
   return adaptiveCard(body);
 }

@@ -29,17 +29,34 @@ const SUPPRESSION_WORDS: Readonly<Record<SuppressionReason, string>> = {
 export function describeSupervisorState(episode: DriftEpisode, view: EpisodeView): string[] {
   const lines: string[] = [];
   if (episode.endedAt !== undefined) {
-    if (episode.outcome === 'becameFormalException') lines.push(`Became a formal adherence exception at ${timeOf(episode.formalExceptionAt ?? episode.endedAt)}.`);
-    else if (episode.outcome === 'removedFromUnit') lines.push('The agent left the management unit; this alert is closed.');
-    else if (episode.outcome === 'suppressed') lines.push(`Closed without an alert being needed${episode.suppression ? ` (${SUPPRESSION_WORDS[episode.suppression]})` : ''}.`);
+    if (episode.outcome === 'becameFormalException')
+      lines.push(
+        `Became a formal adherence exception at ${timeOf(episode.formalExceptionAt ?? episode.endedAt)}.`,
+      );
+    else if (episode.outcome === 'removedFromUnit')
+      lines.push('The agent left the management unit; this alert is closed.');
+    else if (episode.outcome === 'suppressed')
+      lines.push(
+        `Closed without an alert being needed${episode.suppression ? ` (${SUPPRESSION_WORDS[episode.suppression]})` : ''}.`,
+      );
     else lines.push(`Back in adherence after ${formatMinutes(driftMinutes(view))}.`);
   } else if (episode.formalExceptionAt !== undefined) {
     lines.push(`Became a formal adherence exception at ${timeOf(episode.formalExceptionAt)}.`);
   }
-  if (episode.approvedOvertime) lines.push(`Approved overtime by ${nameOf(episode.approvedOvertime.by)} at ${timeOf(episode.approvedOvertime.at)}.`);
-  if (episode.snoozed && episode.endedAt === undefined) lines.push(`Snoozed by ${nameOf(episode.snoozed.by)} until ${timeOf(episode.snoozed.until)}.`);
-  if (episode.acknowledged) lines.push(`Acknowledged by ${nameOf(episode.acknowledged.by)} at ${timeOf(episode.acknowledged.at)}.`);
-  if (episode.endedAt === undefined && episode.suppression && episode.suppression !== 'approvedOvertime' && episode.suppression !== 'snoozed') {
+  if (episode.approvedOvertime)
+    lines.push(
+      `Approved overtime by ${nameOf(episode.approvedOvertime.by)} at ${timeOf(episode.approvedOvertime.at)}.`,
+    );
+  if (episode.snoozed && episode.endedAt === undefined)
+    lines.push(`Snoozed by ${nameOf(episode.snoozed.by)} until ${timeOf(episode.snoozed.until)}.`);
+  if (episode.acknowledged)
+    lines.push(`Acknowledged by ${nameOf(episode.acknowledged.by)} at ${timeOf(episode.acknowledged.at)}.`);
+  if (
+    episode.endedAt === undefined &&
+    episode.suppression &&
+    episode.suppression !== 'approvedOvertime' &&
+    episode.suppression !== 'snoozed'
+  ) {
     lines.push(`Alerts held: ${SUPPRESSION_WORDS[episode.suppression]}.`);
   }
   return lines;
@@ -49,12 +66,19 @@ export function describeSupervisorState(episode: DriftEpisode, view: EpisodeView
  * The supervisor channel's alert card: who, where, scheduled vs actual, since when and for how long, the agent's
  * reply, whether the schedule pre-check or the nudge failed, the current state, and the actions while it is open.
  */
-export function buildSupervisorAlertCard(view: EpisodeView, extras: SupervisorAlertExtras = {}): AdaptiveCard {
+export function buildSupervisorAlertCard(
+  view: EpisodeView,
+  extras: SupervisorAlertExtras = {},
+): AdaptiveCard {
   const { episode } = view;
   const isOpen = episode.endedAt === undefined;
   const reply = episode.agentReply;
   const body: CardElement[] = [
-    text(`${extras.isReAlert ? 'Reminder: ' : ''}Adherence drift: ${view.agentName}`, { weight: 'Bolder', size: 'Medium', color: isOpen ? 'Warning' : 'Default' }),
+    text(`${extras.isReAlert ? 'Reminder: ' : ''}Adherence drift: ${view.agentName}`, {
+      weight: 'Bolder',
+      size: 'Medium',
+      color: isOpen ? 'Warning' : 'Default',
+    }),
     facts([
       ['Agent', view.agentName],
       ['Unit', view.unitName],
@@ -63,20 +87,34 @@ export function buildSupervisorAlertCard(view: EpisodeView, extras: SupervisorAl
       ['Actual', view.actualLabel],
       ['Drifting since', timeOf(episode.driftStartedAt)],
       [isOpen ? 'Minutes so far' : 'Minutes', `${driftMinutes(view)}`],
-      ['Agent says', reply ? `${describeReplyReason(reply.reason)}${reply.text ? `: ${reply.text}` : ''}` : undefined],
+      [
+        'Agent says',
+        reply ? `${describeReplyReason(reply.reason)}${reply.text ? `: ${reply.text}` : ''}` : undefined,
+      ],
     ]),
   ];
   if (episode.scheduleCoverage === 'unavailable') {
-    body.push(text('The schedule pre-check could not be made (Genesys did not answer); approved overtime or time off may not be reflected.', { isSubtle: true, size: 'Small' }));
+    body.push(
+      text(
+        'The schedule pre-check could not be made (Genesys did not answer); approved overtime or time off may not be reflected.',
+        { isSubtle: true, size: 'Small' },
+      ),
+    );
   }
   if (extras.nudgeUndeliverableReason !== undefined) {
-    body.push(text(`The agent's private nudge could not be delivered: ${extras.nudgeUndeliverableReason}.`, { color: 'Attention', size: 'Small' }));
+    body.push(
+      text(`The agent's private nudge could not be delivered: ${extras.nudgeUndeliverableReason}.`, {
+        color: 'Attention',
+        size: 'Small',
+      }),
+    );
   }
   for (const line of describeSupervisorState(episode, view)) body.push(text(line, { spacing: 'Small' }));
   if (isOpen) {
     const data = { episodeId: episode.id };
     const buttons: CardElement[] = [];
-    if (!episode.acknowledged) buttons.push(executeAction('Acknowledge', CARD_VERBS.acknowledge, data, 'positive'));
+    if (!episode.acknowledged)
+      buttons.push(executeAction('Acknowledge', CARD_VERBS.acknowledge, data, 'positive'));
     buttons.push({
       type: 'Action.ShowCard',
       title: 'Snooze',
@@ -88,16 +126,22 @@ export function buildSupervisorAlertCard(view: EpisodeView, extras: SupervisorAl
             id: CARD_INPUTS.snoozeMinutes,
             label: 'Snooze for',
             value: String(SNOOZE_MINUTES[0]),
-            choices: SNOOZE_MINUTES.map((minutes) => ({ title: `${minutes} minutes`, value: String(minutes) })),
+            choices: SNOOZE_MINUTES.map((minutes) => ({
+              title: `${minutes} minutes`,
+              value: String(minutes),
+            })),
           },
         ],
         actions: [executeAction('Snooze', CARD_VERBS.snooze, data)],
       },
     });
-    if (!episode.approvedOvertime) buttons.push(executeAction('Approved overtime', CARD_VERBS.approveOvertime, data));
+    if (!episode.approvedOvertime)
+      buttons.push(executeAction('Approved overtime', CARD_VERBS.approveOvertime, data));
     body.push(actionSet(buttons));
   }
-  const links = extras.wfmUrl ? [{ type: 'Action.OpenUrl', title: 'Open Genesys Cloud WFM', url: extras.wfmUrl }] : [];
+  const links = extras.wfmUrl
+    ? [{ type: 'Action.OpenUrl', title: 'Open Genesys Cloud WFM', url: extras.wfmUrl }]
+    : [];
   return adaptiveCard(body, links);
 }
 

@@ -1,5 +1,14 @@
 import { buildDriftReport } from '../../src/analytics/drift-report';
-import type { Clock, ConversationStore, DriftHistoryRecord, DriftHistoryStore, DriftStateStore, Logger, RouteRecord, RouteStore } from '../../src/app/ports';
+import type {
+  Clock,
+  ConversationStore,
+  DriftHistoryRecord,
+  DriftHistoryStore,
+  DriftStateStore,
+  Logger,
+  RouteRecord,
+  RouteStore,
+} from '../../src/app/ports';
 import type { DriftThresholds } from '../../src/domain/drift-policy';
 import { DEFAULT_THRESHOLDS } from '../../src/domain/drift-policy';
 import { buildHelpCard } from '../cards/help-card';
@@ -63,11 +72,17 @@ export class CommandHandler {
         case 'report':
           return this.report(key);
         case 'myAdherence':
-          return { kind: 'text', text: 'Your drift window is private: send me "my adherence" in a personal chat.' };
+          return {
+            kind: 'text',
+            text: 'Your drift window is private: send me "my adherence" in a personal chat.',
+          };
         case 'help':
           return { kind: 'card', card: buildHelpCard('channel') };
         case 'unknown':
-          return { kind: 'card', card: buildHelpCard('channel', `I didn't understand "${command.text.slice(0, 80)}".`) };
+          return {
+            kind: 'card',
+            card: buildHelpCard('channel', `I didn't understand "${command.text.slice(0, 80)}".`),
+          };
       }
     }
     if (isPersonal) {
@@ -77,20 +92,44 @@ export class CommandHandler {
         case 'help':
           return { kind: 'card', card: buildHelpCard('personal') };
         case 'unknown':
-          return { kind: 'card', card: buildHelpCard('personal', `I didn't understand "${command.text.slice(0, 80)}".`) };
+          return {
+            kind: 'card',
+            card: buildHelpCard('personal', `I didn't understand "${command.text.slice(0, 80)}".`),
+          };
         default:
-          return { kind: 'card', card: buildHelpCard('personal', 'Watching units, status and reports work in a supervisor team channel.') };
+          return {
+            kind: 'card',
+            card: buildHelpCard(
+              'personal',
+              'Watching units, status and reports work in a supervisor team channel.',
+            ),
+          };
       }
     }
-    return { kind: 'card', card: buildHelpCard('channel', 'Add me to a team channel for supervisor alerts, or chat with me personally for your own drift window.') };
+    return {
+      kind: 'card',
+      card: buildHelpCard(
+        'channel',
+        'Add me to a team channel for supervisor alerts, or chat with me personally for your own drift window.',
+      ),
+    };
   }
 
   private async watch(key: string, typed: string, turn: TurnInfo): Promise<BotReply> {
     const resolved = resolveWatchTarget(this.deps.directory, typed);
     if (resolved.status !== 'found') return { kind: 'text', text: this.notResolved(typed, resolved) };
     const { target } = resolved;
-    await this.deps.routes.upsert({ scope: target.scope, targetId: target.targetId, conversationKey: key, createdBy: turn.from.aadObjectId, createdAt: this.deps.clock.now() });
-    this.log.info({ scope: target.scope, targetId: target.targetId, conversationKey: key }, 'channel watches a new target');
+    await this.deps.routes.upsert({
+      scope: target.scope,
+      targetId: target.targetId,
+      conversationKey: key,
+      createdBy: turn.from.aadObjectId,
+      createdAt: this.deps.clock.now(),
+    });
+    this.log.info(
+      { scope: target.scope, targetId: target.targetId, conversationKey: key },
+      'channel watches a new target',
+    );
     return { kind: 'text', text: `This channel now gets drift alerts for ${target.label}.` };
   }
 
@@ -99,28 +138,45 @@ export class CommandHandler {
     const resolved = resolveWatchTarget(this.deps.directory, typed);
     // A target no longer in the directory can still be unwatched by its id.
     const byId = existing.find((route) => route.targetId.toLowerCase() === typed.trim().toLowerCase());
-    const target = resolved.status === 'found' ? resolved.target : byId && { scope: byId.scope, targetId: byId.targetId, label: byId.targetId };
-    if (!target) return { kind: 'text', text: this.notResolved(typed, resolved as { status: 'notFound' | 'ambiguous'; candidates: string[] }) };
+    const target =
+      resolved.status === 'found'
+        ? resolved.target
+        : byId && { scope: byId.scope, targetId: byId.targetId, label: byId.targetId };
+    if (!target)
+      return {
+        kind: 'text',
+        text: this.notResolved(typed, resolved as { status: 'notFound' | 'ambiguous'; candidates: string[] }),
+      };
     if (!existing.some((route) => route.scope === target.scope && route.targetId === target.targetId)) {
       return { kind: 'text', text: `This channel was not watching ${target.label}.` };
     }
     await this.deps.routes.delete(target.scope, target.targetId, key);
-    this.log.info({ scope: target.scope, targetId: target.targetId, conversationKey: key }, 'channel stopped watching a target');
+    this.log.info(
+      { scope: target.scope, targetId: target.targetId, conversationKey: key },
+      'channel stopped watching a target',
+    );
     return { kind: 'text', text: `This channel no longer gets drift alerts for ${target.label}.` };
   }
 
-  private notResolved(typed: string, resolved: { readonly status: 'notFound' | 'ambiguous'; readonly candidates: string[] }): string {
-    if (resolved.status === 'ambiguous') return `"${typed}" matches several: ${resolved.candidates.join(', ')}. Use the id.`;
+  private notResolved(
+    typed: string,
+    resolved: { readonly status: 'notFound' | 'ambiguous'; readonly candidates: string[] },
+  ): string {
+    if (resolved.status === 'ambiguous')
+      return `"${typed}" matches several: ${resolved.candidates.join(', ')}. Use the id.`;
     const known = resolved.candidates.length > 0 ? ` Known: ${resolved.candidates.join(', ')}.` : '';
     return `I don't know a management unit or team called "${typed}".${known}`;
   }
 
   /** The units (and teams) a channel watches, with a label; undefined units = every unit. */
-  private async scopeOf(key: string): Promise<{ routes: RouteRecord[]; unitIds?: string[]; teamIds: Set<string>; label: string } | undefined> {
+  private async scopeOf(
+    key: string,
+  ): Promise<{ routes: RouteRecord[]; unitIds?: string[]; teamIds: Set<string>; label: string } | undefined> {
     const routes = await this.deps.routes.listByConversation(key);
     if (routes.length === 0) return undefined;
     const { directory } = this.deps;
-    if (routes.some((route) => route.scope === 'all')) return { routes, unitIds: undefined, teamIds: new Set(), label: 'all units' };
+    if (routes.some((route) => route.scope === 'all'))
+      return { routes, unitIds: undefined, teamIds: new Set(), label: 'all units' };
     const units = new Set<string>();
     const teamIds = new Set<string>();
     const teams = listKnownTeams(directory);
@@ -140,16 +196,26 @@ export class CommandHandler {
   }
 
   /** Whether an agent (unit, team) is inside a channel's scope. */
-  private inScope(scope: { routes: RouteRecord[]; unitIds?: string[]; teamIds: Set<string> }, unitId: string, teamId: string | undefined): boolean {
+  private inScope(
+    scope: { routes: RouteRecord[]; unitIds?: string[]; teamIds: Set<string> },
+    unitId: string,
+    teamId: string | undefined,
+  ): boolean {
     if (scope.unitIds === undefined) return true;
     return scope.routes.some(
-      (route) => (route.scope === 'managementUnit' && route.targetId === unitId) || (route.scope === 'team' && teamId !== undefined && route.targetId === teamId),
+      (route) =>
+        (route.scope === 'managementUnit' && route.targetId === unitId) ||
+        (route.scope === 'team' && teamId !== undefined && route.targetId === teamId),
     );
   }
 
   private async status(key: string): Promise<BotReply> {
     const scope = await this.scopeOf(key);
-    if (!scope) return { kind: 'text', text: 'This channel watches nothing yet. Try "watch all" or "watch <unit or team>".' };
+    if (!scope)
+      return {
+        kind: 'text',
+        text: 'This channel watches nothing yet. Try "watch all" or "watch <unit or team>".',
+      };
     const now = this.deps.clock.now();
     const entries: StatusEntry[] = [];
     const unitIds: (string | undefined)[] = scope.unitIds ?? [undefined];
@@ -173,7 +239,11 @@ export class CommandHandler {
 
   private async report(key: string): Promise<BotReply> {
     const scope = await this.scopeOf(key);
-    if (!scope) return { kind: 'text', text: 'This channel watches nothing yet. Try "watch all" or "watch <unit or team>".' };
+    if (!scope)
+      return {
+        kind: 'text',
+        text: 'This channel watches nothing yet. Try "watch all" or "watch <unit or team>".',
+      };
     const to = this.deps.clock.now();
     const from = to - REPORT_DAYS * 24 * 3_600_000;
     const records: DriftHistoryRecord[] = [];
@@ -182,7 +252,9 @@ export class CommandHandler {
       if (this.inScope(scope, record.episode.managementUnitId, teamId)) records.push(record);
     }
     // Hours of day are read in the unit's time zone when the channel watches exactly one unit that has one.
-    const zones = new Set((scope.unitIds ?? []).map((unitId) => this.deps.directory.getUnit(unitId)?.timeZone));
+    const zones = new Set(
+      (scope.unitIds ?? []).map((unitId) => this.deps.directory.getUnit(unitId)?.timeZone),
+    );
     const timeZone = zones.size === 1 ? [...zones][0] : undefined;
     const report = buildDriftReport(records, { from, to, top: 5, ...(timeZone ? { timeZone } : {}) });
     return { kind: 'card', card: buildReportCard(scope.label, report) };
@@ -199,18 +271,36 @@ export class CommandHandler {
       };
     }
     const now = this.deps.clock.now();
-    const state = await this.deps.driftState.get({ managementUnitId: agent.managementUnitId, agentId: agent.id });
+    const state = await this.deps.driftState.get({
+      managementUnitId: agent.managementUnitId,
+      agentId: agent.id,
+    });
     const open = state?.episode && state.episode.endedAt === undefined ? state.episode : undefined;
     const startOfDay = startOfLocalDay(now, this.deps.directory.getUnit(agent.managementUnitId)?.timeZone);
     const today: OwnEpisode[] = [];
-    for await (const row of this.deps.history.list({ from: startOfDay, to: now + 1, managementUnitIds: [agent.managementUnitId] })) {
+    for await (const row of this.deps.history.list({
+      from: startOfDay,
+      to: now + 1,
+      managementUnitIds: [agent.managementUnitId],
+    })) {
       if (row.episode.agentId !== agent.id || row.episode.id === open?.id) continue;
       const end = row.episode.endedAt ?? now;
-      today.push({ startedAt: row.episode.driftStartedAt, minutes: Math.floor((end - row.episode.driftStartedAt) / 60_000), outcome: OUTCOME_WORDS[row.episode.outcome ?? ''] ?? 'still open' });
+      today.push({
+        startedAt: row.episode.driftStartedAt,
+        minutes: Math.floor((end - row.episode.driftStartedAt) / 60_000),
+        outcome: OUTCOME_WORDS[row.episode.outcome ?? ''] ?? 'still open',
+      });
     }
-    if (open) today.push({ startedAt: open.driftStartedAt, minutes: Math.floor((now - open.driftStartedAt) / 60_000), outcome: 'still open' });
+    if (open)
+      today.push({
+        startedAt: open.driftStartedAt,
+        minutes: Math.floor((now - open.driftStartedAt) / 60_000),
+        outcome: 'still open',
+      });
     today.sort((a, b) => a.startedAt - b.startedAt);
-    const thresholds = this.deps.thresholdsFor?.(agent.managementUnitId, open?.scheduledActivityCategory) ?? DEFAULT_THRESHOLDS;
+    const thresholds =
+      this.deps.thresholdsFor?.(agent.managementUnitId, open?.scheduledActivityCategory) ??
+      DEFAULT_THRESHOLDS;
     return {
       kind: 'card',
       card: buildMyAdherenceCard({
@@ -232,9 +322,21 @@ export class CommandHandler {
 export function startOfLocalDay(now: number, timeZone: string | undefined): number {
   let parts: Intl.DateTimeFormatPart[];
   try {
-    parts = new Intl.DateTimeFormat('en-GB', { timeZone: timeZone ?? 'UTC', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+    parts = new Intl.DateTimeFormat('en-GB', {
+      timeZone: timeZone ?? 'UTC',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(now);
   } catch {
-    parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+    parts = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'UTC',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(now);
   }
   const part = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return now - ((part('hour') * 60 + part('minute')) * 60 + part('second')) * 1_000 - (now % 1_000);

@@ -24,7 +24,11 @@ export function listKnownTeams(directory: TeamAwareDirectory): KnownTeam[] {
     if (agent.teamId === undefined) continue;
     const known = teams.get(agent.teamId);
     if (!known || (known.name === undefined && agent.teamName !== undefined)) {
-      teams.set(agent.teamId, { id: agent.teamId, name: agent.teamName, managementUnitId: agent.managementUnitId });
+      teams.set(agent.teamId, {
+        id: agent.teamId,
+        name: agent.teamName,
+        managementUnitId: agent.managementUnitId,
+      });
     }
   }
   return [...teams.values()];
@@ -37,25 +41,51 @@ export function listKnownTeams(directory: TeamAwareDirectory): KnownTeam[] {
 export function resolveWatchTarget(
   directory: TeamAwareDirectory,
   typed: string,
-): { readonly status: 'found'; readonly target: WatchTarget } | { readonly status: 'notFound' | 'ambiguous'; readonly candidates: string[] } {
-  const wanted = typed.trim().replace(/^"(.*)"$/, '$1').toLowerCase();
-  if (wanted === 'all' || wanted === '*') return { status: 'found', target: { scope: 'all', targetId: '*', label: 'all units' } };
+):
+  | { readonly status: 'found'; readonly target: WatchTarget }
+  | { readonly status: 'notFound' | 'ambiguous'; readonly candidates: string[] } {
+  const wanted = typed
+    .trim()
+    .replace(/^"(.*)"$/, '$1')
+    .toLowerCase();
+  if (wanted === 'all' || wanted === '*')
+    return { status: 'found', target: { scope: 'all', targetId: '*', label: 'all units' } };
   const units = directory.listUnits();
   const teams = listKnownTeams(directory);
   const unitById = units.find((unit) => unit.id.toLowerCase() === wanted);
-  if (unitById) return { status: 'found', target: { scope: 'managementUnit', targetId: unitById.id, label: `unit ${unitById.name}` } };
+  if (unitById)
+    return {
+      status: 'found',
+      target: { scope: 'managementUnit', targetId: unitById.id, label: `unit ${unitById.name}` },
+    };
   const teamById = teams.find((team) => team.id.toLowerCase() === wanted);
-  if (teamById) return { status: 'found', target: { scope: 'team', targetId: teamById.id, label: `team ${teamById.name ?? teamById.id}` } };
+  if (teamById)
+    return {
+      status: 'found',
+      target: { scope: 'team', targetId: teamById.id, label: `team ${teamById.name ?? teamById.id}` },
+    };
   const unitsByName = units.filter((unit) => unit.name.toLowerCase() === wanted);
   const teamsByName = teams.filter((team) => team.name?.toLowerCase() === wanted);
   const matches: WatchTarget[] = [
-    ...unitsByName.map((unit) => ({ scope: 'managementUnit' as const, targetId: unit.id, label: `unit ${unit.name}` })),
-    ...teamsByName.map((team) => ({ scope: 'team' as const, targetId: team.id, label: `team ${team.name ?? team.id}` })),
+    ...unitsByName.map((unit) => ({
+      scope: 'managementUnit' as const,
+      targetId: unit.id,
+      label: `unit ${unit.name}`,
+    })),
+    ...teamsByName.map((team) => ({
+      scope: 'team' as const,
+      targetId: team.id,
+      label: `team ${team.name ?? team.id}`,
+    })),
   ];
   if (matches.length === 1) return { status: 'found', target: matches[0]! };
-  if (matches.length > 1) return { status: 'ambiguous', candidates: matches.map((match) => `${match.label} (${match.targetId})`) };
+  if (matches.length > 1)
+    return { status: 'ambiguous', candidates: matches.map((match) => `${match.label} (${match.targetId})`) };
   return {
     status: 'notFound',
-    candidates: [...units.map((unit) => `unit ${unit.name}`), ...teams.map((team) => `team ${team.name ?? team.id}`)].slice(0, 20),
+    candidates: [
+      ...units.map((unit) => `unit ${unit.name}`),
+      ...teams.map((team) => `team ${team.name ?? team.id}`),
+    ].slice(0, 20),
   };
 }

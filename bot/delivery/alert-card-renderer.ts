@@ -15,7 +15,13 @@ export function nudgeUndeliverableReason(rows: readonly OutboxAlert[]): string |
 
 /** Renders the card of an alert kind for an episode, the same way for first sends, updates and invoke answers. */
 export class AlertCardRenderer {
-  constructor(private readonly deps: { readonly directory: TeamAwareDirectory; readonly clock: Clock; readonly wfmUrl?: string }) {}
+  constructor(
+    private readonly deps: {
+      readonly directory: TeamAwareDirectory;
+      readonly clock: Clock;
+      readonly wfmUrl?: string;
+    },
+  ) {}
 
   /** The nudge card (kind `nudge`) or the supervisor card (alert and re-alert), as of now. */
   render(kind: AlertKind, episode: DriftEpisode, rows: readonly OutboxAlert[]): AdaptiveCard {

@@ -8,12 +8,29 @@ export class CompositeAlertNotifier implements AlertNotifier {
 
   deliver(alert: OutboxAlert): Promise<DeliveryResult> {
     if (alert.recipient !== 'slack') return this.parts.teams.deliver(alert);
-    if (this.parts.slack === undefined) return Promise.resolve({ status: 'failed', reason: 'SLACK_WEBHOOK_URL is not set', isRetryable: false });
+    if (this.parts.slack === undefined)
+      return Promise.resolve({
+        status: 'failed',
+        reason: 'SLACK_WEBHOOK_URL is not set',
+        isRetryable: false,
+      });
     return this.parts.slack.deliver(alert);
   }
 
-  async updateCards(episode: DriftEpisode, change: EpisodeChange, sent: readonly OutboxAlert[]): Promise<void> {
-    await this.parts.teams.updateCards(episode, change, sent.filter((row) => row.recipient !== 'slack'));
-    await this.parts.slack?.updateCards(episode, change, sent.filter((row) => row.recipient === 'slack'));
+  async updateCards(
+    episode: DriftEpisode,
+    change: EpisodeChange,
+    sent: readonly OutboxAlert[],
+  ): Promise<void> {
+    await this.parts.teams.updateCards(
+      episode,
+      change,
+      sent.filter((row) => row.recipient !== 'slack'),
+    );
+    await this.parts.slack?.updateCards(
+      episode,
+      change,
+      sent.filter((row) => row.recipient === 'slack'),
+    );
   }
 }

@@ -16,7 +16,14 @@ export interface DeliveryMetrics {
 
 /** Fresh zeroed counters. */
 export function createDeliveryMetrics(): DeliveryMetrics {
-  return { deliveries: {}, cardUpdates: {}, throttled: 0, tenantPauses: 0, conversationsCreated: 0, referencesMarkedDead: 0 };
+  return {
+    deliveries: {},
+    cardUpdates: {},
+    throttled: 0,
+    tenantPauses: 0,
+    conversationsCreated: 0,
+    referencesMarkedDead: 0,
+  };
 }
 
 /** Adds one to `counts[key]`. */

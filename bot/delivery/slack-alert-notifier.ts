@@ -36,14 +36,25 @@ export class SlackAlertNotifier implements AlertNotifier {
   }
 
   async deliver(alert: OutboxAlert): Promise<DeliveryResult> {
-    if (alert.recipient !== 'slack') return { status: 'failed', reason: 'only Slack rows go to the Slack notifier', isRetryable: false };
-    const result = await this.post(buildSlackMessage(alert, this.options.directory, this.options.clock.now(), this.options.wfmUrl), alert.id);
+    if (alert.recipient !== 'slack')
+      return { status: 'failed', reason: 'only Slack rows go to the Slack notifier', isRetryable: false };
+    const result = await this.post(
+      buildSlackMessage(alert, this.options.directory, this.options.clock.now(), this.options.wfmUrl),
+      alert.id,
+    );
     countInto(this.metrics.deliveries, `slack_${result.status}`);
-    this.log.info({ alertId: alert.id, episodeId: alert.episodeId, status: result.status }, 'slack alert attempt');
+    this.log.info(
+      { alertId: alert.id, episodeId: alert.episodeId, status: result.status },
+      'slack alert attempt',
+    );
     return result;
   }
 
-  async updateCards(_episode: DriftEpisode, _change: EpisodeChange, _rows: readonly OutboxAlert[]): Promise<void> {
+  async updateCards(
+    _episode: DriftEpisode,
+    _change: EpisodeChange,
+    _rows: readonly OutboxAlert[],
+  ): Promise<void> {
     // Incoming webhooks cannot edit a posted message; Slack keeps the alert as sent.
   }
 
@@ -55,22 +66,37 @@ export class SlackAlertNotifier implements AlertNotifier {
         headers: { 'content-type': 'application/json' },
       });
       const status = response.status;
-      if (status >= 200 && status < 300) return { status: 'sent', conversationId: 'slack', activityId: `slack:${alertId}` };
+      if (status >= 200 && status < 300)
+        return { status: 'sent', conversationId: 'slack', activityId: `slack:${alertId}` };
       if (status === 429) {
         this.metrics.throttled += 1;
-        return { status: 'throttled', retryAfterMs: retryAfterMs(response.headers as Record<string, string>) ?? 1_000 };
+        return {
+          status: 'throttled',
+          retryAfterMs: retryAfterMs(response.headers as Record<string, string>) ?? 1_000,
+        };
       }
-      if (status === 404 || status === 410) return { status: 'recipientGone', reason: `Slack webhook gone (${status})` };
-      if (status === 412 || status >= 500) return { status: 'failed', reason: `Slack answered ${status}`, isRetryable: true };
+      if (status === 404 || status === 410)
+        return { status: 'recipientGone', reason: `Slack webhook gone (${status})` };
+      if (status === 412 || status >= 500)
+        return { status: 'failed', reason: `Slack answered ${status}`, isRetryable: true };
       return { status: 'failed', reason: `Slack refused the message (${status})`, isRetryable: false };
     } catch (error) {
-      return { status: 'failed', reason: `Slack network error: ${(error as { code?: string }).code ?? 'unknown'}`, isRetryable: true };
+      return {
+        status: 'failed',
+        reason: `Slack network error: ${(error as { code?: string }).code ?? 'unknown'}`,
+        isRetryable: true,
+      };
     }
   }
 }
 
 /** The Slack message for a supervisor alert: a header, the facts as mrkdwn, and a plain-text fallback; pure. */
-export function buildSlackMessage(alert: OutboxAlert, directory: TeamAwareDirectory, now: number, wfmUrl?: string): { text: string; blocks: object[] } {
+export function buildSlackMessage(
+  alert: OutboxAlert,
+  directory: TeamAwareDirectory,
+  now: number,
+  wfmUrl?: string,
+): { text: string; blocks: object[] } {
   const view = describeEpisode(alert.episode, directory, now);
   const reply = alert.episode.agentReply;
   const since = new Date(alert.episode.driftStartedAt).toISOString().slice(11, 16);
@@ -79,14 +105,27 @@ export function buildSlackMessage(alert: OutboxAlert, directory: TeamAwareDirect
     `*Unit:* ${view.unitName}${view.teamName ? ` · *Team:* ${view.teamName}` : ''}`,
     `*Scheduled:* ${view.scheduledLabel} · *Actual:* ${view.actualLabel}`,
     `*Drifting since:* ${since} UTC (${driftMinutes(view)} min)`,
-    ...(reply ? [`*Agent says:* ${describeReplyReason(reply.reason)}${reply.text ? `: ${reply.text}` : ''}`] : []),
-    ...(alert.episode.scheduleCoverage === 'unavailable' ? ['_The schedule pre-check could not be made._'] : []),
+    ...(reply
+      ? [`*Agent says:* ${describeReplyReason(reply.reason)}${reply.text ? `: ${reply.text}` : ''}`]
+      : []),
+    ...(alert.episode.scheduleCoverage === 'unavailable'
+      ? ['_The schedule pre-check could not be made._']
+      : []),
   ];
   const title = `${alert.kind === 'supervisorReAlert' ? 'Reminder: ' : ''}Adherence drift: ${view.agentName}`;
   const blocks: object[] = [
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
     { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
   ];
-  if (wfmUrl) blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open Genesys Cloud WFM' }, url: wfmUrl }] });
-  return { text: `${title}: ${view.scheduledLabel} scheduled, ${view.actualLabel} actual, ${driftMinutes(view)} min`, blocks };
+  if (wfmUrl)
+    blocks.push({
+      type: 'actions',
+      elements: [
+        { type: 'button', text: { type: 'plain_text', text: 'Open Genesys Cloud WFM' }, url: wfmUrl },
+      ],
+    });
+  return {
+    text: `${title}: ${view.scheduledLabel} scheduled, ${view.actualLabel} actual, ${driftMinutes(view)} min`,
+    blocks,
+  };
 }

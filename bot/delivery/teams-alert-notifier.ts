@@ -59,17 +59,36 @@ export class TeamsAlertNotifier implements AlertNotifier {
   async deliver(alert: OutboxAlert): Promise<DeliveryResult> {
     const result = await this.deliverNow(alert);
     countInto(this.metrics.deliveries, result.status);
-    const fields = { alertId: alert.id, episodeId: alert.episodeId, agentId: alert.agentId, status: result.status };
+    const fields = {
+      alertId: alert.id,
+      episodeId: alert.episodeId,
+      agentId: alert.agentId,
+      status: result.status,
+    };
     if (result.status === 'sent') this.log.info(fields, 'teams message sent');
-    else this.log.warn({ ...fields, reason: 'reason' in result ? result.reason : undefined }, 'teams message not sent');
+    else
+      this.log.warn(
+        { ...fields, reason: 'reason' in result ? result.reason : undefined },
+        'teams message not sent',
+      );
     return result;
   }
 
-  async updateCards(episode: DriftEpisode, change: EpisodeChange, rows: readonly OutboxAlert[]): Promise<void> {
+  async updateCards(
+    episode: DriftEpisode,
+    change: EpisodeChange,
+    rows: readonly OutboxAlert[],
+  ): Promise<void> {
     // The whole ledger (dead-lettered rows too) tells the supervisor card whether the nudge got through.
     const ledger = await this.deps.outbox.listByEpisode(episode.id).catch(() => [...rows]);
     for (const row of rows) {
-      if (row.status !== 'sent' || row.recipient === 'slack' || row.conversationId === undefined || row.activityId === undefined) continue;
+      if (
+        row.status !== 'sent' ||
+        row.recipient === 'slack' ||
+        row.conversationId === undefined ||
+        row.activityId === undefined
+      )
+        continue;
       const outcome = await this.updateOne(row, episode, ledger);
       countInto(this.metrics.cardUpdates, outcome);
       this.log.child({ episodeId: episode.id, alertId: row.id }).info({ change, outcome }, 'card update');
@@ -77,31 +96,50 @@ export class TeamsAlertNotifier implements AlertNotifier {
   }
 
   private async deliverNow(alert: OutboxAlert): Promise<DeliveryResult> {
-    if (alert.recipient === 'slack') return { status: 'failed', reason: 'Slack rows are delivered by the Slack notifier', isRetryable: false };
+    if (alert.recipient === 'slack')
+      return {
+        status: 'failed',
+        reason: 'Slack rows are delivered by the Slack notifier',
+        isRetryable: false,
+      };
     const rows = await this.deps.outbox.listByEpisode(alert.episodeId);
     const episode = await this.latestEpisode(alert);
     const card = this.deps.renderer.render(alert.kind, episode, rows);
-    return alert.recipient === 'agent' ? this.deliverToAgent(alert, card) : this.deliverToChannel(alert, episode, card);
+    return alert.recipient === 'agent'
+      ? this.deliverToAgent(alert, card)
+      : this.deliverToChannel(alert, episode, card);
   }
 
   private async latestEpisode(alert: OutboxAlert): Promise<DriftEpisode> {
-    const state = await this.deps.driftState?.get({ managementUnitId: alert.managementUnitId, agentId: alert.agentId });
+    const state = await this.deps.driftState?.get({
+      managementUnitId: alert.managementUnitId,
+      agentId: alert.agentId,
+    });
     return state?.episode?.id === alert.episodeId ? state.episode : alert.episode;
   }
 
   private async deliverToAgent(alert: OutboxAlert, card: object): Promise<DeliveryResult> {
     let record = await this.findAgentConversation(alert.agentId);
     if (record === undefined) return { status: 'recipientGone', reason: APP_NOT_INSTALLED };
-    if (record.deadReason !== undefined && !isConversationNotFound(record.deadReason)) return { status: 'recipientGone', reason: record.deadReason };
+    if (record.deadReason !== undefined && !isConversationNotFound(record.deadReason))
+      return { status: 'recipientGone', reason: record.deadReason };
     for (let attempt = 0; attempt < 2; attempt += 1) {
       if (record.conversationId === '' || record.deadReason !== undefined) {
         const created = await this.createConversation(record);
-        if (created.status !== 'ok') return created.status === 'recipientGone' ? { status: 'recipientGone', reason: APP_NOT_INSTALLED } : created;
+        if (created.status !== 'ok')
+          return created.status === 'recipientGone'
+            ? { status: 'recipientGone', reason: APP_NOT_INSTALLED }
+            : created;
         record = created.value;
       }
       const result = await this.send(record, () => this.deps.messenger.sendToPersonal(record!, card));
       // 404 ConversationNotFound (the chat was deleted): create the chat again once (teams-platform.md §2, errors).
-      if (result.status === 'recipientGone' && isConversationNotFound(result.reason) && record.aadObjectId !== undefined && attempt === 0) {
+      if (
+        result.status === 'recipientGone' &&
+        isConversationNotFound(result.reason) &&
+        record.aadObjectId !== undefined &&
+        attempt === 0
+      ) {
         record = { ...record, deadReason: result.reason };
         continue;
       }
@@ -110,7 +148,11 @@ export class TeamsAlertNotifier implements AlertNotifier {
     return { status: 'recipientGone', reason: APP_NOT_INSTALLED };
   }
 
-  private async deliverToChannel(alert: OutboxAlert, episode: DriftEpisode, card: object): Promise<DeliveryResult> {
+  private async deliverToChannel(
+    alert: OutboxAlert,
+    episode: DriftEpisode,
+    card: object,
+  ): Promise<DeliveryResult> {
     const channel = await this.findSupervisorChannel(episode);
     if (channel === undefined) return { status: 'recipientGone', reason: NO_SUPERVISOR_CHANNEL };
     return this.send(channel, () => this.deps.messenger.postToChannel(channel, card));
@@ -135,8 +177,16 @@ export class TeamsAlertNotifier implements AlertNotifier {
     const routes: RouteRecord[] = [];
     for await (const route of this.deps.routes.list()) routes.push(route);
     const rank = (route: RouteRecord): number =>
-      route.scope === 'team' && route.targetId === teamId ? 0 : route.scope === 'managementUnit' && route.targetId === episode.managementUnitId ? 1 : route.scope === 'all' ? 2 : 3;
-    const ordered = routes.filter((route) => rank(route) < 3).sort((a, b) => rank(a) - rank(b) || a.createdAt - b.createdAt);
+      route.scope === 'team' && route.targetId === teamId
+        ? 0
+        : route.scope === 'managementUnit' && route.targetId === episode.managementUnitId
+          ? 1
+          : route.scope === 'all'
+            ? 2
+            : 3;
+    const ordered = routes
+      .filter((route) => rank(route) < 3)
+      .sort((a, b) => rank(a) - rank(b) || a.createdAt - b.createdAt);
     for (const route of ordered) {
       const channel = await this.deps.conversations.get(route.conversationKey);
       if (channel && channel.deadReason === undefined) return channel;
@@ -148,19 +198,32 @@ export class TeamsAlertNotifier implements AlertNotifier {
     if (record.aadObjectId === undefined) return { status: 'recipientGone', reason: APP_NOT_INSTALLED };
     const wait = await this.deps.limiter.acquire(`create:${record.aadObjectId}`, record.tenantId);
     if (wait > 0) return { status: 'throttled', retryAfterMs: wait };
-    const created = await this.deps.messenger.createPersonalConversation({ aadObjectId: record.aadObjectId, tenantId: record.tenantId, serviceUrl: record.serviceUrl });
+    const created = await this.deps.messenger.createPersonalConversation({
+      aadObjectId: record.aadObjectId,
+      tenantId: record.tenantId,
+      serviceUrl: record.serviceUrl,
+    });
     if (created.status !== 'ok') {
       await this.noteFailure(record, created);
       return created;
     }
-    const next: ConversationRecord = { ...record, conversationId: created.value.conversationId, reference: created.value.reference, deadReason: undefined, updatedAt: this.deps.clock.now() };
+    const next: ConversationRecord = {
+      ...record,
+      conversationId: created.value.conversationId,
+      reference: created.value.reference,
+      deadReason: undefined,
+      updatedAt: this.deps.clock.now(),
+    };
     await this.deps.conversations.upsert(next);
     this.metrics.conversationsCreated += 1;
     this.log.info({ agentId: record.agentId }, 'personal chat created for a rostered agent');
     return { status: 'ok', value: next };
   }
 
-  private async send(record: ConversationRecord, call: () => Promise<DeliveryResult>): Promise<DeliveryResult> {
+  private async send(
+    record: ConversationRecord,
+    call: () => Promise<DeliveryResult>,
+  ): Promise<DeliveryResult> {
     const wait = await this.deps.limiter.acquire(record.conversationId, record.tenantId);
     if (wait > 0) return { status: 'throttled', retryAfterMs: wait };
     const result = await call();
@@ -169,7 +232,10 @@ export class TeamsAlertNotifier implements AlertNotifier {
   }
 
   /** 429 pauses the tenant; 403/404 mark the stored reference dead so nobody uses it again. */
-  private async noteFailure(record: ConversationRecord, result: Exclude<DeliveryResult, { status: 'sent' }>): Promise<void> {
+  private async noteFailure(
+    record: ConversationRecord,
+    result: Exclude<DeliveryResult, { status: 'sent' }>,
+  ): Promise<void> {
     if (result.status === 'throttled') {
       this.metrics.throttled += 1;
       this.metrics.tenantPauses += 1;
@@ -177,12 +243,23 @@ export class TeamsAlertNotifier implements AlertNotifier {
       this.log.warn({ retryAfterMs: result.retryAfterMs }, 'teams throttled: tenant paused');
     } else if (result.status === 'recipientGone') {
       this.metrics.referencesMarkedDead += 1;
-      await this.deps.conversations.upsert({ ...record, deadReason: result.reason, updatedAt: this.deps.clock.now() });
-      this.log.warn({ key: record.kind === 'channel' ? record.key : undefined, kind: record.kind, reason: result.reason }, 'conversation reference marked dead');
+      await this.deps.conversations.upsert({
+        ...record,
+        deadReason: result.reason,
+        updatedAt: this.deps.clock.now(),
+      });
+      this.log.warn(
+        { key: record.kind === 'channel' ? record.key : undefined, kind: record.kind, reason: result.reason },
+        'conversation reference marked dead',
+      );
     }
   }
 
-  private async updateOne(row: OutboxAlert, episode: DriftEpisode, ledger: readonly OutboxAlert[]): Promise<string> {
+  private async updateOne(
+    row: OutboxAlert,
+    episode: DriftEpisode,
+    ledger: readonly OutboxAlert[],
+  ): Promise<string> {
     const location = await this.locate(row);
     if (location === undefined) return 'skipped';
     const card = this.deps.renderer.render(row.kind, episode, ledger);
@@ -215,7 +292,12 @@ export class TeamsAlertNotifier implements AlertNotifier {
       this.log.warn({ alertId: row.id }, 'no stored conversation for a sent card; cannot update it');
       return undefined;
     }
-    return { serviceUrl: record.serviceUrl, conversationId, tenantId: record.tenantId, reference: record.reference };
+    return {
+      serviceUrl: record.serviceUrl,
+      conversationId,
+      tenantId: record.tenantId,
+      reference: record.reference,
+    };
   }
 }
 

@@ -52,9 +52,22 @@ export interface TeamsMessenger {
   createPersonalConversation(target: PersonalTarget): Promise<TeamsCallResult<CreatedConversation>>;
   /** Starts a new thread in the channel; `conversationId` of the result is the thread id. */
   postToChannel(channel: ConversationRecord, card: object): Promise<DeliveryResult>;
-  updateCard(location: ConversationLocation, activityId: string, card: object): Promise<TeamsCallResult<void>>;
-  getMember(location: ConversationLocation, userId: string): Promise<TeamsCallResult<TeamsMember | undefined>>;
+  updateCard(
+    location: ConversationLocation,
+    activityId: string,
+    card: object,
+  ): Promise<TeamsCallResult<void>>;
+  getMember(
+    location: ConversationLocation,
+    userId: string,
+  ): Promise<TeamsCallResult<TeamsMember | undefined>>;
   /** Every member of the team, following continuation tokens to the end. */
-  getPagedTeamMembers(location: ConversationLocation, teamId: string): Promise<TeamsCallResult<TeamsMember[]>>;
-  listTeamChannels(location: ConversationLocation, teamId: string): Promise<TeamsCallResult<TeamsChannelInfo[]>>;
+  getPagedTeamMembers(
+    location: ConversationLocation,
+    teamId: string,
+  ): Promise<TeamsCallResult<TeamsMember[]>>;
+  listTeamChannels(
+    location: ConversationLocation,
+    teamId: string,
+  ): Promise<TeamsCallResult<TeamsChannelInfo[]>>;
 }

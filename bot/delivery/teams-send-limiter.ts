@@ -1,5 +1,10 @@
 import type { Clock } from '../../src/app/ports';
-import { RateLimiter, TEAMS_CONVERSATION_WINDOWS, teamsTenantWindows, tryTakeAll } from '../../src/platform/rate-limiter';
+import {
+  RateLimiter,
+  TEAMS_CONVERSATION_WINDOWS,
+  teamsTenantWindows,
+  tryTakeAll,
+} from '../../src/platform/rate-limiter';
 import { sleep as realSleep } from '../../src/platform/timers';
 
 /** Options of a {@link TeamsSendLimiter}. */
@@ -56,7 +61,10 @@ export class TeamsSendLimiter {
   private tenant(tenantId: string): RateLimiter {
     let limiter = this.tenants.get(tenantId);
     if (limiter === undefined) {
-      limiter = new RateLimiter({ clock: this.options.clock, windows: teamsTenantWindows(this.options.tenantRps ?? 50) });
+      limiter = new RateLimiter({
+        clock: this.options.clock,
+        windows: teamsTenantWindows(this.options.tenantRps ?? 50),
+      });
       this.tenants.set(tenantId, limiter);
     }
     return limiter;

@@ -1,4 +1,13 @@
-import type { ActionSink, AlertOutbox, Clock, ConversationStore, DriftHistoryStore, DriftStateStore, Logger, OutboxAlert } from '../../src/app/ports';
+import type {
+  ActionSink,
+  AlertOutbox,
+  Clock,
+  ConversationStore,
+  DriftHistoryStore,
+  DriftStateStore,
+  Logger,
+  OutboxAlert,
+} from '../../src/app/ports';
 import type { DriftAction } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 import type { CardActionRequest } from '../cards/card-actions';
@@ -42,19 +51,30 @@ export class CardActionHandler {
   /** Authorizes and applies one action; a refused or stale action changes nothing. */
   async handle(turn: TurnInfo, verb: string | undefined, data: unknown): Promise<CardActionOutcome> {
     const request = parseCardAction(verb, data);
-    if (request === undefined) return { kind: 'message', text: "Sorry, I couldn't read that action.", reason: 'invalid' };
+    if (request === undefined)
+      return { kind: 'message', text: "Sorry, I couldn't read that action.", reason: 'invalid' };
     const rows = await this.deps.outbox.listByEpisode(request.episodeId);
     const first = rows[0];
     const log = this.log.child({ episodeId: request.episodeId, action: request.kind });
-    if (first === undefined) return { kind: 'message', text: 'This alert is no longer active, so nothing changed.', reason: 'stale' };
+    if (first === undefined)
+      return {
+        kind: 'message',
+        text: 'This alert is no longer active, so nothing changed.',
+        reason: 'stale',
+      };
     const { agentId, managementUnitId } = first;
     const isAgentAction = request.kind === 'agentReply';
     const allowed = isAgentAction ? await this.isTheAgent(turn, agentId) : this.isAlertChannel(turn, rows);
     if (!allowed) {
-      log.warn({ conversationType: turn.conversationType }, 'card action refused: not from the alert channel or not the agent');
+      log.warn(
+        { conversationType: turn.conversationType },
+        'card action refused: not from the alert channel or not the agent',
+      );
       return {
         kind: 'message',
-        text: isAgentAction ? 'Only the person this check-in is for can answer it.' : 'Only the supervisor channel this alert was sent to can act on it. Nothing changed.',
+        text: isAgentAction
+          ? 'Only the person this check-in is for can answer it.'
+          : 'Only the supervisor channel this alert was sent to can act on it. Nothing changed.',
         reason: 'forbidden',
       };
     }
@@ -62,18 +82,36 @@ export class CardActionHandler {
     const result = await this.deps.actions.act(managementUnitId, agentId, action);
     if (result === 'stale') {
       log.info({}, 'card action on an episode that is over');
-      return { kind: 'message', text: 'This drift episode has already ended, so nothing changed.', reason: 'stale' };
+      return {
+        kind: 'message',
+        text: 'This drift episode has already ended, so nothing changed.',
+        reason: 'stale',
+      };
     }
     log.info({ result }, 'card action taken');
-    const episode = (await this.currentEpisode(managementUnitId, agentId, request.episodeId)) ?? first.episode;
-    const kind = isAgentAction ? 'nudge' : rows.some((row) => row.kind === 'supervisorReAlert' && row.status === 'sent') ? 'supervisorReAlert' : 'supervisorAlert';
+    const episode =
+      (await this.currentEpisode(managementUnitId, agentId, request.episodeId)) ?? first.episode;
+    const kind = isAgentAction
+      ? 'nudge'
+      : rows.some((row) => row.kind === 'supervisorReAlert' && row.status === 'sent')
+        ? 'supervisorReAlert'
+        : 'supervisorAlert';
     return { kind: 'card', card: this.deps.renderer.render(kind, episode, rows), result };
   }
 
   private isAlertChannel(turn: TurnInfo, rows: readonly OutboxAlert[]): boolean {
     if (turn.conversationType !== 'channel') return false;
-    const here = new Set([baseConversationId(turn.conversationId), ...(turn.channelId ? [turn.channelId] : [])]);
-    return rows.some((row) => row.recipient === 'supervisorChannel' && row.status === 'sent' && row.conversationId !== undefined && here.has(baseConversationId(row.conversationId)));
+    const here = new Set([
+      baseConversationId(turn.conversationId),
+      ...(turn.channelId ? [turn.channelId] : []),
+    ]);
+    return rows.some(
+      (row) =>
+        row.recipient === 'supervisorChannel' &&
+        row.status === 'sent' &&
+        row.conversationId !== undefined &&
+        here.has(baseConversationId(row.conversationId)),
+    );
   }
 
   private async isTheAgent(turn: TurnInfo, agentId: string): Promise<boolean> {
@@ -84,7 +122,10 @@ export class CardActionHandler {
 
   private toDriftAction(request: CardActionRequest, turn: TurnInfo): DriftAction {
     const at = this.deps.clock.now();
-    const by = { id: turn.from.aadObjectId ?? turn.from.id, ...(turn.from.name ? { name: turn.from.name } : {}) };
+    const by = {
+      id: turn.from.aadObjectId ?? turn.from.id,
+      ...(turn.from.name ? { name: turn.from.name } : {}),
+    };
     const { episodeId } = request;
     switch (request.kind) {
       case 'acknowledge':
@@ -92,13 +133,30 @@ export class CardActionHandler {
       case 'snooze':
         return { type: 'snooze', episodeId, by, at, until: at + request.minutes * 60_000 };
       case 'approveOvertime':
-        return { type: 'approveOvertime', episodeId, by, at, until: at + (this.deps.approvedOvertimeForInMs ?? 4 * 3_600_000) };
+        return {
+          type: 'approveOvertime',
+          episodeId,
+          by,
+          at,
+          until: at + (this.deps.approvedOvertimeForInMs ?? 4 * 3_600_000),
+        };
       case 'agentReply':
-        return { type: 'agentReply', episodeId, by, at, reason: request.reason, ...(request.text !== undefined ? { text: request.text } : {}) };
+        return {
+          type: 'agentReply',
+          episodeId,
+          by,
+          at,
+          reason: request.reason,
+          ...(request.text !== undefined ? { text: request.text } : {}),
+        };
     }
   }
 
-  private async currentEpisode(managementUnitId: string, agentId: string, episodeId: string): Promise<DriftEpisode | undefined> {
+  private async currentEpisode(
+    managementUnitId: string,
+    agentId: string,
+    episodeId: string,
+  ): Promise<DriftEpisode | undefined> {
     const state = await this.deps.driftState.get({ managementUnitId, agentId });
     if (state?.episode?.id === episodeId) return state.episode;
     return (await this.deps.history.get(episodeId, managementUnitId))?.episode;

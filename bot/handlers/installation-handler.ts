@@ -1,4 +1,11 @@
-import type { AgentProfile, Clock, ConversationRecord, ConversationStore, Logger, RouteStore } from '../../src/app/ports';
+import type {
+  AgentProfile,
+  Clock,
+  ConversationRecord,
+  ConversationStore,
+  Logger,
+  RouteStore,
+} from '../../src/app/ports';
 import { buildHelpCard } from '../cards/help-card';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';
 import type { ConversationLocation, TeamsMember, TeamsMessenger } from '../delivery/teams-messenger';
@@ -49,12 +56,19 @@ export class InstallationHandler {
   async rememberPersonal(turn: TurnInfo): Promise<ConversationRecord | undefined> {
     const aad = turn.from.aadObjectId;
     if (aad === undefined) {
-      this.log.warn({ conversationType: turn.conversationType }, 'personal conversation without an Entra object id; not stored');
+      this.log.warn(
+        { conversationType: turn.conversationType },
+        'personal conversation without an Entra object id; not stored',
+      );
       return undefined;
     }
     const member = await this.deps.messenger.getMember(locationOf(turn), turn.from.id);
     const profile = member.status === 'ok' ? member.value : undefined;
-    if (member.status !== 'ok') this.log.warn({ status: member.status }, 'could not read the member of a personal chat; storing without email');
+    if (member.status !== 'ok')
+      this.log.warn(
+        { status: member.status },
+        'could not read the member of a personal chat; storing without email',
+      );
     const existing = await this.deps.conversations.get(aad);
     const email = profile?.email ?? existing?.email;
     const userPrincipalName = profile?.userPrincipalName ?? existing?.userPrincipalName;
@@ -74,31 +88,54 @@ export class InstallationHandler {
       updatedAt: this.deps.clock.now(),
     };
     await this.deps.conversations.upsert(record);
-    this.log.info({ linked: record.agentId !== undefined, agentId: record.agentId }, 'personal conversation stored');
+    this.log.info(
+      { linked: record.agentId !== undefined, agentId: record.agentId },
+      'personal conversation stored',
+    );
     return record;
   }
 
   /** Stores the personal chat on a message when it is unknown, moved, dead or not linked yet (an install event may be missed). */
   async ensurePersonal(turn: TurnInfo): Promise<void> {
-    const existing = turn.from.aadObjectId ? await this.deps.conversations.get(turn.from.aadObjectId) : undefined;
-    if (existing && existing.conversationId === turn.conversationId && existing.deadReason === undefined && existing.agentId !== undefined) return;
+    const existing = turn.from.aadObjectId
+      ? await this.deps.conversations.get(turn.from.aadObjectId)
+      : undefined;
+    if (
+      existing &&
+      existing.conversationId === turn.conversationId &&
+      existing.deadReason === undefined &&
+      existing.agentId !== undefined
+    )
+      return;
     await this.rememberPersonal(turn);
   }
 
   /** The app was installed in a team: store its channels and link the agents on its roster; answer with a welcome. */
-  async onTeamInstalled(turn: TurnInfo): Promise<{ readonly reply: BotReply; readonly result: TeamInstallResult }> {
+  async onTeamInstalled(
+    turn: TurnInfo,
+  ): Promise<{ readonly reply: BotReply; readonly result: TeamInstallResult }> {
     const teamId = turn.teamId;
-    if (teamId === undefined) return { reply: { kind: 'none' }, result: { channels: 0, membersRead: 0, agentsLinked: 0 } };
+    if (teamId === undefined)
+      return { reply: { kind: 'none' }, result: { channels: 0, membersRead: 0, agentsLinked: 0 } };
     const location = locationOf(turn);
     const listed = await this.deps.messenger.listTeamChannels(location, teamId);
     // The channel the install came from is stored even when the channel list cannot be read.
-    const channels = listed.status === 'ok' ? listed.value : [{ id: turn.channelId ?? teamId, name: turn.channelName }];
-    if (listed.status !== 'ok') this.log.warn({ teamId, status: listed.status }, 'could not list team channels; storing the current one');
+    const channels =
+      listed.status === 'ok' ? listed.value : [{ id: turn.channelId ?? teamId, name: turn.channelName }];
+    if (listed.status !== 'ok')
+      this.log.warn(
+        { teamId, status: listed.status },
+        'could not list team channels; storing the current one',
+      );
     for (const channel of channels) await this.storeChannel(turn, teamId, channel.id, channel.name);
     const roster = await this.deps.messenger.getPagedTeamMembers(location, teamId);
     let agentsLinked = 0;
     const members = roster.status === 'ok' ? roster.value : [];
-    if (roster.status !== 'ok') this.log.warn({ teamId, status: roster.status }, 'could not read the team roster; agents are linked when they install the app');
+    if (roster.status !== 'ok')
+      this.log.warn(
+        { teamId, status: roster.status },
+        'could not read the team roster; agents are linked when they install the app',
+      );
     for (const member of members) if (await this.linkRosterMember(turn, teamId, member)) agentsLinked += 1;
     const result = { channels: channels.length, membersRead: members.length, agentsLinked };
     this.log.info({ teamId, ...result }, 'team installed');
@@ -137,22 +174,39 @@ export class InstallationHandler {
   }
 
   /** Members left a team: forget their roster links (a personal chat they installed themselves stays). */
-  async onMembersRemoved(turn: TurnInfo, members: readonly { readonly id: string; readonly aadObjectId?: string }[]): Promise<void> {
+  async onMembersRemoved(
+    turn: TurnInfo,
+    members: readonly { readonly id: string; readonly aadObjectId?: string }[],
+  ): Promise<void> {
     for (const member of members) {
       if (member.aadObjectId === undefined) continue;
       const record = await this.deps.conversations.get(member.aadObjectId);
-      if (record && record.conversationId === '' && record.teamId === turn.teamId) await this.deps.conversations.delete(member.aadObjectId);
+      if (record && record.conversationId === '' && record.teamId === turn.teamId)
+        await this.deps.conversations.delete(member.aadObjectId);
     }
   }
 
-  private async storeChannel(turn: TurnInfo, teamId: string, teamsChannelId: string, channelName: string | undefined): Promise<void> {
+  private async storeChannel(
+    turn: TurnInfo,
+    teamId: string,
+    teamsChannelId: string,
+    channelName: string | undefined,
+  ): Promise<void> {
     await this.deps.conversations.upsert({
       key: channelKey(teamsChannelId),
       kind: 'channel',
       tenantId: turn.tenantId,
       serviceUrl: turn.serviceUrl,
       conversationId: teamsChannelId,
-      reference: { ...turn.reference, conversation: { id: teamsChannelId, isGroup: true, conversationType: 'channel', tenantId: turn.tenantId } },
+      reference: {
+        ...turn.reference,
+        conversation: {
+          id: teamsChannelId,
+          isGroup: true,
+          conversationType: 'channel',
+          tenantId: turn.tenantId,
+        },
+      },
       teamId,
       teamName: turn.teamName,
       channelId: teamsChannelId,
@@ -169,7 +223,8 @@ export class InstallationHandler {
     const existing = await this.deps.conversations.get(aad);
     const now = this.deps.clock.now();
     if (existing && existing.conversationId !== '') {
-      if (existing.agentId !== agent.id) await this.deps.conversations.upsert({ ...existing, agentId: agent.id, updatedAt: now });
+      if (existing.agentId !== agent.id)
+        await this.deps.conversations.upsert({ ...existing, agentId: agent.id, updatedAt: now });
       return true;
     }
     // A roster-only record: no chat yet. The notifier creates it (members[].id = object id) on the first nudge.
@@ -192,10 +247,15 @@ export class InstallationHandler {
   }
 
   /** Email can differ from UPN (teams-platform.md §5): try both, case-insensitively (the directory lowercases). */
-  private findAgent(email: string | undefined, userPrincipalName: string | undefined): AgentProfile | undefined {
+  private findAgent(
+    email: string | undefined,
+    userPrincipalName: string | undefined,
+  ): AgentProfile | undefined {
     for (const candidate of [email, userPrincipalName]) {
       if (candidate === undefined || candidate === '') continue;
-      const agent = this.deps.directory.findAgentByEmail(candidate.trim().toLowerCase()) ?? this.deps.directory.findAgentByEmail(candidate.trim());
+      const agent =
+        this.deps.directory.findAgentByEmail(candidate.trim().toLowerCase()) ??
+        this.deps.directory.findAgentByEmail(candidate.trim());
       if (agent) return agent;
     }
     return undefined;
@@ -204,5 +264,10 @@ export class InstallationHandler {
 
 /** Where the turn's conversation lives, for calls back to Teams. */
 export function locationOf(turn: TurnInfo): ConversationLocation {
-  return { serviceUrl: turn.serviceUrl, conversationId: turn.conversationId, tenantId: turn.tenantId, reference: turn.reference };
+  return {
+    serviceUrl: turn.serviceUrl,
+    conversationId: turn.conversationId,
+    tenantId: turn.tenantId,
+    reference: turn.reference,
+  };
 }

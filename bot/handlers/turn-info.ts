@@ -20,7 +20,10 @@ export interface TurnInfo {
 }
 
 /** What a handler answers in the turn: a card, a plain message, or nothing. */
-export type BotReply = { readonly kind: 'card'; readonly card: object } | { readonly kind: 'text'; readonly text: string } | { readonly kind: 'none' };
+export type BotReply =
+  | { readonly kind: 'card'; readonly card: object }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'none' };
 
 /** The channel id a thread conversation id belongs to (`19:x@thread.tacv2;messageid=1` -> `19:x@thread.tacv2`). */
 export function baseConversationId(conversationId: string): string {

@@ -46,7 +46,10 @@ export async function createBotServer(options: BotServerOptions): Promise<Runnin
     try {
       await options.processMessage(req, res);
     } catch (error) {
-      log.error({ err: error instanceof Error ? error.message : String(error) }, 'error processing /api/messages');
+      log.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'error processing /api/messages',
+      );
       if (!res.headersSent) res.send(500);
     }
   });
@@ -63,7 +66,10 @@ export async function createBotServer(options: BotServerOptions): Promise<Runnin
     const missing = Object.entries(readiness)
       .filter(([, isUp]) => !isUp)
       .map(([name]) => name);
-    res.send(missing.length === 0 ? 200 : 503, missing.length === 0 ? { status: 'ready' } : { status: 'not ready', missing });
+    res.send(
+      missing.length === 0 ? 200 : 503,
+      missing.length === 0 ? { status: 'ready' } : { status: 'not ready', missing },
+    );
   });
   server.get('/metrics', async (_req: Request, res: Response) => {
     const metrics = options.metrics();

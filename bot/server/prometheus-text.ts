@@ -13,10 +13,13 @@ export function renderPrometheus(sources: MetricSources): string {
       if (typeof value === 'number' && Number.isFinite(value)) {
         lines.push(`# TYPE ${metric} ${name.startsWith('last') ? 'gauge' : 'counter'}`, `${metric} ${value}`);
       } else if (value !== null && typeof value === 'object') {
-        const series = Object.entries(value as Record<string, unknown>).filter(([, count]) => typeof count === 'number' && Number.isFinite(count));
+        const series = Object.entries(value as Record<string, unknown>).filter(
+          ([, count]) => typeof count === 'number' && Number.isFinite(count),
+        );
         if (series.length === 0) continue;
         lines.push(`# TYPE ${metric} counter`);
-        for (const [key, count] of series) lines.push(`${metric}{key="${key.replace(/["\\\n]/g, '_')}"} ${count as number}`);
+        for (const [key, count] of series)
+          lines.push(`${metric}{key="${key.replace(/["\\\n]/g, '_')}"} ${count as number}`);
       }
     }
   }

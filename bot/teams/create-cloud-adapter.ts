@@ -22,10 +22,20 @@ export interface BotAuthOptions {
 export function createCloudAdapter(options: BotAuthOptions, logger: Logger): CloudAdapter {
   const appId = options.appId?.trim() ?? '';
   if (appId === '' && options.isProduction) {
-    throw new ConfigError([{ setting: 'BOT_ID', problem: 'is required when NODE_ENV=production (an empty BOT_ID turns Bot Framework auth off)' }]);
+    throw new ConfigError([
+      {
+        setting: 'BOT_ID',
+        problem: 'is required when NODE_ENV=production (an empty BOT_ID turns Bot Framework auth off)',
+      },
+    ]);
   }
   if (appId !== '' && (options.tenantId ?? '') === '' && options.type !== 'MultiTenant') {
-    throw new ConfigError([{ setting: 'BOT_TENANT_ID', problem: `is required with BOT_ID for BOT_TYPE=${options.type ?? 'SingleTenant'}` }]);
+    throw new ConfigError([
+      {
+        setting: 'BOT_TENANT_ID',
+        problem: `is required with BOT_ID for BOT_TYPE=${options.type ?? 'SingleTenant'}`,
+      },
+    ]);
   }
   const log = logger.child({ component: 'bot-adapter' });
   const auth = new LimiterFriendlyAuthentication(
@@ -42,7 +52,10 @@ export function createCloudAdapter(options: BotAuthOptions, logger: Logger): Clo
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context, error) => {
     // Type and message only: activities and tokens stay out of the logs.
-    log.error({ activityType: context.activity?.type, err: error instanceof Error ? error.message : String(error) }, 'unhandled error in a bot turn');
+    log.error(
+      { activityType: context.activity?.type, err: error instanceof Error ? error.message : String(error) },
+      'unhandled error in a bot turn',
+    );
   };
   if (appId === '') log.warn({}, 'BOT_ID is empty: Bot Framework authentication is OFF (local use only)');
   return adapter;
@@ -63,7 +76,8 @@ class LimiterFriendlyAuthentication extends ConfigurationBotFrameworkAuthenticat
     return {
       async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
         const client = await inner.create(serviceUrl, audience);
-        if (!removeSdkRetries(client)) log.warn({}, 'could not remove the SDK retry policy; Teams 429s may be retried inside the SDK');
+        if (!removeSdkRetries(client))
+          log.warn({}, 'could not remove the SDK retry policy; Teams 429s may be retried inside the SDK');
         return client;
       },
     } as ConnectorFactory;
@@ -77,7 +91,16 @@ class LimiterFriendlyAuthentication extends ConfigurationBotFrameworkAuthenticat
  * Reaches into `client.client.pipeline` (not public API); returns false if that shape changes.
  */
 export function removeSdkRetries(client: unknown): boolean {
-  const pipeline = (client as { client?: { pipeline?: { removePolicy?(options: { name: string }): unknown; getOrderedPolicies?(): { name: string }[] } } })?.client?.pipeline;
+  const pipeline = (
+    client as {
+      client?: {
+        pipeline?: {
+          removePolicy?(options: { name: string }): unknown;
+          getOrderedPolicies?(): { name: string }[];
+        };
+      };
+    }
+  )?.client?.pipeline;
   if (typeof pipeline?.removePolicy !== 'function') return false;
   pipeline.removePolicy({ name: 'defaultRetryPolicy' });
   return !(pipeline.getOrderedPolicies?.() ?? []).some((policy) => policy.name === 'defaultRetryPolicy');

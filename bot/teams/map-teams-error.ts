@@ -24,19 +24,35 @@ export function mapTeamsError(error: unknown): TeamsFailure {
     statusCode?: number;
     code?: string;
     message?: string;
-    response?: { status?: number; headers?: { get?(name: string): string | undefined | null } | Record<string, string> };
+    response?: {
+      status?: number;
+      headers?: { get?(name: string): string | undefined | null } | Record<string, string>;
+    };
   };
   const status = shape.statusCode ?? shape.response?.status;
   const code = typeof shape.code === 'string' ? shape.code : undefined;
   if (status === undefined) {
-    return { status: 'failed', reason: `network error: ${code ?? shape.message ?? 'unknown'}`, isRetryable: true };
+    return {
+      status: 'failed',
+      reason: `network error: ${code ?? shape.message ?? 'unknown'}`,
+      isRetryable: true,
+    };
   }
   const label = `${status}${code ? ` ${code}` : ''}`;
-  if (status === 429) return { status: 'throttled', retryAfterMs: retryAfterMs(shape.response?.headers) ?? DEFAULT_RETRY_AFTER_MS };
+  if (status === 429)
+    return {
+      status: 'throttled',
+      retryAfterMs: retryAfterMs(shape.response?.headers) ?? DEFAULT_RETRY_AFTER_MS,
+    };
   if (status === 403 || status === 404) {
-    const words = (code && GONE_WORDS[code]) ?? (status === 404 ? 'the conversation no longer exists' : 'the app may not write to this conversation');
+    const words =
+      (code && GONE_WORDS[code]) ??
+      (status === 404 ? 'the conversation no longer exists' : 'the app may not write to this conversation');
     // A 404 without a Teams code is reported as ConversationNotFound so the notifier recreates a deleted chat.
-    return { status: 'recipientGone', reason: `${words} (${status === 404 && !code ? '404 ConversationNotFound' : label})` };
+    return {
+      status: 'recipientGone',
+      reason: `${words} (${status === 404 && !code ? '404 ConversationNotFound' : label})`,
+    };
   }
   if (status === 412 || status === 502 || status === 503 || status === 504) {
     return { status: 'failed', reason: `Teams answered ${label}`, isRetryable: true };

@@ -1,4 +1,9 @@
-import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ChannelAccount, TurnContext } from 'botbuilder';
+import type {
+  AdaptiveCardInvokeResponse,
+  AdaptiveCardInvokeValue,
+  ChannelAccount,
+  TurnContext,
+} from 'botbuilder';
 import { CardFactory, TeamsActivityHandler, TurnContext as Turn } from 'botbuilder';
 import type { Logger } from '../../src/app/ports';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from '../cards/adaptive-card';
@@ -31,8 +36,10 @@ export class TeamsBot extends TeamsActivityHandler {
     this.log = deps.logger.child({ component: 'teams-bot' });
     this.onInstallationUpdateAdd(async (context, next) => {
       const turn = toTurnInfo(context);
-      if (turn.conversationType === 'personal') await reply(context, await deps.installation.onPersonalInstalled(turn));
-      else if (turn.teamId !== undefined) await reply(context, (await deps.installation.onTeamInstalled(turn)).reply);
+      if (turn.conversationType === 'personal')
+        await reply(context, await deps.installation.onPersonalInstalled(turn));
+      else if (turn.teamId !== undefined)
+        await reply(context, (await deps.installation.onTeamInstalled(turn)).reply);
       await next();
     });
     this.onInstallationUpdateRemove(async (context, next) => {
@@ -65,8 +72,15 @@ export class TeamsBot extends TeamsActivityHandler {
     }
   }
 
-  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const outcome = await this.deps.cardActions.handle(toTurnInfo(context), invokeValue.action.verb, invokeValue.action.data);
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const outcome = await this.deps.cardActions.handle(
+      toTurnInfo(context),
+      invokeValue.action.verb,
+      invokeValue.action.data,
+    );
     return toInvokeResponse(outcome);
   }
 
@@ -80,13 +94,18 @@ export class TeamsBot extends TeamsActivityHandler {
       const outcome = await this.deps.cardActions.handle(turn, undefined, value);
       if (outcome.kind === 'card' && context.activity.replyToId) {
         // Action.Submit cannot return a card: the card is replaced with updateActivity on replyToId.
-        await context.updateActivity({ type: 'message', id: context.activity.replyToId, attachments: [CardFactory.adaptiveCard(outcome.card)] });
+        await context.updateActivity({
+          type: 'message',
+          id: context.activity.replyToId,
+          attachments: [CardFactory.adaptiveCard(outcome.card)],
+        });
       } else if (outcome.kind === 'message') {
         await context.sendActivity(outcome.text);
       }
       return;
     }
-    if (turn.conversationType === 'personal' && turn.from.aadObjectId !== undefined) await this.ensurePersonal(turn);
+    if (turn.conversationType === 'personal' && turn.from.aadObjectId !== undefined)
+      await this.ensurePersonal(turn);
     await reply(context, await this.deps.commands.handle(turn, text));
   }
 
@@ -95,7 +114,10 @@ export class TeamsBot extends TeamsActivityHandler {
     try {
       await this.deps.installation.ensurePersonal(turn);
     } catch (error) {
-      this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not store the personal conversation');
+      this.log.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'could not store the personal conversation',
+      );
     }
   }
 }
@@ -112,7 +134,8 @@ export function toTurnInfo(context: TurnContext): TurnInfo {
     serviceUrl: activity.serviceUrl,
     tenantId: activity.conversation?.tenantId ?? channelData.tenant?.id,
     conversationId: activity.conversation?.id ?? '',
-    conversationType: activity.conversation?.conversationType ?? (channelData.team?.id ? 'channel' : 'personal'),
+    conversationType:
+      activity.conversation?.conversationType ?? (channelData.team?.id ? 'channel' : 'personal'),
     from: { id: activity.from?.id ?? '', aadObjectId: activity.from?.aadObjectId, name: activity.from?.name },
     botId: activity.recipient?.id,
     teamId: channelData.team?.id,
@@ -125,12 +148,22 @@ export function toTurnInfo(context: TurnContext): TurnInfo {
 
 /** Maps a card action outcome to an invoke response; always statusCode 200 (see the class comment). */
 export function toInvokeResponse(outcome: CardActionOutcome): AdaptiveCardInvokeResponse {
-  if (outcome.kind === 'card') return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: outcome.card as Record<string, unknown> };
-  return { statusCode: 200, type: ACTIVITY_MESSAGE_CONTENT_TYPE, value: outcome.text as unknown as Record<string, unknown> };
+  if (outcome.kind === 'card')
+    return {
+      statusCode: 200,
+      type: ADAPTIVE_CARD_CONTENT_TYPE,
+      value: outcome.card as Record<string, unknown>,
+    };
+  return {
+    statusCode: 200,
+    type: ACTIVITY_MESSAGE_CONTENT_TYPE,
+    value: outcome.text as unknown as Record<string, unknown>,
+  };
 }
 
 async function reply(context: TurnContext, answer: BotReply): Promise<void> {
-  if (answer.kind === 'card') await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(answer.card)] });
+  if (answer.kind === 'card')
+    await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(answer.card)] });
   else if (answer.kind === 'text') await context.sendActivity(answer.text);
 }
 

@@ -1,4 +1,10 @@
-import type { Activity, CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
+import type {
+  Activity,
+  CloudAdapter,
+  ConversationParameters,
+  ConversationReference,
+  TurnContext,
+} from 'botbuilder';
 import { CardFactory, TeamsInfo } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import type { ConversationRecord, DeliveryResult } from '../../src/app/ports';
@@ -34,9 +40,18 @@ export class TeamsGateway implements TeamsMessenger {
     if ('conversationId' in target && target.conversationId !== '') {
       location = target;
     } else {
-      const created = await this.createPersonalConversation({ aadObjectId: target.aadObjectId!, tenantId: target.tenantId, serviceUrl: target.serviceUrl });
+      const created = await this.createPersonalConversation({
+        aadObjectId: target.aadObjectId!,
+        tenantId: target.tenantId,
+        serviceUrl: target.serviceUrl,
+      });
       if (created.status !== 'ok') return created;
-      location = { serviceUrl: target.serviceUrl, tenantId: target.tenantId, conversationId: created.value.conversationId, reference: created.value.reference };
+      location = {
+        serviceUrl: target.serviceUrl,
+        tenantId: target.tenantId,
+        conversationId: created.value.conversationId,
+        reference: created.value.reference,
+      };
     }
     return this.run(location, async (context) => {
       const response = await context.sendActivity(cardActivity(card));
@@ -55,11 +70,23 @@ export class TeamsGateway implements TeamsMessenger {
     } as ConversationParameters;
     try {
       let created: CreatedConversation | undefined;
-      await this.adapter.createConversationAsync(this.appId, 'msteams', target.serviceUrl, '', parameters, async (context) => {
-        const reference = referenceOf(context);
-        created = { conversationId: context.activity.conversation.id, reference: reference as unknown as Record<string, unknown> };
-      });
-      return created ? { status: 'ok', value: created } : { status: 'failed', reason: 'createConversation returned no conversation', isRetryable: true };
+      await this.adapter.createConversationAsync(
+        this.appId,
+        'msteams',
+        target.serviceUrl,
+        '',
+        parameters,
+        async (context) => {
+          const reference = referenceOf(context);
+          created = {
+            conversationId: context.activity.conversation.id,
+            reference: reference as unknown as Record<string, unknown>,
+          };
+        },
+      );
+      return created
+        ? { status: 'ok', value: created }
+        : { status: 'failed', reason: 'createConversation returned no conversation', isRetryable: true };
     } catch (error) {
       return mapTeamsError(error);
     }
@@ -84,18 +111,35 @@ export class TeamsGateway implements TeamsMessenger {
     });
   }
 
-  async updateCard(location: ConversationLocation, activityId: string, card: object): Promise<TeamsCallResult<void>> {
+  async updateCard(
+    location: ConversationLocation,
+    activityId: string,
+    card: object,
+  ): Promise<TeamsCallResult<void>> {
     return this.run(location, async (context) => {
-      await context.updateActivity({ ...cardActivity(card), id: activityId, conversation: context.activity.conversation });
+      await context.updateActivity({
+        ...cardActivity(card),
+        id: activityId,
+        conversation: context.activity.conversation,
+      });
       return { status: 'ok', value: undefined };
     });
   }
 
-  async getMember(location: ConversationLocation, userId: string): Promise<TeamsCallResult<TeamsMember | undefined>> {
-    return this.run(location, async (context) => ({ status: 'ok', value: toMember(await TeamsInfo.getMember(context, userId)) }));
+  async getMember(
+    location: ConversationLocation,
+    userId: string,
+  ): Promise<TeamsCallResult<TeamsMember | undefined>> {
+    return this.run(location, async (context) => ({
+      status: 'ok',
+      value: toMember(await TeamsInfo.getMember(context, userId)),
+    }));
   }
 
-  async getPagedTeamMembers(location: ConversationLocation, teamId: string): Promise<TeamsCallResult<TeamsMember[]>> {
+  async getPagedTeamMembers(
+    location: ConversationLocation,
+    teamId: string,
+  ): Promise<TeamsCallResult<TeamsMember[]>> {
     return this.run(location, async (context) => {
       const members: TeamsMember[] = [];
       let token: string | undefined;
@@ -112,15 +156,26 @@ export class TeamsGateway implements TeamsMessenger {
     });
   }
 
-  async listTeamChannels(location: ConversationLocation, teamId: string): Promise<TeamsCallResult<TeamsChannelInfo[]>> {
+  async listTeamChannels(
+    location: ConversationLocation,
+    teamId: string,
+  ): Promise<TeamsCallResult<TeamsChannelInfo[]>> {
     return this.run(location, async (context) => {
       const channels = await TeamsInfo.getTeamChannels(context, teamId);
-      return { status: 'ok', value: channels.filter((channel) => channel.id).map((channel) => ({ id: channel.id!, name: channel.name || undefined })) };
+      return {
+        status: 'ok',
+        value: channels
+          .filter((channel) => channel.id)
+          .map((channel) => ({ id: channel.id!, name: channel.name || undefined })),
+      };
     });
   }
 
   /** Runs `logic` in a proactive turn on the location's conversation and maps any error. */
-  private async run<T extends { status: string }>(location: ConversationLocation, logic: (context: TurnContext) => Promise<T>): Promise<T | ReturnType<typeof mapTeamsError>> {
+  private async run<T extends { status: string }>(
+    location: ConversationLocation,
+    logic: (context: TurnContext) => Promise<T>,
+  ): Promise<T | ReturnType<typeof mapTeamsError>> {
     const reference = toReference(location);
     let result: T | ReturnType<typeof mapTeamsError> | undefined;
     try {
@@ -166,7 +221,11 @@ function toReference(location: ConversationLocation): Partial<ConversationRefere
     ...stored,
     channelId: stored.channelId ?? 'msteams',
     serviceUrl: location.serviceUrl,
-    conversation: { ...(stored.conversation ?? {}), id: location.conversationId, tenantId: location.tenantId ?? stored.conversation?.tenantId } as ConversationReference['conversation'],
+    conversation: {
+      ...(stored.conversation ?? {}),
+      id: location.conversationId,
+      tenantId: location.tenantId ?? stored.conversation?.tenantId,
+    } as ConversationReference['conversation'],
   };
 }
 
@@ -174,7 +233,8 @@ function toReference(location: ConversationLocation): Partial<ConversationRefere
 function toMember(member: unknown): TeamsMember | undefined {
   if (member === null || typeof member !== 'object') return undefined;
   const raw = member as Record<string, unknown>;
-  const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' && value !== '' ? value : undefined;
   const id = text(raw.id);
   if (id === undefined) return undefined;
   return {

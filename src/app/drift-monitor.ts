@@ -151,15 +151,22 @@ export class DriftMonitor implements ObservationSink, ActionSink {
    */
   async adoptUnit(managementUnitId: string, catchUp?: () => Promise<unknown>): Promise<UnitAdoption> {
     this.released.delete(managementUnitId);
-    if (this.isStopped || !this.ownsUnit(managementUnitId)) return { managementUnitId, agents: 0, rowsRestored: 0 };
+    if (this.isStopped || !this.ownsUnit(managementUnitId))
+      return { managementUnitId, agents: 0, rowsRestored: 0 };
     // Before re-arming: a check that fell due while nobody owned the unit must not nudge an agent who is back already.
     if (catchUp !== undefined) await catchUp();
-    if (this.isStopped || !this.ownsUnit(managementUnitId)) return { managementUnitId, agents: 0, rowsRestored: 0 };
+    if (this.isStopped || !this.ownsUnit(managementUnitId))
+      return { managementUnitId, agents: 0, rowsRestored: 0 };
     const keys: AgentKey[] = [];
-    for await (const state of this.options.stateStore.list(managementUnitId)) keys.push({ managementUnitId, agentId: state.agentId });
+    for await (const state of this.options.stateStore.list(managementUnitId))
+      keys.push({ managementUnitId, agentId: state.agentId });
     const counts = await Promise.all(keys.map((key) => this.enqueue(key.agentId, () => this.rearm(key))));
     await this.dispatcher.dispatchPending(managementUnitId);
-    const adoption = { managementUnitId, agents: keys.length, rowsRestored: counts.reduce((sum, n) => sum + n, 0) };
+    const adoption = {
+      managementUnitId,
+      agents: keys.length,
+      rowsRestored: counts.reduce((sum, n) => sum + n, 0),
+    };
     this.log.info(adoption, 'management unit adopted');
     return adoption;
   }
@@ -222,12 +229,19 @@ export class DriftMonitor implements ObservationSink, ActionSink {
       this.droppedCount += 1;
       return Promise.resolve();
     }
-    const step = observeUnit(this.units.get(unitId), observation, this.options.policy.dampening, this.options.clock.now());
+    const step = observeUnit(
+      this.units.get(unitId),
+      observation,
+      this.options.policy.dampening,
+      this.options.clock.now(),
+    );
     this.units.set(unitId, step.state);
     if (step.decision.kind === 'held') return Promise.resolve();
     if (step.decision.kind === 'holdStarted') return this.startHold(unitId, step.decision);
     // Failures are logged by the chain; the stream goes on (the next restore reconciles the agent).
-    return this.enqueue(observation.agentId, () => this.applyObservationNow(observation)).catch(() => undefined);
+    return this.enqueue(observation.agentId, () => this.applyObservationNow(observation)).catch(
+      () => undefined,
+    );
   }
 
   /** Takes a card action (or the schedule pre-check) for the agent's episode and answers whether it applied. */
@@ -237,7 +251,9 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     // ETag-guarded, and only the unit's owner schedules checks or sends, reading the new state at its next check.
     return this.enqueue(agentId, async () => {
       const now = this.options.clock.now();
-      const decision = await this.modify({ managementUnitId, agentId }, (current) => applyAction(current, action, this.options.policy, now));
+      const decision = await this.modify({ managementUnitId, agentId }, (current) =>
+        applyAction(current, action, this.options.policy, now),
+      );
       await this.run(decision, managementUnitId, agentId);
       return decision.result;
     });
@@ -246,23 +262,45 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   /** Genesys signalled a schedule change for the unit (schedule topics): hold its observations for the window. */
   signalScheduleChange(managementUnitId: string): Promise<void> {
     if (this.isStopped || !this.ownsUnit(managementUnitId)) return Promise.resolve();
-    const step = signalUnitScheduleChange(this.units.get(managementUnitId), managementUnitId, this.options.policy.dampening, this.options.clock.now());
+    const step = signalUnitScheduleChange(
+      this.units.get(managementUnitId),
+      managementUnitId,
+      this.options.policy.dampening,
+      this.options.clock.now(),
+    );
     this.units.set(managementUnitId, step.state);
-    return step.decision.kind === 'holdStarted' ? this.startHold(managementUnitId, step.decision) : Promise.resolve();
+    return step.decision.kind === 'holdStarted'
+      ? this.startHold(managementUnitId, step.decision)
+      : Promise.resolve();
   }
 
-  private async startHold(unitId: string, decision: Extract<DampeningDecision, { kind: 'holdStarted' }>): Promise<void> {
+  private async startHold(
+    unitId: string,
+    decision: Extract<DampeningDecision, { kind: 'holdStarted' }>,
+  ): Promise<void> {
     const { hold } = decision;
-    this.log.info({ managementUnitId: unitId, releaseAt: hold.releaseAt, rebased: decision.rebaseAgentIds.length }, 'mass change: holding unit observations');
+    this.log.info(
+      { managementUnitId: unitId, releaseAt: hold.releaseAt, rebased: decision.rebaseAgentIds.length },
+      'mass change: holding unit observations',
+    );
     for (const command of decision.commands) {
-      if (command.type === 'scheduleCheck') this.options.scheduler.schedule(command.key, command.dueAt, () => this.fire(() => this.release(unitId)));
+      if (command.type === 'scheduleCheck')
+        this.options.scheduler.schedule(command.key, command.dueAt, () =>
+          this.fire(() => this.release(unitId)),
+        );
     }
-    await Promise.all(decision.rebaseAgentIds.map((agentId) => this.enqueue(agentId, () => this.rebase(unitId, agentId, hold))));
+    await Promise.all(
+      decision.rebaseAgentIds.map((agentId) =>
+        this.enqueue(agentId, () => this.rebase(unitId, agentId, hold)),
+      ),
+    );
   }
 
   private async rebase(unitId: string, agentId: string, hold: DampeningHold): Promise<void> {
     if (!this.ownsUnit(unitId)) return;
-    const decision = await this.modify({ managementUnitId: unitId, agentId }, (current) => applyDampening(current, hold, this.options.policy));
+    const decision = await this.modify({ managementUnitId: unitId, agentId }, (current) =>
+      applyDampening(current, hold, this.options.policy),
+    );
     await this.run(decision, unitId, agentId);
   }
 
@@ -273,25 +311,39 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     this.units.set(unitId, released.state);
     const hold = released.hold;
     if (hold === undefined) return;
-    this.log.info({ managementUnitId: unitId, agents: released.observations.length }, 'mass change: releasing unit observations');
+    this.log.info(
+      { managementUnitId: unitId, agents: released.observations.length },
+      'mass change: releasing unit observations',
+    );
     await Promise.all(
       released.observations.map((observation) =>
         this.enqueue(observation.agentId, () =>
-          this.applyObservationNow(observation, observation.adherenceChangedAt >= hold.burstStartedAt ? hold.releaseAt : undefined),
+          this.applyObservationNow(
+            observation,
+            observation.adherenceChangedAt >= hold.burstStartedAt ? hold.releaseAt : undefined,
+          ),
         ),
       ),
     );
   }
 
-  private async applyObservationNow(observation: AdherenceObservation, clockStartsAt?: number): Promise<void> {
+  private async applyObservationNow(
+    observation: AdherenceObservation,
+    clockStartsAt?: number,
+  ): Promise<void> {
     const now = this.options.clock.now();
     const options = clockStartsAt === undefined ? undefined : { clockStartsAt };
     const key = { managementUnitId: observation.managementUnitId, agentId: observation.agentId };
     // Queued before the unit was released: the new owner restores the unit from Genesys, so this one is dropped.
     if (!this.ownsUnit(key.managementUnitId)) return;
-    const decision = await this.modify(key, (current) => applyObservation(current, observation, this.options.policy, now, options));
+    const decision = await this.modify(key, (current) =>
+      applyObservation(current, observation, this.options.policy, now, options),
+    );
     if (decision.ignored !== undefined) {
-      this.log.debug({ agentId: observation.agentId, reason: decision.ignored, source: observation.source }, 'observation ignored');
+      this.log.debug(
+        { agentId: observation.agentId, reason: decision.ignored, source: observation.source },
+        'observation ignored',
+      );
     }
     await this.run(decision, key.managementUnitId, key.agentId);
   }
@@ -308,7 +360,11 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     if (before?.nextDueAt === undefined) return;
     let coverage: ScheduleCoverage | undefined;
     const episode = before.episode;
-    if (coverageChecker !== undefined && episode !== undefined && needsScheduleCheck(before, policy, this.options.clock.now())) {
+    if (
+      coverageChecker !== undefined &&
+      episode !== undefined &&
+      needsScheduleCheck(before, policy, this.options.clock.now())
+    ) {
       coverage = await this.checkCoverage(coverageChecker, episode);
     }
     const now = this.options.clock.now();
@@ -317,11 +373,17 @@ export class DriftMonitor implements ObservationSink, ActionSink {
       let state: AgentDriftState | undefined = current;
       const commands: DriftCommand[] = [];
       if (coverage !== undefined && episode !== undefined) {
-        const checked = applyAction(state, { type: 'scheduleChecked', episodeId: episode.id, at: now, coverage }, policy, now);
+        const checked = applyAction(
+          state,
+          { type: 'scheduleChecked', episodeId: episode.id, at: now, coverage },
+          policy,
+          now,
+        );
         state = checked.state;
         commands.push(...checked.commands);
       }
-      if (state === undefined || state.nextDueAt === undefined || state.nextDueAt > now) return { state, commands };
+      if (state === undefined || state.nextDueAt === undefined || state.nextDueAt > now)
+        return { state, commands };
       const due = applyDue(state, policy, now);
       commands.push(...due.commands);
       return { state: due.state, commands };
@@ -329,17 +391,25 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     await this.run(decision, unitId, agentId);
   }
 
-  private async checkCoverage(checker: ScheduleCoverageChecker, episode: DriftEpisode): Promise<ScheduleCoverage> {
+  private async checkCoverage(
+    checker: ScheduleCoverageChecker,
+    episode: DriftEpisode,
+  ): Promise<ScheduleCoverage> {
     try {
       return await checker.check(episode.agentId, episode.managementUnitId, this.options.clock.now());
     } catch (error) {
-      this.log.child({ agentId: episode.agentId, episodeId: episode.id }).warn({ err: messageOf(error) }, 'schedule pre-check failed; alerting anyway');
+      this.log
+        .child({ agentId: episode.agentId, episodeId: episode.id })
+        .warn({ err: messageOf(error) }, 'schedule pre-check failed; alerting anyway');
       return 'unavailable';
     }
   }
 
   /** Writes the decision's state with a pure mutate (the store may retry it) and hands the decision back. */
-  private modify<T extends DriftDecision>(key: AgentKey, decide: (current: AgentDriftState | undefined) => T): Promise<T> {
+  private modify<T extends DriftDecision>(
+    key: AgentKey,
+    decide: (current: AgentDriftState | undefined) => T,
+  ): Promise<T> {
     return this.options.stateStore.modify(key, (current) => {
       const decision = decide(current);
       return { next: decision.state, result: decision };
@@ -352,7 +422,9 @@ export class DriftMonitor implements ObservationSink, ActionSink {
       try {
         await this.runCommand(command, unitId, agentId);
       } catch (error) {
-        this.log.child({ agentId }).error({ command: command.type, err: messageOf(error) }, 'drift command failed');
+        this.log
+          .child({ agentId })
+          .error({ command: command.type, err: messageOf(error) }, 'drift command failed');
       }
     }
     if (decision.state === undefined) this.cancelCheck(agentId);
@@ -364,7 +436,8 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     switch (command.type) {
       case 'scheduleCheck':
         if (command.key === agentCheckKey(agentId)) this.armCheck(unitId, agentId, command.dueAt);
-        else if (this.ownsUnit(unitId)) scheduler.schedule(command.key, command.dueAt, this.dueTask(unitId, agentId));
+        else if (this.ownsUnit(unitId))
+          scheduler.schedule(command.key, command.dueAt, this.dueTask(unitId, agentId));
         return;
       case 'cancelCheck':
         if (command.key === agentCheckKey(agentId)) this.cancelCheck(agentId);
@@ -377,7 +450,10 @@ export class DriftMonitor implements ObservationSink, ActionSink {
         await this.raise(command.episode, command.isReAlert ? 'supervisorReAlert' : 'supervisorAlert');
         return;
       case 'recordFormalException':
-        this.episodeLog(command.episode).warn({ formalExceptionAt: command.episode.formalExceptionAt }, 'drift became a formal adherence exception');
+        this.episodeLog(command.episode).warn(
+          { formalExceptionAt: command.episode.formalExceptionAt },
+          'drift became a formal adherence exception',
+        );
         await this.writeHistory(command.episode);
         return;
       case 'updateCards': {
@@ -388,7 +464,8 @@ export class DriftMonitor implements ObservationSink, ActionSink {
       }
       case 'writeHistory':
         await this.writeHistory(command.episode);
-        if (command.episode.outcome !== undefined) this.episodeLog(command.episode).info({ outcome: command.episode.outcome }, 'drift episode ended');
+        if (command.episode.outcome !== undefined)
+          this.episodeLog(command.episode).info({ outcome: command.episode.outcome }, 'drift episode ended');
         return;
     }
   }
@@ -408,14 +485,24 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   }
 
   private alertsOf(episode: DriftEpisode, kind: AlertKind): OutboxAlert[] {
-    const recipients: AlertRecipient[] = kind === 'nudge' ? ['agent'] : this.options.slackEnabled ? ['supervisorChannel', 'slack'] : ['supervisorChannel'];
+    const recipients: AlertRecipient[] =
+      kind === 'nudge'
+        ? ['agent']
+        : this.options.slackEnabled
+          ? ['supervisorChannel', 'slack']
+          : ['supervisorChannel'];
     const now = this.options.clock.now();
     return recipients.map((recipient) => newOutboxAlert(episode, kind, recipient, now));
   }
 
   private async writeHistory(episode: DriftEpisode): Promise<void> {
     const profile = this.options.directory?.getAgent(episode.agentId);
-    await this.options.history.upsert({ episode, agentName: profile?.name, teamName: profile?.teamName, recordedAt: this.options.clock.now() });
+    await this.options.history.upsert({
+      episode,
+      agentName: profile?.name,
+      teamName: profile?.teamName,
+      recordedAt: this.options.clock.now(),
+    });
   }
 
   /** Re-arms the agent's check when the scheduler does not hold the instant the state says (restart, deferred check). */
@@ -450,7 +537,9 @@ export class DriftMonitor implements ObservationSink, ActionSink {
 
   private fire(work: () => Promise<unknown>): void {
     if (this.isStopped) return;
-    this.track(work().catch((error) => this.log.error({ err: messageOf(error) }, 'scheduled drift work failed')));
+    this.track(
+      work().catch((error) => this.log.error({ err: messageOf(error) }, 'scheduled drift work failed')),
+    );
   }
 
   /** Serializes work per agent (a keyed promise chain), so events and card actions of one agent never interleave. */

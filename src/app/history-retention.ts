@@ -61,7 +61,9 @@ export class HistoryRetentionJob {
       // Re-arm first so a failing run never ends the daily cycle.
       if (this.isStarted) this.scheduleAt(now + this.periodInMs);
       this.running = this.runOnce(now);
-      this.running.catch((error: unknown) => this.logger.error({ err: error }, 'drift history retention failed; retrying next period'));
+      this.running.catch((error: unknown) =>
+        this.logger.error({ err: error }, 'drift history retention failed; retrying next period'),
+      );
     });
   }
 }

@@ -41,7 +41,8 @@ export class LeaseCoordinator {
     this.renewEveryMs = options.renewEveryMs ?? 5_000;
     this.unitIds = [...options.unitIds];
     this.logger = options.logger.child({ component: 'leaseCoordinator', instanceId: options.instanceId });
-    if (this.renewEveryMs >= this.ttlMs) throw new Error('LeaseCoordinator: renewEveryMs must be shorter than ttlMs');
+    if (this.renewEveryMs >= this.ttlMs)
+      throw new Error('LeaseCoordinator: renewEveryMs must be shorter than ttlMs');
   }
 
   /** Starts a round now and one every renew period; idempotent. */
@@ -60,7 +61,11 @@ export class LeaseCoordinator {
     for (const unitId of units) this.lose(unitId, 'stopped');
     await Promise.all(
       units.map((unitId) =>
-        this.options.leases.release(unitId, this.options.instanceId).catch((error: unknown) => this.logger.warn({ err: error, unitId }, 'lease release failed; it will expire')),
+        this.options.leases
+          .release(unitId, this.options.instanceId)
+          .catch((error: unknown) =>
+            this.logger.warn({ err: error, unitId }, 'lease release failed; it will expire'),
+          ),
       ),
     );
   }
@@ -81,7 +86,11 @@ export class LeaseCoordinator {
     this.unitIds = [...unitIds];
     const removed = [...this.held.keys()].filter((unitId) => !unitIds.includes(unitId));
     for (const unitId of removed) this.lose(unitId, 'unit removed');
-    await Promise.all(removed.map((unitId) => this.options.leases.release(unitId, this.options.instanceId).catch(() => undefined)));
+    await Promise.all(
+      removed.map((unitId) =>
+        this.options.leases.release(unitId, this.options.instanceId).catch(() => undefined),
+      ),
+    );
   }
 
   /** One acquire/renew round over every unit; rounds never overlap. */
@@ -110,7 +119,8 @@ export class LeaseCoordinator {
       // Storage unreachable: keep a lease we still hold until it runs out (owns() checks the expiry meanwhile).
       this.logger.warn({ err: error, unitId }, 'lease acquire/renew failed');
       const current = this.held.get(unitId);
-      if (current && this.options.clock.now() >= current.expiresAt) this.lose(unitId, 'expired while storage failed');
+      if (current && this.options.clock.now() >= current.expiresAt)
+        this.lose(unitId, 'expired while storage failed');
       return;
     }
     if (!this.unitIds.includes(unitId)) {

@@ -7,7 +7,12 @@ export function outboxAlertId(episodeId: string, kind: AlertKind, recipient: Ale
 }
 
 /** A new pending outbox row for one recipient of an episode's alert, due at once (`now`, epoch ms); pure. */
-export function newOutboxAlert(episode: DriftEpisode, kind: AlertKind, recipient: AlertRecipient, now: number): OutboxAlert {
+export function newOutboxAlert(
+  episode: DriftEpisode,
+  kind: AlertKind,
+  recipient: AlertRecipient,
+  now: number,
+): OutboxAlert {
   return {
     id: outboxAlertId(episode.id, kind, recipient),
     episodeId: episode.id,

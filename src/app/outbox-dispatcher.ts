@@ -1,5 +1,13 @@
 import type { EpisodeChange } from '../domain/drift-commands';
-import type { AlertNotifier, AlertOutbox, Clock, DeliveryResult, Logger, OutboxAlert, Scheduler } from './ports';
+import type {
+  AlertNotifier,
+  AlertOutbox,
+  Clock,
+  DeliveryResult,
+  Logger,
+  OutboxAlert,
+  Scheduler,
+} from './ports';
 
 /** Settings and ports of an {@link OutboxDispatcher}. */
 export interface OutboxDispatcherOptions {
@@ -119,8 +127,15 @@ export class OutboxDispatcher {
       // The claim's sender stopped between claiming and recording (a crash or a lost lease; only the unit's owner
       // sends, and it takes the unit only after the old lease ran out). Teams has no idempotency key, so this may
       // repeat a message Teams already accepted; waiting out the claim would make it late instead.
-      this.log.warn({ alertId: id, claimedAt: found.claimedAt, attempts: found.attempts }, 'delivery outcome unknown after a stop; sending again');
-      row = { ...found, notBefore: now, lastError: `in doubt: claimed at ${found.claimedAt} by a sender that stopped` };
+      this.log.warn(
+        { alertId: id, claimedAt: found.claimedAt, attempts: found.attempts },
+        'delivery outcome unknown after a stop; sending again',
+      );
+      row = {
+        ...found,
+        notBefore: now,
+        lastError: `in doubt: claimed at ${found.claimedAt} by a sender that stopped`,
+      };
     }
     if (row.notBefore > now) {
       this.scheduleRetry(row, row.notBefore);
@@ -128,7 +143,12 @@ export class OutboxDispatcher {
     }
     // Claim the row first (guarded by its ETag) so two dispatchers never send it twice; a crash after the send and
     // before the result is written is the one window where a restart can send again (at-least-once).
-    const claimed: OutboxAlert = { ...row, attempts: row.attempts + 1, notBefore: now + this.claimInMs, claimedAt: now };
+    const claimed: OutboxAlert = {
+      ...row,
+      attempts: row.attempts + 1,
+      notBefore: now + this.claimInMs,
+      claimedAt: now,
+    };
     if (!(await outbox.update(claimed))) return 'skipped';
     const current = (await outbox.get(id)) ?? claimed;
     const result = await this.deliver(current);
@@ -140,7 +160,10 @@ export class OutboxDispatcher {
       return await this.options.notifier.deliver(row);
     } catch (error) {
       // The notifier should answer with values; an exception is unexpected, so it is logged and retried.
-      this.log.error({ alertId: row.id, episodeId: row.episodeId, err: messageOf(error) }, 'notifier threw while delivering');
+      this.log.error(
+        { alertId: row.id, episodeId: row.episodeId, err: messageOf(error) },
+        'notifier threw while delivering',
+      );
       return { status: 'failed', reason: messageOf(error), isRetryable: true };
     }
   }
@@ -150,22 +173,36 @@ export class OutboxDispatcher {
     const log = this.log.child({ alertId: row.id, episodeId: row.episodeId, agentId: row.agentId });
     switch (result.status) {
       case 'sent':
-        await this.write({ ...row, status: 'sent', conversationId: result.conversationId, activityId: result.activityId, sentAt: now, claimedAt: undefined });
+        await this.write({
+          ...row,
+          status: 'sent',
+          conversationId: result.conversationId,
+          activityId: result.activityId,
+          sentAt: now,
+          claimedAt: undefined,
+        });
         log.info({ kind: row.kind, recipient: row.recipient }, 'alert delivered');
         if (row.recipient !== 'agent') await this.reportEarlierDeadLetters(row);
         return 'sent';
       case 'throttled':
-        if (row.attempts >= this.maxThrottledAttempts) return this.deadLetter(row, `throttled ${row.attempts} times`, log);
+        if (row.attempts >= this.maxThrottledAttempts)
+          return this.deadLetter(row, `throttled ${row.attempts} times`, log);
         return this.retry(row, now + Math.max(0, result.retryAfterMs), 'throttled', log);
       case 'recipientGone':
         return this.deadLetter(row, `recipient gone: ${result.reason}`, log);
       case 'failed':
-        if (!result.isRetryable || row.attempts >= this.maxAttempts) return this.deadLetter(row, result.reason, log);
+        if (!result.isRetryable || row.attempts >= this.maxAttempts)
+          return this.deadLetter(row, result.reason, log);
         return this.retry(row, now + this.backoffInMs(row.attempts), result.reason, log);
     }
   }
 
-  private async retry(row: OutboxAlert, notBefore: number, reason: string, log: Logger): Promise<DispatchOutcome> {
+  private async retry(
+    row: OutboxAlert,
+    notBefore: number,
+    reason: string,
+    log: Logger,
+  ): Promise<DispatchOutcome> {
     await this.write({ ...row, notBefore, lastError: reason, claimedAt: undefined });
     log.warn({ attempts: row.attempts, retryAt: notBefore, reason }, 'alert delivery will be retried');
     this.scheduleRetry(row, notBefore);
@@ -175,7 +212,10 @@ export class OutboxDispatcher {
   private async deadLetter(row: OutboxAlert, reason: string, log: Logger): Promise<DispatchOutcome> {
     const dead: OutboxAlert = { ...row, status: 'deadLettered', lastError: reason, claimedAt: undefined };
     await this.write(dead);
-    log.error({ kind: row.kind, recipient: row.recipient, attempts: row.attempts, reason }, 'alert dead-lettered');
+    log.error(
+      { kind: row.kind, recipient: row.recipient, attempts: row.attempts, reason },
+      'alert dead-lettered',
+    );
     await this.updateCards(dead, 'deliveryFailed');
     return 'deadLettered';
   }
@@ -193,7 +233,10 @@ export class OutboxDispatcher {
     try {
       await this.options.notifier.updateCards(row.episode, change, rows);
     } catch (error) {
-      this.log.error({ episodeId: row.episodeId, err: messageOf(error) }, 'could not update cards after a failed delivery');
+      this.log.error(
+        { episodeId: row.episodeId, err: messageOf(error) },
+        'could not update cards after a failed delivery',
+      );
     }
   }
 
@@ -214,7 +257,9 @@ export class OutboxDispatcher {
     this.retriesByUnit.set(managementUnitId, ids);
     this.options.scheduler.schedule(outboxRetryKey(id), at, () => {
       ids.delete(id);
-      const work = this.dispatch(id).catch((error) => this.log.error({ alertId: id, err: messageOf(error) }, 'retry failed'));
+      const work = this.dispatch(id).catch((error) =>
+        this.log.error({ alertId: id, err: messageOf(error) }, 'retry failed'),
+      );
       this.options.track?.(work);
     });
   }

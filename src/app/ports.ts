@@ -135,7 +135,11 @@ export interface DriftHistoryStore {
   upsert(record: DriftHistoryRecord): Promise<void>;
   get(episodeId: string, managementUnitId: string): Promise<DriftHistoryRecord | undefined>;
   /** Episodes that started in [from, to). */
-  list(query: { readonly from: number; readonly to: number; readonly managementUnitIds?: readonly string[] }): AsyncIterable<DriftHistoryRecord>;
+  list(query: {
+    readonly from: number;
+    readonly to: number;
+    readonly managementUnitIds?: readonly string[];
+  }): AsyncIterable<DriftHistoryRecord>;
   /** Deletes episodes that started before `before`; returns how many. */
   deleteOlderThan(before: number): Promise<number>;
 }

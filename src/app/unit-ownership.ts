@@ -76,8 +76,13 @@ export class UnitOwnership {
       const restore = this.options.restoreUnit;
       await processor.adoptUnit(unitId, restore === undefined ? undefined : () => restore(unitId));
     } catch (error) {
-      this.log.error({ managementUnitId: unitId, err: messageOf(error), retryInMs: this.retryInMs }, 'unit adoption failed; retrying while the lease is ours');
-      this.options.scheduler.schedule(retryKey(unitId), this.options.clock.now() + this.retryInMs, () => this.adopt(unitId));
+      this.log.error(
+        { managementUnitId: unitId, err: messageOf(error), retryInMs: this.retryInMs },
+        'unit adoption failed; retrying while the lease is ours',
+      );
+      this.options.scheduler.schedule(retryKey(unitId), this.options.clock.now() + this.retryInMs, () =>
+        this.adopt(unitId),
+      );
     }
   }
 

@@ -309,9 +309,15 @@ export function readSettings(
   );
   // The simulator and Azurite are development stand-ins (Azurite is a devDependency): production names what is missing.
   if (bot.isProduction && genesys.mode === 'local')
-    reader.report('GENESYS_REGION', 'required when NODE_ENV=production (with GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET); without it the local simulator would run');
+    reader.report(
+      'GENESYS_REGION',
+      'required when NODE_ENV=production (with GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET); without it the local simulator would run',
+    );
   if (bot.isProduction && storage.mode === 'azurite')
-    reader.report('AZURE_TABLES_CONNECTION_STRING', 'required when NODE_ENV=production (or AZURE_TABLES_ENDPOINT); without either a local Azurite would run');
+    reader.report(
+      'AZURE_TABLES_CONNECTION_STRING',
+      'required when NODE_ENV=production (or AZURE_TABLES_ENDPOINT); without either a local Azurite would run',
+    );
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze({
     drift,

@@ -1,5 +1,12 @@
 /** Genesys adherence states we know; anything else is kept as `Unknown` (with the raw value alongside). */
-export const ADHERENCE_STATES = ['InAdherence', 'OutOfAdherence', 'Unscheduled', 'Unknown', 'Ignored', 'Explained'] as const;
+export const ADHERENCE_STATES = [
+  'InAdherence',
+  'OutOfAdherence',
+  'Unscheduled',
+  'Unknown',
+  'Ignored',
+  'Explained',
+] as const;
 
 /** An agent's adherence state as Genesys reports it. */
 export type AdherenceState = (typeof ADHERENCE_STATES)[number];

@@ -29,8 +29,20 @@ export type DriftCommand =
 /** Inputs from people (card actions) and from the schedule pre-check. `episodeId` names the episode acted on. */
 export type DriftAction =
   | { readonly type: 'acknowledge'; readonly episodeId: string; readonly by: Actor; readonly at: number }
-  | { readonly type: 'snooze'; readonly episodeId: string; readonly by: Actor; readonly at: number; readonly until: number }
-  | { readonly type: 'approveOvertime'; readonly episodeId: string; readonly by: Actor; readonly at: number; readonly until: number }
+  | {
+      readonly type: 'snooze';
+      readonly episodeId: string;
+      readonly by: Actor;
+      readonly at: number;
+      readonly until: number;
+    }
+  | {
+      readonly type: 'approveOvertime';
+      readonly episodeId: string;
+      readonly by: Actor;
+      readonly at: number;
+      readonly until: number;
+    }
   | {
       readonly type: 'agentReply';
       readonly episodeId: string;
@@ -39,7 +51,12 @@ export type DriftAction =
       readonly reason: AgentReplyReason;
       readonly text?: string;
     }
-  | { readonly type: 'scheduleChecked'; readonly episodeId: string; readonly at: number; readonly coverage: ScheduleCoverage };
+  | {
+      readonly type: 'scheduleChecked';
+      readonly episodeId: string;
+      readonly at: number;
+      readonly coverage: ScheduleCoverage;
+    };
 
 /** Why an observation was not applied. */
 export type IgnoredReason = 'stale' | 'duplicate';

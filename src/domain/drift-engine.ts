@@ -29,7 +29,14 @@
  */
 import type { AdherenceObservation, AdherenceState } from './adherence-observation';
 import type { ActionResult, DriftAction, DriftCommand, EpisodeChange, IgnoredReason } from './drift-commands';
-import type { AgentDriftState, DriftEpisode, DriftOutcome, DriftStage, ScheduleCoverage, SuppressionReason } from './drift-episode';
+import type {
+  AgentDriftState,
+  DriftEpisode,
+  DriftOutcome,
+  DriftStage,
+  ScheduleCoverage,
+  SuppressionReason,
+} from './drift-episode';
 import type { DriftPolicy, DriftThresholds } from './drift-policy';
 import { resolveThresholds } from './thresholds';
 import type { DampeningHold } from './unit-dampener';
@@ -73,37 +80,78 @@ export function applyObservation(
   let commands: DriftCommand[] | undefined;
   let episode = current?.episode;
   if (observation.removedFromUnit) {
-    if (episode !== undefined) commands = endEpisode(episode, observation.observedAt, 'removedFromUnit', undefined, commands);
+    if (episode !== undefined)
+      commands = endEpisode(episode, observation.observedAt, 'removedFromUnit', undefined, commands);
     return finish(current, undefined, commands);
   }
   const state = observation.adherenceState;
   const isRefresh =
-    current !== undefined && observation.adherenceChangedAt === current.lastAdherenceChangedAt && state === current.lastAdherenceState;
+    current !== undefined &&
+    observation.adherenceChangedAt === current.lastAdherenceChangedAt &&
+    state === current.lastAdherenceState;
   const agentId = current === undefined ? observation.agentId : keep(current.agentId, observation.agentId);
-  const managementUnitId = current === undefined ? observation.managementUnitId : keep(current.managementUnitId, observation.managementUnitId);
+  const managementUnitId =
+    current === undefined
+      ? observation.managementUnitId
+      : keep(current.managementUnitId, observation.managementUnitId);
   const teamId = current === undefined ? observation.teamId : keep(current.teamId, observation.teamId);
   // A snooze is per agent: it holds a new episode too. An expired one is left for the due check to process (re-alert).
-  const activeSnoozeUntil = current?.snoozedUntil !== undefined && current.snoozedUntil > now ? current.snoozedUntil : undefined;
+  const activeSnoozeUntil =
+    current?.snoozedUntil !== undefined && current.snoozedUntil > now ? current.snoozedUntil : undefined;
   const kind = classify(observation, policy);
   if (kind === 'end' || kind === 'endExcluded') {
     if (episode !== undefined) {
       const endedAt = Math.max(observation.adherenceChangedAt, episode.driftStartedAt);
-      commands = endEpisode(episode, endedAt, undefined, kind === 'endExcluded' ? 'excludedActivity' : undefined, commands);
+      commands = endEpisode(
+        episode,
+        endedAt,
+        undefined,
+        kind === 'endExcluded' ? 'excludedActivity' : undefined,
+        commands,
+      );
       episode = undefined;
     }
   } else if (kind === 'drift') {
     if (episode === undefined) {
-      episode = openEpisode(observation, agentId, managementUnitId, teamId, undefined, activeSnoozeUntil, options?.clockStartsAt);
-    } else if (!isRefresh && (isApprovalSuppression(episode.suppression) || current?.lastAdherenceState !== 'Unknown')) {
+      episode = openEpisode(
+        observation,
+        agentId,
+        managementUnitId,
+        teamId,
+        undefined,
+        activeSnoozeUntil,
+        options?.clockStartsAt,
+      );
+    } else if (
+      !isRefresh &&
+      (isApprovalSuppression(episode.suppression) || current?.lastAdherenceState !== 'Unknown')
+    ) {
       // Out of adherence again with a newer adherenceChangeTime: a change was missed or an approval lapsed, so the
       // old stretch is over. After `Unknown` (a pause) the episode resumes with its clock instead.
-      commands = endEpisode(episode, Math.max(observation.adherenceChangedAt, episode.driftStartedAt), undefined, undefined, commands);
-      episode = openEpisode(observation, agentId, managementUnitId, teamId, undefined, activeSnoozeUntil, options?.clockStartsAt);
+      commands = endEpisode(
+        episode,
+        Math.max(observation.adherenceChangedAt, episode.driftStartedAt),
+        undefined,
+        undefined,
+        commands,
+      );
+      episode = openEpisode(
+        observation,
+        agentId,
+        managementUnitId,
+        teamId,
+        undefined,
+        activeSnoozeUntil,
+        options?.clockStartsAt,
+      );
     }
   } else if (kind !== 'pause') {
     if (episode === undefined) {
       episode = openEpisode(observation, agentId, managementUnitId, teamId, kind, undefined, undefined);
-    } else if (episode.suppression !== kind && (!isApprovalSuppression(episode.suppression) || episode.suppression === 'approvedOvertime')) {
+    } else if (
+      episode.suppression !== kind &&
+      (!isApprovalSuppression(episode.suppression) || episode.suppression === 'approvedOvertime')
+    ) {
       // Genesys's own reason outranks a supervisor's approved overtime: it does not run out at `until`.
       episode = withFields(episode, { suppression: kind });
       if (hasCards(episode)) (commands ??= []).push({ type: 'updateCards', episode, change: 'suppressed' });
@@ -132,11 +180,21 @@ export function applyDue(current: AgentDriftState, policy: DriftPolicy, now: num
   let isReAlertDue = false;
   if (snoozedUntil !== undefined && now >= snoozedUntil) {
     snoozedUntil = undefined;
-    isReAlertDue = episode !== undefined && episode.snoozed !== undefined && episode.supervisorAlertedAt !== undefined && episode.reAlertedAt === undefined;
+    isReAlertDue =
+      episode !== undefined &&
+      episode.snoozed !== undefined &&
+      episode.supervisorAlertedAt !== undefined &&
+      episode.reAlertedAt === undefined;
   }
-  if (episode === undefined) return finish(current, withPlan(withFields(current, { snoozedUntil }), policy), commands);
-  if (snoozedUntil === undefined && episode.suppression === 'snoozed') episode = withFields(episode, { suppression: undefined });
-  if (episode.suppression === 'approvedOvertime' && episode.approvedOvertime !== undefined && now >= episode.approvedOvertime.until) {
+  if (episode === undefined)
+    return finish(current, withPlan(withFields(current, { snoozedUntil }), policy), commands);
+  if (snoozedUntil === undefined && episode.suppression === 'snoozed')
+    episode = withFields(episode, { suppression: undefined });
+  if (
+    episode.suppression === 'approvedOvertime' &&
+    episode.approvedOvertime !== undefined &&
+    now >= episode.approvedOvertime.until
+  ) {
     const until = episode.approvedOvertime.until;
     endEpisode(episode, until, undefined, undefined, commands);
     // The approval ran out while the agent is still out of adherence: that is a new stretch of drift from `until`.
@@ -155,9 +213,17 @@ export function applyDue(current: AgentDriftState, policy: DriftPolicy, now: num
     if (episode.acknowledged === undefined && (snoozedUntil === undefined || now >= snoozedUntil)) {
       if (isReAlertDue) {
         episode = withFields(episode, { reAlertedAt: now });
-        commands.push({ type: 'alertSupervisor', episode, isReAlert: true }, { type: 'updateCards', episode, change: 'reAlerted' });
+        commands.push(
+          { type: 'alertSupervisor', episode, isReAlert: true },
+          { type: 'updateCards', episode, change: 'reAlerted' },
+        );
       }
-      if (episode.nudgedAt === undefined && episode.supervisorAlertedAt === undefined && episode.formalExceptionAt === undefined && now >= due.nudgeAt) {
+      if (
+        episode.nudgedAt === undefined &&
+        episode.supervisorAlertedAt === undefined &&
+        episode.formalExceptionAt === undefined &&
+        now >= due.nudgeAt
+      ) {
         episode = withStage(withFields(episode, { nudgedAt: now }));
         commands.push({ type: 'nudgeAgent', episode });
       }
@@ -216,10 +282,17 @@ export function applyAction(
       break;
     case 'agentReply': {
       const reply = episode.agentReply;
-      if (reply !== undefined && reply.reason === action.reason && reply.text === action.text) return unchanged;
-      next = withFields(episode, { agentReply: { by: action.by, at: action.at, reason: action.reason, text: action.text } });
+      if (reply !== undefined && reply.reason === action.reason && reply.text === action.text)
+        return unchanged;
+      next = withFields(episode, {
+        agentReply: { by: action.by, at: action.at, reason: action.reason, text: action.text },
+      });
       // An agent's own word is not an approval unless the operator allows it (policy.allowSelfDeclaredOvertime).
-      if (action.reason === 'approvedOvertime' && policy.allowSelfDeclaredOvertime && !isApprovalSuppression(episode.suppression)) {
+      if (
+        action.reason === 'approvedOvertime' &&
+        policy.allowSelfDeclaredOvertime &&
+        !isApprovalSuppression(episode.suppression)
+      ) {
         next = withFields(next, { suppression: 'approvedOvertime' });
         shouldWriteHistory = true;
       }
@@ -240,7 +313,11 @@ export function applyAction(
   const commands: DriftCommand[] = [];
   if (change !== undefined && hasCards(next)) commands.push({ type: 'updateCards', episode: next, change });
   if (shouldWriteHistory) commands.push({ type: 'writeHistory', episode: next });
-  const decision = finish(current, withPlan(withFields(current, { episode: next, snoozedUntil }), policy), commands);
+  const decision = finish(
+    current,
+    withPlan(withFields(current, { episode: next, snoozedUntil }), policy),
+    commands,
+  );
   return { state: decision.state, commands: decision.commands, result: 'applied' };
 }
 
@@ -248,7 +325,11 @@ export function applyAction(
  * Re-bases an agent at the start of a unit's dampening hold: an open episode that began at or after the burst
  * (and has not escalated or been approved) is held (`dampened`) and its clock moved to the release; pure.
  */
-export function applyDampening(current: AgentDriftState | undefined, hold: DampeningHold, policy: DriftPolicy): DriftDecision {
+export function applyDampening(
+  current: AgentDriftState | undefined,
+  hold: DampeningHold,
+  policy: DriftPolicy,
+): DriftDecision {
   const episode = current?.episode;
   if (
     current === undefined ||
@@ -261,7 +342,9 @@ export function applyDampening(current: AgentDriftState | undefined, hold: Dampe
   ) {
     return { state: current, commands: NO_COMMANDS };
   }
-  const next = withFields(current, { episode: withFields(episode, { suppression: 'dampened', clockStartedAt: hold.releaseAt }) });
+  const next = withFields(current, {
+    episode: withFields(episode, { suppression: 'dampened', clockStartedAt: hold.releaseAt }),
+  });
   return finish(current, withPlan(next, policy), []);
 }
 
@@ -269,19 +352,41 @@ export function applyDampening(current: AgentDriftState | undefined, hold: Dampe
  * True when the agent's first nudge is due at `now` and the episode has no schedule pre-check yet: the caller
  * should ask its ScheduleCoverageChecker and apply a `scheduleChecked` action before {@link applyDue}; pure.
  */
-export function needsScheduleCheck(current: AgentDriftState | undefined, policy: DriftPolicy, now: number): boolean {
+export function needsScheduleCheck(
+  current: AgentDriftState | undefined,
+  policy: DriftPolicy,
+  now: number,
+): boolean {
   const episode = current?.episode;
   if (current === undefined || episode === undefined) return false;
-  if (episode.scheduleCoverage !== undefined || episode.nudgedAt !== undefined || episode.supervisorAlertedAt !== undefined) return false;
-  if (episode.formalExceptionAt !== undefined || episode.acknowledged !== undefined || current.lastAdherenceState === 'Unknown') return false;
-  if (episode.suppression !== undefined && episode.suppression !== 'snoozed' && episode.suppression !== 'dampened') return false;
+  if (
+    episode.scheduleCoverage !== undefined ||
+    episode.nudgedAt !== undefined ||
+    episode.supervisorAlertedAt !== undefined
+  )
+    return false;
+  if (
+    episode.formalExceptionAt !== undefined ||
+    episode.acknowledged !== undefined ||
+    current.lastAdherenceState === 'Unknown'
+  )
+    return false;
+  if (
+    episode.suppression !== undefined &&
+    episode.suppression !== 'snoozed' &&
+    episode.suppression !== 'dampened'
+  )
+    return false;
   if (current.snoozedUntil !== undefined && now < current.snoozedUntil) return false;
   if (episode.suppression === 'dampened' && now < clockStartOf(episode)) return false;
   return now >= dueInstants(thresholdsOf(policy, episode), clockStartOf(episode)).nudgeAt;
 }
 
 /** Milestones of an episode as absolute instants, kept strictly in ladder order even if thresholds are not. */
-function dueInstants(thresholds: DriftThresholds, start: number): { nudgeAt: number; supervisorAt: number; exceptionAt: number } {
+function dueInstants(
+  thresholds: DriftThresholds,
+  start: number,
+): { nudgeAt: number; supervisorAt: number; exceptionAt: number } {
   const nudgeAt = start + thresholds.nudgeAfterMs;
   const supervisorAt = Math.max(nudgeAt, start + thresholds.supervisorAfterMs);
   return { nudgeAt, supervisorAt, exceptionAt: Math.max(supervisorAt, start + thresholds.exceptionAfterMs) };
@@ -321,7 +426,8 @@ function suppressionOfCoverage(coverage: ScheduleCoverage): SuppressionReason | 
   }
 }
 
-type ObservationKind = 'drift' | 'end' | 'endExcluded' | 'pause' | 'excludedActivity' | 'overtimeActivity' | 'approvedExplanation';
+type ObservationKind =
+  'drift' | 'end' | 'endExcluded' | 'pause' | 'excludedActivity' | 'overtimeActivity' | 'approvedExplanation';
 
 function classify(observation: AdherenceObservation, policy: DriftPolicy): ObservationKind {
   const state: AdherenceState = observation.adherenceState;
@@ -349,7 +455,10 @@ function classify(observation: AdherenceObservation, policy: DriftPolicy): Obser
 function isExcluded(observation: AdherenceObservation, policy: DriftPolicy): boolean {
   const category = observation.scheduledActivityCategory;
   const code = observation.scheduledActivityCodeId;
-  return (category !== undefined && policy.excludedCategories.includes(category)) || (code !== undefined && policy.excludedActivityCodeIds.includes(code));
+  return (
+    (category !== undefined && policy.excludedCategories.includes(category)) ||
+    (code !== undefined && policy.excludedActivityCodeIds.includes(code))
+  );
 }
 
 function orderOf(current: AgentDriftState, observation: AdherenceObservation): IgnoredReason | undefined {
@@ -359,7 +468,8 @@ function orderOf(current: AgentDriftState, observation: AdherenceObservation): I
   if (observation.observedAt === current.lastObservedAt) return 'duplicate';
   // Genesys gives every adherence state change its own adherenceChangeTime, so a different state with the same
   // instant is a conflicting report, not a change: the state applied first stands (and episode ids stay unique).
-  if (observation.adherenceState !== current.lastAdherenceState && !observation.removedFromUnit) return 'stale';
+  if (observation.adherenceState !== current.lastAdherenceState && !observation.removedFromUnit)
+    return 'stale';
   return undefined;
 }
 
@@ -443,11 +553,17 @@ function endEpisode(
   suppression: SuppressionReason | undefined,
   commands: DriftCommand[] | undefined,
 ): DriftCommand[] {
-  const marked = suppression !== undefined && episode.suppression === undefined ? withFields(episode, { suppression }) : episode;
+  const marked =
+    suppression !== undefined && episode.suppression === undefined
+      ? withFields(episode, { suppression })
+      : episode;
   const ended = withFields(marked, { endedAt, outcome: outcome ?? outcomeOf(marked) });
   const out = commands ?? [];
   if (hasCards(ended)) {
-    const change: EpisodeChange = ended.outcome === 'suppressed' || ended.outcome === 'removedFromUnit' ? 'suppressed' : 'backInAdherence';
+    const change: EpisodeChange =
+      ended.outcome === 'suppressed' || ended.outcome === 'removedFromUnit'
+        ? 'suppressed'
+        : 'backInAdherence';
     out.push({ type: 'updateCards', episode: ended, change });
   }
   out.push({ type: 'writeHistory', episode: ended });
@@ -476,7 +592,11 @@ function planNextDue(
   if (snoozedUntil !== undefined && snoozedUntil < next) next = snoozedUntil;
   if (episode.acknowledged === undefined) {
     const notBefore = snoozedUntil ?? Number.NEGATIVE_INFINITY;
-    if (episode.nudgedAt === undefined && episode.supervisorAlertedAt === undefined && episode.formalExceptionAt === undefined) {
+    if (
+      episode.nudgedAt === undefined &&
+      episode.supervisorAlertedAt === undefined &&
+      episode.formalExceptionAt === undefined
+    ) {
       next = Math.min(next, Math.max(nudgeAt, notBefore));
     }
     if (episode.supervisorAlertedAt === undefined) next = Math.min(next, Math.max(supervisorAt, notBefore));
@@ -500,7 +620,9 @@ function finish(
   const agentId = next?.agentId ?? previous?.agentId;
   if (before !== after && agentId !== undefined) {
     const check: DriftCommand =
-      after === undefined ? { type: 'cancelCheck', key: agentCheckKey(agentId) } : { type: 'scheduleCheck', key: agentCheckKey(agentId), dueAt: after };
+      after === undefined
+        ? { type: 'cancelCheck', key: agentCheckKey(agentId) }
+        : { type: 'scheduleCheck', key: agentCheckKey(agentId), dueAt: after };
     if (commands === undefined) return { state: next, commands: [check] };
     commands.unshift(check);
   }

@@ -27,7 +27,8 @@ export type DriftOutcome =
   | 'removedFromUnit';
 
 /** Reasons an agent can give on the nudge card. */
-export type AgentReplyReason = 'backOnIt' | 'longCustomerInteraction' | 'systemIssue' | 'approvedOvertime' | 'other';
+export type AgentReplyReason =
+  'backOnIt' | 'longCustomerInteraction' | 'systemIssue' | 'approvedOvertime' | 'other';
 
 /** Result of the schedule pre-check made before the first nudge. */
 export type ScheduleCoverage = 'clear' | 'overtime' | 'timeOff' | 'explained' | 'unavailable';
@@ -56,7 +57,12 @@ export interface DriftEpisode {
   readonly acknowledged?: { readonly by: Actor; readonly at: number };
   readonly snoozed?: { readonly by: Actor; readonly at: number; readonly until: number };
   readonly approvedOvertime?: { readonly by: Actor; readonly at: number; readonly until: number };
-  readonly agentReply?: { readonly by: Actor; readonly at: number; readonly reason: AgentReplyReason; readonly text?: string };
+  readonly agentReply?: {
+    readonly by: Actor;
+    readonly at: number;
+    readonly reason: AgentReplyReason;
+    readonly text?: string;
+  };
   readonly scheduleCoverage?: ScheduleCoverage;
   /** Set while the episode is held back; an ended episode keeps the reason it was suppressed for. */
   readonly suppression?: SuppressionReason;

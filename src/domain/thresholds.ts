@@ -13,21 +13,35 @@
 import type { DriftPolicy, DriftThresholds } from './drift-policy';
 
 /** Resolves the thresholds for one unit and scheduled activity category by the precedence above; pure. */
-export function resolveThresholds(policy: DriftPolicy, managementUnitId: string, scheduledActivityCategory?: string): DriftThresholds {
-  const byCategory = scheduledActivityCategory === undefined ? undefined : policy.byActivityCategory[scheduledActivityCategory];
+export function resolveThresholds(
+  policy: DriftPolicy,
+  managementUnitId: string,
+  scheduledActivityCategory?: string,
+): DriftThresholds {
+  const byCategory =
+    scheduledActivityCategory === undefined
+      ? undefined
+      : policy.byActivityCategory[scheduledActivityCategory];
   const byUnit = policy.byManagementUnit[managementUnitId];
   if (byCategory === undefined && byUnit === undefined) {
     const genesysMs = policy.unitExceptionThresholdMs[managementUnitId];
     // Hot path: most agents have no override, so avoid allocating when nothing differs from the defaults.
     if (!(genesysMs > 0)) return policy.defaults;
-    return { nudgeAfterMs: policy.defaults.nudgeAfterMs, supervisorAfterMs: policy.defaults.supervisorAfterMs, exceptionAfterMs: genesysMs };
+    return {
+      nudgeAfterMs: policy.defaults.nudgeAfterMs,
+      supervisorAfterMs: policy.defaults.supervisorAfterMs,
+      exceptionAfterMs: genesysMs,
+    };
   }
   const genesysMs = policy.unitExceptionThresholdMs[managementUnitId];
   return {
     nudgeAfterMs: byCategory?.nudgeAfterMs ?? byUnit?.nudgeAfterMs ?? policy.defaults.nudgeAfterMs,
-    supervisorAfterMs: byCategory?.supervisorAfterMs ?? byUnit?.supervisorAfterMs ?? policy.defaults.supervisorAfterMs,
+    supervisorAfterMs:
+      byCategory?.supervisorAfterMs ?? byUnit?.supervisorAfterMs ?? policy.defaults.supervisorAfterMs,
     exceptionAfterMs:
-      byCategory?.exceptionAfterMs ?? byUnit?.exceptionAfterMs ?? (genesysMs > 0 ? genesysMs : policy.defaults.exceptionAfterMs),
+      byCategory?.exceptionAfterMs ??
+      byUnit?.exceptionAfterMs ??
+      (genesysMs > 0 ? genesysMs : policy.defaults.exceptionAfterMs),
   };
 }
 
@@ -38,7 +52,9 @@ export function validateThresholds(thresholds: DriftThresholds, where: string): 
   for (const field of fields) {
     const value = thresholds[field];
     if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-      problems.push(`${where}: ${field} must be a positive whole number of milliseconds, got ${String(value)}.`);
+      problems.push(
+        `${where}: ${field} must be a positive whole number of milliseconds, got ${String(value)}.`,
+      );
     }
   }
   if (problems.length > 0) return problems;
@@ -60,17 +76,30 @@ export function validateThresholds(thresholds: DriftThresholds, where: string): 
  * so a bad override or a Genesys unit threshold below the supervisor alert is refused at start; returns [] when valid.
  */
 export function validatePolicyThresholds(policy: DriftPolicy): string[] {
-  const units = new Set([...Object.keys(policy.byManagementUnit), ...Object.keys(policy.unitExceptionThresholdMs)]);
+  const units = new Set([
+    ...Object.keys(policy.byManagementUnit),
+    ...Object.keys(policy.unitExceptionThresholdMs),
+  ]);
   const categories = Object.keys(policy.byActivityCategory);
   const problems = validateThresholds(policy.defaults, 'drift thresholds (defaults)');
   for (const category of categories) {
-    problems.push(...validateThresholds(resolveThresholds(policy, '', category), `drift thresholds for activity category ${category}`));
+    problems.push(
+      ...validateThresholds(
+        resolveThresholds(policy, '', category),
+        `drift thresholds for activity category ${category}`,
+      ),
+    );
   }
   for (const unit of units) {
-    problems.push(...validateThresholds(resolveThresholds(policy, unit), `drift thresholds for management unit ${unit}`));
+    problems.push(
+      ...validateThresholds(resolveThresholds(policy, unit), `drift thresholds for management unit ${unit}`),
+    );
     for (const category of categories) {
       problems.push(
-        ...validateThresholds(resolveThresholds(policy, unit, category), `drift thresholds for management unit ${unit}, activity category ${category}`),
+        ...validateThresholds(
+          resolveThresholds(policy, unit, category),
+          `drift thresholds for management unit ${unit}, activity category ${category}`,
+        ),
       );
     }
   }

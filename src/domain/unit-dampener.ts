@@ -95,7 +95,8 @@ export function isUnitHeld(state: UnitDampeningState | undefined): boolean {
 
 /** True when the hold has an observation of this agent waiting for the release. */
 export function hasHeldObservation(state: UnitDampeningState | undefined, agentId: string): boolean {
-  for (let node = state?.held; node !== undefined; node = node.next) if (node.observation.agentId === agentId) return true;
+  for (let node = state?.held; node !== undefined; node = node.next)
+    if (node.observation.agentId === agentId) return true;
   return false;
 }
 
@@ -135,7 +136,12 @@ export function observeUnit(
   const rebaseAgentIds = recent.map((entry) => entry.agentId);
   return {
     state: { managementUnitId: state.managementUnitId, newestChangeAt, recent: [], hold, held },
-    decision: { kind: 'holdStarted', hold, rebaseAgentIds, commands: [releaseCommand(state.managementUnitId, hold.releaseAt)] },
+    decision: {
+      kind: 'holdStarted',
+      hold,
+      rebaseAgentIds,
+      commands: [releaseCommand(state.managementUnitId, hold.releaseAt)],
+    },
   };
 }
 
@@ -158,7 +164,12 @@ export function signalUnitScheduleChange(
     const rebaseAgentIds = [...new Set(listHeld(state.held).map((observation) => observation.agentId))];
     return {
       state: { ...state, hold },
-      decision: { kind: 'holdStarted', hold, rebaseAgentIds, commands: [releaseCommand(managementUnitId, releaseAt)] },
+      decision: {
+        kind: 'holdStarted',
+        hold,
+        rebaseAgentIds,
+        commands: [releaseCommand(managementUnitId, releaseAt)],
+      },
     };
   }
   // Recent changes still inside the burst window (on Genesys's clock) belong to the schedule change.
@@ -175,12 +186,20 @@ export function signalUnitScheduleChange(
   const hold: DampeningHold = { burstStartedAt, releaseAt };
   return {
     state: { managementUnitId, newestChangeAt: state.newestChangeAt, recent: [], hold, held },
-    decision: { kind: 'holdStarted', hold, rebaseAgentIds, commands: [releaseCommand(managementUnitId, releaseAt)] },
+    decision: {
+      kind: 'holdStarted',
+      hold,
+      rebaseAgentIds,
+      commands: [releaseCommand(managementUnitId, releaseAt)],
+    },
   };
 }
 
 /** Ends the unit's hold and returns the newest held observation per agent (by adherenceChangedAt, then observedAt); pure. */
-export function releaseUnit(current: UnitDampeningState | undefined, managementUnitId: string): DampeningRelease {
+export function releaseUnit(
+  current: UnitDampeningState | undefined,
+  managementUnitId: string,
+): DampeningRelease {
   const state = current ?? createUnitDampeningState(managementUnitId);
   const newest = new Map<string, AdherenceObservation>();
   for (const observation of listHeld(state.held).reverse()) {
@@ -195,7 +214,10 @@ export function releaseUnit(current: UnitDampeningState | undefined, managementU
 }
 
 function isOlder(a: AdherenceObservation, b: AdherenceObservation): boolean {
-  return a.adherenceChangedAt < b.adherenceChangedAt || (a.adherenceChangedAt === b.adherenceChangedAt && a.observedAt < b.observedAt);
+  return (
+    a.adherenceChangedAt < b.adherenceChangedAt ||
+    (a.adherenceChangedAt === b.adherenceChangedAt && a.observedAt < b.observedAt)
+  );
 }
 
 function listHeld(held: HeldObservations | undefined): AdherenceObservation[] {

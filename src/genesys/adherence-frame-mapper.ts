@@ -1,4 +1,8 @@
-import type { AdherenceObservation, AdherenceState, ExplanationStatus } from '../domain/adherence-observation';
+import type {
+  AdherenceObservation,
+  AdherenceState,
+  ExplanationStatus,
+} from '../domain/adherence-observation';
 
 /** Counters the mapper increments (a {@link GenesysMetrics} object fits). */
 export interface AdherenceMapperCounters {
@@ -21,7 +25,8 @@ const USER_SUFFIX = '.workforcemanagement.adherence';
 /** True when `topicName` is one of the three real-time adherence topics (plain string checks, no regex). */
 export function isAdherenceTopic(topicName: string): boolean {
   if (!topicName.endsWith(MU_SUFFIX)) return false;
-  if (hasPrefix(topicName, MU_PREFIX)) return topicName.indexOf('.', MU_PREFIX.length) === topicName.length - MU_SUFFIX.length;
+  if (hasPrefix(topicName, MU_PREFIX))
+    return topicName.indexOf('.', MU_PREFIX.length) === topicName.length - MU_SUFFIX.length;
   if (hasPrefix(topicName, USER_PREFIX)) return topicName.endsWith(USER_SUFFIX);
   return hasPrefix(topicName, TEAM_PREFIX);
 }
@@ -69,13 +74,24 @@ export function mapAdherenceFrame(
   let unitId = typeof b.managementUnitId === 'string' ? b.managementUnitId : undefined;
   if (unitId === undefined) {
     if (counters) counters.missingFields++;
-    unitId = topicName.startsWith(MU_PREFIX) ? topicName.slice(MU_PREFIX.length, topicName.length - MU_SUFFIX.length) : unitOfAgent?.(agentId);
+    unitId = topicName.startsWith(MU_PREFIX)
+      ? topicName.slice(MU_PREFIX.length, topicName.length - MU_SUFFIX.length)
+      : unitOfAgent?.(agentId);
     if (unitId === undefined) {
       if (counters) counters.malformedFrames++;
       return undefined;
     }
   }
-  return build(b, agentId, unitId, b.adherenceChangeTime, idOf(b.scheduledActivityCode), 'event', observedAt, counters);
+  return build(
+    b,
+    agentId,
+    unitId,
+    b.adherenceChangeTime,
+    idOf(b.scheduledActivityCode),
+    'event',
+    observedAt,
+    counters,
+  );
 }
 
 /**
@@ -99,7 +115,16 @@ export function mapAdherenceRow(
     if (counters) counters.malformedFrames++;
     return undefined;
   }
-  return build(r, agentId, unitId, r.timeOfAdherenceChange, idOf(r.scheduledActivityCode), 'restore', observedAt, counters);
+  return build(
+    r,
+    agentId,
+    unitId,
+    r.timeOfAdherenceChange,
+    idOf(r.scheduledActivityCode),
+    'restore',
+    observedAt,
+    counters,
+  );
 }
 
 interface CommonBody {
@@ -227,7 +252,18 @@ function parseInstant(text: string): number {
   const minute = digitsAt(text, 14, 2);
   const second = digitsAt(text, 17, 2);
   const millisecond = digitsAt(text, 20, 3);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return Date.parse(text);
+  if (
+    year < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59
+  )
+    return Date.parse(text);
   if (second < 0 || second > 59 || millisecond < 0) return Date.parse(text);
   // Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil). It is linear in the day,
   // so a day past the month's end rolls over into the next month exactly as Date.parse does (2026-02-30 is March 2).

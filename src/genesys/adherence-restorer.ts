@@ -9,7 +9,9 @@ export class AdherenceRestorer {
 
   /** Current adherence of every agent of a unit, following `downloadUrl` when the answer comes that way. */
   async fetchUnit(managementUnitId: string): Promise<unknown[]> {
-    const data = await this.rest.get<{ entities?: unknown; downloadUrl?: unknown }>(`/api/v2/workforcemanagement/managementunits/${encodeURIComponent(managementUnitId)}/adherence`);
+    const data = await this.rest.get<{ entities?: unknown; downloadUrl?: unknown }>(
+      `/api/v2/workforcemanagement/managementunits/${encodeURIComponent(managementUnitId)}/adherence`,
+    );
     if (Array.isArray(data?.entities) && data.entities.length > 0) return data.entities;
     if (typeof data?.downloadUrl === 'string') {
       // Too-big results carry only a downloadUrl [SDK UserScheduleAdherenceListing]; the document's shape there is
@@ -26,7 +28,9 @@ export class AdherenceRestorer {
     for (let i = 0; i < userIds.length; i += MAX_USERS_PER_ADHERENCE_REQUEST) {
       const batch = userIds.slice(i, i + MAX_USERS_PER_ADHERENCE_REQUEST);
       // Answers a bare JSON array of UserScheduleAdherence [SDK]; a listing is tolerated.
-      rows.push(...rowsOf(await this.rest.get<unknown>('/api/v2/workforcemanagement/adherence', { userId: batch })));
+      rows.push(
+        ...rowsOf(await this.rest.get<unknown>('/api/v2/workforcemanagement/adherence', { userId: batch })),
+      );
     }
     return rows;
   }

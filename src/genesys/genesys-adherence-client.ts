@@ -4,7 +4,11 @@ import { RateLimiter } from '../platform/rate-limiter';
 import type { CancelTimer } from '../platform/timers';
 import { isAdherenceTopic, mapAdherenceFrame, mapAdherenceRow } from './adherence-frame-mapper';
 import { AdherenceRestorer } from './adherence-restorer';
-import { resolveGenesysClientOptions, type GenesysClientOptions, type ResolvedGenesysClientOptions } from './genesys-client-options';
+import {
+  resolveGenesysClientOptions,
+  type GenesysClientOptions,
+  type ResolvedGenesysClientOptions,
+} from './genesys-client-options';
 import { GenesysDirectory } from './genesys-directory';
 import { countIgnored, createGenesysMetrics, type GenesysMetrics } from './genesys-metrics';
 import { GenesysRestClient } from './genesys-rest-client';
@@ -76,13 +80,40 @@ export class GenesysAdherenceClient {
     this.logger = dependencies.logger.child({ component: 'genesys' });
     this.timers = dependencies.timers ?? platformTimers;
     this.random = dependencies.random ?? Math.random;
-    const tokens = new GenesysTokenProvider(this.options, this.clock, this.logger, this.metrics, this.timers.sleep, this.random);
-    const limiter = new RateLimiter({ clock: this.clock, windows: [{ limit: this.options.requestsPerMinute, windowMs: 60_000 }] });
-    this.rest = new GenesysRestClient(this.options, tokens, limiter, this.clock, this.logger, this.metrics, this.timers.sleep, this.random);
+    const tokens = new GenesysTokenProvider(
+      this.options,
+      this.clock,
+      this.logger,
+      this.metrics,
+      this.timers.sleep,
+      this.random,
+    );
+    const limiter = new RateLimiter({
+      clock: this.clock,
+      windows: [{ limit: this.options.requestsPerMinute, windowMs: 60_000 }],
+    });
+    this.rest = new GenesysRestClient(
+      this.options,
+      tokens,
+      limiter,
+      this.clock,
+      this.logger,
+      this.metrics,
+      this.timers.sleep,
+      this.random,
+    );
     this.directory = new GenesysDirectory(this.rest, this.logger);
     this.channels = new NotificationChannelManager(this.rest, this.clock, this.logger, this.metrics);
     this.restorer = new AdherenceRestorer(this.rest);
-    this.coverage = new GenesysScheduleCoverageChecker(this.rest, this.directory, this.options, this.clock, this.logger, this.timers, (agentId) => this.lastByAgent.get(agentId));
+    this.coverage = new GenesysScheduleCoverageChecker(
+      this.rest,
+      this.directory,
+      this.options,
+      this.clock,
+      this.logger,
+      this.timers,
+      (agentId) => this.lastByAgent.get(agentId),
+    );
   }
 
   /**
@@ -105,7 +136,10 @@ export class GenesysAdherenceClient {
     await this.discover();
     const topics = this.buildTopics();
     const shards = shardTopics(topics, this.options.maxTopicsPerChannel);
-    this.logger.info({ topics: topics.length, channels: shards.length }, 'Subscribing to Genesys notifications');
+    this.logger.info(
+      { topics: topics.length, channels: shards.length },
+      'Subscribing to Genesys notifications',
+    );
     shards.forEach((shardTopicsList, index) => {
       const stream = new NotificationStream(
         `stream-${index}`,
@@ -184,7 +218,8 @@ export class GenesysAdherenceClient {
     const units = this.directory.listUnits();
     const topics: string[] = [];
     if (this.options.adherenceTopicScope === 'user') {
-      for (const agent of this.directory.listAgents()) topics.push(`v2.users.${agent.id}.workforcemanagement.adherence`);
+      for (const agent of this.directory.listAgents())
+        topics.push(`v2.users.${agent.id}.workforcemanagement.adherence`);
     } else {
       for (const unit of units) topics.push(`${MU_TOPIC_PREFIX}${unit.id}.adherence`);
     }
@@ -194,9 +229,11 @@ export class GenesysAdherenceClient {
         if (unit.businessUnitId) businessUnitIds.add(unit.businessUnitId);
         topics.push(`${MU_TOPIC_PREFIX}${unit.id}.agentschedules.changed`);
       }
-      for (const businessUnitId of businessUnitIds) topics.push(`${BU_TOPIC_PREFIX}${businessUnitId}.schedules`);
+      for (const businessUnitId of businessUnitIds)
+        topics.push(`${BU_TOPIC_PREFIX}${businessUnitId}.schedules`);
     }
-    if (this.options.scheduleSearchUserId) topics.push(`${SEARCH_TOPIC_PREFIX}${this.options.scheduleSearchUserId}.schedules.search`);
+    if (this.options.scheduleSearchUserId)
+      topics.push(`${SEARCH_TOPIC_PREFIX}${this.options.scheduleSearchUserId}.schedules.search`);
     return topics;
   }
 
@@ -204,27 +241,46 @@ export class GenesysAdherenceClient {
     const topicName = frame.topicName;
     if (isAdherenceTopic(topicName)) {
       const malformedBefore = this.metrics.malformedFrames;
-      const observation = mapAdherenceFrame(frame, observedAt, this.metrics, (agentId) => this.directory.getAgent(agentId)?.managementUnitId);
+      const observation = mapAdherenceFrame(
+        frame,
+        observedAt,
+        this.metrics,
+        (agentId) => this.directory.getAgent(agentId)?.managementUnitId,
+      );
       if (!observation) {
         if (this.metrics.malformedFrames > malformedBefore) this.logMalformed(JSON.stringify(frame));
         return;
       }
       this.metrics.eventsReceived++;
       const team = (frame.eventBody as { team?: { id?: unknown; name?: unknown } }).team;
-      if (observation.teamId !== undefined) this.directory.noteTeam(observation.agentId, observation.teamId, typeof team?.name === 'string' ? team.name : undefined);
+      if (observation.teamId !== undefined)
+        this.directory.noteTeam(
+          observation.agentId,
+          observation.teamId,
+          typeof team?.name === 'string' ? team.name : undefined,
+        );
       if (this.restoring > 0) this.buffered.push(observation);
       else this.deliver(observation);
       return;
     }
     if (topicName.startsWith(MU_TOPIC_PREFIX) && topicName.endsWith('.agentschedules.changed')) {
-      const unitId = topicName.slice(MU_TOPIC_PREFIX.length, topicName.length - '.agentschedules.changed'.length);
+      const unitId = topicName.slice(
+        MU_TOPIC_PREFIX.length,
+        topicName.length - '.agentschedules.changed'.length,
+      );
       const agents = (frame.eventBody as { agents?: Array<{ agentId?: unknown }> } | undefined)?.agents;
-      if (Array.isArray(agents)) this.coverage.invalidateAgents(agents.map((a) => a?.agentId).filter((id): id is string => typeof id === 'string'));
+      if (Array.isArray(agents))
+        this.coverage.invalidateAgents(
+          agents.map((a) => a?.agentId).filter((id): id is string => typeof id === 'string'),
+        );
       this.signalScheduleChange([unitId]);
       return;
     }
     if (topicName.startsWith(BU_TOPIC_PREFIX) && topicName.endsWith('.schedules')) {
-      this.onBusinessUnitSchedule(topicName.slice(BU_TOPIC_PREFIX.length, topicName.length - '.schedules'.length), frame.eventBody);
+      this.onBusinessUnitSchedule(
+        topicName.slice(BU_TOPIC_PREFIX.length, topicName.length - '.schedules'.length),
+        frame.eventBody,
+      );
       return;
     }
     if (topicName.startsWith(SEARCH_TOPIC_PREFIX) && topicName.endsWith('.schedules.search')) {
@@ -235,11 +291,18 @@ export class GenesysAdherenceClient {
   }
 
   private onBusinessUnitSchedule(businessUnitId: string, body: unknown): void {
-    const b = body as { status?: unknown; result?: { managementUnits?: Array<{ managementUnit?: { id?: unknown } }> } } | undefined;
+    const b = body as
+      | { status?: unknown; result?: { managementUnits?: Array<{ managementUnit?: { id?: unknown } }> } }
+      | undefined;
     // A failed or cancelled job changed nothing. UNCONFIRMED how publishing shows up exactly, so any other status counts.
     if (b?.status === 'Error' || b?.status === 'Canceled') return;
-    const named = (b?.result?.managementUnits ?? []).map((entry) => entry?.managementUnit?.id).filter((id): id is string => typeof id === 'string');
-    const watched = this.directory.listUnits().filter((unit) => unit.businessUnitId === businessUnitId).map((unit) => unit.id);
+    const named = (b?.result?.managementUnits ?? [])
+      .map((entry) => entry?.managementUnit?.id)
+      .filter((id): id is string => typeof id === 'string');
+    const watched = this.directory
+      .listUnits()
+      .filter((unit) => unit.businessUnitId === businessUnitId)
+      .map((unit) => unit.id);
     this.signalScheduleChange(named.length > 0 ? named.filter((id) => watched.includes(id)) : watched);
   }
 
@@ -248,7 +311,11 @@ export class GenesysAdherenceClient {
       if (!this.directory.getUnit(unitId)) continue;
       this.metrics.scheduleChangeSignals++;
       this.coverage.invalidateUnit(unitId);
-      const onError = (error: unknown): void => this.logger.warn({ managementUnitId: unitId, err: (error as Error)?.message }, 'signalScheduleChange failed');
+      const onError = (error: unknown): void =>
+        this.logger.warn(
+          { managementUnitId: unitId, err: (error as Error)?.message },
+          'signalScheduleChange failed',
+        );
       try {
         void Promise.resolve(this.sink?.signalScheduleChange?.(unitId)).catch(onError);
       } catch (error) {
@@ -268,7 +335,10 @@ export class GenesysAdherenceClient {
       this.metrics.restores++;
     } catch (error) {
       this.metrics.restoreFailures++;
-      this.logger.error({ err: (error as Error).message }, 'Adherence restore failed; continuing with events only');
+      this.logger.error(
+        { err: (error as Error).message },
+        'Adherence restore failed; continuing with events only',
+      );
     } finally {
       const durationMs = this.clock.now() - startedAt;
       this.metrics.lastRestoreDurationMs = durationMs;
@@ -283,7 +353,10 @@ export class GenesysAdherenceClient {
       return await this.restorer.fetchUnit(unitId);
     } catch (error) {
       // Fallback named in the brief: the per-user endpoint in batches of 100.
-      this.logger.warn({ managementUnitId: unitId, err: (error as Error).message }, 'Unit adherence unavailable; restoring per agent');
+      this.logger.warn(
+        { managementUnitId: unitId, err: (error as Error).message },
+        'Unit adherence unavailable; restoring per agent',
+      );
       return this.restorer.fetchUsers(this.directory.listAgentsOfUnit(unitId).map((agent) => agent.id));
     }
   }
@@ -303,7 +376,12 @@ export class GenesysAdherenceClient {
       const observation = mapAdherenceRow(row, observedAt, this.metrics, unitId ?? this.unitOfRow(row));
       if (!observation) continue;
       const team = (row as { team?: { name?: unknown } }).team;
-      if (observation.teamId !== undefined) this.directory.noteTeam(observation.agentId, observation.teamId, typeof team?.name === 'string' ? team.name : undefined);
+      if (observation.teamId !== undefined)
+        this.directory.noteTeam(
+          observation.agentId,
+          observation.teamId,
+          typeof team?.name === 'string' ? team.name : undefined,
+        );
       if (this.deliver(observation, force)) delivered++;
     }
     return delivered;
@@ -330,7 +408,8 @@ export class GenesysAdherenceClient {
       }
     }
     // A forced (restore) row older than what the stream already gave must not become the dedupe reference.
-    if (!(force && last && observation.adherenceChangedAt < last.adherenceChangedAt)) this.lastByAgent.set(agentId, observation);
+    if (!(force && last && observation.adherenceChangedAt < last.adherenceChangedAt))
+      this.lastByAgent.set(agentId, observation);
     const previous = this.chains.get(agentId) ?? Promise.resolve();
     const next: Promise<void> = previous
       .then(() => sink.ingest(observation))
@@ -357,7 +436,10 @@ export class GenesysAdherenceClient {
     if (this.malformedLogged >= MALFORMED_LOG_LIMIT) return;
     this.malformedLogged++;
     // Frames carry no credentials, but keep logs small: the first 200 characters only.
-    this.logger.warn({ sample: text.slice(0, 200), length: text.length, suppressedAfter: MALFORMED_LOG_LIMIT }, 'Malformed Genesys frame skipped');
+    this.logger.warn(
+      { sample: text.slice(0, 200), length: text.length, suppressedAfter: MALFORMED_LOG_LIMIT },
+      'Malformed Genesys frame skipped',
+    );
   }
 }
 
@@ -365,8 +447,10 @@ function scopeOf(topics: readonly string[]): StreamScope {
   const unitIds: string[] = [];
   const userIds: string[] = [];
   for (const topic of topics) {
-    if (topic.startsWith(MU_TOPIC_PREFIX) && topic.endsWith('.adherence')) unitIds.push(topic.slice(MU_TOPIC_PREFIX.length, topic.length - '.adherence'.length));
-    else if (topic.startsWith('v2.users.') && topic.endsWith('.workforcemanagement.adherence')) userIds.push(topic.slice('v2.users.'.length, topic.length - '.workforcemanagement.adherence'.length));
+    if (topic.startsWith(MU_TOPIC_PREFIX) && topic.endsWith('.adherence'))
+      unitIds.push(topic.slice(MU_TOPIC_PREFIX.length, topic.length - '.adherence'.length));
+    else if (topic.startsWith('v2.users.') && topic.endsWith('.workforcemanagement.adherence'))
+      userIds.push(topic.slice('v2.users.'.length, topic.length - '.workforcemanagement.adherence'.length));
   }
   return { unitIds, userIds };
 }

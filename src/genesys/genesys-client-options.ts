@@ -50,12 +50,16 @@ export interface GenesysClientOptions {
 }
 
 /** The options with every tunable filled in. */
-export type ResolvedGenesysClientOptions = Required<Omit<GenesysClientOptions, 'managementUnitIds' | 'scheduleSearchUserId'>> &
+export type ResolvedGenesysClientOptions = Required<
+  Omit<GenesysClientOptions, 'managementUnitIds' | 'scheduleSearchUserId'>
+> &
   Pick<GenesysClientOptions, 'managementUnitIds' | 'scheduleSearchUserId'>;
 
 /** Fills in defaults and trims trailing slashes from the URLs; pure. */
 export function resolveGenesysClientOptions(options: GenesysClientOptions): ResolvedGenesysClientOptions {
-  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as GenesysClientOptions;
+  const defined = Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as GenesysClientOptions;
   return {
     adherenceTopicScope: 'managementUnit',
     subscribeScheduleTopics: true,

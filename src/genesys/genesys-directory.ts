@@ -40,32 +40,50 @@ export class GenesysDirectory implements AgentDirectory {
    * skipped; it throws only when no unit at all could be read.
    */
   async load(configuredUnitIds?: readonly string[]): Promise<void> {
-    const unitIds = configuredUnitIds && configuredUnitIds.length > 0 ? [...configuredUnitIds] : await this.listVisibleUnitIds();
+    const unitIds =
+      configuredUnitIds && configuredUnitIds.length > 0
+        ? [...configuredUnitIds]
+        : await this.listVisibleUnitIds();
     const businessUnitIds = new Set<string>();
     for (const unitId of unitIds) {
       try {
         const unit = await this.loadUnit(unitId);
         if (unit.businessUnitId) businessUnitIds.add(unit.businessUnitId);
       } catch (error) {
-        this.logger.error({ managementUnitId: unitId, err: (error as Error).message }, 'Could not read management unit; it is not watched (check GENESYS_MANAGEMENT_UNIT_IDS and wfm permissions)');
+        this.logger.error(
+          { managementUnitId: unitId, err: (error as Error).message },
+          'Could not read management unit; it is not watched (check GENESYS_MANAGEMENT_UNIT_IDS and wfm permissions)',
+        );
       }
     }
-    if (this.units.size === 0) throw new Error(`No Genesys management unit could be read (tried ${unitIds.length}); check GENESYS_MANAGEMENT_UNIT_IDS and the OAuth client's WFM permissions`);
+    if (this.units.size === 0)
+      throw new Error(
+        `No Genesys management unit could be read (tried ${unitIds.length}); check GENESYS_MANAGEMENT_UNIT_IDS and the OAuth client's WFM permissions`,
+      );
     for (const businessUnitId of businessUnitIds) {
       try {
         await this.loadActivityCodes(businessUnitId);
       } catch (error) {
-        this.logger.warn({ businessUnitId, err: (error as Error).message }, 'Could not read activity codes; names will be missing');
+        this.logger.warn(
+          { businessUnitId, err: (error as Error).message },
+          'Could not read activity codes; names will be missing',
+        );
       }
     }
     for (const unitId of this.units.keys()) {
       try {
         await this.loadAgents(unitId);
       } catch (error) {
-        this.logger.warn({ managementUnitId: unitId, err: (error as Error).message }, 'Could not read the users of a management unit');
+        this.logger.warn(
+          { managementUnitId: unitId, err: (error as Error).message },
+          'Could not read the users of a management unit',
+        );
       }
     }
-    this.logger.info({ units: this.units.size, agents: this.agents.size, activityCodes: this.activityCodes.size }, 'Genesys directory loaded');
+    this.logger.info(
+      { units: this.units.size, agents: this.agents.size, activityCodes: this.activityCodes.size },
+      'Genesys directory loaded',
+    );
   }
 
   getAgent(agentId: string): AgentProfile | undefined {
@@ -116,21 +134,34 @@ export class GenesysDirectory implements AgentDirectory {
   /** Records team membership seen in adherence data (users carry no team unless expanded). */
   noteTeam(agentId: string, teamId: string | undefined, teamName: string | undefined): void {
     const agent = this.agents.get(agentId);
-    if (!agent || teamId === undefined || (agent.teamId === teamId && (teamName === undefined || agent.teamName === teamName))) return;
+    if (
+      !agent ||
+      teamId === undefined ||
+      (agent.teamId === teamId && (teamName === undefined || agent.teamName === teamName))
+    )
+      return;
     this.put({ ...agent, teamId, teamName: teamName ?? agent.teamName });
   }
 
   private async listVisibleUnitIds(): Promise<string[]> {
     // Paging parameters of this listing are deprecated and unsupported [SDK WorkforceManagementApi.md]: one call.
-    const data = await this.rest.get<{ entities?: Array<{ id?: unknown }> }>('/api/v2/workforcemanagement/managementunits');
-    return (data?.entities ?? []).map((entity) => entity?.id).filter((id): id is string => typeof id === 'string');
+    const data = await this.rest.get<{ entities?: Array<{ id?: unknown }> }>(
+      '/api/v2/workforcemanagement/managementunits',
+    );
+    return (data?.entities ?? [])
+      .map((entity) => entity?.id)
+      .filter((id): id is string => typeof id === 'string');
   }
 
   private async loadUnit(unitId: string): Promise<ManagementUnitProfile> {
-    const data = await this.rest.get<RawUnit>(`/api/v2/workforcemanagement/managementunits/${encodeURIComponent(unitId)}`, { expand: 'settings.adherence' });
+    const data = await this.rest.get<RawUnit>(
+      `/api/v2/workforcemanagement/managementunits/${encodeURIComponent(unitId)}`,
+      { expand: 'settings.adherence' },
+    );
     const adherence = data?.settings?.adherence;
     const thresholdSeconds = adherence?.adherenceExceptionThresholdSeconds;
-    const exceptionThresholdMs = typeof thresholdSeconds === 'number' && thresholdSeconds >= 0 ? thresholdSeconds * 1000 : undefined;
+    const exceptionThresholdMs =
+      typeof thresholdSeconds === 'number' && thresholdSeconds >= 0 ? thresholdSeconds * 1000 : undefined;
     const unit: ManagementUnitProfile = {
       id: unitId,
       name: typeof data?.name === 'string' ? data.name : unitId,
@@ -149,7 +180,9 @@ export class GenesysDirectory implements AgentDirectory {
   }
 
   private async loadActivityCodes(businessUnitId: string): Promise<void> {
-    let data = await this.rest.get<{ entities?: unknown[]; downloadUrl?: unknown }>(`/api/v2/workforcemanagement/businessunits/${encodeURIComponent(businessUnitId)}/activitycodes`);
+    let data = await this.rest.get<{ entities?: unknown[]; downloadUrl?: unknown }>(
+      `/api/v2/workforcemanagement/businessunits/${encodeURIComponent(businessUnitId)}/activitycodes`,
+    );
     if ((!data?.entities || data.entities.length === 0) && typeof data?.downloadUrl === 'string') {
       data = await this.rest.get<{ entities?: unknown[] }>(data.downloadUrl);
     }
@@ -166,12 +199,20 @@ export class GenesysDirectory implements AgentDirectory {
   }
 
   private async loadAgents(unitId: string): Promise<void> {
-    const data = await this.rest.get<{ entities?: Array<{ id?: unknown }> }>(`/api/v2/workforcemanagement/managementunits/${encodeURIComponent(unitId)}/users`);
-    const ids = (data?.entities ?? []).map((entity) => entity?.id).filter((id): id is string => typeof id === 'string');
+    const data = await this.rest.get<{ entities?: Array<{ id?: unknown }> }>(
+      `/api/v2/workforcemanagement/managementunits/${encodeURIComponent(unitId)}/users`,
+    );
+    const ids = (data?.entities ?? [])
+      .map((entity) => entity?.id)
+      .filter((id): id is string => typeof id === 'string');
     const found = new Set<string>();
     for (let i = 0; i < ids.length; i += USERS_PER_REQUEST) {
       const batch = ids.slice(i, i + USERS_PER_REQUEST);
-      const users = await this.rest.get<{ entities?: RawUser[] }>('/api/v2/users', { id: batch, pageSize: batch.length, state: 'any' });
+      const users = await this.rest.get<{ entities?: RawUser[] }>('/api/v2/users', {
+        id: batch,
+        pageSize: batch.length,
+        state: 'any',
+      });
       for (const user of users?.entities ?? []) {
         if (typeof user?.id !== 'string') continue;
         found.add(user.id);
@@ -188,7 +229,8 @@ export class GenesysDirectory implements AgentDirectory {
       }
     }
     // Agents without a readable user record still belong to the unit (for restore and per-user topics).
-    for (const id of ids) if (!found.has(id) && !this.agents.has(id)) this.put({ id, name: id, managementUnitId: unitId });
+    for (const id of ids)
+      if (!found.has(id) && !this.agents.has(id)) this.put({ id, name: id, managementUnitId: unitId });
   }
 
   private put(agent: AgentProfile): void {

@@ -93,7 +93,15 @@ export class GenesysRestClient {
           },
         });
       } catch (error) {
-        this.logger.warn({ err: describeNetworkError(error), method: request.method, path: pathOf(request.path), correlationId }, 'Genesys request failed on the network');
+        this.logger.warn(
+          {
+            err: describeNetworkError(error),
+            method: request.method,
+            path: pathOf(request.path),
+            correlationId,
+          },
+          'Genesys request failed on the network',
+        );
       }
       const status = response?.status ?? 0;
       if ((status >= 200 && status < 300) || (response && request.acceptStatuses?.includes(status))) {
@@ -107,16 +115,27 @@ export class GenesysRestClient {
       if (status === 429) {
         this.metrics.rest429s++;
         // [SDK Java ApiClient.Retry]: 3 s when the 429 carries no Retry-After.
-        const retryAfterMs = parseRetryAfterMs(response?.headers['retry-after'] as string | undefined, this.clock.now()) ?? 3_000;
+        const retryAfterMs =
+          parseRetryAfterMs(response?.headers['retry-after'] as string | undefined, this.clock.now()) ??
+          3_000;
         waitedFor429Ms += retryAfterMs;
         // [SDK Java ApiClient.Retry]: some APIs answer 429 with a Retry-After of hours (daily limits); give up then.
         if (retryAfterMs > this.options.maxRetryAfterMs || waitedFor429Ms > this.options.maxRetryAfterMs) {
           this.metrics.restGiveUps++;
-          this.logger.error({ method: request.method, path: pathOf(request.path), correlationId, retryAfterMs }, 'Genesys rate limit outlasts the retry bound; giving up');
-          throw new TransientError(`Genesys answered 429 with Retry-After ${retryAfterMs} ms for ${request.method} ${pathOf(request.path)} (correlation ${correlationId})`, { retryAfterMs });
+          this.logger.error(
+            { method: request.method, path: pathOf(request.path), correlationId, retryAfterMs },
+            'Genesys rate limit outlasts the retry bound; giving up',
+          );
+          throw new TransientError(
+            `Genesys answered 429 with Retry-After ${retryAfterMs} ms for ${request.method} ${pathOf(request.path)} (correlation ${correlationId})`,
+            { retryAfterMs },
+          );
         }
         this.metrics.restRetries++;
-        this.logger.warn({ method: request.method, path: pathOf(request.path), correlationId, retryAfterMs }, 'Genesys rate limit hit; waiting Retry-After');
+        this.logger.warn(
+          { method: request.method, path: pathOf(request.path), correlationId, retryAfterMs },
+          'Genesys rate limit hit; waiting Retry-After',
+        );
         await this.sleep(retryAfterMs);
         continue;
       }
@@ -124,9 +143,15 @@ export class GenesysRestClient {
         if (status !== 0) this.metrics.rest5xxs++;
         if (serverRetries >= this.options.maxServerErrorRetries) {
           this.metrics.restGiveUps++;
-          throw new TransientError(`Genesys ${request.method} ${pathOf(request.path)} failed with ${status || 'a network error'} after ${serverRetries + 1} attempts (correlation ${correlationId})`);
+          throw new TransientError(
+            `Genesys ${request.method} ${pathOf(request.path)} failed with ${status || 'a network error'} after ${serverRetries + 1} attempts (correlation ${correlationId})`,
+          );
         }
-        const delayMs = computeBackoffMs(serverRetries + 1, { baseMs: this.options.retryBaseDelayMs, maxMs: this.options.retryMaxDelayMs }, this.random);
+        const delayMs = computeBackoffMs(
+          serverRetries + 1,
+          { baseMs: this.options.retryBaseDelayMs, maxMs: this.options.retryMaxDelayMs },
+          this.random,
+        );
         serverRetries++;
         this.metrics.restRetries++;
         await this.sleep(delayMs);

@@ -67,17 +67,26 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
 
   async check(agentId: string, managementUnitId: string, at: number): Promise<ScheduleCoverage> {
     const last = this.lastObservation(agentId);
-    if (last && (last.adherenceState === 'Explained' || last.explanationStatus === 'Approved')) return 'explained';
+    if (last && (last.adherenceState === 'Explained' || last.explanationStatus === 'Approved'))
+      return 'explained';
     try {
       let schedule = this.cache.get(agentId);
-      if (!schedule || schedule.managementUnitId !== managementUnitId || at < schedule.windowStartAt || at >= schedule.windowEndAt) {
+      if (
+        !schedule ||
+        schedule.managementUnitId !== managementUnitId ||
+        at < schedule.windowStartAt ||
+        at >= schedule.windowEndAt
+      ) {
         schedule = await this.search(agentId, managementUnitId, at);
         if (!schedule) return 'unavailable';
         this.cache.set(agentId, schedule);
       }
       return this.coverageAt(schedule, at);
     } catch (error) {
-      this.logger.warn({ agentId, managementUnitId, err: (error as Error).message }, 'Schedule lookup failed; coverage unavailable');
+      this.logger.warn(
+        { agentId, managementUnitId, err: (error as Error).message },
+        'Schedule lookup failed; coverage unavailable',
+      );
       return 'unavailable';
     }
   }
@@ -94,7 +103,8 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
 
   /** Forgets cached schedules of a unit (after a schedule change). */
   invalidateUnit(managementUnitId: string): void {
-    for (const [agentId, schedule] of this.cache) if (schedule.managementUnitId === managementUnitId) this.cache.delete(agentId);
+    for (const [agentId, schedule] of this.cache)
+      if (schedule.managementUnitId === managementUnitId) this.cache.delete(agentId);
   }
 
   /** Forgets cached schedules of some agents. */
@@ -103,28 +113,45 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
   }
 
   private coverageAt(schedule: CachedSchedule, at: number): ScheduleCoverage {
-    if (schedule.fullDayOffDates.size > 0 && schedule.fullDayOffDates.has(businessUnitDate(at, schedule.timeZone))) return 'timeOff';
+    if (
+      schedule.fullDayOffDates.size > 0 &&
+      schedule.fullDayOffDates.has(businessUnitDate(at, schedule.timeZone))
+    )
+      return 'timeOff';
     const activity = schedule.activities.find((a) => a.startAt <= at && at < a.endAt);
     if (!activity) return 'clear';
     if (activity.isTimeOff) return 'timeOff';
-    if (activity.activityCodeId !== undefined && this.overtimeActivityCodeIds.has(activity.activityCodeId)) return 'overtime';
+    if (activity.activityCodeId !== undefined && this.overtimeActivityCodeIds.has(activity.activityCodeId))
+      return 'overtime';
     return 'clear';
   }
 
-  private async search(agentId: string, managementUnitId: string, at: number): Promise<CachedSchedule | undefined> {
+  private async search(
+    agentId: string,
+    managementUnitId: string,
+    at: number,
+  ): Promise<CachedSchedule | undefined> {
     const windowStartAt = at - LOOK_BACK_MS;
     const windowEndAt = at + LOOK_AHEAD_MS;
     const { data } = await this.rest.send<SearchResponse>({
       method: 'POST',
       path: `/api/v2/workforcemanagement/managementunits/${encodeURIComponent(managementUnitId)}/agentschedules/search`,
-      body: { startDate: new Date(windowStartAt).toISOString(), endDate: new Date(windowEndAt).toISOString(), userIds: [agentId] },
+      body: {
+        startDate: new Date(windowStartAt).toISOString(),
+        endDate: new Date(windowEndAt).toISOString(),
+        userIds: [agentId],
+      },
     });
     let result = data?.result;
     if (data?.status === 'Processing') {
       // The answer comes later as a notification with a downloadUrl [reference §3/§4]; wait a bounded time.
-      const downloadUrl = typeof data.operationId === 'string' ? await this.awaitNotification(data.operationId) : undefined;
+      const downloadUrl =
+        typeof data.operationId === 'string' ? await this.awaitNotification(data.operationId) : undefined;
       if (!downloadUrl) {
-        this.logger.warn({ agentId, operationId: data.operationId }, 'Asynchronous schedule search did not complete in time');
+        this.logger.warn(
+          { agentId, operationId: data.operationId },
+          'Asynchronous schedule search did not complete in time',
+        );
         return undefined;
       }
       result = await this.rest.get<SearchResult>(downloadUrl);
@@ -154,7 +181,13 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     });
   }
 
-  private toSchedule(result: SearchResult | undefined, agentId: string, managementUnitId: string, windowStartAt: number, windowEndAt: number): CachedSchedule {
+  private toSchedule(
+    result: SearchResult | undefined,
+    agentId: string,
+    managementUnitId: string,
+    windowStartAt: number,
+    windowEndAt: number,
+  ): CachedSchedule {
     const mine = result?.agentSchedules?.find((s) => s?.user?.id === agentId);
     const activities: ScheduledActivity[] = [];
     for (const shift of mine?.shifts ?? []) {
@@ -162,14 +195,22 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
         const startAt = typeof a?.startDate === 'string' ? Date.parse(a.startDate) : NaN;
         if (!Number.isFinite(startAt) || typeof a.lengthMinutes !== 'number') continue;
         const activityCodeId = typeof a.activityCodeId === 'string' ? a.activityCodeId : undefined;
-        const category = activityCodeId ? this.directory.getActivityCode(activityCodeId)?.category : undefined;
-        const isTimeOff = (typeof a.timeOffRequestId === 'string' && a.timeOffRequestId !== '') || category === 'TimeOff';
+        const category = activityCodeId
+          ? this.directory.getActivityCode(activityCodeId)?.category
+          : undefined;
+        const isTimeOff =
+          (typeof a.timeOffRequestId === 'string' && a.timeOffRequestId !== '') || category === 'TimeOff';
         activities.push({ startAt, endAt: startAt + a.lengthMinutes * 60_000, activityCodeId, isTimeOff });
       }
     }
     const fullDayOffDates = new Set<string>();
-    for (const marker of mine?.fullDayTimeOffMarkers ?? []) if (typeof marker?.businessUnitDate === 'string') fullDayOffDates.add(marker.businessUnitDate.slice(0, 10));
-    const timeZone = typeof result?.businessUnitTimeZone === 'string' ? result.businessUnitTimeZone : this.directory.getUnit(managementUnitId)?.timeZone;
+    for (const marker of mine?.fullDayTimeOffMarkers ?? [])
+      if (typeof marker?.businessUnitDate === 'string')
+        fullDayOffDates.add(marker.businessUnitDate.slice(0, 10));
+    const timeZone =
+      typeof result?.businessUnitTimeZone === 'string'
+        ? result.businessUnitTimeZone
+        : this.directory.getUnit(managementUnitId)?.timeZone;
     return { managementUnitId, windowStartAt, windowEndAt, activities, fullDayOffDates, timeZone };
   }
 }
@@ -178,7 +219,12 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
 function businessUnitDate(at: number, timeZone: string | undefined): string {
   try {
     // en-CA formats as YYYY-MM-DD.
-    return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone ?? 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+    return new Intl.DateTimeFormat('en-CA', {
+      timeZone: timeZone ?? 'UTC',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(at);
   } catch {
     return new Date(at).toISOString().slice(0, 10);
   }
@@ -195,7 +241,14 @@ interface SearchResult {
   businessUnitTimeZone?: unknown;
   agentSchedules?: Array<{
     user?: { id?: unknown };
-    shifts?: Array<{ activities?: Array<{ startDate?: unknown; lengthMinutes?: unknown; activityCodeId?: unknown; timeOffRequestId?: unknown }> }>;
+    shifts?: Array<{
+      activities?: Array<{
+        startDate?: unknown;
+        lengthMinutes?: unknown;
+        activityCodeId?: unknown;
+        timeOffRequestId?: unknown;
+      }>;
+    }>;
     fullDayTimeOffMarkers?: Array<{ businessUnitDate?: unknown }>;
   }>;
 }

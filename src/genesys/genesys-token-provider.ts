@@ -46,7 +46,8 @@ export class GenesysTokenProvider {
 
   /** A valid access token, fetched when none is cached or the cached one is about to expire. */
   getToken(): Promise<string> {
-    if (this.cached && this.clock.now() < this.cached.renewAt) return Promise.resolve(this.cached.accessToken);
+    if (this.cached && this.clock.now() < this.cached.renewAt)
+      return Promise.resolve(this.cached.accessToken);
     if (!this.pending) {
       this.pending = this.fetchToken().finally(() => {
         this.pending = undefined;
@@ -61,7 +62,9 @@ export class GenesysTokenProvider {
   }
 
   private async fetchToken(): Promise<string> {
-    const basic = Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`, 'utf8').toString('base64');
+    const basic = Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`, 'utf8').toString(
+      'base64',
+    );
     let waitedMs = 0;
     for (let attempt = 0; ; attempt++) {
       this.metrics.tokenRequests++;
@@ -71,14 +74,21 @@ export class GenesysTokenProvider {
       let retryAfterHeader: unknown;
       try {
         // [SDK JS ApiClient.loginClientCredentialsGrant]: Basic auth, form body, POST {login}/oauth/token.
-        const response = await this.http.post(`${this.options.loginUrl}/oauth/token`, 'grant_type=client_credentials', {
-          headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-        });
+        const response = await this.http.post(
+          `${this.options.loginUrl}/oauth/token`,
+          'grant_type=client_credentials',
+          {
+            headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+          },
+        );
         status = response.status;
         data = response.data;
         retryAfterHeader = response.headers['retry-after'];
       } catch (error) {
-        this.logger.warn({ err: describeNetworkError(error), attempt }, 'Genesys token request failed on the network');
+        this.logger.warn(
+          { err: describeNetworkError(error), attempt },
+          'Genesys token request failed on the network',
+        );
       }
       if (status >= 200 && status < 300) return this.accept(data, requestedAt);
       if (status === 400 || status === 401 || status === 403) {
@@ -89,23 +99,37 @@ export class GenesysTokenProvider {
         );
       }
       // [SDK Java ApiClient.Retry]: Retry-After defaults to 3 s when a 429 does not carry one.
-      const retryAfterMs = status === 429 ? (parseRetryAfterMs(retryAfterHeader as string | undefined, this.clock.now()) ?? 3_000) : undefined;
-      const delayMs = retryAfterMs ?? computeBackoffMs(attempt + 1, { baseMs: this.options.retryBaseDelayMs, maxMs: this.options.retryMaxDelayMs }, this.random);
+      const retryAfterMs =
+        status === 429
+          ? (parseRetryAfterMs(retryAfterHeader as string | undefined, this.clock.now()) ?? 3_000)
+          : undefined;
+      const delayMs =
+        retryAfterMs ??
+        computeBackoffMs(
+          attempt + 1,
+          { baseMs: this.options.retryBaseDelayMs, maxMs: this.options.retryMaxDelayMs },
+          this.random,
+        );
       waitedMs += delayMs;
       if (attempt >= this.options.maxServerErrorRetries || waitedMs > this.options.maxRetryAfterMs) {
-        throw new TransientError(`Genesys token request failed (HTTP ${status || 'network'}) after ${attempt + 1} attempts`, { retryAfterMs });
+        throw new TransientError(
+          `Genesys token request failed (HTTP ${status || 'network'}) after ${attempt + 1} attempts`,
+          { retryAfterMs },
+        );
       }
       await this.sleep(delayMs);
     }
   }
 
   private accept(data: unknown, requestedAt: number): string {
-    const body = (typeof data === 'string' ? safeJson(data) : data) as { access_token?: unknown; expires_in?: unknown } | undefined;
+    const body = (typeof data === 'string' ? safeJson(data) : data) as
+      { access_token?: unknown; expires_in?: unknown } | undefined;
     const accessToken = body?.access_token;
     if (typeof accessToken !== 'string' || accessToken.length === 0) {
       throw new TransientError('Genesys token response had no access_token');
     }
-    const lifetimeMs = typeof body?.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 300_000;
+    const lifetimeMs =
+      typeof body?.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 300_000;
     // Timed from when we asked, so network delay never makes us use a token past its end.
     const marginMs = Math.min(this.options.tokenRefreshMarginMs, lifetimeMs / 10);
     this.cached = { accessToken, renewAt: requestedAt + lifetimeMs - marginMs };

@@ -36,12 +36,23 @@ export class NotificationChannelManager {
 
   /** Creates a channel (`POST /api/v2/notifications/channels`). */
   async createChannel(): Promise<NotificationChannel> {
-    const { data } = await this.rest.send<{ id?: unknown; connectUri?: unknown; expires?: unknown }>({ method: 'POST', path: '/api/v2/notifications/channels' });
-    if (typeof data?.id !== 'string' || typeof data.connectUri !== 'string') throw new Error('Genesys channel creation answered without id or connectUri');
+    const { data } = await this.rest.send<{ id?: unknown; connectUri?: unknown; expires?: unknown }>({
+      method: 'POST',
+      path: '/api/v2/notifications/channels',
+    });
+    if (typeof data?.id !== 'string' || typeof data.connectUri !== 'string')
+      throw new Error('Genesys channel creation answered without id or connectUri');
     this.metrics.channelsCreated++;
     const expiresAt = typeof data.expires === 'string' ? Date.parse(data.expires) : NaN;
-    const channel = { id: data.id, connectUri: data.connectUri, expiresAt: Number.isFinite(expiresAt) ? expiresAt : this.clock.now() + CHANNEL_LIFETIME_MS };
-    this.logger.info({ channelId: channel.id, expiresAt: channel.expiresAt }, 'Genesys notification channel created');
+    const channel = {
+      id: data.id,
+      connectUri: data.connectUri,
+      expiresAt: Number.isFinite(expiresAt) ? expiresAt : this.clock.now() + CHANNEL_LIFETIME_MS,
+    };
+    this.logger.info(
+      { channelId: channel.id, expiresAt: channel.expiresAt },
+      'Genesys notification channel created',
+    );
     return channel;
   }
 
@@ -63,15 +74,29 @@ export class NotificationChannelManager {
     for (const entity of entities) {
       if (typeof entity?.id !== 'string') continue;
       if (entity.state === 'Rejected') {
-        const missingPermissions = Array.isArray(entity.missingPermissions) ? entity.missingPermissions.filter((p): p is string => typeof p === 'string') : [];
-        rejected.push({ id: entity.id, reason: typeof entity.rejectionReason === 'string' ? entity.rejectionReason : undefined, missingPermissions });
+        const missingPermissions = Array.isArray(entity.missingPermissions)
+          ? entity.missingPermissions.filter((p): p is string => typeof p === 'string')
+          : [];
+        rejected.push({
+          id: entity.id,
+          reason: typeof entity.rejectionReason === 'string' ? entity.rejectionReason : undefined,
+          missingPermissions,
+        });
       } else {
         permitted.push(entity.id);
       }
     }
     for (const topic of rejected) {
       this.metrics.topicsRejected++;
-      this.logger.warn({ channelId: channel.id, topic: topic.id, reason: topic.reason, missingPermissions: topic.missingPermissions }, 'Genesys rejected a topic subscription');
+      this.logger.warn(
+        {
+          channelId: channel.id,
+          topic: topic.id,
+          reason: topic.reason,
+          missingPermissions: topic.missingPermissions,
+        },
+        'Genesys rejected a topic subscription',
+      );
     }
     // UNCONFIRMED whether a re-subscribe moves `expires` to now+24h; read it back, and assume so when it is not shown.
     channel.expiresAt = (await this.readExpiry(channel.id)) ?? this.clock.now() + CHANNEL_LIFETIME_MS;
@@ -80,13 +105,19 @@ export class NotificationChannelManager {
 
   /** Whether the channel still exists (`HEAD …/channels/{id}`: 200 or 404). */
   async channelExists(channelId: string): Promise<boolean> {
-    const { status } = await this.rest.send({ method: 'HEAD', path: `/api/v2/notifications/channels/${encodeURIComponent(channelId)}`, acceptStatuses: [404] });
+    const { status } = await this.rest.send({
+      method: 'HEAD',
+      path: `/api/v2/notifications/channels/${encodeURIComponent(channelId)}`,
+      acceptStatuses: [404],
+    });
     return status !== 404;
   }
 
   private async readExpiry(channelId: string): Promise<number | undefined> {
     try {
-      const data = await this.rest.get<{ entities?: Array<{ id?: unknown; expires?: unknown }> }>('/api/v2/notifications/channels');
+      const data = await this.rest.get<{ entities?: Array<{ id?: unknown; expires?: unknown }> }>(
+        '/api/v2/notifications/channels',
+      );
       const found = data?.entities?.find((entity) => entity?.id === channelId);
       const expiresAt = typeof found?.expires === 'string' ? Date.parse(found.expires) : NaN;
       return Number.isFinite(expiresAt) && expiresAt > this.clock.now() ? expiresAt : undefined;

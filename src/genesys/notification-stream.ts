@@ -65,7 +65,10 @@ export class NotificationStream {
     try {
       this.channel = await this.newChannel();
     } catch (error) {
-      this.logger.error({ err: (error as Error).message }, 'Could not set up a Genesys notification channel; retrying');
+      this.logger.error(
+        { err: (error as Error).message },
+        'Could not set up a Genesys notification channel; retrying',
+      );
       this.scheduleRecovery();
       return;
     }
@@ -106,9 +109,15 @@ export class NotificationStream {
     try {
       await this.channels.subscribe(channel, this.topics);
       this.metrics.resubscriptions++;
-      this.logger.info({ channelId: channel.id, expiresAt: channel.expiresAt }, 'Re-subscribed to keep the channel alive');
+      this.logger.info(
+        { channelId: channel.id, expiresAt: channel.expiresAt },
+        'Re-subscribed to keep the channel alive',
+      );
     } catch (error) {
-      this.logger.warn({ channelId: channel.id, err: (error as Error).message }, 'Re-subscription failed; will retry');
+      this.logger.warn(
+        { channelId: channel.id, err: (error as Error).message },
+        'Re-subscription failed; will retry',
+      );
     } finally {
       this.resubscribing = false;
     }
@@ -139,7 +148,10 @@ export class NotificationStream {
     socket.on('message', (data: WebSocket.RawData) => this.receive(socket, data));
     socket.on('unexpected-response', (_request, response) => {
       // The handshake was refused (e.g. the channel was evicted or expired); fall through to close handling.
-      this.logger.warn({ channelId: channel.id, status: response.statusCode }, 'Genesys refused the socket connection');
+      this.logger.warn(
+        { channelId: channel.id, status: response.statusCode },
+        'Genesys refused the socket connection',
+      );
       this.connectFailures++;
       socket.terminate();
     });
@@ -153,7 +165,10 @@ export class NotificationStream {
       this.stopLiveness();
       if (!wasOpen) this.connectFailures++;
       if (this.stopped) return;
-      this.logger.warn({ channelId: channel.id, code, wasOpen }, 'Genesys notification socket closed; reconnecting');
+      this.logger.warn(
+        { channelId: channel.id, code, wasOpen },
+        'Genesys notification socket closed; reconnecting',
+      );
       this.scheduleRecovery();
     });
   }
@@ -180,7 +195,11 @@ export class NotificationStream {
     } catch {
       frame = undefined;
     }
-    if (typeof frame !== 'object' || frame === null || typeof (frame as { topicName?: unknown }).topicName !== 'string') {
+    if (
+      typeof frame !== 'object' ||
+      frame === null ||
+      typeof (frame as { topicName?: unknown }).topicName !== 'string'
+    ) {
       this.metrics.malformedFrames++;
       this.handlers.onMalformed(text);
       return;
@@ -204,7 +223,10 @@ export class NotificationStream {
       // [SDK Java NotificationHandler]: reopen to the same connectUri without re-subscribing; the channel survives.
       this.metrics.socketClosingNotices++;
       this.metrics.reconnects++;
-      this.logger.info({ channelId: channel?.id }, 'Genesys announced socket_closing; reconnecting to the same channel');
+      this.logger.info(
+        { channelId: channel?.id },
+        'Genesys announced socket_closing; reconnecting to the same channel',
+      );
       if (this.socket === socket) {
         this.isOpen = false;
         this.stopLiveness();
@@ -213,10 +235,16 @@ export class NotificationStream {
       return;
     }
     if (topicName.startsWith('v2.system.no_longer_subscribed')) {
-      this.logger.warn({ channelId: channel?.id, topicName }, 'Genesys dropped our subscriptions; subscribing again');
+      this.logger.warn(
+        { channelId: channel?.id, topicName },
+        'Genesys dropped our subscriptions; subscribing again',
+      );
       if (channel) {
         this.channels.subscribe(channel, this.topics).catch((error: Error) => {
-          this.logger.warn({ channelId: channel.id, err: error.message }, 'Re-subscription after no_longer_subscribed failed; recreating the channel');
+          this.logger.warn(
+            { channelId: channel.id, err: error.message },
+            'Re-subscription after no_longer_subscribed failed; recreating the channel',
+          );
           this.connectFailures = MAX_CONNECT_FAILURES_PER_CHANNEL;
           socket.terminate();
         });
@@ -225,7 +253,10 @@ export class NotificationStream {
     }
     if (topicName.startsWith('v2.system.token_revoked')) {
       // The token that created the channel is gone, so the channel goes too: start over on a new one.
-      this.logger.warn({ channelId: channel?.id }, 'Genesys revoked the channel token; recreating the channel');
+      this.logger.warn(
+        { channelId: channel?.id },
+        'Genesys revoked the channel token; recreating the channel',
+      );
       this.connectFailures = MAX_CONNECT_FAILURES_PER_CHANNEL;
       socket.terminate();
       return;
@@ -237,7 +268,11 @@ export class NotificationStream {
     if (this.stopped || this.recovering) return;
     this.recovering = true;
     this.attempt++;
-    const delayMs = computeBackoffMs(this.attempt, { baseMs: this.options.reconnectBaseDelayMs, maxMs: this.options.reconnectMaxDelayMs }, this.random);
+    const delayMs = computeBackoffMs(
+      this.attempt,
+      { baseMs: this.options.reconnectBaseDelayMs, maxMs: this.options.reconnectMaxDelayMs },
+      this.random,
+    );
     this.cancelReconnect = this.timers.startTimer(() => {
       this.cancelReconnect = undefined;
       void this.recover();
@@ -249,7 +284,10 @@ export class NotificationStream {
     this.metrics.reconnects++;
     try {
       const channel = this.channel;
-      const exists = channel !== undefined && this.connectFailures < MAX_CONNECT_FAILURES_PER_CHANNEL && (await this.channels.channelExists(channel.id));
+      const exists =
+        channel !== undefined &&
+        this.connectFailures < MAX_CONNECT_FAILURES_PER_CHANNEL &&
+        (await this.channels.channelExists(channel.id));
       if (this.stopped) return;
       if (!exists) {
         this.logger.warn({ oldChannelId: channel?.id }, 'Genesys channel is gone; creating a new one');
@@ -284,7 +322,10 @@ export class NotificationStream {
       this.cancelPong = this.timers.startTimer(() => {
         this.cancelPong = undefined;
         if (this.awaitingPong && this.socket === socket) {
-          this.logger.warn({ channelId: this.channel?.id }, 'No pong from Genesys; treating the socket as dead');
+          this.logger.warn(
+            { channelId: this.channel?.id },
+            'No pong from Genesys; treating the socket as dead',
+          );
           socket.terminate();
         }
       }, this.options.pongTimeoutMs);

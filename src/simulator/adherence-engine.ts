@@ -1,9 +1,17 @@
 import type { CancelTimer } from '../platform/timers';
-import type { ActivityCategory, Agent, ContactCentre, ManagementUnit, ScheduledActivity, SystemPresence } from './contact-centre';
+import type {
+  ActivityCategory,
+  Agent,
+  ContactCentre,
+  ManagementUnit,
+  ScheduledActivity,
+  SystemPresence,
+} from './contact-centre';
 import type { SimulatorClock } from './simulator-clock';
 
 /** Routing statuses of the adherence topic (reference §2). */
-export type RoutingStatus = '__EMPTY__' | 'OFF_QUEUE' | 'IDLE' | 'INTERACTING' | 'NOT_RESPONDING' | 'COMMUNICATING' | 'OFFLINE';
+export type RoutingStatus =
+  '__EMPTY__' | 'OFF_QUEUE' | 'IDLE' | 'INTERACTING' | 'NOT_RESPONDING' | 'COMMUNICATING' | 'OFFLINE';
 
 /** Adherence states Genesys sends (reference §2); `Explained` is never produced here. */
 export type SimulatedAdherenceState = 'InAdherence' | 'OutOfAdherence' | 'Unscheduled' | 'Ignored';
@@ -42,7 +50,11 @@ export interface AdherenceSnapshot {
 export type AdherenceListener = (snapshot: AdherenceSnapshot, previous: AdherenceSnapshot) => void;
 
 /** Called when an agent's scheduled activity changes (a boundary passed or the schedule was republished). */
-export type BoundaryListener = (agent: Agent, scheduled: ScheduledActivity | undefined, previous: ScheduledActivity | undefined) => void;
+export type BoundaryListener = (
+  agent: Agent,
+  scheduled: ScheduledActivity | undefined,
+  previous: ScheduledActivity | undefined,
+) => void;
 
 interface AgentState {
   snapshot: AdherenceSnapshot;
@@ -82,8 +94,14 @@ export function activityFollowing(category: ActivityCategory | undefined, at: nu
           : category === 'Unavailable'
             ? 'Away'
             : category;
-  const routingStatus: RoutingStatus = presence === 'Offline' ? 'OFFLINE' : presence === 'OnQueue' ? 'IDLE' : 'OFF_QUEUE';
-  return { systemPresence: presence, routingStatus, actualActivityCategory: categoryOfPresence(presence), presenceUpdateAt: at };
+  const routingStatus: RoutingStatus =
+    presence === 'Offline' ? 'OFFLINE' : presence === 'OnQueue' ? 'IDLE' : 'OFF_QUEUE';
+  return {
+    systemPresence: presence,
+    routingStatus,
+    actualActivityCategory: categoryOfPresence(presence),
+    presenceUpdateAt: at,
+  };
 }
 
 /**
@@ -99,16 +117,25 @@ export function computeAdherence(
   const offline = actual.systemPresence === 'Offline';
   if (!scheduled) return { adherenceState: offline ? 'InAdherence' : 'Unscheduled', impact: 'Neutral' };
   const settings = unit.adherence;
-  if (settings.ignoredActivityCategories.includes(scheduled.category) || settings.ignoredActivityCodeIds.includes(scheduled.activityCodeId)) {
+  if (
+    settings.ignoredActivityCategories.includes(scheduled.category) ||
+    settings.ignoredActivityCodeIds.includes(scheduled.activityCodeId)
+  ) {
     return { adherenceState: 'Ignored', impact: 'Neutral' };
   }
   const actualCategory = actual.actualActivityCategory;
   const matches =
     scheduled.category === actualCategory ||
     (scheduled.category === 'TimeOff' && offline) ||
-    (settings.nonOnQueueActivitiesEquivalent && !offline && scheduled.category !== 'OnQueueWork' && actualCategory !== 'OnQueueWork');
+    (settings.nonOnQueueActivitiesEquivalent &&
+      !offline &&
+      scheduled.category !== 'OnQueueWork' &&
+      actualCategory !== 'OnQueueWork');
   if (matches) return { adherenceState: 'InAdherence', impact: 'Neutral' };
-  return { adherenceState: 'OutOfAdherence', impact: actualCategory === 'OnQueueWork' ? 'Positive' : 'Negative' };
+  return {
+    adherenceState: 'OutOfAdherence',
+    impact: actualCategory === 'OnQueueWork' ? 'Positive' : 'Negative',
+  };
 }
 
 /** The activity of `agent` scheduled at instant `at`, if any. */
@@ -159,7 +186,10 @@ export class AdherenceEngine {
     const now = clock.now();
     for (const agent of centre.agents) {
       const scheduled = scheduledActivityAt(agent, now);
-      const actual = activityFollowing(scheduled?.category, scheduled ? Math.max(scheduled.startAt, now - 3_600_000) : now);
+      const actual = activityFollowing(
+        scheduled?.category,
+        scheduled ? Math.max(scheduled.startAt, now - 3_600_000) : now,
+      );
       const unit = this.unitsById.get(agent.managementUnitId)!;
       const snapshot: AdherenceSnapshot = {
         agent,
@@ -192,7 +222,9 @@ export class AdherenceEngine {
 
   /** Current adherence of every agent of a management unit (all agents when omitted). */
   list(managementUnitId?: string): AdherenceSnapshot[] {
-    return [...this.states.values()].map((s) => s.snapshot).filter((s) => !managementUnitId || s.agent.managementUnitId === managementUnitId);
+    return [...this.states.values()]
+      .map((s) => s.snapshot)
+      .filter((s) => !managementUnitId || s.agent.managementUnitId === managementUnitId);
   }
 
   /** Sets what an agent is actually doing now; returns the resulting snapshot. */
@@ -221,7 +253,9 @@ export class AdherenceEngine {
     const actual: ActualActivity = {
       systemPresence,
       routingStatus,
-      actualActivityCategory: update.actualActivityCategory ?? (update.systemPresence ? categoryOfPresence(systemPresence) : previous.actualActivityCategory),
+      actualActivityCategory:
+        update.actualActivityCategory ??
+        (update.systemPresence ? categoryOfPresence(systemPresence) : previous.actualActivityCategory),
       presenceUpdateAt: systemPresence !== previous.systemPresence ? now : previous.presenceUpdateAt,
     };
     this.apply(state, actual);
@@ -248,10 +282,13 @@ export class AdherenceEngine {
     if (!state) return;
     state.cancelBoundary?.();
     const at = nextBoundaryAfter(agent, this.clock.now());
-    state.cancelBoundary = at === undefined ? undefined : this.clock.schedule(at, () => {
-      this.onScheduleTick(state);
-      this.armBoundary(agent);
-    });
+    state.cancelBoundary =
+      at === undefined
+        ? undefined
+        : this.clock.schedule(at, () => {
+            this.onScheduleTick(state);
+            this.armBoundary(agent);
+          });
   }
 
   private onScheduleTick(state: AgentState): void {

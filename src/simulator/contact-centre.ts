@@ -2,17 +2,21 @@ import { SeededRandom } from './seeded-random';
 
 /** Activity categories as Genesys WFM names them (WFM reference §4; adherence adds `Unscheduled`). */
 export type ActivityCategory =
-  | 'OnQueueWork'
-  | 'Break'
-  | 'Meal'
-  | 'Meeting'
-  | 'OffQueueWork'
-  | 'TimeOff'
-  | 'Training'
-  | 'Unavailable';
+  'OnQueueWork' | 'Break' | 'Meal' | 'Meeting' | 'OffQueueWork' | 'TimeOff' | 'Training' | 'Unavailable';
 
 /** System presences Genesys reports (REST enum in reference §2). */
-export const SYSTEM_PRESENCES = ['Available', 'Away', 'Busy', 'Offline', 'Idle', 'OnQueue', 'Meal', 'Training', 'Meeting', 'Break'] as const;
+export const SYSTEM_PRESENCES = [
+  'Available',
+  'Away',
+  'Busy',
+  'Offline',
+  'Idle',
+  'OnQueue',
+  'Meal',
+  'Training',
+  'Meeting',
+  'Break',
+] as const;
 
 /** A Genesys system presence. */
 export type SystemPresence = (typeof SYSTEM_PRESENCES)[number];
@@ -133,26 +137,170 @@ export interface ContactCentreOptions {
   readonly agentIdentities?: readonly { readonly name: string; readonly email: string }[];
 }
 
-const FIRST_NAMES = ['Amara', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hugo', 'Ines', 'Jonas', 'Keira', 'Luca', 'Maya', 'Nikhil', 'Olivia', 'Pavel', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Umar', 'Vera', 'Wes', 'Yara', 'Zoe', 'Aidan', 'Bianca', 'Carlos', 'Dana', 'Emil'];
-const LAST_NAMES = ['Adams', 'Bauer', 'Costa', 'Dubois', 'Evans', 'Fischer', 'Garcia', 'Hansen', 'Ito', 'Jensen', 'Khan', 'Larsen', 'Moreau', 'Novak', 'Okafor', 'Patel', 'Quist', 'Rossi', 'Silva', 'Tanaka', 'Ueda', 'Varga', 'Walsh', 'Xu', 'Young', 'Zeller'];
+const FIRST_NAMES = [
+  'Amara',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Keira',
+  'Luca',
+  'Maya',
+  'Nikhil',
+  'Olivia',
+  'Pavel',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wes',
+  'Yara',
+  'Zoe',
+  'Aidan',
+  'Bianca',
+  'Carlos',
+  'Dana',
+  'Emil',
+];
+const LAST_NAMES = [
+  'Adams',
+  'Bauer',
+  'Costa',
+  'Dubois',
+  'Evans',
+  'Fischer',
+  'Garcia',
+  'Hansen',
+  'Ito',
+  'Jensen',
+  'Khan',
+  'Larsen',
+  'Moreau',
+  'Novak',
+  'Okafor',
+  'Patel',
+  'Quist',
+  'Rossi',
+  'Silva',
+  'Tanaka',
+  'Ueda',
+  'Varga',
+  'Walsh',
+  'Xu',
+  'Young',
+  'Zeller',
+];
 const TIME_ZONES = ['Europe/London', 'America/Chicago', 'America/New_York', 'Europe/Berlin'];
-const UNIT_NAMES = ['Billing', 'Technical Support', 'Sales', 'Retention', 'Claims', 'Onboarding', 'Collections', 'Priority Care'];
+const UNIT_NAMES = [
+  'Billing',
+  'Technical Support',
+  'Sales',
+  'Retention',
+  'Claims',
+  'Onboarding',
+  'Collections',
+  'Priority Care',
+];
 const MINUTE = 60_000;
 
 /** Default activity codes Genesys creates per business unit, plus a few custom ones. */
 const CODE_TEMPLATES: ReadonlyArray<Omit<ActivityCode, 'id' | 'secondaryPresenceIds'>> = [
-  { name: 'On Queue Work', category: 'OnQueueWork', isDefault: true, lengthInMinutes: 60, countsAsPaidTime: true, countsAsWorkTime: true },
-  { name: 'Break', category: 'Break', isDefault: true, lengthInMinutes: 15, countsAsPaidTime: true, countsAsWorkTime: false },
-  { name: 'Meal', category: 'Meal', isDefault: true, lengthInMinutes: 30, countsAsPaidTime: false, countsAsWorkTime: false },
-  { name: 'Meeting', category: 'Meeting', isDefault: true, lengthInMinutes: 30, countsAsPaidTime: true, countsAsWorkTime: true },
-  { name: 'Off Queue Work', category: 'OffQueueWork', isDefault: true, lengthInMinutes: 30, countsAsPaidTime: true, countsAsWorkTime: true },
-  { name: 'Time Off', category: 'TimeOff', isDefault: true, lengthInMinutes: 480, countsAsPaidTime: true, countsAsWorkTime: false },
-  { name: 'Training', category: 'Training', isDefault: true, lengthInMinutes: 60, countsAsPaidTime: true, countsAsWorkTime: true },
-  { name: 'Unavailable', category: 'Unavailable', isDefault: true, lengthInMinutes: 30, countsAsPaidTime: false, countsAsWorkTime: false },
+  {
+    name: 'On Queue Work',
+    category: 'OnQueueWork',
+    isDefault: true,
+    lengthInMinutes: 60,
+    countsAsPaidTime: true,
+    countsAsWorkTime: true,
+  },
+  {
+    name: 'Break',
+    category: 'Break',
+    isDefault: true,
+    lengthInMinutes: 15,
+    countsAsPaidTime: true,
+    countsAsWorkTime: false,
+  },
+  {
+    name: 'Meal',
+    category: 'Meal',
+    isDefault: true,
+    lengthInMinutes: 30,
+    countsAsPaidTime: false,
+    countsAsWorkTime: false,
+  },
+  {
+    name: 'Meeting',
+    category: 'Meeting',
+    isDefault: true,
+    lengthInMinutes: 30,
+    countsAsPaidTime: true,
+    countsAsWorkTime: true,
+  },
+  {
+    name: 'Off Queue Work',
+    category: 'OffQueueWork',
+    isDefault: true,
+    lengthInMinutes: 30,
+    countsAsPaidTime: true,
+    countsAsWorkTime: true,
+  },
+  {
+    name: 'Time Off',
+    category: 'TimeOff',
+    isDefault: true,
+    lengthInMinutes: 480,
+    countsAsPaidTime: true,
+    countsAsWorkTime: false,
+  },
+  {
+    name: 'Training',
+    category: 'Training',
+    isDefault: true,
+    lengthInMinutes: 60,
+    countsAsPaidTime: true,
+    countsAsWorkTime: true,
+  },
+  {
+    name: 'Unavailable',
+    category: 'Unavailable',
+    isDefault: true,
+    lengthInMinutes: 30,
+    countsAsPaidTime: false,
+    countsAsWorkTime: false,
+  },
   // Genesys has no overtime flag (reference §4): overtime exists only as a custom code named by convention.
-  { name: 'Overtime', category: 'OnQueueWork', isDefault: false, lengthInMinutes: 60, countsAsPaidTime: true, countsAsWorkTime: true },
-  { name: 'Team Meeting', category: 'Meeting', isDefault: false, lengthInMinutes: 30, countsAsPaidTime: true, countsAsWorkTime: true },
-  { name: 'Project Work', category: 'OffQueueWork', isDefault: false, lengthInMinutes: 30, countsAsPaidTime: true, countsAsWorkTime: true },
+  {
+    name: 'Overtime',
+    category: 'OnQueueWork',
+    isDefault: false,
+    lengthInMinutes: 60,
+    countsAsPaidTime: true,
+    countsAsWorkTime: true,
+  },
+  {
+    name: 'Team Meeting',
+    category: 'Meeting',
+    isDefault: false,
+    lengthInMinutes: 30,
+    countsAsPaidTime: true,
+    countsAsWorkTime: true,
+  },
+  {
+    name: 'Project Work',
+    category: 'OffQueueWork',
+    isDefault: false,
+    lengthInMinutes: 30,
+    countsAsPaidTime: true,
+    countsAsWorkTime: true,
+  },
 ];
 
 const PRESENCE_OF_CATEGORY: Partial<Record<ActivityCategory, SystemPresence>> = {
@@ -168,7 +316,10 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
   const random = new SeededRandom(options.seed);
   const organizationId = random.uuid();
   const divisionId = random.uuid();
-  const presenceIds = Object.fromEntries(SYSTEM_PRESENCES.map((p) => [p, random.uuid()])) as Record<SystemPresence, string>;
+  const presenceIds = Object.fromEntries(SYSTEM_PRESENCES.map((p) => [p, random.uuid()])) as Record<
+    SystemPresence,
+    string
+  >;
   const queueIds = [random.uuid(), random.uuid(), random.uuid()];
   const unitCount = Math.max(1, Math.floor(options.units));
   const businessUnitCount = Math.max(1, Math.ceil(unitCount / 3));
@@ -179,16 +330,33 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
     let email = `${first}.${last}@contoso.example`.toLowerCase();
     for (let n = 2; usedEmails.has(email); n++) email = `${first}.${last}${n}@contoso.example`.toLowerCase();
     usedEmails.add(email);
-    return { id: random.uuid(), name: `${first} ${last}`, email, title, department, managerId, state: 'active' };
+    return {
+      id: random.uuid(),
+      name: `${first} ${last}`,
+      email,
+      title,
+      department,
+      managerId,
+      state: 'active',
+    };
   };
 
   const businessUnits: BusinessUnit[] = [];
   for (let b = 0; b < businessUnitCount; b++) {
     const activityCodes = CODE_TEMPLATES.map((template) => {
       const presence = PRESENCE_OF_CATEGORY[template.category];
-      return { ...template, id: random.uuid(), secondaryPresenceIds: presence ? [presenceIds[presence]] : [] };
+      return {
+        ...template,
+        id: random.uuid(),
+        secondaryPresenceIds: presence ? [presenceIds[presence]] : [],
+      };
     });
-    businessUnits.push({ id: random.uuid(), name: `Contoso ${b === 0 ? 'Europe' : `Region ${b + 1}`}`, timeZone: TIME_ZONES[b % TIME_ZONES.length]!, activityCodes });
+    businessUnits.push({
+      id: random.uuid(),
+      name: `Contoso ${b === 0 ? 'Europe' : `Region ${b + 1}`}`,
+      timeZone: TIME_ZONES[b % TIME_ZONES.length]!,
+      activityCodes,
+    });
   }
 
   const managementUnits: ManagementUnit[] = [];
@@ -202,7 +370,9 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
   for (let u = 0; u < unitCount; u++) {
     const businessUnit = businessUnits[u % businessUnitCount]!;
     const code = (name: string): ActivityCode => businessUnit.activityCodes.find((c) => c.name === name)!;
-    const unitName = UNIT_NAMES[u % UNIT_NAMES.length]! + (u >= UNIT_NAMES.length ? ` ${Math.floor(u / UNIT_NAMES.length) + 1}` : '');
+    const unitName =
+      UNIT_NAMES[u % UNIT_NAMES.length]! +
+      (u >= UNIT_NAMES.length ? ` ${Math.floor(u / UNIT_NAMES.length) + 1}` : '');
     const unit: ManagementUnit = {
       id: random.uuid(),
       name: unitName,
@@ -225,7 +395,12 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
     for (let t = 0; t < teamCount; t++) {
       const supervisor = makePerson('Team Supervisor', unitName, headOfOperations.id);
       supervisors.push(supervisor);
-      const team: WorkTeam = { id: random.uuid(), name: `${unitName} Tier ${t + 1}`, managementUnitId: unit.id, supervisorId: supervisor.id };
+      const team: WorkTeam = {
+        id: random.uuid(),
+        name: `${unitName} Tier ${t + 1}`,
+        managementUnitId: unit.id,
+        supervisorId: supervisor.id,
+      };
       teams.push(team);
       unitTeams.push(team);
     }
@@ -234,9 +409,12 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
       const generated = makePerson('Customer Service Agent', unitName, team.supervisorId);
       // Named identities (e.g. the Agents Playground's mock users) take the first agent slots, so a local demo links them.
       const identity = options.agentIdentities?.[agents.length];
-      const person = identity ? { ...generated, name: identity.name, email: identity.email.toLowerCase() } : generated;
+      const person = identity
+        ? { ...generated, name: identity.name, email: identity.email.toLowerCase() }
+        : generated;
       const shiftRandom = random.fork(`shift:${u}:${a}`);
-      const shiftStartAt = startOfSlot + shiftRandom.pick([-150, -120, -90, -60, -30, 0, 15, 30, 45, 60]) * MINUTE;
+      const shiftStartAt =
+        startOfSlot + shiftRandom.pick([-150, -120, -90, -60, -30, 0, 15, 30, 45, 60]) * MINUTE;
       const scheduleId = new SeededRandom(`${businessUnit.id}:${weekDateOf(shiftStartAt)}`).uuid();
       const shift = buildShift(shiftRandom, shiftStartAt, code, random.uuid(), scheduleId);
       agents.push({
@@ -251,19 +429,36 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
       });
     }
   }
-  return { organizationId, divisionId, businessUnits, managementUnits, teams, supervisors, agents, presenceIds, queueIds };
+  return {
+    organizationId,
+    divisionId,
+    businessUnits,
+    managementUnits,
+    teams,
+    supervisors,
+    agents,
+    presenceIds,
+    queueIds,
+  };
 }
 
 /** Monday (UTC) of the week containing `at`, as `YYYY-MM-DD` (Genesys `weekDate`). */
 export function weekDateOf(at: number): string {
   const day = new Date(at);
   const dayOfWeek = (day.getUTCDay() + 6) % 7;
-  return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() - dayOfWeek)).toISOString().slice(0, 10);
+  return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() - dayOfWeek))
+    .toISOString()
+    .slice(0, 10);
 }
 
-
 /** A 480-minute shift: two 15-min breaks, a 30-min unpaid meal, sometimes a team meeting or project work (outcome-evidence #1). */
-function buildShift(random: SeededRandom, startAt: number, code: (name: string) => ActivityCode, id: string, scheduleId: string): Shift {
+function buildShift(
+  random: SeededRandom,
+  startAt: number,
+  code: (name: string) => ActivityCode,
+  id: string,
+  scheduleId: string,
+): Shift {
   const jitter = (): number => random.pick([-15, 0, 15]);
   const blocks: Array<{ offset: number; length: number; code: ActivityCode }> = [
     { offset: 120 + jitter(), length: 15, code: code('Break') },
@@ -277,7 +472,14 @@ function buildShift(random: SeededRandom, startAt: number, code: (name: string) 
   const onQueue = code('On Queue Work');
   let cursor = 0;
   const push = (offset: number, length: number, c: ActivityCode): void => {
-    activities.push({ startAt: startAt + offset * MINUTE, lengthMinutes: length, activityCodeId: c.id, category: c.category, description: '', paid: c.countsAsPaidTime });
+    activities.push({
+      startAt: startAt + offset * MINUTE,
+      lengthMinutes: length,
+      activityCodeId: c.id,
+      category: c.category,
+      description: '',
+      paid: c.countsAsPaidTime,
+    });
   };
   for (const block of blocks) {
     if (block.offset > cursor) push(cursor, block.offset - cursor, onQueue);
@@ -285,5 +487,13 @@ function buildShift(random: SeededRandom, startAt: number, code: (name: string) 
     cursor = block.offset + block.length;
   }
   if (cursor < 480) push(cursor, 480 - cursor, onQueue);
-  return { id, startAt, lengthMinutes: 480, activities, scheduleId, weekDate: weekDateOf(startAt), manuallyEdited: false };
+  return {
+    id,
+    startAt,
+    lengthMinutes: 480,
+    activities,
+    scheduleId,
+    weekDate: weekDateOf(startAt),
+    manuallyEdited: false,
+  };
 }

@@ -12,7 +12,9 @@ function jsonBody(ctx: HttpRequestContext): Record<string, unknown> | undefined 
   if (ctx.rawBody.trim() === '') return {};
   try {
     const value: unknown = JSON.parse(ctx.rawBody);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -38,16 +40,24 @@ export function createControlRouter(control: SimulatorControl): HttpRouter<undef
     control.advance(ms);
     return ok(control.clock());
   });
-  router.add('GET', '/_simulator/agents', (ctx) => ok(control.listAgents(ctx.url.searchParams.get('managementUnitId') ?? undefined)));
+  router.add('GET', '/_simulator/agents', (ctx) =>
+    ok(control.listAgents(ctx.url.searchParams.get('managementUnitId') ?? undefined)),
+  );
   router.add('GET', '/_simulator/agents/:agentId', (ctx) => {
     const agent = control.getAgent(ctx.params.agentId!);
-    return agent ? ok(agent) : { status: 404, body: errorBody(404, 'not.found', `Agent ${ctx.params.agentId} not found`) };
+    return agent
+      ? ok(agent)
+      : { status: 404, body: errorBody(404, 'not.found', `Agent ${ctx.params.agentId} not found`) };
   });
   for (const method of ['PUT', 'POST']) {
     router.add(method, '/_simulator/agents/:agentId/activity', (ctx) => {
       const body = jsonBody(ctx);
-      if (!body) return bad('body must be a JSON object {systemPresence?, routingStatus?, actualActivityCategory?, followSchedule?}');
-      if (!control.getAgent(ctx.params.agentId!)) return { status: 404, body: errorBody(404, 'not.found', `Agent ${ctx.params.agentId} not found`) };
+      if (!body)
+        return bad(
+          'body must be a JSON object {systemPresence?, routingStatus?, actualActivityCategory?, followSchedule?}',
+        );
+      if (!control.getAgent(ctx.params.agentId!))
+        return { status: 404, body: errorBody(404, 'not.found', `Agent ${ctx.params.agentId} not found`) };
       return guarded(() => ok(control.setAgentActivity(ctx.params.agentId!, body as ActivityUpdate)));
     });
   }
@@ -58,13 +68,20 @@ export function createControlRouter(control: SimulatorControl): HttpRouter<undef
   router.add('GET', '/_simulator/counters', () => ok(control.getCounters()));
   router.add('POST', '/_simulator/units/:muId/schedule-changes', (ctx) => {
     const body = jsonBody(ctx);
-    if (!body) return bad('body must be a JSON object {startAt?, durationMinutes?, activityCodeName?, agentIds?, publish?}');
-    const request = { ...body, startAt: typeof body.startAt === 'string' ? Date.parse(body.startAt) : body.startAt } as ScheduleChangeRequest;
+    if (!body)
+      return bad(
+        'body must be a JSON object {startAt?, durationMinutes?, activityCodeName?, agentIds?, publish?}',
+      );
+    const request = {
+      ...body,
+      startAt: typeof body.startAt === 'string' ? Date.parse(body.startAt) : body.startAt,
+    } as ScheduleChangeRequest;
     return guarded(() => ok(control.publishScheduleChange(ctx.params.muId!, request)));
   });
   router.add('POST', '/_simulator/faults', (ctx) => {
     const body = jsonBody(ctx);
-    if (!body || !(FAULT_KINDS as readonly string[]).includes(body.kind as string)) return bad(`body.kind must be one of ${FAULT_KINDS.join(', ')}`);
+    if (!body || !(FAULT_KINDS as readonly string[]).includes(body.kind as string))
+      return bad(`body.kind must be one of ${FAULT_KINDS.join(', ')}`);
     return guarded(() => ok(control.injectFault(body as unknown as FaultSpec)));
   });
   return router;

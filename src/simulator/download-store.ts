@@ -13,7 +13,8 @@ export class DownloadStore {
   put(document: unknown): string {
     const id = randomBytes(16).toString('hex');
     this.documents.set(id, document);
-    while (this.documents.size > this.capacity) this.documents.delete(this.documents.keys().next().value as string);
+    while (this.documents.size > this.capacity)
+      this.documents.delete(this.documents.keys().next().value as string);
     // UNCONFIRMED: real download URLs point at another host with a signature query; ours stay on loopback.
     return `${this.baseUrl()}/downloads/${id}?X-Amz-Signature=${randomBytes(8).toString('hex')}`;
   }

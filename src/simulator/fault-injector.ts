@@ -40,7 +40,10 @@ export interface HttpFault {
 }
 
 /** What to do to the next adherence frame. */
-export type FrameFault = { readonly kind: 'delay'; readonly delayMs: number } | { readonly kind: 'duplicate' } | { readonly kind: 'reorder' };
+export type FrameFault =
+  | { readonly kind: 'delay'; readonly delayMs: number }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'reorder' };
 
 interface PendingHttpFault {
   remaining: number;
@@ -61,9 +64,15 @@ export class FaultInjector {
 
   /** Queues an HTTP fault; throws RangeError on a bad status or pattern. */
   addHttpFault(spec: Extract<FaultSpec, { kind: 'httpError' }>): void {
-    if (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 599) throw new RangeError('httpError.status must be 400..599');
+    if (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 599)
+      throw new RangeError('httpError.status must be 400..599');
     const pattern = spec.pathPattern === undefined ? undefined : new RegExp(spec.pathPattern);
-    this.httpFaults.push({ remaining: Math.max(1, spec.count ?? 1), status: spec.status, pattern, retryAfterInSeconds: spec.retryAfterInSeconds });
+    this.httpFaults.push({
+      remaining: Math.max(1, spec.count ?? 1),
+      status: spec.status,
+      pattern,
+      retryAfterInSeconds: spec.retryAfterInSeconds,
+    });
   }
 
   /** Queues a frame fault for the next `count` adherence frames. */

@@ -11,7 +11,13 @@ import { readRequestBody, writeReply, type HttpReply, type HttpRouter } from './
 import { NotificationHub } from './notification-hub';
 import { RateLimiter } from './rate-limiter';
 import { createRestRouter } from './rest-routes';
-import { agentSchedulesChangedEvent, applyScheduleChange, businessUnitSchedulesEvent, type ScheduleChangeRequest, type ScheduleChangeResult } from './schedule-change';
+import {
+  agentSchedulesChangedEvent,
+  applyScheduleChange,
+  businessUnitSchedulesEvent,
+  type ScheduleChangeRequest,
+  type ScheduleChangeResult,
+} from './schedule-change';
 import { ShiftScenario } from './shift-scenario';
 import { SimulatorClock } from './simulator-clock';
 import { createSimulatorControl, type SimulatorControl } from './simulator-control';
@@ -43,12 +49,27 @@ const DAY_MS = 86_400_000;
 export async function startGenesysSimulator(input: SimulatorOptions = {}): Promise<RunningSimulator> {
   const wall = new SystemClock();
   const options = resolveSimulatorOptions(input, wall.now());
-  const clock = new SimulatorClock({ startAt: options.startAt, timeScale: options.timeScale, manual: options.manualClock });
-  const centre = buildContactCentre({ seed: options.seed, units: options.units, agentsPerUnit: options.agentsPerUnit, startAt: options.startAt, agentIdentities: options.agentIdentities });
+  const clock = new SimulatorClock({
+    startAt: options.startAt,
+    timeScale: options.timeScale,
+    manual: options.manualClock,
+  });
+  const centre = buildContactCentre({
+    seed: options.seed,
+    units: options.units,
+    agentsPerUnit: options.agentsPerUnit,
+    startAt: options.startAt,
+    agentIdentities: options.agentIdentities,
+  });
   const engine = new AdherenceEngine(centre, clock, options.scenario === 'idle');
   const counters = createCounters();
   const faults = new FaultInjector();
-  const tokens = new TokenIssuer({ clientId: options.clientId, clientSecret: options.clientSecret, expiresInSeconds: options.tokenExpiresInSeconds, now: () => clock.now() });
+  const tokens = new TokenIssuer({
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    expiresInSeconds: options.tokenExpiresInSeconds,
+    now: () => clock.now(),
+  });
   const limiter = new RateLimiter(options.rateLimitPerMinute, () => wall.now());
   let baseUrl = '';
   const downloads = new DownloadStore(() => baseUrl);
@@ -73,15 +94,26 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
     hub.publish(`v2.users.${agent.id}.workforcemanagement.adherence`, body, true);
   });
 
-  const publishScheduleChange = (managementUnitId: string, request: ScheduleChangeRequest): ScheduleChangeResult => {
+  const publishScheduleChange = (
+    managementUnitId: string,
+    request: ScheduleChangeRequest,
+  ): ScheduleChangeResult => {
     const now = clock.now();
     const change = applyScheduleChange(centre, managementUnitId, request, now);
     const topics = request.publish ?? ['businessUnitSchedules', 'agentSchedulesChanged'];
     if (topics.includes('businessUnitSchedules')) {
-      hub.publish(`v2.workforcemanagement.businessunits.${change.businessUnitId}.schedules`, businessUnitSchedulesEvent(centre, change, now), false);
+      hub.publish(
+        `v2.workforcemanagement.businessunits.${change.businessUnitId}.schedules`,
+        businessUnitSchedulesEvent(centre, change, now),
+        false,
+      );
     }
     if (topics.includes('agentSchedulesChanged')) {
-      hub.publish(`v2.workforcemanagement.managementunits.${change.managementUnitId}.agentschedules.changed`, agentSchedulesChangedEvent(change), false);
+      hub.publish(
+        `v2.workforcemanagement.managementunits.${change.managementUnitId}.agentschedules.changed`,
+        agentSchedulesChangedEvent(change),
+        false,
+      );
     }
     engine.refreshSchedules(change.agentIds);
     return change;
@@ -90,11 +122,25 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
   const scenario =
     options.scenario === 'shift'
       ? new ShiftScenario(centre, engine, clock, options.seed, (unitId, agentIds, startAt) =>
-          publishScheduleChange(unitId, { agentIds, startAt, durationMinutes: 15, activityCodeName: 'Meeting' }),
+          publishScheduleChange(unitId, {
+            agentIds,
+            startAt,
+            durationMinutes: 15,
+            activityCodeName: 'Meeting',
+          }),
         )
       : undefined;
 
-  const control = createSimulatorControl({ centre, clock, engine, hub, faults, tokens, counters, publishScheduleChange });
+  const control = createSimulatorControl({
+    centre,
+    clock,
+    engine,
+    hub,
+    faults,
+    tokens,
+    counters,
+    publishScheduleChange,
+  });
   const restRouter = createRestRouter({ centre, engine, hub, downloads, options });
   const controlRouter = createControlRouter(control);
 
@@ -103,10 +149,25 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
     const url = new URL(req.url ?? '/', baseUrl);
     const correlation = req.headers['inin-correlation-id'];
     // Echo the caller's ININ-Correlation-ID or make one (reference §6, captured logs).
-    const headers: Record<string, string> = { 'ININ-Correlation-ID': typeof correlation === 'string' && correlation !== '' ? correlation : randomUUID() };
+    const headers: Record<string, string> = {
+      'ININ-Correlation-ID':
+        typeof correlation === 'string' && correlation !== '' ? correlation : randomUUID(),
+    };
     const rawBody = await readRequestBody(req, MAX_REQUEST_BYTES);
     if (rawBody === undefined) {
-      writeReply(res, method, { status: 413, body: errorBody(413, 'request.entity.too.large', `The request body exceeds ${MAX_REQUEST_BYTES} bytes`) }, headers);
+      writeReply(
+        res,
+        method,
+        {
+          status: 413,
+          body: errorBody(
+            413,
+            'request.entity.too.large',
+            `The request body exceeds ${MAX_REQUEST_BYTES} bytes`,
+          ),
+        },
+        headers,
+      );
       return;
     }
     const path = url.pathname;
@@ -118,7 +179,14 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
     const download = /^\/downloads\/([0-9a-f]+)$/.exec(path);
     if (download && method === 'GET') {
       const document = downloads.get(download[1]!);
-      writeReply(res, method, document === undefined ? { status: 404, body: errorBody(404, 'not.found', 'Download not found') } : { status: 200, body: document }, headers);
+      writeReply(
+        res,
+        method,
+        document === undefined
+          ? { status: 404, body: errorBody(404, 'not.found', 'Download not found') }
+          : { status: 200, body: document },
+        headers,
+      );
       return;
     }
     if (path === '/oauth/token') {
@@ -128,10 +196,21 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
       // client.credentials.token.rate.per.minute (reference §6) is counted per client.
       const limited = limitOrFault(`client:${clientKey}`, path, headers);
       if (limited) return writeReply(res, method, limited, headers);
-      if (method !== 'POST') return writeReply(res, method, { status: 405, body: errorBody(405, 'method.not.allowed', 'Use POST') }, headers);
+      if (method !== 'POST')
+        return writeReply(
+          res,
+          method,
+          { status: 405, body: errorBody(405, 'method.not.allowed', 'Use POST') },
+          headers,
+        );
       const reply = tokens.issue(req.headers.authorization, rawBody);
       if (reply.status === 200) counters.tokensIssued += 1;
-      writeReply(res, method, { status: reply.status, body: reply.body, headers: { 'Cache-Control': 'no-store' } }, headers);
+      writeReply(
+        res,
+        method,
+        { status: reply.status, body: reply.body, headers: { 'Cache-Control': 'no-store' } },
+        headers,
+      );
       return;
     }
     if (path.startsWith('/api/v2/')) {
@@ -140,7 +219,12 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
       if (!token) {
         counters.unauthorized += 1;
         // UNCONFIRMED: Genesys answers a missing/expired token with code bad.credentials.
-        writeReply(res, method, { status: 401, body: errorBody(401, 'bad.credentials', 'Invalid login credentials.') }, headers);
+        writeReply(
+          res,
+          method,
+          { status: 401, body: errorBody(401, 'bad.credentials', 'Invalid login credentials.') },
+          headers,
+        );
         return;
       }
       const limited = limitOrFault(token.accessToken, path, headers);
@@ -148,10 +232,19 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
       writeReply(res, method, await route(restRouter, method, url, req, rawBody, token), headers);
       return;
     }
-    writeReply(res, method, { status: 404, body: errorBody(404, 'not.found', `No resource at ${path}`) }, headers);
+    writeReply(
+      res,
+      method,
+      { status: 404, body: errorBody(404, 'not.found', `No resource at ${path}`) },
+      headers,
+    );
   };
 
-  const limitOrFault = (key: string, path: string, headers: Record<string, string>): HttpReply | undefined => {
+  const limitOrFault = (
+    key: string,
+    path: string,
+    headers: Record<string, string>,
+  ): HttpReply | undefined => {
     const decision = limiter.take(key);
     headers['inin-ratelimit-count'] = String(decision.count);
     headers['inin-ratelimit-allowed'] = String(decision.limit);
@@ -167,13 +260,31 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
       counters.rateLimited += 1;
       return tooManyRequests(fault.retryAfterInSeconds ?? 1, decision.limit);
     }
-    const retryAfter: Record<string, string> = fault.retryAfterInSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterInSeconds) };
-    return { status: fault.status, body: errorBody(fault.status, statusCode(fault.status), `Injected fault: HTTP ${fault.status}`), headers: retryAfter };
+    const retryAfter: Record<string, string> =
+      fault.retryAfterInSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterInSeconds) };
+    return {
+      status: fault.status,
+      body: errorBody(fault.status, statusCode(fault.status), `Injected fault: HTTP ${fault.status}`),
+      headers: retryAfter,
+    };
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) writeReply(res, req.method ?? 'GET', { status: 500, body: errorBody(500, 'internal.server.error', error instanceof Error ? error.message : 'Internal error') }, {});
+      if (!res.headersSent)
+        writeReply(
+          res,
+          req.method ?? 'GET',
+          {
+            status: 500,
+            body: errorBody(
+              500,
+              'internal.server.error',
+              error instanceof Error ? error.message : 'Internal error',
+            ),
+          },
+          {},
+        );
       else res.destroy();
     });
   });
@@ -205,10 +316,22 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
   };
 }
 
-async function route<Auth>(router: HttpRouter<Auth>, method: string, url: URL, req: IncomingMessage, rawBody: string, auth: Auth): Promise<HttpReply> {
+async function route<Auth>(
+  router: HttpRouter<Auth>,
+  method: string,
+  url: URL,
+  req: IncomingMessage,
+  rawBody: string,
+  auth: Auth,
+): Promise<HttpReply> {
   const match = router.match(method, url.pathname);
-  if (match.kind === 'notFound') return { status: 404, body: errorBody(404, 'not.found', `No resource at ${url.pathname}`) };
-  if (match.kind === 'wrongMethod') return { status: 405, body: errorBody(405, 'method.not.allowed', `${method} is not allowed on ${url.pathname}`) };
+  if (match.kind === 'notFound')
+    return { status: 404, body: errorBody(404, 'not.found', `No resource at ${url.pathname}`) };
+  if (match.kind === 'wrongMethod')
+    return {
+      status: 405,
+      body: errorBody(405, 'method.not.allowed', `${method} is not allowed on ${url.pathname}`),
+    };
   return match.handler({ method, url, params: match.params, headers: req.headers, rawBody, auth });
 }
 
@@ -226,6 +349,15 @@ function tooManyRequests(retryAfterInSeconds: number, limit: number): HttpReply 
 }
 
 function statusCode(status: number): string {
-  const codes: Record<number, string> = { 500: 'internal.server.error', 502: 'bad.gateway', 503: 'service.unavailable', 504: 'gateway.timeout', 400: 'bad.request', 401: 'bad.credentials', 403: 'missing.any.permissions', 404: 'not.found' };
+  const codes: Record<number, string> = {
+    500: 'internal.server.error',
+    502: 'bad.gateway',
+    503: 'service.unavailable',
+    504: 'gateway.timeout',
+    400: 'bad.request',
+    401: 'bad.credentials',
+    403: 'missing.any.permissions',
+    404: 'not.found',
+  };
   return codes[status] ?? 'error';
 }

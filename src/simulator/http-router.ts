@@ -85,7 +85,12 @@ export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise
 }
 
 /** Writes a reply as JSON (no body for 204 and HEAD). */
-export function writeReply(res: ServerResponse, method: string, reply: HttpReply, headers: Record<string, string>): void {
+export function writeReply(
+  res: ServerResponse,
+  method: string,
+  reply: HttpReply,
+  headers: Record<string, string>,
+): void {
   const all: Record<string, string> = { ...headers, ...(reply.headers ?? {}) };
   const hasBody = reply.body !== undefined && reply.status !== 204 && method !== 'HEAD';
   const text = hasBody ? JSON.stringify(reply.body) : '';

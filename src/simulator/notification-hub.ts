@@ -104,9 +104,15 @@ export class NotificationHub {
   /** `GET /api/v2/notifications/channels?includechannels=token|oauthclient`. */
   listChannels(caller: ChannelCaller, include: string | null): WireObject {
     const entities = [...this.channels.values()]
-      .filter((c) => c.clientId === caller.clientId && (include === 'oauthclient' || c.accessToken === caller.accessToken))
+      .filter(
+        (c) =>
+          c.clientId === caller.clientId &&
+          (include === 'oauthclient' || c.accessToken === caller.accessToken),
+      )
       // UNCONFIRMED how hidden ids look (reference §1): other tokens' channels are listed with `expires` only.
-      .map((c) => (c.accessToken === caller.accessToken ? this.channelBody(c) : { expires: toIso(c.expiresAt) }));
+      .map((c) =>
+        c.accessToken === caller.accessToken ? this.channelBody(c) : { expires: toIso(c.expiresAt) },
+      );
     return { entities };
   }
 
@@ -123,11 +129,27 @@ export class NotificationHub {
   }
 
   /** `POST` (add) or `PUT` (replace) `…/subscriptions?ignoreErrors=` with a `[{id}]` body. */
-  subscribe(caller: ChannelCaller, channelId: string, body: unknown, mode: 'add' | 'replace', ignoreErrors: boolean): HubReply {
+  subscribe(
+    caller: ChannelCaller,
+    channelId: string,
+    body: unknown,
+    mode: 'add' | 'replace',
+    ignoreErrors: boolean,
+  ): HubReply {
     const channel = this.find(caller, channelId);
     if (!channel) return this.channelNotFound(channelId);
-    if (!Array.isArray(body) || body.some((t) => typeof t !== 'object' || t === null || typeof (t as { id?: unknown }).id !== 'string')) {
-      return { status: 400, body: errorBody(400, 'bad.request', 'The request body must be a JSON array of topics: [{"id":"v2...."}]') };
+    if (
+      !Array.isArray(body) ||
+      body.some((t) => typeof t !== 'object' || t === null || typeof (t as { id?: unknown }).id !== 'string')
+    ) {
+      return {
+        status: 400,
+        body: errorBody(
+          400,
+          'bad.request',
+          'The request body must be a JSON array of topics: [{"id":"v2...."}]',
+        ),
+      };
     }
     const requested = [...new Set((body as Array<{ id: string }>).map((t) => t.id))];
     const permitted: string[] = [];
@@ -136,17 +158,32 @@ export class NotificationHub {
       const parsed = parseTopic(topic);
       if (!parsed) {
         // UNCONFIRMED: Genesys's wording for an unknown topic; we reject it like a permission failure but with 400.
-        rejected.push({ id: topic, state: 'Rejected', rejectionReason: 'Invalid topic: not a known notification topic', missingPermissions: [] });
+        rejected.push({
+          id: topic,
+          state: 'Rejected',
+          rejectionReason: 'Invalid topic: not a known notification topic',
+          missingPermissions: [],
+        });
         continue;
       }
       const has = parsed.anyOfPermissions.some((p) => this.options.permissions.includes(p));
       if (!has) {
-        rejected.push({ id: topic, state: 'Rejected', rejectionReason: 'Missing permissions', missingPermissions: [...parsed.anyOfPermissions] });
+        rejected.push({
+          id: topic,
+          state: 'Rejected',
+          rejectionReason: 'Missing permissions',
+          missingPermissions: [...parsed.anyOfPermissions],
+        });
         continue;
       }
       if (parsed.kind === 'userScheduleSearch' && parsed.entityId !== caller.clientId) {
         // UNCONFIRMED: the search-result topic belongs to the requester (reference §3); others' topics are refused.
-        rejected.push({ id: topic, state: 'Rejected', rejectionReason: 'Topic belongs to another requester', missingPermissions: [] });
+        rejected.push({
+          id: topic,
+          state: 'Rejected',
+          rejectionReason: 'Topic belongs to another requester',
+          missingPermissions: [],
+        });
         continue;
       }
       permitted.push(topic);
@@ -155,14 +192,24 @@ export class NotificationHub {
       // [DOC] reference §1: without ignoreErrors one failing topic fails the whole request and nothing is subscribed.
       const invalid = rejected.filter((r) => (r.missingPermissions as string[]).length === 0);
       if (invalid.length > 0) {
-        return { status: 400, body: errorBody(400, 'bad.request', `Invalid topic(s): ${invalid.map((r) => r.id).join(', ')}`, { messageParams: { topics: invalid.map((r) => r.id).join(',') } }) };
+        return {
+          status: 400,
+          body: errorBody(400, 'bad.request', `Invalid topic(s): ${invalid.map((r) => r.id).join(', ')}`, {
+            messageParams: { topics: invalid.map((r) => r.id).join(',') },
+          }),
+        };
       }
       const missing = [...new Set(rejected.flatMap((r) => r.missingPermissions as string[]))];
       return {
         status: 403,
-        body: errorBody(403, 'missing.any.permissions', `Unable to perform the requested action. You are missing the following permission(s): ${missing.join(', ')}`, {
-          messageParams: { permissions: missing.join(', ') },
-        }),
+        body: errorBody(
+          403,
+          'missing.any.permissions',
+          `Unable to perform the requested action. You are missing the following permission(s): ${missing.join(', ')}`,
+          {
+            messageParams: { permissions: missing.join(', ') },
+          },
+        ),
       };
     }
     const next = mode === 'replace' ? new Set(permitted) : new Set([...channel.topics, ...permitted]);
@@ -170,9 +217,18 @@ export class NotificationHub {
       // [DOC] reference §1: over 1,000 topics per channel returns 400.
       return {
         status: 400,
-        body: errorBody(400, 'bad.request', `A channel may hold at most ${this.options.maxTopicsPerChannel} topics; this request would make ${next.size}.`, {
-          limit: { key: 'topics.per.channel', namespace: 'notifications', value: this.options.maxTopicsPerChannel },
-        }),
+        body: errorBody(
+          400,
+          'bad.request',
+          `A channel may hold at most ${this.options.maxTopicsPerChannel} topics; this request would make ${next.size}.`,
+          {
+            limit: {
+              key: 'topics.per.channel',
+              namespace: 'notifications',
+              value: this.options.maxTopicsPerChannel,
+            },
+          },
+        ),
       };
     }
     channel.topics.clear();
@@ -182,7 +238,10 @@ export class NotificationHub {
     // UNCONFIRMED (reference §1): a (re-)subscribe moves `expires` to now + 24 h.
     channel.expiresAt = now + this.options.channelLifetimeMs;
     this.armExpiry(channel);
-    return { status: 200, body: { entities: [...[...channel.topics].map((id) => ({ id, state: 'Permitted' })), ...rejected] } };
+    return {
+      status: 200,
+      body: { entities: [...[...channel.topics].map((id) => ({ id, state: 'Permitted' })), ...rejected] },
+    };
   }
 
   /** `DELETE …/subscriptions`: removes all topics. */
@@ -208,7 +267,12 @@ export class NotificationHub {
 
   /** Publishes one event to every channel subscribed to `topicName`; adherence frames pass through the frame faults. */
   publish(topicName: string, eventBody: WireObject, isAdherence: boolean): number {
-    const text = JSON.stringify({ topicName, version: '2', eventBody, metadata: { CorrelationId: randomUUID() } });
+    const text = JSON.stringify({
+      topicName,
+      version: '2',
+      eventBody,
+      metadata: { CorrelationId: randomUUID() },
+    });
     let delivered = 0;
     this.options.counters.eventsPublished += 1;
     for (const channel of this.channels.values()) {
@@ -238,8 +302,21 @@ export class NotificationHub {
       const socket = channel.socket;
       if (!socket) continue;
       // UNCONFIRMED: which SystemMessageSystemMessage fields Genesys fills for socket_closing (reference §1).
-      const eventBody = { channelId: channel.id, organizationId: this.options.organizationId, oauthClientId: channel.clientId, message: 'The socket will close for maintenance; reconnect to the same connectUri.' };
-      this.send(channel, JSON.stringify({ topicName: 'v2.system.socket_closing', version: '2', eventBody, metadata: { CorrelationId: randomUUID() } }));
+      const eventBody = {
+        channelId: channel.id,
+        organizationId: this.options.organizationId,
+        oauthClientId: channel.clientId,
+        message: 'The socket will close for maintenance; reconnect to the same connectUri.',
+      };
+      this.send(
+        channel,
+        JSON.stringify({
+          topicName: 'v2.system.socket_closing',
+          version: '2',
+          eventBody,
+          metadata: { CorrelationId: randomUUID() },
+        }),
+      );
       this.options.clock.schedule(this.options.clock.now() + closeAfterMs, () => {
         if (socket.readyState === socket.OPEN) socket.close(1001, 'Closing for maintenance');
       });
@@ -269,7 +346,12 @@ export class NotificationHub {
 
   /** Channels for the control API. */
   listAll(): ChannelView[] {
-    return [...this.channels.values()].map((c) => ({ id: c.id, expires: toIso(c.expiresAt), topicCount: c.topics.size, hasSocket: !!c.socket }));
+    return [...this.channels.values()].map((c) => ({
+      id: c.id,
+      expires: toIso(c.expiresAt),
+      topicCount: c.topics.size,
+      hasSocket: !!c.socket,
+    }));
   }
 
   /** Number of open sockets. */
@@ -284,7 +366,11 @@ export class NotificationHub {
   }
 
   private channelBody(channel: ChannelRecord): WireObject {
-    return { id: channel.id, connectUri: `${this.options.socketBaseUrl()}/channels/${channel.id}`, expires: toIso(channel.expiresAt) };
+    return {
+      id: channel.id,
+      connectUri: `${this.options.socketBaseUrl()}/channels/${channel.id}`,
+      expires: toIso(channel.expiresAt),
+    };
   }
 
   private channelNotFound(channelId: string): HubReply {
@@ -306,13 +392,16 @@ export class NotificationHub {
   }
 
   private selected(channelId?: string): ChannelRecord[] {
-    return channelId ? [this.channels.get(channelId)].filter((c): c is ChannelRecord => !!c) : [...this.channels.values()];
+    return channelId
+      ? [this.channels.get(channelId)].filter((c): c is ChannelRecord => !!c)
+      : [...this.channels.values()];
   }
 
   private armExpiry(channel: ChannelRecord): void {
     channel.cancelExpiry?.();
     channel.cancelExpiry = this.options.clock.schedule(channel.expiresAt, () => {
-      if (this.channels.get(channel.id) === channel && channel.expiresAt <= this.options.clock.now()) this.removeChannel(channel, 'expired');
+      if (this.channels.get(channel.id) === channel && channel.expiresAt <= this.options.clock.now())
+        this.removeChannel(channel, 'expired');
     });
   }
 
@@ -339,7 +428,11 @@ export class NotificationHub {
     channel.lastUsedAt = this.options.clock.now();
     this.options.counters.socketsOpened += 1;
     channel.stopHeartbeat = startInterval(
-      () => this.send(channel, JSON.stringify({ topicName: 'channel.metadata', eventBody: { message: 'WebSocket Heartbeat' } })),
+      () =>
+        this.send(
+          channel,
+          JSON.stringify({ topicName: 'channel.metadata', eventBody: { message: 'WebSocket Heartbeat' } }),
+        ),
       this.options.heartbeatIntervalMs,
       true,
     );
@@ -352,7 +445,11 @@ export class NotificationHub {
         return;
       }
       // Health check is an application-level JSON ping, not an RFC 6455 ping (reference §1, Java NotificationHandler).
-      if (typeof message === 'object' && message !== null && (message as { message?: unknown }).message === 'ping') {
+      if (
+        typeof message === 'object' &&
+        message !== null &&
+        (message as { message?: unknown }).message === 'ping'
+      ) {
         this.send(channel, JSON.stringify({ topicName: 'channel.metadata', eventBody: { message: 'pong' } }));
       }
     });
@@ -401,12 +498,16 @@ export class NotificationHub {
       if (held) this.send(channel, held.text);
       channel.heldFrame = {
         text,
-        cancelFlush: startTimer(() => {
-          if (channel.heldFrame?.text === text) {
-            channel.heldFrame = undefined;
-            this.send(channel, text);
-          }
-        }, 1000, true),
+        cancelFlush: startTimer(
+          () => {
+            if (channel.heldFrame?.text === text) {
+              channel.heldFrame = undefined;
+              this.send(channel, text);
+            }
+          },
+          1000,
+          true,
+        ),
       };
       return;
     }

@@ -34,6 +34,11 @@ export class RateLimiter {
     }
     window.count += 1;
     const resetInSeconds = Math.max(1, Math.ceil((window.startedAt + 60_000 - now) / 1000));
-    return { allowed: window.count <= this.limitPerMinute, count: window.count, limit: this.limitPerMinute, resetInSeconds };
+    return {
+      allowed: window.count <= this.limitPerMinute,
+      count: window.count,
+      limit: this.limitPerMinute,
+      resetInSeconds,
+    };
   }
 }

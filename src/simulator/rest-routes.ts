@@ -21,8 +21,14 @@ export interface RestRouteDeps {
 type Ctx = HttpRequestContext<IssuedToken>;
 
 const ok = (body: unknown): HttpReply => ({ status: 200, body });
-const notFound = (what: string): HttpReply => ({ status: 404, body: wire.errorBody(404, 'not.found', `${what} not found`) });
-const badRequest = (message: string): HttpReply => ({ status: 400, body: wire.errorBody(400, 'bad.request', message) });
+const notFound = (what: string): HttpReply => ({
+  status: 404,
+  body: wire.errorBody(404, 'not.found', `${what} not found`),
+});
+const badRequest = (message: string): HttpReply => ({
+  status: 400,
+  body: wire.errorBody(400, 'bad.request', message),
+});
 
 function parseJson(ctx: Ctx): { value?: unknown; error?: HttpReply } {
   if (ctx.rawBody.trim() === '') return { value: undefined };
@@ -48,7 +54,11 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
       : {
           status: 403,
           // UNCONFIRMED: the code of a REST permission failure; Genesys lists the missing permissions in the message.
-          body: wire.errorBody(403, 'missing.any.permissions', `Unable to perform the requested action. You are missing the following permission(s): ${permissions.join(', ')}`),
+          body: wire.errorBody(
+            403,
+            'missing.any.permissions',
+            `Unable to perform the requested action. You are missing the following permission(s): ${permissions.join(', ')}`,
+          ),
         };
   const unit = (id: string) => centre.managementUnits.find((u) => u.id === id);
   const businessUnit = (id: string) => centre.businessUnits.find((b) => b.id === id);
@@ -56,40 +66,73 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
 
   // Notifications (reference §1).
   router.add('POST', '/api/v2/notifications/channels', (ctx) => ok(hub.createChannel(caller(ctx))));
-  router.add('GET', '/api/v2/notifications/channels', (ctx) => ok(hub.listChannels(caller(ctx), ctx.url.searchParams.get('includechannels'))));
-  router.add('HEAD', '/api/v2/notifications/channels/:channelId', (ctx) => hub.headChannel(caller(ctx), ctx.params.channelId!));
-  router.add('GET', '/api/v2/notifications/channels/:channelId/subscriptions', (ctx) => hub.getSubscriptions(caller(ctx), ctx.params.channelId!));
+  router.add('GET', '/api/v2/notifications/channels', (ctx) =>
+    ok(hub.listChannels(caller(ctx), ctx.url.searchParams.get('includechannels'))),
+  );
+  router.add('HEAD', '/api/v2/notifications/channels/:channelId', (ctx) =>
+    hub.headChannel(caller(ctx), ctx.params.channelId!),
+  );
+  router.add('GET', '/api/v2/notifications/channels/:channelId/subscriptions', (ctx) =>
+    hub.getSubscriptions(caller(ctx), ctx.params.channelId!),
+  );
   for (const method of ['POST', 'PUT'] as const) {
     router.add(method, '/api/v2/notifications/channels/:channelId/subscriptions', (ctx) => {
       const body = parseJson(ctx);
       if (body.error) return body.error;
       const ignoreErrors = isTrue(ctx.url.searchParams.get('ignoreErrors'));
-      return hub.subscribe(caller(ctx), ctx.params.channelId!, body.value, method === 'POST' ? 'add' : 'replace', ignoreErrors);
+      return hub.subscribe(
+        caller(ctx),
+        ctx.params.channelId!,
+        body.value,
+        method === 'POST' ? 'add' : 'replace',
+        ignoreErrors,
+      );
     });
   }
-  router.add('DELETE', '/api/v2/notifications/channels/:channelId/subscriptions', (ctx) => hub.unsubscribeAll(caller(ctx), ctx.params.channelId!));
+  router.add('DELETE', '/api/v2/notifications/channels/:channelId/subscriptions', (ctx) =>
+    hub.unsubscribeAll(caller(ctx), ctx.params.channelId!),
+  );
 
   // Org structure (reference §4).
-  router.add('GET', '/api/v2/workforcemanagement/businessunits', () => ok({ entities: centre.businessUnits.map((b) => wire.businessUnitListItem(centre, b)) }));
+  router.add('GET', '/api/v2/workforcemanagement/businessunits', () =>
+    ok({ entities: centre.businessUnits.map((b) => wire.businessUnitListItem(centre, b)) }),
+  );
   router.add('GET', '/api/v2/workforcemanagement/managementunits', () =>
-    ok({ entities: centre.managementUnits.map((u) => wire.managementUnit(centre, u, false, options.startAt)) }),
+    ok({
+      entities: centre.managementUnits.map((u) => wire.managementUnit(centre, u, false, options.startAt)),
+    }),
   );
   router.add('GET', '/api/v2/workforcemanagement/businessunits/:buId/managementunits', (ctx) => {
     // UNCONFIRMED: `mine` (reference §4) means the caller's own BU; a client-credentials token has none, so it is not found.
     const bu = businessUnit(ctx.params.buId!);
     if (!bu) return notFound(`Business unit ${ctx.params.buId}`);
-    return ok({ entities: centre.managementUnits.filter((u) => u.businessUnitId === bu.id).map((u) => wire.managementUnit(centre, u, false, options.startAt)) });
+    return ok({
+      entities: centre.managementUnits
+        .filter((u) => u.businessUnitId === bu.id)
+        .map((u) => wire.managementUnit(centre, u, false, options.startAt)),
+    });
   });
   router.add('GET', '/api/v2/workforcemanagement/managementunits/:muId', (ctx) => {
     const mu = unit(ctx.params.muId!);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
     const expand = ctx.url.searchParams.getAll('expand').flatMap((e) => e.split(','));
-    return ok(wire.managementUnit(centre, mu, expand.includes('settings.adherence') || expand.includes('settings'), options.startAt));
+    return ok(
+      wire.managementUnit(
+        centre,
+        mu,
+        expand.includes('settings.adherence') || expand.includes('settings'),
+        options.startAt,
+      ),
+    );
   });
   router.add('GET', '/api/v2/workforcemanagement/managementunits/:muId/users', (ctx) => {
     const mu = unit(ctx.params.muId!);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
-    return ok({ entities: centre.agents.filter((a) => a.managementUnitId === mu.id).map((a) => ({ id: a.id, selfUri: `/api/v2/users/${a.id}` })) });
+    return ok({
+      entities: centre.agents
+        .filter((a) => a.managementUnitId === mu.id)
+        .map((a) => ({ id: a.id, selfUri: `/api/v2/users/${a.id}` })),
+    });
   });
   router.add('GET', '/api/v2/workforcemanagement/businessunits/:buId/activitycodes', (ctx) => {
     const bu = businessUnit(ctx.params.buId!);
@@ -100,7 +143,10 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
   // Real-time adherence (reference §4): all need wfm:realtimeAdherence:view.
   const listing = (ctx: Ctx, agents: readonly Agent[]): HttpReply => {
     const entities = agents.map((a) => wire.userScheduleAdherence(centre, engine.get(a.id)!));
-    if (isTrue(ctx.url.searchParams.get('forceDownloadService')) || agents.length > options.downloadThreshold) {
+    if (
+      isTrue(ctx.url.searchParams.get('forceDownloadService')) ||
+      agents.length > options.downloadThreshold
+    ) {
       // Too-big results carry only `downloadUrl` (reference §4). UNCONFIRMED: the document there is the listing itself.
       return ok({ downloadUrl: downloads.put({ entities }) });
     }
@@ -111,25 +157,40 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     if (denied) return denied;
     const mu = unit(ctx.params.muId!);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
-    return listing(ctx, centre.agents.filter((a) => a.managementUnitId === mu.id));
+    return listing(
+      ctx,
+      centre.agents.filter((a) => a.managementUnitId === mu.id),
+    );
   });
   router.add('GET', '/api/v2/workforcemanagement/teams/:teamId/adherence', (ctx) => {
     const denied = requireAny('wfm:realtimeAdherence:view');
     if (denied) return denied;
     const team = centre.teams.find((t) => t.id === ctx.params.teamId);
     if (!team) return notFound(`Team ${ctx.params.teamId}`);
-    return listing(ctx, centre.agents.filter((a) => a.teamId === team.id));
+    return listing(
+      ctx,
+      centre.agents.filter((a) => a.teamId === team.id),
+    );
   });
   router.add('GET', '/api/v2/workforcemanagement/adherence', (ctx) => {
     const denied = requireAny('wfm:realtimeAdherence:view');
     if (denied) return denied;
     // The official JS SDK sends this `multi` parameter comma-joined (`userId=a,b`, seen from purecloud-platform-client-v2
     // 262 against a local server), so Genesys accepts both forms; we split commas as well as repeats.
-    const ids = ctx.url.searchParams.getAll('userId').flatMap((id) => id.split(',')).filter((id) => id !== '');
+    const ids = ctx.url.searchParams
+      .getAll('userId')
+      .flatMap((id) => id.split(','))
+      .filter((id) => id !== '');
     // Repeated userId, min 1, max 100 per request (reference §4).
-    if (ids.length < 1 || ids.length > 100) return badRequest(`userId must be given between 1 and 100 times (got ${ids.length})`);
+    if (ids.length < 1 || ids.length > 100)
+      return badRequest(`userId must be given between 1 and 100 times (got ${ids.length})`);
     // UNCONFIRMED: ids that are not WFM agents are left out of the array rather than failing the request.
-    return ok(ids.map((id) => engine.get(id)).filter((s) => s !== undefined).map((s) => wire.userScheduleAdherence(centre, s)));
+    return ok(
+      ids
+        .map((id) => engine.get(id))
+        .filter((s) => s !== undefined)
+        .map((s) => wire.userScheduleAdherence(centre, s)),
+    );
   });
 
   // Agent schedules search (reference §4).
@@ -141,17 +202,29 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     const body = parsed.value as { startDate?: unknown; endDate?: unknown; userIds?: unknown } | undefined;
     const startAt = typeof body?.startDate === 'string' ? Date.parse(body.startDate) : NaN;
     const endAt = typeof body?.endDate === 'string' ? Date.parse(body.endDate) : NaN;
-    if (!Number.isFinite(startAt) || !Number.isFinite(endAt) || endAt <= startAt) return badRequest('startDate and endDate must be ISO-8601 date-times with startDate before endDate');
-    if (body!.userIds !== undefined && (!Array.isArray(body!.userIds) || body!.userIds.some((id) => typeof id !== 'string'))) return badRequest('userIds must be an array of strings');
+    if (!Number.isFinite(startAt) || !Number.isFinite(endAt) || endAt <= startAt)
+      return badRequest('startDate and endDate must be ISO-8601 date-times with startDate before endDate');
+    if (
+      body!.userIds !== undefined &&
+      (!Array.isArray(body!.userIds) || body!.userIds.some((id) => typeof id !== 'string'))
+    )
+      return badRequest('userIds must be an array of strings');
     const userIds = body!.userIds as string[] | undefined;
     const agents = candidates.filter((a) => !userIds || userIds.includes(a.id));
     const bu = businessUnit(buId)!;
     const published = new Map<string, { id: string; weekDate: string; weekCount: number }>();
     const result = {
       agentSchedules: agents.map((a) => {
-        const shifts = a.shifts.filter((s) => s.startAt < endAt && s.startAt + s.lengthMinutes * 60_000 > startAt);
-        for (const s of shifts) published.set(s.scheduleId, { id: s.scheduleId, weekDate: s.weekDate, weekCount: 1 });
-        return { user: { id: a.id, selfUri: `/api/v2/users/${a.id}` }, shifts: shifts.map((s) => wire.scheduleShift(s)), fullDayTimeOffMarkers: [] };
+        const shifts = a.shifts.filter(
+          (s) => s.startAt < endAt && s.startAt + s.lengthMinutes * 60_000 > startAt,
+        );
+        for (const s of shifts)
+          published.set(s.scheduleId, { id: s.scheduleId, weekDate: s.weekDate, weekCount: 1 });
+        return {
+          user: { id: a.id, selfUri: `/api/v2/users/${a.id}` },
+          shifts: shifts.map((s) => wire.scheduleShift(s)),
+          fullDayTimeOffMarkers: [],
+        };
       }),
       businessUnitTimeZone: bu.timeZone,
       publishedSchedules: [...published.values()],
@@ -160,10 +233,22 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
       const operationId = randomUUID();
       // UNCONFIRMED: for a client-credentials token the "requesting user" of the result topic is the OAuth client id.
       const topic = `v2.workforcemanagement.users.${ctx.auth.clientId}.schedules.search`;
-      startTimer(() => hub.publish(topic, { operationId, businessUnitId: bu.id, downloadUrl: downloads.put(result) }, false), options.asyncSearchDelayMs, true);
+      startTimer(
+        () =>
+          hub.publish(
+            topic,
+            { operationId, businessUnitId: bu.id, downloadUrl: downloads.put(result) },
+            false,
+          ),
+        options.asyncSearchDelayMs,
+        true,
+      );
       return ok({ status: 'Processing', operationId });
     }
-    if (isTrue(ctx.url.searchParams.get('forceDownloadService')) || agents.length > options.downloadThreshold) {
+    if (
+      isTrue(ctx.url.searchParams.get('forceDownloadService')) ||
+      agents.length > options.downloadThreshold
+    ) {
       return ok({ status: 'Complete', operationId: randomUUID(), downloadUrl: downloads.put(result) });
     }
     return ok({ status: 'Complete', operationId: randomUUID(), result });
@@ -171,12 +256,20 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
   router.add('POST', '/api/v2/workforcemanagement/managementunits/:muId/agentschedules/search', (ctx) => {
     const mu = unit(ctx.params.muId!);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
-    return search(ctx, mu.businessUnitId, centre.agents.filter((a) => a.managementUnitId === mu.id));
+    return search(
+      ctx,
+      mu.businessUnitId,
+      centre.agents.filter((a) => a.managementUnitId === mu.id),
+    );
   });
   router.add('POST', '/api/v2/workforcemanagement/businessunits/:buId/agentschedules/search', (ctx) => {
     const bu = businessUnit(ctx.params.buId!);
     if (!bu) return notFound(`Business unit ${ctx.params.buId}`);
-    return search(ctx, bu.id, centre.agents.filter((a) => a.businessUnitId === bu.id));
+    return search(
+      ctx,
+      bu.id,
+      centre.agents.filter((a) => a.businessUnitId === bu.id),
+    );
   });
 
   // Users (reference §7).
@@ -185,9 +278,13 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     const pageSize = Math.min(500, Math.max(1, Number(params.get('pageSize') ?? 25) || 25));
     const pageNumber = Math.max(1, Number(params.get('pageNumber') ?? 1) || 1);
     const state = params.get('state') ?? 'active';
-    const ids = params.getAll('id').flatMap((i) => i.split(',')).filter((i) => i !== '');
+    const ids = params
+      .getAll('id')
+      .flatMap((i) => i.split(','))
+      .filter((i) => i !== '');
     let selected = people().filter((p) => state === 'any' || p.state === state);
-    if (ids.length > 0) selected = ids.map((id) => selected.find((p) => p.id === id)).filter((p) => p !== undefined);
+    if (ids.length > 0)
+      selected = ids.map((id) => selected.find((p) => p.id === id)).filter((p) => p !== undefined);
     const total = selected.length;
     const pageCount = Math.max(1, Math.ceil(total / pageSize));
     const page = selected.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);

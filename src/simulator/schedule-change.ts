@@ -53,13 +53,19 @@ export function insertActivity(shift: Shift, inserted: ScheduledActivity): void 
 }
 
 /** Applies a republish to the contact centre's schedules; throws RangeError for an unknown unit or code. */
-export function applyScheduleChange(centre: ContactCentre, managementUnitId: string, request: ScheduleChangeRequest, now: number): ScheduleChangeResult {
+export function applyScheduleChange(
+  centre: ContactCentre,
+  managementUnitId: string,
+  request: ScheduleChangeRequest,
+  now: number,
+): ScheduleChangeResult {
   const unit = centre.managementUnits.find((u) => u.id === managementUnitId);
   if (!unit) throw new RangeError(`unknown management unit ${managementUnitId}`);
   const businessUnit = centre.businessUnits.find((b) => b.id === unit.businessUnitId)!;
   const codeName = request.activityCodeName ?? 'Team Meeting';
   const code = businessUnit.activityCodes.find((c) => c.name.toLowerCase() === codeName.toLowerCase());
-  if (!code) throw new RangeError(`unknown activity code name "${codeName}" in business unit ${businessUnit.id}`);
+  if (!code)
+    throw new RangeError(`unknown activity code name "${codeName}" in business unit ${businessUnit.id}`);
   const startAt = Math.floor(request.startAt ?? now);
   const durationMinutes = Math.max(1, Math.round(request.durationMinutes ?? 30));
   const endAt = startAt + durationMinutes * MINUTE;
@@ -67,20 +73,43 @@ export function applyScheduleChange(centre: ContactCentre, managementUnitId: str
   for (const agent of centre.agents) {
     if (agent.managementUnitId !== unit.id) continue;
     if (request.agentIds && !request.agentIds.includes(agent.id)) continue;
-    const shift = agent.shifts.find((s) => s.startAt <= startAt && startAt < s.startAt + s.lengthMinutes * MINUTE);
+    const shift = agent.shifts.find(
+      (s) => s.startAt <= startAt && startAt < s.startAt + s.lengthMinutes * MINUTE,
+    );
     if (!shift) continue;
-    insertActivity(shift, { startAt, lengthMinutes: durationMinutes, activityCodeId: code.id, category: code.category, description: 'Republished', paid: code.countsAsPaidTime });
+    insertActivity(shift, {
+      startAt,
+      lengthMinutes: durationMinutes,
+      activityCodeId: code.id,
+      category: code.category,
+      description: 'Republished',
+      paid: code.countsAsPaidTime,
+    });
     changed.push(agent.id);
   }
-  return { operationId: randomUUID(), managementUnitId: unit.id, businessUnitId: businessUnit.id, agentIds: changed, startAt, endAt, activityCodeId: code.id };
+  return {
+    operationId: randomUUID(),
+    managementUnitId: unit.id,
+    businessUnitId: businessUnit.id,
+    agentIds: changed,
+    startAt,
+    endAt,
+    activityCodeId: code.id,
+  };
 }
 
 /**
  * Body of `v2.workforcemanagement.businessunits.{buId}.schedules` for a publish (reference §3).
  * UNCONFIRMED: a publish arriving as `eventType: Update` with `published: true`.
  */
-export function businessUnitSchedulesEvent(centre: ContactCentre, change: ScheduleChangeResult, now: number): WireObject {
-  const agent = centre.agents.find((a) => a.id === change.agentIds[0]) ?? centre.agents.find((a) => a.managementUnitId === change.managementUnitId);
+export function businessUnitSchedulesEvent(
+  centre: ContactCentre,
+  change: ScheduleChangeResult,
+  now: number,
+): WireObject {
+  const agent =
+    centre.agents.find((a) => a.id === change.agentIds[0]) ??
+    centre.agents.find((a) => a.managementUnitId === change.managementUnitId);
   const shift = agent?.shifts[0];
   return {
     status: 'Complete',
@@ -110,7 +139,11 @@ export function businessUnitSchedulesEvent(centre: ContactCentre, change: Schedu
 export function agentSchedulesChangedEvent(change: ScheduleChangeResult): WireObject {
   const visibleUntil = change.endAt + 14 * 86_400_000;
   return {
-    agents: change.agentIds.map((agentId) => ({ agentId, startDate: toIso(change.startAt), endDate: toIso(change.endAt) })),
+    agents: change.agentIds.map((agentId) => ({
+      agentId,
+      startDate: toIso(change.startAt),
+      endDate: toIso(change.endAt),
+    })),
     visibilityRange: { endBusinessUnitDate: toIso(visibleUntil).slice(0, 10), endDate: toIso(visibleUntil) },
   };
 }

@@ -35,7 +35,11 @@ export class ShiftScenario {
     private readonly republish: (managementUnitId: string, agentIds: string[], startAt: number) => void,
   ) {
     for (const agent of centre.agents) {
-      const behaviour: Behaviour = { agent, random: new SeededRandom(`${seed}:behaviour:${agent.index}`), onCall: false };
+      const behaviour: Behaviour = {
+        agent,
+        random: new SeededRandom(`${seed}:behaviour:${agent.index}`),
+        onCall: false,
+      };
       this.behaviours.set(agent.id, behaviour);
       if (engine.get(agent.id)?.actual.systemPresence === 'OnQueue') this.scheduleNextCall(behaviour);
     }
@@ -53,7 +57,11 @@ export class ShiftScenario {
     }
   }
 
-  private onBoundary(agent: Agent, scheduled: ScheduledActivity | undefined, previous: ScheduledActivity | undefined): void {
+  private onBoundary(
+    agent: Agent,
+    scheduled: ScheduledActivity | undefined,
+    previous: ScheduledActivity | undefined,
+  ): void {
     const b = this.behaviours.get(agent.id);
     if (!b || this.stopped) return;
     const to = scheduled?.category;
@@ -69,7 +77,8 @@ export class ShiftScenario {
       // Late login.
       if (r.chance(0.12)) delayInMs = r.lognormal(6 * MINUTE, 0.6);
     } else if ((from === 'Break' || from === 'Meal') && to === 'OnQueueWork') {
-      if (r.chance(0.3)) delayInMs = Math.min(25 * MINUTE, r.lognormal(from === 'Meal' ? 6 * MINUTE : 4 * MINUTE, 0.7));
+      if (r.chance(0.3))
+        delayInMs = Math.min(25 * MINUTE, r.lognormal(from === 'Meal' ? 6 * MINUTE : 4 * MINUTE, 0.7));
     } else if (from === 'Meeting' && r.chance(0.35)) {
       delayInMs = r.lognormal(7 * MINUTE, 0.5);
     } else if (from === 'OnQueueWork' && to !== undefined && r.chance(0.08)) {
@@ -79,7 +88,8 @@ export class ShiftScenario {
     const act = (): void => this.switchTo(b, to);
     if (from === 'OnQueueWork' && b.onCall) {
       // Long call running into the break: the agent switches only once the call ends (outcome-evidence #9).
-      b.afterCall = () => (b.pendingSwitch = this.clock.schedule(this.clock.now() + r.int(5, 45) * SECOND, act));
+      b.afterCall = () =>
+        (b.pendingSwitch = this.clock.schedule(this.clock.now() + r.int(5, 45) * SECOND, act));
       return;
     }
     b.pendingSwitch = this.clock.schedule(this.clock.now() + Math.max(0, delayInMs), act);
@@ -90,7 +100,10 @@ export class ShiftScenario {
     b.callTimer?.();
     b.onCall = false;
     const actual = activityFollowing(category, this.clock.now());
-    this.engine.setActivity(b.agent.id, { systemPresence: actual.systemPresence, routingStatus: actual.routingStatus });
+    this.engine.setActivity(b.agent.id, {
+      systemPresence: actual.systemPresence,
+      routingStatus: actual.routingStatus,
+    });
     if (actual.systemPresence === 'OnQueue') this.scheduleNextCall(b);
     this.maybeLeaveEarly(b);
   }
@@ -124,7 +137,8 @@ export class ShiftScenario {
         b.onCall = false;
         const after = b.afterCall;
         b.afterCall = undefined;
-        if (this.engine.get(b.agent.id)?.actual.systemPresence === 'OnQueue') this.engine.setActivity(b.agent.id, { routingStatus: 'IDLE' });
+        if (this.engine.get(b.agent.id)?.actual.systemPresence === 'OnQueue')
+          this.engine.setActivity(b.agent.id, { routingStatus: 'IDLE' });
         if (after) after();
         else this.scheduleNextCall(b);
       });
@@ -137,7 +151,9 @@ export class ShiftScenario {
       if (this.stopped) return;
       const unit = random.pick(this.centre.managementUnits);
       const now = this.clock.now();
-      const agentIds = this.centre.agents.filter((a) => a.managementUnitId === unit.id && random.chance(0.6)).map((a) => a.id);
+      const agentIds = this.centre.agents
+        .filter((a) => a.managementUnitId === unit.id && random.chance(0.6))
+        .map((a) => a.id);
       if (agentIds.length > 0) this.republish(unit.id, agentIds, now + random.int(1, 5) * MINUTE);
       this.armRepublish(random);
     });

@@ -109,7 +109,10 @@ export interface SimulatorControlDeps {
   readonly faults: FaultInjector;
   readonly tokens: TokenIssuer;
   readonly counters: SimulatorCounters;
-  readonly publishScheduleChange: (managementUnitId: string, request: ScheduleChangeRequest) => ScheduleChangeResult;
+  readonly publishScheduleChange: (
+    managementUnitId: string,
+    request: ScheduleChangeRequest,
+  ) => ScheduleChangeResult;
 }
 
 /** Builds the control API over the running parts. */
@@ -138,10 +141,16 @@ export function createSimulatorControl(deps: SimulatorControlDeps): SimulatorCon
   };
   return {
     now: () => clock.now(),
-    clock: () => ({ now: toIso(clock.now()), nowMs: clock.now(), manual: clock.isManual, timeScale: clock.isManual ? 0 : clock.timeScale }),
+    clock: () => ({
+      now: toIso(clock.now()),
+      nowMs: clock.now(),
+      manual: clock.isManual,
+      timeScale: clock.isManual ? 0 : clock.timeScale,
+    }),
     advance: (ms) => clock.advance(ms),
     setAgentActivity: (agentId, update) => agentView(engine.setActivity(agentId, update)),
-    publishScheduleChange: (managementUnitId, request = {}) => deps.publishScheduleChange(managementUnitId, request),
+    publishScheduleChange: (managementUnitId, request = {}) =>
+      deps.publishScheduleChange(managementUnitId, request),
     injectFault(fault) {
       switch (fault.kind) {
         case 'httpError':
@@ -159,7 +168,10 @@ export function createSimulatorControl(deps: SimulatorControlDeps): SimulatorCon
         case 'dropSockets':
           return { kind: fault.kind, affected: hub.dropSockets(fault.channelId) };
         case 'socketClosing':
-          return { kind: fault.kind, affected: hub.sendSocketClosing(fault.channelId, fault.closeAfterMs ?? 60_000) };
+          return {
+            kind: fault.kind,
+            affected: hub.sendSocketClosing(fault.channelId, fault.closeAfterMs ?? 60_000),
+          };
         case 'malformedFrame':
           return { kind: fault.kind, affected: hub.sendMalformedFrame(fault.channelId) };
         case 'expireChannel':
@@ -200,8 +212,20 @@ export function createSimulatorControl(deps: SimulatorControlDeps): SimulatorCon
           agentIds: centre.agents.filter((a) => a.teamId === t.id).map((a) => a.id),
         };
       }),
-    listSupervisors: () => centre.supervisors.map((s) => ({ id: s.id, name: s.name, email: s.email, title: s.title, managerId: s.managerId })),
+    listSupervisors: () =>
+      centre.supervisors.map((s) => ({
+        id: s.id,
+        name: s.name,
+        email: s.email,
+        title: s.title,
+        managerId: s.managerId,
+      })),
     listChannels: () => hub.listAll(),
-    getCounters: () => ({ ...counters, socketsOpen: hub.openSocketCount(), channelsOpen: hub.listAll().length, pendingFaults: faults.pendingCount() }),
+    getCounters: () => ({
+      ...counters,
+      socketsOpen: hub.openSocketCount(),
+      channelsOpen: hub.listAll().length,
+      pendingFaults: faults.pendingCount(),
+    }),
   };
 }

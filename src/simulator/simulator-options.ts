@@ -55,7 +55,9 @@ export const DEFAULT_PERMISSIONS: readonly string[] = [
 ];
 
 /** Options with every default filled in. */
-export type ResolvedSimulatorOptions = Required<Omit<SimulatorOptions, 'startAt'>> & { readonly startAt: number };
+export type ResolvedSimulatorOptions = Required<Omit<SimulatorOptions, 'startAt'>> & {
+  readonly startAt: number;
+};
 
 /** Fills in defaults; `now` is the wall clock used for the default start instant. */
 export function resolveSimulatorOptions(options: SimulatorOptions, now: number): ResolvedSimulatorOptions {
@@ -95,11 +97,13 @@ export function readSimulatorCliOptions(argv: readonly string[], env: NodeJS.Pro
     const raw = pick(flag, envName);
     if (raw === undefined || raw === '') return undefined;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < min) problems.push(`--${flag} / ${envName} must be a number >= ${min} (got "${raw}")`);
+    if (!Number.isFinite(value) || value < min)
+      problems.push(`--${flag} / ${envName} must be a number >= ${min} (got "${raw}")`);
     return value;
   };
   const scenario = pick('scenario', 'SIM_SCENARIO');
-  if (scenario !== undefined && scenario !== 'idle' && scenario !== 'shift') problems.push(`--scenario / SIM_SCENARIO must be idle or shift (got "${scenario}")`);
+  if (scenario !== undefined && scenario !== 'idle' && scenario !== 'shift')
+    problems.push(`--scenario / SIM_SCENARIO must be idle or shift (got "${scenario}")`);
   const seedRaw = pick('seed', 'SIM_SEED');
   const options: SimulatorOptions = {
     port: num('port', 'SIM_PORT', 0),

@@ -27,7 +27,12 @@ export interface TokenIssuerOptions {
 
 function oauthError(status: number, error: string, description: string): WireObject {
   // UNCONFIRMED: the login service's exact error JSON; we send the OAuth 2 fields plus the Genesys ErrorBody fields.
-  return { error, description, error_description: description, ...errorBody(status, error === 'invalid_client' ? 'bad.credentials' : 'bad.request', description) };
+  return {
+    error,
+    description,
+    error_description: description,
+    ...errorBody(status, error === 'invalid_client' ? 'bad.credentials' : 'bad.request', description),
+  };
 }
 
 /** Issues and checks bearer tokens for the client-credentials grant (reference §5). */
@@ -44,11 +49,21 @@ export class TokenIssuer {
     const clientId = separator >= 0 ? decoded.slice(0, separator) : '';
     const secret = separator >= 0 ? decoded.slice(separator + 1) : '';
     if (clientId !== this.options.clientId || secret !== this.options.clientSecret) {
-      return { status: 401, body: oauthError(401, 'invalid_client', 'client not found or bad client secret') };
+      return {
+        status: 401,
+        body: oauthError(401, 'invalid_client', 'client not found or bad client secret'),
+      };
     }
     const form = new URLSearchParams(formBody);
     if (form.get('grant_type') !== 'client_credentials') {
-      return { status: 400, body: oauthError(400, 'unsupported_grant_type', 'only grant_type=client_credentials is supported here') };
+      return {
+        status: 400,
+        body: oauthError(
+          400,
+          'unsupported_grant_type',
+          'only grant_type=client_credentials is supported here',
+        ),
+      };
     }
     const now = this.options.now();
     const token: IssuedToken = {
@@ -59,7 +74,15 @@ export class TokenIssuer {
     };
     this.tokens.set(token.accessToken, token);
     // token_type "bearer" is standard OAuth, UNCONFIRMED in Genesys sources (reference §5).
-    return { status: 200, body: { access_token: token.accessToken, token_type: 'bearer', expires_in: this.options.expiresInSeconds }, token };
+    return {
+      status: 200,
+      body: {
+        access_token: token.accessToken,
+        token_type: 'bearer',
+        expires_in: this.options.expiresInSeconds,
+      },
+      token,
+    };
   }
 
   /** The live token named by an `Authorization: Bearer` header, or undefined when missing, unknown or expired. */

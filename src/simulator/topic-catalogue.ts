@@ -1,6 +1,12 @@
 /** A topic the simulator knows, parsed. */
 export interface ParsedTopic {
-  readonly kind: 'muAdherence' | 'teamAdherence' | 'userAdherence' | 'buSchedules' | 'muAgentSchedulesChanged' | 'userScheduleSearch';
+  readonly kind:
+    | 'muAdherence'
+    | 'teamAdherence'
+    | 'userAdherence'
+    | 'buSchedules'
+    | 'muAgentSchedulesChanged'
+    | 'userScheduleSearch';
   readonly entityId: string;
   /** Any one of these permissions lets a client subscribe. */
   readonly anyOfPermissions: readonly string[];
@@ -9,10 +15,22 @@ export interface ParsedTopic {
 const ID = '([A-Za-z0-9][A-Za-z0-9_-]*)';
 const SCHEDULE_VIEW = ['wfm:schedule:view', 'wfm:publishedSchedule:view'];
 
-const PATTERNS: ReadonlyArray<{ kind: ParsedTopic['kind']; regex: RegExp; anyOfPermissions: readonly string[] }> = [
+const PATTERNS: ReadonlyArray<{
+  kind: ParsedTopic['kind'];
+  regex: RegExp;
+  anyOfPermissions: readonly string[];
+}> = [
   // UNCONFIRMED (reference §2): MU/team topics most likely need the same permission as their REST twins.
-  { kind: 'muAdherence', regex: new RegExp(`^v2\\.workforcemanagement\\.managementunits\\.${ID}\\.adherence$`), anyOfPermissions: ['wfm:realtimeAdherence:view'] },
-  { kind: 'teamAdherence', regex: new RegExp(`^v2\\.workforcemanagement\\.teams\\.${ID}\\.adherence$`), anyOfPermissions: ['wfm:realtimeAdherence:view'] },
+  {
+    kind: 'muAdherence',
+    regex: new RegExp(`^v2\\.workforcemanagement\\.managementunits\\.${ID}\\.adherence$`),
+    anyOfPermissions: ['wfm:realtimeAdherence:view'],
+  },
+  {
+    kind: 'teamAdherence',
+    regex: new RegExp(`^v2\\.workforcemanagement\\.teams\\.${ID}\\.adherence$`),
+    anyOfPermissions: ['wfm:realtimeAdherence:view'],
+  },
   // [DOC] 2021 announcement (reference §2): any of these three.
   {
     kind: 'userAdherence',
@@ -20,9 +38,21 @@ const PATTERNS: ReadonlyArray<{ kind: ParsedTopic['kind']; regex: RegExp; anyOfP
     anyOfPermissions: ['wfm:agentSchedule:view', 'wfm:agentAdherence:notify', 'wfm:realtimeAdherence:view'],
   },
   // UNCONFIRMED: schedule topics are assumed to need the schedule-search permissions (reference §4).
-  { kind: 'buSchedules', regex: new RegExp(`^v2\\.workforcemanagement\\.businessunits\\.${ID}\\.schedules$`), anyOfPermissions: SCHEDULE_VIEW },
-  { kind: 'muAgentSchedulesChanged', regex: new RegExp(`^v2\\.workforcemanagement\\.managementunits\\.${ID}\\.agentschedules\\.changed$`), anyOfPermissions: SCHEDULE_VIEW },
-  { kind: 'userScheduleSearch', regex: new RegExp(`^v2\\.workforcemanagement\\.users\\.${ID}\\.schedules\\.search$`), anyOfPermissions: SCHEDULE_VIEW },
+  {
+    kind: 'buSchedules',
+    regex: new RegExp(`^v2\\.workforcemanagement\\.businessunits\\.${ID}\\.schedules$`),
+    anyOfPermissions: SCHEDULE_VIEW,
+  },
+  {
+    kind: 'muAgentSchedulesChanged',
+    regex: new RegExp(`^v2\\.workforcemanagement\\.managementunits\\.${ID}\\.agentschedules\\.changed$`),
+    anyOfPermissions: SCHEDULE_VIEW,
+  },
+  {
+    kind: 'userScheduleSearch',
+    regex: new RegExp(`^v2\\.workforcemanagement\\.users\\.${ID}\\.schedules\\.search$`),
+    anyOfPermissions: SCHEDULE_VIEW,
+  },
 ];
 
 /**

@@ -1,5 +1,13 @@
 import type { AdherenceSnapshot } from './adherence-engine';
-import type { ActivityCode, Agent, BusinessUnit, ContactCentre, ManagementUnit, Person, Shift } from './contact-centre';
+import type {
+  ActivityCode,
+  Agent,
+  BusinessUnit,
+  ContactCentre,
+  ManagementUnit,
+  Person,
+  Shift,
+} from './contact-centre';
 
 /** A JSON object as sent on the wire. */
 export type WireObject = Record<string, unknown>;
@@ -17,7 +25,17 @@ export function compact<T extends WireObject>(object: T): T {
 
 /** Genesys `ErrorBody` (reference §6). */
 export function errorBody(status: number, code: string, message: string, extra: WireObject = {}): WireObject {
-  return compact({ message, code, status, messageWithParams: message, messageParams: {}, contextId: extra.contextId, details: [], errors: [], ...extra });
+  return compact({
+    message,
+    code,
+    status,
+    messageWithParams: message,
+    messageParams: {},
+    contextId: extra.contextId,
+    details: [],
+    errors: [],
+    ...extra,
+  });
 }
 
 function scheduledCategory(snapshot: AdherenceSnapshot): string {
@@ -26,7 +44,9 @@ function scheduledCategory(snapshot: AdherenceSnapshot): string {
 }
 
 function codeOf(centre: ContactCentre, agent: Agent, codeId: string): ActivityCode | undefined {
-  return centre.businessUnits.find((b) => b.id === agent.businessUnitId)?.activityCodes.find((c) => c.id === codeId);
+  return centre.businessUnits
+    .find((b) => b.id === agent.businessUnitId)
+    ?.activityCodes.find((c) => c.id === codeId);
 }
 
 /** The adherence topic eventBody (identical for the user, MU and team topics; reference §2 table). */
@@ -41,7 +61,9 @@ export function adherenceEventBody(centre: ContactCentre, snapshot: AdherenceSna
     team: team ? { id: team.id, name: team.name } : undefined,
     scheduledActivityCategory: scheduledCategory(snapshot),
     // Topic form carries the code id and secondary presences only, no name (reference §2).
-    scheduledActivityCode: code ? { id: code.id, secondaryPresences: code.secondaryPresenceIds.map((id) => ({ id })) } : undefined,
+    scheduledActivityCode: code
+      ? { id: code.id, secondaryPresences: code.secondaryPresenceIds.map((id) => ({ id })) }
+      : undefined,
     systemPresence: actual.systemPresence,
     organizationSecondaryPresenceId: centre.presenceIds[actual.systemPresence],
     routingStatus: actual.routingStatus,
@@ -55,7 +77,14 @@ export function adherenceEventBody(centre: ContactCentre, snapshot: AdherenceSna
     activeQueuesModifiedTime: toIso(actual.presenceUpdateAt),
     removedFromManagementUnit: false,
     suppressOnTimeReminder: false,
-    nextActivityReminders: snapshot.nextActivity ? [{ activityCategory: snapshot.nextActivity.category, startDate: toIso(snapshot.nextActivity.startAt) }] : [],
+    nextActivityReminders: snapshot.nextActivity
+      ? [
+          {
+            activityCategory: snapshot.nextActivity.category,
+            startDate: toIso(snapshot.nextActivity.startAt),
+          },
+        ]
+      : [],
   });
 }
 
@@ -67,8 +96,14 @@ export function userScheduleAdherence(centre: ContactCentre, snapshot: Adherence
     id: agent.id,
     name: agent.name,
     user: { id: agent.id, selfUri: `/api/v2/users/${agent.id}` },
-    businessUnit: { id: agent.businessUnitId, selfUri: `/api/v2/workforcemanagement/businessunits/${agent.businessUnitId}` },
-    managementUnit: { id: agent.managementUnitId, selfUri: `/api/v2/workforcemanagement/managementunits/${agent.managementUnitId}` },
+    businessUnit: {
+      id: agent.businessUnitId,
+      selfUri: `/api/v2/workforcemanagement/businessunits/${agent.businessUnitId}`,
+    },
+    managementUnit: {
+      id: agent.managementUnitId,
+      selfUri: `/api/v2/workforcemanagement/managementunits/${agent.managementUnitId}`,
+    },
     team: { id: agent.teamId, selfUri: `/api/v2/teams/${agent.teamId}` },
     scheduledActivityCategory: scheduledCategory(snapshot),
     scheduledActivityCode: code
@@ -82,39 +117,70 @@ export function userScheduleAdherence(centre: ContactCentre, snapshot: Adherence
     systemPresence: actual.systemPresence,
     organizationSecondaryPresenceId: centre.presenceIds[actual.systemPresence],
     // The REST routingStatus enum lacks OFFLINE and __EMPTY__ (reference §4): offline agents report OFF_QUEUE.
-    routingStatus: actual.routingStatus === 'OFFLINE' || actual.routingStatus === '__EMPTY__' ? 'OFF_QUEUE' : actual.routingStatus,
+    routingStatus:
+      actual.routingStatus === 'OFFLINE' || actual.routingStatus === '__EMPTY__'
+        ? 'OFF_QUEUE'
+        : actual.routingStatus,
     actualActivityCategory: actual.actualActivityCategory,
     isOutOfOffice: false,
     adherenceState: snapshot.adherenceState,
     impact: snapshot.impact,
     timeOfAdherenceChange: toIso(snapshot.adherenceChangedAt),
     presenceUpdateTime: toIso(actual.presenceUpdateAt),
-    activeQueues: actual.systemPresence === 'OnQueue' ? agent.activeQueueIds.map((id) => ({ id, selfUri: `/api/v2/routing/queues/${id}` })) : [],
+    activeQueues:
+      actual.systemPresence === 'OnQueue'
+        ? agent.activeQueueIds.map((id) => ({ id, selfUri: `/api/v2/routing/queues/${id}` }))
+        : [],
     activeQueuesModifiedTime: toIso(actual.presenceUpdateAt),
     removedFromManagementUnit: false,
-    nextActivityReminders: snapshot.nextActivity ? [{ activityCategory: snapshot.nextActivity.category, startDate: toIso(snapshot.nextActivity.startAt) }] : [],
+    nextActivityReminders: snapshot.nextActivity
+      ? [
+          {
+            activityCategory: snapshot.nextActivity.category,
+            startDate: toIso(snapshot.nextActivity.startAt),
+          },
+        ]
+      : [],
     suppressOnTimeReminder: false,
     selfUri: `/api/v2/workforcemanagement/managementunits/${agent.managementUnitId}/adherence`,
   });
 }
 
 function divisionOf(centre: ContactCentre): WireObject {
-  return { id: centre.divisionId, name: 'Home', selfUri: `/api/v2/authorization/divisions/${centre.divisionId}` };
+  return {
+    id: centre.divisionId,
+    name: 'Home',
+    selfUri: `/api/v2/authorization/divisions/${centre.divisionId}`,
+  };
 }
 
 /** `BusinessUnitListItem`. */
 export function businessUnitListItem(centre: ContactCentre, unit: BusinessUnit): WireObject {
-  return { id: unit.id, name: unit.name, authorized: true, division: divisionOf(centre), selfUri: `/api/v2/workforcemanagement/businessunits/${unit.id}` };
+  return {
+    id: unit.id,
+    name: unit.name,
+    authorized: true,
+    division: divisionOf(centre),
+    selfUri: `/api/v2/workforcemanagement/businessunits/${unit.id}`,
+  };
 }
 
 /** `ManagementUnit`; `settings.adherence` only when expanded (reference §4). */
-export function managementUnit(centre: ContactCentre, unit: ManagementUnit, withAdherenceSettings: boolean, startAt: number): WireObject {
+export function managementUnit(
+  centre: ContactCentre,
+  unit: ManagementUnit,
+  withAdherenceSettings: boolean,
+  startAt: number,
+): WireObject {
   const a = unit.adherence;
   const metadata = { version: 1, dateModified: toIso(startAt - 86_400_000) };
   return compact({
     id: unit.id,
     name: unit.name,
-    businessUnit: { id: unit.businessUnitId, selfUri: `/api/v2/workforcemanagement/businessunits/${unit.businessUnitId}` },
+    businessUnit: {
+      id: unit.businessUnitId,
+      selfUri: `/api/v2/workforcemanagement/businessunits/${unit.businessUnitId}`,
+    },
     startDayOfWeek: 'Monday',
     timeZone: unit.timeZone,
     settings: withAdherenceSettings
@@ -172,7 +238,9 @@ export function user(centre: ContactCentre, person: Person): WireObject {
     title: person.title,
     department: person.department,
     username: person.email,
-    manager: person.managerId ? { id: person.managerId, selfUri: `/api/v2/users/${person.managerId}` } : undefined,
+    manager: person.managerId
+      ? { id: person.managerId, selfUri: `/api/v2/users/${person.managerId}` }
+      : undefined,
     primaryContactInfo: [{ address: person.email, mediaType: 'EMAIL', type: 'PRIMARY' }],
     addresses: [],
     version: 1,

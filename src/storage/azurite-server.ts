@@ -26,7 +26,8 @@ export interface AzuriteServer {
 }
 
 /** Well-known development account key of Azurite (public, not a secret). */
-const devAccountKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const devAccountKey =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const maxPortAttempts = 5;
 
 /**
@@ -59,9 +60,22 @@ export function azuriteConnectionString(port: number, host = '127.0.0.1'): strin
 }
 
 async function launch(host: string, port: number, options: AzuriteOptions): Promise<AzuriteServer> {
-  const mainScript = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist/src/table/main.js');
+  const mainScript = path.join(
+    path.dirname(require.resolve('azurite/package.json')),
+    'dist/src/table/main.js',
+  );
   // --disableTelemetry always: Azurite reports usage to Microsoft by default.
-  const args = [mainScript, '--tableHost', host, '--tablePort', String(port), '--location', options.location, '--silent', '--disableTelemetry'];
+  const args = [
+    mainScript,
+    '--tableHost',
+    host,
+    '--tablePort',
+    String(port),
+    '--location',
+    options.location,
+    '--silent',
+    '--disableTelemetry',
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let isReady = false;
@@ -89,7 +103,9 @@ async function launch(host: string, port: number, options: AzuriteOptions): Prom
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    child.once('exit', () => reject(new Error(`Azurite exited before answering on ${host}:${port}: ${output.trim()}`)));
+    child.once('exit', () =>
+      reject(new Error(`Azurite exited before answering on ${host}:${port}: ${output.trim()}`)),
+    );
     child.once('error', reject);
   });
   const graceInMs = options.stopGraceInMs ?? 3000;
@@ -101,7 +117,8 @@ async function launch(host: string, port: number, options: AzuriteOptions): Prom
   try {
     await ready;
   } catch (error) {
-    if (timedOut) throw new Error(`Azurite did not start on ${host}:${port} within the start timeout: ${output.trim()}`);
+    if (timedOut)
+      throw new Error(`Azurite did not start on ${host}:${port} within the start timeout: ${output.trim()}`);
     throw error;
   } finally {
     cancelStartTimer();
@@ -115,7 +132,12 @@ async function launch(host: string, port: number, options: AzuriteOptions): Prom
   };
 }
 
-async function stopChild(child: ChildProcess, exitPromise: Promise<void>, hasExited: () => boolean, graceInMs: number): Promise<void> {
+async function stopChild(
+  child: ChildProcess,
+  exitPromise: Promise<void>,
+  hasExited: () => boolean,
+  graceInMs: number,
+): Promise<void> {
   if (hasExited()) return;
   child.kill('SIGINT');
   const cancel = startTimer(() => {

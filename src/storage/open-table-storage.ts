@@ -24,12 +24,20 @@ export interface OpenTableStorage {
 export const defaultAzuriteLocation = '.data/azurite';
 
 /** Connects to Table storage (starting a local Azurite in `azurite` mode), creates missing tables and builds the stores. */
-export async function openTableStorage(target: TableStorageTarget, options: StoreSetOptions = {}): Promise<OpenTableStorage> {
-  const azurite = target.mode === 'azurite' ? await startAzurite({ location: target.location ?? defaultAzuriteLocation }) : undefined;
+export async function openTableStorage(
+  target: TableStorageTarget,
+  options: StoreSetOptions = {},
+): Promise<OpenTableStorage> {
+  const azurite =
+    target.mode === 'azurite'
+      ? await startAzurite({ location: target.location ?? defaultAzuriteLocation })
+      : undefined;
   try {
     const service = TableService.create({
       tablePrefix: target.tablePrefix,
-      connectionString: azurite?.connectionString ?? (target.mode === 'connectionString' ? target.connectionString : undefined),
+      connectionString:
+        azurite?.connectionString ??
+        (target.mode === 'connectionString' ? target.connectionString : undefined),
       endpoint: target.mode === 'endpoint' ? target.endpoint : undefined,
     });
     const stores = await createTableStores(service, options);

@@ -6,7 +6,9 @@ export class StorageConflictError extends Error {
     readonly rowKey: string,
     readonly attempts: number,
   ) {
-    super(`Table ${table} row ${partitionKey}/${rowKey} kept changing under ${attempts} read-modify-write attempts`);
+    super(
+      `Table ${table} row ${partitionKey}/${rowKey} kept changing under ${attempts} read-modify-write attempts`,
+    );
     this.name = 'StorageConflictError';
   }
 }

@@ -1,4 +1,13 @@
-import type { AlertOutbox, Clock, ConversationStore, DriftHistoryStore, DriftStateStore, LeaseStore, RouteStore, SettingsOverrideStore } from '../app/ports';
+import type {
+  AlertOutbox,
+  Clock,
+  ConversationStore,
+  DriftHistoryStore,
+  DriftStateStore,
+  LeaseStore,
+  RouteStore,
+  SettingsOverrideStore,
+} from '../app/ports';
 
 /** Every durable store the app needs, built together by the composition root. */
 export interface StoreSet {

@@ -12,8 +12,11 @@ export interface DoubleProperty {
 
 /** Escapes a string for use in a PartitionKey or RowKey (percent-encodes `% / \ # ? |` and control characters). */
 export function encodeKey(raw: string): string {
-  // eslint-disable-next-line no-control-regex
-  return raw.replace(/[%/\\#?|\u0000-\u001f\u007f-\u009f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+  return raw.replace(
+    // eslint-disable-next-line no-control-regex
+    /[%/\\#?|\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`,
+  );
 }
 
 /** Reverses {@link encodeKey}. */
@@ -65,7 +68,9 @@ export function stringLiteral(value: string): string {
 
 /** True when `error` is a REST error with this HTTP status (409 exists, 412 stale ETag, 404 missing). */
 export function hasStatus(error: unknown, status: number): boolean {
-  return typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === status;
+  return (
+    typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === status
+  );
 }
 
 /** Drops properties whose value is undefined (the SDK would send them as null). */

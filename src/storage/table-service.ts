@@ -56,14 +56,29 @@ export class TableService {
   static create(options: TableServiceOptions): TableService {
     const problems: ConfigProblem[] = [];
     if (!prefixPattern.test(options.tablePrefix)) {
-      problems.push({ setting: 'TABLE_PREFIX', problem: `"${options.tablePrefix}" must be letters and digits starting with a letter (at most 40)` });
+      problems.push({
+        setting: 'TABLE_PREFIX',
+        problem: `"${options.tablePrefix}" must be letters and digits starting with a letter (at most 40)`,
+      });
     }
     const setting = options.connectionString ? 'AZURE_TABLES_CONNECTION_STRING' : 'AZURE_TABLES_ENDPOINT';
-    const url = options.connectionString ? endpointOfConnectionString(options.connectionString) : options.endpoint;
-    if (!url) problems.push({ setting, problem: 'no table endpoint: set AZURE_TABLES_CONNECTION_STRING or AZURE_TABLES_ENDPOINT' });
-    else if (!isAllowedUrl(url)) problems.push({ setting, problem: `plain http is only allowed to a loopback host (Azurite), got ${url}` });
+    const url = options.connectionString
+      ? endpointOfConnectionString(options.connectionString)
+      : options.endpoint;
+    if (!url)
+      problems.push({
+        setting,
+        problem: 'no table endpoint: set AZURE_TABLES_CONNECTION_STRING or AZURE_TABLES_ENDPOINT',
+      });
+    else if (!isAllowedUrl(url))
+      problems.push({
+        setting,
+        problem: `plain http is only allowed to a loopback host (Azurite), got ${url}`,
+      });
     if (problems.length > 0) throw new ConfigError(problems);
-    const credential = options.connectionString ? undefined : (options.credential ?? new DefaultAzureCredential());
+    const credential = options.connectionString
+      ? undefined
+      : (options.credential ?? new DefaultAzureCredential());
     return new TableService(options, credential);
   }
 
@@ -96,11 +111,15 @@ export class TableService {
   private buildClient(tableName: string): TableClient {
     const { connectionString, endpoint } = this.options;
     if (connectionString) {
-      const clientOptions: TableServiceClientOptions = { allowInsecureConnection: isHttp(endpointOfConnectionString(connectionString)) };
+      const clientOptions: TableServiceClientOptions = {
+        allowInsecureConnection: isHttp(endpointOfConnectionString(connectionString)),
+      };
       return TableClient.fromConnectionString(connectionString, tableName, clientOptions);
     }
     const url = endpoint as string;
-    return new TableClient(url, tableName, this.credential as TokenCredential, { allowInsecureConnection: isHttp(url) });
+    return new TableClient(url, tableName, this.credential as TokenCredential, {
+      allowInsecureConnection: isHttp(url),
+    });
   }
 }
 
@@ -109,7 +128,13 @@ function endpointOfConnectionString(connectionString: string): string | undefine
     connectionString
       .split(';')
       .filter((part) => part.includes('='))
-      .map((part) => [part.slice(0, part.indexOf('=')).trim().toLowerCase(), part.slice(part.indexOf('=') + 1).trim()] as const),
+      .map(
+        (part) =>
+          [
+            part.slice(0, part.indexOf('=')).trim().toLowerCase(),
+            part.slice(part.indexOf('=') + 1).trim(),
+          ] as const,
+      ),
   );
   if (parts.get('usedevelopmentstorage') === 'true') return 'http://127.0.0.1:10002/devstoreaccount1';
   const explicit = parts.get('tableendpoint');

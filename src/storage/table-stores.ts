@@ -14,11 +14,16 @@ export interface TableStoreSet extends StoreSet {
 }
 
 /** Creates missing tables, then builds every Table store on `service`. */
-export async function createTableStores(service: TableService, options: StoreSetOptions = {}): Promise<TableStoreSet> {
+export async function createTableStores(
+  service: TableService,
+  options: StoreSetOptions = {},
+): Promise<TableStoreSet> {
   await service.ensureTables();
   return {
     driftState: new TableDriftStateStore(service.client('DriftState')),
-    outbox: new TableAlertOutbox(service.client('AlertOutbox'), service.client('AlertOutboxPending'), { clock: options.clock }),
+    outbox: new TableAlertOutbox(service.client('AlertOutbox'), service.client('AlertOutboxPending'), {
+      clock: options.clock,
+    }),
     history: new TableDriftHistoryStore(service.client('DriftHistory')),
     conversations: new TableConversationStore(service.client('Conversations')),
     routes: new TableRouteStore(service.client('Routes')),

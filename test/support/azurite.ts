@@ -26,7 +26,10 @@ export function randomTablePrefix(): string {
 /** A TableService on the shared Azurite with its own random prefix; the listed tables are created. */
 export async function createTestTableService(names?: readonly TableName[]): Promise<TableService> {
   const azurite = await sharedAzurite();
-  const service = TableService.create({ connectionString: azurite.connectionString, tablePrefix: randomTablePrefix() });
+  const service = TableService.create({
+    connectionString: azurite.connectionString,
+    tablePrefix: randomTablePrefix(),
+  });
   await service.ensureTables(names);
   return service;
 }

@@ -1,5 +1,12 @@
 import { newOutboxAlert } from '../../src/app/outbox-alert';
-import type { ActionSink, AgentProfile, DriftStateStore, ManagementUnitProfile, OutboxAlert, AlertOutbox } from '../../src/app/ports';
+import type {
+  ActionSink,
+  AgentProfile,
+  DriftStateStore,
+  ManagementUnitProfile,
+  OutboxAlert,
+  AlertOutbox,
+} from '../../src/app/ports';
 import type { ActionResult, DriftAction, DriftCommand } from '../../src/domain/drift-commands';
 import { applyAction } from '../../src/domain/drift-engine';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
@@ -44,9 +51,30 @@ export class FakeDirectory implements TeamAwareDirectory {
 export function exampleDirectory(): FakeDirectory {
   return new FakeDirectory(
     [
-      { id: 'agent-ana', name: 'Ana Alvarez', email: 'ana.alvarez@contoso.com', managementUnitId: 'mu-north', teamId: 'team-red', teamName: 'Red Team' },
-      { id: 'agent-ben', name: 'Ben Brown', email: 'ben.brown@contoso.com', managementUnitId: 'mu-north', teamId: 'team-blue', teamName: 'Blue Team' },
-      { id: 'agent-cai', name: 'Cai Chen', email: 'cai.chen@contoso.com', managementUnitId: 'mu-south', teamId: 'team-green', teamName: 'Green Team' },
+      {
+        id: 'agent-ana',
+        name: 'Ana Alvarez',
+        email: 'ana.alvarez@contoso.com',
+        managementUnitId: 'mu-north',
+        teamId: 'team-red',
+        teamName: 'Red Team',
+      },
+      {
+        id: 'agent-ben',
+        name: 'Ben Brown',
+        email: 'ben.brown@contoso.com',
+        managementUnitId: 'mu-north',
+        teamId: 'team-blue',
+        teamName: 'Blue Team',
+      },
+      {
+        id: 'agent-cai',
+        name: 'Cai Chen',
+        email: 'cai.chen@contoso.com',
+        managementUnitId: 'mu-south',
+        teamId: 'team-green',
+        teamName: 'Green Team',
+      },
     ],
     [
       { id: 'mu-north', name: 'North', timeZone: 'Europe/Dublin' },
@@ -108,12 +136,24 @@ export async function recordRow(
   episode: DriftEpisode,
   kind: OutboxAlert['kind'],
   recipient: OutboxAlert['recipient'],
-  landing: { conversationId?: string; activityId?: string; status?: OutboxAlert['status']; lastError?: string },
+  landing: {
+    conversationId?: string;
+    activityId?: string;
+    status?: OutboxAlert['status'];
+    lastError?: string;
+  },
 ): Promise<OutboxAlert> {
   const row = newOutboxAlert(episode, kind, recipient, episode.driftStartedAt);
   await outbox.enqueue(row);
   const stored = (await outbox.get(row.id))!;
-  const next = { ...stored, status: landing.status ?? 'sent', conversationId: landing.conversationId, activityId: landing.activityId, lastError: landing.lastError, attempts: 1 };
+  const next = {
+    ...stored,
+    status: landing.status ?? 'sent',
+    conversationId: landing.conversationId,
+    activityId: landing.activityId,
+    lastError: landing.lastError,
+    attempts: 1,
+  };
   await outbox.update(next);
   return (await outbox.get(row.id))!;
 }

@@ -1,4 +1,11 @@
-import type { AlertNotifier, ConversationRecord, ConversationStore, DeliveryResult, OutboxAlert, RouteStore } from '../../src/app/ports';
+import type {
+  AlertNotifier,
+  ConversationRecord,
+  ConversationStore,
+  DeliveryResult,
+  OutboxAlert,
+  RouteStore,
+} from '../../src/app/ports';
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 
@@ -17,11 +24,14 @@ export interface AlertChannelData {
  * of bot/delivery until that exists; same result vocabulary (429 throttled, 403/404 recipientGone, 5xx retryable).
  */
 export class ConnectorNotifier implements AlertNotifier {
-  constructor(private readonly stores: { readonly conversations: ConversationStore; readonly routes: RouteStore }) {}
+  constructor(
+    private readonly stores: { readonly conversations: ConversationStore; readonly routes: RouteStore },
+  ) {}
 
   async deliver(alert: OutboxAlert): Promise<DeliveryResult> {
     const conversation = await this.conversationFor(alert);
-    if (conversation === undefined) return { status: 'recipientGone', reason: `no conversation for ${alert.recipient}` };
+    if (conversation === undefined)
+      return { status: 'recipientGone', reason: `no conversation for ${alert.recipient}` };
     const channelData: AlertChannelData = {
       alertId: alert.id,
       episodeId: alert.episodeId,
@@ -41,24 +51,34 @@ export class ConnectorNotifier implements AlertNotifier {
     } catch (error) {
       return { status: 'failed', reason: (error as Error).message, isRetryable: true };
     }
-    if (response.status === 429) return { status: 'throttled', retryAfterMs: Number(response.headers.get('retry-after') ?? '1') * 1000 };
-    if (response.status === 403 || response.status === 404) return { status: 'recipientGone', reason: `HTTP ${response.status}` };
-    if (!response.ok) return { status: 'failed', reason: `HTTP ${response.status}`, isRetryable: response.status >= 500 };
+    if (response.status === 429)
+      return { status: 'throttled', retryAfterMs: Number(response.headers.get('retry-after') ?? '1') * 1000 };
+    if (response.status === 403 || response.status === 404)
+      return { status: 'recipientGone', reason: `HTTP ${response.status}` };
+    if (!response.ok)
+      return { status: 'failed', reason: `HTTP ${response.status}`, isRetryable: response.status >= 500 };
     const { id } = (await response.json()) as { id: string };
     return { status: 'sent', conversationId: conversation.conversationId, activityId: id };
   }
 
-  async updateCards(episode: DriftEpisode, change: EpisodeChange, sent: readonly OutboxAlert[]): Promise<void> {
+  async updateCards(
+    episode: DriftEpisode,
+    change: EpisodeChange,
+    sent: readonly OutboxAlert[],
+  ): Promise<void> {
     for (const row of sent) {
       if (row.status !== 'sent' || row.conversationId === undefined || row.activityId === undefined) continue;
       const conversation = await this.conversationFor(row);
       if (conversation === undefined) continue;
-      await fetch(`${conversation.serviceUrl}v3/conversations/${encodeURIComponent(row.conversationId)}/activities/${encodeURIComponent(row.activityId)}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', text: `${change} (${episode.id})` }),
-        signal: AbortSignal.timeout(10_000),
-      });
+      await fetch(
+        `${conversation.serviceUrl}v3/conversations/${encodeURIComponent(row.conversationId)}/activities/${encodeURIComponent(row.activityId)}`,
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'message', text: `${change} (${episode.id})` }),
+          signal: AbortSignal.timeout(10_000),
+        },
+      );
     }
   }
 

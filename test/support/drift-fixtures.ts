@@ -62,5 +62,7 @@ export function runChecksUntil(
 
 /** The command types, in order, for compact assertions. */
 export function typesOf(commands: readonly DriftCommand[]): string[] {
-  return commands.map((command) => (command.type === 'alertSupervisor' && command.isReAlert ? 'reAlertSupervisor' : command.type));
+  return commands.map((command) =>
+    command.type === 'alertSupervisor' && command.isReAlert ? 'reAlertSupervisor' : command.type,
+  );
 }

@@ -42,7 +42,9 @@ export class DriftWorkerProcess {
         this.lines.push({ incarnation, at: Date.now(), msg: text });
       }
     });
-    createInterface({ input: child.stderr! }).on('line', (text) => this.stderr.push(`[${incarnation}] ${text}`));
+    createInterface({ input: child.stderr! }).on('line', (text) =>
+      this.stderr.push(`[${incarnation}] ${text}`),
+    );
   }
 
   /** True while the current incarnation runs. */
@@ -65,7 +67,8 @@ export class DriftWorkerProcess {
   async waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; worker stderr: ${this.stderr.slice(-5).join(' | ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`Timed out waiting for ${what}; worker stderr: ${this.stderr.slice(-5).join(' | ')}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }

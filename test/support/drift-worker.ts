@@ -17,14 +17,21 @@ import { ConnectorNotifier } from './connector-notifier';
  */
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
-  if (settings.genesys.mode !== 'cloud') throw new Error('drift-worker needs GENESYS_API_URL and the other GENESYS_* settings');
-  const logger = createLogger({ level: settings.logLevel, name: 'drift-worker' }).child({ instanceId: settings.instanceId, pid: process.pid });
+  if (settings.genesys.mode !== 'cloud')
+    throw new Error('drift-worker needs GENESYS_API_URL and the other GENESYS_* settings');
+  const logger = createLogger({ level: settings.logLevel, name: 'drift-worker' }).child({
+    instanceId: settings.instanceId,
+    pid: process.pid,
+  });
   const clock = new SystemClock();
   const scheduler = new TimerScheduler({ clock, logger: logger.child({ component: 'scheduler' }) });
   const storage = await openTableStorage(settings.storage, { clock });
   const stores = storage.stores;
   const { apiUrl, loginUrl, clientId, clientSecret, managementUnitIds } = settings.genesys;
-  const genesys = new GenesysAdherenceClient({ apiUrl, loginUrl, clientId, clientSecret, managementUnitIds }, { clock, logger });
+  const genesys = new GenesysAdherenceClient(
+    { apiUrl, loginUrl, clientId, clientSecret, managementUnitIds },
+    { clock, logger },
+  );
   await genesys.discover();
   const { policy } = buildDriftPolicy(settings, { activityCodes: [], units: [] });
   const ownership = new UnitOwnership({

@@ -3,11 +3,19 @@ import { startGenesysSimulator, type RunningSimulator } from '../../src/simulato
 import { createTableStores, type TableStoreSet } from '../../src/storage/table-stores';
 import { TableService } from '../../src/storage/table-service';
 import { randomTablePrefix, sharedAzurite } from './azurite';
-import { startBotConnectorRecorder, type BotConnectorRecorder, type RecordedActivity } from './bot-connector-recorder';
+import {
+  startBotConnectorRecorder,
+  type BotConnectorRecorder,
+  type RecordedActivity,
+} from './bot-connector-recorder';
 import type { AlertChannelData } from './connector-notifier';
 
 /** Thresholds the worker children run with (real time), in ms and as settings. */
-export const WORLD_THRESHOLDS = { nudgeAfterMs: 3_000, supervisorAfterMs: 5_000, exceptionAfterMs: 8_000 } as const;
+export const WORLD_THRESHOLDS = {
+  nudgeAfterMs: 3_000,
+  supervisorAfterMs: 5_000,
+  exceptionAfterMs: 8_000,
+} as const;
 
 const SUPERVISOR_CHANNEL = 'channel:19:supervisors@thread.tacv2';
 
@@ -29,12 +37,18 @@ export interface DriftWorld {
  * fresh table prefix on the shared Azurite, and seeds a personal conversation per agent and one channel watching all
  * units, so every nudge and supervisor alert has somewhere to land.
  */
-export async function startDriftWorld(simulator: { units: number; agentsPerUnit: number; seed: number }): Promise<DriftWorld> {
+export async function startDriftWorld(simulator: {
+  units: number;
+  agentsPerUnit: number;
+  seed: number;
+}): Promise<DriftWorld> {
   const sim = await startGenesysSimulator({ port: 0, scenario: 'idle', timeScale: 1, ...simulator });
   const recorder = await startBotConnectorRecorder();
   const azurite = await sharedAzurite();
   const tablePrefix = randomTablePrefix();
-  const stores = await createTableStores(TableService.create({ connectionString: azurite.connectionString, tablePrefix }));
+  const stores = await createTableStores(
+    TableService.create({ connectionString: azurite.connectionString, tablePrefix }),
+  );
   const now = Date.now();
   for (const agent of sim.control.listAgents()) {
     await stores.conversations.upsert({
@@ -58,7 +72,12 @@ export async function startDriftWorld(simulator: { units: number; agentsPerUnit:
     channelId: '19:supervisors@thread.tacv2',
     updatedAt: now,
   });
-  await stores.routes.upsert({ scope: 'all', targetId: '*', conversationKey: SUPERVISOR_CHANNEL, createdAt: now });
+  await stores.routes.upsert({
+    scope: 'all',
+    targetId: '*',
+    conversationKey: SUPERVISOR_CHANNEL,
+    createdAt: now,
+  });
   const env = {
     GENESYS_API_URL: sim.apiUrl,
     GENESYS_LOGIN_URL: sim.loginUrl,
@@ -93,12 +112,20 @@ export async function startDriftWorld(simulator: { units: number; agentsPerUnit:
 
 /** Agents scheduled on queue and in adherence now, so sending one on break is a drift the test controls. */
 export function onQueueAgents(sim: RunningSimulator): AgentView[] {
-  return sim.control.listAgents().filter((agent) => agent.scheduledActivityCategory === 'OnQueueWork' && agent.adherenceState === 'InAdherence');
+  return sim.control
+    .listAgents()
+    .filter(
+      (agent) => agent.scheduledActivityCategory === 'OnQueueWork' && agent.adherenceState === 'InAdherence',
+    );
 }
 
 /** Sends an agent on an unscheduled break; returns Genesys's adherenceChangeTime of the drift (epoch ms). */
 export function startDrift(sim: RunningSimulator, agentId: string): number {
-  const view = sim.control.setAgentActivity(agentId, { systemPresence: 'Break', routingStatus: 'OFF_QUEUE', actualActivityCategory: 'Break' });
+  const view = sim.control.setAgentActivity(agentId, {
+    systemPresence: 'Break',
+    routingStatus: 'OFF_QUEUE',
+    actualActivityCategory: 'Break',
+  });
   return Date.parse(view.adherenceChangeTime);
 }
 

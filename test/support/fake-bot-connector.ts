@@ -87,9 +87,17 @@ export class FakeBotConnector {
     } catch {
       body = raw;
     }
-    const request: ConnectorRequest = { method, path, body, hasAuthorization: req.headers.authorization !== undefined, receivedAt: Date.now() };
+    const request: ConnectorRequest = {
+      method,
+      path,
+      body,
+      hasAuthorization: req.headers.authorization !== undefined,
+      receivedAt: Date.now(),
+    };
     this.requests.push(request);
-    const fault = this.faults.find((candidate) => candidate.remaining > 0 && (candidate.match?.(method, path) ?? true));
+    const fault = this.faults.find(
+      (candidate) => candidate.remaining > 0 && (candidate.match?.(method, path) ?? true),
+    );
     if (fault) {
       fault.remaining -= 1;
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -107,7 +115,11 @@ export class FakeBotConnector {
     };
     let match: RegExpExecArray | null;
     if (method === 'POST' && path === '/v3/conversations') {
-      const params = (body ?? {}) as { isGroup?: boolean; channelData?: { channel?: { id?: string } }; activity?: unknown };
+      const params = (body ?? {}) as {
+        isGroup?: boolean;
+        channelData?: { channel?: { id?: string } };
+        activity?: unknown;
+      };
       const channelId = params.channelData?.channel?.id;
       if (params.isGroup && channelId) {
         const rootId = `${1_000 + this.nextId++}`;
@@ -128,11 +140,17 @@ export class FakeBotConnector {
       return send(200, { members: page, ...(next ? { continuationToken: next } : {}) });
     }
     if (method === 'GET' && (match = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(path))) {
-      const member = [...this.members.values()].flat().find((candidate) => candidate.id === match![2] || candidate.objectId === match![2]);
-      return member ? send(200, member) : send(404, { error: { code: 'MemberNotFoundInConversation', message: 'not found' } });
+      const member = [...this.members.values()]
+        .flat()
+        .find((candidate) => candidate.id === match![2] || candidate.objectId === match![2]);
+      return member
+        ? send(200, member)
+        : send(404, { error: { code: 'MemberNotFoundInConversation', message: 'not found' } });
     }
-    if (method === 'GET' && (match = /^\/v3\/conversations\/([^/]+)\/members$/.exec(path))) return send(200, this.members.get(match[1]!) ?? []);
-    if (method === 'GET' && (match = /^\/v3\/teams\/([^/]+)\/conversations$/.exec(path))) return send(200, { conversations: this.channels.get(match[1]!) ?? [] });
+    if (method === 'GET' && (match = /^\/v3\/conversations\/([^/]+)\/members$/.exec(path)))
+      return send(200, this.members.get(match[1]!) ?? []);
+    if (method === 'GET' && (match = /^\/v3\/teams\/([^/]+)\/conversations$/.exec(path)))
+      return send(200, { conversations: this.channels.get(match[1]!) ?? [] });
     send(404, { error: { code: 'NotFound', message: `fake connector has no route for ${method} ${path}` } });
   }
 }

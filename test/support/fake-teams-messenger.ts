@@ -12,7 +12,14 @@ import type {
 
 /** One call the fake received. */
 export interface MessengerCall {
-  readonly op: 'sendToPersonal' | 'createPersonalConversation' | 'postToChannel' | 'updateCard' | 'getMember' | 'getPagedTeamMembers' | 'listTeamChannels';
+  readonly op:
+    | 'sendToPersonal'
+    | 'createPersonalConversation'
+    | 'postToChannel'
+    | 'updateCard'
+    | 'getMember'
+    | 'getPagedTeamMembers'
+    | 'listTeamChannels';
   readonly conversationId?: string;
   readonly activityId?: string;
   readonly card?: object;
@@ -49,26 +56,47 @@ export class FakeTeamsMessenger implements TeamsMessenger {
   async postToChannel(channel: ConversationRecord, card: object): Promise<DeliveryResult> {
     const root = `${this.nextId++}`;
     this.calls.push({ op: 'postToChannel', conversationId: channel.conversationId, card });
-    return this.failures.shift() ?? { status: 'sent', conversationId: `${channel.conversationId};messageid=${root}`, activityId: root };
+    return (
+      this.failures.shift() ?? {
+        status: 'sent',
+        conversationId: `${channel.conversationId};messageid=${root}`,
+        activityId: root,
+      }
+    );
   }
 
-  async updateCard(location: ConversationLocation, activityId: string, card: object): Promise<TeamsCallResult<void>> {
+  async updateCard(
+    location: ConversationLocation,
+    activityId: string,
+    card: object,
+  ): Promise<TeamsCallResult<void>> {
     this.calls.push({ op: 'updateCard', conversationId: location.conversationId, activityId, card });
     return this.failures.shift() ?? { status: 'ok', value: undefined };
   }
 
-  async getMember(location: ConversationLocation, userId: string): Promise<TeamsCallResult<TeamsMember | undefined>> {
+  async getMember(
+    location: ConversationLocation,
+    userId: string,
+  ): Promise<TeamsCallResult<TeamsMember | undefined>> {
     this.calls.push({ op: 'getMember', conversationId: location.conversationId });
-    const member = [...this.members.values()].flat().find((candidate) => candidate.id === userId || candidate.aadObjectId === userId);
+    const member = [...this.members.values()]
+      .flat()
+      .find((candidate) => candidate.id === userId || candidate.aadObjectId === userId);
     return { status: 'ok', value: member };
   }
 
-  async getPagedTeamMembers(location: ConversationLocation, teamId: string): Promise<TeamsCallResult<TeamsMember[]>> {
+  async getPagedTeamMembers(
+    location: ConversationLocation,
+    teamId: string,
+  ): Promise<TeamsCallResult<TeamsMember[]>> {
     this.calls.push({ op: 'getPagedTeamMembers', conversationId: location.conversationId });
     return { status: 'ok', value: this.members.get(teamId) ?? [] };
   }
 
-  async listTeamChannels(location: ConversationLocation, teamId: string): Promise<TeamsCallResult<TeamsChannelInfo[]>> {
+  async listTeamChannels(
+    location: ConversationLocation,
+    teamId: string,
+  ): Promise<TeamsCallResult<TeamsChannelInfo[]>> {
     this.calls.push({ op: 'listTeamChannels', conversationId: location.conversationId });
     return { status: 'ok', value: this.channels.get(teamId) ?? [{ id: teamId }] };
   }

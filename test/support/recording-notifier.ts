@@ -4,8 +4,16 @@ import type { AlertNotifier, DeliveryResult, OutboxAlert } from '../../src/app/p
 
 /** An AlertNotifier fake: records every delivery and card update; scripted results are used first, then `sent`. */
 export class RecordingNotifier implements AlertNotifier {
-  readonly deliveries: { readonly alert: OutboxAlert; readonly at: number; readonly result: DeliveryResult }[] = [];
-  readonly cardUpdates: { readonly episode: DriftEpisode; readonly change: EpisodeChange; readonly rows: readonly OutboxAlert[] }[] = [];
+  readonly deliveries: {
+    readonly alert: OutboxAlert;
+    readonly at: number;
+    readonly result: DeliveryResult;
+  }[] = [];
+  readonly cardUpdates: {
+    readonly episode: DriftEpisode;
+    readonly change: EpisodeChange;
+    readonly rows: readonly OutboxAlert[];
+  }[] = [];
   private readonly scripts = new Map<string, DeliveryResult[]>();
 
   constructor(private readonly now: () => number = () => 0) {}
@@ -25,12 +33,18 @@ export class RecordingNotifier implements AlertNotifier {
     return result;
   }
 
-  async updateCards(episode: DriftEpisode, change: EpisodeChange, rows: readonly OutboxAlert[]): Promise<void> {
+  async updateCards(
+    episode: DriftEpisode,
+    change: EpisodeChange,
+    rows: readonly OutboxAlert[],
+  ): Promise<void> {
     this.cardUpdates.push({ episode, change, rows });
   }
 
   /** Delivered messages (result `sent`) as `kind|recipient@minutesFrom(origin)`. */
   sent(origin: number): string[] {
-    return this.deliveries.filter((d) => d.result.status === 'sent').map((d) => `${d.alert.kind}|${d.alert.recipient}@${(d.at - origin) / 60_000}`);
+    return this.deliveries
+      .filter((d) => d.result.status === 'sent')
+      .map((d) => `${d.alert.kind}|${d.alert.recipient}@${(d.at - origin) / 60_000}`);
   }
 }

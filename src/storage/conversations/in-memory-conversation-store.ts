@@ -25,7 +25,9 @@ export class InMemoryConversationStore implements ConversationStore {
   async findByEmail(email: string): Promise<ConversationRecord | undefined> {
     const wanted = email.trim().toLowerCase();
     return newestConversation(
-      [...this.rows.values()].filter((row) => row.email?.toLowerCase() === wanted || row.userPrincipalName?.toLowerCase() === wanted),
+      [...this.rows.values()].filter(
+        (row) => row.email?.toLowerCase() === wanted || row.userPrincipalName?.toLowerCase() === wanted,
+      ),
     );
   }
 

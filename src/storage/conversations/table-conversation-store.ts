@@ -1,6 +1,13 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { ConversationKind, ConversationRecord, ConversationStore } from '../../app/ports';
-import { doubleProperty, encodeKey, hasStatus, readString, requireNumber, withoutUndefined } from '../table-codec';
+import {
+  doubleProperty,
+  encodeKey,
+  hasStatus,
+  readString,
+  requireNumber,
+  withoutUndefined,
+} from '../table-codec';
 import { assertConversationKey, conversationKindOfKey, newestConversation } from './conversation-key';
 
 type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
@@ -59,7 +66,8 @@ export class TableConversationStore implements ConversationStore {
 
   private async query(filter: string): Promise<ConversationRecord[]> {
     const records: ConversationRecord[] = [];
-    for await (const row of this.client.listEntities<Row>({ queryOptions: { filter } })) records.push(fromRow(row));
+    for await (const row of this.client.listEntities<Row>({ queryOptions: { filter } }))
+      records.push(fromRow(row));
     return records;
   }
 }

@@ -11,7 +11,10 @@ export class InMemoryDriftStateStore implements DriftStateStore {
     return this.rows.get(keyOf(key));
   }
 
-  async modify<T>(key: AgentKey, mutate: (current: AgentDriftState | undefined) => Modification<T>): Promise<T> {
+  async modify<T>(
+    key: AgentKey,
+    mutate: (current: AgentDriftState | undefined) => Modification<T>,
+  ): Promise<T> {
     // Single-threaded: nothing can interleave between the read and the write, so no version check is needed.
     const id = keyOf(key);
     const { next, result } = mutate(this.rows.get(id));

@@ -3,7 +3,17 @@ import type { AgentKey, DriftStateStore, Modification } from '../../app/ports';
 import type { AgentDriftState, DriftEpisode } from '../../domain/drift-episode';
 import { sleep } from '../../platform/timers';
 import { StorageConflictError } from '../storage-conflict-error';
-import { decodeKey, encodeKey, hasStatus, optionalDouble, doubleProperty, readNumber, readString, requireNumber, withoutUndefined } from '../table-codec';
+import {
+  decodeKey,
+  encodeKey,
+  hasStatus,
+  optionalDouble,
+  doubleProperty,
+  readNumber,
+  readString,
+  requireNumber,
+  withoutUndefined,
+} from '../table-codec';
 
 /** Tuning of {@link TableDriftStateStore}. */
 export interface TableDriftStateStoreOptions {
@@ -39,7 +49,10 @@ export class TableDriftStateStore implements DriftStateStore {
     return row && fromRow(row);
   }
 
-  async modify<T>(key: AgentKey, mutate: (current: AgentDriftState | undefined) => Modification<T>): Promise<T> {
+  async modify<T>(
+    key: AgentKey,
+    mutate: (current: AgentDriftState | undefined) => Modification<T>,
+  ): Promise<T> {
     const partitionKey = encodeKey(key.managementUnitId);
     const rowKey = encodeKey(key.agentId);
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
@@ -74,7 +87,8 @@ export class TableDriftStateStore implements DriftStateStore {
   }
 
   async *list(managementUnitId?: string): AsyncIterable<AgentDriftState> {
-    const filter = managementUnitId === undefined ? undefined : odata`PartitionKey eq ${encodeKey(managementUnitId)}`;
+    const filter =
+      managementUnitId === undefined ? undefined : odata`PartitionKey eq ${encodeKey(managementUnitId)}`;
     for await (const row of this.client.listEntities<Row>({ queryOptions: { filter } })) yield fromRow(row);
   }
 
@@ -94,7 +108,9 @@ export class TableDriftStateStore implements DriftStateStore {
     for (const partition of byPartition.values()) {
       const rows = [...partition.values()];
       for (let start = 0; start < rows.length; start += maxBatchSize) {
-        const actions: TransactionAction[] = rows.slice(start, start + maxBatchSize).map((row) => ['upsert', row, 'Replace']);
+        const actions: TransactionAction[] = rows
+          .slice(start, start + maxBatchSize)
+          .map((row) => ['upsert', row, 'Replace']);
         await this.client.submitTransaction(actions);
         written += actions.length;
       }
@@ -113,11 +129,23 @@ export class TableDriftStateStore implements DriftStateStore {
 }
 
 /** Fields stored in their own columns; any other (newer) field travels in `extraJson`, so none is lost. */
-const columnFields = new Set<string>(['agentId', 'managementUnitId', 'teamId', 'lastAdherenceState', 'lastAdherenceChangedAt', 'lastObservedAt', 'snoozedUntil', 'nextDueAt', 'episode']);
+const columnFields = new Set<string>([
+  'agentId',
+  'managementUnitId',
+  'teamId',
+  'lastAdherenceState',
+  'lastAdherenceChangedAt',
+  'lastObservedAt',
+  'snoozedUntil',
+  'nextDueAt',
+  'episode',
+]);
 
 function toRow(key: AgentKey, state: AgentDriftState): Row {
   const episode = state.episode;
-  const extra = Object.fromEntries(Object.entries(state).filter(([field, value]) => !columnFields.has(field) && value !== undefined));
+  const extra = Object.fromEntries(
+    Object.entries(state).filter(([field, value]) => !columnFields.has(field) && value !== undefined),
+  );
   return withoutUndefined({
     partitionKey: encodeKey(key.managementUnitId),
     rowKey: encodeKey(key.agentId),

@@ -13,11 +13,16 @@ export class InMemoryDriftHistoryStore implements DriftHistoryStore {
     return row && row.episode.managementUnitId === managementUnitId ? row : undefined;
   }
 
-  async *list(query: { from: number; to: number; managementUnitIds?: readonly string[] }): AsyncIterable<DriftHistoryRecord> {
+  async *list(query: {
+    from: number;
+    to: number;
+    managementUnitIds?: readonly string[];
+  }): AsyncIterable<DriftHistoryRecord> {
     for (const row of [...this.rows.values()]) {
       const startedAt = row.episode.driftStartedAt;
       if (startedAt < query.from || startedAt >= query.to) continue;
-      if (query.managementUnitIds && !query.managementUnitIds.includes(row.episode.managementUnitId)) continue;
+      if (query.managementUnitIds && !query.managementUnitIds.includes(row.episode.managementUnitId))
+        continue;
       yield row;
     }
   }

@@ -1,7 +1,17 @@
 import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import type { DriftHistoryRecord, DriftHistoryStore } from '../../app/ports';
 import type { DriftEpisode } from '../../domain/drift-episode';
-import { doubleLiteral, doubleProperty, encodeKey, hasStatus, optionalDouble, readString, requireNumber, stringLiteral, withoutUndefined } from '../table-codec';
+import {
+  doubleLiteral,
+  doubleProperty,
+  encodeKey,
+  hasStatus,
+  optionalDouble,
+  readString,
+  requireNumber,
+  stringLiteral,
+  withoutUndefined,
+} from '../table-codec';
 
 type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
@@ -26,7 +36,10 @@ export class TableDriftHistoryStore implements DriftHistoryStore {
     const startedAt = startedAtOfEpisodeId(episodeId);
     if (startedAt === undefined) {
       // Not a `${agentId}:${driftStartedAt}` id: the day is unknown, so scan by RowKey (slow, but never wrong).
-      for await (const row of this.client.listEntities<Row>({ queryOptions: { filter: `RowKey eq ${stringLiteral(rowKey)}` } })) return fromRow(row);
+      for await (const row of this.client.listEntities<Row>({
+        queryOptions: { filter: `RowKey eq ${stringLiteral(rowKey)}` },
+      }))
+        return fromRow(row);
       return undefined;
     }
     try {
@@ -37,7 +50,11 @@ export class TableDriftHistoryStore implements DriftHistoryStore {
     }
   }
 
-  async *list(query: { from: number; to: number; managementUnitIds?: readonly string[] }): AsyncIterable<DriftHistoryRecord> {
+  async *list(query: {
+    from: number;
+    to: number;
+    managementUnitIds?: readonly string[];
+  }): AsyncIterable<DriftHistoryRecord> {
     if (query.from >= query.to) return;
     const units = query.managementUnitIds;
     if (units !== undefined && units.length === 0) return;
@@ -50,7 +67,9 @@ export class TableDriftHistoryStore implements DriftHistoryStore {
     if (units !== undefined && units.length <= maxUnitsInFilter) {
       clauses.push(`(${units.map((unit) => `managementUnitId eq ${stringLiteral(unit)}`).join(' or ')})`);
     }
-    for await (const row of this.client.listEntities<Row>({ queryOptions: { filter: clauses.join(' and ') } })) {
+    for await (const row of this.client.listEntities<Row>({
+      queryOptions: { filter: clauses.join(' and ') },
+    })) {
       const record = fromRow(row);
       const startedAt = record.episode.driftStartedAt;
       if (startedAt < query.from || startedAt >= query.to) continue;
@@ -62,7 +81,9 @@ export class TableDriftHistoryStore implements DriftHistoryStore {
   async deleteOlderThan(before: number): Promise<number> {
     const filter = `PartitionKey le ${stringLiteral(dayOf(before))} and driftStartedAt lt ${doubleLiteral(before)}`;
     const byPartition = new Map<string, string[]>();
-    for await (const row of this.client.listEntities<Row>({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
+    for await (const row of this.client.listEntities<Row>({
+      queryOptions: { filter, select: ['PartitionKey', 'RowKey'] },
+    })) {
       const rows = byPartition.get(row.partitionKey) ?? [];
       rows.push(row.rowKey);
       byPartition.set(row.partitionKey, rows);
@@ -70,7 +91,9 @@ export class TableDriftHistoryStore implements DriftHistoryStore {
     let deleted = 0;
     for (const [partitionKey, rowKeys] of byPartition) {
       for (let start = 0; start < rowKeys.length; start += maxBatchSize) {
-        const actions: TransactionAction[] = rowKeys.slice(start, start + maxBatchSize).map((rowKey) => ['delete', { partitionKey, rowKey }]);
+        const actions: TransactionAction[] = rowKeys
+          .slice(start, start + maxBatchSize)
+          .map((rowKey) => ['delete', { partitionKey, rowKey }]);
         await this.client.submitTransaction(actions);
         deleted += actions.length;
       }

@@ -15,7 +15,13 @@ export class TableLeaseStore implements LeaseStore {
 
   async acquire(resource: string, owner: string, ttlMs: number, now: number): Promise<Lease | undefined> {
     const lease: Lease = { resource, owner, expiresAt: now + ttlMs };
-    const entity = { partitionKey, rowKey: encodeKey(resource), resource, owner, expiresAt: doubleProperty(lease.expiresAt) };
+    const entity = {
+      partitionKey,
+      rowKey: encodeKey(resource),
+      resource,
+      owner,
+      expiresAt: doubleProperty(lease.expiresAt),
+    };
     // Two rounds: losing a create race re-reads once, since the winner may be this same owner (a concurrent renew).
     for (let round = 0; round < 2; round += 1) {
       const row = await this.read(resource);
@@ -24,7 +30,8 @@ export class TableLeaseStore implements LeaseStore {
           await this.client.createEntity(entity);
           return lease;
         }
-        if (readString(row.owner) !== owner && requireNumber(row.expiresAt, 'expiresAt') > now) return undefined;
+        if (readString(row.owner) !== owner && requireNumber(row.expiresAt, 'expiresAt') > now)
+          return undefined;
         await this.client.updateEntity(entity, 'Replace', { etag: row.etag });
         return lease;
       } catch (error) {
@@ -46,8 +53,14 @@ export class TableLeaseStore implements LeaseStore {
   }
 
   async *list(): AsyncIterable<Lease> {
-    for await (const row of this.client.listEntities<Row>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) {
-      yield { resource: readString(row.resource) ?? '', owner: readString(row.owner) ?? '', expiresAt: requireNumber(row.expiresAt, 'expiresAt') };
+    for await (const row of this.client.listEntities<Row>({
+      queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
+    })) {
+      yield {
+        resource: readString(row.resource) ?? '',
+        owner: readString(row.owner) ?? '',
+        expiresAt: requireNumber(row.expiresAt, 'expiresAt'),
+      };
     }
   }
 

@@ -1,7 +1,23 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
-import type { AlertKind, AlertOutbox, AlertRecipient, Clock, OutboxAlert, OutboxStatus } from '../../app/ports';
+import type {
+  AlertKind,
+  AlertOutbox,
+  AlertRecipient,
+  Clock,
+  OutboxAlert,
+  OutboxStatus,
+} from '../../app/ports';
 import type { DriftEpisode } from '../../domain/drift-episode';
-import { doubleProperty, encodeKey, hasStatus, optionalDouble, readNumber, readString, requireNumber, withoutUndefined } from '../table-codec';
+import {
+  doubleProperty,
+  encodeKey,
+  hasStatus,
+  optionalDouble,
+  readNumber,
+  readString,
+  requireNumber,
+  withoutUndefined,
+} from '../table-codec';
 
 /** Tuning of {@link TableAlertOutbox}. */
 export interface TableAlertOutboxOptions {
@@ -89,13 +105,20 @@ export class TableAlertOutbox implements AlertOutbox {
   async listByEpisode(episodeId: string): Promise<OutboxAlert[]> {
     const filter = odata`PartitionKey eq ${encodeKey(episodeId)}`;
     const alerts: OutboxAlert[] = [];
-    for await (const row of this.ledger.listEntities<Row>({ queryOptions: { filter } })) alerts.push(fromRow(row));
+    for await (const row of this.ledger.listEntities<Row>({ queryOptions: { filter } }))
+      alerts.push(fromRow(row));
     return alerts;
   }
 
   private async writeIndex(alert: OutboxAlert): Promise<void> {
     await this.pendingIndex.upsertEntity(
-      { partitionKey: pendingPartition, rowKey: encodeKey(alert.id), alertId: alert.id, episodeId: alert.episodeId, notBefore: doubleProperty(alert.notBefore) },
+      {
+        partitionKey: pendingPartition,
+        rowKey: encodeKey(alert.id),
+        alertId: alert.id,
+        episodeId: alert.episodeId,
+        notBefore: doubleProperty(alert.notBefore),
+      },
       'Replace',
     );
   }

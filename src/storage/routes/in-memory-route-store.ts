@@ -1,6 +1,7 @@
 import type { RouteRecord, RouteScope, RouteStore } from '../../app/ports';
 
-const keyOf = (scope: RouteScope, targetId: string, conversationKey: string): string => `${scope}\u0000${targetId}\u0000${conversationKey}`;
+const keyOf = (scope: RouteScope, targetId: string, conversationKey: string): string =>
+  `${scope}\u0000${targetId}\u0000${conversationKey}`;
 
 /** Routing rules in a Map: the in-memory twin of the Table store. */
 export class InMemoryRouteStore implements RouteStore {

@@ -1,6 +1,13 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { RouteRecord, RouteScope, RouteStore } from '../../app/ports';
-import { doubleProperty, encodeKey, hasStatus, readString, requireNumber, withoutUndefined } from '../table-codec';
+import {
+  doubleProperty,
+  encodeKey,
+  hasStatus,
+  readString,
+  requireNumber,
+  withoutUndefined,
+} from '../table-codec';
 
 type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
@@ -37,7 +44,9 @@ export class TableRouteStore implements RouteStore {
 
   async listByConversation(conversationKey: string): Promise<RouteRecord[]> {
     const routes: RouteRecord[] = [];
-    for await (const row of this.client.listEntities<Row>({ queryOptions: { filter: odata`conversationKey eq ${conversationKey}` } })) {
+    for await (const row of this.client.listEntities<Row>({
+      queryOptions: { filter: odata`conversationKey eq ${conversationKey}` },
+    })) {
       routes.push(fromRow(row));
     }
     return routes;

@@ -12,7 +12,10 @@ export class InMemorySettingsOverrideStore implements SettingsOverrideStore {
     this.rows.set(scope, { ...values });
   }
 
-  async *list(): AsyncIterable<{ readonly scope: string; readonly values: Readonly<Record<string, number>> }> {
+  async *list(): AsyncIterable<{
+    readonly scope: string;
+    readonly values: Readonly<Record<string, number>>;
+  }> {
     for (const [scope, values] of [...this.rows]) yield { scope, values };
   }
 }

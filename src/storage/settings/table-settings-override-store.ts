@@ -20,11 +20,19 @@ export class TableSettingsOverrideStore implements SettingsOverrideStore {
   }
 
   async upsert(scope: string, values: Readonly<Record<string, number>>): Promise<void> {
-    await this.client.upsertEntity({ partitionKey, rowKey: encodeKey(scope), scope, valuesJson: JSON.stringify(values) }, 'Replace');
+    await this.client.upsertEntity(
+      { partitionKey, rowKey: encodeKey(scope), scope, valuesJson: JSON.stringify(values) },
+      'Replace',
+    );
   }
 
-  async *list(): AsyncIterable<{ readonly scope: string; readonly values: Readonly<Record<string, number>> }> {
-    for await (const row of this.client.listEntities<Row>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) {
+  async *list(): AsyncIterable<{
+    readonly scope: string;
+    readonly values: Readonly<Record<string, number>>;
+  }> {
+    for await (const row of this.client.listEntities<Row>({
+      queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
+    })) {
       yield { scope: readString(row.scope) ?? '', values: parseValues(row) };
     }
   }

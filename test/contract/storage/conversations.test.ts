@@ -11,7 +11,11 @@ const personal = (aadObjectId: string, overrides: Partial<ConversationRecord> = 
   tenantId: 'tenant-1',
   serviceUrl: 'https://smba.trafficmanager.net/emea/',
   conversationId: `a:1${aadObjectId}`,
-  reference: { bot: { id: '28:bot' }, conversation: { id: `a:1${aadObjectId}`, conversationType: 'personal' }, user: { id: `29:${aadObjectId}`, aadObjectId } },
+  reference: {
+    bot: { id: '28:bot' },
+    conversation: { id: `a:1${aadObjectId}`, conversationType: 'personal' },
+    user: { id: `29:${aadObjectId}`, aadObjectId },
+  },
   aadObjectId,
   email: 'Alex.Agent@Contoso.com',
   userPrincipalName: 'alex@contoso.onmicrosoft.com',
@@ -36,7 +40,10 @@ const channel = (channelId: string, teamId: string): ConversationRecord => ({
 const keys = (records: readonly ConversationRecord[]): string[] => records.map((r) => r.key).sort();
 
 /** The ConversationStore contract, run against every implementation. */
-export function describeConversationStoreContract(name: string, createStore: () => Promise<ConversationStore>): void {
+export function describeConversationStoreContract(
+  name: string,
+  createStore: () => Promise<ConversationStore>,
+): void {
   describe(`ConversationStore contract: ${name}`, () => {
     let store: ConversationStore;
     beforeEach(async () => {
@@ -57,7 +64,13 @@ export function describeConversationStoreContract(name: string, createStore: () 
 
     it('finds a personal chat by email or UPN whatever their case', async () => {
       await store.upsert(personal('aad-1'));
-      await store.upsert(personal('aad-2', { email: 'other@contoso.com', userPrincipalName: 'other@contoso.com', agentId: 'agent-2' }));
+      await store.upsert(
+        personal('aad-2', {
+          email: 'other@contoso.com',
+          userPrincipalName: 'other@contoso.com',
+          agentId: 'agent-2',
+        }),
+      );
       assert.equal((await store.findByEmail('alex.agent@contoso.com'))?.key, 'aad-1');
       assert.equal((await store.findByEmail('ALEX@CONTOSO.ONMICROSOFT.COM'))?.key, 'aad-1');
       assert.equal(await store.findByEmail('nobody@contoso.com'), undefined);
@@ -75,17 +88,28 @@ export function describeConversationStoreContract(name: string, createStore: () 
       await store.upsert(channel('19:a@thread.tacv2', 'team-1'));
       await store.upsert(channel('19:b@thread.tacv2', 'team-1'));
       await store.upsert(channel('19:c@thread.tacv2', 'team-2'));
-      assert.deepEqual(keys(await collect(store.list('channel'))), ['channel:19:a@thread.tacv2', 'channel:19:b@thread.tacv2', 'channel:19:c@thread.tacv2']);
+      assert.deepEqual(keys(await collect(store.list('channel'))), [
+        'channel:19:a@thread.tacv2',
+        'channel:19:b@thread.tacv2',
+        'channel:19:c@thread.tacv2',
+      ]);
       assert.deepEqual(keys(await collect(store.list('personal'))), ['aad-1']);
       assert.equal(await store.deleteByTeam('team-1'), 2);
       assert.deepEqual(keys(await collect(store.list())), ['aad-1', 'channel:19:c@thread.tacv2']);
     });
 
     it('rejects a record whose key does not fit its kind', async () => {
-      await assert.rejects(store.upsert({ ...channel('19:a@thread.tacv2', 'team-1'), key: '19:a@thread.tacv2' }), /does not fit kind/);
+      await assert.rejects(
+        store.upsert({ ...channel('19:a@thread.tacv2', 'team-1'), key: '19:a@thread.tacv2' }),
+        /does not fit kind/,
+      );
     });
   });
 }
 
 describeConversationStoreContract('in memory', async () => new InMemoryConversationStore());
-describeConversationStoreContract('Azure Table on Azurite', async () => new TableConversationStore((await createTestTableService(['Conversations'])).client('Conversations')));
+describeConversationStoreContract(
+  'Azure Table on Azurite',
+  async () =>
+    new TableConversationStore((await createTestTableService(['Conversations'])).client('Conversations')),
+);

@@ -9,10 +9,16 @@ import { aState, baseInstant, collect } from './storage-fixtures';
 
 const key = { managementUnitId: 'mu-1', agentId: 'agent-1' };
 const put = (store: DriftStateStore, state: AgentDriftState): Promise<void> =>
-  store.modify({ managementUnitId: state.managementUnitId, agentId: state.agentId }, () => ({ next: state, result: undefined }));
+  store.modify({ managementUnitId: state.managementUnitId, agentId: state.agentId }, () => ({
+    next: state,
+    result: undefined,
+  }));
 
 /** The DriftStateStore contract, run against every implementation. */
-export function describeDriftStateStoreContract(name: string, createStore: () => Promise<DriftStateStore>): void {
+export function describeDriftStateStoreContract(
+  name: string,
+  createStore: () => Promise<DriftStateStore>,
+): void {
   describe(`DriftStateStore contract: ${name}`, () => {
     let store: DriftStateStore;
     beforeEach(async () => {
@@ -47,7 +53,10 @@ export function describeDriftStateStoreContract(name: string, createStore: () =>
 
     it('removes an optional part when the next state no longer has it', async () => {
       await put(store, aState());
-      await store.modify(key, (current) => ({ next: current && { ...current, episode: undefined, nextDueAt: undefined }, result: 0 }));
+      await store.modify(key, (current) => ({
+        next: current && { ...current, episode: undefined, nextDueAt: undefined },
+        result: 0,
+      }));
       const stored = await store.get(key);
       assert.equal(stored?.episode, undefined);
       assert.equal(stored?.nextDueAt, undefined);
@@ -81,13 +90,21 @@ export function describeDriftStateStoreContract(name: string, createStore: () =>
       const odd = aState({ agentId: 'a/b#c?d\\e%f', managementUnitId: 'mu/1' });
       await put(store, odd);
       assert.deepEqual(await store.get({ managementUnitId: 'mu/1', agentId: 'a/b#c?d\\e%f' }), odd);
-      assert.deepEqual((await collect(store.list('mu/1'))).map((s) => s.agentId), ['a/b#c?d\\e%f']);
+      assert.deepEqual(
+        (await collect(store.list('mu/1'))).map((s) => s.agentId),
+        ['a/b#c?d\\e%f'],
+      );
     });
 
     it('loses no update when 20 modifications of one agent run at once', async () => {
       await put(store, aState({ lastObservedAt: 0 }));
       await Promise.all(
-        Array.from({ length: 20 }, () => store.modify(key, (current) => ({ next: current && { ...current, lastObservedAt: current.lastObservedAt + 1 }, result: 0 }))),
+        Array.from({ length: 20 }, () =>
+          store.modify(key, (current) => ({
+            next: current && { ...current, lastObservedAt: current.lastObservedAt + 1 },
+            result: 0,
+          })),
+        ),
       );
       assert.equal((await store.get(key))?.lastObservedAt, 20);
     });
@@ -96,7 +113,9 @@ export function describeDriftStateStoreContract(name: string, createStore: () =>
       const results = await Promise.all(
         Array.from({ length: 5 }, (_, i) =>
           store.modify(key, (current) => ({
-            next: current ? { ...current, lastObservedAt: current.lastObservedAt + 1 } : aState({ lastObservedAt: 0 }),
+            next: current
+              ? { ...current, lastObservedAt: current.lastObservedAt + 1 }
+              : aState({ lastObservedAt: 0 }),
             result: current ? `incremented by ${i}` : 'created',
           })),
         ),
@@ -108,7 +127,10 @@ export function describeDriftStateStoreContract(name: string, createStore: () =>
 }
 
 describeDriftStateStoreContract('in memory', async () => new InMemoryDriftStateStore());
-describeDriftStateStoreContract('Azure Table on Azurite', async () => new TableDriftStateStore((await createTestTableService(['DriftState'])).client('DriftState')));
+describeDriftStateStoreContract(
+  'Azure Table on Azurite',
+  async () => new TableDriftStateStore((await createTestTableService(['DriftState'])).client('DriftState')),
+);
 
 describe('TableDriftStateStore on Azurite', () => {
   let client: TableClient;
@@ -128,7 +150,10 @@ describe('TableDriftStateStore on Azurite', () => {
           const entity = await target.getEntity(...args);
           if (!interfered) {
             interfered = true;
-            await other.modify(key, (current) => ({ next: current && { ...current, lastObservedAt: current.lastObservedAt + 100 }, result: 0 }));
+            await other.modify(key, (current) => ({
+              next: current && { ...current, lastObservedAt: current.lastObservedAt + 100 },
+              result: 0,
+            }));
           }
           return entity;
         };
@@ -151,7 +176,10 @@ describe('TableDriftStateStore on Azurite', () => {
         if (property !== 'getEntity') return Reflect.get(target, property, receiver);
         return async (...args: Parameters<TableClient['getEntity']>) => {
           const entity = await target.getEntity(...args);
-          await other.modify(key, (current) => ({ next: current && { ...current, lastObservedAt: current.lastObservedAt + 1 }, result: 0 }));
+          await other.modify(key, (current) => ({
+            next: current && { ...current, lastObservedAt: current.lastObservedAt + 1 },
+            result: 0,
+          }));
           return entity;
         };
       },
@@ -170,13 +198,17 @@ describe('TableDriftStateStore on Azurite', () => {
     assert.equal(raw.nextDueAt, 4_102_444_800_123);
     assert.equal(raw.driftStartedAt, baseInstant);
     // A Double literal only matches a Double column on Azure; an Int64 column would need `4102444800123L`.
-    const hits = await collect(client.listEntities({ queryOptions: { filter: 'nextDueAt eq 4102444800123.0' } }));
+    const hits = await collect(
+      client.listEntities({ queryOptions: { filter: 'nextDueAt eq 4102444800123.0' } }),
+    );
     assert.equal(hits.length, 1);
   });
 
   it('writes a restore burst of 250 agents over two units in batches', async () => {
     const store = new TableDriftStateStore(client);
-    const states = Array.from({ length: 250 }, (_, i) => aState({ agentId: `agent-${i}`, managementUnitId: i % 5 === 0 ? 'mu-b' : 'mu-a' }));
+    const states = Array.from({ length: 250 }, (_, i) =>
+      aState({ agentId: `agent-${i}`, managementUnitId: i % 5 === 0 ? 'mu-b' : 'mu-a' }),
+    );
     assert.equal(await store.upsertMany(states), 250);
     assert.equal((await collect(store.list('mu-a'))).length, 200);
     assert.equal((await collect(store.list('mu-b'))).length, 50);

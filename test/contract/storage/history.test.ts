@@ -6,15 +6,26 @@ import { createTestTableService } from '../../support/azurite';
 import { anEpisode, baseInstant, collect, dayInMs } from './storage-fixtures';
 
 const aRecord = (agentId: string, driftStartedAt: number, managementUnitId = 'mu-1'): DriftHistoryRecord => ({
-  episode: anEpisode({ agentId, driftStartedAt, managementUnitId, stage: 'nudged', endedAt: driftStartedAt + 400_000, outcome: 'resolvedAfterNudge' }),
+  episode: anEpisode({
+    agentId,
+    driftStartedAt,
+    managementUnitId,
+    stage: 'nudged',
+    endedAt: driftStartedAt + 400_000,
+    outcome: 'resolvedAfterNudge',
+  }),
   agentName: 'Alex Agent',
   teamName: 'Team One',
   recordedAt: driftStartedAt + 400_001,
 });
-const episodeIds = (records: readonly DriftHistoryRecord[]): string[] => records.map((r) => r.episode.id).sort();
+const episodeIds = (records: readonly DriftHistoryRecord[]): string[] =>
+  records.map((r) => r.episode.id).sort();
 
 /** The DriftHistoryStore contract, run against every implementation. */
-export function describeDriftHistoryStoreContract(name: string, createStore: () => Promise<DriftHistoryStore>): void {
+export function describeDriftHistoryStoreContract(
+  name: string,
+  createStore: () => Promise<DriftHistoryStore>,
+): void {
   describe(`DriftHistoryStore contract: ${name}`, () => {
     let store: DriftHistoryStore;
     beforeEach(async () => {
@@ -30,7 +41,10 @@ export function describeDriftHistoryStoreContract(name: string, createStore: () 
     });
 
     it('finds an episode whose id does not follow the agent:start pattern', async () => {
-      const record = { ...aRecord('a1', baseInstant), episode: { ...aRecord('a1', baseInstant).episode, id: 'legacy-episode' } };
+      const record = {
+        ...aRecord('a1', baseInstant),
+        episode: { ...aRecord('a1', baseInstant).episode, id: 'legacy-episode' },
+      };
       await store.upsert(record);
       assert.deepEqual(await store.get('legacy-episode', 'mu-1'), record);
     });
@@ -38,7 +52,15 @@ export function describeDriftHistoryStoreContract(name: string, createStore: () 
     it('replaces the row of an episode recorded again', async () => {
       const first = aRecord('a1', baseInstant);
       await store.upsert(first);
-      const second: DriftHistoryRecord = { ...first, episode: { ...first.episode, outcome: 'becameFormalException', formalExceptionAt: baseInstant + 900_000 }, recordedAt: baseInstant + 900_001 };
+      const second: DriftHistoryRecord = {
+        ...first,
+        episode: {
+          ...first.episode,
+          outcome: 'becameFormalException',
+          formalExceptionAt: baseInstant + 900_000,
+        },
+        recordedAt: baseInstant + 900_001,
+      };
       await store.upsert(second);
       assert.deepEqual(await collect(store.list({ from: 0, to: baseInstant * 2 })), [second]);
     });
@@ -54,22 +76,33 @@ export function describeDriftHistoryStoreContract(name: string, createStore: () 
       for (const record of records) await store.upsert(record);
       const window = { from: baseInstant, to: baseInstant + 5 * dayInMs };
       assert.deepEqual(episodeIds(await collect(store.list(window))), episodeIds(records.slice(1, 4)));
-      assert.deepEqual(episodeIds(await collect(store.list({ ...window, managementUnitIds: ['mu-1', 'mu-3'] }))), episodeIds([records[1], records[3]]));
+      assert.deepEqual(
+        episodeIds(await collect(store.list({ ...window, managementUnitIds: ['mu-1', 'mu-3'] }))),
+        episodeIds([records[1], records[3]]),
+      );
       assert.deepEqual(await collect(store.list({ ...window, managementUnitIds: [] })), []);
       assert.deepEqual(await collect(store.list({ from: baseInstant, to: baseInstant })), []);
     });
 
     it('deletes the episodes that started before an instant and counts them, keeping later ones of the same day', async () => {
-      const records = Array.from({ length: 130 }, (_, i) => aRecord(`old-${i}`, baseInstant - 100 * dayInMs + i * 60_000));
+      const records = Array.from({ length: 130 }, (_, i) =>
+        aRecord(`old-${i}`, baseInstant - 100 * dayInMs + i * 60_000),
+      );
       const sameDayBefore = aRecord('same-day-before', baseInstant - 1);
       const sameDayAfter = aRecord('same-day-after', baseInstant);
       for (const record of [...records, sameDayBefore, sameDayAfter]) await store.upsert(record);
       assert.equal(await store.deleteOlderThan(baseInstant), 131);
-      assert.deepEqual(episodeIds(await collect(store.list({ from: 0, to: baseInstant * 2 }))), [sameDayAfter.episode.id]);
+      assert.deepEqual(episodeIds(await collect(store.list({ from: 0, to: baseInstant * 2 }))), [
+        sameDayAfter.episode.id,
+      ]);
       assert.equal(await store.deleteOlderThan(baseInstant), 0);
     });
   });
 }
 
 describeDriftHistoryStoreContract('in memory', async () => new InMemoryDriftHistoryStore());
-describeDriftHistoryStoreContract('Azure Table on Azurite', async () => new TableDriftHistoryStore((await createTestTableService(['DriftHistory'])).client('DriftHistory')));
+describeDriftHistoryStoreContract(
+  'Azure Table on Azurite',
+  async () =>
+    new TableDriftHistoryStore((await createTestTableService(['DriftHistory'])).client('DriftHistory')),
+);

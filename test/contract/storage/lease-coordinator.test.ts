@@ -19,24 +19,37 @@ function describeTwoCoordinators(name: string, createStore: () => Promise<LeaseS
       const time = new ManualScheduler(clock);
       const schedulers = { a: time.scoped('a'), b: time.scoped('b') };
       const make = (instanceId: 'a' | 'b'): LeaseCoordinator =>
-        new LeaseCoordinator({ leases, clock, scheduler: schedulers[instanceId], logger: new RecordingLogger(), instanceId, unitIds: units });
+        new LeaseCoordinator({
+          leases,
+          clock,
+          scheduler: schedulers[instanceId],
+          logger: new RecordingLogger(),
+          instanceId,
+          unitIds: units,
+        });
       const a = make('a');
       const b = make('b');
-      const advanceBy = (ms: number): Promise<number> => time.advanceByAsync(ms, async () => void (await Promise.all([a.settled(), b.settled()])));
+      const advanceBy = (ms: number): Promise<number> =>
+        time.advanceByAsync(ms, async () => void (await Promise.all([a.settled(), b.settled()])));
 
       a.start();
       b.start();
       for (let second = 0; second < 30; second += 1) {
         await advanceBy(1_000);
-        for (const unit of units) assert.equal(Number(a.owns(unit)) + Number(b.owns(unit)), 1, `${unit} at +${second + 1} s`);
+        for (const unit of units)
+          assert.equal(Number(a.owns(unit)) + Number(b.owns(unit)), 1, `${unit} at +${second + 1} s`);
       }
 
       schedulers.a.dispose(); // a crashes: no renewals, no release
       const crashedAt = clock.now();
-      while (b.ownedUnitIds().length < units.length && clock.now() - crashedAt <= 60_000) await advanceBy(1_000);
+      while (b.ownedUnitIds().length < units.length && clock.now() - crashedAt <= 60_000)
+        await advanceBy(1_000);
       assert.ok(clock.now() - crashedAt <= 30_000, `took ${clock.now() - crashedAt} ms`);
       assert.deepEqual(a.ownedUnitIds(), []);
-      assert.deepEqual((await collect(leases.list())).map((lease) => lease.owner), ['b', 'b', 'b']);
+      assert.deepEqual(
+        (await collect(leases.list())).map((lease) => lease.owner),
+        ['b', 'b', 'b'],
+      );
       await b.stop();
       assert.deepEqual(await collect(leases.list()), []);
     });
@@ -44,4 +57,7 @@ function describeTwoCoordinators(name: string, createStore: () => Promise<LeaseS
 }
 
 describeTwoCoordinators('in memory', async () => new InMemoryLeaseStore());
-describeTwoCoordinators('Azure Table on Azurite', async () => new TableLeaseStore((await createTestTableService(['Leases'])).client('Leases')));
+describeTwoCoordinators(
+  'Azure Table on Azurite',
+  async () => new TableLeaseStore((await createTestTableService(['Leases'])).client('Leases')),
+);

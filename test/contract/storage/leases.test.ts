@@ -16,19 +16,31 @@ export function describeLeaseStoreContract(name: string, createStore: () => Prom
     });
 
     it('grants a free lease and refuses it to another owner until it expires', async () => {
-      assert.deepEqual(await store.acquire('mu-1', 'instance-a', ttlMs, baseInstant), { resource: 'mu-1', owner: 'instance-a', expiresAt: baseInstant + ttlMs });
+      assert.deepEqual(await store.acquire('mu-1', 'instance-a', ttlMs, baseInstant), {
+        resource: 'mu-1',
+        owner: 'instance-a',
+        expiresAt: baseInstant + ttlMs,
+      });
       assert.equal(await store.acquire('mu-1', 'instance-b', ttlMs, baseInstant + ttlMs - 1), undefined);
     });
 
     it('renews a lease for its owner', async () => {
       await store.acquire('mu-1', 'instance-a', ttlMs, baseInstant);
-      assert.deepEqual(await store.acquire('mu-1', 'instance-a', ttlMs, baseInstant + 5000), { resource: 'mu-1', owner: 'instance-a', expiresAt: baseInstant + 5000 + ttlMs });
+      assert.deepEqual(await store.acquire('mu-1', 'instance-a', ttlMs, baseInstant + 5000), {
+        resource: 'mu-1',
+        owner: 'instance-a',
+        expiresAt: baseInstant + 5000 + ttlMs,
+      });
       assert.equal(await store.acquire('mu-1', 'instance-b', ttlMs, baseInstant + ttlMs + 1), undefined);
     });
 
     it('lets another owner take an expired lease', async () => {
       await store.acquire('mu-1', 'instance-a', ttlMs, baseInstant);
-      assert.deepEqual(await store.acquire('mu-1', 'instance-b', ttlMs, baseInstant + ttlMs), { resource: 'mu-1', owner: 'instance-b', expiresAt: baseInstant + 2 * ttlMs });
+      assert.deepEqual(await store.acquire('mu-1', 'instance-b', ttlMs, baseInstant + ttlMs), {
+        resource: 'mu-1',
+        owner: 'instance-b',
+        expiresAt: baseInstant + 2 * ttlMs,
+      });
       assert.equal(await store.acquire('mu-1', 'instance-a', ttlMs, baseInstant + ttlMs + 1), undefined);
     });
 
@@ -53,7 +65,9 @@ export function describeLeaseStoreContract(name: string, createStore: () => Prom
 
     it('grants a contested free lease to exactly one of several instances', async () => {
       const owners = ['a', 'b', 'c', 'd'];
-      const results = await Promise.all(owners.map((owner) => store.acquire('mu-1', owner, ttlMs, baseInstant)));
+      const results = await Promise.all(
+        owners.map((owner) => store.acquire('mu-1', owner, ttlMs, baseInstant)),
+      );
       const winners = results.filter((lease) => lease !== undefined);
       assert.equal(winners.length, 1);
       assert.equal((await collect(store.list()))[0].owner, winners[0]!.owner);
@@ -61,11 +75,16 @@ export function describeLeaseStoreContract(name: string, createStore: () => Prom
 
     it('grants a contested expired lease to exactly one of several instances', async () => {
       await store.acquire('mu-1', 'old', ttlMs, baseInstant);
-      const results = await Promise.all(['a', 'b', 'c'].map((owner) => store.acquire('mu-1', owner, ttlMs, baseInstant + ttlMs)));
+      const results = await Promise.all(
+        ['a', 'b', 'c'].map((owner) => store.acquire('mu-1', owner, ttlMs, baseInstant + ttlMs)),
+      );
       assert.equal(results.filter((lease) => lease !== undefined).length, 1);
     });
   });
 }
 
 describeLeaseStoreContract('in memory', async () => new InMemoryLeaseStore());
-describeLeaseStoreContract('Azure Table on Azurite', async () => new TableLeaseStore((await createTestTableService(['Leases'])).client('Leases')));
+describeLeaseStoreContract(
+  'Azure Table on Azurite',
+  async () => new TableLeaseStore((await createTestTableService(['Leases'])).client('Leases')),
+);

@@ -43,7 +43,14 @@ export function describeAlertOutboxContract(name: string, createOutbox: () => Pr
       assert.deepEqual(ids(await collect(outbox.listPending())), ids([nudge, supervisor, otherEpisode]));
 
       const pending = (await outbox.get(nudge.id))!;
-      const sent: OutboxAlert = { ...pending, status: 'sent', attempts: 1, conversationId: 'a:1xyz', activityId: '1:abc', sentAt: baseInstant + 121_000 };
+      const sent: OutboxAlert = {
+        ...pending,
+        status: 'sent',
+        attempts: 1,
+        conversationId: 'a:1xyz',
+        activityId: '1:abc',
+        sentAt: baseInstant + 121_000,
+      };
       assert.equal(await outbox.update(sent), true);
 
       assert.deepEqual(ids(await collect(outbox.listPending())), ids([supervisor, otherEpisode]));
@@ -58,7 +65,10 @@ export function describeAlertOutboxContract(name: string, createOutbox: () => Pr
       await outbox.enqueue(alert);
       const first = (await outbox.get(alert.id))!;
       assert.equal(await outbox.update({ ...first, attempts: 1 }), true);
-      assert.equal(await outbox.update({ ...first, status: 'sent', conversationId: 'c', activityId: 'a' }), false);
+      assert.equal(
+        await outbox.update({ ...first, status: 'sent', conversationId: 'c', activityId: 'a' }),
+        false,
+      );
       assert.equal(await outbox.update({ ...first, etag: undefined }), false);
       const stored = (await outbox.get(alert.id))!;
       assert.equal(stored.status, 'pending');
@@ -70,7 +80,12 @@ export function describeAlertOutboxContract(name: string, createOutbox: () => Pr
       const alert = anAlert();
       await outbox.enqueue(alert);
       const current = (await outbox.get(alert.id))!;
-      await outbox.update({ ...current, attempts: 1, notBefore: baseInstant + 180_000, lastError: 'throttled' });
+      await outbox.update({
+        ...current,
+        attempts: 1,
+        notBefore: baseInstant + 180_000,
+        lastError: 'throttled',
+      });
       const [pending] = await collect(outbox.listPending());
       assert.equal(pending.notBefore, baseInstant + 180_000);
       assert.equal(pending.lastError, 'throttled');
@@ -80,7 +95,15 @@ export function describeAlertOutboxContract(name: string, createOutbox: () => Pr
       const alert = anAlert();
       await outbox.enqueue(alert);
       const current = (await outbox.get(alert.id))!;
-      assert.equal(await outbox.update({ ...current, status: 'deadLettered', attempts: 3, lastError: 'recipientGone: 403 bot blocked' }), true);
+      assert.equal(
+        await outbox.update({
+          ...current,
+          status: 'deadLettered',
+          attempts: 3,
+          lastError: 'recipientGone: 403 bot blocked',
+        }),
+        true,
+      );
       assert.deepEqual(await collect(outbox.listPending()), []);
       const [stored] = await outbox.listByEpisode(alert.episodeId);
       assert.equal(stored.status, 'deadLettered');
@@ -111,16 +134,28 @@ describe('TableAlertOutbox on Azurite', () => {
     const alert = anAlert();
     await outbox.enqueue(alert);
     const current = (await outbox.get(alert.id))!;
-    await ledger.updateEntity({ partitionKey: encodeKey(current.episodeId), rowKey: encodeKey(current.id), status: 'sent' }, 'Merge', { etag: current.etag });
+    await ledger.updateEntity(
+      { partitionKey: encodeKey(current.episodeId), rowKey: encodeKey(current.id), status: 'sent' },
+      'Merge',
+      { etag: current.etag },
+    );
     assert.deepEqual(await collect(outbox.listPending()), []);
     assert.deepEqual(await collect(index.listEntities()), []);
   });
 
   it('skips an orphan index row, and drops it once it is older than the orphan age', async () => {
     const alert = anAlert();
-    await index.upsertEntity({ partitionKey: 'pending', rowKey: encodeKey(alert.id), alertId: alert.id, episodeId: alert.episodeId });
+    await index.upsertEntity({
+      partitionKey: 'pending',
+      rowKey: encodeKey(alert.id),
+      alertId: alert.id,
+      episodeId: alert.episodeId,
+    });
     let now = Date.now();
-    const outbox = new TableAlertOutbox(ledger, index, { clock: { now: () => now }, orphanAfterInMs: 60_000 });
+    const outbox = new TableAlertOutbox(ledger, index, {
+      clock: { now: () => now },
+      orphanAfterInMs: 60_000,
+    });
     assert.deepEqual(await collect(outbox.listPending()), []);
     assert.equal((await collect(index.listEntities())).length, 1);
     now += 120_000;

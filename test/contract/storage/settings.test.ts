@@ -6,7 +6,10 @@ import { createTestTableService } from '../../support/azurite';
 import { collect } from './storage-fixtures';
 
 /** The SettingsOverrideStore contract, run against every implementation. */
-export function describeSettingsOverrideStoreContract(name: string, createStore: () => Promise<SettingsOverrideStore>): void {
+export function describeSettingsOverrideStoreContract(
+  name: string,
+  createStore: () => Promise<SettingsOverrideStore>,
+): void {
   describe(`SettingsOverrideStore contract: ${name}`, () => {
     let store: SettingsOverrideStore;
     beforeEach(async () => {
@@ -32,4 +35,10 @@ export function describeSettingsOverrideStoreContract(name: string, createStore:
 }
 
 describeSettingsOverrideStoreContract('in memory', async () => new InMemorySettingsOverrideStore());
-describeSettingsOverrideStoreContract('Azure Table on Azurite', async () => new TableSettingsOverrideStore((await createTestTableService(['SettingsOverrides'])).client('SettingsOverrides')));
+describeSettingsOverrideStoreContract(
+  'Azure Table on Azurite',
+  async () =>
+    new TableSettingsOverrideStore(
+      (await createTestTableService(['SettingsOverrides'])).client('SettingsOverrides'),
+    ),
+);

@@ -23,7 +23,12 @@ export function anEpisode(overrides: Partial<DriftEpisode> = {}): DriftEpisode {
     nudgedAt: driftStartedAt + 120_000,
     supervisorAlertedAt: driftStartedAt + 300_000,
     acknowledged: { by: { id: 'sup-1', name: 'Sam Supervisor' }, at: driftStartedAt + 320_000 },
-    agentReply: { by: { id: 'aad-1' }, at: driftStartedAt + 200_000, reason: 'longCustomerInteraction', text: 'Caller "Ünïcødé" ✓' },
+    agentReply: {
+      by: { id: 'aad-1' },
+      at: driftStartedAt + 200_000,
+      reason: 'longCustomerInteraction',
+      text: 'Caller "Ünïcødé" ✓',
+    },
     scheduleCoverage: 'clear',
     ...overrides,
   };

@@ -42,7 +42,11 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
     const azurite = await sharedAzurite();
     connector = new FakeBotConnector();
     await connector.start();
-    simulator = await startGenesysSimulator({ seed: SIMULATOR_SEED, scenario: 'idle', agentIdentities: [ANA] });
+    simulator = await startGenesysSimulator({
+      seed: SIMULATOR_SEED,
+      scenario: 'idle',
+      agentIdentities: [ANA],
+    });
     const tablePrefix = randomTablePrefix();
     const settings = readSettings(
       {
@@ -62,7 +66,11 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
       },
       { hostname: 'e2e', pid: process.pid },
     );
-    const logger = createLogger({ level: 'debug', name: 'adherence-drift-e2e', destination: { write: (line: string) => logLines.push(line) } });
+    const logger = createLogger({
+      level: 'debug',
+      name: 'adherence-drift-e2e',
+      destination: { write: (line: string) => logLines.push(line) },
+    });
     app = await startApplication(settings, { logger, host: '127.0.0.1' });
   });
 
@@ -74,7 +82,8 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
 
   afterEach(function () {
     // The application's own log explains a failure far better than a missing request does.
-    if (this.currentTest?.state === 'failed') console.error(`application log (last 150 lines):\n${logLines.slice(-150).join('')}`);
+    if (this.currentTest?.state === 'failed')
+      console.error(`application log (last 150 lines):\n${logLines.slice(-150).join('')}`);
   });
 
   it('listens on the port the OS picked and is ready once storage and the Genesys stream are up', async () => {
@@ -89,24 +98,61 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
     const { app, simulator, connector } = started();
     const ana = simulator.control.listAgents().find((agent) => agent.email === ANA.email);
     assert.ok(ana, 'the simulator gave the first agent the Teams user identity');
-    assert.equal(ana.scheduledActivityCategory, 'OnQueueWork', `seed ${SIMULATOR_SEED}: the agent must be scheduled to work now`);
-    assert.equal(ana.adherenceState, 'InAdherence', `seed ${SIMULATOR_SEED}: the agent must start in adherence`);
+    assert.equal(
+      ana.scheduledActivityCategory,
+      'OnQueueWork',
+      `seed ${SIMULATOR_SEED}: the agent must be scheduled to work now`,
+    );
+    assert.equal(
+      ana.adherenceState,
+      'InAdherence',
+      `seed ${SIMULATOR_SEED}: the agent must start in adherence`,
+    );
 
     // --- Teams installs the app for Ana (personal) and in the supervisors' team; a channel is told to watch all.
-    connector.members.set(ANA_CHAT, [{ id: ANA_TEAMS.id, objectId: ANA_TEAMS.aadObjectId, name: ANA.name, email: ANA.email, userPrincipalName: ANA.email, tenantId: TENANT_ID }]);
+    connector.members.set(ANA_CHAT, [
+      {
+        id: ANA_TEAMS.id,
+        objectId: ANA_TEAMS.aadObjectId,
+        name: ANA.name,
+        email: ANA.email,
+        userPrincipalName: ANA.email,
+        tenantId: TENANT_ID,
+      },
+    ]);
     connector.members.set(TEAM.id, [
-      { id: SAM_TEAMS.id, objectId: SAM_TEAMS.aadObjectId, name: SAM_TEAMS.name, email: 'sam.supervisor@contoso.example', tenantId: TENANT_ID },
-      { id: ANA_TEAMS.id, objectId: ANA_TEAMS.aadObjectId, name: ANA.name, email: ANA.email, tenantId: TENANT_ID },
+      {
+        id: SAM_TEAMS.id,
+        objectId: SAM_TEAMS.aadObjectId,
+        name: SAM_TEAMS.name,
+        email: 'sam.supervisor@contoso.example',
+        tenantId: TENANT_ID,
+      },
+      {
+        id: ANA_TEAMS.id,
+        objectId: ANA_TEAMS.aadObjectId,
+        name: ANA.name,
+        email: ANA.email,
+        tenantId: TENANT_ID,
+      },
     ]);
     connector.channels.set(TEAM.id, [{ id: TEAM.id }, ALERTS_CHANNEL]);
 
     // Teams sends both events on an install: conversationUpdate (bot added) and installationUpdate (add).
     await postActivity(personal('conversationUpdate', { membersAdded: [{ id: BOT.id }] }));
     await postActivity(personal('installationUpdate', { action: 'add' }));
-    const welcome = await waitForRequest('the personal welcome', (request) => request.method === 'POST' && isActivityIn(request, ANA_CHAT));
+    const welcome = await waitForRequest(
+      'the personal welcome',
+      (request) => request.method === 'POST' && isActivityIn(request, ANA_CHAT),
+    );
     assert.match(JSON.stringify(welcome.body), /linked to your Genesys Cloud agent profile/);
 
-    await postActivity(inChannel(TEAM.id, 'conversationUpdate', { membersAdded: [{ id: BOT.id }], channelData: { ...channelData(TEAM.id), eventType: 'teamMemberAdded' } }));
+    await postActivity(
+      inChannel(TEAM.id, 'conversationUpdate', {
+        membersAdded: [{ id: BOT.id }],
+        channelData: { ...channelData(TEAM.id), eventType: 'teamMemberAdded' },
+      }),
+    );
     await postActivity(inChannel(TEAM.id, 'installationUpdate', { action: 'add' }));
     const mention = `<at>${BOT.name}</at>`;
     const watched = await postActivity(
@@ -117,31 +163,62 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
       }),
     );
     assert.equal(watched.status, 200);
-    const watchReply = await waitForRequest('the watch confirmation', (request) => request.method === 'POST' && isActivityIn(request, ALERTS_CHANNEL.id));
+    const watchReply = await waitForRequest(
+      'the watch confirmation',
+      (request) => request.method === 'POST' && isActivityIn(request, ALERTS_CHANNEL.id),
+    );
     assert.match(JSON.stringify(watchReply.body), /now gets drift alerts for all/i);
 
     // Events of a unit whose lease is not held yet are dropped (the adoption's Genesys restore catches up later):
     // waiting for the lease keeps the drift on the live event path.
-    await waitUntil('the lease on the agent\'s unit', () => app.monitor.ownsUnit(ana.managementUnitId));
+    await waitUntil("the lease on the agent's unit", () => app.monitor.ownsUnit(ana.managementUnitId));
 
     // --- The agent drifts: Away and off queue while scheduled for on-queue work.
     const mark = connector.requests.length;
-    const drifting: AgentView = simulator.control.setAgentActivity(ana.id, { systemPresence: 'Away', routingStatus: 'OFF_QUEUE' });
+    const drifting: AgentView = simulator.control.setAgentActivity(ana.id, {
+      systemPresence: 'Away',
+      routingStatus: 'OFF_QUEUE',
+    });
     assert.equal(drifting.adherenceState, 'OutOfAdherence');
     const driftStartedAt = Date.parse(drifting.adherenceChangeTime);
 
-    const nudge = await waitForRequest('the nudge in the personal chat', (request) => request.method === 'POST' && isActivityIn(request, ANA_CHAT), mark);
+    const nudge = await waitForRequest(
+      'the nudge in the personal chat',
+      (request) => request.method === 'POST' && isActivityIn(request, ANA_CHAT),
+      mark,
+    );
     assert.match(JSON.stringify(nudge.body), /Quick check-in/);
-    assert.ok(nudge.receivedAt >= driftStartedAt + NUDGE_AFTER_MS, `nudge ${nudge.receivedAt - driftStartedAt} ms after drift start, before the ${NUDGE_AFTER_MS} ms threshold`);
+    assert.ok(
+      nudge.receivedAt >= driftStartedAt + NUDGE_AFTER_MS,
+      `nudge ${nudge.receivedAt - driftStartedAt} ms after drift start, before the ${NUDGE_AFTER_MS} ms threshold`,
+    );
 
-    const alert = await waitForRequest('the supervisor card in the channel', (request) => request.method === 'POST' && request.path === '/v3/conversations', mark);
-    const alertBody = alert.body as { isGroup?: boolean; channelData?: { channel?: { id?: string } }; activity?: { attachments?: Array<{ content: unknown }> } };
+    const alert = await waitForRequest(
+      'the supervisor card in the channel',
+      (request) => request.method === 'POST' && request.path === '/v3/conversations',
+      mark,
+    );
+    const alertBody = alert.body as {
+      isGroup?: boolean;
+      channelData?: { channel?: { id?: string } };
+      activity?: { attachments?: Array<{ content: unknown }> };
+    };
     assert.equal(alertBody.isGroup, true);
-    assert.equal(alertBody.channelData?.channel?.id, ALERTS_CHANNEL.id, 'posted as a new thread in the channel that watches all');
+    assert.equal(
+      alertBody.channelData?.channel?.id,
+      ALERTS_CHANNEL.id,
+      'posted as a new thread in the channel that watches all',
+    );
     const card = alertBody.activity?.attachments?.[0]?.content;
     assert.match(JSON.stringify(card), new RegExp(`Adherence drift: ${ANA.name}`));
-    assert.ok(alert.receivedAt >= driftStartedAt + SUPERVISOR_AFTER_MS, `alert ${alert.receivedAt - driftStartedAt} ms after drift start, before the ${SUPERVISOR_AFTER_MS} ms threshold`);
-    assert.ok(requestIndex(nudge) < requestIndex(alert), 'the nudge reached Teams before the supervisor card');
+    assert.ok(
+      alert.receivedAt >= driftStartedAt + SUPERVISOR_AFTER_MS,
+      `alert ${alert.receivedAt - driftStartedAt} ms after drift start, before the ${SUPERVISOR_AFTER_MS} ms threshold`,
+    );
+    assert.ok(
+      requestIndex(nudge) < requestIndex(alert),
+      'the nudge reached Teams before the supervisor card',
+    );
 
     // --- A supervisor clicks Acknowledge: Teams sends the button's verb and data, from the card's thread.
     const acknowledge = findAction(card, 'Acknowledge');
@@ -155,25 +232,47 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
         conversation: { id: created.id, conversationType: 'channel', isGroup: true, tenantId: TENANT_ID },
         replyToId: created.activityId,
         name: 'adaptiveCard/action',
-        value: { action: { type: 'Action.Execute', verb: acknowledge.verb, data: acknowledge.data }, trigger: 'manual' },
+        value: {
+          action: { type: 'Action.Execute', verb: acknowledge.verb, data: acknowledge.data },
+          trigger: 'manual',
+        },
       }),
     );
     assert.equal(invoke.status, 200);
     const answer = invoke.body as { statusCode: number; type: string; value: unknown };
     assert.equal(answer.statusCode, 200);
-    assert.equal(answer.type, 'application/vnd.microsoft.card.adaptive', 'the invoke answers with the updated card');
+    assert.equal(
+      answer.type,
+      'application/vnd.microsoft.card.adaptive',
+      'the invoke answers with the updated card',
+    );
     assert.match(JSON.stringify(answer.value), /Acknowledged by Sam Supervisor/);
-    assert.equal(findAction(answer.value, 'Acknowledge'), undefined, 'an acknowledged card offers no second Acknowledge');
+    assert.equal(
+      findAction(answer.value, 'Acknowledge'),
+      undefined,
+      'an acknowledged card offers no second Acknowledge',
+    );
 
     // The ledger keeps where the card landed; the update replaces exactly that activity for every viewer.
     const episodeId = (acknowledge.data as { episodeId: string }).episodeId;
-    const row = (await app.stores.outbox.listByEpisode(episodeId)).find((candidate) => candidate.recipient === 'supervisorChannel');
+    const row = (await app.stores.outbox.listByEpisode(episodeId)).find(
+      (candidate) => candidate.recipient === 'supervisorChannel',
+    );
     assert.equal(row?.status, 'sent');
     assert.equal(row?.conversationId, created.id);
     assert.equal(row?.activityId, created.activityId);
-    const put = await waitForRequest('the updated card', (request) => request.method === 'PUT' && request.path === `/v3/conversations/${created.id}/activities/${created.activityId}`, mark);
+    const put = await waitForRequest(
+      'the updated card',
+      (request) =>
+        request.method === 'PUT' &&
+        request.path === `/v3/conversations/${created.id}/activities/${created.activityId}`,
+      mark,
+    );
     assert.match(JSON.stringify(put.body), /Acknowledged by Sam Supervisor/);
-    assert.ok(put.receivedAt >= clickedAt && requestIndex(put) > requestIndex(alert), 'the card is updated after the click');
+    assert.ok(
+      put.receivedAt >= clickedAt && requestIndex(put) > requestIndex(alert),
+      'the card is updated after the click',
+    );
   });
 
   function started(): { app: RunningApplication; simulator: RunningSimulator; connector: FakeBotConnector } {
@@ -191,7 +290,14 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
     const response = await fetch(`${app.server.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ channelId: 'msteams', serviceUrl: connector.url, recipient: BOT, id: `e2e-${Math.random().toString(36).slice(2)}`, timestamp: new Date().toISOString(), ...activity }),
+      body: JSON.stringify({
+        channelId: 'msteams',
+        serviceUrl: connector.url,
+        recipient: BOT,
+        id: `e2e-${Math.random().toString(36).slice(2)}`,
+        timestamp: new Date().toISOString(),
+        ...activity,
+      }),
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
@@ -212,7 +318,11 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
     return { tenant: { id: TENANT_ID }, team: TEAM, channel };
   }
 
-  function inChannel(channelId: string, type: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  function inChannel(
+    channelId: string,
+    type: string,
+    extra: Record<string, unknown> = {},
+  ): Record<string, unknown> {
     return {
       type,
       from: SAM_TEAMS,
@@ -223,11 +333,17 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
   }
 
   /** The first request from `fromIndex` on that matches, polled until it arrives (or the test gives up). */
-  async function waitForRequest(what: string, matches: (request: ConnectorRequest) => boolean, fromIndex = 0): Promise<ConnectorRequest> {
+  async function waitForRequest(
+    what: string,
+    matches: (request: ConnectorRequest) => boolean,
+    fromIndex = 0,
+  ): Promise<ConnectorRequest> {
     const { connector } = started();
     let found: ConnectorRequest | undefined;
     await waitUntil(what, () => {
-      found = connector.requests.slice(fromIndex).find((request) => matches(request) && request.response !== undefined);
+      found = connector.requests
+        .slice(fromIndex)
+        .find((request) => matches(request) && request.response !== undefined);
       return found !== undefined;
     });
     return found!;
@@ -248,7 +364,10 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
 /** A POST or PUT of an activity in the conversation: a new message, or a reply (`/activities/<replyToId>`). */
 function isActivityIn(request: ConnectorRequest, conversationId: string): boolean {
   const prefix = `/v3/conversations/${conversationId}/activities`;
-  return request.path === prefix || (request.path.startsWith(`${prefix}/`) && !request.path.slice(prefix.length + 1).includes('/'));
+  return (
+    request.path === prefix ||
+    (request.path.startsWith(`${prefix}/`) && !request.path.slice(prefix.length + 1).includes('/'))
+  );
 }
 
 /** The Action.Execute button with this title anywhere in an Adaptive Card (action sets, show-cards), as a client finds it. */
@@ -262,7 +381,8 @@ function findAction(card: unknown, title: string): { verb: string; data: unknown
   }
   if (card === null || typeof card !== 'object') return undefined;
   const element = card as Record<string, unknown>;
-  if (element.type === 'Action.Execute' && element.title === title && typeof element.verb === 'string') return { verb: element.verb, data: element.data };
+  if (element.type === 'Action.Execute' && element.title === title && typeof element.verb === 'string')
+    return { verb: element.verb, data: element.data };
   for (const value of Object.values(element)) {
     const found = findAction(value, title);
     if (found) return found;

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { DriftWorkerProcess } from '../../support/drift-worker-process';
-import { WORLD_THRESHOLDS, endDrift, onQueueAgents, startDrift, startDriftWorld, type DriftWorld } from '../../support/drift-world';
+import {
+  WORLD_THRESHOLDS,
+  endDrift,
+  onQueueAgents,
+  startDrift,
+  startDriftWorld,
+  type DriftWorld,
+} from '../../support/drift-world';
 
 const KILLS = 22;
 /** A threshold this close to the return (either side) may or may not have fired: the message is optional there. */
@@ -54,7 +61,7 @@ describe('DriftMonitor restarts (worker child process, simulator, Azurite, Bot C
 
     const killer = (async () => {
       let seed = 7;
-      const random = (): number => ((seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647);
+      const random = (): number => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
       for (let kill = 0; kill < KILLS || !isScriptDone; kill += 1) {
         await sleep(1_000 + random() * 2_500);
         await worker.kill();
@@ -71,12 +78,20 @@ describe('DriftMonitor restarts (worker child process, simulator, Azurite, Bot C
         const episode: Episode = { agentId: agent.id, startedAt: startDrift(world.sim, agent.id) };
         episodes.push(episode);
         await sleep(DRIFT_LENGTHS_MS[index % DRIFT_LENGTHS_MS.length]!);
-        await worker.waitFor(() => {
-          const since = readySince();
-          return since !== undefined && Date.now() - since >= UP_BEFORE_RETURN_MS;
-        }, 'a settled worker before a return', 60_000);
+        await worker.waitFor(
+          () => {
+            const since = readySince();
+            return since !== undefined && Date.now() - since >= UP_BEFORE_RETURN_MS;
+          },
+          'a settled worker before a return',
+          60_000,
+        );
         const view = world.sim.control.getAgent(agent.id)!;
-        if (view.adherenceState !== 'OutOfAdherence' || Date.parse(view.adherenceChangeTime) !== episode.startedAt) episode.isDisturbed = true;
+        if (
+          view.adherenceState !== 'OutOfAdherence' ||
+          Date.parse(view.adherenceChangeTime) !== episode.startedAt
+        )
+          episode.isDisturbed = true;
         episode.endedAt = endDrift(world.sim, agent.id);
       }),
     ).then(() => {
@@ -85,7 +100,10 @@ describe('DriftMonitor restarts (worker child process, simulator, Azurite, Bot C
     await script;
     await killer;
     // Let the last incarnation deliver whatever fell due, then stop it gracefully.
-    await worker.waitFor(() => (readySince() ?? Infinity) <= Date.now() - WORLD_THRESHOLDS.supervisorAfterMs, 'a settled worker at the end');
+    await worker.waitFor(
+      () => (readySince() ?? Infinity) <= Date.now() - WORLD_THRESHOLDS.supervisorAfterMs,
+      'a settled worker at the end',
+    );
     await worker.kill('SIGTERM');
     const durationMs = Date.now() - startedAt;
 
@@ -103,7 +121,10 @@ describe('DriftMonitor restarts (worker child process, simulator, Azurite, Bot C
       const { alert, activity } = message;
       const threshold = kinds.find((k) => k.kind === alert.kind)?.thresholdMs;
       if (threshold === undefined) problems.push(`unexpected kind ${alert.kind}`);
-      else if (activity.receivedAt < alert.driftStartedAt + threshold) problems.push(`${alert.alertId} arrived ${alert.driftStartedAt + threshold - activity.receivedAt} ms early`);
+      else if (activity.receivedAt < alert.driftStartedAt + threshold)
+        problems.push(
+          `${alert.alertId} arrived ${alert.driftStartedAt + threshold - activity.receivedAt} ms early`,
+        );
       else latenessMs.push(activity.receivedAt - alert.driftStartedAt - threshold);
     }
     for (const [alertId, copies] of groupBy(messages, (m) => m.alert.alertId)) {
@@ -111,7 +132,10 @@ describe('DriftMonitor restarts (worker child process, simulator, Azurite, Bot C
       const row = await world.stores.outbox.get(alertId);
       // The one window no sender can close: killed after Teams accepted the message and before the ledger said so.
       if (copies.length === 2 && row?.lastError?.startsWith('in doubt') === true) inDoubtDuplicates += 1;
-      else problems.push(`${alertId} arrived ${copies.length} times (ledger: ${row?.status}, attempts ${row?.attempts}, ${row?.lastError ?? 'no error'})`);
+      else
+        problems.push(
+          `${alertId} arrived ${copies.length} times (ledger: ${row?.status}, attempts ${row?.attempts}, ${row?.lastError ?? 'no error'})`,
+        );
     }
     for (const episode of episodes.filter((e) => !e.isDisturbed)) {
       const lengthMs = episode.endedAt! - episode.startedAt;
@@ -122,10 +146,13 @@ describe('DriftMonitor restarts (worker child process, simulator, Azurite, Bot C
         else if (lengthMs > thresholdMs) {
           expected += 1;
           if (count === 0) problems.push(`${alertId} is missing (drift lasted ${lengthMs} ms)`);
-        } else if (count > 0) problems.push(`${alertId} was sent although the drift lasted only ${lengthMs} ms`);
+        } else if (count > 0)
+          problems.push(`${alertId} was sent although the drift lasted only ${lengthMs} ms`);
       }
     }
-    const ledgerInDoubt = worker.lines.filter((line) => line.msg === 'delivery outcome unknown after a stop; sending again').length;
+    const ledgerInDoubt = worker.lines.filter(
+      (line) => line.msg === 'delivery outcome unknown after a stop; sending again',
+    ).length;
     console.log(
       `      crash test: ${worker.incarnation - 1} SIGKILLs in ${(durationMs / 1000).toFixed(1)} s (first start ${firstStartMs} ms, restart to adoption ` +
         `median ${median(downtimes)} ms, max ${Math.max(...downtimes)} ms); ${episodes.length} drifts (${episodes.filter((e) => e.isDisturbed).length} disturbed); ` +

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { DriftWorkerProcess } from '../../support/drift-worker-process';
-import { WORLD_THRESHOLDS, onQueueAgents, startDrift, startDriftWorld, type DriftWorld } from '../../support/drift-world';
+import {
+  WORLD_THRESHOLDS,
+  onQueueAgents,
+  startDrift,
+  startDriftWorld,
+  type DriftWorld,
+} from '../../support/drift-world';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -22,10 +28,13 @@ describe('UnitOwnership with two worker processes on one Azurite and one simulat
     await world?.stop();
   });
 
-  it('alerts once while both run, and the survivor takes over a killed owner\'s units within 30 s and delivers what fell due', async () => {
+  it("alerts once while both run, and the survivor takes over a killed owner's units within 30 s and delivers what fell due", async () => {
     const units = world.sim.control.listUnits();
     a.start();
-    await a.waitFor(() => a.current('management unit adopted').length === units.length, 'A adopting every unit');
+    await a.waitFor(
+      () => a.current('management unit adopted').length === units.length,
+      'A adopting every unit',
+    );
     b.start();
     await b.waitFor(() => b.current('drift worker started').length === 1, 'B started');
     const [first, second, third] = onQueueAgents(world.sim);
@@ -40,7 +49,11 @@ describe('UnitOwnership with two worker processes on one Azurite and one simulat
     await sleep(500);
     await a.kill();
     const killedAt = Date.now();
-    await b.waitFor(() => b.current('management unit adopted').length === units.length, 'B adopting every unit', 45_000);
+    await b.waitFor(
+      () => b.current('management unit adopted').length === units.length,
+      'B adopting every unit',
+      45_000,
+    );
     const takeoverMs = Math.max(...b.current('management unit adopted').map((line) => line.at)) - killedAt;
     await sleep(2_000);
     await b.kill('SIGTERM');
@@ -48,10 +61,16 @@ describe('UnitOwnership with two worker processes on one Azurite and one simulat
     const ids = world.messages().map((m) => m.alert.alertId);
     const expected = [firstStart, secondStart, thirdStart].flatMap((startedAt, index) => {
       const agentId = [first, second, third][index]!.id;
-      return [`${agentId}:${startedAt}|nudge|agent`, `${agentId}:${startedAt}|supervisorAlert|supervisorChannel`];
+      return [
+        `${agentId}:${startedAt}|nudge|agent`,
+        `${agentId}:${startedAt}|supervisorAlert|supervisorChannel`,
+      ];
     });
-    const sentBy = (worker: DriftWorkerProcess): string[] => worker.lines.filter((line) => line.msg === 'alert delivered').map((line) => String(line.alertId));
-    console.log(`      replicas: takeover ${takeoverMs} ms after SIGKILL of the owner; ${ids.length} messages; A sent ${sentBy(a).length}, B sent ${sentBy(b).length}`);
+    const sentBy = (worker: DriftWorkerProcess): string[] =>
+      worker.lines.filter((line) => line.msg === 'alert delivered').map((line) => String(line.alertId));
+    console.log(
+      `      replicas: takeover ${takeoverMs} ms after SIGKILL of the owner; ${ids.length} messages; A sent ${sentBy(a).length}, B sent ${sentBy(b).length}`,
+    );
     assert.deepEqual([...ids].sort(), [...expected].sort());
     assert.deepEqual(sentBy(a).sort(), expected.slice(0, 2).sort());
     assert.deepEqual(sentBy(b).sort(), expected.slice(2).sort());

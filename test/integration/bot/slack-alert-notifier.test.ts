@@ -39,11 +39,23 @@ describe('SlackAlertNotifier against a local webhook', () => {
   const slackRow: OutboxAlert = newOutboxAlert(episode, 'supervisorAlert', 'slack', 0);
 
   function notifier(): SlackAlertNotifier {
-    return new SlackAlertNotifier({ webhookUrl: url, directory: exampleDirectory(), clock: new ManualClock(Date.UTC(2026, 7, 20, 10, 15, 0)), logger: new RecordingLogger(), wfmUrl: 'https://wfm' });
+    return new SlackAlertNotifier({
+      webhookUrl: url,
+      directory: exampleDirectory(),
+      clock: new ManualClock(Date.UTC(2026, 7, 20, 10, 15, 0)),
+      logger: new RecordingLogger(),
+      wfmUrl: 'https://wfm',
+    });
   }
 
   it('posts a Block Kit message with a plain-text fallback through the composite', async () => {
-    const composite = new CompositeAlertNotifier({ teams: { deliver: async () => assert.fail('Teams must not get Slack rows'), updateCards: async () => undefined }, slack: notifier() });
+    const composite = new CompositeAlertNotifier({
+      teams: {
+        deliver: async () => assert.fail('Teams must not get Slack rows'),
+        updateCards: async () => undefined,
+      },
+      slack: notifier(),
+    });
     const result = await composite.deliver(slackRow);
     assert.equal(result.status, 'sent');
     const body = bodies.at(-1) as { text: string; blocks: unknown[] };
@@ -52,15 +64,34 @@ describe('SlackAlertNotifier against a local webhook', () => {
   });
 
   it('maps 429 with Retry-After, 503 and 404 like Teams', async () => {
-    answers.push({ status: 429, headers: { 'retry-after': '3' } }, { status: 503 }, { status: 404 }, { status: 400 });
+    answers.push(
+      { status: 429, headers: { 'retry-after': '3' } },
+      { status: 503 },
+      { status: 404 },
+      { status: 400 },
+    );
     assert.deepEqual(await notifier().deliver(slackRow), { status: 'throttled', retryAfterMs: 3_000 });
-    assert.deepEqual(await notifier().deliver(slackRow), { status: 'failed', reason: 'Slack answered 503', isRetryable: true });
+    assert.deepEqual(await notifier().deliver(slackRow), {
+      status: 'failed',
+      reason: 'Slack answered 503',
+      isRetryable: true,
+    });
     assert.equal((await notifier().deliver(slackRow)).status, 'recipientGone');
-    assert.deepEqual(await notifier().deliver(slackRow), { status: 'failed', reason: 'Slack refused the message (400)', isRetryable: false });
+    assert.deepEqual(await notifier().deliver(slackRow), {
+      status: 'failed',
+      reason: 'Slack refused the message (400)',
+      isRetryable: false,
+    });
   });
 
   it('refuses a Slack row when no webhook is configured, without retrying', async () => {
-    const composite = new CompositeAlertNotifier({ teams: { deliver: async () => assert.fail('not for Teams'), updateCards: async () => undefined } });
-    assert.deepEqual(await composite.deliver(slackRow), { status: 'failed', reason: 'SLACK_WEBHOOK_URL is not set', isRetryable: false });
+    const composite = new CompositeAlertNotifier({
+      teams: { deliver: async () => assert.fail('not for Teams'), updateCards: async () => undefined },
+    });
+    assert.deepEqual(await composite.deliver(slackRow), {
+      status: 'failed',
+      reason: 'SLACK_WEBHOOK_URL is not set',
+      isRetryable: false,
+    });
   });
 });

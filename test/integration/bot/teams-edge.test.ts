@@ -35,7 +35,9 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
       // As the monitor does: an updateCards command re-renders every sent card of the episode.
       for (const command of commands) {
         if (command.type !== 'updateCards') continue;
-        const rows = (await stores.outbox.listByEpisode(command.episode.id)).filter((row) => row.status === 'sent');
+        const rows = (await stores.outbox.listByEpisode(command.episode.id)).filter(
+          (row) => row.status === 'sent',
+        );
         await edge.notifier.updateCards(command.episode, command.change, rows);
       }
     });
@@ -52,7 +54,12 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
         clock.advanceBy(ms);
       },
     });
-    server = await edge.startServer({ port: 0, host: '127.0.0.1', readiness: () => ({ store: true, genesys: false }), metrics: () => ({ genesys: { framesReceived: 3 } }) });
+    server = await edge.startServer({
+      port: 0,
+      host: '127.0.0.1',
+      readiness: () => ({ store: true, genesys: false }),
+      metrics: () => ({ genesys: { framesReceived: 3 } }),
+    });
   });
 
   afterEach(async () => {
@@ -60,11 +67,20 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     await connector.stop();
   });
 
-  async function post(activity: object, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  async function post(
+    activity: object,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: unknown }> {
     const response = await fetch(`${server.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ channelId: 'msteams', serviceUrl: connector.url, recipient: { id: '28:bot', name: 'Drift' }, id: `in-${Math.random()}`, ...activity }),
+      body: JSON.stringify({
+        channelId: 'msteams',
+        serviceUrl: connector.url,
+        recipient: { id: '28:bot', name: 'Drift' },
+        id: `in-${Math.random()}`,
+        ...activity,
+      }),
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
@@ -85,16 +101,36 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
       type,
       from: { id: '29:sup', aadObjectId: 'aad-sup', name: 'Sam Supervisor' },
       conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: TENANT },
-      channelData: { tenant: { id: TENANT }, team: { id: TEAM, name: 'Support' }, channel: { id: channelId } },
+      channelData: {
+        tenant: { id: TENANT },
+        team: { id: TEAM, name: 'Support' },
+        channel: { id: channelId },
+      },
       ...extra,
     };
   }
 
   async function installTeam(): Promise<void> {
-    connector.channels.set(TEAM, [{ id: TEAM }, { id: ALERTS, name: 'Alerts' }, { id: OTHER, name: 'Other' }]);
+    connector.channels.set(TEAM, [
+      { id: TEAM },
+      { id: ALERTS, name: 'Alerts' },
+      { id: OTHER, name: 'Other' },
+    ]);
     connector.members.set(TEAM, [
-      { id: '29:ben', objectId: 'aad-ben', name: 'Ben Brown', email: 'ben.b@contoso.com', userPrincipalName: 'Ben.Brown@contoso.com' },
-      { id: '29:sup', objectId: 'aad-sup', name: 'Sam Supervisor', email: 'sam@contoso.com', userPrincipalName: 'sam@contoso.com' },
+      {
+        id: '29:ben',
+        objectId: 'aad-ben',
+        name: 'Ben Brown',
+        email: 'ben.b@contoso.com',
+        userPrincipalName: 'Ben.Brown@contoso.com',
+      },
+      {
+        id: '29:sup',
+        objectId: 'aad-sup',
+        name: 'Sam Supervisor',
+        email: 'sam@contoso.com',
+        userPrincipalName: 'sam@contoso.com',
+      },
       { id: '29:cai', objectId: 'aad-cai', name: 'Cai Chen', email: 'CAI.CHEN@contoso.com' },
     ]);
     const response = await post(channelActivity('installationUpdate', TEAM, { action: 'add' }));
@@ -106,7 +142,15 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
   }
 
   it('stores a personal install and links the Genesys agent by email, case-insensitively', async () => {
-    connector.members.set('a:ana', [{ id: '29:ana', objectId: 'aad-ana', name: 'Ana Alvarez', email: 'Ana.Alvarez@Contoso.com', userPrincipalName: 'ana@contoso.onmicrosoft.com' }]);
+    connector.members.set('a:ana', [
+      {
+        id: '29:ana',
+        objectId: 'aad-ana',
+        name: 'Ana Alvarez',
+        email: 'Ana.Alvarez@Contoso.com',
+        userPrincipalName: 'ana@contoso.onmicrosoft.com',
+      },
+    ]);
     const response = await post(personalActivity('installationUpdate', { action: 'add' }));
     assert.equal(response.status, 200);
     const record = await stores.conversations.get('aad-ana');
@@ -120,7 +164,11 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
 
   it('stores a team install with its channels and links rostered agents across member pages', async () => {
     await installTeam();
-    assert.equal(connector.find('GET', /pagedmembers$/).length, 2, 'three members at two per page take two pages');
+    assert.equal(
+      connector.find('GET', /pagedmembers$/).length,
+      2,
+      'three members at two per page take two pages',
+    );
     const alerts = await stores.conversations.get(`channel:${ALERTS}`);
     assert.equal(alerts?.channelName, 'Alerts');
     assert.equal((await stores.conversations.get(`channel:${TEAM}`))?.channelName, 'General');
@@ -128,17 +176,30 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     assert.equal(ben?.agentId, 'agent-ben', 'matched on the UPN when the email differs');
     assert.equal(ben?.conversationId, '', 'no chat yet: it is created on the first nudge');
     assert.equal((await stores.conversations.get('aad-cai'))?.agentId, 'agent-cai');
-    assert.equal(await stores.conversations.get('aad-sup'), undefined, 'members who are not agents are not stored');
+    assert.equal(
+      await stores.conversations.get('aad-sup'),
+      undefined,
+      'members who are not agents are not stored',
+    );
   });
 
   it('creates the personal chat with the object id in members[].id on the first nudge and delivers it', async () => {
     await installTeam();
-    const episode = openEpisode({ id: 'agent-ben:1', agentId: 'agent-ben', teamId: 'team-blue', stage: 'nudged', supervisorAlertedAt: undefined });
+    const episode = openEpisode({
+      id: 'agent-ben:1',
+      agentId: 'agent-ben',
+      teamId: 'team-blue',
+      stage: 'nudged',
+      supervisorAlertedAt: undefined,
+    });
     const row = await pendingRow(episode, 'nudge', 'agent');
     const result = await edge.notifier.deliver(row);
     assert.equal(result.status, 'sent');
     const create = connector.find('POST', /^\/v3\/conversations$/).at(-1)!;
-    assert.deepEqual((create.body as { members: { id: string }[] }).members.map((member) => member.id), ['aad-ben']);
+    assert.deepEqual(
+      (create.body as { members: { id: string }[] }).members.map((member) => member.id),
+      ['aad-ben'],
+    );
     const conversationId = result.status === 'sent' ? result.conversationId : '';
     const sends = connector.find('POST', new RegExp(`^/v3/conversations/${conversationId}/activities`));
     assert.equal(sends.length, 1);
@@ -169,7 +230,11 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     const puts = connector.find('PUT', new RegExp(`/activities/${activityId}$`));
     assert.equal(puts.length, 1, 'the card is replaced in place for every viewer');
     assert.match(JSON.stringify(puts[0]!.body), /Acknowledged by Sam Supervisor/);
-    assert.equal((await stores.driftState.get({ managementUnitId: 'mu-north', agentId: 'agent-ana' }))?.episode?.acknowledged?.by.id, 'aad-sup');
+    assert.equal(
+      (await stores.driftState.get({ managementUnitId: 'mu-north', agentId: 'agent-ana' }))?.episode
+        ?.acknowledged?.by.id,
+      'aad-sup',
+    );
   });
 
   it('refuses the same acknowledge from another channel with HTTP 200 and a message, changing nothing', async () => {
@@ -180,22 +245,41 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     assert.equal(body.type, 'application/vnd.microsoft.activity.message');
     assert.match(String(body.value), /Only the supervisor channel/);
     assert.equal(connector.find('PUT', /activities/).length, 0);
-    assert.equal((await stores.driftState.get({ managementUnitId: 'mu-north', agentId: 'agent-ana' }))?.episode?.acknowledged, undefined);
+    assert.equal(
+      (await stores.driftState.get({ managementUnitId: 'mu-north', agentId: 'agent-ana' }))?.episode
+        ?.acknowledged,
+      undefined,
+    );
   });
 
   it('honours a 429 Retry-After by pausing the whole tenant, then sends once the pause is over', async () => {
     await installTeam();
     await watchAllFrom(ALERTS);
-    connector.failNext(1, { status: 429, code: 'Throttled', retryAfterInSeconds: 2, match: (method, path) => method === 'POST' && path === '/v3/conversations' });
+    connector.failNext(1, {
+      status: 429,
+      code: 'Throttled',
+      retryAfterInSeconds: 2,
+      match: (method, path) => method === 'POST' && path === '/v3/conversations',
+    });
     const before = connector.requests.length;
-    const first = await edge.notifier.deliver(await pendingRow(openEpisode(), 'supervisorAlert', 'supervisorChannel'));
+    const first = await edge.notifier.deliver(
+      await pendingRow(openEpisode(), 'supervisorAlert', 'supervisorChannel'),
+    );
     assert.deepEqual(first, { status: 'throttled', retryAfterMs: 2_000 });
     assert.equal(connector.requests.length, before + 1, 'the SDK did not retry the 429 on its own');
     // Another conversation of the same tenant waits for the pause before it reaches Teams.
-    const nudge = await edge.notifier.deliver(await pendingRow(openEpisode({ id: 'agent-ben:2', agentId: 'agent-ben', teamId: 'team-blue' }), 'nudge', 'agent'));
+    const nudge = await edge.notifier.deliver(
+      await pendingRow(
+        openEpisode({ id: 'agent-ben:2', agentId: 'agent-ben', teamId: 'team-blue' }),
+        'nudge',
+        'agent',
+      ),
+    );
     assert.equal(nudge.status, 'sent');
     assert.deepEqual(sleeps[0], { ms: 2_000, requestsSoFar: before + 1 });
-    const retried = await edge.notifier.deliver(await pendingRow(openEpisode(), 'supervisorAlert', 'supervisorChannel'));
+    const retried = await edge.notifier.deliver(
+      await pendingRow(openEpisode(), 'supervisorAlert', 'supervisorChannel'),
+    );
     assert.equal(retried.status, 'sent');
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     assert.match(metrics, /delivery_tenant_pauses 1/);
@@ -206,22 +290,42 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     await installTeam();
     await watchAllFrom(ALERTS);
     const ben = (await stores.conversations.get('aad-ben'))!;
-    await stores.conversations.upsert({ ...ben, conversationId: 'a:ben', reference: {} } as ConversationRecord);
-    connector.failNext(1, { status: 403, code: 'ConversationBlockedByUser', match: (method) => method === 'POST' });
+    await stores.conversations.upsert({
+      ...ben,
+      conversationId: 'a:ben',
+      reference: {},
+    } as ConversationRecord);
+    connector.failNext(1, {
+      status: 403,
+      code: 'ConversationBlockedByUser',
+      match: (method) => method === 'POST',
+    });
     const episode = openEpisode({ id: 'agent-ben:3', agentId: 'agent-ben', teamId: 'team-blue' });
     const nudge = await edge.notifier.deliver(await pendingRow(episode, 'nudge', 'agent'));
     assert.equal(nudge.status, 'recipientGone');
     assert.match(nudge.status === 'recipientGone' ? nudge.reason : '', /ConversationBlockedByUser/);
     assert.match((await stores.conversations.get('aad-ben'))?.deadReason ?? '', /blocked the app/);
     const requests = connector.requests.length;
-    assert.equal((await edge.notifier.deliver(await pendingRow(episode, 'nudge', 'agent'))).status, 'recipientGone');
+    assert.equal(
+      (await edge.notifier.deliver(await pendingRow(episode, 'nudge', 'agent'))).status,
+      'recipientGone',
+    );
     assert.equal(connector.requests.length, requests, 'a dead reference is not tried again');
     // The dispatcher dead-letters the nudge; the supervisor card then says it did not arrive.
     const row = await stores.outbox.get(`${episode.id}|nudge|agent`);
-    await stores.outbox.update({ ...row!, status: 'deadLettered', lastError: `recipient gone: ${nudge.status === 'recipientGone' ? nudge.reason : ''}` });
-    const alert = await edge.notifier.deliver(await pendingRow(episode, 'supervisorAlert', 'supervisorChannel'));
+    await stores.outbox.update({
+      ...row!,
+      status: 'deadLettered',
+      lastError: `recipient gone: ${nudge.status === 'recipientGone' ? nudge.reason : ''}`,
+    });
+    const alert = await edge.notifier.deliver(
+      await pendingRow(episode, 'supervisorAlert', 'supervisorChannel'),
+    );
     assert.equal(alert.status, 'sent');
-    assert.match(JSON.stringify(connector.find('POST', /^\/v3\/conversations$/).at(-1)!.body), /nudge could not be delivered: the user blocked the app/);
+    assert.match(
+      JSON.stringify(connector.find('POST', /^\/v3\/conversations$/).at(-1)!.body),
+      /nudge could not be delivered: the user blocked the app/,
+    );
   });
 
   it('answers /healthz 200 and /readyz 503 naming what is not up', async () => {
@@ -231,7 +335,11 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     assert.deepEqual(await ready.json(), { status: 'not ready', missing: ['genesys'] });
   });
 
-  async function pendingRow(episode: ReturnType<typeof openEpisode>, kind: OutboxAlert['kind'], recipient: OutboxAlert['recipient']): Promise<OutboxAlert> {
+  async function pendingRow(
+    episode: ReturnType<typeof openEpisode>,
+    kind: OutboxAlert['kind'],
+    recipient: OutboxAlert['recipient'],
+  ): Promise<OutboxAlert> {
     const id = outboxAlertId(episode.id, kind, recipient);
     const existing = await stores.outbox.get(id);
     if (existing) return existing;
@@ -240,19 +348,35 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
   }
 
   /** Ana is drifting, her alert was delivered to the Alerts channel, and the ledger says where it landed. */
-  async function alertedAna(): Promise<{ episode: ReturnType<typeof openEpisode>; thread: string; activityId: string }> {
+  async function alertedAna(): Promise<{
+    episode: ReturnType<typeof openEpisode>;
+    thread: string;
+    activityId: string;
+  }> {
     await installTeam();
     await watchAllFrom(ALERTS);
     const episode = openEpisode();
     await stores.driftState.modify({ managementUnitId: 'mu-north', agentId: 'agent-ana' }, () => ({
-      next: { agentId: 'agent-ana', managementUnitId: 'mu-north', lastAdherenceState: 'OutOfAdherence', lastAdherenceChangedAt: episode.driftStartedAt, lastObservedAt: episode.driftStartedAt, episode },
+      next: {
+        agentId: 'agent-ana',
+        managementUnitId: 'mu-north',
+        lastAdherenceState: 'OutOfAdherence',
+        lastAdherenceChangedAt: episode.driftStartedAt,
+        lastObservedAt: episode.driftStartedAt,
+        episode,
+      },
       result: undefined,
     }));
     const row = await pendingRow(episode, 'supervisorAlert', 'supervisorChannel');
     const result = await edge.notifier.deliver(row);
     assert.equal(result.status, 'sent');
     if (result.status !== 'sent') throw new Error('not sent');
-    await stores.outbox.update({ ...row, status: 'sent', conversationId: result.conversationId, activityId: result.activityId });
+    await stores.outbox.update({
+      ...row,
+      status: 'sent',
+      conversationId: result.conversationId,
+      activityId: result.activityId,
+    });
     return { episode, thread: result.conversationId, activityId: result.activityId };
   }
 
@@ -260,7 +384,14 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     return {
       name: 'adaptiveCard/action',
       replyToId,
-      value: { action: { type: 'Action.Execute', verb: 'drift.acknowledge', data: { episodeId, verb: 'drift.acknowledge' } }, trigger: 'manual' },
+      value: {
+        action: {
+          type: 'Action.Execute',
+          verb: 'drift.acknowledge',
+          data: { episodeId, verb: 'drift.acknowledge' },
+        },
+        trigger: 'manual',
+      },
     };
   }
 });
@@ -268,19 +399,37 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
 describe('Bot endpoint with BOT_ID set', function () {
   it('answers 401 to a request without a Bot Framework token, without any network call', async () => {
     const edge = createTeamsEdge({
-      auth: { appId: '00000000-0000-0000-0000-000000000001', appPassword: 'not-a-real-secret', tenantId: '00000000-0000-0000-0000-0000000000aa', type: 'SingleTenant', isProduction: true },
+      auth: {
+        appId: '00000000-0000-0000-0000-000000000001',
+        appPassword: 'not-a-real-secret',
+        tenantId: '00000000-0000-0000-0000-0000000000aa',
+        type: 'SingleTenant',
+        isProduction: true,
+      },
       stores: createInMemoryStores(),
       directory: exampleDirectory(),
       actions: { act: async () => 'stale' },
       clock: new ManualClock(),
       logger: new RecordingLogger(),
     });
-    const server = await edge.startServer({ port: 0, host: '127.0.0.1', readiness: () => ({ store: true, genesys: true }) });
+    const server = await edge.startServer({
+      port: 0,
+      host: '127.0.0.1',
+      readiness: () => ({ store: true, genesys: true }),
+    });
     try {
       const response = await fetch(`${server.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', text: 'help', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', from: { id: '29:x' }, conversation: { id: 'a:x' }, recipient: { id: '28:bot' } }),
+        body: JSON.stringify({
+          type: 'message',
+          text: 'help',
+          channelId: 'msteams',
+          serviceUrl: 'http://127.0.0.1:9/',
+          from: { id: '29:x' },
+          conversation: { id: 'a:x' },
+          recipient: { id: '28:bot' },
+        }),
       });
       assert.equal(response.status, 401);
     } finally {

@@ -4,10 +4,18 @@ import { GenesysAdherenceClient } from '../../../src/genesys/genesys-adherence-c
 import type { GenesysClientOptions } from '../../../src/genesys/genesys-client-options';
 import { GenesysScheduleCoverageChecker } from '../../../src/genesys/genesys-schedule-coverage-checker';
 import { platformTimers } from '../../../src/genesys/genesys-timers';
-import { startGenesysSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator/genesys-simulator';
+import {
+  startGenesysSimulator,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from '../../../src/simulator/genesys-simulator';
 import { createRecordingLogger, RecordingSink, waitFor } from './genesys-test-kit';
 
-const BREAK = { systemPresence: 'Break', routingStatus: 'OFF_QUEUE', actualActivityCategory: 'Break' } as const;
+const BREAK = {
+  systemPresence: 'Break',
+  routingStatus: 'OFF_QUEUE',
+  actualActivityCategory: 'Break',
+} as const;
 const MEAL = { systemPresence: 'Meal', routingStatus: 'OFF_QUEUE', actualActivityCategory: 'Meal' } as const;
 
 interface Harness {
@@ -19,8 +27,21 @@ interface Harness {
 
 const running: Harness[] = [];
 
-async function startHarness(simOptions: SimulatorOptions = {}, clientOptions: Partial<GenesysClientOptions> = {}, beforeStart?: (sim: RunningSimulator) => void): Promise<Harness> {
-  const sim = await startGenesysSimulator({ port: 0, seed: 7, scenario: 'idle', manualClock: true, heartbeatIntervalMs: 100, units: 2, agentsPerUnit: 6, ...simOptions });
+async function startHarness(
+  simOptions: SimulatorOptions = {},
+  clientOptions: Partial<GenesysClientOptions> = {},
+  beforeStart?: (sim: RunningSimulator) => void,
+): Promise<Harness> {
+  const sim = await startGenesysSimulator({
+    port: 0,
+    seed: 7,
+    scenario: 'idle',
+    manualClock: true,
+    heartbeatIntervalMs: 100,
+    units: 2,
+    agentsPerUnit: 6,
+    ...simOptions,
+  });
   const logger = createRecordingLogger();
   const client = new GenesysAdherenceClient(
     {
@@ -45,7 +66,11 @@ async function startHarness(simOptions: SimulatorOptions = {}, clientOptions: Pa
   running.push(harness);
   beforeStart?.(sim);
   await client.start(sink);
-  await waitFor(() => client.isStreaming() && !client.isRestoring() && client.metrics.restores >= client.channelIds().length, 'first restore');
+  await waitFor(
+    () =>
+      client.isStreaming() && !client.isRestoring() && client.metrics.restores >= client.channelIds().length,
+    'first restore',
+  );
   await client.flush();
   return harness;
 }
@@ -62,7 +87,15 @@ function assertNoRepeats(sink: RecordingSink): void {
   const previous = new Map<string, AdherenceObservation>();
   for (const o of sink.observations) {
     const p = previous.get(o.agentId);
-    if (p) assert.ok(!(p.adherenceChangedAt === o.adherenceChangedAt && p.adherenceState === o.adherenceState && p.actualActivityCategory === o.actualActivityCategory), `repeated observation for ${o.agentId}`);
+    if (p)
+      assert.ok(
+        !(
+          p.adherenceChangedAt === o.adherenceChangedAt &&
+          p.adherenceState === o.adherenceState &&
+          p.actualActivityCategory === o.actualActivityCategory
+        ),
+        `repeated observation for ${o.agentId}`,
+      );
     previous.set(o.agentId, o);
   }
 }
@@ -92,7 +125,13 @@ describe('GenesysAdherenceClient against the simulator', function () {
   it('discovers units, agents with email and manager, and adherence settings', async () => {
     const h = await startHarness();
     const units = h.sim.control.listUnits();
-    assert.deepEqual(h.client.directory.listUnits().map((u) => u.id).sort(), units.map((u) => u.id).sort());
+    assert.deepEqual(
+      h.client.directory
+        .listUnits()
+        .map((u) => u.id)
+        .sort(),
+      units.map((u) => u.id).sort(),
+    );
     const unit = h.client.directory.getUnit(units[0]!.id)!;
     assert.equal(unit.exceptionThresholdMs, units[0]!.adherenceExceptionThresholdSeconds * 1000);
     assert.equal(unit.businessUnitId, units[0]!.businessUnitId);
@@ -129,10 +168,16 @@ describe('GenesysAdherenceClient against the simulator', function () {
     // Changed while no socket is open: only the restore can bring it.
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(a!.id, BREAK);
-    await waitFor(() => h.client.metrics.restores > restoresBefore && h.client.isStreaming() && !h.client.isRestoring(), 'reconnect and restore');
+    await waitFor(
+      () => h.client.metrics.restores > restoresBefore && h.client.isStreaming() && !h.client.isRestoring(),
+      'reconnect and restore',
+    );
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(b!.id, MEAL);
-    await waitFor(() => h.sink.ofAgent(b!.id).some((o) => o.actualActivityCategory === 'Meal'), 'event after reconnect');
+    await waitFor(
+      () => h.sink.ofAgent(b!.id).some((o) => o.actualActivityCategory === 'Meal'),
+      'event after reconnect',
+    );
     await h.client.flush();
     assert.equal(h.client.channelIds()[0], channelBefore);
     assert.ok(h.client.metrics.reconnects >= 1);
@@ -144,11 +189,17 @@ describe('GenesysAdherenceClient against the simulator', function () {
     const h = await startHarness();
     const channelBefore = h.client.channelIds()[0];
     h.sim.control.injectFault({ kind: 'socketClosing', closeAfterMs: 60_000 });
-    await waitFor(() => h.client.metrics.socketClosingNotices === 1 && h.client.isStreaming() && !h.client.isRestoring(), 'socket_closing handled');
+    await waitFor(
+      () => h.client.metrics.socketClosingNotices === 1 && h.client.isStreaming() && !h.client.isRestoring(),
+      'socket_closing handled',
+    );
     const agent = h.sim.control.listAgents()[3]!;
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(agent.id, BREAK);
-    await waitFor(() => h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Break'), 'event after socket_closing');
+    await waitFor(
+      () => h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Break'),
+      'event after socket_closing',
+    );
     assert.equal(h.client.channelIds()[0], channelBefore);
     assert.equal(h.client.metrics.channelsCreated, 1);
     assertNoRepeats(h.sink);
@@ -162,12 +213,26 @@ describe('GenesysAdherenceClient against the simulator', function () {
       const agent = h.sim.control.listAgents()[2]!;
       h.sim.control.advance(1_000);
       h.sim.control.setAgentActivity(agent.id, BREAK);
-      await waitFor(() => h.client.channelIds()[0] !== channelBefore && h.client.isStreaming() && !h.client.isRestoring() && h.client.metrics.restores >= 2, 'new channel');
+      await waitFor(
+        () =>
+          h.client.channelIds()[0] !== channelBefore &&
+          h.client.isStreaming() &&
+          !h.client.isRestoring() &&
+          h.client.metrics.restores >= 2,
+        'new channel',
+      );
       await h.client.flush();
-      assert.ok(h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Break'), 'change made while the channel was gone was restored');
+      assert.ok(
+        h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Break'),
+        'change made while the channel was gone was restored',
+      );
       h.sim.control.advance(1_000);
       h.sim.control.setAgentActivity(agent.id, MEAL);
-      await waitFor(() => h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Meal' && o.source === 'event'), 'event on the new channel');
+      await waitFor(
+        () =>
+          h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Meal' && o.source === 'event'),
+        'event on the new channel',
+      );
       assert.equal(h.client.metrics.channelsCreated, 2);
       assertMatchesSimulator(h);
     });
@@ -185,13 +250,23 @@ describe('GenesysAdherenceClient against the simulator', function () {
   });
 
   it('honours a 429 Retry-After during start and still restores', async () => {
-    const h = await startHarness({}, {}, (sim) => sim.control.injectFault({ kind: 'httpError', status: 429, count: 1, retryAfterInSeconds: 1, pathPattern: 'managementunits$' }));
+    const h = await startHarness({}, {}, (sim) =>
+      sim.control.injectFault({
+        kind: 'httpError',
+        status: 429,
+        count: 1,
+        retryAfterInSeconds: 1,
+        pathPattern: 'managementunits$',
+      }),
+    );
     assert.equal(h.client.metrics.rest429s, 1);
     assert.equal(h.sink.observations.length, h.sim.control.listAgents().length);
   });
 
   it('retries a 503 during the restore and loses nothing', async () => {
-    const h = await startHarness({}, {}, (sim) => sim.control.injectFault({ kind: 'httpError', status: 503, count: 2, pathPattern: '/adherence$' }));
+    const h = await startHarness({}, {}, (sim) =>
+      sim.control.injectFault({ kind: 'httpError', status: 503, count: 2, pathPattern: '/adherence$' }),
+    );
     assert.ok(h.client.metrics.rest5xxs >= 2);
     assertMatchesSimulator(h);
   });
@@ -214,7 +289,10 @@ describe('GenesysAdherenceClient against the simulator', function () {
     const agent = h.sim.control.listAgents()[1]!;
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(agent.id, BREAK);
-    await waitFor(() => h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Break'), 'event after the malformed frame');
+    await waitFor(
+      () => h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Break'),
+      'event after the malformed frame',
+    );
     assert.ok(h.client.isStreaming());
     assert.equal(h.logger.lines.filter((l) => l.msg === 'Malformed Genesys frame skipped').length, 1);
   });
@@ -246,19 +324,28 @@ describe('GenesysAdherenceClient against the simulator', function () {
   });
 
   it('shards more than 1,000 per-user topics across channels and restores and streams on each', async () => {
-    const h = await startHarness({ units: 2, agentsPerUnit: 550, heartbeatIntervalMs: 200 }, { adherenceTopicScope: 'user' });
+    const h = await startHarness(
+      { units: 2, agentsPerUnit: 550, heartbeatIntervalMs: 200 },
+      { adherenceTopicScope: 'user' },
+    );
     assert.equal(h.client.channelIds().length, 2);
     const agents = h.sim.control.listAgents();
     assert.equal(new Set(h.sink.observations.map((o) => o.agentId)).size, agents.length);
     const last = agents[agents.length - 1]!;
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(last.id, BREAK);
-    await waitFor(() => h.sink.ofAgent(last.id).some((o) => o.source === 'event'), 'event on the second channel');
+    await waitFor(
+      () => h.sink.ofAgent(last.id).some((o) => o.source === 'event'),
+      'event on the second channel',
+    );
     assert.ok(h.sim.control.listChannels().every((c) => c.topicCount <= 1000));
   });
 
   it('keeps a quiet socket alive with ping and pong instead of reconnecting', async () => {
-    const h = await startHarness({ heartbeatIntervalMs: 60_000 }, { quietBeforePingMs: 100, pongTimeoutMs: 300 });
+    const h = await startHarness(
+      { heartbeatIntervalMs: 60_000 },
+      { quietBeforePingMs: 100, pongTimeoutMs: 300 },
+    );
     await waitFor(() => h.client.metrics.pingsSent >= 3, 'several pings');
     assert.equal(h.client.metrics.reconnects, 0);
     assert.ok(h.client.isStreaming());
@@ -268,16 +355,37 @@ describe('GenesysAdherenceClient against the simulator', function () {
     const h = await startHarness();
     const agent = h.sim.control.listAgents()[0]!;
     const now = h.sim.control.now();
-    const { data } = await h.client.rest.send<{ result: { agentSchedules: Array<{ shifts: Array<{ activities: Array<{ startDate: string; lengthMinutes: number; activityCodeId: string }> }> }> } }>({
+    const { data } = await h.client.rest.send<{
+      result: {
+        agentSchedules: Array<{
+          shifts: Array<{
+            activities: Array<{ startDate: string; lengthMinutes: number; activityCodeId: string }>;
+          }>;
+        }>;
+      };
+    }>({
       method: 'POST',
       path: `/api/v2/workforcemanagement/managementunits/${agent.managementUnitId}/agentschedules/search`,
-      body: { startDate: new Date(now - 16 * 3_600_000).toISOString(), endDate: new Date(now + 12 * 3_600_000).toISOString(), userIds: [agent.id] },
+      body: {
+        startDate: new Date(now - 16 * 3_600_000).toISOString(),
+        endDate: new Date(now + 12 * 3_600_000).toISOString(),
+        userIds: [agent.id],
+      },
     });
     const activities = data.result.agentSchedules[0]!.shifts.flatMap((shift) => shift.activities);
-    const current = activities.find((a) => Date.parse(a.startDate) <= now && now < Date.parse(a.startDate) + a.lengthMinutes * 60_000);
+    const current = activities.find(
+      (a) => Date.parse(a.startDate) <= now && now < Date.parse(a.startDate) + a.lengthMinutes * 60_000,
+    );
     assert.ok(current, 'the idle scenario starts the agent inside a scheduled activity');
     assert.equal(await h.client.coverage.check(agent.id, agent.managementUnitId, now), 'clear');
-    const withOvertime = new GenesysScheduleCoverageChecker(h.client.rest, h.client.directory, { overtimeActivityCodeIds: [current.activityCodeId], scheduleSearchTimeoutMs: 1_000 }, { now: () => h.sim.control.now() }, h.logger, platformTimers);
+    const withOvertime = new GenesysScheduleCoverageChecker(
+      h.client.rest,
+      h.client.directory,
+      { overtimeActivityCodeIds: [current.activityCodeId], scheduleSearchTimeoutMs: 1_000 },
+      { now: () => h.sim.control.now() },
+      h.logger,
+      platformTimers,
+    );
     assert.equal(await withOvertime.check(agent.id, agent.managementUnitId, now), 'overtime');
     assert.equal(await h.client.coverage.check(agent.id, 'no-such-unit', now), 'unavailable');
   });

@@ -41,7 +41,11 @@ describe('Genesys REST client against a local server', () => {
         if (record.url === '/oauth/token') {
           seen.push(record);
           tokensIssued++;
-          json(res, 200, { access_token: `token-${tokensIssued}`, token_type: 'bearer', expires_in: tokenLifetimeSeconds });
+          json(res, 200, {
+            access_token: `token-${tokensIssued}`,
+            token_type: 'bearer',
+            expires_in: tokenLifetimeSeconds,
+          });
           return;
         }
         seen.push(record);
@@ -67,16 +71,36 @@ describe('Genesys REST client against a local server', () => {
       clock.advance(ms);
     };
     const tokens = new GenesysTokenProvider(
-      { loginUrl: baseUrl, clientId: 'client-1', clientSecret: SECRET, tokenRefreshMarginMs: 60_000, requestTimeoutMs: 5_000, maxServerErrorRetries: 3, maxRetryAfterMs: 180_000, retryBaseDelayMs: 100, retryMaxDelayMs: 1_000 },
+      {
+        loginUrl: baseUrl,
+        clientId: 'client-1',
+        clientSecret: SECRET,
+        tokenRefreshMarginMs: 60_000,
+        requestTimeoutMs: 5_000,
+        maxServerErrorRetries: 3,
+        maxRetryAfterMs: 180_000,
+        retryBaseDelayMs: 100,
+        retryMaxDelayMs: 1_000,
+      },
       clock,
       logger,
       metrics,
       sleep,
       () => 0.5,
     );
-    const limiter = new RateLimiter({ clock, windows: [{ limit: overrides.requestsPerMinute ?? 280, windowMs: 60_000 }] });
+    const limiter = new RateLimiter({
+      clock,
+      windows: [{ limit: overrides.requestsPerMinute ?? 280, windowMs: 60_000 }],
+    });
     const rest = new GenesysRestClient(
-      { apiUrl: baseUrl, requestTimeoutMs: 5_000, maxRetryAfterMs: 180_000, maxServerErrorRetries: overrides.maxServerErrorRetries ?? 3, retryBaseDelayMs: 100, retryMaxDelayMs: 1_000 },
+      {
+        apiUrl: baseUrl,
+        requestTimeoutMs: 5_000,
+        maxRetryAfterMs: 180_000,
+        maxServerErrorRetries: overrides.maxServerErrorRetries ?? 3,
+        retryBaseDelayMs: 100,
+        retryMaxDelayMs: 1_000,
+      },
       tokens,
       limiter,
       clock,
@@ -95,7 +119,10 @@ describe('Genesys REST client against a local server', () => {
     await rest.get('/api/v2/workforcemanagement/managementunits');
     const tokenCall = seen.find((s) => s.url === '/oauth/token')!;
     assert.equal(tokenCall.method, 'POST');
-    assert.equal(tokenCall.headers.authorization, `Basic ${Buffer.from(`client-1:${SECRET}`).toString('base64')}`);
+    assert.equal(
+      tokenCall.headers.authorization,
+      `Basic ${Buffer.from(`client-1:${SECRET}`).toString('base64')}`,
+    );
     assert.equal(tokenCall.headers['content-type'], 'application/x-www-form-urlencoded');
     assert.equal(tokenCall.body, 'grant_type=client_credentials');
     const call = apiCalls()[0]!;
@@ -124,33 +151,50 @@ describe('Genesys REST client against a local server', () => {
 
   it('fetches a new token once after a 401 and retries the call', async () => {
     const { rest } = build();
-    handler = (req, res) => (req.headers.authorization === 'Bearer token-1' ? json(res, 401, { code: 'bad.credentials' }) : json(res, 200, { ok: 2 }));
+    handler = (req, res) =>
+      req.headers.authorization === 'Bearer token-1'
+        ? json(res, 401, { code: 'bad.credentials' })
+        : json(res, 200, { ok: 2 });
     assert.deepEqual(await rest.get('/api/v2/x'), { ok: 2 });
     assert.equal(tokensIssued, 2);
   });
 
   it('gives up with GenesysApiError when the new token is refused too', async () => {
     const { rest } = build();
-    handler = (_req, res) => json(res, 401, { code: 'bad.credentials', message: 'Invalid login credentials.' });
-    await assert.rejects(rest.get('/api/v2/x'), (error: unknown) => error instanceof GenesysApiError && error.status === 401);
+    handler = (_req, res) =>
+      json(res, 401, { code: 'bad.credentials', message: 'Invalid login credentials.' });
+    await assert.rejects(
+      rest.get('/api/v2/x'),
+      (error: unknown) => error instanceof GenesysApiError && error.status === 401,
+    );
     assert.equal(apiCalls().length, 2);
   });
 
   it('waits the Retry-After of a 429 and then succeeds, counting the 429', async () => {
     const { rest, sleeps, metrics } = build();
     let calls = 0;
-    handler = (_req, res) => (++calls === 1 ? json(res, 429, { code: 'too.many.requests.retry.after' }, { 'Retry-After': '7' }) : json(res, 200, { ok: true }));
+    handler = (_req, res) =>
+      ++calls === 1
+        ? json(res, 429, { code: 'too.many.requests.retry.after' }, { 'Retry-After': '7' })
+        : json(res, 200, { ok: true });
     await rest.get('/api/v2/x');
     assert.deepEqual(sleeps, [7_000]);
     assert.equal(metrics.rest429s, 1);
     assert.equal(apiCalls().length, 2);
-    assert.equal(apiCalls()[0]!.headers['inin-correlation-id'], apiCalls()[1]!.headers['inin-correlation-id']);
+    assert.equal(
+      apiCalls()[0]!.headers['inin-correlation-id'],
+      apiCalls()[1]!.headers['inin-correlation-id'],
+    );
   });
 
   it('gives up at once when Retry-After exceeds three minutes, reporting it as a TransientError', async () => {
     const { rest, sleeps, metrics } = build();
-    handler = (_req, res) => json(res, 429, { code: 'too.many.requests.retry.after' }, { 'Retry-After': '3600' });
-    await assert.rejects(rest.get('/api/v2/x'), (error: unknown) => error instanceof TransientError && error.retryAfterMs === 3_600_000);
+    handler = (_req, res) =>
+      json(res, 429, { code: 'too.many.requests.retry.after' }, { 'Retry-After': '3600' });
+    await assert.rejects(
+      rest.get('/api/v2/x'),
+      (error: unknown) => error instanceof TransientError && error.retryAfterMs === 3_600_000,
+    );
     assert.deepEqual(sleeps, []);
     assert.equal(metrics.restGiveUps, 1);
   });
@@ -176,7 +220,11 @@ describe('Genesys REST client against a local server', () => {
   it('does not retry a 400 and names the status', async () => {
     const { rest } = build();
     handler = (_req, res) => json(res, 400, { code: 'bad.request', message: 'Too many topics' });
-    await assert.rejects(rest.get('/api/v2/x'), (error: unknown) => error instanceof GenesysApiError && error.status === 400 && error.code === 'bad.request');
+    await assert.rejects(
+      rest.get('/api/v2/x'),
+      (error: unknown) =>
+        error instanceof GenesysApiError && error.status === 400 && error.code === 'bad.request',
+    );
     assert.equal(apiCalls().length, 1);
   });
 
@@ -186,7 +234,11 @@ describe('Genesys REST client against a local server', () => {
       res.writeHead(404);
       res.end();
     };
-    const response = await rest.send({ method: 'HEAD', path: '/api/v2/notifications/channels/c1', acceptStatuses: [404] });
+    const response = await rest.send({
+      method: 'HEAD',
+      path: '/api/v2/notifications/channels/c1',
+      acceptStatuses: [404],
+    });
     assert.equal(response.status, 404);
   });
 
@@ -213,7 +265,12 @@ describe('Genesys REST client against a local server', () => {
   });
 });
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

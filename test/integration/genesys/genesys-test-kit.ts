@@ -9,9 +9,16 @@ export interface LogLine {
 }
 
 /** A logger that keeps every line (bindings merged) for assertions. */
-export function createRecordingLogger(lines: LogLine[] = [], bindings: Record<string, unknown> = {}): Logger & { lines: LogLine[] } {
+export function createRecordingLogger(
+  lines: LogLine[] = [],
+  bindings: Record<string, unknown> = {},
+): Logger & { lines: LogLine[] } {
   const write = (level: string) => (obj: object | string, msg?: string) => {
-    lines.push(typeof obj === 'string' ? { level, fields: { ...bindings }, msg: obj } : { level, fields: { ...bindings, ...(obj as Record<string, unknown>) }, msg });
+    lines.push(
+      typeof obj === 'string'
+        ? { level, fields: { ...bindings }, msg: obj }
+        : { level, fields: { ...bindings, ...(obj as Record<string, unknown>) }, msg },
+    );
   };
   return {
     lines,

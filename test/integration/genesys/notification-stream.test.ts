@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createGenesysMetrics } from '../../../src/genesys/genesys-metrics';
 import { platformTimers } from '../../../src/genesys/genesys-timers';
-import type { NotificationChannel, NotificationChannelManager } from '../../../src/genesys/notification-channel-manager';
+import type {
+  NotificationChannel,
+  NotificationChannelManager,
+} from '../../../src/genesys/notification-channel-manager';
 import { NotificationStream } from '../../../src/genesys/notification-stream';
 import { createRecordingLogger, waitFor } from './genesys-test-kit';
 
@@ -56,7 +59,11 @@ describe('NotificationStream liveness against a silent local server', function (
     const channels = {
       async createChannel(): Promise<NotificationChannel> {
         created++;
-        return { id: `ch${created}`, connectUri: `ws://127.0.0.1:${port}/channels/ch${created}`, expiresAt: Number.MAX_SAFE_INTEGER };
+        return {
+          id: `ch${created}`,
+          connectUri: `ws://127.0.0.1:${port}/channels/ch${created}`,
+          expiresAt: Number.MAX_SAFE_INTEGER,
+        };
       },
       async subscribe() {
         return { permitted: [], rejected: [] };
@@ -71,8 +78,18 @@ describe('NotificationStream liveness against a silent local server', function (
       'test',
       ['v2.workforcemanagement.managementunits.mu1.adherence'],
       channels,
-      { quietBeforePingMs: 100, pongTimeoutMs: 100, reconnectBaseDelayMs: 10, reconnectMaxDelayMs: 50, resubscribeMarginMs: 0 },
-      { onConnected: () => connected.push(connections.length), onFrame: () => undefined, onMalformed: () => undefined },
+      {
+        quietBeforePingMs: 100,
+        pongTimeoutMs: 100,
+        reconnectBaseDelayMs: 10,
+        reconnectMaxDelayMs: 50,
+        resubscribeMarginMs: 0,
+      },
+      {
+        onConnected: () => connected.push(connections.length),
+        onFrame: () => undefined,
+        onMalformed: () => undefined,
+      },
       { now: () => 0 },
       createRecordingLogger(),
       metrics,

@@ -29,7 +29,10 @@ describe('Genesys simulator notification channels', () => {
       [res.body.id],
     );
     assert.equal((await api.request('HEAD', `/api/v2/notifications/channels/${res.body.id}`)).status, 200);
-    assert.equal((await api.request('HEAD', '/api/v2/notifications/channels/streaming-0-unknown')).status, 404);
+    assert.equal(
+      (await api.request('HEAD', '/api/v2/notifications/channels/streaming-0-unknown')).status,
+      404,
+    );
   });
 
   it('adds topics with POST, replaces them with PUT and removes them with DELETE', async () => {
@@ -39,7 +42,10 @@ describe('Genesys simulator notification channels', () => {
     await api.json('POST', path, [{ id: muTopic(muId) }]);
     const added = await api.json('POST', path, [{ id: `v2.workforcemanagement.teams.${team.id}.adherence` }]);
     assert.equal(added.status, 200);
-    assert.deepEqual(added.body.entities.map((t: { id: string }) => t.id).sort(), [muTopic(muId), `v2.workforcemanagement.teams.${team.id}.adherence`].sort());
+    assert.deepEqual(
+      added.body.entities.map((t: { id: string }) => t.id).sort(),
+      [muTopic(muId), `v2.workforcemanagement.teams.${team.id}.adherence`].sort(),
+    );
     const replaced = await api.json('PUT', path, [{ id: muTopic(muId) }]);
     assert.deepEqual(replaced.body.entities, [{ id: muTopic(muId), state: 'Permitted' }]);
     assert.equal((await api.request('DELETE', path)).status, 200);
@@ -48,15 +54,27 @@ describe('Genesys simulator notification channels', () => {
 
   it('refuses more than 1,000 topics on one channel with 400 and keeps the old list', async () => {
     const channel = await api.createChannel([muTopic(muId)]);
-    const topics = Array.from({ length: 1001 }, (_, i) => ({ id: `v2.users.user-${i}.workforcemanagement.adherence` }));
+    const topics = Array.from({ length: 1001 }, (_, i) => ({
+      id: `v2.users.user-${i}.workforcemanagement.adherence`,
+    }));
     const res = await api.json('PUT', `/api/v2/notifications/channels/${channel.id}/subscriptions`, topics);
     assert.equal(res.status, 400);
     assert.equal(res.body.status, 400);
-    const exactly = await api.json('PUT', `/api/v2/notifications/channels/${channel.id}/subscriptions`, topics.slice(0, 1000));
+    const exactly = await api.json(
+      'PUT',
+      `/api/v2/notifications/channels/${channel.id}/subscriptions`,
+      topics.slice(0, 1000),
+    );
     assert.equal(exactly.status, 200);
-    const over = await api.json('POST', `/api/v2/notifications/channels/${channel.id}/subscriptions`, [{ id: muTopic(muId) }]);
+    const over = await api.json('POST', `/api/v2/notifications/channels/${channel.id}/subscriptions`, [
+      { id: muTopic(muId) },
+    ]);
     assert.equal(over.status, 400);
-    assert.equal((await api.json('GET', `/api/v2/notifications/channels/${channel.id}/subscriptions`)).body.entities.length, 1000);
+    assert.equal(
+      (await api.json('GET', `/api/v2/notifications/channels/${channel.id}/subscriptions`)).body.entities
+        .length,
+      1000,
+    );
   });
 
   it('evicts the least recently used channel without a socket when a 21st channel is created', async () => {
@@ -68,8 +86,16 @@ describe('Genesys simulator notification channels', () => {
     const connected = await FrameCollector.connect(channels[0]!.connectUri);
     sockets.push(connected);
     await api.createChannel();
-    assert.equal((await api.request('HEAD', `/api/v2/notifications/channels/${channels[0]!.id}`)).status, 200, 'the oldest channel has a socket, so it stays');
-    assert.equal((await api.request('HEAD', `/api/v2/notifications/channels/${channels[1]!.id}`)).status, 404, 'the oldest idle channel goes');
+    assert.equal(
+      (await api.request('HEAD', `/api/v2/notifications/channels/${channels[0]!.id}`)).status,
+      200,
+      'the oldest channel has a socket, so it stays',
+    );
+    assert.equal(
+      (await api.request('HEAD', `/api/v2/notifications/channels/${channels[1]!.id}`)).status,
+      404,
+      'the oldest idle channel goes',
+    );
     assert.equal((await api.json('GET', '/api/v2/notifications/channels')).body.entities.length, 20);
     assert.equal(sim.control.getCounters().channelsEvicted, 1);
   });
@@ -139,7 +165,9 @@ describe('Genesys simulator notification channels', () => {
     const socket = await FrameCollector.connect(channel.connectUri);
     sockets.push(socket);
     sim.control.advance(23 * 3_600_000);
-    const again = await api.json('PUT', `/api/v2/notifications/channels/${channel.id}/subscriptions`, [{ id: muTopic(muId) }]);
+    const again = await api.json('PUT', `/api/v2/notifications/channels/${channel.id}/subscriptions`, [
+      { id: muTopic(muId) },
+    ]);
     assert.equal(again.status, 200);
     const listed = (await api.json('GET', '/api/v2/notifications/channels')).body.entities[0];
     assert.equal(Date.parse(listed.expires), sim.control.now() + 86_400_000);

@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
-import { ApiClient, FrameCollector, muTopic, startTestSimulator, topicIs, type ReceivedFrame } from './simulator-test-kit';
+import {
+  ApiClient,
+  FrameCollector,
+  muTopic,
+  startTestSimulator,
+  topicIs,
+  type ReceivedFrame,
+} from './simulator-test-kit';
 
-const isHeartbeat = (f: ReceivedFrame): boolean => f.json?.topicName === 'channel.metadata' && f.json?.eventBody?.message === 'WebSocket Heartbeat';
+const isHeartbeat = (f: ReceivedFrame): boolean =>
+  f.json?.topicName === 'channel.metadata' && f.json?.eventBody?.message === 'WebSocket Heartbeat';
 
 describe('Genesys simulator notification WebSocket', () => {
   let sim: RunningSimulator;
@@ -25,7 +33,10 @@ describe('Genesys simulator notification WebSocket', () => {
   it('sends the documented heartbeat frame on an interval', async () => {
     const socket = await connect((await api.createChannel()).connectUri);
     const [first] = await socket.nextN(isHeartbeat, 2);
-    assert.deepEqual(first!.json, { topicName: 'channel.metadata', eventBody: { message: 'WebSocket Heartbeat' } });
+    assert.deepEqual(first!.json, {
+      topicName: 'channel.metadata',
+      eventBody: { message: 'WebSocket Heartbeat' },
+    });
   });
 
   it('answers a {"message":"ping"} text frame with a pong', async () => {
@@ -45,14 +56,19 @@ describe('Genesys simulator notification WebSocket', () => {
   });
 
   it('refuses a connection to an unknown channel', async () => {
-    await assert.rejects(FrameCollector.connect(`${sim.apiUrl.replace('http', 'ws')}/channels/streaming-0-doesnotexist`), /404/);
+    await assert.rejects(
+      FrameCollector.connect(`${sim.apiUrl.replace('http', 'ws')}/channels/streaming-0-doesnotexist`),
+      /404/,
+    );
   });
 
   it('delivers an adherence event with the documented envelope when an agent is set out of adherence', async () => {
     const agent = sim.control.listAgents().find((a) => a.scheduledActivityCategory === 'OnQueueWork')!;
     const teamTopic = `v2.workforcemanagement.teams.${agent.teamId}.adherence`;
     const userTopic = `v2.users.${agent.id}.workforcemanagement.adherence`;
-    const socket = await connect((await api.createChannel([muTopic(agent.managementUnitId), teamTopic, userTopic])).connectUri);
+    const socket = await connect(
+      (await api.createChannel([muTopic(agent.managementUnitId), teamTopic, userTopic])).connectUri,
+    );
     sim.control.advance(90_000);
     const changedAt = sim.control.now();
     sim.control.setAgentActivity(agent.id, { systemPresence: 'Break' });
@@ -87,7 +103,11 @@ describe('Genesys simulator notification WebSocket', () => {
     sim.control.setAgentActivity(agent.id, { systemPresence: 'Away' });
     const wentOut = sim.control.now();
     sim.control.advance(60_000);
-    sim.control.setAgentActivity(agent.id, { systemPresence: 'Away', routingStatus: 'OFF_QUEUE', actualActivityCategory: 'OffQueueWork' });
+    sim.control.setAgentActivity(agent.id, {
+      systemPresence: 'Away',
+      routingStatus: 'OFF_QUEUE',
+      actualActivityCategory: 'OffQueueWork',
+    });
     const frames = await socket.nextN(topicIs(muTopic(agent.managementUnitId)), 2);
     assert.equal(frames[1]!.json.eventBody.adherenceState, 'OutOfAdherence');
     assert.equal(frames[1]!.json.eventBody.adherenceChangeTime, new Date(wentOut).toISOString());
@@ -95,22 +115,39 @@ describe('Genesys simulator notification WebSocket', () => {
 
   it('publishes schedule topics and flips adherence when a unit schedule is republished', async () => {
     const unit = sim.control.listUnits()[0]!;
-    const onShift = sim.control.listAgents(unit.id).filter((a) => a.scheduledActivityCategory === 'OnQueueWork');
+    const onShift = sim.control
+      .listAgents(unit.id)
+      .filter((a) => a.scheduledActivityCategory === 'OnQueueWork');
     const scheduleTopic = `v2.workforcemanagement.businessunits.${unit.businessUnitId}.schedules`;
     const changedTopic = `v2.workforcemanagement.managementunits.${unit.id}.agentschedules.changed`;
-    const socket = await connect((await api.createChannel([scheduleTopic, changedTopic, muTopic(unit.id)])).connectUri);
+    const socket = await connect(
+      (await api.createChannel([scheduleTopic, changedTopic, muTopic(unit.id)])).connectUri,
+    );
     const startAt = sim.control.now() + 60_000;
-    const change = sim.control.publishScheduleChange(unit.id, { startAt, durationMinutes: 30, activityCodeName: 'Team Meeting', agentIds: onShift.map((a) => a.id) });
+    const change = sim.control.publishScheduleChange(unit.id, {
+      startAt,
+      durationMinutes: 30,
+      activityCodeName: 'Team Meeting',
+      agentIds: onShift.map((a) => a.id),
+    });
     const published = (await socket.next(topicIs(scheduleTopic))).json.eventBody;
     assert.equal(published.status, 'Complete');
     assert.equal(published.result.published, true);
-    assert.deepEqual(published.result.managementUnits[0].agents.map((a: { id: string }) => a.id).sort(), [...change.agentIds].sort());
+    assert.deepEqual(
+      published.result.managementUnits[0].agents.map((a: { id: string }) => a.id).sort(),
+      [...change.agentIds].sort(),
+    );
     const changed = (await socket.next(topicIs(changedTopic))).json.eventBody;
     assert.equal(changed.agents.length, onShift.length);
     assert.equal(changed.agents[0].startDate, new Date(startAt).toISOString());
     sim.control.setAgentActivity(onShift[0]!.id, { followSchedule: false, systemPresence: 'OnQueue' });
     sim.control.advance(60_000);
-    const flipped = await socket.next((f) => f.json?.topicName === muTopic(unit.id) && f.json.eventBody.user.id === onShift[0]!.id && f.json.eventBody.scheduledActivityCategory === 'Meeting');
+    const flipped = await socket.next(
+      (f) =>
+        f.json?.topicName === muTopic(unit.id) &&
+        f.json.eventBody.user.id === onShift[0]!.id &&
+        f.json.eventBody.scheduledActivityCategory === 'Meeting',
+    );
     assert.equal(flipped.json.eventBody.adherenceState, 'OutOfAdherence');
   });
 });

@@ -30,7 +30,10 @@ describe('Genesys simulator OAuth (client credentials)', () => {
   it('answers 400 for a grant type other than client_credentials', async () => {
     const res = await fetch(`${sim.loginUrl}/oauth/token`, {
       method: 'POST',
-      headers: { Authorization: `Basic ${Buffer.from(`${sim.clientId}:${sim.clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${sim.clientId}:${sim.clientSecret}`).toString('base64')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
       body: 'grant_type=password',
     });
     assert.equal(res.status, 400);
@@ -40,7 +43,11 @@ describe('Genesys simulator OAuth (client credentials)', () => {
     const api = await ApiClient.login(sim);
     assert.equal((await api.request('GET', '/api/v2/workforcemanagement/businessunits')).status, 200);
     assert.equal((await fetch(`${sim.apiUrl}/api/v2/workforcemanagement/businessunits`)).status, 401);
-    assert.equal((await new ApiClient(sim, 'not-a-token').request('GET', '/api/v2/workforcemanagement/businessunits')).status, 401);
+    assert.equal(
+      (await new ApiClient(sim, 'not-a-token').request('GET', '/api/v2/workforcemanagement/businessunits'))
+        .status,
+      401,
+    );
     sim.control.advance(300_000);
     const expired = await api.json('GET', '/api/v2/workforcemanagement/businessunits');
     assert.equal(expired.status, 401);

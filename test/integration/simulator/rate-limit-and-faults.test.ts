@@ -38,7 +38,9 @@ describe('Genesys simulator rate limits and fault injection', () => {
   });
 
   it('echoes a caller ININ-Correlation-ID and makes one up otherwise', async () => {
-    const echoed = await api.request('GET', '/api/v2/workforcemanagement/businessunits', undefined, { 'ININ-Correlation-ID': 'test-correlation-1' });
+    const echoed = await api.request('GET', '/api/v2/workforcemanagement/businessunits', undefined, {
+      'ININ-Correlation-ID': 'test-correlation-1',
+    });
     assert.equal(echoed.headers.get('inin-correlation-id'), 'test-correlation-1');
     const generated = await api.request('GET', '/api/v2/workforcemanagement/businessunits');
     assert.match(generated.headers.get('inin-correlation-id')!, /^[0-9a-f-]{36}$/);
@@ -48,13 +50,25 @@ describe('Genesys simulator rate limits and fault injection', () => {
     sim.control.injectFault({ kind: 'httpError', status: 503, count: 2, pathPattern: '/adherence$' });
     const muId = sim.control.listUnits()[0]!.id;
     assert.equal((await api.request('GET', '/api/v2/workforcemanagement/businessunits')).status, 200);
-    assert.equal((await api.request('GET', `/api/v2/workforcemanagement/managementunits/${muId}/adherence`)).status, 503);
-    assert.equal((await api.request('GET', `/api/v2/workforcemanagement/managementunits/${muId}/adherence`)).status, 503);
-    assert.equal((await api.request('GET', `/api/v2/workforcemanagement/managementunits/${muId}/adherence`)).status, 200);
+    assert.equal(
+      (await api.request('GET', `/api/v2/workforcemanagement/managementunits/${muId}/adherence`)).status,
+      503,
+    );
+    assert.equal(
+      (await api.request('GET', `/api/v2/workforcemanagement/managementunits/${muId}/adherence`)).status,
+      503,
+    );
+    assert.equal(
+      (await api.request('GET', `/api/v2/workforcemanagement/managementunits/${muId}/adherence`)).status,
+      200,
+    );
   });
 
   it('injects a 429 with the requested Retry-After through the HTTP control API', async () => {
-    const res = await fetch(`${sim.apiUrl}/_simulator/faults`, { method: 'POST', body: JSON.stringify({ kind: 'httpError', status: 429, retryAfterInSeconds: 7 }) });
+    const res = await fetch(`${sim.apiUrl}/_simulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'httpError', status: 429, retryAfterInSeconds: 7 }),
+    });
     assert.equal(res.status, 200);
     const limited = await api.request('GET', '/api/v2/workforcemanagement/businessunits');
     assert.equal(limited.status, 429);

@@ -14,21 +14,36 @@ describe('Genesys simulator agent schedule search', () => {
     for (const s of sockets.splice(0)) s.close();
     await sim.stop();
   });
-  const window = { startDate: new Date(START_AT - 12 * 3_600_000).toISOString(), endDate: new Date(START_AT + 12 * 3_600_000).toISOString() };
+  const window = {
+    startDate: new Date(START_AT - 12 * 3_600_000).toISOString(),
+    endDate: new Date(START_AT + 12 * 3_600_000).toISOString(),
+  };
 
   it('returns the published shift with two breaks and a meal for each requested agent', async () => {
     const unit = sim.control.listUnits()[0]!;
     const agents = sim.control.listAgents(unit.id).slice(0, 2);
-    const res = await api.json('POST', `/api/v2/workforcemanagement/managementunits/${unit.id}/agentschedules/search`, { ...window, userIds: agents.map((a) => a.id) });
+    const res = await api.json(
+      'POST',
+      `/api/v2/workforcemanagement/managementunits/${unit.id}/agentschedules/search`,
+      { ...window, userIds: agents.map((a) => a.id) },
+    );
     assert.equal(res.status, 200);
     assert.equal(res.body.status, 'Complete');
     const schedules = res.body.result.agentSchedules;
-    assert.deepEqual(schedules.map((s: { user: { id: string } }) => s.user.id), agents.map((a) => a.id));
-    const codes = (await api.json('GET', `/api/v2/workforcemanagement/businessunits/${unit.businessUnitId}/activitycodes`)).body.entities;
+    assert.deepEqual(
+      schedules.map((s: { user: { id: string } }) => s.user.id),
+      agents.map((a) => a.id),
+    );
+    const codes = (
+      await api.json('GET', `/api/v2/workforcemanagement/businessunits/${unit.businessUnitId}/activitycodes`)
+    ).body.entities;
     const categoryOf = (id: string): string => codes.find((c: { id: string }) => c.id === id).category;
     const shift = schedules[0].shifts[0];
     assert.equal(shift.lengthMinutes, 480);
-    const activities = shift.activities.map((a: { activityCodeId: string; lengthMinutes: number }) => `${categoryOf(a.activityCodeId)}:${a.lengthMinutes}`);
+    const activities = shift.activities.map(
+      (a: { activityCodeId: string; lengthMinutes: number }) =>
+        `${categoryOf(a.activityCodeId)}:${a.lengthMinutes}`,
+    );
     assert.equal(activities.filter((a: string) => a === 'Break:15').length, 2);
     assert.equal(activities.filter((a: string) => a === 'Meal:30').length, 1);
     assert.equal(res.body.result.businessUnitTimeZone, unit.timeZone);
@@ -37,14 +52,22 @@ describe('Genesys simulator agent schedule search', () => {
 
   it('searches across the business unit through the businessunits twin', async () => {
     const unit = sim.control.listUnits()[0]!;
-    const res = await api.json('POST', `/api/v2/workforcemanagement/businessunits/${unit.businessUnitId}/agentschedules/search`, window);
+    const res = await api.json(
+      'POST',
+      `/api/v2/workforcemanagement/businessunits/${unit.businessUnitId}/agentschedules/search`,
+      window,
+    );
     assert.equal(res.body.status, 'Complete');
     assert.equal(res.body.result.agentSchedules.length, 8);
   });
 
   it('rejects a body without a valid date window', async () => {
     const unit = sim.control.listUnits()[0]!;
-    const res = await api.json('POST', `/api/v2/workforcemanagement/managementunits/${unit.id}/agentschedules/search`, { userIds: [] });
+    const res = await api.json(
+      'POST',
+      `/api/v2/workforcemanagement/managementunits/${unit.id}/agentschedules/search`,
+      { userIds: [] },
+    );
     assert.equal(res.status, 400);
   });
 
@@ -53,13 +76,19 @@ describe('Genesys simulator agent schedule search', () => {
     const topic = `v2.workforcemanagement.users.${sim.clientId}.schedules.search`;
     const socket = await FrameCollector.connect((await api.createChannel([topic])).connectUri);
     sockets.push(socket);
-    const res = await api.json('POST', `/api/v2/workforcemanagement/managementunits/${unit.id}/agentschedules/search?forceAsync=true`, window);
+    const res = await api.json(
+      'POST',
+      `/api/v2/workforcemanagement/managementunits/${unit.id}/agentschedules/search?forceAsync=true`,
+      window,
+    );
     assert.equal(res.body.status, 'Processing');
     assert.equal(typeof res.body.operationId, 'string');
     const event = (await socket.next(topicIs(topic))).json;
     assert.equal(event.eventBody.operationId, res.body.operationId);
     assert.equal(event.eventBody.businessUnitId, unit.businessUnitId);
-    const downloaded = (await (await fetch(event.eventBody.downloadUrl)).json()) as { agentSchedules: unknown[] };
+    const downloaded = (await (await fetch(event.eventBody.downloadUrl)).json()) as {
+      agentSchedules: unknown[];
+    };
     assert.equal(downloaded.agentSchedules.length, 4);
   });
 });

@@ -12,12 +12,21 @@ describe('Genesys simulator fidelity against the official JavaScript SDK', () =>
   const wfm = new platformClient.WorkforceManagementApi();
   const users = new platformClient.UsersApi();
   const notifications = new platformClient.NotificationsApi();
-  const window = { startDate: new Date(START_AT - 12 * 3_600_000).toISOString(), endDate: new Date(START_AT + 12 * 3_600_000).toISOString() };
+  const window = {
+    startDate: new Date(START_AT - 12 * 3_600_000).toISOString(),
+    endDate: new Date(START_AT + 12 * 3_600_000).toISOString(),
+  };
 
   before(async () => {
     sim = await startTestSimulator({ asyncSearchDelayMs: 10 });
     const port = Number(new URL(sim.apiUrl).port);
-    client.setGateway({ host: '127.0.0.1', protocol: 'http', port, path_params_login: '', path_params_api: '' });
+    client.setGateway({
+      host: '127.0.0.1',
+      protocol: 'http',
+      port,
+      path_params_login: '',
+      path_params_api: '',
+    });
     const auth = await client.loginClientCredentialsGrant(sim.clientId, sim.clientSecret);
     assert.equal(typeof auth.accessToken, 'string');
   });
@@ -51,17 +60,28 @@ describe('Genesys simulator fidelity against the official JavaScript SDK', () =>
     assert.equal(entry.managementUnit!.id, muId);
     assert.equal(typeof entry.timeOfAdherenceChange, 'string');
     assert.equal(typeof entry.adherenceState, 'string');
-    const forced = await wfm.getWorkforcemanagementManagementunitAdherence(muId, { forceDownloadService: true });
+    const forced = await wfm.getWorkforcemanagementManagementunitAdherence(muId, {
+      forceDownloadService: true,
+    });
     assert.match(forced.downloadUrl!, /^http:\/\/127\.0\.0\.1/);
-    const ids = sim.control.listAgents().slice(0, 3).map((a) => a.id);
+    const ids = sim.control
+      .listAgents()
+      .slice(0, 3)
+      .map((a) => a.id);
     const byUser = await wfm.getWorkforcemanagementAdherence(ids);
-    assert.deepEqual(byUser.map((u) => u.id), ids);
+    assert.deepEqual(
+      byUser.map((u) => u.id),
+      ids,
+    );
   });
 
   it('parses schedule search results, synchronous and asynchronous', async () => {
     const unit = sim.control.listUnits()[0]!;
     const agentId = sim.control.listAgents(unit.id)[0]!.id;
-    const sync = await wfm.postWorkforcemanagementManagementunitAgentschedulesSearch(unit.id, { ...window, userIds: [agentId] });
+    const sync = await wfm.postWorkforcemanagementManagementunitAgentschedulesSearch(unit.id, {
+      ...window,
+      userIds: [agentId],
+    });
     assert.equal(sync.status, 'Complete');
     assert.equal(sync.result!.agentSchedules![0]!.user!.id, agentId);
     assert.equal(sync.result!.agentSchedules![0]!.shifts![0]!.lengthMinutes, 480);
@@ -70,7 +90,11 @@ describe('Genesys simulator fidelity against the official JavaScript SDK', () =>
     await notifications.putNotificationsChannelSubscriptions(channel.id!, [{ id: topic }]);
     const socket = await FrameCollector.connect(channel.connectUri!);
     sockets.push(socket);
-    const async = await wfm.postWorkforcemanagementBusinessunitAgentschedulesSearch(unit.businessUnitId, window, { forceAsync: true });
+    const async = await wfm.postWorkforcemanagementBusinessunitAgentschedulesSearch(
+      unit.businessUnitId,
+      window,
+      { forceAsync: true },
+    );
     assert.equal(async.status, 'Processing');
     const event = await socket.next(topicIs(topic));
     assert.equal(event.json.eventBody.operationId, async.operationId);
@@ -82,7 +106,10 @@ describe('Genesys simulator fidelity against the official JavaScript SDK', () =>
     assert.equal(one.email, agent.email);
     assert.equal(one.manager!.id, agent.managerId);
     const page = await users.getUsers({ id: [agent.id, agent.managerId], pageSize: 25, state: 'active' });
-    assert.deepEqual(page.entities!.map((u) => u.id), [agent.id, agent.managerId]);
+    assert.deepEqual(
+      page.entities!.map((u) => u.id),
+      [agent.id, agent.managerId],
+    );
   });
 
   it('parses notification channels, HEAD, subscriptions with ignoreErrors, and delete', async () => {
@@ -92,9 +119,17 @@ describe('Genesys simulator fidelity against the official JavaScript SDK', () =>
     await notifications.headNotificationsChannel(channel.id!);
     const listed = await notifications.getNotificationsChannels({ includechannels: 'token' });
     assert.ok(listed.entities!.some((c) => c.id === channel.id));
-    const topics = [{ id: `v2.workforcemanagement.managementunits.${muId}.adherence` }, { id: 'v2.not.a.topic' }];
-    const subscribed = await notifications.postNotificationsChannelSubscriptions(channel.id!, topics, { ignoreErrors: true });
-    assert.deepEqual(subscribed.entities!.map((t) => t.state), ['Permitted', 'Rejected']);
+    const topics = [
+      { id: `v2.workforcemanagement.managementunits.${muId}.adherence` },
+      { id: 'v2.not.a.topic' },
+    ];
+    const subscribed = await notifications.postNotificationsChannelSubscriptions(channel.id!, topics, {
+      ignoreErrors: true,
+    });
+    assert.deepEqual(
+      subscribed.entities!.map((t) => t.state),
+      ['Permitted', 'Rejected'],
+    );
     const current = await notifications.getNotificationsChannelSubscriptions(channel.id!);
     assert.equal(current.entities!.length, 1);
     await notifications.deleteNotificationsChannelSubscriptions(channel.id!);
@@ -105,6 +140,10 @@ describe('Genesys simulator fidelity against the official JavaScript SDK', () =>
   it('surfaces a 429 with its error body to the SDK caller', async () => {
     sim.control.injectFault({ kind: 'httpError', status: 429, retryAfterInSeconds: 2 });
     // Without extended responses the SDK rejects with the ErrorBody itself.
-    await assert.rejects(wfm.getWorkforcemanagementBusinessunits(), (e: { status?: number; code?: string }) => e.status === 429 && e.code === 'too.many.requests.retry.after');
+    await assert.rejects(
+      wfm.getWorkforcemanagementBusinessunits(),
+      (e: { status?: number; code?: string }) =>
+        e.status === 429 && e.code === 'too.many.requests.retry.after',
+    );
   });
 });

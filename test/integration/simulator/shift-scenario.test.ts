@@ -8,7 +8,10 @@ async function traceShift(seed: number, hours: number): Promise<{ trace: string[
   const trace: string[] = [];
   for (let minute = 0; minute < hours * 60; minute++) {
     sim.control.advance(60_000);
-    for (const a of sim.control.listAgents()) trace.push(`${minute}|${a.id}|${a.adherenceState}|${a.systemPresence}|${a.routingStatus}|${a.adherenceChangeTime}`);
+    for (const a of sim.control.listAgents())
+      trace.push(
+        `${minute}|${a.id}|${a.adherenceState}|${a.systemPresence}|${a.routingStatus}|${a.adherenceChangeTime}`,
+      );
   }
   return { trace, sim };
 }
@@ -23,12 +26,26 @@ describe('Genesys simulator shift scenario', () => {
     const { trace, sim } = await traceShift(3, 10);
     running.push(sim);
     const states = trace.map((line) => line.split('|'));
-    assert.ok(states.some((s) => s[2] === 'OutOfAdherence'), 'some agent slips out of adherence');
-    assert.ok(states.some((s) => s[4] === 'INTERACTING'), 'agents take calls');
+    assert.ok(
+      states.some((s) => s[2] === 'OutOfAdherence'),
+      'some agent slips out of adherence',
+    );
+    assert.ok(
+      states.some((s) => s[4] === 'INTERACTING'),
+      'agents take calls',
+    );
     const episodes = new Map<string, number>();
-    for (const s of states) if (s[2] === 'OutOfAdherence') episodes.set(`${s[1]}|${s[5]}`, (episodes.get(`${s[1]}|${s[5]}`) ?? 0) + 1);
-    assert.ok([...episodes.values()].some((minutes) => minutes >= 3), 'at least one episode lasts three minutes or more');
-    assert.ok(sim.control.listAgents().every((a) => a.systemPresence === 'Offline'), 'everyone has logged out after the shift');
+    for (const s of states)
+      if (s[2] === 'OutOfAdherence')
+        episodes.set(`${s[1]}|${s[5]}`, (episodes.get(`${s[1]}|${s[5]}`) ?? 0) + 1);
+    assert.ok(
+      [...episodes.values()].some((minutes) => minutes >= 3),
+      'at least one episode lasts three minutes or more',
+    );
+    assert.ok(
+      sim.control.listAgents().every((a) => a.systemPresence === 'Offline'),
+      'everyone has logged out after the shift',
+    );
   });
 
   it('replays the same day from the same seed', async () => {

@@ -1,5 +1,9 @@
 import WebSocket from 'ws';
-import { startGenesysSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator/genesys-simulator';
+import {
+  startGenesysSimulator,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from '../../../src/simulator/genesys-simulator';
 
 /** Arbitrary wire JSON as tests read it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests navigate untyped Genesys JSON
@@ -10,7 +14,14 @@ export const START_AT = Date.parse('2026-08-20T12:00:00.000Z');
 
 /** A small simulator with a manual clock, fast heartbeats and the given overrides. */
 export function startTestSimulator(overrides: SimulatorOptions = {}): Promise<RunningSimulator> {
-  return startGenesysSimulator({ manualClock: true, startAt: START_AT, units: 2, agentsPerUnit: 4, heartbeatIntervalMs: 60_000, ...overrides });
+  return startGenesysSimulator({
+    manualClock: true,
+    startAt: START_AT,
+    units: 2,
+    agentsPerUnit: 4,
+    heartbeatIntervalMs: 60_000,
+    ...overrides,
+  });
 }
 
 /** Basic auth header for the simulator's OAuth client. */
@@ -19,10 +30,17 @@ export function basicAuth(clientId: string, secret: string): string {
 }
 
 /** Requests a token by client credentials; returns the raw response. */
-export function requestToken(sim: RunningSimulator, clientId = sim.clientId, secret = sim.clientSecret): Promise<Response> {
+export function requestToken(
+  sim: RunningSimulator,
+  clientId = sim.clientId,
+  secret = sim.clientSecret,
+): Promise<Response> {
   return fetch(`${sim.loginUrl}/oauth/token`, {
     method: 'POST',
-    headers: { Authorization: basicAuth(clientId, secret), 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: {
+      Authorization: basicAuth(clientId, secret),
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
     body: 'grant_type=client_credentials',
   });
 }
@@ -40,15 +58,28 @@ export class ApiClient {
     return new ApiClient(sim, body.access_token);
   }
 
-  request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     return fetch(`${this.sim.apiUrl}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+      headers: {
+        Authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   }
 
-  async json<T = WireJson>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
+  async json<T = WireJson>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T; headers: Headers }> {
     const res = await this.request(method, path, body);
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
@@ -57,7 +88,11 @@ export class ApiClient {
   async createChannel(topics: string[] = []): Promise<{ id: string; connectUri: string; expires: string }> {
     const channel = (await this.json('POST', '/api/v2/notifications/channels')).body;
     if (topics.length > 0) {
-      const res = await this.json('PUT', `/api/v2/notifications/channels/${channel.id}/subscriptions`, topics.map((id) => ({ id })));
+      const res = await this.json(
+        'PUT',
+        `/api/v2/notifications/channels/${channel.id}/subscriptions`,
+        topics.map((id) => ({ id })),
+      );
       if (res.status !== 200) throw new Error(`subscribe failed: ${res.status} ${JSON.stringify(res.body)}`);
     }
     return channel;
@@ -74,7 +109,11 @@ export interface ReceivedFrame {
 export class FrameCollector {
   readonly frames: ReceivedFrame[] = [];
   closeCode: number | undefined;
-  private waiters: Array<{ predicate: (f: ReceivedFrame) => boolean; resolve: (f: ReceivedFrame) => void; from: number }> = [];
+  private waiters: Array<{
+    predicate: (f: ReceivedFrame) => boolean;
+    resolve: (f: ReceivedFrame) => void;
+    from: number;
+  }> = [];
   private closeWaiters: Array<(code: number) => void> = [];
 
   private constructor(readonly socket: WebSocket) {
@@ -122,7 +161,9 @@ export class FrameCollector {
     for (;;) {
       const matching = this.frames.filter(predicate);
       if (matching.length >= count) return matching.slice(0, count);
-      await new Promise<void>((resolve) => this.waiters.push({ predicate, resolve: () => resolve(), from: this.frames.length }));
+      await new Promise<void>((resolve) =>
+        this.waiters.push({ predicate, resolve: () => resolve(), from: this.frames.length }),
+      );
     }
   }
 

@@ -28,13 +28,18 @@ describe('startAzurite', () => {
     const first = await startAzurite({ location });
     const service = TableService.create({ connectionString: first.connectionString, tablePrefix: 'restart' });
     const stores = await createTableStores(service);
-    await stores.driftState.modify({ managementUnitId: 'mu-1', agentId: 'agent-1' }, () => ({ next: state, result: undefined }));
+    await stores.driftState.modify({ managementUnitId: 'mu-1', agentId: 'agent-1' }, () => ({
+      next: state,
+      result: undefined,
+    }));
     await first.stop();
     await first.stop();
 
     const second = await startAzurite({ location });
     try {
-      const again = await createTableStores(TableService.create({ connectionString: second.connectionString, tablePrefix: 'restart' }));
+      const again = await createTableStores(
+        TableService.create({ connectionString: second.connectionString, tablePrefix: 'restart' }),
+      );
       assert.deepEqual(await again.driftState.get({ managementUnitId: 'mu-1', agentId: 'agent-1' }), state);
     } finally {
       await second.stop();
@@ -45,7 +50,11 @@ describe('startAzurite', () => {
     const server = await startAzurite({ location });
     await server.stop();
     const answer = await new Promise<string>((resolve) => {
-      http.get({ host: '127.0.0.1', port: server.port, path: '/devstoreaccount1/Tables' }, (response) => resolve(String(response.statusCode))).on('error', (error) => resolve(error.message));
+      http
+        .get({ host: '127.0.0.1', port: server.port, path: '/devstoreaccount1/Tables' }, (response) =>
+          resolve(String(response.statusCode)),
+        )
+        .on('error', (error) => resolve(error.message));
     });
     assert.match(answer, /ECONNREFUSED/);
   });
@@ -53,7 +62,10 @@ describe('startAzurite', () => {
   it('fails clearly when its fixed port is taken', async () => {
     const server = await startAzurite({ location });
     try {
-      await assert.rejects(startAzurite({ location: path.join(location, 'other'), port: server.port }), /Azurite exited before answering/);
+      await assert.rejects(
+        startAzurite({ location: path.join(location, 'other'), port: server.port }),
+        /Azurite exited before answering/,
+      );
     } finally {
       await server.stop();
     }
@@ -62,12 +74,19 @@ describe('startAzurite', () => {
   it('opens local storage on its own Azurite and stops it on close', async () => {
     const storage = await openTableStorage({ mode: 'azurite', tablePrefix: 'local', location });
     try {
-      assert.equal((await storage.stores.leases.acquire('mu-1', 'me', 20_000, 1_700_000_000_000))?.owner, 'me');
+      assert.equal(
+        (await storage.stores.leases.acquire('mu-1', 'me', 20_000, 1_700_000_000_000))?.owner,
+        'me',
+      );
     } finally {
       await storage.close();
     }
     const answer = await new Promise<string>((resolve) => {
-      http.get({ host: '127.0.0.1', port: storage.azurite!.port, path: '/' }, (response) => resolve(String(response.statusCode))).on('error', (error) => resolve(error.message));
+      http
+        .get({ host: '127.0.0.1', port: storage.azurite!.port, path: '/' }, (response) =>
+          resolve(String(response.statusCode)),
+        )
+        .on('error', (error) => resolve(error.message));
     });
     assert.match(answer, /ECONNREFUSED/);
   });

@@ -70,20 +70,35 @@ describe('DriftMonitor', () => {
     assert.deepEqual(stores.notifier.sent(T0), ['nudge|agent@6', 'supervisorAlert|supervisorChannel@10']);
     const record = await stores.history.get(episodeId, 'mu1');
     assert.equal(record?.episode.formalExceptionAt, T0 + 15 * MINUTE);
-    assert.ok(stores.logger.entries.some((e) => e.msg === 'drift became a formal adherence exception' && e.bindings.episodeId === episodeId));
+    assert.ok(
+      stores.logger.entries.some(
+        (e) => e.msg === 'drift became a formal adherence exception' && e.bindings.episodeId === episodeId,
+      ),
+    );
   });
 
   it('sends supervisor alerts to Slack too when slackEnabled is true', async () => {
     const stores = makeStores();
     const { advanceTo } = await driftingAgent(stores, { slackEnabled: true });
     await advanceTo(T0 + 11 * MINUTE);
-    assert.deepEqual(stores.notifier.sent(T0), ['nudge|agent@6', 'supervisorAlert|supervisorChannel@10', 'supervisorAlert|slack@10']);
+    assert.deepEqual(stores.notifier.sent(T0), [
+      'nudge|agent@6',
+      'supervisorAlert|supervisorChannel@10',
+      'supervisorAlert|slack@10',
+    ]);
   });
 
   it('sends nothing and writes the outcome to history when the agent is back before the nudge', async () => {
     const stores = makeStores();
     const { monitor, advanceTo, scheduler } = await driftingAgent(stores, {
-      directory: { getAgent: () => ({ id: 'a1', name: 'Ana Agent', managementUnitId: 'mu1', teamName: 'Billing Tier 1' }) } as unknown as AgentDirectory,
+      directory: {
+        getAgent: () => ({
+          id: 'a1',
+          name: 'Ana Agent',
+          managementUnitId: 'mu1',
+          teamName: 'Billing Tier 1',
+        }),
+      } as unknown as AgentDirectory,
     });
     stores.clock.set(T0 + 4 * MINUTE);
     await monitor.ingest(observation({ adherenceState: 'InAdherence', adherenceChangedAt: T0 + 4 * MINUTE }));
@@ -100,33 +115,75 @@ describe('DriftMonitor', () => {
     const stores = makeStores();
     const { monitor, advanceTo } = await driftingAgent(stores);
     await advanceTo(T0 + 7 * MINUTE);
-    const result = await monitor.act('mu1', 'a1', { type: 'acknowledge', episodeId, by: supervisor, at: T0 + 7 * MINUTE });
+    const result = await monitor.act('mu1', 'a1', {
+      type: 'acknowledge',
+      episodeId,
+      by: supervisor,
+      at: T0 + 7 * MINUTE,
+    });
     assert.equal(result, 'applied');
     await advanceTo(T0 + 30 * MINUTE);
     assert.deepEqual(stores.notifier.sent(T0), ['nudge|agent@6']);
-    assert.deepEqual(stores.notifier.cardUpdates.map((u) => u.change), ['acknowledged', 'formalException']);
+    assert.deepEqual(
+      stores.notifier.cardUpdates.map((u) => u.change),
+      ['acknowledged', 'formalException'],
+    );
     assert.equal((await stores.history.get(episodeId, 'mu1'))?.episode.formalExceptionAt, T0 + 15 * MINUTE);
-    assert.equal(await monitor.act('mu1', 'a1', { type: 'acknowledge', episodeId, by: supervisor, at: T0 + 31 * MINUTE }), 'unchanged');
-    assert.equal(await monitor.act('mu1', 'a1', { type: 'acknowledge', episodeId: 'a1:1', by: supervisor, at: T0 + 31 * MINUTE }), 'stale');
+    assert.equal(
+      await monitor.act('mu1', 'a1', {
+        type: 'acknowledge',
+        episodeId,
+        by: supervisor,
+        at: T0 + 31 * MINUTE,
+      }),
+      'unchanged',
+    );
+    assert.equal(
+      await monitor.act('mu1', 'a1', {
+        type: 'acknowledge',
+        episodeId: 'a1:1',
+        by: supervisor,
+        at: T0 + 31 * MINUTE,
+      }),
+      'stale',
+    );
   });
 
   it('re-alerts the supervisor once when the drift outlasts a snooze', async () => {
     const stores = makeStores();
     const { monitor, advanceTo } = await driftingAgent(stores);
     await advanceTo(T0 + 11 * MINUTE);
-    await monitor.act('mu1', 'a1', { type: 'snooze', episodeId, by: supervisor, at: T0 + 11 * MINUTE, until: T0 + 25 * MINUTE });
+    await monitor.act('mu1', 'a1', {
+      type: 'snooze',
+      episodeId,
+      by: supervisor,
+      at: T0 + 11 * MINUTE,
+      until: T0 + 25 * MINUTE,
+    });
     await advanceTo(T0 + 60 * MINUTE);
-    assert.deepEqual(stores.notifier.sent(T0), ['nudge|agent@6', 'supervisorAlert|supervisorChannel@10', 'supervisorReAlert|supervisorChannel@25']);
+    assert.deepEqual(stores.notifier.sent(T0), [
+      'nudge|agent@6',
+      'supervisorAlert|supervisorChannel@10',
+      'supervisorReAlert|supervisorChannel@25',
+    ]);
   });
 
   it('records approved overtime as suppressed and sends nothing more', async () => {
     const stores = makeStores();
     const { monitor, advanceTo } = await driftingAgent(stores);
     await advanceTo(T0 + 7 * MINUTE);
-    await monitor.act('mu1', 'a1', { type: 'approveOvertime', episodeId, by: supervisor, at: T0 + 7 * MINUTE, until: T0 + 60 * MINUTE });
+    await monitor.act('mu1', 'a1', {
+      type: 'approveOvertime',
+      episodeId,
+      by: supervisor,
+      at: T0 + 7 * MINUTE,
+      until: T0 + 60 * MINUTE,
+    });
     await advanceTo(T0 + 40 * MINUTE);
     stores.clock.set(T0 + 41 * MINUTE);
-    await monitor.ingest(observation({ adherenceState: 'InAdherence', adherenceChangedAt: T0 + 41 * MINUTE }));
+    await monitor.ingest(
+      observation({ adherenceState: 'InAdherence', adherenceChangedAt: T0 + 41 * MINUTE }),
+    );
     assert.deepEqual(stores.notifier.sent(T0), ['nudge|agent@6']);
     const record = await stores.history.get(episodeId, 'mu1');
     assert.equal(record?.episode.outcome, 'suppressed');
@@ -170,7 +227,10 @@ describe('DriftMonitor', () => {
 
     it('dead-letters a nudge whose recipient is gone and tells the supervisor card', async () => {
       const stores = makeStores();
-      stores.notifier.script('agent', { status: 'recipientGone', reason: '403 conversation blocked by user' });
+      stores.notifier.script('agent', {
+        status: 'recipientGone',
+        reason: '403 conversation blocked by user',
+      });
       const { advanceTo } = await driftingAgent(stores);
       await advanceTo(T0 + 11 * MINUTE);
       const row = await stores.outbox.get(`${episodeId}|nudge|agent`);
@@ -184,9 +244,13 @@ describe('DriftMonitor', () => {
       const stores = makeStores();
       const failure = { status: 'failed', reason: '502 from Bot Connector', isRetryable: true } as const;
       stores.notifier.script('agent', failure, failure, failure);
-      const { advanceTo } = await driftingAgent(stores, { delivery: { maxAttempts: 3, baseBackoffInMs: 10_000, random: () => 0.5 } });
+      const { advanceTo } = await driftingAgent(stores, {
+        delivery: { maxAttempts: 3, baseBackoffInMs: 10_000, random: () => 0.5 },
+      });
       await advanceTo(T0 + 8 * MINUTE);
-      const attempts = stores.notifier.deliveries.filter((d) => d.alert.recipient === 'agent').map((d) => (d.at - T0 - 6 * MINUTE) / 1000);
+      const attempts = stores.notifier.deliveries
+        .filter((d) => d.alert.recipient === 'agent')
+        .map((d) => (d.at - T0 - 6 * MINUTE) / 1000);
       assert.deepEqual(attempts, [0, 7.5, 22.5]);
       assert.equal((await stores.outbox.get(`${episodeId}|nudge|agent`))?.status, 'deadLettered');
       assert.ok(stores.logger.entries.some((e) => e.level === 'error' && e.msg === 'alert dead-lettered'));
@@ -226,7 +290,11 @@ describe('DriftMonitor', () => {
       first.scheduler.dispose();
       // Simulate the crash window: the state says nudged, the outbox has nothing.
       await stores.stateStore.modify({ managementUnitId: 'mu1', agentId: 'a1' }, (current) => ({
-        next: { ...current!, episode: { ...current!.episode!, stage: 'nudged', nudgedAt: T0 + 6 * MINUTE }, nextDueAt: T0 + 10 * MINUTE },
+        next: {
+          ...current!,
+          episode: { ...current!.episode!, stage: 'nudged', nudgedAt: T0 + 6 * MINUTE },
+          nextDueAt: T0 + 10 * MINUTE,
+        },
         result: undefined,
       }));
       stores.clock.set(T0 + 7 * MINUTE);
@@ -251,20 +319,36 @@ describe('DriftMonitor', () => {
   });
 
   describe('mass schedule change', () => {
-    const policy = makePolicy({ dampening: { windowMs: 60_000, massChangeAgents: 3, massChangeWithinMs: 10_000 } });
+    const policy = makePolicy({
+      dampening: { windowMs: 60_000, massChangeAgents: 3, massChangeWithinMs: 10_000 },
+    });
 
     it('holds a burst of changes and starts their drift clocks when the window closes', async () => {
       const stores = makeStores();
       const { monitor, advanceTo } = makeMonitor(stores, { policy });
       await monitor.start();
       // a0 was drifting long before the burst: its clock must not move.
-      await monitor.ingest(observation({ agentId: 'a0', adherenceChangedAt: T0 - 3 * MINUTE, observedAt: T0 }));
+      await monitor.ingest(
+        observation({ agentId: 'a0', adherenceChangedAt: T0 - 3 * MINUTE, observedAt: T0 }),
+      );
       stores.clock.set(T0 + 2_000);
-      for (const agentId of ['a1', 'a2', 'a3']) await monitor.ingest(observation({ agentId, adherenceChangedAt: T0 + 1_000 }));
+      for (const agentId of ['a1', 'a2', 'a3'])
+        await monitor.ingest(observation({ agentId, adherenceChangedAt: T0 + 1_000 }));
       // a2 is back inside the window: it gets nothing.
-      await monitor.ingest(observation({ agentId: 'a2', adherenceState: 'InAdherence', adherenceChangedAt: T0 + 20_000, observedAt: T0 + 21_000 }));
+      await monitor.ingest(
+        observation({
+          agentId: 'a2',
+          adherenceState: 'InAdherence',
+          adherenceChangedAt: T0 + 20_000,
+          observedAt: T0 + 21_000,
+        }),
+      );
       await advanceTo(T0 + 2_000 + 60_000 + 6 * MINUTE - 1);
-      const nudgedAgents = () => stores.notifier.deliveries.filter((d) => d.alert.kind === 'nudge').map((d) => `${d.alert.agentId}@${(d.at - T0) / 1000}`).sort();
+      const nudgedAgents = () =>
+        stores.notifier.deliveries
+          .filter((d) => d.alert.kind === 'nudge')
+          .map((d) => `${d.alert.agentId}@${(d.at - T0) / 1000}`)
+          .sort();
       assert.deepEqual(nudgedAgents(), ['a0@180']);
       await advanceTo(T0 + 2_000 + 60_000 + 6 * MINUTE);
       assert.deepEqual(nudgedAgents(), ['a0@180', 'a1@422', 'a3@422']);
@@ -278,11 +362,20 @@ describe('DriftMonitor', () => {
       assert.equal(scheduler.dueAt('unit:mu1'), T0 + 60_000);
       stores.clock.set(T0 + 5_000);
       await monitor.ingest(observation({ adherenceChangedAt: T0 + 4_000 }));
-      await monitor.ingest(observation({ adherenceState: 'InAdherence', adherenceChangedAt: T0 + 9_000, observedAt: T0 + 9_500 }));
+      await monitor.ingest(
+        observation({
+          adherenceState: 'InAdherence',
+          adherenceChangedAt: T0 + 9_000,
+          observedAt: T0 + 9_500,
+        }),
+      );
       assert.equal(await stores.stateStore.get({ managementUnitId: 'mu1', agentId: 'a1' }), undefined);
       await advanceTo(T0 + 30 * MINUTE);
       assert.deepEqual(stores.notifier.deliveries, []);
-      assert.equal((await stores.stateStore.get({ managementUnitId: 'mu1', agentId: 'a1' }))?.lastAdherenceState, 'InAdherence');
+      assert.equal(
+        (await stores.stateStore.get({ managementUnitId: 'mu1', agentId: 'a1' }))?.lastAdherenceState,
+        'InAdherence',
+      );
     });
   });
 });

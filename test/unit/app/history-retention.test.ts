@@ -10,7 +10,15 @@ const dayInMs = 86_400_000;
 const start = Date.UTC(2025, 5, 1, 3, 0, 0);
 
 const aRecord = (agentId: string, driftStartedAt: number): DriftHistoryRecord => ({
-  episode: { id: `${agentId}:${driftStartedAt}`, agentId, managementUnitId: 'mu-1', driftStartedAt, stage: 'nudged', endedAt: driftStartedAt + 1, outcome: 'resolvedAfterNudge' },
+  episode: {
+    id: `${agentId}:${driftStartedAt}`,
+    agentId,
+    managementUnitId: 'mu-1',
+    driftStartedAt,
+    stage: 'nudged',
+    endedAt: driftStartedAt + 1,
+    outcome: 'resolvedAfterNudge',
+  },
   recordedAt: driftStartedAt + 1,
 });
 

@@ -8,7 +8,6 @@ import { RecordingLogger } from '../../support/recording-logger';
 
 const start = Date.UTC(2025, 5, 1, 8, 0, 0);
 
-
 interface Instance {
   readonly coordinator: LeaseCoordinator;
   readonly scheduler: Scheduler;
@@ -40,7 +39,11 @@ describe('LeaseCoordinator', () => {
     instances.push(instance);
     return instance;
   };
-  const advanceBy = (ms: number): Promise<number> => time.advanceByAsync(ms, async () => void (await Promise.all(instances.map((i) => i.coordinator.settled()))));
+  const advanceBy = (ms: number): Promise<number> =>
+    time.advanceByAsync(
+      ms,
+      async () => void (await Promise.all(instances.map((i) => i.coordinator.settled()))),
+    );
 
   beforeEach(() => {
     clock = new ManualClock(start);
@@ -84,7 +87,10 @@ describe('LeaseCoordinator', () => {
       await advanceBy(1_000);
       if (b.coordinator.owns('mu-1') && b.coordinator.owns('mu-2')) takenOverAt = clock.now();
     }
-    assert.ok(takenOverAt !== undefined && takenOverAt - crashedAt <= 30_000, `taken over after ${takenOverAt! - crashedAt} ms`);
+    assert.ok(
+      takenOverAt !== undefined && takenOverAt - crashedAt <= 30_000,
+      `taken over after ${takenOverAt! - crashedAt} ms`,
+    );
     assert.equal(a.coordinator.owns('mu-1'), false);
   });
 
@@ -147,6 +153,9 @@ describe('LeaseCoordinator', () => {
   });
 
   it('rejects a renew period that is not shorter than the ttl', () => {
-    assert.throws(() => anInstance('a', { ttlMs: 5_000, renewEveryMs: 5_000 }), /renewEveryMs must be shorter than ttlMs/);
+    assert.throws(
+      () => anInstance('a', { ttlMs: 5_000, renewEveryMs: 5_000 }),
+      /renewEveryMs must be shorter than ttlMs/,
+    );
   });
 });

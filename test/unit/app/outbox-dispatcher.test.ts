@@ -11,7 +11,15 @@ import { RecordingNotifier } from '../../support/recording-notifier';
 
 function row(overrides: Partial<OutboxAlert> = {}): OutboxAlert {
   const o = observation();
-  const episode = { id: `a1:${T0}`, agentId: 'a1', managementUnitId: 'mu1', driftStartedAt: T0, stage: 'nudged' as const, nudgedAt: T0 + 360_000, scheduledActivityCategory: o.scheduledActivityCategory };
+  const episode = {
+    id: `a1:${T0}`,
+    agentId: 'a1',
+    managementUnitId: 'mu1',
+    driftStartedAt: T0,
+    stage: 'nudged' as const,
+    nudgedAt: T0 + 360_000,
+    scheduledActivityCategory: o.scheduledActivityCategory,
+  };
   return { ...newOutboxAlert(episode, 'nudge', 'agent', T0), ...overrides };
 }
 
@@ -19,7 +27,14 @@ function setup(notifier: AlertNotifier) {
   const clock = new ManualClock(T0);
   const scheduler = new ManualScheduler(clock);
   const outbox = new InMemoryAlertOutbox();
-  const dispatcher = new OutboxDispatcher({ clock, scheduler, outbox, notifier, logger: new RecordingLogger(), random: () => 0 });
+  const dispatcher = new OutboxDispatcher({
+    clock,
+    scheduler,
+    outbox,
+    notifier,
+    logger: new RecordingLogger(),
+    random: () => 0,
+  });
   return { clock, scheduler, outbox, dispatcher };
 }
 

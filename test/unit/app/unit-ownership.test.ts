@@ -60,15 +60,33 @@ function makeWorld() {
     logger: new RecordingLogger(),
   };
   const instances: Instance[] = [];
-  const makeInstance = (instanceId: string, restored: (unitId: string) => AdherenceObservation[] = () => []): Instance => {
+  const makeInstance = (
+    instanceId: string,
+    restored: (unitId: string) => AdherenceObservation[] = () => [],
+  ): Instance => {
     const own = scheduler.scoped(instanceId);
     const logger = shared.logger.child({ instanceId });
-    const ownership = new UnitOwnership({ ...shared, scheduler: own, logger, instanceId, unitIds: units, restoreUnit: (unitId) => restore(unitId) });
-    const monitor = new DriftMonitor({ ...shared, scheduler: own, logger, policy: makePolicy(), delivery: { random: () => 0.5 }, ownsUnit: ownership.ownsUnit });
+    const ownership = new UnitOwnership({
+      ...shared,
+      scheduler: own,
+      logger,
+      instanceId,
+      unitIds: units,
+      restoreUnit: (unitId) => restore(unitId),
+    });
+    const monitor = new DriftMonitor({
+      ...shared,
+      scheduler: own,
+      logger,
+      policy: makePolicy(),
+      delivery: { random: () => 0.5 },
+      ownsUnit: ownership.ownsUnit,
+    });
     const restores: string[] = [];
     const restore = async (unitId: string): Promise<void> => {
       restores.push(unitId);
-      for (const o of restored(unitId)) await monitor.ingest({ ...o, source: 'restore', observedAt: clock.now() });
+      for (const o of restored(unitId))
+        await monitor.ingest({ ...o, source: 'restore', observedAt: clock.now() });
     };
     const instance: Instance = { instanceId, ownership, monitor, scheduler: own, restores, isAwaited: true };
     instances.push(instance);
@@ -76,7 +94,11 @@ function makeWorld() {
   };
   const settle = async (): Promise<void> => {
     for (let round = 0; round < 3; round += 1) {
-      await Promise.all(instances.filter((i) => i.isAwaited).map(async (i) => Promise.all([i.ownership.idle(), i.monitor.idle()])));
+      await Promise.all(
+        instances
+          .filter((i) => i.isAwaited)
+          .map(async (i) => Promise.all([i.ownership.idle(), i.monitor.idle()])),
+      );
     }
   };
   const advanceTo = (at: number) => scheduler.advanceToAsync(at, settle);
@@ -91,7 +113,9 @@ function makeWorld() {
     for (const instance of to) await instance.monitor.ingest(o);
   };
   /** Starts A then B (A takes every unit) and has agent a1 drift at T0, observed a second later. */
-  const startTwoWithDrift = async (restoredOnB?: (unitId: string) => AdherenceObservation[]): Promise<{ a: Instance; b: Instance }> => {
+  const startTwoWithDrift = async (
+    restoredOnB?: (unitId: string) => AdherenceObservation[],
+  ): Promise<{ a: Instance; b: Instance }> => {
     const a = makeInstance('A');
     const b = makeInstance('B', restoredOnB);
     await startInstance(a);
@@ -135,7 +159,15 @@ describe('UnitOwnership with the DriftMonitor', () => {
     await world.observe(observation({ adherenceChangedAt: T0 + 5 * MINUTE, actualActivityCategory: 'Meal' }));
     assert.equal(a.monitor.droppedObservations, 1);
     // A click that lands on this replica is still applied (the owner reads it), but schedules nothing here.
-    assert.equal(await a.monitor.act('mu1', 'a1', { type: 'acknowledge', episodeId: `a1:${T0}`, by: { id: 'sup' }, at: world.clock.now() }), 'applied');
+    assert.equal(
+      await a.monitor.act('mu1', 'a1', {
+        type: 'acknowledge',
+        episodeId: `a1:${T0}`,
+        by: { id: 'sup' },
+        at: world.clock.now(),
+      }),
+      'applied',
+    );
     assert.equal(a.scheduler.dueAt(agentCheckKey('a1')), undefined);
     await world.advanceTo(T0 + 20 * MINUTE);
     assert.deepEqual(world.notifier.deliveries, []);
@@ -156,7 +188,7 @@ describe('UnitOwnership with the DriftMonitor', () => {
     assert.deepEqual(world.notifier.deliveries, []);
   });
 
-  it('takes over a crashed owner\'s unit, re-arms with the time left and alerts at the thresholds, exactly once', async () => {
+  it("takes over a crashed owner's unit, re-arms with the time left and alerts at the thresholds, exactly once", async () => {
     const world = makeWorld();
     const { a, b } = await world.startTwoWithDrift();
     await world.advanceTo(T0 + 4 * MINUTE);
@@ -165,7 +197,9 @@ describe('UnitOwnership with the DriftMonitor', () => {
     assert.deepEqual(world.notifier.sent(T0), ['nudge|agent@6', 'supervisorAlert|supervisorChannel@10']);
     assert.deepEqual(b.ownership.coordinator.ownedUnitIds(), units);
     assert.deepEqual(b.restores.sort(), units);
-    const takeover = world.logger.entries.find((e) => e.msg === 'management unit adopted' && e.bindings.instanceId === 'B');
+    const takeover = world.logger.entries.find(
+      (e) => e.msg === 'management unit adopted' && e.bindings.instanceId === 'B',
+    );
     assert.ok(takeover, 'B logs the adoption');
   });
 
@@ -178,7 +212,10 @@ describe('UnitOwnership with the DriftMonitor', () => {
     const nudges = world.notifier.deliveries.filter((d) => d.alert.kind === 'nudge');
     assert.equal(nudges.length, 1);
     // A's lease (20 s) ran out after the 6-minute mark; B's next round took the unit and sent the nudge at once.
-    assert.ok(nudges[0]!.at > T0 + 6 * MINUTE && nudges[0]!.at <= T0 + 6 * MINUTE + 30 * SECOND, `nudge at ${nudges[0]!.at - T0} ms`);
+    assert.ok(
+      nudges[0]!.at > T0 + 6 * MINUTE && nudges[0]!.at <= T0 + 6 * MINUTE + 30 * SECOND,
+      `nudge at ${nudges[0]!.at - T0} ms`,
+    );
   });
 
   it('delivers on adoption a pending row the crashed owner was retrying, exactly once', async () => {
@@ -216,7 +253,11 @@ describe('UnitOwnership with the DriftMonitor', () => {
 
   it('catches up with Genesys on adoption: an agent who came back while nobody owned the unit is not nudged', async () => {
     const world = makeWorld();
-    const back = observation({ adherenceState: 'InAdherence', adherenceChangedAt: T0 + 4 * MINUTE + 30 * SECOND, actualActivityCategory: 'OnQueueWork' });
+    const back = observation({
+      adherenceState: 'InAdherence',
+      adherenceChangedAt: T0 + 4 * MINUTE + 30 * SECOND,
+      actualActivityCategory: 'OnQueueWork',
+    });
     const { a, b } = await world.startTwoWithDrift((unitId) => (unitId === 'mu1' ? [back] : []));
     await world.advanceTo(T0 + 4 * MINUTE);
     a.scheduler.dispose();

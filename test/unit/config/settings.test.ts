@@ -337,7 +337,12 @@ describe('readSettings', () => {
     });
 
     it('refuses to run the local simulator or Azurite in production, naming the settings to set', () => {
-      const problems = problemsOf({ NODE_ENV: 'production', BOT_ID: APP, BOT_TENANT_ID: TENANT, BOT_PASSWORD: 'pw' });
+      const problems = problemsOf({
+        NODE_ENV: 'production',
+        BOT_ID: APP,
+        BOT_TENANT_ID: TENANT,
+        BOT_PASSWORD: 'pw',
+      });
       assert.match(problems.get('GENESYS_REGION')!, /required when NODE_ENV=production/);
       assert.match(problems.get('AZURE_TABLES_CONNECTION_STRING')!, /required when NODE_ENV=production/);
     });

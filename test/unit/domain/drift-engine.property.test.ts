@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ADHERENCE_STATES, type AdherenceObservation } from '../../../src/domain/adherence-observation';
 import type { DriftAction, DriftCommand } from '../../../src/domain/drift-commands';
-import { applyAction, applyDue, applyObservation, type DriftDecision } from '../../../src/domain/drift-engine';
+import {
+  applyAction,
+  applyDue,
+  applyObservation,
+  type DriftDecision,
+} from '../../../src/domain/drift-engine';
 import type { AgentDriftState } from '../../../src/domain/drift-episode';
 import { MINUTE, T0, makePolicy, observation } from '../../support/drift-fixtures';
 
@@ -10,10 +15,23 @@ const policy = makePolicy({ excludedCategories: ['Meeting'], overtimeActivityCod
 const actor = { id: 'sup-1' };
 
 type Step =
-  | { kind: 'observe'; gapMs: number; state: (typeof ADHERENCE_STATES)[number]; category: string; code: string; explanation?: 'Approved' | 'Pending'; source: 'event' | 'restore' }
+  | {
+      kind: 'observe';
+      gapMs: number;
+      state: (typeof ADHERENCE_STATES)[number];
+      category: string;
+      code: string;
+      explanation?: 'Approved' | 'Pending';
+      source: 'event' | 'restore';
+    }
   | { kind: 'replay'; back: number }
   | { kind: 'wait'; ms: number }
-  | { kind: 'act'; action: 'acknowledge' | 'snooze' | 'approveOvertime' | 'agentReply' | 'scheduleChecked'; forOther: boolean; lengthMs: number };
+  | {
+      kind: 'act';
+      action: 'acknowledge' | 'snooze' | 'approveOvertime' | 'agentReply' | 'scheduleChecked';
+      forOther: boolean;
+      lengthMs: number;
+    };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
@@ -29,7 +47,13 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 20 * MINUTE }) }),
   fc.record({
     kind: fc.constant('act' as const),
-    action: fc.constantFrom('acknowledge' as const, 'snooze' as const, 'approveOvertime' as const, 'agentReply' as const, 'scheduleChecked' as const),
+    action: fc.constantFrom(
+      'acknowledge' as const,
+      'snooze' as const,
+      'approveOvertime' as const,
+      'agentReply' as const,
+      'scheduleChecked' as const,
+    ),
     forOther: fc.boolean(),
     lengthMs: fc.integer({ min: 1, max: 30 * MINUTE }),
   }),
@@ -106,14 +130,16 @@ function simulate(steps: readonly Step[]): Trace[] {
 
 const streams = fc.array(stepArb, { minLength: 1, maxLength: 40 });
 const runs = { numRuns: Number(process.env.DRIFT_PROPERTY_RUNS ?? 300) };
-const alerts = (commands: readonly DriftCommand[]) => commands.filter((c) => c.type === 'nudgeAgent' || c.type === 'alertSupervisor');
+const alerts = (commands: readonly DriftCommand[]) =>
+  commands.filter((c) => c.type === 'nudgeAgent' || c.type === 'alertSupervisor');
 
 describe('drift engine properties', () => {
   it('never nudges or alerts an agent who is not out of adherence at that instant', () => {
     fc.assert(
       fc.property(streams, (steps) => {
         for (const trace of simulate(steps)) {
-          if (alerts(trace.decision.commands).length > 0) assert.equal(trace.decision.state?.lastAdherenceState, 'OutOfAdherence');
+          if (alerts(trace.decision.commands).length > 0)
+            assert.equal(trace.decision.state?.lastAdherenceState, 'OutOfAdherence');
         }
       }),
       runs,
@@ -143,7 +169,8 @@ describe('drift engine properties', () => {
         for (const trace of simulate(steps)) {
           for (const c of alerts(trace.decision.commands)) {
             const start = c.episode.clockStartedAt ?? c.episode.driftStartedAt;
-            const threshold = c.type === 'nudgeAgent' ? policy.defaults.nudgeAfterMs : policy.defaults.supervisorAfterMs;
+            const threshold =
+              c.type === 'nudgeAgent' ? policy.defaults.nudgeAfterMs : policy.defaults.supervisorAfterMs;
             assert.ok(trace.now >= start + threshold, `${c.type} at ${trace.now - start} ms`);
           }
         }
@@ -159,7 +186,10 @@ describe('drift engine properties', () => {
           for (const c of alerts(trace.decision.commands)) {
             assert.equal(c.episode.suppression, undefined);
             assert.equal(c.episode.acknowledged, undefined);
-            assert.ok(c.episode.scheduledActivityCategory !== 'Meeting' && c.episode.scheduledActivityCodeId !== 'code-ot');
+            assert.ok(
+              c.episode.scheduledActivityCategory !== 'Meeting' &&
+                c.episode.scheduledActivityCodeId !== 'code-ot',
+            );
             const snoozedUntil = trace.decision.state?.snoozedUntil;
             assert.ok(snoozedUntil === undefined || snoozedUntil <= trace.now);
           }
@@ -175,7 +205,11 @@ describe('drift engine properties', () => {
         for (const trace of simulate(steps)) {
           const state = trace.decision.state;
           if (state === undefined || trace.decision.ignored !== undefined) continue;
-          const again = observation({ adherenceState: state.lastAdherenceState as never, adherenceChangedAt: state.lastAdherenceChangedAt, observedAt: state.lastObservedAt });
+          const again = observation({
+            adherenceState: state.lastAdherenceState as never,
+            adherenceChangedAt: state.lastAdherenceChangedAt,
+            observedAt: state.lastObservedAt,
+          });
           const replay = applyObservation(state, again, policy, trace.now);
           assert.equal(replay.ignored, 'duplicate');
           assert.equal(replay.state, state);
@@ -187,7 +221,8 @@ describe('drift engine properties', () => {
   });
 
   it('decides the same for a state read back from storage, which drops its undefined fields', () => {
-    const asStored = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+    const asStored = <T>(value: T): T =>
+      value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
     fc.assert(
       fc.property(streams, (steps) => {
         for (const trace of simulate(steps)) {

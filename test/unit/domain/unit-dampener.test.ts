@@ -15,7 +15,12 @@ function feed(state: UnitDampeningState | undefined, agentIds: string[], changed
   let current = state;
   const kinds: string[] = [];
   for (const agentId of agentIds) {
-    const step = observeUnit(current, observation({ agentId, adherenceChangedAt: changedAt, observedAt: now }), policy, now);
+    const step = observeUnit(
+      current,
+      observation({ agentId, adherenceChangedAt: changedAt, observedAt: now }),
+      policy,
+      now,
+    );
     current = step.state;
     kinds.push(step.decision.kind);
   }
@@ -31,28 +36,50 @@ describe('unit dampener', () => {
 
   it('starts a hold on the change that completes the burst, and re-bases the agents that formed it', () => {
     const first = feed(undefined, ['a1', 'a2'], T0, T0 + 1_000);
-    const step = observeUnit(first.state, observation({ agentId: 'a3', adherenceChangedAt: T0 + 2_000 }), policy, T0 + 3_000);
+    const step = observeUnit(
+      first.state,
+      observation({ agentId: 'a3', adherenceChangedAt: T0 + 2_000 }),
+      policy,
+      T0 + 3_000,
+    );
     assert.equal(step.decision.kind, 'holdStarted');
     if (step.decision.kind !== 'holdStarted') return;
     assert.deepEqual(step.decision.hold, { burstStartedAt: T0, releaseAt: T0 + 63_000 });
     assert.deepEqual([...step.decision.rebaseAgentIds].sort(), ['a1', 'a2', 'a3']);
-    assert.deepEqual(step.decision.commands, [{ type: 'scheduleCheck', key: 'unit:mu1', dueAt: T0 + 63_000 }]);
+    assert.deepEqual(step.decision.commands, [
+      { type: 'scheduleCheck', key: 'unit:mu1', dueAt: T0 + 63_000 },
+    ]);
     assert.ok(hasHeldObservation(step.state, 'a1'));
   });
 
   it('does not count the same agent twice, nor changes older than the window', () => {
     const same = feed(undefined, ['a1', 'a1', 'a1', 'a2'], T0, T0 + 1_000);
     assert.deepEqual(same.kinds, ['pass', 'pass', 'pass', 'pass']);
-    const spread = feed(feed(undefined, ['a1', 'a2'], T0, T0 + 1_000).state, ['a3'], T0 + 11_000, T0 + 12_000);
+    const spread = feed(
+      feed(undefined, ['a1', 'a2'], T0, T0 + 1_000).state,
+      ['a3'],
+      T0 + 11_000,
+      T0 + 12_000,
+    );
     assert.deepEqual(spread.kinds, ['pass']);
   });
 
   it('does not count routing updates that keep an old adherenceChangeTime, nor restores', () => {
     let state = feed(undefined, ['a1', 'a2'], T0 + 60_000, T0 + 61_000).state;
-    const routing = observeUnit(state, observation({ agentId: 'a3', adherenceChangedAt: T0 }), policy, T0 + 62_000);
+    const routing = observeUnit(
+      state,
+      observation({ agentId: 'a3', adherenceChangedAt: T0 }),
+      policy,
+      T0 + 62_000,
+    );
     assert.equal(routing.decision.kind, 'pass');
     state = routing.state;
-    const restore = observeUnit(state, observation({ agentId: 'a4', adherenceChangedAt: T0 + 60_000, source: 'restore' }), policy, T0 + 62_000);
+    const restore = observeUnit(
+      state,
+      observation({ agentId: 'a4', adherenceChangedAt: T0 + 60_000, source: 'restore' }),
+      policy,
+      T0 + 62_000,
+    );
     assert.equal(restore.decision.kind, 'pass');
   });
 
@@ -86,7 +113,12 @@ describe('unit dampener', () => {
 
   it('extends a hold on a later signal and re-bases the held agents', () => {
     let state = signalUnitScheduleChange(undefined, 'mu1', policy, T0).state;
-    state = observeUnit(state, observation({ agentId: 'a1', adherenceChangedAt: T0 + 1_000 }), policy, T0 + 2_000).state;
+    state = observeUnit(
+      state,
+      observation({ agentId: 'a1', adherenceChangedAt: T0 + 1_000 }),
+      policy,
+      T0 + 2_000,
+    ).state;
     const step = signalUnitScheduleChange(state, 'mu1', policy, T0 + 30_000);
     assert.equal(step.decision.kind, 'holdStarted');
     if (step.decision.kind !== 'holdStarted') return;

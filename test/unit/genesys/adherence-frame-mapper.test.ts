@@ -2,11 +2,22 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAdherenceTopic, mapAdherenceFrame, mapAdherenceRow, type AdherenceMapperCounters } from '../../../src/genesys/adherence-frame-mapper';
+import {
+  isAdherenceTopic,
+  mapAdherenceFrame,
+  mapAdherenceRow,
+  type AdherenceMapperCounters,
+} from '../../../src/genesys/adherence-frame-mapper';
 
 const fixtures = join(__dirname, '../../fixtures/genesys');
-const load = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(fixtures, name), 'utf8')) as Record<string, unknown>;
-const counters = (): AdherenceMapperCounters => ({ unknownEnumValues: 0, missingFields: 0, malformedFrames: 0, otherTopicFrames: 0 });
+const load = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(fixtures, name), 'utf8')) as Record<string, unknown>;
+const counters = (): AdherenceMapperCounters => ({
+  unknownEnumValues: 0,
+  missingFields: 0,
+  malformedFrames: 0,
+  otherTopicFrames: 0,
+});
 const OBSERVED_AT = Date.parse('2026-08-20T14:05:00.000Z');
 
 describe('adherence frame mapper', () => {
@@ -68,7 +79,9 @@ describe('adherence frame mapper', () => {
   it('asks for the unit of an agent on a per-user topic without managementUnitId', () => {
     const frame = load('adherence-event-user-unscheduled.json');
     delete (frame.eventBody as Record<string, unknown>).managementUnitId;
-    const observation = mapAdherenceFrame(frame, OBSERVED_AT, counters(), (agentId) => (agentId === '8a4b2c1d-0e9f-4a7b-8c6d-5e4f3a2b1c0d' ? 'mu-from-directory' : undefined));
+    const observation = mapAdherenceFrame(frame, OBSERVED_AT, counters(), (agentId) =>
+      agentId === '8a4b2c1d-0e9f-4a7b-8c6d-5e4f3a2b1c0d' ? 'mu-from-directory' : undefined,
+    );
     assert.equal(observation?.managementUnitId, 'mu-from-directory');
   });
 
@@ -81,7 +94,10 @@ describe('adherence frame mapper', () => {
       load('heartbeat.json'),
       { topicName: 'v2.workforcemanagement.agents.a1.adherence.explanations', eventBody: {} },
       { topicName: 'v2.workforcemanagement.managementunits.mu1.adherence', eventBody: 'oops' },
-      { topicName: 'v2.workforcemanagement.managementunits.mu1.adherence', eventBody: { adherenceState: 'InAdherence' } },
+      {
+        topicName: 'v2.workforcemanagement.managementunits.mu1.adherence',
+        eventBody: { adherenceState: 'InAdherence' },
+      },
     ];
     for (const input of inputs) assert.equal(mapAdherenceFrame(input, OBSERVED_AT, c), undefined);
     assert.equal(c.malformedFrames, 5);
@@ -93,22 +109,36 @@ describe('adherence frame mapper', () => {
     assert.equal(isAdherenceTopic('v2.users.u1.workforcemanagement.adherence'), true);
     assert.equal(isAdherenceTopic('v2.workforcemanagement.teams.t1.adherence'), true);
     assert.equal(isAdherenceTopic('v2.workforcemanagement.adherence'), false);
-    assert.equal(isAdherenceTopic('v2.workforcemanagement.managementunits.mu1.agentschedules.changed'), false);
+    assert.equal(
+      isAdherenceTopic('v2.workforcemanagement.managementunits.mu1.agentschedules.changed'),
+      false,
+    );
     assert.equal(isAdherenceTopic('v2.workforcemanagement.managementunits.mu1.x.adherence'), false);
   });
 
   it('reads adherenceChangeTime exactly as Date.parse does, in the Genesys form, out of range and in any other form', () => {
     const changedAt = (text: string) =>
-      mapAdherenceFrame({ topicName: 'v2.workforcemanagement.managementunits.mu1.adherence', eventBody: { user: { id: 'a1' }, managementUnitId: 'mu1', adherenceChangeTime: text } }, OBSERVED_AT)
-        ?.adherenceChangedAt;
+      mapAdherenceFrame(
+        {
+          topicName: 'v2.workforcemanagement.managementunits.mu1.adherence',
+          eventBody: { user: { id: 'a1' }, managementUnitId: 'mu1', adherenceChangeTime: text },
+        },
+        OBSERVED_AT,
+      )?.adherenceChangedAt;
     const expected = (text: string) => (Number.isNaN(Date.parse(text)) ? OBSERVED_AT : Date.parse(text));
     const pad = (value: number, width: number) => String(value).padStart(width, '0');
     // Every instant of years 0000-9999 as Genesys writes it (toISOString).
     fc.assert(
-      fc.property(fc.integer({ min: Date.parse('0000-01-01T00:00:00.000Z'), max: Date.parse('9999-12-31T23:59:59.999Z') }), (ms) => {
-        const text = new Date(ms).toISOString();
-        assert.equal(changedAt(text), expected(text), text);
-      }),
+      fc.property(
+        fc.integer({
+          min: Date.parse('0000-01-01T00:00:00.000Z'),
+          max: Date.parse('9999-12-31T23:59:59.999Z'),
+        }),
+        (ms) => {
+          const text = new Date(ms).toISOString();
+          assert.equal(changedAt(text), expected(text), text);
+        },
+      ),
       { numRuns: 2_000 },
     );
     // Each field over its digits' whole range: month 13, day 31 of February (Date.parse rolls it over), 24:00, 60 s.
@@ -122,7 +152,15 @@ describe('adherence frame mapper', () => {
       ),
       { numRuns: 2_000 },
     );
-    for (const text of ['2026-08-20T14:03:12Z', '2026-08-20T14:03:12.418+02:00', '+002026-08-20T14:03:12.418Z', '2026-08-20t14:03:12.418z', '2026-08-20 14:03:12.418Z', '2026-08-20T14:03:1x.418Z', '']) {
+    for (const text of [
+      '2026-08-20T14:03:12Z',
+      '2026-08-20T14:03:12.418+02:00',
+      '+002026-08-20T14:03:12.418Z',
+      '2026-08-20t14:03:12.418z',
+      '2026-08-20 14:03:12.418Z',
+      '2026-08-20T14:03:1x.418Z',
+      '',
+    ]) {
       assert.equal(changedAt(text), expected(text), text);
     }
   });
@@ -142,7 +180,15 @@ describe('adherence frame mapper', () => {
 
   it('uses the fallback unit for a REST row without managementUnit and rejects a row without id', () => {
     const c = counters();
-    assert.equal(mapAdherenceRow({ id: 'a1', adherenceState: 'InAdherence', timeOfAdherenceChange: '2026-08-20T10:00:00Z' }, OBSERVED_AT, c, 'mu9')?.managementUnitId, 'mu9');
+    assert.equal(
+      mapAdherenceRow(
+        { id: 'a1', adherenceState: 'InAdherence', timeOfAdherenceChange: '2026-08-20T10:00:00Z' },
+        OBSERVED_AT,
+        c,
+        'mu9',
+      )?.managementUnitId,
+      'mu9',
+    );
     assert.equal(mapAdherenceRow({ adherenceState: 'InAdherence' }, OBSERVED_AT, c, 'mu9'), undefined);
     assert.equal(c.malformedFrames, 1);
   });

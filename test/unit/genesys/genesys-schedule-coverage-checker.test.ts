@@ -11,7 +11,9 @@ import type { GenesysTimers } from '../../../src/genesys/genesys-timers';
 const AGENT = '8a4b2c1d-0e9f-4a7b-8c6d-5e4f3a2b1c0d';
 const UNIT = '6f0c1e7a-3b52-4d5e-9b1a-2c7d8e9f0a11';
 const OVERTIME_CODE = '0a0b0c0d-0e0f-4a1b-8c2d-3e4f5a6b7c8e';
-const complete = JSON.parse(readFileSync(join(__dirname, '../../fixtures/genesys/agent-schedule-search-complete.json'), 'utf8')) as Record<string, unknown>;
+const complete = JSON.parse(
+  readFileSync(join(__dirname, '../../fixtures/genesys/agent-schedule-search-complete.json'), 'utf8'),
+) as Record<string, unknown>;
 const at = (iso: string): number => Date.parse(iso);
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger };
@@ -43,13 +45,25 @@ function build(answers: Array<(request: GenesysRequest) => unknown>, lastObserva
     if (!answer) throw new Error('unexpected request');
     return { status: 200, data: answer(request) };
   };
-  const rest = { send, get: async (path: string) => (await send({ method: 'GET', path })).data } as unknown as GenesysRestClient;
+  const rest = {
+    send,
+    get: async (path: string) => (await send({ method: 'GET', path })).data,
+  } as unknown as GenesysRestClient;
   const directory = {
-    getActivityCode: (id: string) => (id === 'timeoff-code' ? { id, name: 'Vacation', category: 'TimeOff', businessUnitId: 'bu' } : undefined),
+    getActivityCode: (id: string) =>
+      id === 'timeoff-code' ? { id, name: 'Vacation', category: 'TimeOff', businessUnitId: 'bu' } : undefined,
     getUnit: () => ({ id: UNIT, name: 'Unit', timeZone: 'Europe/London' }),
   } as unknown as GenesysDirectory;
   const timers = new ManualTimers();
-  const checker = new GenesysScheduleCoverageChecker(rest, directory, { overtimeActivityCodeIds: [OVERTIME_CODE], scheduleSearchTimeoutMs: 10_000 }, { now: () => 0 }, silentLogger, timers, () => lastObservation);
+  const checker = new GenesysScheduleCoverageChecker(
+    rest,
+    directory,
+    { overtimeActivityCodeIds: [OVERTIME_CODE], scheduleSearchTimeoutMs: 10_000 },
+    { now: () => 0 },
+    silentLogger,
+    timers,
+    () => lastObservation,
+  );
   return { checker, requests, timers };
 }
 
@@ -61,7 +75,10 @@ describe('GenesysScheduleCoverageChecker', () => {
     assert.equal(await checker.check(AGENT, UNIT, at('2026-08-20T15:30:00Z')), 'timeOff');
     assert.equal(requests.length, 1);
     assert.equal(requests[0]!.method, 'POST');
-    assert.equal(requests[0]!.path, `/api/v2/workforcemanagement/managementunits/${UNIT}/agentschedules/search`);
+    assert.equal(
+      requests[0]!.path,
+      `/api/v2/workforcemanagement/managementunits/${UNIT}/agentschedules/search`,
+    );
     assert.deepEqual((requests[0]!.body as { userIds: string[] }).userIds, [AGENT]);
   });
 
@@ -71,20 +88,43 @@ describe('GenesysScheduleCoverageChecker', () => {
   });
 
   it('treats an activity whose code is in the TimeOff category as time off', async () => {
-    const result = { status: 'Complete', result: { agentSchedules: [{ user: { id: AGENT }, shifts: [{ activities: [{ startDate: '2026-08-20T09:00:00Z', lengthMinutes: 60, activityCodeId: 'timeoff-code' }] }] }] } };
+    const result = {
+      status: 'Complete',
+      result: {
+        agentSchedules: [
+          {
+            user: { id: AGENT },
+            shifts: [
+              {
+                activities: [
+                  { startDate: '2026-08-20T09:00:00Z', lengthMinutes: 60, activityCodeId: 'timeoff-code' },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    };
     const { checker } = build([() => result]);
     assert.equal(await checker.check(AGENT, UNIT, at('2026-08-20T09:30:00Z')), 'timeOff');
   });
 
   it('answers explained when the latest observation carries an approved explanation, without a lookup', async () => {
-    const observation = { agentId: AGENT, adherenceState: 'OutOfAdherence', explanationStatus: 'Approved' } as AdherenceObservation;
+    const observation = {
+      agentId: AGENT,
+      adherenceState: 'OutOfAdherence',
+      explanationStatus: 'Approved',
+    } as AdherenceObservation;
     const { checker, requests } = build([], observation);
     assert.equal(await checker.check(AGENT, UNIT, at('2026-08-20T10:00:00Z')), 'explained');
     assert.equal(requests.length, 0);
   });
 
   it('waits for the notification of a Processing search and reads its downloadUrl', async () => {
-    const { checker, requests } = build([() => ({ status: 'Processing', operationId: 'op-1' }), () => complete.result]);
+    const { checker, requests } = build([
+      () => ({ status: 'Processing', operationId: 'op-1' }),
+      () => complete.result,
+    ]);
     const answer = checker.check(AGENT, UNIT, at('2026-08-20T14:30:00Z'));
     await new Promise((resolve) => setImmediate(resolve));
     checker.onSearchNotification({ operationId: 'op-1', downloadUrl: 'https://download.example/op-1' });

@@ -27,7 +27,13 @@ describe('buildContactCentre', () => {
 
   it('builds the same centre without identities as before (ids do not shift)', () => {
     const plain = buildContactCentre({ seed: 7, units: 2, agentsPerUnit: 3, startAt });
-    const named = buildContactCentre({ seed: 7, units: 2, agentsPerUnit: 3, startAt, agentIdentities: [{ name: 'A B', email: 'a@b.example' }] });
+    const named = buildContactCentre({
+      seed: 7,
+      units: 2,
+      agentsPerUnit: 3,
+      startAt,
+      agentIdentities: [{ name: 'A B', email: 'a@b.example' }],
+    });
     assert.deepEqual(
       named.agents.map((a) => a.id),
       plain.agents.map((a) => a.id),

@@ -35,12 +35,23 @@ const by = { id: 'aad-sup', name: 'Sam Supervisor' };
 
 const supervisorStates: Record<string, DriftEpisode> = {
   open: openEpisode(),
-  withReplyAndUnavailableCheck: openEpisode({ agentReply: { by: { id: 'aad-ana' }, at: NOW, reason: 'other', text: 'fire drill' }, scheduleCoverage: 'unavailable' }),
+  withReplyAndUnavailableCheck: openEpisode({
+    agentReply: { by: { id: 'aad-ana' }, at: NOW, reason: 'other', text: 'fire drill' },
+    scheduleCoverage: 'unavailable',
+  }),
   acknowledged: openEpisode({ acknowledged: { by, at: NOW } }),
   snoozed: openEpisode({ snoozed: { by, at: NOW, until: NOW + 30 * 60_000 }, suppression: 'snoozed' }),
-  approvedOvertime: openEpisode({ approvedOvertime: { by, at: NOW, until: NOW + 4 * 3_600_000 }, suppression: 'approvedOvertime' }),
+  approvedOvertime: openEpisode({
+    approvedOvertime: { by, at: NOW, until: NOW + 4 * 3_600_000 },
+    suppression: 'approvedOvertime',
+  }),
   backInAdherence: openEpisode({ endedAt: NOW, outcome: 'resolvedAfterSupervisorAlert' }),
-  formalException: openEpisode({ stage: 'formalException', formalExceptionAt: NOW, endedAt: NOW + 60_000, outcome: 'becameFormalException' }),
+  formalException: openEpisode({
+    stage: 'formalException',
+    formalExceptionAt: NOW,
+    endedAt: NOW + 60_000,
+    outcome: 'becameFormalException',
+  }),
 };
 
 const nudgeStates: Record<string, DriftEpisode> = {
@@ -51,19 +62,45 @@ const nudgeStates: Record<string, DriftEpisode> = {
 };
 
 const allCards: Record<string, object> = {
-  ...Object.fromEntries(Object.entries(supervisorStates).map(([name, episode]) => [`supervisor ${name}`, buildSupervisorAlertCard(view(episode), { wfmUrl: 'https://apps.mypurecloud.ie/', nudgeUndeliverableReason: 'app not installed for the agent' })])),
-  ...Object.fromEntries(Object.entries(nudgeStates).map(([name, episode]) => [`nudge ${name}`, buildNudgeCard(view(episode))])),
+  ...Object.fromEntries(
+    Object.entries(supervisorStates).map(([name, episode]) => [
+      `supervisor ${name}`,
+      buildSupervisorAlertCard(view(episode), {
+        wfmUrl: 'https://apps.mypurecloud.ie/',
+        nudgeUndeliverableReason: 'app not installed for the agent',
+      }),
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(nudgeStates).map(([name, episode]) => [`nudge ${name}`, buildNudgeCard(view(episode))]),
+  ),
   'help channel': buildHelpCard('channel'),
   'help personal': buildHelpCard('personal', 'Welcome'),
-  status: buildStatusCard('all units', [{ agentName: 'Ana Alvarez', unitName: 'North', stage: 'nudged', minutes: 7, isHeld: false }], NOW),
+  status: buildStatusCard(
+    'all units',
+    [{ agentName: 'Ana Alvarez', unitName: 'North', stage: 'nudged', minutes: 7, isHeld: false }],
+    NOW,
+  ),
   'status empty': buildStatusCard('unit North', [], NOW),
-  'my adherence': buildMyAdherenceCard({ agentName: 'Ana Alvarez', current: { scheduledLabel: 'On queue', actualLabel: 'Break', since: NOW - 7 * 60_000, minutes: 7 }, today: [{ startedAt: NOW - 3_600_000, minutes: 4, outcome: 'back on schedule' }], thresholds: DEFAULT_THRESHOLDS }),
-  report: buildReportCard('all units', buildDriftReport([{ episode: supervisorStates.backInAdherence!, agentName: 'Ana Alvarez', recordedAt: NOW }], { from: NOW - 7 * 86_400_000, to: NOW + 1 })),
+  'my adherence': buildMyAdherenceCard({
+    agentName: 'Ana Alvarez',
+    current: { scheduledLabel: 'On queue', actualLabel: 'Break', since: NOW - 7 * 60_000, minutes: 7 },
+    today: [{ startedAt: NOW - 3_600_000, minutes: 4, outcome: 'back on schedule' }],
+    thresholds: DEFAULT_THRESHOLDS,
+  }),
+  report: buildReportCard(
+    'all units',
+    buildDriftReport(
+      [{ episode: supervisorStates.backInAdherence!, agentName: 'Ana Alvarez', recordedAt: NOW }],
+      { from: NOW - 7 * 86_400_000, to: NOW + 1 },
+    ),
+  ),
   'report empty': buildReportCard('all units', buildDriftReport([], { from: NOW - 7 * 86_400_000, to: NOW })),
 };
 
 /** Words a supportive nudge never uses (seed guide, edge case 4: "supportive in tone (not accusatory)"). */
-const ACCUSATORY = /\b(violat\w*|fail\w*|late|warning|penalt\w*|disciplin\w*|infraction|non-?complian\w*|must|immediately|caught|breach\w*|unacceptable|out of adherence|exception|monitor\w*|report\w*|supervisor alert)\b/i;
+const ACCUSATORY =
+  /\b(violat\w*|fail\w*|late|warning|penalt\w*|disciplin\w*|infraction|non-?complian\w*|must|immediately|caught|breach\w*|unacceptable|out of adherence|exception|monitor\w*|report\w*|supervisor alert)\b/i;
 
 describe('Adaptive cards', () => {
   for (const [name, card] of Object.entries(allCards)) {
@@ -75,8 +112,17 @@ describe('Adaptive cards', () => {
   }
 
   it('keeps a card with 500 drifting agents under 80 KB', () => {
-    const entries = Array.from({ length: 500 }, (_, i) => ({ agentName: `Agent number ${i} with a long name`, unitName: 'North', stage: 'nudged' as const, minutes: i, isHeld: false }));
-    assert.ok(Buffer.byteLength(JSON.stringify(buildStatusCard('all units', entries, NOW)), 'utf16le') < MAX_CARD_BYTES);
+    const entries = Array.from({ length: 500 }, (_, i) => ({
+      agentName: `Agent number ${i} with a long name`,
+      unitName: 'North',
+      stage: 'nudged' as const,
+      minutes: i,
+      isHeld: false,
+    }));
+    assert.ok(
+      Buffer.byteLength(JSON.stringify(buildStatusCard('all units', entries, NOW)), 'utf16le') <
+        MAX_CARD_BYTES,
+    );
   });
 
   it('words every nudge state supportively, never with an accusatory word', () => {
@@ -84,7 +130,10 @@ describe('Adaptive cards', () => {
       const words = JSON.stringify(buildNudgeCard(view(episode)));
       assert.doesNotMatch(words, ACCUSATORY, `nudge ${name}`);
     }
-    assert.match(JSON.stringify(buildNudgeCard(view(nudgeStates.open!))), /Quick check-in.*Phones \(On queue\).*Break.*If something came up, just let us know/);
+    assert.match(
+      JSON.stringify(buildNudgeCard(view(nudgeStates.open!))),
+      /Quick check-in.*Phones \(On queue\).*Break.*If something came up, just let us know/,
+    );
   });
 
   it('is a detector that would catch an accusatory nudge', () => {
@@ -101,31 +150,85 @@ describe('Adaptive cards', () => {
     const card = buildSupervisorAlertCard(view(supervisorStates.open!), {});
     const executes = JSON.stringify(card).match(/"type":"Action\.Execute"/g) ?? [];
     assert.equal(executes.length, 3);
-    const fallbacks = JSON.stringify(card).match(/"fallback":\{"type":"Action\.Submit","title":"[^"]+","data":\{"episodeId":"[^"]+","verb":"drift\.\w+"/g) ?? [];
+    const fallbacks =
+      JSON.stringify(card).match(
+        /"fallback":\{"type":"Action\.Submit","title":"[^"]+","data":\{"episodeId":"[^"]+","verb":"drift\.\w+"/g,
+      ) ?? [];
     assert.equal(fallbacks.length, 3);
   });
 
   it('shows the supervisor everything about the drift and the updated states', () => {
-    const open = JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.withReplyAndUnavailableCheck!), { nudgeUndeliverableReason: 'app not installed for the agent', wfmUrl: 'https://wfm' }));
-    for (const expected of ['Ana Alvarez', 'North', 'Red Team', 'Phones (On queue)', 'Break', 'Other: fire drill', 'pre-check could not be made', 'app not installed for the agent', 'Open Genesys Cloud WFM', 'Acknowledge', 'Snooze', 'Approved overtime']) {
+    const open = JSON.stringify(
+      buildSupervisorAlertCard(view(supervisorStates.withReplyAndUnavailableCheck!), {
+        nudgeUndeliverableReason: 'app not installed for the agent',
+        wfmUrl: 'https://wfm',
+      }),
+    );
+    for (const expected of [
+      'Ana Alvarez',
+      'North',
+      'Red Team',
+      'Phones (On queue)',
+      'Break',
+      'Other: fire drill',
+      'pre-check could not be made',
+      'app not installed for the agent',
+      'Open Genesys Cloud WFM',
+      'Acknowledge',
+      'Snooze',
+      'Approved overtime',
+    ]) {
       assert.ok(open.includes(expected), expected);
     }
-    assert.match(JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.acknowledged!))), /Acknowledged by Sam Supervisor/);
-    assert.match(JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.snoozed!))), /Snoozed by Sam Supervisor until/);
-    assert.match(JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.approvedOvertime!))), /Approved overtime by Sam Supervisor/);
-    assert.match(JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.backInAdherence!))), /Back in adherence after 12 min/);
+    assert.match(
+      JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.acknowledged!))),
+      /Acknowledged by Sam Supervisor/,
+    );
+    assert.match(
+      JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.snoozed!))),
+      /Snoozed by Sam Supervisor until/,
+    );
+    assert.match(
+      JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.approvedOvertime!))),
+      /Approved overtime by Sam Supervisor/,
+    );
+    assert.match(
+      JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.backInAdherence!))),
+      /Back in adherence after 12 min/,
+    );
     const exception = JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.formalException!)));
     assert.match(exception, /Became a formal adherence exception/);
     assert.doesNotMatch(exception, /Action\.Execute/, 'an ended episode has no actions');
   });
 
   it('reads card actions from Action.Execute and from the Action.Submit fallback, refusing unknown input', () => {
-    assert.deepEqual(parseCardAction(CARD_VERBS.snooze, { episodeId: 'e1', snoozeMinutes: '30' }), { kind: 'snooze', episodeId: 'e1', minutes: 30 });
-    assert.deepEqual(parseCardAction(undefined, { verb: CARD_VERBS.acknowledge, episodeId: 'e1' }), { kind: 'acknowledge', episodeId: 'e1' });
-    assert.deepEqual(parseCardAction(CARD_VERBS.agentReply, { episodeId: 'e1', replyReason: 'other', replyText: '  fire drill ' }), { kind: 'agentReply', episodeId: 'e1', reason: 'other', text: 'fire drill' });
-    assert.deepEqual(parseCardAction(CARD_VERBS.agentBackOnIt, { episodeId: 'e1' }), { kind: 'agentReply', episodeId: 'e1', reason: 'backOnIt' });
+    assert.deepEqual(parseCardAction(CARD_VERBS.snooze, { episodeId: 'e1', snoozeMinutes: '30' }), {
+      kind: 'snooze',
+      episodeId: 'e1',
+      minutes: 30,
+    });
+    assert.deepEqual(parseCardAction(undefined, { verb: CARD_VERBS.acknowledge, episodeId: 'e1' }), {
+      kind: 'acknowledge',
+      episodeId: 'e1',
+    });
+    assert.deepEqual(
+      parseCardAction(CARD_VERBS.agentReply, {
+        episodeId: 'e1',
+        replyReason: 'other',
+        replyText: '  fire drill ',
+      }),
+      { kind: 'agentReply', episodeId: 'e1', reason: 'other', text: 'fire drill' },
+    );
+    assert.deepEqual(parseCardAction(CARD_VERBS.agentBackOnIt, { episodeId: 'e1' }), {
+      kind: 'agentReply',
+      episodeId: 'e1',
+      reason: 'backOnIt',
+    });
     assert.equal(parseCardAction(CARD_VERBS.snooze, { episodeId: 'e1', snoozeMinutes: '999' }), undefined);
-    assert.equal(parseCardAction(CARD_VERBS.agentReply, { episodeId: 'e1', replyReason: 'napping' }), undefined);
+    assert.equal(
+      parseCardAction(CARD_VERBS.agentReply, { episodeId: 'e1', replyReason: 'napping' }),
+      undefined,
+    );
     assert.equal(parseCardAction('drift.delete', { episodeId: 'e1' }), undefined);
     assert.equal(parseCardAction(CARD_VERBS.acknowledge, {}), undefined);
   });

@@ -5,7 +5,10 @@ import { startOfLocalDay } from '../../../../bot/commands/command-handler';
 describe('parseCommand', () => {
   it('strips the bot mention and markup before reading the command', () => {
     assert.equal(stripMentions('<at>Drift Bot</at>&nbsp;watch <b>North</b>\n'), 'watch North');
-    assert.deepEqual(parseCommand('<at>Drift</at> WATCH   Blue Team'), { type: 'watch', target: 'Blue Team' });
+    assert.deepEqual(parseCommand('<at>Drift</at> WATCH   Blue Team'), {
+      type: 'watch',
+      target: 'Blue Team',
+    });
   });
 
   it('reads every command and sends anything else to help', () => {

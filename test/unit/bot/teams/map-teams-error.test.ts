@@ -6,19 +6,39 @@ import { RecordingLogger } from '../../../support/recording-logger';
 
 /** The shape botbuilder's RestError has (verified on 4.23.3: statusCode, code, response.headers.get). */
 function restError(statusCode: number, code?: string, retryAfter?: string): object {
-  return { statusCode, code, response: { status: statusCode, headers: { get: (name: string) => (name === 'retry-after' ? retryAfter : undefined) } } };
+  return {
+    statusCode,
+    code,
+    response: {
+      status: statusCode,
+      headers: { get: (name: string) => (name === 'retry-after' ? retryAfter : undefined) },
+    },
+  };
 }
 
 describe('mapTeamsError', () => {
   it('maps 429 to throttled honouring Retry-After seconds', () => {
-    assert.deepEqual(mapTeamsError(restError(429, 'Throttled', '7')), { status: 'throttled', retryAfterMs: 7_000 });
+    assert.deepEqual(mapTeamsError(restError(429, 'Throttled', '7')), {
+      status: 'throttled',
+      retryAfterMs: 7_000,
+    });
     assert.deepEqual(mapTeamsError(restError(429)), { status: 'throttled', retryAfterMs: 1_000 });
   });
 
   it('retries 412, 502, 503, 504 and network errors only', () => {
-    for (const status of [412, 502, 503, 504]) assert.equal((mapTeamsError(restError(status)) as { isRetryable: boolean }).isRetryable, true, String(status));
+    for (const status of [412, 502, 503, 504])
+      assert.equal(
+        (mapTeamsError(restError(status)) as { isRetryable: boolean }).isRetryable,
+        true,
+        String(status),
+      );
     assert.equal((mapTeamsError({ code: 'ECONNRESET' }) as { isRetryable: boolean }).isRetryable, true);
-    for (const status of [400, 401, 413, 500]) assert.equal((mapTeamsError(restError(status)) as { isRetryable: boolean }).isRetryable, false, String(status));
+    for (const status of [400, 401, 413, 500])
+      assert.equal(
+        (mapTeamsError(restError(status)) as { isRetryable: boolean }).isRetryable,
+        false,
+        String(status),
+      );
   });
 
   it('maps 403 and 404 to recipientGone with the Teams error code', () => {
@@ -28,28 +48,50 @@ describe('mapTeamsError', () => {
       assert.match(result.status === 'recipientGone' ? result.reason : '', new RegExp(code));
     }
     const notFound = mapTeamsError(restError(404, 'ConversationNotFound'));
-    assert.match(notFound.status === 'recipientGone' ? notFound.reason : '', /no longer exists \(404 ConversationNotFound\)/);
+    assert.match(
+      notFound.status === 'recipientGone' ? notFound.reason : '',
+      /no longer exists \(404 ConversationNotFound\)/,
+    );
   });
 });
 
 describe('createCloudAdapter', () => {
   it('refuses an empty BOT_ID in production, naming the setting', () => {
-    assert.throws(() => createCloudAdapter({ appId: '', isProduction: true }, new RecordingLogger()), (error: unknown) => error instanceof ConfigError && /BOT_ID/.test(error.message));
+    assert.throws(
+      () => createCloudAdapter({ appId: '', isProduction: true }, new RecordingLogger()),
+      (error: unknown) => error instanceof ConfigError && /BOT_ID/.test(error.message),
+    );
   });
 
   it('requires a tenant id with a single-tenant app id', () => {
-    assert.throws(() => createCloudAdapter({ appId: 'app', isProduction: false }, new RecordingLogger()), /BOT_TENANT_ID/);
+    assert.throws(
+      () => createCloudAdapter({ appId: 'app', isProduction: false }, new RecordingLogger()),
+      /BOT_TENANT_ID/,
+    );
   });
 
   it('builds an adapter with auth off outside production and says so in the log', () => {
     const logger = new RecordingLogger();
     assert.ok(createCloudAdapter({ isProduction: false }, logger));
-    assert.ok(logger.entries.some((entry) => entry.level === 'warn' && /authentication is OFF/.test(entry.msg ?? '')));
+    assert.ok(
+      logger.entries.some((entry) => entry.level === 'warn' && /authentication is OFF/.test(entry.msg ?? '')),
+    );
   });
 
   it('reports whether the SDK retry policy could be removed', () => {
     const policies = [{ name: 'defaultRetryPolicy' }, { name: 'logPolicy' }];
-    const client = { client: { pipeline: { removePolicy: ({ name }: { name: string }) => policies.splice(policies.findIndex((p) => p.name === name), 1), getOrderedPolicies: () => policies } } };
+    const client = {
+      client: {
+        pipeline: {
+          removePolicy: ({ name }: { name: string }) =>
+            policies.splice(
+              policies.findIndex((p) => p.name === name),
+              1,
+            ),
+          getOrderedPolicies: () => policies,
+        },
+      },
+    };
     assert.equal(removeSdkRetries(client), true);
     assert.deepEqual(policies, [{ name: 'logPolicy' }]);
     assert.equal(removeSdkRetries({}), false);

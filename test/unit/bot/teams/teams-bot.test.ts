@@ -34,8 +34,23 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
     const directory = exampleDirectory();
     const logger = new RecordingLogger();
     const bot = new TeamsBot({
-      installation: new InstallationHandler({ conversations: stores.conversations, routes: stores.routes, directory, messenger, clock, logger }),
-      commands: new CommandHandler({ conversations: stores.conversations, routes: stores.routes, driftState: stores.driftState, history: stores.history, directory, clock, logger }),
+      installation: new InstallationHandler({
+        conversations: stores.conversations,
+        routes: stores.routes,
+        directory,
+        messenger,
+        clock,
+        logger,
+      }),
+      commands: new CommandHandler({
+        conversations: stores.conversations,
+        routes: stores.routes,
+        driftState: stores.driftState,
+        history: stores.history,
+        directory,
+        clock,
+        logger,
+      }),
       cardActions: new CardActionHandler({
         outbox: stores.outbox,
         conversations: stores.conversations,
@@ -54,11 +69,20 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
   /** Sends one activity and returns what the bot answered in the turn. */
   async function send(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
     const before = adapter.activeQueue.length;
-    await adapter.processActivity({ channelId: 'msteams', serviceUrl: 'https://smba.example/teams/', recipient: { id: '28:bot', name: 'Drift' }, ...activity } as Activity);
+    await adapter.processActivity({
+      channelId: 'msteams',
+      serviceUrl: 'https://smba.example/teams/',
+      recipient: { id: '28:bot', name: 'Drift' },
+      ...activity,
+    } as Activity);
     return adapter.activeQueue.splice(before);
   }
 
-  const inChannel = (channelId: string, activity: Partial<Activity>, from = { id: '29:sup', aadObjectId: 'aad-sup', name: 'Sam Supervisor' }): Partial<Activity> => ({
+  const inChannel = (
+    channelId: string,
+    activity: Partial<Activity>,
+    from = { id: '29:sup', aadObjectId: 'aad-sup', name: 'Sam Supervisor' },
+  ): Partial<Activity> => ({
     from,
     conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: TENANT, name: '' },
     channelData: { tenant: { id: TENANT }, team: { id: TEAM, name: 'Support' }, channel: { id: channelId } },
@@ -67,7 +91,13 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
 
   const inPersonal = (aad: string, activity: Partial<Activity>): Partial<Activity> => ({
     from: { id: `29:${aad}`, aadObjectId: aad, name: 'Ana Alvarez' },
-    conversation: { id: `a:${aad}`, conversationType: 'personal', tenantId: TENANT, isGroup: false, name: '' },
+    conversation: {
+      id: `a:${aad}`,
+      conversationType: 'personal',
+      tenantId: TENANT,
+      isGroup: false,
+      name: '',
+    },
     channelData: { tenant: { id: TENANT } },
     ...activity,
   });
@@ -76,20 +106,52 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
 
   describe('commands', () => {
     it('routes a channel to all units with "watch all" (mention stripped) and lists it in status', async () => {
-      const replies = await send(inChannel(ALERTS, { type: 'message', text: '<at>Drift</at>&nbsp;watch all' }));
+      const replies = await send(
+        inChannel(ALERTS, { type: 'message', text: '<at>Drift</at>&nbsp;watch all' }),
+      );
       assert.match(textOf(replies), /now gets drift alerts for all units/);
-      assert.deepEqual((await stores.routes.listByConversation(`channel:${ALERTS}`)).map((route) => [route.scope, route.targetId]), [['all', '*']]);
-      assert.equal((await stores.conversations.get(`channel:${ALERTS}`))?.kind, 'channel', 'the channel is stored on first use');
-      assert.match(textOf(await send(inChannel(ALERTS, { type: 'message', text: 'status' }))), /Nobody is drifting right now/);
+      assert.deepEqual(
+        (await stores.routes.listByConversation(`channel:${ALERTS}`)).map((route) => [
+          route.scope,
+          route.targetId,
+        ]),
+        [['all', '*']],
+      );
+      assert.equal(
+        (await stores.conversations.get(`channel:${ALERTS}`))?.kind,
+        'channel',
+        'the channel is stored on first use',
+      );
+      assert.match(
+        textOf(await send(inChannel(ALERTS, { type: 'message', text: 'status' }))),
+        /Nobody is drifting right now/,
+      );
     });
 
     it('watches a unit or a team by name or id and unwatches it', async () => {
-      assert.match(textOf(await send(inChannel(ALERTS, { type: 'message', text: 'watch north' }))), /unit North/);
-      assert.match(textOf(await send(inChannel(ALERTS, { type: 'message', text: 'watch Blue Team' }))), /team Blue Team/);
-      assert.match(textOf(await send(inChannel(ALERTS, { type: 'message', text: 'watch team-green' }))), /team Green Team/);
-      assert.match(textOf(await send(inChannel(ALERTS, { type: 'message', text: 'watch Atlantis' }))), /don't know a management unit or team called \\"Atlantis\\"/);
-      assert.match(textOf(await send(inChannel(ALERTS, { type: 'message', text: 'unwatch north' }))), /no longer gets drift alerts for unit North/);
-      const routes = (await stores.routes.listByConversation(`channel:${ALERTS}`)).map((route) => route.targetId).sort();
+      assert.match(
+        textOf(await send(inChannel(ALERTS, { type: 'message', text: 'watch north' }))),
+        /unit North/,
+      );
+      assert.match(
+        textOf(await send(inChannel(ALERTS, { type: 'message', text: 'watch Blue Team' }))),
+        /team Blue Team/,
+      );
+      assert.match(
+        textOf(await send(inChannel(ALERTS, { type: 'message', text: 'watch team-green' }))),
+        /team Green Team/,
+      );
+      assert.match(
+        textOf(await send(inChannel(ALERTS, { type: 'message', text: 'watch Atlantis' }))),
+        /don't know a management unit or team called \\"Atlantis\\"/,
+      );
+      assert.match(
+        textOf(await send(inChannel(ALERTS, { type: 'message', text: 'unwatch north' }))),
+        /no longer gets drift alerts for unit North/,
+      );
+      const routes = (await stores.routes.listByConversation(`channel:${ALERTS}`))
+        .map((route) => route.targetId)
+        .sort();
       assert.deepEqual(routes, ['team-blue', 'team-green']);
     });
 
@@ -103,15 +165,24 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
 
     it('reports the last 7 days of the watched units', async () => {
       await send(inChannel(ALERTS, { type: 'message', text: 'watch all' }));
-      await stores.history.upsert({ episode: openEpisode({ endedAt: clock.now(), outcome: 'resolvedAfterSupervisorAlert' }), agentName: 'Ana Alvarez', recordedAt: clock.now() });
+      await stores.history.upsert({
+        episode: openEpisode({ endedAt: clock.now(), outcome: 'resolvedAfterSupervisorAlert' }),
+        agentName: 'Ana Alvarez',
+        recordedAt: clock.now(),
+      });
       const report = textOf(await send(inChannel(ALERTS, { type: 'message', text: 'report' })));
       assert.match(report, /Drift episodes.*"value":"1"/);
       assert.match(report, /Ana Alvarez/);
     });
 
     it('answers unknown text with the help card and "my adherence" with the agent\'s own drift window', async () => {
-      assert.match(textOf(await send(inPersonal('aad-ana', { type: 'message', text: 'what?' }))), /didn't understand.*my adherence/);
-      messenger.members.set('a:aad-ana', [{ id: '29:aad-ana', aadObjectId: 'aad-ana', email: 'ANA.ALVAREZ@contoso.com' }]);
+      assert.match(
+        textOf(await send(inPersonal('aad-ana', { type: 'message', text: 'what?' }))),
+        /didn't understand.*my adherence/,
+      );
+      messenger.members.set('a:aad-ana', [
+        { id: '29:aad-ana', aadObjectId: 'aad-ana', email: 'ANA.ALVAREZ@contoso.com' },
+      ]);
       await seedState(openEpisode({ stage: 'nudged', supervisorAlertedAt: undefined }));
       const mine = textOf(await send(inPersonal('aad-ana', { type: 'message', text: 'my adherence' })));
       assert.match(mine, /Your drift window, Ana/);
@@ -122,7 +193,14 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
 
   describe('installation', () => {
     it('stores and links a personal install, then forgets it on uninstall', async () => {
-      messenger.members.set('a:aad-ana', [{ id: '29:aad-ana', aadObjectId: 'aad-ana', email: 'other@contoso.com', userPrincipalName: 'Ana.Alvarez@contoso.com' }]);
+      messenger.members.set('a:aad-ana', [
+        {
+          id: '29:aad-ana',
+          aadObjectId: 'aad-ana',
+          email: 'other@contoso.com',
+          userPrincipalName: 'Ana.Alvarez@contoso.com',
+        },
+      ]);
       const replies = await send(inPersonal('aad-ana', { type: 'installationUpdate', action: 'add' }));
       assert.match(textOf(replies), /Hi Ana! You're linked/);
       const record = await stores.conversations.get('aad-ana');
@@ -138,11 +216,16 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
         { id: '29:ben', aadObjectId: 'aad-ben', email: 'ben.brown@contoso.com' },
         { id: '29:x', aadObjectId: 'aad-x', email: 'x@contoso.com' },
       ]);
-      assert.match(textOf(await send(inChannel(TEAM, { type: 'installationUpdate', action: 'add' }))), /linked 1 of 2 team members/);
+      assert.match(
+        textOf(await send(inChannel(TEAM, { type: 'installationUpdate', action: 'add' }))),
+        /linked 1 of 2 team members/,
+      );
       assert.equal((await stores.conversations.get(`channel:${ALERTS}`))?.teamId, TEAM);
       assert.equal((await stores.conversations.get('aad-ben'))?.agentId, 'agent-ben');
       await send(inChannel(ALERTS, { type: 'message', text: 'watch all' }));
-      await send(inChannel(TEAM, { type: 'conversationUpdate', membersRemoved: [{ id: '28:bot', name: 'Drift' }] }));
+      await send(
+        inChannel(TEAM, { type: 'conversationUpdate', membersRemoved: [{ id: '28:bot', name: 'Drift' }] }),
+      );
       assert.equal(await stores.conversations.get(`channel:${ALERTS}`), undefined);
       assert.equal(await stores.conversations.get('aad-ben'), undefined);
       assert.deepEqual(await stores.routes.listByConversation(`channel:${ALERTS}`), []);
@@ -151,7 +234,12 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
     it('forgets a roster link when the member leaves the team', async () => {
       messenger.members.set(TEAM, [{ id: '29:ben', aadObjectId: 'aad-ben', email: 'ben.brown@contoso.com' }]);
       await send(inChannel(TEAM, { type: 'installationUpdate', action: 'add' }));
-      await send(inChannel(TEAM, { type: 'conversationUpdate', membersRemoved: [{ id: '29:ben', aadObjectId: 'aad-ben', name: 'Ben' }] }));
+      await send(
+        inChannel(TEAM, {
+          type: 'conversationUpdate',
+          membersRemoved: [{ id: '29:ben', aadObjectId: 'aad-ben', name: 'Ben' }],
+        }),
+      );
       assert.equal(await stores.conversations.get('aad-ben'), undefined);
     });
   });
@@ -162,10 +250,34 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
     beforeEach(async () => {
       episode = openEpisode();
       await seedState(episode);
-      await recordRow(stores.outbox, episode, 'supervisorAlert', 'supervisorChannel', { conversationId: `${ALERTS};messageid=77`, activityId: '77' });
-      await recordRow(stores.outbox, episode, 'nudge', 'agent', { conversationId: 'a:aad-ana', activityId: 'n1' });
-      await stores.conversations.upsert({ key: 'aad-ana', kind: 'personal', serviceUrl: 'https://smba.example/teams/', conversationId: 'a:aad-ana', reference: {}, aadObjectId: 'aad-ana', agentId: 'agent-ana', updatedAt: 0 });
-      await stores.conversations.upsert({ key: 'aad-ben', kind: 'personal', serviceUrl: 'https://smba.example/teams/', conversationId: 'a:aad-ben', reference: {}, aadObjectId: 'aad-ben', agentId: 'agent-ben', updatedAt: 0 });
+      await recordRow(stores.outbox, episode, 'supervisorAlert', 'supervisorChannel', {
+        conversationId: `${ALERTS};messageid=77`,
+        activityId: '77',
+      });
+      await recordRow(stores.outbox, episode, 'nudge', 'agent', {
+        conversationId: 'a:aad-ana',
+        activityId: 'n1',
+      });
+      await stores.conversations.upsert({
+        key: 'aad-ana',
+        kind: 'personal',
+        serviceUrl: 'https://smba.example/teams/',
+        conversationId: 'a:aad-ana',
+        reference: {},
+        aadObjectId: 'aad-ana',
+        agentId: 'agent-ana',
+        updatedAt: 0,
+      });
+      await stores.conversations.upsert({
+        key: 'aad-ben',
+        kind: 'personal',
+        serviceUrl: 'https://smba.example/teams/',
+        conversationId: 'a:aad-ben',
+        reference: {},
+        aadObjectId: 'aad-ben',
+        agentId: 'agent-ben',
+        updatedAt: 0,
+      });
     });
 
     const invoke = (verb: string, data: object): Partial<Activity> => ({
@@ -181,65 +293,129 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
     }
 
     it('applies a snooze from the alert channel and answers with the updated card', async () => {
-      const body = invokeBody(await send(inChannel(`${ALERTS};messageid=77`, invoke('drift.snooze', { episodeId: episode.id, snoozeMinutes: '30' }))));
+      const body = invokeBody(
+        await send(
+          inChannel(
+            `${ALERTS};messageid=77`,
+            invoke('drift.snooze', { episodeId: episode.id, snoozeMinutes: '30' }),
+          ),
+        ),
+      );
       assert.equal(body.type, 'application/vnd.microsoft.card.adaptive');
       assert.match(JSON.stringify(body.value), /Snoozed by Sam Supervisor until/);
       assert.equal(sink.actions[0]?.type, 'snooze');
-      assert.equal(sink.actions[0]?.type === 'snooze' ? sink.actions[0].until - sink.actions[0].at : 0, 30 * 60_000);
+      assert.equal(
+        sink.actions[0]?.type === 'snooze' ? sink.actions[0].until - sink.actions[0].at : 0,
+        30 * 60_000,
+      );
     });
 
     it('refuses a supervisor action from another channel, whatever the card data says', async () => {
-      const body = invokeBody(await send(inChannel(OTHER, invoke('drift.acknowledge', { episodeId: episode.id, conversationId: ALERTS, agentId: 'agent-ana' }))));
+      const body = invokeBody(
+        await send(
+          inChannel(
+            OTHER,
+            invoke('drift.acknowledge', {
+              episodeId: episode.id,
+              conversationId: ALERTS,
+              agentId: 'agent-ana',
+            }),
+          ),
+        ),
+      );
       assert.equal(body.type, 'application/vnd.microsoft.activity.message');
       assert.match(String(body.value), /Only the supervisor channel/);
       assert.deepEqual(sink.actions, []);
     });
 
     it('refuses a supervisor action from a personal chat', async () => {
-      const body = invokeBody(await send(inPersonal('aad-ana', invoke('drift.acknowledge', { episodeId: episode.id }))));
+      const body = invokeBody(
+        await send(inPersonal('aad-ana', invoke('drift.acknowledge', { episodeId: episode.id }))),
+      );
       assert.match(String(body.value), /Only the supervisor channel/);
       assert.deepEqual(sink.actions, []);
     });
 
     it("takes the agent's reply only from that agent", async () => {
-      const refused = invokeBody(await send(inPersonal('aad-ben', invoke('drift.agentReply', { episodeId: episode.id, replyReason: 'systemIssue' }))));
+      const refused = invokeBody(
+        await send(
+          inPersonal(
+            'aad-ben',
+            invoke('drift.agentReply', { episodeId: episode.id, replyReason: 'systemIssue' }),
+          ),
+        ),
+      );
       assert.match(String(refused.value), /Only the person this check-in is for/);
       assert.deepEqual(sink.actions, []);
-      const taken = invokeBody(await send(inPersonal('aad-ana', invoke('drift.agentReply', { episodeId: episode.id, replyReason: 'systemIssue' }))));
+      const taken = invokeBody(
+        await send(
+          inPersonal(
+            'aad-ana',
+            invoke('drift.agentReply', { episodeId: episode.id, replyReason: 'systemIssue' }),
+          ),
+        ),
+      );
       assert.match(JSON.stringify(taken.value), /Thanks for letting us know: \*\*System issue\*\*/);
-      assert.equal((await stores.driftState.get({ managementUnitId: 'mu-north', agentId: 'agent-ana' }))?.episode?.agentReply?.reason, 'systemIssue');
+      assert.equal(
+        (await stores.driftState.get({ managementUnitId: 'mu-north', agentId: 'agent-ana' }))?.episode
+          ?.agentReply?.reason,
+        'systemIssue',
+      );
     });
 
     it('answers a stale action (the episode has ended) with a message and changes nothing', async () => {
-      await seedState(openEpisode({ id: 'agent-ana:newer', driftStartedAt: episode.driftStartedAt + 3_600_000 }));
-      const body = invokeBody(await send(inChannel(`${ALERTS};messageid=77`, invoke('drift.acknowledge', { episodeId: episode.id }))));
+      await seedState(
+        openEpisode({ id: 'agent-ana:newer', driftStartedAt: episode.driftStartedAt + 3_600_000 }),
+      );
+      const body = invokeBody(
+        await send(
+          inChannel(`${ALERTS};messageid=77`, invoke('drift.acknowledge', { episodeId: episode.id })),
+        ),
+      );
       assert.equal(body.type, 'application/vnd.microsoft.activity.message');
       assert.match(String(body.value), /already ended/);
-      assert.equal((await stores.driftState.get({ managementUnitId: 'mu-north', agentId: 'agent-ana' }))?.episode?.acknowledged, undefined);
+      assert.equal(
+        (await stores.driftState.get({ managementUnitId: 'mu-north', agentId: 'agent-ana' }))?.episode
+          ?.acknowledged,
+        undefined,
+      );
     });
 
     it('takes the Action.Submit fallback as a message and replaces the card in place', async () => {
       adapter.activeQueue.push({ type: 'message', id: '77', text: 'the card as first sent' } as Activity);
-      await send(inChannel(`${ALERTS};messageid=77`, { type: 'message', replyToId: '77', value: { verb: 'drift.acknowledge', episodeId: episode.id } }));
+      await send(
+        inChannel(`${ALERTS};messageid=77`, {
+          type: 'message',
+          replyToId: '77',
+          value: { verb: 'drift.acknowledge', episodeId: episode.id },
+        }),
+      );
       assert.equal(sink.actions[0]?.type, 'acknowledge');
       const updated = adapter.activeQueue.find((activity) => activity.id === '77');
       assert.match(JSON.stringify(updated), /Acknowledged by Sam Supervisor/);
-      assert.equal((await stores.driftState.get({ managementUnitId: 'mu-north', agentId: 'agent-ana' }))?.episode?.acknowledged?.by.name, 'Sam Supervisor');
+      assert.equal(
+        (await stores.driftState.get({ managementUnitId: 'mu-north', agentId: 'agent-ana' }))?.episode
+          ?.acknowledged?.by.name,
+        'Sam Supervisor',
+      );
     });
   });
 
   async function seedState(episode: DriftEpisode): Promise<void> {
-    await stores.driftState.modify({ managementUnitId: episode.managementUnitId, agentId: episode.agentId }, () => ({
-      next: {
-        agentId: episode.agentId,
-        managementUnitId: episode.managementUnitId,
-        teamId: episode.teamId,
-        lastAdherenceState: 'OutOfAdherence',
-        lastAdherenceChangedAt: episode.driftStartedAt,
-        lastObservedAt: episode.driftStartedAt,
-        episode,
-      },
-      result: undefined,
-    }));
+    await stores.driftState.modify(
+      { managementUnitId: episode.managementUnitId, agentId: episode.agentId },
+      () => ({
+        next: {
+          agentId: episode.agentId,
+          managementUnitId: episode.managementUnitId,
+          teamId: episode.teamId,
+          lastAdherenceState: 'OutOfAdherence',
+          lastAdherenceChangedAt: episode.driftStartedAt,
+          lastObservedAt: episode.driftStartedAt,
+          episode,
+        },
+        result: undefined,
+      }),
+    );
   }
 });
