@@ -166,6 +166,32 @@ export default tseslint.config(
     },
   },
   {
+    // The tab pages' scripts run in the browser (Teams' web view): browser globals, the two libraries' UMD globals.
+    files: ['bot/tabs/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'localStorage',
+          'navigator',
+          'fetch',
+          'URL',
+          'URLSearchParams',
+          'Node',
+          'getComputedStyle',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'Intl',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['bot/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -23,6 +23,8 @@ import { resolveThresholds } from '../src/domain/thresholds';
 import type { TeamsEdge } from './create-teams-edge';
 import { createTeamsEdge } from './create-teams-edge';
 import type { RunningBotServer } from './server/create-bot-server';
+import { defaultLocalPeople } from './tabs/tab-services';
+import type { LocalPerson } from './tabs/tab-auth';
 
 /** What a caller (tests, the local start script) may replace in the composed application. */
 export interface ApplicationOverrides {
@@ -37,6 +39,8 @@ export interface ApplicationOverrides {
   readonly notifier?: AlertNotifier;
   /** Address the bot server listens on; default every interface (tests bind 127.0.0.1). */
   readonly host?: string;
+  /** How often the tab pages poll for changes (default 5 s; browser tests shorten it). */
+  readonly tabsRefreshAfterMs?: number;
 }
 
 /** The running core of the product: stores, Genesys stream, drift monitor and jobs. */
@@ -248,7 +252,7 @@ export async function startApplication(
   overrides: ApplicationOverrides = {},
 ): Promise<RunningApplication> {
   // The monitor needs the notifier, the edge's card actions need the monitor: bound once both exist.
-  const late: { monitor?: DriftMonitor } = {};
+  const late: { monitor?: DriftMonitor; simulator?: RunningSimulator } = {};
   let edge: TeamsEdge | undefined;
   let server: RunningBotServer | undefined;
   const core = await startCore(
@@ -268,6 +272,11 @@ export async function startApplication(
         slackWebhookUrl: settings.notifications.slackWebhookUrl,
         wfmUrl: settings.notifications.genesysWfmUrl,
         thresholdsFor: (unitId, category) => resolveThresholds(policy, unitId, category),
+        tabs: {
+          settings: settings.tabs,
+          localPeople: () => localPeople(genesys.directory, late.simulator),
+          refreshAfterMs: overrides.tabsRefreshAfterMs,
+        },
       });
       const started = await edge.startServer({
         port: settings.bot.port,
@@ -283,6 +292,29 @@ export async function startApplication(
     overrides,
   );
   late.monitor = core.monitor;
+  late.simulator = core.simulator;
   if (!edge || !server) throw new Error('the Teams edge did not start');
   return { ...core, edge, server };
+}
+
+/** Local mode's people to choose from on the tab pages: the simulator's supervisors (when it runs here) and agents. */
+function localPeople(
+  directory: GenesysAdherenceClient['directory'],
+  simulator: RunningSimulator | undefined,
+): LocalPerson[] {
+  const people = defaultLocalPeople(directory);
+  if (!simulator) return people;
+  const teams = simulator.control.listTeams();
+  const supervisors: LocalPerson[] = simulator.control.listSupervisors().map((supervisor) => ({
+    id: `supervisor:${supervisor.id}`,
+    name: supervisor.name,
+    email: supervisor.email,
+    role: 'supervisor',
+    detail:
+      teams
+        .filter((team) => team.supervisorId === supervisor.id)
+        .map((team) => team.name)
+        .join(', ') || supervisor.title,
+  }));
+  return [...supervisors, ...people.filter((person) => person.role === 'agent')];
 }

@@ -21,6 +21,11 @@ import { TeamsGateway } from './teams/teams-gateway';
 import type { MetricSources } from './server/prometheus-text';
 import type { Readiness, RunningBotServer } from './server/create-bot-server';
 import { createBotServer } from './server/create-bot-server';
+import { registerReportRoutes } from './server/report-routes';
+import { registerTabRoutes } from './tabs/tab-routes';
+import type { TabServicesDeps } from './tabs/tab-services';
+import { createTabServices } from './tabs/tab-services';
+import { myDriftWindowLink } from './tabs/tab-links';
 
 /** Everything the Teams edge needs from the core. */
 export interface TeamsEdgeDeps {
@@ -45,6 +50,8 @@ export interface TeamsEdgeDeps {
   readonly messenger?: TeamsMessenger;
   /** Replaces the limiter's real-time waits (tests). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The Teams tabs and the report API (bot/tabs/); omitted = not served. */
+  readonly tabs?: Pick<TabServicesDeps, 'settings' | 'localPeople' | 'membership' | 'refreshAfterMs'>;
 }
 
 /** The built edge: the notifier for the monitor, the bot, and a server starter. */
@@ -101,6 +108,18 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
     typeof deps.actions === 'function'
       ? { act: (...args) => (deps.actions as () => ActionSink)().act(...args) }
       : deps.actions;
+  const tabs =
+    deps.tabs &&
+    createTabServices({
+      ...deps.tabs,
+      stores,
+      directory,
+      messenger,
+      clock,
+      logger,
+      thresholdsFor: deps.thresholdsFor,
+    });
+  let serverUrl: string | undefined;
   const bot = new TeamsBot({
     installation: new InstallationHandler({
       conversations: stores.conversations,
@@ -119,6 +138,7 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
       clock,
       logger,
       thresholdsFor: deps.thresholdsFor,
+      myDriftWindowUrl: deps.tabs && (() => myDriftWindowLink(deps.tabs!.settings, serverUrl)),
     }),
     cardActions: new CardActionHandler({
       outbox: stores.outbox,
@@ -137,14 +157,23 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
     bot,
     messenger,
     metrics,
-    startServer: (options) =>
-      createBotServer({
+    startServer: async (options) => {
+      const server = await createBotServer({
         processMessage: createMessageEndpoint(adapter, bot),
         port: options.port,
         host: options.host,
         readiness: options.readiness,
         metrics: () => ({ ...(options.metrics?.() ?? {}), delivery: metrics }),
         logger,
-      }),
+        registerRoutes:
+          tabs &&
+          ((restify) => {
+            registerTabRoutes(restify, tabs);
+            registerReportRoutes(restify, tabs);
+          }),
+      });
+      serverUrl = server.url;
+      return server;
+    },
   };
 }

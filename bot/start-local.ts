@@ -66,6 +66,8 @@ async function main(): Promise<void> {
           : '  Genesys Cloud: the org in GENESYS_* settings',
         `  thresholds: nudge ${env.DRIFT_NUDGE_AFTER}, supervisor ${env.DRIFT_SUPERVISOR_AFTER} (demo values; set DRIFT_* to change)`,
         '  Personal chat (Alex Wilber): the private nudge arrives there. Team "My Team", channel General: supervisor cards.',
+        `  Tabs (choose who you are on the page): supervisor board ${app.server.url}/tabs/board   my drift window ${app.server.url}/tabs/me`,
+        `  Report API: ${app.server.url}/api/reports/drift?from=<ISO-8601 or epoch ms>&to=...&managementUnit=<id>`,
         '  Press Ctrl+C to stop.',
       ].join('\n'),
     );

@@ -22,6 +22,8 @@ export interface MyAdherenceView {
   };
   readonly today: readonly OwnEpisode[];
   readonly thresholds: DriftThresholds;
+  /** The "My drift window" tab, linked from the card when known. */
+  readonly windowUrl?: string;
 }
 
 /**
@@ -65,5 +67,10 @@ export function buildMyAdherenceCard(view: MyAdherenceView): AdaptiveCard {
       size: 'Small',
     }),
   );
+  if (view.windowUrl !== undefined)
+    body.push({
+      type: 'ActionSet',
+      actions: [{ type: 'Action.OpenUrl', title: 'Open my drift window', url: view.windowUrl }],
+    });
   return adaptiveCard(body);
 }

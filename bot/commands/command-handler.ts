@@ -32,6 +32,8 @@ export interface CommandHandlerDeps {
   readonly logger: Logger;
   /** Thresholds that apply to a unit (and scheduled category); defaults to the product defaults. */
   readonly thresholdsFor?: (managementUnitId: string, scheduledActivityCategory?: string) => DriftThresholds;
+  /** Link to the "My drift window" tab, for the `my adherence` card. */
+  readonly myDriftWindowUrl?: () => string | undefined;
 }
 
 /** Days the `report` command covers. */
@@ -313,6 +315,7 @@ export class CommandHandler {
         },
         today,
         thresholds,
+        windowUrl: this.deps.myDriftWindowUrl?.(),
       }),
     };
   }

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Request, Response } from 'restify';
+import type { Request, Response, Server } from 'restify';
 import restify from 'restify';
 import type { Logger } from '../../src/app/ports';
 import type { MetricSources } from './prometheus-text';
@@ -23,6 +23,8 @@ export interface BotServerOptions {
   /** Prometheus text, or counters rendered by {@link renderPrometheus}. */
   readonly metrics: () => string | MetricSources;
   readonly logger: Logger;
+  /** Adds more routes (the tabs and the report API, bot/tabs/ and bot/server/report-routes.ts). */
+  readonly registerRoutes?: (server: Server) => void;
 }
 
 /** A listening bot server. */
@@ -77,6 +79,7 @@ export async function createBotServer(options: BotServerOptions): Promise<Runnin
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
     res.end(body);
   });
+  options.registerRoutes?.(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());

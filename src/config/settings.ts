@@ -73,6 +73,30 @@ export interface NotificationSettings {
   readonly genesysWfmUrl?: string;
 }
 
+/** How the tabs and the report API check a Teams SSO token (production: BOT_ID is set). */
+export interface TabSsoSettings {
+  /** Accepted `aud` values: the Application ID URI (webApplicationInfo.resource) and the app (client) id. */
+  readonly audiences: readonly string[];
+  /** The Application ID URI, when known (TAB_SSO_RESOURCE or derived from TAB_DOMAIN and BOT_ID). */
+  readonly resource?: string;
+  /** Where the signing keys are published (JWKS). */
+  readonly jwksUrl: string;
+  /** Accepted `iss` values. */
+  readonly issuers: readonly string[];
+  /** The tenant whose users may sign in (`tid` must match). */
+  readonly tenantId: string;
+}
+
+/** The Teams tabs (supervisor board, my drift window) and the report API. */
+export interface TabSettings {
+  /** Public host name that serves the tabs (no scheme), e.g. `drift.contoso.com`. */
+  readonly domain?: string;
+  /** The app's manifest id, for deep links from cards to the static tabs. */
+  readonly teamsAppId?: string;
+  /** Set when BOT_ID is set; absent in local mode (pages on loopback, no sign-in). */
+  readonly sso?: TabSsoSettings;
+}
+
 /** Every setting of the service, validated and frozen. */
 export interface Settings {
   readonly drift: DriftSettings;
@@ -80,6 +104,8 @@ export interface Settings {
   readonly storage: StorageSettings;
   readonly bot: BotSettings;
   readonly notifications: NotificationSettings;
+  /** The Teams tabs and the report API: where they are served and how their users sign in. */
+  readonly tabs: TabSettings;
   readonly logLevel: LogLevel;
   /** This process's name among several instances (lease owner). */
   readonly instanceId: string;
@@ -268,6 +294,35 @@ const DESCRIPTIONS: readonly SettingDescription[] = Object.freeze([
     meaning: 'Link to Genesys Cloud WFM shown on cards.',
   },
   {
+    name: 'TAB_DOMAIN',
+    default: undefined,
+    meaning:
+      'Public host name (no scheme) that serves the Teams tabs, e.g. drift.contoso.com: tab URLs, validDomains and the SSO resource.',
+  },
+  {
+    name: 'TAB_SSO_RESOURCE',
+    default: 'api://<TAB_DOMAIN>/<BOT_ID>',
+    meaning:
+      "Application ID URI that tab SSO tokens are issued for (the manifest's webApplicationInfo.resource); tokens must name it or BOT_ID as audience.",
+  },
+  {
+    name: 'TAB_SSO_JWKS_URL',
+    default: 'https://login.microsoftonline.com/<BOT_TENANT_ID>/discovery/v2.0/keys',
+    meaning: "Where the tenant's published token signing keys are read (JWKS).",
+  },
+  {
+    name: 'TAB_SSO_ISSUERS',
+    default:
+      'https://login.microsoftonline.com/<BOT_TENANT_ID>/v2.0,https://sts.windows.net/<BOT_TENANT_ID>/',
+    meaning: 'Comma list of accepted token issuers (Entra ID v2.0 and v1.0 tokens).',
+  },
+  {
+    name: 'TEAMS_APP_ID',
+    default: undefined,
+    meaning:
+      'The Teams app (manifest) id, for deep links from cards to the tabs; without it cards link to the page itself.',
+  },
+  {
     name: 'INSTANCE_ID',
     default: '<hostname>-<pid>',
     meaning: 'Name of this instance among several (lease owner).',
@@ -294,6 +349,7 @@ export function readSettings(
   const storage = readStorage(reader);
   const bot = readBot(reader);
   const notifications = readNotifications(reader, genesys);
+  const tabs = readTabs(reader, bot);
   const logLevel = reader.parse(
     'LOG_LEVEL',
     'info',
@@ -325,6 +381,7 @@ export function readSettings(
     storage,
     bot,
     notifications,
+    tabs,
     logLevel,
     instanceId,
     warnings: reader.warnings,
@@ -764,4 +821,72 @@ function defaultWfmUrl(genesys: GenesysSettings): string | undefined {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Entra ID publishes signing keys and issues v2.0 tokens at login.microsoftonline.com/<tenant>, v1.0 tokens with the
+// issuer sts.windows.net/<tenant>/ (learn.microsoft.com/entra/identity-platform/access-tokens#validate-tokens).
+const ENTRA_LOGIN = 'https://login.microsoftonline.com';
+
+function readTabs(reader: EnvReader, bot: BotSettings): TabSettings {
+  const domain = reader.optional('TAB_DOMAIN', (text) => {
+    const host = text.toLowerCase();
+    if (/^[a-z][a-z0-9+.-]*:\/\//.test(host))
+      return problem(
+        `"${text}" must be the host name only, e.g. ${host.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/[/:].*$/, '')}`,
+      );
+    return /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(
+      host,
+    )
+      ? host
+      : problem(`"${text}" is not a host name (e.g. drift.contoso.com)`);
+  });
+  const teamsAppId = reader.optional('TEAMS_APP_ID', (text) =>
+    GUID.test(text) ? text.toLowerCase() : problem(`"${text}" is not a GUID (the manifest id)`),
+  );
+  const resourceText = reader.optional('TAB_SSO_RESOURCE', (text) =>
+    /^(api|https):\/\/\S+$/.test(text)
+      ? text
+      : problem(`"${text}" is not an Application ID URI (api://<host>/<client id> or an https URI)`),
+  );
+  const jwksText = reader.optional('TAB_SSO_JWKS_URL', httpsUrl({ allowLoopbackHttp: true }));
+  const issuersText = reader.optional('TAB_SSO_ISSUERS', (text) => {
+    const issuers = commaList(text);
+    const bad = issuers.filter((issuer) => httpsUrl({ allowLoopbackHttp: true })(issuer) instanceof Problem);
+    if (issuers.length === 0) return problem('must list at least one issuer');
+    return bad.length === 0
+      ? issuers
+      : problem(
+          `${bad.map((issuer) => `"${issuer}"`).join(', ')} must be https URLs (http only to localhost)`,
+        );
+  });
+  const base = {
+    ...(domain === undefined ? {} : { domain }),
+    ...(teamsAppId === undefined ? {} : { teamsAppId }),
+  };
+  if (bot.appId === undefined) {
+    const ignored = ['TAB_SSO_RESOURCE', 'TAB_SSO_JWKS_URL', 'TAB_SSO_ISSUERS'].filter(
+      (name) => reader.raw(name) !== undefined,
+    );
+    if (ignored.length > 0)
+      reader.warnings.push(
+        `${ignored.join(', ')} ignored without BOT_ID: local mode serves the tabs on loopback without sign-in`,
+      );
+    return base;
+  }
+  const tenantId = bot.tenantId ?? '';
+  const resource = resourceText ?? (domain === undefined ? undefined : `api://${domain}/${bot.appId}`);
+  if (resource === undefined)
+    reader.warnings.push(
+      'TAB_DOMAIN is not set: the Teams tabs cannot be listed in the manifest, and the report API accepts only tokens whose audience is BOT_ID',
+    );
+  return {
+    ...base,
+    sso: {
+      audiences: resource === undefined ? [bot.appId] : [resource, bot.appId],
+      ...(resource === undefined ? {} : { resource }),
+      jwksUrl: jwksText ?? `${ENTRA_LOGIN}/${tenantId}/discovery/v2.0/keys`,
+      issuers: issuersText ?? [`${ENTRA_LOGIN}/${tenantId}/v2.0`, `https://sts.windows.net/${tenantId}/`],
+      tenantId,
+    },
+  };
 }

@@ -379,6 +379,54 @@ describe('readSettings', () => {
     });
   });
 
+  describe('tabs', () => {
+    const bot = { BOT_ID: APP, BOT_TENANT_ID: TENANT, BOT_PASSWORD: 'pw' };
+
+    it('checks Teams SSO tokens against the Entra endpoints of the bot tenant by default', () => {
+      const { sso } = read({ ...bot, TAB_DOMAIN: 'Drift.Contoso.com' }).tabs;
+      assert.deepEqual(sso, {
+        audiences: [`api://drift.contoso.com/${APP}`, APP],
+        resource: `api://drift.contoso.com/${APP}`,
+        jwksUrl: `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`,
+        issuers: [`https://login.microsoftonline.com/${TENANT}/v2.0`, `https://sts.windows.net/${TENANT}/`],
+        tenantId: TENANT,
+      });
+    });
+
+    it('has no sign-in in local mode (no BOT_ID) and warns when SSO settings are given there', () => {
+      const settings = read({ TAB_SSO_JWKS_URL: 'http://127.0.0.1:9/keys' });
+      assert.equal(settings.tabs.sso, undefined);
+      assert.ok(
+        settings.warnings.some((warning) => warning.includes('TAB_SSO_JWKS_URL ignored without BOT_ID')),
+      );
+    });
+
+    it('takes an explicit resource, key set and issuers, and names bad values', () => {
+      const { sso } = read({
+        ...bot,
+        TAB_SSO_RESOURCE: 'api://drift.contoso.com/botid-x',
+        TAB_SSO_JWKS_URL: 'http://127.0.0.1:8123/keys',
+        TAB_SSO_ISSUERS: 'http://127.0.0.1:8123/v2.0',
+        TEAMS_APP_ID: 'D0542305-B877-4035-9D0E-7B0C7DAA2737',
+      }).tabs;
+      assert.deepEqual(sso?.audiences, ['api://drift.contoso.com/botid-x', APP]);
+      assert.deepEqual(sso?.issuers, ['http://127.0.0.1:8123/v2.0']);
+      const problems = problemsOf({
+        ...bot,
+        TAB_DOMAIN: 'https://drift.contoso.com/tabs',
+        TAB_SSO_RESOURCE: 'drift',
+        TAB_SSO_JWKS_URL: 'http://keys.example.com/keys',
+        TAB_SSO_ISSUERS: 'https://ok.example.com, ftp://no',
+        TEAMS_APP_ID: 'app',
+      });
+      assert.match(problems.get('TAB_DOMAIN')!, /host name only, e\.g\. drift\.contoso\.com/);
+      assert.match(problems.get('TAB_SSO_RESOURCE')!, /Application ID URI/);
+      assert.match(problems.get('TAB_SSO_JWKS_URL')!, /https/);
+      assert.match(problems.get('TAB_SSO_ISSUERS')!, /"ftp:\/\/no"/);
+      assert.match(problems.get('TEAMS_APP_ID')!, /GUID/);
+    });
+  });
+
   it('takes INSTANCE_ID and GENESYS_WFM_URL when given', () => {
     const settings = read({
       INSTANCE_ID: 'web-1',

@@ -19,6 +19,7 @@ const COMPLETE_ENV = [
   'APP_VERSION=1.2.3',
   'TEAMS_APP_ID=6f1a4c1e-2b4d-4a6e-9c1f-0a1b2c3d4e5f',
   'BOT_ID=7f1a4c1e-2b4d-4a6e-9c1f-0a1b2c3d4e5f',
+  'TAB_DOMAIN=drift.contoso.example.com',
   'DEVELOPER_NAME=Contoso Contact Centre',
   'DEVELOPER_WEBSITE_URL=https://contoso.example.com',
   'DEVELOPER_PRIVACY_URL=https://contoso.example.com/privacy',
@@ -78,6 +79,11 @@ describe('buildAppPackage', () => {
     ) as TeamsManifest;
 
     assert.deepEqual(await AppManifestUtils.validateAgainstSchema(manifest), []);
+    assert.equal(manifest.staticTabs?.[1]?.contentUrl, 'https://drift.contoso.example.com/tabs/me');
+    assert.equal(
+      manifest.webApplicationInfo?.resource,
+      'api://drift.contoso.example.com/7f1a4c1e-2b4d-4a6e-9c1f-0a1b2c3d4e5f',
+    );
     assert.doesNotMatch(JSON.stringify(manifest), /\$\{\{/);
     assert.equal(manifest.id, '6f1a4c1e-2b4d-4a6e-9c1f-0a1b2c3d4e5f');
     assert.equal(manifest.version, '1.2.3');

@@ -80,6 +80,38 @@ describe('Teams manifest source', () => {
   });
 });
 
+describe('Teams manifest tabs', () => {
+  const manifest = JSON.parse(readFileSync(join(manifestDir, 'manifest.json'), 'utf8'));
+
+  it('lists the bot chat, My drift window and the Drift board as personal tabs served on TAB_DOMAIN', () => {
+    assert.deepEqual(
+      manifest.staticTabs.map((tab: { entityId: string; contentUrl?: string; scopes: string[] }) => [
+        tab.entityId,
+        tab.contentUrl,
+        tab.scopes,
+      ]),
+      [
+        ['conversations', undefined, ['personal']],
+        ['my-drift-window', 'https://${{TAB_DOMAIN}}/tabs/me', ['personal']],
+        ['drift-board', 'https://${{TAB_DOMAIN}}/tabs/board', ['personal']],
+      ],
+    );
+  });
+
+  it('offers the Drift board as a channel tab, and names the SSO resource of the tabs', () => {
+    assert.deepEqual(manifest.configurableTabs, [
+      {
+        configurationUrl: 'https://${{TAB_DOMAIN}}/tabs/config',
+        canUpdateConfiguration: false,
+        scopes: ['team'],
+        context: ['channelTab'],
+      },
+    ]);
+    assert.deepEqual(manifest.validDomains, ['${{TAB_DOMAIN}}']);
+    assert.equal(manifest.webApplicationInfo.resource, 'api://${{TAB_DOMAIN}}/${{BOT_ID}}');
+  });
+});
+
 describe('Teams app icons', () => {
   it('has a 192x192 colour icon with an opaque background', () => {
     const png = readPng('color.png');

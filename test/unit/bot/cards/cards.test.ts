@@ -87,6 +87,7 @@ const allCards: Record<string, object> = {
     current: { scheduledLabel: 'On queue', actualLabel: 'Break', since: NOW - 7 * 60_000, minutes: 7 },
     today: [{ startedAt: NOW - 3_600_000, minutes: 4, outcome: 'back on schedule' }],
     thresholds: DEFAULT_THRESHOLDS,
+    windowUrl: 'https://teams.microsoft.com/l/entity/d0542305-b877-4035-9d0e-7b0c7daa2737/my-drift-window',
   }),
   report: buildReportCard(
     'all units',
@@ -110,6 +111,14 @@ describe('Adaptive cards', () => {
       assert.equal((card as { version: string }).version, '1.5');
     });
   }
+
+  it('links the my adherence card to the My drift window tab', () => {
+    const card = JSON.stringify(allCards['my adherence']);
+    assert.match(
+      card,
+      /"type":"Action.OpenUrl","title":"Open my drift window","url":"https:\/\/teams.microsoft.com\/l\/entity\/[^"]+\/my-drift-window"/,
+    );
+  });
 
   it('keeps a card with 500 drifting agents under 80 KB', () => {
     const entries = Array.from({ length: 500 }, (_, i) => ({
