@@ -9,6 +9,7 @@ import { readSettings } from '../src/config/settings';
 import { ConfigError } from '../src/platform/errors';
 import { readRecordings } from '../src/replay/recording-files';
 import { RecordingReplay, type ReplayCounts, type ReplayReport } from '../src/replay/recording-replay';
+import { runCli, UsageError } from './lib/cli';
 import { NO_PROGRESS, startProgressBar } from './lib/progress-bar';
 
 const USAGE =
@@ -23,8 +24,6 @@ const FLAG_SETTINGS = {
   excluded: 'DRIFT_EXCLUDED_ACTIVITIES',
 } as const;
 const BAD_LINES_SHOWN = 20;
-
-class UsageError extends Error {}
 
 async function main(argv: readonly string[]): Promise<void> {
   const { values } = parseArguments(argv);
@@ -145,13 +144,4 @@ function printReport(report: ReplayReport): void {
     console.log(`  ... and ${report.badLines.length - BAD_LINES_SHOWN} more (--json lists them all)`);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`replay: ${error.message}`);
-    console.error(USAGE);
-    process.exitCode = 2;
-    return;
-  }
-  console.error(error);
-  process.exitCode = 1;
-});
+runCli('replay', USAGE, main);

@@ -34,6 +34,7 @@ import {
   type RecordedNotificationFrame,
 } from '../genesys/frame-recording';
 import { scheduleChangeOfFrame } from '../genesys/schedule-change-frame';
+import { silentLogger } from '../platform/silent-logger';
 import { VirtualClock, VirtualScheduler } from '../platform/virtual-time';
 import { InMemoryDriftStateStore } from '../storage/drift-state/in-memory-drift-state-store';
 import { InMemoryAlertOutbox } from '../storage/outbox/in-memory-alert-outbox';
@@ -272,16 +273,6 @@ class CountingHistory implements DriftHistoryStore {
     return 0;
   }
 }
-
-const silentLogger: Logger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child() {
-    return silentLogger;
-  },
-};
 
 function emptyCounts(): ReplayCounts {
   return { episodes: 0, nudges: 0, supervisorAlerts: 0, formalExceptions: 0 };
