@@ -65,10 +65,10 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     return;
   }
-  const progress = weeks >= 4 ? startProgressBar('simulate', 3, 'runs') : NO_PROGRESS;
+  const progress = weeks >= 4 ? startProgressBar('simulate', 3, 'arms') : NO_PROGRESS;
   let result: ExperimentResult;
   try {
-    result = await runExperiment({ seed, weeks, params, budgetPerHour });
+    result = await runExperiment({ seed, weeks, params, budgetPerHour, onArm: () => progress.increment() });
   } finally {
     progress.stop();
   }

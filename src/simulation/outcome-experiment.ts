@@ -22,6 +22,8 @@ export interface ExperimentOptions {
   /** Default: the service's `SUPERVISOR_ALERT_BUDGET_PER_HOUR` default. */
   readonly budgetPerHour?: number;
   readonly centre?: CentreSize;
+  /** Called after each arm (three in all), for a progress bar. */
+  readonly onArm?: () => void;
 }
 
 /** The evidence-facing shape of the simulated centre without alerts, per agent-shift. */
@@ -80,9 +82,14 @@ export interface ExperimentResult {
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
   const budgetPerHour = options.budgetPerHour ?? defaultBudgetPerHour();
   const common = { seed: options.seed, weeks: options.weeks, params: options.params, centre: options.centre };
-  const without = await runArm({ ...common, alerts: 'off' });
-  const withBudget = await runArm({ ...common, alerts: 'on', budgetPerHour });
-  const noBudget = await runArm({ ...common, alerts: 'on' });
+  const arm = async (alerts: 'on' | 'off', budget?: number): Promise<ArmResult> => {
+    const result = await runArm({ ...common, alerts, budgetPerHour: budget });
+    options.onArm?.();
+    return result;
+  };
+  const without = await arm('off');
+  const withBudget = await arm('on', budgetPerHour);
+  const noBudget = await arm('on');
   return summarize(options, budgetPerHour, without, withBudget, noBudget);
 }
 
