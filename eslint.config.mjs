@@ -192,6 +192,31 @@ export default tseslint.config(
     },
   },
   {
+    // The outcome tools compose adapters in virtual time: they may use every src folder but bot/, and never the clock.
+    files: ['src/replay/**/*.ts', 'src/simulation/**/*.ts'],
+    rules: {
+      ...onlyPlatformHasTime,
+      'no-restricted-imports': ['error', { patterns: [noBot] }],
+    },
+  },
+  {
+    files: ['src/replay/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noBot,
+            pattern(
+              ['../simulator/*', '../simulation/*'],
+              'A replay uses recorded frames, not the simulator.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['bot/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -68,6 +68,8 @@ export interface BotSettings {
 export interface NotificationSettings {
   /** Our cap on Teams requests per second for the whole tenant (Teams allows 50 per app per tenant). */
   readonly teamsTenantRps: number;
+  /** Most individual supervisor alert cards per channel in any rolling hour; more join the channel's live drift board. */
+  readonly supervisorAlertBudgetPerHour: number;
   readonly slackWebhookUrl?: string;
   /** Link to Genesys Cloud WFM shown on cards. */
   readonly genesysWfmUrl?: string;
@@ -282,6 +284,12 @@ const DESCRIPTIONS: readonly SettingDescription[] = Object.freeze([
     name: 'TEAMS_TENANT_RPS',
     default: '50',
     meaning: 'Our cap on Teams requests per second for the tenant (Teams allows 50 per app per tenant).',
+  },
+  {
+    name: 'SUPERVISOR_ALERT_BUDGET_PER_HOUR',
+    default: '6',
+    meaning:
+      "Most individual alert cards per supervisor channel in any rolling hour (about one per 10 minutes, the manageable alarm rate per operator in EEMUA 191); more alerts join the channel's one live drift board card.",
   },
   {
     name: 'SLACK_WEBHOOK_URL',
@@ -798,6 +806,11 @@ function readNotifications(reader: EnvReader, genesys: GenesysSettings): Notific
       ? problem(`${value.message} (Teams allows at most 50 requests per second per app per tenant)`)
       : value;
   });
+  const supervisorAlertBudgetPerHour = reader.parse(
+    'SUPERVISOR_ALERT_BUDGET_PER_HOUR',
+    '6',
+    integerIn(1, 1_000),
+  );
   const slackWebhookUrl = reader.optional(
     'SLACK_WEBHOOK_URL',
     httpsUrl({ allowLoopbackHttp: true, isSecret: true }),
@@ -806,6 +819,7 @@ function readNotifications(reader: EnvReader, genesys: GenesysSettings): Notific
     reader.optional('GENESYS_WFM_URL', httpsUrl({ allowLoopbackHttp: true })) ?? defaultWfmUrl(genesys);
   return {
     teamsTenantRps,
+    supervisorAlertBudgetPerHour,
     ...(slackWebhookUrl === undefined ? {} : { slackWebhookUrl }),
     ...(genesysWfmUrl === undefined ? {} : { genesysWfmUrl }),
   };

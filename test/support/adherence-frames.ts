@@ -53,11 +53,15 @@ export function unitIdOf(index: number, agentsPerUnit = 500): string {
  * Deterministic for a seed.
  */
 export function generateAdherenceFrames(options: AdherenceFrameOptions): GeneratedFrame[] {
+  return [...streamAdherenceFrames(options)];
+}
+
+/** The frames of {@link generateAdherenceFrames} one at a time, so millions can be written without holding them. */
+export function* streamAdherenceFrames(options: AdherenceFrameOptions): Generator<GeneratedFrame> {
   const random = new SeededRandom(options.seed ?? 'adherence-frames');
   const agentsPerUnit = options.agentsPerUnit ?? 500;
   const meanGapMs = options.meanGapMs ?? 5;
   const states: { adherence: string; changedAt: number; category: string }[] = [];
-  const frames: GeneratedFrame[] = [];
   let at = options.startAt ?? Date.parse('2026-08-20T08:00:00.000Z');
   for (let i = 0; i < options.count; i++) {
     at += Math.max(0, Math.round(random.lognormal(meanGapMs * 0.8, 0.6)));
@@ -86,16 +90,15 @@ export function generateAdherenceFrames(options: AdherenceFrameOptions): Generat
     });
     const agentId = agentIdOf(agent);
     const managementUnitId = unitIdOf(agent, agentsPerUnit);
-    frames.push({
+    yield {
       json,
       agentId,
       managementUnitId,
       adherenceState: adherence,
       adherenceChangedAt: changedAt,
       at,
-    });
+    };
   }
-  return frames;
 }
 
 /** What one frame says; {@link buildAdherenceFrame} fills the rest with plausible values drawn from `random`. */

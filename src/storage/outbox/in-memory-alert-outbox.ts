@@ -3,11 +3,16 @@ import type { AlertOutbox, OutboxAlert } from '../../app/ports';
 /** The alert outbox and ledger in a Map, with row versions like the Table store's ETags. */
 export class InMemoryAlertOutbox implements AlertOutbox {
   private readonly rows = new Map<string, OutboxAlert>();
+  /** Row ids per episode, so `listByEpisode` does not scan the ledger (a replay holds thousands of rows). */
+  private readonly idsByEpisode = new Map<string, string[]>();
   private version = 0;
 
   async enqueue(alert: OutboxAlert): Promise<'enqueued' | 'exists'> {
     if (this.rows.has(alert.id)) return 'exists';
     this.rows.set(alert.id, { ...alert, etag: this.nextEtag() });
+    const ids = this.idsByEpisode.get(alert.episodeId);
+    if (ids === undefined) this.idsByEpisode.set(alert.episodeId, [alert.id]);
+    else ids.push(alert.id);
     return 'enqueued';
   }
 
@@ -27,7 +32,7 @@ export class InMemoryAlertOutbox implements AlertOutbox {
   }
 
   async listByEpisode(episodeId: string): Promise<OutboxAlert[]> {
-    return [...this.rows.values()].filter((row) => row.episodeId === episodeId);
+    return (this.idsByEpisode.get(episodeId) ?? []).map((id) => this.rows.get(id)!);
   }
 
   private nextEtag(): string {

@@ -48,7 +48,7 @@ describe('readSettings', () => {
       nodeEnv: 'development',
       isProduction: false,
     });
-    assert.deepEqual(settings.notifications, { teamsTenantRps: 50 });
+    assert.deepEqual(settings.notifications, { teamsTenantRps: 50, supervisorAlertBudgetPerHour: 6 });
     assert.equal(settings.logLevel, 'info');
     assert.equal(settings.instanceId, 'box-42');
     assert.deepEqual(settings.warnings, []);
@@ -97,6 +97,19 @@ describe('readSettings', () => {
     assert.match(problems.get('TEAMS_TENANT_RPS')!, /at most 50 requests per second/);
     assert.match(problems.get('DRIFT_ALLOW_SELF_DECLARED_OVERTIME')!, /not a boolean/);
     assert.equal(problems.size, 7);
+  });
+
+  it('reads the supervisor alert budget and refuses a budget that is not a whole number from 1', () => {
+    assert.equal(
+      read({ SUPERVISOR_ALERT_BUDGET_PER_HOUR: '12' }).notifications.supervisorAlertBudgetPerHour,
+      12,
+    );
+    for (const bad of ['0', '2.5', 'lots', '-3']) {
+      assert.match(
+        problemsOf({ SUPERVISOR_ALERT_BUDGET_PER_HOUR: bad }).get('SUPERVISOR_ALERT_BUDGET_PER_HOUR')!,
+        /whole number from 1 to 1000/,
+      );
+    }
   });
 
   it('puts every problem in the error message', () => {
@@ -487,6 +500,7 @@ describe('describeSettings', () => {
           'PORT',
           'NODE_ENV',
           'TEAMS_TENANT_RPS',
+          'SUPERVISOR_ALERT_BUDGET_PER_HOUR',
         ].map((name) => [name, byName.get(name)!]),
       ),
     );
