@@ -1,5 +1,6 @@
 import type { AlertNotifier, Clock, Scheduler } from '../src/app/ports';
 import { DriftMonitor } from '../src/app/drift-monitor';
+import { drainInstance } from '../src/app/drain-instance';
 import { UnitOwnership } from '../src/app/unit-ownership';
 import { HistoryRetentionJob } from '../src/app/history-retention';
 import { buildDriftPolicy } from '../src/config/drift-policy-builder';
@@ -210,9 +211,20 @@ export async function startCore(
     cleanups.push(() => genesys.stop());
     await genesys.start(monitor);
     // --- Unit leases: taken once the stream is up; each unit taken is restored from Genesys, then adopted (re-armed).
-    // Released first on the way down, so another instance takes over at its next round.
+    // Drained first on the way down (src/app/drain-instance.ts): no new units, stream stopped, sends finished or handed
+    // back, then the leases released, so another instance takes over within its watch period.
     ownership.start(monitor);
-    cleanups.push(() => ownership.stop());
+    cleanups.push(async () => {
+      await drainInstance(
+        {
+          stopAcquiring: () => ownership.stopAcquiring(),
+          stopIntake: () => genesys.stop(),
+          finishWork: () => monitor.stop(),
+          releaseLeases: () => ownership.stop(),
+        },
+        { clock, scheduler, logger: logger.child({ component: 'drain' }) },
+      );
+    });
     // --- end unit leases
     return {
       settings,
