@@ -23,7 +23,7 @@ import type { StoreSet } from '../src/storage/store-set';
 import { resolveThresholds } from '../src/domain/thresholds';
 import type { TeamsEdge } from './create-teams-edge';
 import { createTeamsEdge } from './create-teams-edge';
-import type { RunningBotServer } from './server/create-bot-server';
+import type { RunningServers } from './server/create-ops-server';
 
 /** What a caller (tests, the local start script) may replace in the composed application. */
 export interface ApplicationOverrides {
@@ -248,7 +248,8 @@ export async function startCore(
 /** The running product: the core plus the Teams edge (restify on `settings.bot.port`). */
 export interface RunningApplication extends RunningCore {
   readonly edge: TeamsEdge;
-  readonly server: RunningBotServer;
+  /** The bot server, and with METRICS_PORT the operations server (`server.ops`). */
+  readonly server: RunningServers;
 }
 
 /**
@@ -262,7 +263,7 @@ export async function startApplication(
   // The monitor needs the notifier, the edge's card actions need the monitor: bound once both exist.
   const late: { monitor?: DriftMonitor } = {};
   let edge: TeamsEdge | undefined;
-  let server: RunningBotServer | undefined;
+  let server: RunningServers | undefined;
   const core = await startCore(
     settings,
     async ({ stores, genesys, clock, logger, policy, onStop }) => {
@@ -283,6 +284,7 @@ export async function startApplication(
       });
       const started = await edge.startServer({
         port: settings.bot.port,
+        opsPort: settings.bot.metricsPort,
         host: overrides.host,
         readiness: () => ({ store: true, genesys: genesys.isStreaming() }),
         metrics: () => ({ genesys: genesys.metrics }),

@@ -19,8 +19,10 @@ import { createMessageEndpoint } from './teams/message-endpoint';
 import { TeamsBot } from './teams/teams-bot';
 import { TeamsGateway } from './teams/teams-gateway';
 import type { MetricSources } from './server/prometheus-text';
-import type { Readiness, RunningBotServer } from './server/create-bot-server';
+import type { Readiness } from './server/create-bot-server';
 import { createBotServer } from './server/create-bot-server';
+import type { RunningServers } from './server/create-ops-server';
+import { createOpsServer } from './server/create-ops-server';
 
 /** Everything the Teams edge needs from the core. */
 export interface TeamsEdgeDeps {
@@ -53,13 +55,17 @@ export interface TeamsEdge {
   readonly bot: TeamsBot;
   readonly messenger: TeamsMessenger;
   readonly metrics: DeliveryMetrics;
-  /** Starts restify with /api/messages, /healthz, /readyz, /metrics (delivery counters are added to `metrics`). */
+  /**
+   * Starts restify with /api/messages, /healthz, /readyz, /metrics (delivery counters are added to `metrics`); with
+   * `opsPort` (METRICS_PORT) the last three are served by a second server on that port instead.
+   */
   startServer(options: {
     readonly port: number;
     readonly host?: string;
+    readonly opsPort?: number;
     readonly readiness: () => Readiness | Promise<Readiness>;
     readonly metrics?: () => MetricSources;
-  }): Promise<RunningBotServer>;
+  }): Promise<RunningServers>;
 }
 
 /**
@@ -137,14 +143,41 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
     bot,
     messenger,
     metrics,
-    startServer: (options) =>
-      createBotServer({
-        processMessage: createMessageEndpoint(adapter, bot),
-        port: options.port,
-        host: options.host,
-        readiness: options.readiness,
-        metrics: () => ({ ...(options.metrics?.() ?? {}), delivery: metrics }),
-        logger,
-      }),
+    startServer: async (options) => {
+      const allMetrics = (): MetricSources => ({ ...(options.metrics?.() ?? {}), delivery: metrics });
+      const ops =
+        options.opsPort === undefined
+          ? undefined
+          : await createOpsServer({
+              port: options.opsPort,
+              host: options.host,
+              readiness: options.readiness,
+              metrics: allMetrics,
+              logger,
+            });
+      try {
+        const server = await createBotServer({
+          processMessage: createMessageEndpoint(adapter, bot),
+          port: options.port,
+          host: options.host,
+          readiness: options.readiness,
+          metrics: allMetrics,
+          logger,
+          opsRoutes: ops === undefined,
+        });
+        if (ops === undefined) return server;
+        return {
+          ...server,
+          ops,
+          close: async () => {
+            await server.close();
+            await ops.close();
+          },
+        };
+      } catch (error) {
+        await ops?.close();
+        throw error;
+      }
+    },
   };
 }
