@@ -166,9 +166,9 @@ describe('LeaseCoordinator', () => {
     await advanceBy(0);
     b.coordinator.start();
     await advanceBy(100);
-    // B's next acquire round is 4.9 s away; its watch looks every second.
+    // B's next acquire round is 4.9 s away; its watch looks every 500 ms.
     await a.coordinator.stop();
-    await advanceBy(1_000);
+    await advanceBy(500);
     assert.deepEqual(b.coordinator.ownedUnitIds().sort(), ['mu-1', 'mu-2']);
     assert.deepEqual(b.events.sort(), ['acquired mu-1', 'acquired mu-2']);
   });
@@ -190,8 +190,8 @@ describe('LeaseCoordinator', () => {
     await advanceBy(0);
     b.coordinator.start();
     await advanceBy(10_000);
-    // Only B lacks units: one look a second, one storage query each.
-    assert.equal(lists, 10);
+    // Only B lacks units: one look every 500 ms, one storage query each.
+    assert.equal(lists, 20);
     await a.coordinator.stop();
     await advanceBy(1_000);
     assert.deepEqual(b.coordinator.ownedUnitIds().sort(), ['mu-1', 'mu-2']);
