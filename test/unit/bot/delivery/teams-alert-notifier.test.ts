@@ -196,7 +196,8 @@ describe('TeamsAlertNotifier', () => {
     const drain = new AbortController();
     onSleep = () => drain.abort();
 
-    const result = await notifier.deliver(
+    // Through the composite, as the edge composes it: the signal must reach the Teams notifier.
+    const result = await new CompositeAlertNotifier({ teams: notifier }).deliver(
       row(openEpisode({ id: 'e7' }), 'supervisorAlert', 'supervisorChannel'),
       { signal: drain.signal },
     );
