@@ -1,5 +1,6 @@
 import type { AlertNotifier, Clock, Scheduler } from '../src/app/ports';
 import { DriftMonitor } from '../src/app/drift-monitor';
+import { drainInstance } from '../src/app/drain-instance';
 import { UnitOwnership } from '../src/app/unit-ownership';
 import { HistoryRetentionJob } from '../src/app/history-retention';
 import { buildDriftPolicy } from '../src/config/drift-policy-builder';
@@ -22,9 +23,9 @@ import type { StoreSet } from '../src/storage/store-set';
 import { resolveThresholds } from '../src/domain/thresholds';
 import type { TeamsEdge } from './create-teams-edge';
 import { createTeamsEdge } from './create-teams-edge';
-import type { RunningBotServer } from './server/create-bot-server';
 import { defaultLocalPeople } from './tabs/tab-services';
 import type { LocalPerson } from './tabs/tab-auth';
+import type { RunningServers } from './server/create-ops-server';
 
 /** What a caller (tests, the local start script) may replace in the composed application. */
 export interface ApplicationOverrides {
@@ -214,9 +215,20 @@ export async function startCore(
     cleanups.push(() => genesys.stop());
     await genesys.start(monitor);
     // --- Unit leases: taken once the stream is up; each unit taken is restored from Genesys, then adopted (re-armed).
-    // Released first on the way down, so another instance takes over at its next round.
+    // Drained first on the way down (src/app/drain-instance.ts): no new units, stream stopped, sends finished or handed
+    // back, then the leases released, so another instance takes over within its watch period.
     ownership.start(monitor);
-    cleanups.push(() => ownership.stop());
+    cleanups.push(async () => {
+      await drainInstance(
+        {
+          stopAcquiring: () => ownership.stopAcquiring(),
+          stopIntake: () => genesys.stop(),
+          finishWork: () => monitor.stop(),
+          releaseLeases: () => ownership.stop(),
+        },
+        { clock, scheduler, logger: logger.child({ component: 'drain' }) },
+      );
+    });
     // --- end unit leases
     return {
       settings,
@@ -240,7 +252,8 @@ export async function startCore(
 /** The running product: the core plus the Teams edge (restify on `settings.bot.port`). */
 export interface RunningApplication extends RunningCore {
   readonly edge: TeamsEdge;
-  readonly server: RunningBotServer;
+  /** The bot server, and with METRICS_PORT the operations server (`server.ops`). */
+  readonly server: RunningServers;
 }
 
 /**
@@ -254,7 +267,7 @@ export async function startApplication(
   // The monitor needs the notifier, the edge's card actions need the monitor: bound once both exist.
   const late: { monitor?: DriftMonitor; simulator?: RunningSimulator } = {};
   let edge: TeamsEdge | undefined;
-  let server: RunningBotServer | undefined;
+  let server: RunningServers | undefined;
   const core = await startCore(
     settings,
     async ({ stores, genesys, clock, logger, policy, onStop }) => {
@@ -280,6 +293,7 @@ export async function startApplication(
       });
       const started = await edge.startServer({
         port: settings.bot.port,
+        opsPort: settings.bot.metricsPort,
         host: overrides.host,
         readiness: () => ({ store: true, genesys: genesys.isStreaming() }),
         metrics: () => ({ genesys: genesys.metrics }),

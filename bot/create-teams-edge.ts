@@ -19,13 +19,15 @@ import { createMessageEndpoint } from './teams/message-endpoint';
 import { TeamsBot } from './teams/teams-bot';
 import { TeamsGateway } from './teams/teams-gateway';
 import type { MetricSources } from './server/prometheus-text';
-import type { Readiness, RunningBotServer } from './server/create-bot-server';
+import type { Readiness } from './server/create-bot-server';
 import { createBotServer } from './server/create-bot-server';
 import { registerReportRoutes } from './server/report-routes';
 import { registerTabRoutes } from './tabs/tab-routes';
 import type { TabServicesDeps } from './tabs/tab-services';
 import { createTabServices } from './tabs/tab-services';
 import { myDriftWindowLink } from './tabs/tab-links';
+import type { RunningServers } from './server/create-ops-server';
+import { createOpsServer } from './server/create-ops-server';
 
 /** Everything the Teams edge needs from the core. */
 export interface TeamsEdgeDeps {
@@ -60,13 +62,17 @@ export interface TeamsEdge {
   readonly bot: TeamsBot;
   readonly messenger: TeamsMessenger;
   readonly metrics: DeliveryMetrics;
-  /** Starts restify with /api/messages, /healthz, /readyz, /metrics (delivery counters are added to `metrics`). */
+  /**
+   * Starts restify with /api/messages, /healthz, /readyz, /metrics (delivery counters are added to `metrics`); with
+   * `opsPort` (METRICS_PORT) the last three are served by a second server on that port instead.
+   */
   startServer(options: {
     readonly port: number;
     readonly host?: string;
+    readonly opsPort?: number;
     readonly readiness: () => Readiness | Promise<Readiness>;
     readonly metrics?: () => MetricSources;
-  }): Promise<RunningBotServer>;
+  }): Promise<RunningServers>;
 }
 
 /**
@@ -158,22 +164,47 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
     messenger,
     metrics,
     startServer: async (options) => {
-      const server = await createBotServer({
-        processMessage: createMessageEndpoint(adapter, bot),
-        port: options.port,
-        host: options.host,
-        readiness: options.readiness,
-        metrics: () => ({ ...(options.metrics?.() ?? {}), delivery: metrics }),
-        logger,
-        registerRoutes:
-          tabs &&
-          ((restify) => {
-            registerTabRoutes(restify, tabs);
-            registerReportRoutes(restify, tabs);
-          }),
-      });
-      serverUrl = server.url;
-      return server;
+      const allMetrics = (): MetricSources => ({ ...(options.metrics?.() ?? {}), delivery: metrics });
+      const ops =
+        options.opsPort === undefined
+          ? undefined
+          : await createOpsServer({
+              port: options.opsPort,
+              host: options.host,
+              readiness: options.readiness,
+              metrics: allMetrics,
+              logger,
+            });
+      try {
+        const server = await createBotServer({
+          processMessage: createMessageEndpoint(adapter, bot),
+          port: options.port,
+          host: options.host,
+          readiness: options.readiness,
+          metrics: allMetrics,
+          logger,
+          opsRoutes: ops === undefined,
+          registerRoutes:
+            tabs &&
+            ((restify) => {
+              registerTabRoutes(restify, tabs);
+              registerReportRoutes(restify, tabs);
+            }),
+        });
+        serverUrl = server.url;
+        if (ops === undefined) return server;
+        return {
+          ...server,
+          ops,
+          close: async () => {
+            await server.close();
+            await ops.close();
+          },
+        };
+      } catch (error) {
+        await ops?.close();
+        throw error;
+      }
     },
   };
 }

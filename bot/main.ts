@@ -1,10 +1,19 @@
 import { readSettings } from '../src/config/settings';
 import { ConfigError } from '../src/platform/errors';
+import { startTimer } from '../src/platform/timers';
 import { startApplication } from './application';
 
 /**
+ * Longest a stop may take before the process exits anyway. Hosts send SIGKILL after their grace period (30 s by
+ * default on Azure Container Apps and Kubernetes); the drain itself takes well under a second unless a Teams request
+ * hangs, and then waits at most 5 s for it (src/app/drain-instance.ts).
+ */
+const STOP_LIMIT_MS = 9_500;
+
+/**
  * The process entry: reads and validates every setting (a bad one is named, with all others, and the process exits
- * with 1), starts the product, and stops it cleanly on SIGINT or SIGTERM.
+ * with 1), starts the product, and on SIGTERM or SIGINT drains it (no new units, sends finished or handed back, leases
+ * released for another replica) and exits 0; 1 if stopping failed or outlasted {@link STOP_LIMIT_MS}.
  */
 async function main(): Promise<void> {
   let settings;
@@ -22,9 +31,20 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    app.logger.info({ signal }, 'stopping');
+    app.logger.info({ signal, limitMs: STOP_LIMIT_MS }, 'stopping');
+    startTimer(
+      () => {
+        app.logger.error({ limitMs: STOP_LIMIT_MS }, 'stopping took too long; exiting anyway');
+        process.exit(1);
+      },
+      STOP_LIMIT_MS,
+      true,
+    );
     app.stop().then(
-      () => process.exit(0),
+      () => {
+        app.logger.info({ signal }, 'stopped');
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   };

@@ -5,14 +5,14 @@
  * `manifest.json` and both icons at the zip root (Teams rejects icons in subfolders of the package:
  * learn.microsoft.com/microsoftteams/platform/concepts/build-and-test/apps-package).
  *
- * CLI: `tsx scripts/build-app-package.ts [env]` (env defaults to `dev`).
+ * CLI: `tsx scripts/build-app-package.ts [env]` or `... --env <env>` (the Toolkit's form); env defaults to `dev`.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 import type { TeamsManifestV1D24 } from '@microsoft/app-manifest';
+import { ZipFile } from 'yazl';
 import { ConfigError } from '../src/platform/errors';
 import type { ConfigProblem } from '../src/platform/errors';
 
@@ -90,7 +90,7 @@ export async function buildAppPackage(options: BuildAppPackageOptions): Promise<
   ];
   await mkdir(outDir, { recursive: true });
   const zipPath = join(outDir, `appPackage.${options.env}.zip`);
-  await writeFile(zipPath, createZip(files));
+  await writeFile(zipPath, await createZip(files));
   return { zipPath, manifest, entries: files.map((f) => f.name) };
 }
 
@@ -186,66 +186,53 @@ function readPngSize(data: Buffer): { width: number; height: number } | undefine
   return { width: data.readUInt32BE(16), height: data.readUInt32BE(20) };
 }
 
+// Every entry gets the same timestamp (1980-01-01 00:00 local, the DOS epoch), so the same inputs give the same bytes.
+const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
+
+/** Zips the files at the archive root with yazl (deflate, DOS timestamps only). */
+function createZip(files: readonly { name: string; data: Buffer }[]): Promise<Buffer> {
+  const zip = new ZipFile();
+  for (const file of files)
+    zip.addBuffer(file.data, file.name, { mtime: FIXED_MTIME, mode: 0o100644, forceDosTimestamp: true });
+  zip.end();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    zip.outputStream.on('error', reject);
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
 /**
- * A minimal ZIP writer (PKWARE APPNOTE 6.3: local headers, central directory, end record; deflate, no ZIP64).
- * Every entry gets the DOS epoch 1980-01-01 00:00 so the same inputs give the same bytes.
+ * The environment name from the command line: `dev`, or the Microsoft 365 Agents Toolkit's flag form `--env dev` /
+ * `--env=dev` (pure). No argument means `dev`.
  */
-function createZip(files: readonly { name: string; data: Buffer }[]): Buffer {
-  const dosTime = 0;
-  const dosDate = (0 << 9) | (1 << 5) | 1;
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const file of files) {
-    const name = Buffer.from(file.name, 'utf8');
-    const compressed = deflateRawSync(file.data, { level: 9 });
-    const crc = crc32(file.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt16LE(dosTime, 10);
-    local.writeUInt16LE(dosDate, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(file.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(dosTime, 12);
-    central.writeUInt16LE(dosDate, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(file.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, compressed);
-    centrals.push(central, name);
-    offset += local.length + name.length + compressed.length;
+export function parseEnvArgument(argv: readonly string[]): string {
+  const flagAt = argv.findIndex((arg) => arg === '--env' || arg === '-e');
+  if (flagAt >= 0) {
+    const value = argv[flagAt + 1];
+    if (value === undefined || value.startsWith('-'))
+      throw new ConfigError([{ setting: 'env', problem: '--env needs an environment name, e.g. --env dev' }]);
+    return value;
   }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  const inline = argv.find((arg) => arg.startsWith('--env='));
+  if (inline !== undefined) return inline.slice('--env='.length);
+  const unknown = argv.find((arg) => arg.startsWith('-'));
+  if (unknown !== undefined)
+    throw new ConfigError([
+      { setting: 'env', problem: `unknown option ${unknown} (use --env <name> or <name>)` },
+    ]);
+  return argv[0] ?? 'dev';
 }
 
 if (require.main === module) {
-  const env = process.argv[2] ?? 'dev';
-  buildAppPackage({ env, overrides: process.env }).then(
-    (built) => process.stdout.write(`${built.zipPath}\n`),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  Promise.resolve()
+    .then(() => buildAppPackage({ env: parseEnvArgument(process.argv.slice(2)), overrides: process.env }))
+    .then(
+      (built) => process.stdout.write(`${built.zipPath}\n`),
+      (error: unknown) => {
+        process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+      },
+    );
 }

@@ -1,4 +1,4 @@
-import type { AlertNotifier, DeliveryResult, OutboxAlert } from '../../src/app/ports';
+import type { AlertNotifier, DeliveryOptions, DeliveryResult, OutboxAlert } from '../../src/app/ports';
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 
@@ -6,15 +6,15 @@ import type { DriftEpisode } from '../../src/domain/drift-episode';
 export class CompositeAlertNotifier implements AlertNotifier {
   constructor(private readonly parts: { readonly teams: AlertNotifier; readonly slack?: AlertNotifier }) {}
 
-  deliver(alert: OutboxAlert): Promise<DeliveryResult> {
-    if (alert.recipient !== 'slack') return this.parts.teams.deliver(alert);
+  deliver(alert: OutboxAlert, options?: DeliveryOptions): Promise<DeliveryResult> {
+    if (alert.recipient !== 'slack') return this.parts.teams.deliver(alert, options);
     if (this.parts.slack === undefined)
       return Promise.resolve({
         status: 'failed',
         reason: 'SLACK_WEBHOOK_URL is not set',
         isRetryable: false,
       });
-    return this.parts.slack.deliver(alert);
+    return this.parts.slack.deliver(alert, options);
   }
 
   async updateCards(

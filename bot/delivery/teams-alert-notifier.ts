@@ -4,6 +4,7 @@ import type {
   Clock,
   ConversationRecord,
   ConversationStore,
+  DeliveryOptions,
   DeliveryResult,
   DriftStateStore,
   Logger,
@@ -56,8 +57,8 @@ export class TeamsAlertNotifier implements AlertNotifier {
     this.log = deps.logger.child({ component: 'teams-notifier' });
   }
 
-  async deliver(alert: OutboxAlert): Promise<DeliveryResult> {
-    const result = await this.deliverNow(alert);
+  async deliver(alert: OutboxAlert, options: DeliveryOptions = {}): Promise<DeliveryResult> {
+    const result = await this.deliverNow(alert, options.signal);
     countInto(this.metrics.deliveries, result.status);
     const fields = {
       alertId: alert.id,
@@ -95,7 +96,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
     }
   }
 
-  private async deliverNow(alert: OutboxAlert): Promise<DeliveryResult> {
+  private async deliverNow(alert: OutboxAlert, signal?: AbortSignal): Promise<DeliveryResult> {
     if (alert.recipient === 'slack')
       return {
         status: 'failed',
@@ -106,8 +107,8 @@ export class TeamsAlertNotifier implements AlertNotifier {
     const episode = await this.latestEpisode(alert);
     const card = this.deps.renderer.render(alert.kind, episode, rows);
     return alert.recipient === 'agent'
-      ? this.deliverToAgent(alert, card)
-      : this.deliverToChannel(alert, episode, card);
+      ? this.deliverToAgent(alert, card, signal)
+      : this.deliverToChannel(alert, episode, card, signal);
   }
 
   private async latestEpisode(alert: OutboxAlert): Promise<DriftEpisode> {
@@ -118,21 +119,25 @@ export class TeamsAlertNotifier implements AlertNotifier {
     return state?.episode?.id === alert.episodeId ? state.episode : alert.episode;
   }
 
-  private async deliverToAgent(alert: OutboxAlert, card: object): Promise<DeliveryResult> {
+  private async deliverToAgent(
+    alert: OutboxAlert,
+    card: object,
+    signal?: AbortSignal,
+  ): Promise<DeliveryResult> {
     let record = await this.findAgentConversation(alert.agentId);
     if (record === undefined) return { status: 'recipientGone', reason: APP_NOT_INSTALLED };
     if (record.deadReason !== undefined && !isConversationNotFound(record.deadReason))
       return { status: 'recipientGone', reason: record.deadReason };
     for (let attempt = 0; attempt < 2; attempt += 1) {
       if (record.conversationId === '' || record.deadReason !== undefined) {
-        const created = await this.createConversation(record);
+        const created = await this.createConversation(record, signal);
         if (created.status !== 'ok')
           return created.status === 'recipientGone'
             ? { status: 'recipientGone', reason: APP_NOT_INSTALLED }
             : created;
         record = created.value;
       }
-      const result = await this.send(record, () => this.deps.messenger.sendToPersonal(record!, card));
+      const result = await this.send(record, () => this.deps.messenger.sendToPersonal(record!, card), signal);
       // 404 ConversationNotFound (the chat was deleted): create the chat again once (teams-platform.md §2, errors).
       if (
         result.status === 'recipientGone' &&
@@ -152,10 +157,11 @@ export class TeamsAlertNotifier implements AlertNotifier {
     alert: OutboxAlert,
     episode: DriftEpisode,
     card: object,
+    signal?: AbortSignal,
   ): Promise<DeliveryResult> {
     const channel = await this.findSupervisorChannel(episode);
     if (channel === undefined) return { status: 'recipientGone', reason: NO_SUPERVISOR_CHANNEL };
-    return this.send(channel, () => this.deps.messenger.postToChannel(channel, card));
+    return this.send(channel, () => this.deps.messenger.postToChannel(channel, card), signal);
   }
 
   /** The agent's personal chat by Genesys agent id, else a record known by the agent's email (then linked). */
@@ -194,9 +200,13 @@ export class TeamsAlertNotifier implements AlertNotifier {
     return undefined;
   }
 
-  private async createConversation(record: ConversationRecord): Promise<TeamsCallResult<ConversationRecord>> {
+  private async createConversation(
+    record: ConversationRecord,
+    signal?: AbortSignal,
+  ): Promise<TeamsCallResult<ConversationRecord>> {
     if (record.aadObjectId === undefined) return { status: 'recipientGone', reason: APP_NOT_INSTALLED };
-    const wait = await this.deps.limiter.acquire(`create:${record.aadObjectId}`, record.tenantId);
+    const wait = await this.deps.limiter.acquire(`create:${record.aadObjectId}`, record.tenantId, signal);
+    if (signal?.aborted) return NOT_SENT;
     if (wait > 0) return { status: 'throttled', retryAfterMs: wait };
     const created = await this.deps.messenger.createPersonalConversation({
       aadObjectId: record.aadObjectId,
@@ -220,11 +230,14 @@ export class TeamsAlertNotifier implements AlertNotifier {
     return { status: 'ok', value: next };
   }
 
+  /** Waits for a slot, then calls Teams; a drain signalled while waiting answers `notSent` (nothing went out). */
   private async send(
     record: ConversationRecord,
     call: () => Promise<DeliveryResult>,
+    signal?: AbortSignal,
   ): Promise<DeliveryResult> {
-    const wait = await this.deps.limiter.acquire(record.conversationId, record.tenantId);
+    const wait = await this.deps.limiter.acquire(record.conversationId, record.tenantId, signal);
+    if (signal?.aborted) return NOT_SENT;
     if (wait > 0) return { status: 'throttled', retryAfterMs: wait };
     const result = await call();
     if (result.status !== 'sent') await this.noteFailure(record, result);
@@ -300,6 +313,11 @@ export class TeamsAlertNotifier implements AlertNotifier {
     };
   }
 }
+
+const NOT_SENT: Extract<DeliveryResult, { status: 'notSent' }> = {
+  status: 'notSent',
+  reason: 'draining: the send was still waiting for a slot',
+};
 
 function isConversationNotFound(reason: string): boolean {
   return reason.includes('ConversationNotFound') || reason.startsWith('404');

@@ -14,8 +14,8 @@ export interface TeamsSendLimiterOptions {
   readonly tenantRps?: number;
   /** Longest we wait in process for a slot; longer waits are returned to the caller (the outbox retries). Default 5 s. */
   readonly maxWaitInMs?: number;
-  /** Waits real time by default; tests pass one that moves a manual clock. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Waits real time by default (ending early when the signal aborts); tests pass one that moves a manual clock. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -26,7 +26,7 @@ export class TeamsSendLimiter {
   private readonly conversations: RateLimiter;
   private readonly tenants = new Map<string, RateLimiter>();
   private readonly maxWaitInMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(private readonly options: TeamsSendLimiterOptions) {
     this.conversations = new RateLimiter({ clock: options.clock, windows: TEAMS_CONVERSATION_WINDOWS });
@@ -34,16 +34,20 @@ export class TeamsSendLimiter {
     this.sleep = options.sleep ?? realSleep;
   }
 
-  /** Takes a slot for the conversation and tenant, waiting up to maxWaitInMs; returns 0 when taken, else the ms still to wait. */
-  async acquire(conversationKey: string, tenantId = ''): Promise<number> {
+  /**
+   * Takes a slot for the conversation and tenant, waiting up to maxWaitInMs; returns 0 when taken, else the ms still to
+   * wait. An aborted `signal` (the sender is draining) ends the wait at once without taking a slot.
+   */
+  async acquire(conversationKey: string, tenantId = '', signal?: AbortSignal): Promise<number> {
     for (let attempt = 0; attempt < 20; attempt += 1) {
       const wait = tryTakeAll([
         [this.conversations, conversationKey],
         [this.tenant(tenantId), ''],
       ]);
       if (wait === 0) return 0;
-      if (wait > this.maxWaitInMs) return wait;
-      await this.sleep(wait);
+      if (wait > this.maxWaitInMs || signal?.aborted) return wait;
+      await this.sleep(wait, signal);
+      if (signal?.aborted) return Math.max(1, wait);
     }
     return Math.max(1, this.conversations.waitMs(conversationKey), this.tenant(tenantId).waitMs(''));
   }

@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Request, Response, Server } from 'restify';
 import restify from 'restify';
 import type { Logger } from '../../src/app/ports';
+import { addOpsRoutes } from './create-ops-server';
 import type { MetricSources } from './prometheus-text';
-import { renderPrometheus } from './prometheus-text';
 
 /** What /readyz checks: the store answers and the Genesys stream is up. */
 export interface Readiness {
@@ -25,6 +25,8 @@ export interface BotServerOptions {
   readonly logger: Logger;
   /** Adds more routes (the tabs and the report API, bot/tabs/ and bot/server/report-routes.ts). */
   readonly registerRoutes?: (server: Server) => void;
+  /** False when the operations server (METRICS_PORT, create-ops-server.ts) serves /healthz, /readyz and /metrics. */
+  readonly opsRoutes?: boolean;
 }
 
 /** A listening bot server. */
@@ -55,30 +57,7 @@ export async function createBotServer(options: BotServerOptions): Promise<Runnin
       if (!res.headersSent) res.send(500);
     }
   });
-  server.get('/healthz', async (_req: Request, res: Response) => {
-    res.send(200, { status: 'ok' });
-  });
-  server.get('/readyz', async (_req: Request, res: Response) => {
-    let readiness: Readiness;
-    try {
-      readiness = await options.readiness();
-    } catch {
-      readiness = { store: false, genesys: false };
-    }
-    const missing = Object.entries(readiness)
-      .filter(([, isUp]) => !isUp)
-      .map(([name]) => name);
-    res.send(
-      missing.length === 0 ? 200 : 503,
-      missing.length === 0 ? { status: 'ready' } : { status: 'not ready', missing },
-    );
-  });
-  server.get('/metrics', async (_req: Request, res: Response) => {
-    const metrics = options.metrics();
-    const body = typeof metrics === 'string' ? metrics : renderPrometheus(metrics);
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-    res.end(body);
-  });
+  if (options.opsRoutes !== false) addOpsRoutes(server, options);
   options.registerRoutes?.(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

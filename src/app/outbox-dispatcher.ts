@@ -34,8 +34,11 @@ export interface OutboxDispatcherOptions {
   readonly ownsUnit?: (managementUnitId: string) => boolean;
 }
 
-/** What one dispatch did to a row. */
-export type DispatchOutcome = 'sent' | 'retryScheduled' | 'deadLettered' | 'skipped';
+/**
+ * What one dispatch did to a row; `handedBack`: claimed, then given back unsent as it was because the dispatcher
+ * stopped (the next owner sends it, and it is not in doubt).
+ */
+export type DispatchOutcome = 'sent' | 'retryScheduled' | 'deadLettered' | 'skipped' | 'handedBack';
 
 /** Scheduler key of an outbox row's retry. */
 export function outboxRetryKey(id: string): string {
@@ -59,6 +62,8 @@ export class OutboxDispatcher {
   private readonly maxBackoffInMs: number;
   private readonly claimInMs: number;
   private readonly random: () => number;
+  /** Aborted by {@link stop}: sends still waiting give their rows back instead of going out. */
+  private readonly stopping = new AbortController();
   private isStopped = false;
 
   constructor(private readonly options: OutboxDispatcherOptions) {
@@ -110,9 +115,15 @@ export class OutboxDispatcher {
     }
   }
 
-  /** Stops taking work; scheduled retries become no-ops (the rows stay pending for the next start). */
+  /**
+   * Stops taking work (drain on SIGTERM): scheduled retries become no-ops and rows stay pending for the next owner;
+   * a claimed row whose send has not gone out yet (still waiting for a rate-limit slot) is handed back unsent, as it
+   * was before the claim, so the next owner sends it without marking it in doubt. A request already on the wire
+   * finishes and its outcome is recorded; the caller waits for that (the monitor's `idle`).
+   */
   stop(): void {
     this.isStopped = true;
+    this.stopping.abort();
   }
 
   private async attempt(id: string, isRecovery: boolean): Promise<DispatchOutcome> {
@@ -151,13 +162,26 @@ export class OutboxDispatcher {
     };
     if (!(await outbox.update(claimed))) return 'skipped';
     const current = (await outbox.get(id)) ?? claimed;
-    const result = await this.deliver(current);
-    return this.record(current, result);
+    const result: DeliveryResult = this.isStopped
+      ? { status: 'notSent', reason: 'stopping before the send' }
+      : await this.deliver(current);
+    return this.record(current, result, row);
+  }
+
+  /** Writes the row back as it was before this claim (attempts, notBefore), unclaimed: nothing was sent. */
+  private async handBack(
+    claimed: OutboxAlert,
+    before: OutboxAlert,
+    reason: string,
+  ): Promise<DispatchOutcome> {
+    await this.write({ ...before, claimedAt: undefined, etag: claimed.etag });
+    this.log.info({ alertId: claimed.id, episodeId: claimed.episodeId, reason }, 'alert handed back unsent');
+    return 'handedBack';
   }
 
   private async deliver(row: OutboxAlert): Promise<DeliveryResult> {
     try {
-      return await this.options.notifier.deliver(row);
+      return await this.options.notifier.deliver(row, { signal: this.stopping.signal });
     } catch (error) {
       // The notifier should answer with values; an exception is unexpected, so it is logged and retried.
       this.log.error(
@@ -168,7 +192,12 @@ export class OutboxDispatcher {
     }
   }
 
-  private async record(row: OutboxAlert, result: DeliveryResult): Promise<DispatchOutcome> {
+  /** Records the result on the claimed `row`; `unclaimed` is the row as it was before the claim. */
+  private async record(
+    row: OutboxAlert,
+    result: DeliveryResult,
+    unclaimed: OutboxAlert,
+  ): Promise<DispatchOutcome> {
     const now = this.options.clock.now();
     const log = this.log.child({ alertId: row.id, episodeId: row.episodeId, agentId: row.agentId });
     switch (result.status) {
@@ -194,6 +223,8 @@ export class OutboxDispatcher {
         if (!result.isRetryable || row.attempts >= this.maxAttempts)
           return this.deadLetter(row, result.reason, log);
         return this.retry(row, now + this.backoffInMs(row.attempts), result.reason, log);
+      case 'notSent':
+        return this.handBack(row, unclaimed, result.reason);
     }
   }
 

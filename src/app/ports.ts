@@ -113,11 +113,22 @@ export type DeliveryResult =
   | { readonly status: 'sent'; readonly conversationId: string; readonly activityId: string }
   | { readonly status: 'throttled'; readonly retryAfterMs: number }
   | { readonly status: 'recipientGone'; readonly reason: string }
-  | { readonly status: 'failed'; readonly reason: string; readonly isRetryable: boolean };
+  | { readonly status: 'failed'; readonly reason: string; readonly isRetryable: boolean }
+  /** Not attempted: the sender is stopping and nothing left this process, so the row goes back to pending as it was. */
+  | { readonly status: 'notSent'; readonly reason: string };
+
+/** What a delivery may be told by its caller. */
+export interface DeliveryOptions {
+  /**
+   * Aborted when the sender starts draining (SIGTERM): a send still waiting (e.g. for a rate-limit slot) answers
+   * `notSent` instead of going out. A request already on the wire is never cut off: its outcome must be recorded.
+   */
+  readonly signal?: AbortSignal;
+}
 
 /** Sends alerts and updates their cards (Teams, Slack). Implemented at the edge (bot/). */
 export interface AlertNotifier {
-  deliver(alert: OutboxAlert): Promise<DeliveryResult>;
+  deliver(alert: OutboxAlert, options?: DeliveryOptions): Promise<DeliveryResult>;
   /** Re-renders every card of the episode in place, for everyone. */
   updateCards(episode: DriftEpisode, change: EpisodeChange, sent: readonly OutboxAlert[]): Promise<void>;
 }

@@ -50,6 +50,11 @@ export class UnitOwnership {
     this.coordinator.start();
   }
 
+  /** First step of a drain: takes no new unit (units held stay held and renewed until {@link stop}). */
+  async stopAcquiring(): Promise<void> {
+    await this.coordinator.stopAcquiring();
+  }
+
   /** Stops renewing, releases every unit (processor first, then the leases, so another instance takes over at once). */
   async stop(): Promise<void> {
     await this.coordinator.stop();

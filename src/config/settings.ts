@@ -60,6 +60,8 @@ export interface BotSettings {
   readonly tenantId?: string;
   readonly type: BotType;
   readonly port: number;
+  /** Port of the internal server for /healthz, /readyz and /metrics; absent = they are served on `port`. */
+  readonly metricsPort?: number;
   readonly nodeEnv: string;
   readonly isProduction: boolean;
 }
@@ -279,6 +281,12 @@ const DESCRIPTIONS: readonly SettingDescription[] = Object.freeze([
     meaning: 'SingleTenant or UserAssignedMSI (Azure no longer creates multi-tenant bots).',
   },
   { name: 'PORT', default: '3978', meaning: 'HTTP port of the bot endpoint (/api/messages).' },
+  {
+    name: 'METRICS_PORT',
+    default: undefined,
+    meaning:
+      'Port of a second HTTP server for /healthz, /readyz and /metrics; then PORT serves only /api/messages. Unset = all on PORT.',
+  },
   { name: 'NODE_ENV', default: 'development', meaning: 'production makes BOT_ID mandatory.' },
   {
     name: 'TEAMS_TENANT_RPS',
@@ -769,6 +777,12 @@ function readBot(reader: EnvReader): BotSettings {
     return problem(`"${text}" is not a bot type (use SingleTenant or UserAssignedMSI)`);
   });
   const port = reader.parse('PORT', '3978', integerIn(0, 65_535));
+  const metricsPort = reader.optional('METRICS_PORT', integerIn(0, 65_535));
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port)
+    reader.report(
+      'METRICS_PORT',
+      `must differ from PORT (${port}): it keeps /healthz, /readyz and /metrics off the public endpoint`,
+    );
   if (reader.raw('BOT_ID') === undefined) {
     if (isProduction)
       reader.report(
@@ -794,6 +808,7 @@ function readBot(reader: EnvReader): BotSettings {
     ...(tenantId === undefined ? {} : { tenantId }),
     type,
     port,
+    ...(metricsPort === undefined ? {} : { metricsPort }),
     nodeEnv,
     isProduction,
   };

@@ -15,7 +15,16 @@ export function startInterval(fn: () => void, periodInMs: number, unref = false)
   return () => clearInterval(handle);
 }
 
-/** Resolves after `delayInMs` of real time. */
-export function sleep(delayInMs: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, delayInMs)));
+/** Resolves after `delayInMs` of real time, or as soon as `signal` is aborted. */
+export function sleep(delayInMs: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(handle);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const handle = setTimeout(done, Math.max(0, delayInMs));
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -12,10 +12,20 @@ export interface RecordedActivity {
   readonly receivedAt: number;
 }
 
+/** A request the stand-in keeps unanswered (accepted and recorded, like Teams mid-response) until released. */
+export interface HeldRequest {
+  /** Resolves when a matching request has arrived (it is recorded by then). */
+  readonly arrived: Promise<RecordedActivity>;
+  /** Answers the held request. */
+  release(): void;
+}
+
 /** A running recorder: its base URL (the conversations' serviceUrl) and what it received. */
 export interface BotConnectorRecorder {
   readonly serviceUrl: string;
   readonly activities: RecordedActivity[];
+  /** Holds the answer to the next request whose body matches, so the sender has a request on the wire. */
+  holdNext(matches: (body: Record<string, unknown>) => boolean): HeldRequest;
   stop(): Promise<void>;
 }
 
@@ -27,6 +37,11 @@ export interface BotConnectorRecorder {
  */
 export async function startBotConnectorRecorder(): Promise<BotConnectorRecorder> {
   const activities: RecordedActivity[] = [];
+  const holds: {
+    matches: (body: Record<string, unknown>) => boolean;
+    arrive: (activity: RecordedActivity) => void;
+    released: Promise<void>;
+  }[] = [];
   let sequence = 0;
   const server: Server = createServer((req, res) => void handle(req, res));
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -52,13 +67,20 @@ export async function startBotConnectorRecorder(): Promise<BotConnectorRecorder>
     }
     sequence += 1;
     const activityId = method === 'PUT' ? decodeURIComponent(match[2] ?? '') : `1:${sequence}`;
-    activities.push({
+    const activity: RecordedActivity = {
       method,
       conversationId: decodeURIComponent(match[1]!),
       activityId,
       body,
       receivedAt: Date.now(),
-    });
+    };
+    activities.push(activity);
+    const hold = holds.findIndex((candidate) => candidate.matches(body));
+    if (hold >= 0) {
+      const [held] = holds.splice(hold, 1);
+      held!.arrive(activity);
+      await held!.released;
+    }
     res.writeHead(method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ id: activityId }));
   };
@@ -67,6 +89,14 @@ export async function startBotConnectorRecorder(): Promise<BotConnectorRecorder>
   return {
     serviceUrl: `http://127.0.0.1:${port}/`,
     activities,
+    holdNext: (matches) => {
+      let arrive!: (activity: RecordedActivity) => void;
+      let release!: () => void;
+      const arrived = new Promise<RecordedActivity>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.push({ matches, arrive, released });
+      return { arrived, release };
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -2,6 +2,7 @@ import type {
   AlertNotifier,
   ConversationRecord,
   ConversationStore,
+  DeliveryOptions,
   DeliveryResult,
   OutboxAlert,
   RouteStore,
@@ -28,10 +29,12 @@ export class ConnectorNotifier implements AlertNotifier {
     private readonly stores: { readonly conversations: ConversationStore; readonly routes: RouteStore },
   ) {}
 
-  async deliver(alert: OutboxAlert): Promise<DeliveryResult> {
+  async deliver(alert: OutboxAlert, options: DeliveryOptions = {}): Promise<DeliveryResult> {
     const conversation = await this.conversationFor(alert);
     if (conversation === undefined)
       return { status: 'recipientGone', reason: `no conversation for ${alert.recipient}` };
+    // Draining: nothing has gone out yet, so the row goes back to pending; a request on the wire is never aborted.
+    if (options.signal?.aborted) return { status: 'notSent', reason: 'draining' };
     const channelData: AlertChannelData = {
       alertId: alert.id,
       episodeId: alert.episodeId,

@@ -12,6 +12,12 @@ export interface WorkerLogLine {
 
 const entry = path.join(__dirname, 'drift-worker.ts');
 
+/** How a worker incarnation ended: its exit code, or the signal that killed it. */
+export interface WorkerExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 /**
  * Runs test/support/drift-worker.ts as a child process (node + tsx) and restarts it on demand; keeps every stdout JSON
  * line with the incarnation that wrote it, so tests can wait for outcomes (adoption) and read what each life did.
@@ -21,7 +27,7 @@ export class DriftWorkerProcess {
   readonly stderr: string[] = [];
   incarnation = 0;
   private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
+  private exited: Promise<WorkerExit> = Promise.resolve({ code: null, signal: null });
 
   constructor(private readonly env: Readonly<Record<string, string>>) {}
 
@@ -34,7 +40,7 @@ export class DriftWorkerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     createInterface({ input: child.stdout! }).on('line', (text) => {
       try {
         this.lines.push({ ...(JSON.parse(text) as Record<string, unknown>), incarnation, at: Date.now() });
@@ -58,9 +64,19 @@ export class DriftWorkerProcess {
   }
 
   /** Kills the current incarnation (SIGKILL by default: no shutdown code runs) and waits until it is gone. */
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<WorkerExit> {
     if (this.isRunning()) this.child!.kill(signal);
-    await this.exited;
+    return this.exited;
+  }
+
+  /** Sends a signal (e.g. SIGTERM, which drains) without waiting; {@link exit} tells how the incarnation ended. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.isRunning()) this.child!.kill(signal);
+  }
+
+  /** Resolves with the exit code (or the killing signal) of the current incarnation once it has exited. */
+  exit(): Promise<WorkerExit> {
+    return this.exited;
   }
 
   /** Polls until `condition` holds; rejects after `timeoutMs` naming `what` and the worker's stderr tail. */

@@ -1,3 +1,4 @@
+import { drainInstance } from '../../src/app/drain-instance';
 import { DriftMonitor } from '../../src/app/drift-monitor';
 import { UnitOwnership } from '../../src/app/unit-ownership';
 import { buildDriftPolicy } from '../../src/config/drift-policy-builder';
@@ -12,8 +13,8 @@ import { ConnectorNotifier } from './connector-notifier';
 /**
  * A child-process entry for the restart and replica tests: the product's core composed from settings in
  * `process.env` (Table stores, Genesys client, drift monitor with unit leases, a notifier posting to a Bot Connector
- * stand-in), with the start order a restart needs. Logs JSON lines on stdout; SIGTERM stops it gracefully.
- * Stands in for bot/main.ts until that composes leases.
+ * stand-in), with the start order a restart needs. Logs JSON lines on stdout; SIGTERM drains it as bot/main.ts does
+ * (src/app/drain-instance.ts) and exits 0. Test-only knobs: LEASE_TTL_MS, LEASE_RENEW_MS, LEASE_WATCH_MS.
  */
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
     instanceId: settings.instanceId,
     unitIds: genesys.directory.listUnits().map((unit) => unit.id),
     restoreUnit: (unitId) => genesys.restoreUnit(unitId),
+    ttlMs: numberFrom(process.env.LEASE_TTL_MS),
+    renewEveryMs: numberFrom(process.env.LEASE_RENEW_MS),
+    watchEveryMs: numberFrom(process.env.LEASE_WATCH_MS),
   });
   const monitor = new DriftMonitor({
     clock,
@@ -63,10 +67,19 @@ async function main(): Promise<void> {
   ownership.start(monitor);
   logger.info({ units: genesys.directory.listUnits().length }, 'drift worker started');
 
+  let isStopping = false;
   const stop = async (): Promise<void> => {
-    await genesys.stop();
-    await monitor.stop();
-    await ownership.stop();
+    if (isStopping) return;
+    isStopping = true;
+    await drainInstance(
+      {
+        stopAcquiring: () => ownership.stopAcquiring(),
+        stopIntake: () => genesys.stop(),
+        finishWork: () => monitor.stop(),
+        releaseLeases: () => ownership.stop(),
+      },
+      { clock, scheduler, logger },
+    );
     scheduler.dispose();
     await storage.close();
     logger.info('drift worker stopped');
@@ -74,6 +87,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
+}
+
+function numberFrom(text: string | undefined): number | undefined {
+  return text === undefined || text === '' ? undefined : Number(text);
 }
 
 main().catch((error: unknown) => {

@@ -158,4 +158,61 @@ describe('LeaseCoordinator', () => {
       /renewEveryMs must be shorter than ttlMs/,
     );
   });
+
+  it('takes a unit released by a draining owner within its watch period, not at its next round', async () => {
+    const a = anInstance('a');
+    const b = anInstance('b');
+    a.coordinator.start();
+    await advanceBy(0);
+    b.coordinator.start();
+    await advanceBy(100);
+    // B's next acquire round is 4.9 s away; its watch looks every 500 ms.
+    await a.coordinator.stop();
+    await advanceBy(500);
+    assert.deepEqual(b.coordinator.ownedUnitIds().sort(), ['mu-1', 'mu-2']);
+    assert.deepEqual(b.events.sort(), ['acquired mu-1', 'acquired mu-2']);
+  });
+
+  it('looks for free leases with one list per watch period while it lacks a unit, and not at all once it holds every unit', async () => {
+    let lists = 0;
+    const inner = new InMemoryLeaseStore();
+    leases = {
+      acquire: (...args) => inner.acquire(...args),
+      release: (resource, owner) => inner.release(resource, owner),
+      list: () => {
+        lists += 1;
+        return inner.list();
+      },
+    };
+    const a = anInstance('a');
+    const b = anInstance('b');
+    a.coordinator.start();
+    await advanceBy(0);
+    b.coordinator.start();
+    await advanceBy(10_000);
+    // Only B lacks units: one look every 500 ms, one storage query each.
+    assert.equal(lists, 20);
+    await a.coordinator.stop();
+    await advanceBy(1_000);
+    assert.deepEqual(b.coordinator.ownedUnitIds().sort(), ['mu-1', 'mu-2']);
+    const afterTakeover = lists;
+    await advanceBy(10_000);
+    assert.equal(lists, afterTakeover);
+  });
+
+  it('takes no new unit once draining, while renewing the units it holds until it stops', async () => {
+    const a = anInstance('a', { unitIds: ['mu-1', 'mu-2'] });
+    await leases.acquire('mu-2', 'other', 20_000, clock.now());
+    a.coordinator.start();
+    await advanceBy(0);
+    assert.deepEqual(a.coordinator.ownedUnitIds(), ['mu-1']);
+    await a.coordinator.stopAcquiring();
+    await leases.release('mu-2', 'other');
+    await advanceBy(60_000);
+    assert.deepEqual(a.coordinator.ownedUnitIds(), ['mu-1']);
+    assert.deepEqual(a.events, ['acquired mu-1']);
+    await a.coordinator.stop();
+    assert.deepEqual(a.events, ['acquired mu-1', 'lost mu-1']);
+    assert.equal((await leases.acquire('mu-1', 'b', 20_000, clock.now()))?.owner, 'b');
+  });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { newOutboxAlert } from '../../../src/app/outbox-alert';
 import { OutboxDispatcher } from '../../../src/app/outbox-dispatcher';
-import type { AlertNotifier, DeliveryResult, OutboxAlert } from '../../../src/app/ports';
+import type { AlertNotifier, DeliveryOptions, DeliveryResult, OutboxAlert } from '../../../src/app/ports';
 import { InMemoryAlertOutbox } from '../../../src/storage/outbox/in-memory-alert-outbox';
 import { T0, observation } from '../../support/drift-fixtures';
 import { ManualClock } from '../../support/manual-clock';
@@ -36,6 +36,41 @@ function setup(notifier: AlertNotifier) {
     random: () => 0,
   });
   return { clock, scheduler, outbox, dispatcher };
+}
+
+/**
+ * A notifier whose sends wait until the test opens the gate; with `honoursDrain` a send still waiting (as for a Teams
+ * rate-limit slot) answers `notSent` when the dispatcher's drain signal aborts, otherwise it is on the wire and finishes.
+ */
+class GatedNotifier implements AlertNotifier {
+  readonly started: OutboxAlert[] = [];
+  readonly results: DeliveryResult[] = [];
+  private open: (() => void) | undefined;
+  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
+  private arrive: (() => void) | undefined;
+  readonly arrived = new Promise<void>((resolve) => (this.arrive = resolve));
+
+  constructor(private readonly honoursDrain: boolean) {}
+
+  async deliver(alert: OutboxAlert, options: DeliveryOptions = {}): Promise<DeliveryResult> {
+    this.started.push(alert);
+    this.arrive?.();
+    const drained = new Promise<'drained'>((resolve) => {
+      if (this.honoursDrain) options.signal?.addEventListener('abort', () => resolve('drained'));
+    });
+    const result: DeliveryResult =
+      (await Promise.race([this.gate.then(() => 'open' as const), drained])) === 'drained'
+        ? { status: 'notSent', reason: 'draining' }
+        : { status: 'sent', conversationId: 'c', activityId: `x${this.started.length}` };
+    this.results.push(result);
+    return result;
+  }
+
+  release(): void {
+    this.open?.();
+  }
+
+  async updateCards(): Promise<void> {}
 }
 
 describe('OutboxDispatcher', () => {
@@ -86,5 +121,69 @@ describe('OutboxDispatcher', () => {
     assert.equal(notifier.deliveries.length, 0);
     await scheduler.advanceByAsync(5_000);
     assert.equal(notifier.deliveries.length, 1);
+  });
+
+  it('hands a send still waiting for a slot back unsent on stop, so the next owner sends it once and not in doubt', async () => {
+    const waiting = new GatedNotifier(true);
+    const { clock, scheduler, outbox, dispatcher } = setup(waiting);
+    await outbox.enqueue(row());
+    const before = (await outbox.get(row().id))!;
+    const outcome = dispatcher.dispatch(row().id);
+    await waiting.arrived;
+    dispatcher.stop();
+
+    assert.equal(await outcome, 'handedBack');
+    const handedBack = (await outbox.get(row().id))!;
+    assert.equal(handedBack.status, 'pending');
+    assert.equal(handedBack.claimedAt, undefined);
+    assert.equal(handedBack.attempts, before.attempts);
+    assert.equal(handedBack.notBefore, before.notBefore);
+    assert.equal(handedBack.lastError, undefined);
+
+    const next = new RecordingNotifier();
+    const nextOwner = new OutboxDispatcher({
+      clock,
+      scheduler,
+      outbox,
+      notifier: next,
+      logger: new RecordingLogger(),
+    });
+    await nextOwner.dispatchPending();
+    assert.equal(next.deliveries.length, 1);
+    const sent = (await outbox.get(row().id))!;
+    assert.equal(sent.status, 'sent');
+    assert.equal(sent.lastError, undefined, 'not marked in doubt');
+  });
+
+  it('finishes a send already on the wire when stopped and records it sent, so nobody sends it again', async () => {
+    const onTheWire = new GatedNotifier(false);
+    const { clock, scheduler, outbox, dispatcher } = setup(onTheWire);
+    await outbox.enqueue(row());
+    const outcome = dispatcher.dispatch(row().id);
+    await onTheWire.arrived;
+    dispatcher.stop();
+    onTheWire.release();
+
+    assert.equal(await outcome, 'sent');
+    assert.equal((await outbox.get(row().id))?.status, 'sent');
+    const next = new RecordingNotifier();
+    const nextOwner = new OutboxDispatcher({
+      clock,
+      scheduler,
+      outbox,
+      notifier: next,
+      logger: new RecordingLogger(),
+    });
+    await nextOwner.dispatchPending();
+    assert.equal(next.deliveries.length, 0);
+  });
+
+  it('takes no new send once stopped: the row stays pending for the next owner', async () => {
+    const notifier = new RecordingNotifier();
+    const { outbox, dispatcher } = setup(notifier);
+    dispatcher.stop();
+    assert.equal(await dispatcher.enqueueAndDispatch(row()), 'skipped');
+    assert.equal(notifier.deliveries.length, 0);
+    assert.equal((await outbox.get(row().id))?.status, 'pending');
   });
 });

@@ -342,6 +342,17 @@ describe('readSettings', () => {
       });
     });
 
+    it('moves the health and metrics endpoints to METRICS_PORT, which must differ from PORT', () => {
+      assert.equal(read({ PORT: '3978', METRICS_PORT: '9464' }).bot.metricsPort, 9464);
+      assert.equal(read({}).bot.metricsPort, undefined);
+      assert.equal(read({ PORT: '0', METRICS_PORT: '0' }).bot.metricsPort, 0);
+      assert.match(
+        problemsOf({ PORT: '8080', METRICS_PORT: '8080' }).get('METRICS_PORT')!,
+        /differ from PORT/,
+      );
+      assert.match(problemsOf({ METRICS_PORT: 'x' }).get('METRICS_PORT')!, /0 to 65535/);
+    });
+
     it('refuses an empty BOT_ID in production', () => {
       assert.match(
         problemsOf({ NODE_ENV: 'production', BOT_ID: '' }).get('BOT_ID')!,

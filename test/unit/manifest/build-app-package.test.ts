@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
+import { fromBufferPromise } from 'yauzl';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 import {
   buildAppPackage,
+  parseEnvArgument,
   parseEnvFile,
   substitutePlaceholders,
   type TeamsManifest,
@@ -26,30 +28,16 @@ const COMPLETE_ENV = [
   'DEVELOPER_TERMS_URL=https://contoso.example.com/terms',
 ].join('\n');
 
-/** Reads a ZIP back through its central directory (the same structure Teams' uploader reads). */
-function readZip(zip: Buffer): Map<string, Buffer> {
-  const endAt = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  assert.ok(endAt >= 0, 'no end of central directory record');
-  const count = zip.readUInt16LE(endAt + 10);
-  let at = zip.readUInt32LE(endAt + 16);
+/** Unzips the package with yauzl (a maintained reader, as Teams' uploader reads it) and checks every CRC on the way. */
+async function readZip(zip: Buffer): Promise<Map<string, Buffer>> {
+  const archive = await fromBufferPromise(zip, { validateEntrySizes: true });
   const entries = new Map<string, Buffer>();
-  for (let i = 0; i < count; i += 1) {
-    assert.equal(zip.readUInt32LE(at), 0x02014b50);
-    const method = zip.readUInt16LE(at + 10);
-    const crc = zip.readUInt32LE(at + 16);
-    const compressedSize = zip.readUInt32LE(at + 20);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extraLength = zip.readUInt16LE(at + 30);
-    const commentLength = zip.readUInt16LE(at + 32);
-    const localAt = zip.readUInt32LE(at + 42);
-    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
-    assert.equal(zip.readUInt32LE(localAt), 0x04034b50);
-    const dataAt = localAt + 30 + zip.readUInt16LE(localAt + 26) + zip.readUInt16LE(localAt + 28);
-    const raw = zip.subarray(dataAt, dataAt + compressedSize);
-    const data = method === 8 ? inflateRawSync(raw) : Buffer.from(raw);
-    assert.equal(crc32(data), crc, `CRC of ${name}`);
-    entries.set(name, data);
-    at += 46 + nameLength + extraLength + commentLength;
+  for await (const entry of archive.eachEntry()) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await archive.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+    const data = Buffer.concat(chunks);
+    assert.equal(crc32(data), entry.crc32, `CRC of ${entry.fileName}`);
+    entries.set(entry.fileName, data);
   }
   return entries;
 }
@@ -73,9 +61,7 @@ describe('buildAppPackage', () => {
   it('substitutes every placeholder into a manifest that validates against the pinned v1.24 schema', async () => {
     const built = await build(COMPLETE_ENV);
     const manifest = JSON.parse(
-      readZip(await readFile(built.zipPath))
-        .get('manifest.json')!
-        .toString('utf8'),
+      (await readZip(await readFile(built.zipPath))).get('manifest.json')!.toString('utf8'),
     ) as TeamsManifest;
 
     assert.deepEqual(await AppManifestUtils.validateAgainstSchema(manifest), []);
@@ -127,7 +113,7 @@ describe('buildAppPackage', () => {
 
   it('writes exactly manifest.json and both icons at the zip root, byte for byte', async () => {
     const built = await build(COMPLETE_ENV);
-    const entries = readZip(await readFile(built.zipPath));
+    const entries = await readZip(await readFile(built.zipPath));
 
     assert.equal(built.zipPath, join(dir, 'appPackage.test.zip'));
     assert.deepEqual([...entries.keys()].sort(), ['color.png', 'manifest.json', 'outline.png']);
@@ -139,6 +125,20 @@ describe('buildAppPackage', () => {
     const first = await readFile((await build(COMPLETE_ENV)).zipPath);
     const second = await readFile((await build(COMPLETE_ENV)).zipPath);
     assert.deepEqual(first, second);
+  });
+});
+
+describe('parseEnvArgument', () => {
+  it("takes the environment as a word or in the Toolkit's --env flag form", () => {
+    assert.equal(parseEnvArgument(['dev']), 'dev');
+    assert.equal(parseEnvArgument(['--env', 'dev']), 'dev');
+    assert.equal(parseEnvArgument(['--env=local']), 'local');
+    assert.equal(parseEnvArgument([]), 'dev');
+  });
+
+  it('names a flag without a value and an unknown option', () => {
+    assert.throws(() => parseEnvArgument(['--env']), /--env needs an environment name/);
+    assert.throws(() => parseEnvArgument(['--zip', 'dev']), /unknown option --zip/);
   });
 });
 

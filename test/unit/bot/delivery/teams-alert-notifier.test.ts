@@ -23,8 +23,11 @@ describe('TeamsAlertNotifier', () => {
   let clock: ManualClock;
   let notifier: TeamsAlertNotifier;
   let slept: number[];
+  /** Runs while a send sleeps for a slot (a test starts a drain there). */
+  let onSleep: (() => void) | undefined;
 
   beforeEach(() => {
+    onSleep = undefined;
     stores = createInMemoryStores();
     messenger = new FakeTeamsMessenger();
     clock = new ManualClock(Date.UTC(2026, 7, 20, 10, 15, 0));
@@ -42,9 +45,10 @@ describe('TeamsAlertNotifier', () => {
         clock,
         tenantRps: 50,
         maxWaitInMs: 5_000,
-        sleep: async (ms) => {
+        sleep: async (ms, signal) => {
           slept.push(ms);
-          clock.advanceBy(ms);
+          onSleep?.();
+          if (!signal?.aborted) clock.advanceBy(ms);
         },
       }),
       clock,
@@ -177,6 +181,30 @@ describe('TeamsAlertNotifier', () => {
       await notifier.deliver(row(openEpisode({ id: `e${i}` }), 'supervisorAlert', 'supervisorChannel'));
     assert.equal(messenger.callsOf('postToChannel').length, 8);
     assert.deepEqual(slept, [1_000], 'the eighth send waited for the 1-second window');
+  });
+
+  it('answers notSent without calling Teams when a drain starts while the send waits for a slot', async () => {
+    await channel('busy');
+    await stores.routes.upsert({
+      scope: 'all',
+      targetId: '*',
+      conversationKey: 'channel:busy',
+      createdAt: 1,
+    });
+    for (let i = 0; i < 7; i += 1)
+      await notifier.deliver(row(openEpisode({ id: `e${i}` }), 'supervisorAlert', 'supervisorChannel'));
+    const drain = new AbortController();
+    onSleep = () => drain.abort();
+
+    // Through the composite, as the edge composes it: the signal must reach the Teams notifier.
+    const result = await new CompositeAlertNotifier({ teams: notifier }).deliver(
+      row(openEpisode({ id: 'e7' }), 'supervisorAlert', 'supervisorChannel'),
+      { signal: drain.signal },
+    );
+
+    assert.equal(result.status, 'notSent');
+    assert.deepEqual(slept, [1_000]);
+    assert.equal(messenger.callsOf('postToChannel').length, 7, 'the waiting send never reached Teams');
   });
 
   it('returns throttled instead of waiting when the tenant pause is longer than the in-process wait', async () => {
