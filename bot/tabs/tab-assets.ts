@@ -14,8 +14,8 @@ export interface TabAsset {
 export type TabPage = 'board' | 'me' | 'config';
 
 /**
- * The folder with the pages, scripts and styles: next to this file when run from source (tsx), else bot/tabs/public
- * under the project root (the compiled build in dist/ does not copy it).
+ * The folder with the pages, scripts and styles: next to this file (from source with tsx, and in dist/, where
+ * `npm run build` copies it), else bot/tabs/public under the project root.
  */
 export function publicFolder(): string {
   const beside = join(__dirname, 'public');

@@ -156,6 +156,9 @@ describe('The production build (npm run build, then dist/bot/main.js with produc
     assert.equal(unauthenticated.status, 401);
     const publicBase = botUrl.replace(/\/api\/messages$/, '');
     assert.equal((await fetch(`${publicBase}/readyz`)).status, 404, 'health stays off the public port');
+    const board = await fetch(`${publicBase}/tabs/board`);
+    assert.equal(board.status, 200, 'the built entry serves the tab pages copied into dist/');
+    assert.match(await board.text(), /<html/i);
 
     entry.kill('SIGTERM');
     assert.deepEqual(await entry.exited, { code: 0, signal: null });
