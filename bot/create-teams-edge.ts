@@ -2,6 +2,7 @@ import type { ActionSink, AlertNotifier, Clock, Logger } from '../src/app/ports'
 import type { DriftThresholds } from '../src/domain/drift-policy';
 import type { StoreSet } from '../src/storage/store-set';
 import { CommandHandler } from './commands/command-handler';
+import { RoutingEntitlements } from './commands/routing-entitlements';
 import type { TeamAwareDirectory } from './commands/watch-target-resolver';
 import { AlertCardRenderer } from './delivery/alert-card-renderer';
 import { CompositeAlertNotifier } from './delivery/composite-alert-notifier';
@@ -10,7 +11,9 @@ import { createDeliveryMetrics } from './delivery/delivery-metrics';
 import { SlackAlertNotifier } from './delivery/slack-alert-notifier';
 import { TeamsAlertNotifier } from './delivery/teams-alert-notifier';
 import type { TeamsMessenger } from './delivery/teams-messenger';
+import { limiterGate } from './delivery/teams-call-gate';
 import { TeamsSendLimiter } from './delivery/teams-send-limiter';
+import { WelcomeSender } from './delivery/welcome-sender';
 import { CardActionHandler } from './handlers/card-action-handler';
 import { InstallationHandler } from './handlers/installation-handler';
 import type { BotAuthOptions } from './teams/create-cloud-adapter';
@@ -21,12 +24,16 @@ import { TeamsGateway } from './teams/teams-gateway';
 import type { MetricSources } from './server/prometheus-text';
 import type { Readiness, RunningBotServer } from './server/create-bot-server';
 import { createBotServer } from './server/create-bot-server';
+import { sleep as realSleep } from '../src/platform/timers';
 
 /** Everything the Teams edge needs from the core. */
 export interface TeamsEdgeDeps {
   readonly auth: BotAuthOptions;
-  /** Stores: conversations, routes, outbox, driftState and history are used. */
-  readonly stores: Pick<StoreSet, 'conversations' | 'routes' | 'outbox' | 'driftState' | 'history'>;
+  /** Stores: conversations, routes, outbox, driftState, history and welcomes are used. */
+  readonly stores: Pick<
+    StoreSet,
+    'conversations' | 'routes' | 'outbox' | 'driftState' | 'history' | 'welcomes'
+  >;
   /** The Genesys directory (GenesysDirectory also lists agents, which makes teams known by name). */
   readonly directory: TeamAwareDirectory;
   /** Card actions go here: the DriftMonitor. May be bound after the edge is built (the monitor needs the notifier first). */
@@ -35,6 +42,14 @@ export interface TeamsEdgeDeps {
   readonly logger: Logger;
   /** TEAMS_TENANT_RPS (default 50). */
   readonly teamsTenantRps?: number;
+  /** TEAMS_JITTER_ALLOWANCE in ms (default 500). */
+  readonly teamsJitterAllowanceInMs?: number;
+  /** WATCH_ADMINS and WATCH_ALLOW_UNIT_MANAGERS: who may route alerts. Nobody when absent. */
+  readonly routing?: { readonly admins: readonly string[]; readonly allowUnitManagers: boolean };
+  /** Email of a Genesys user by id, for the unit-manager rule (GET /api/v2/users/{id}). */
+  readonly userEmail?: (userId: string) => Promise<string | undefined>;
+  /** The bot's own tenant (BOT_TENANT_ID, or the Playground's in local runs): channel commands answer only there. */
+  readonly tenantId?: string;
   /** SLACK_WEBHOOK_URL: supervisor alerts also go to Slack. */
   readonly slackWebhookUrl?: string;
   /** GENESYS_WFM_URL: the "Open Genesys Cloud WFM" link on supervisor cards. */
@@ -53,6 +68,8 @@ export interface TeamsEdge {
   readonly bot: TeamsBot;
   readonly messenger: TeamsMessenger;
   readonly metrics: DeliveryMetrics;
+  /** The one-welcome-per-scope sender; started with the server, stopped when it closes. */
+  readonly welcomes: WelcomeSender;
   /** Starts restify with /api/messages, /healthz, /readyz, /metrics (delivery counters are added to `metrics`). */
   startServer(options: {
     readonly port: number;
@@ -68,11 +85,21 @@ export interface TeamsEdge {
  */
 export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
   const { stores, directory, clock, logger } = deps;
-  const adapter = createCloudAdapter(deps.auth, logger);
+  const adapter = createCloudAdapter(deps.auth, logger, clock);
+  const isAuthOff = (deps.auth.appId?.trim() ?? '') === '';
   const messenger = deps.messenger ?? new TeamsGateway(adapter, deps.auth.appId?.trim() ?? '');
   const metrics = createDeliveryMetrics();
   const renderer = new AlertCardRenderer({ directory, clock, wfmUrl: deps.wfmUrl });
-  const limiter = new TeamsSendLimiter({ clock, tenantRps: deps.teamsTenantRps, sleep: deps.sleep });
+  const sleep = deps.sleep ?? realSleep;
+  const limiter = new TeamsSendLimiter({
+    clock,
+    tenantRps: deps.teamsTenantRps,
+    jitterAllowanceInMs: deps.teamsJitterAllowanceInMs,
+    sleep,
+  });
+  // Replies, roster reads and welcomes share the tenant budget with proactive sends.
+  const gate = limiterGate(limiter);
+  const welcomes = new WelcomeSender({ ledger: stores.welcomes, messenger, limiter, clock, logger, sleep });
   const teams = new TeamsAlertNotifier({
     messenger,
     conversations: stores.conversations,
@@ -107,6 +134,8 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
       routes: stores.routes,
       directory,
       messenger,
+      welcomes,
+      gate,
       clock,
       logger,
     }),
@@ -119,6 +148,16 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
       clock,
       logger,
       thresholdsFor: deps.thresholdsFor,
+      entitlements: new RoutingEntitlements({
+        admins: deps.routing?.admins ?? [],
+        allowUnitManagers: deps.routing?.allowUnitManagers ?? false,
+        directory,
+        userEmail: deps.userEmail,
+        logger,
+      }),
+      messenger,
+      gate,
+      tenantId: deps.tenantId,
     }),
     cardActions: new CardActionHandler({
       outbox: stores.outbox,
@@ -131,20 +170,52 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
       logger,
     }),
     logger,
+    gate,
+    metrics,
   });
   return {
     notifier,
     bot,
     messenger,
     metrics,
-    startServer: (options) =>
-      createBotServer({
-        processMessage: createMessageEndpoint(adapter, bot),
+    welcomes,
+    startServer: async (options) => {
+      // Without Bot Framework auth anyone who can reach the port can post activities: loopback only, in every entry.
+      const host = isAuthOff ? loopbackOnly(options.host) : options.host;
+      if (host !== options.host)
+        logger.warn(
+          { requestedHost: options.host ?? '0.0.0.0', host },
+          'Bot Framework auth is off (no BOT_ID): listening on loopback only',
+        );
+      const server = await createBotServer({
+        processMessage: createMessageEndpoint(adapter, bot, { isAuthOff, logger, clock }),
         port: options.port,
-        host: options.host,
+        host,
         readiness: options.readiness,
-        metrics: () => ({ ...(options.metrics?.() ?? {}), delivery: metrics }),
+        metrics: () => ({ ...(options.metrics?.() ?? {}), delivery: metrics, teams: welcomes.metrics }),
         logger,
-      }),
+      });
+      // Welcomes a stop left pending go out now, within the budget.
+      void welcomes
+        .resume()
+        .catch((error: unknown) =>
+          logger.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'could not list pending welcomes',
+          ),
+        );
+      return {
+        ...server,
+        close: async () => {
+          await welcomes.stop();
+          await server.close();
+        },
+      };
+    },
   };
+}
+
+/** `host` when it is a loopback address, else 127.0.0.1. */
+function loopbackOnly(host: string | undefined): string {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost' ? host : '127.0.0.1';
 }

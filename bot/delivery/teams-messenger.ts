@@ -50,6 +50,8 @@ export interface CreatedConversation {
 export interface TeamsMessenger {
   sendToPersonal(target: ConversationRecord | PersonalTarget, card: object): Promise<DeliveryResult>;
   createPersonalConversation(target: PersonalTarget): Promise<TeamsCallResult<CreatedConversation>>;
+  /** Sends a card into an existing conversation (a personal chat, or a new post in a channel by its id). */
+  sendCard(location: ConversationLocation, card: object): Promise<DeliveryResult>;
   /** Starts a new thread in the channel; `conversationId` of the result is the thread id. */
   postToChannel(channel: ConversationRecord, card: object): Promise<DeliveryResult>;
   updateCard(

@@ -92,6 +92,13 @@ export class TeamsGateway implements TeamsMessenger {
     }
   }
 
+  async sendCard(location: ConversationLocation, card: object): Promise<DeliveryResult> {
+    return this.run(location, async (context) => {
+      const response = await context.sendActivity(cardActivity(card));
+      return { status: 'sent', conversationId: location.conversationId, activityId: response?.id ?? '' };
+    });
+  }
+
   async postToChannel(channel: ConversationRecord, card: object): Promise<DeliveryResult> {
     const teamsChannelId = channel.channelId ?? channel.conversationId;
     return this.run(channel, async (context) => {

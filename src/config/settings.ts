@@ -53,7 +53,7 @@ export type StorageSettings = {
 /** Bot type: a single-tenant app registration (with a password) or a user-assigned managed identity. */
 export type BotType = 'SingleTenant' | 'UserAssignedMSI';
 
-/** Azure Bot identity and the HTTP server. An absent `appId` (local runs only) turns Bot Framework auth off. */
+/** Azure Bot identity and the HTTP server. An absent `appId` (only with LOCAL_MODE=true) turns Bot Framework auth off. */
 export interface BotSettings {
   readonly appId?: string;
   readonly appPassword?: string;
@@ -62,12 +62,24 @@ export interface BotSettings {
   readonly port: number;
   readonly nodeEnv: string;
   readonly isProduction: boolean;
+  /** LOCAL_MODE=true: an explicit local run (npm start, tests); the only case where BOT_ID may be empty. */
+  readonly isLocal: boolean;
+}
+
+/** Who may route supervisor alerts to a channel (`watch` / `unwatch`). */
+export interface RoutingSettings {
+  /** WATCH_ADMINS, lower-cased: emails, UPNs or Entra object ids. */
+  readonly admins: readonly string[];
+  /** WATCH_ALLOW_UNIT_MANAGERS: the Genesys manager of a unit's agents may route that unit. */
+  readonly allowUnitManagers: boolean;
 }
 
 /** Outbound alerting. */
 export interface NotificationSettings {
   /** Our cap on Teams requests per second for the whole tenant (Teams allows 50 per app per tenant). */
   readonly teamsTenantRps: number;
+  /** Spread of network delay allowed for: each Teams window is counted over its length plus this (ms). */
+  readonly teamsJitterAllowanceMs: number;
   readonly slackWebhookUrl?: string;
   /** Link to Genesys Cloud WFM shown on cards. */
   readonly genesysWfmUrl?: string;
@@ -79,6 +91,7 @@ export interface Settings {
   readonly genesys: GenesysSettings;
   readonly storage: StorageSettings;
   readonly bot: BotSettings;
+  readonly routing: RoutingSettings;
   readonly notifications: NotificationSettings;
   readonly logLevel: LogLevel;
   /** This process's name among several instances (lease owner). */
@@ -233,7 +246,7 @@ const DESCRIPTIONS: readonly SettingDescription[] = Object.freeze([
     name: 'BOT_ID',
     default: undefined,
     meaning:
-      'Azure Bot app (client) id. Empty only for local runs: it turns Bot Framework auth off; refused when NODE_ENV=production.',
+      'Azure Bot app (client) id. Required unless LOCAL_MODE=true (an empty BOT_ID turns Bot Framework auth off).',
   },
   {
     name: 'BOT_PASSWORD',
@@ -251,11 +264,39 @@ const DESCRIPTIONS: readonly SettingDescription[] = Object.freeze([
     meaning: 'SingleTenant or UserAssignedMSI (Azure no longer creates multi-tenant bots).',
   },
   { name: 'PORT', default: '3978', meaning: 'HTTP port of the bot endpoint (/api/messages).' },
-  { name: 'NODE_ENV', default: 'development', meaning: 'production makes BOT_ID mandatory.' },
+  {
+    name: 'NODE_ENV',
+    default: 'development',
+    meaning: 'production requires real Genesys and Azure storage settings and refuses LOCAL_MODE.',
+  },
+  {
+    name: 'LOCAL_MODE',
+    default: 'false',
+    meaning:
+      'true only for local runs (npm start, tests): BOT_ID may be empty, which turns Bot Framework auth off, and the bot then listens on 127.0.0.1 only.',
+  },
   {
     name: 'TEAMS_TENANT_RPS',
     default: '50',
     meaning: 'Our cap on Teams requests per second for the tenant (Teams allows 50 per app per tenant).',
+  },
+  {
+    name: 'TEAMS_JITTER_ALLOWANCE',
+    default: 'PT0.5S',
+    meaning:
+      'Network delay spread we allow for: Teams counts arrivals, so each limit is kept over its window plus this (50 in any 1.5 s by default).',
+  },
+  {
+    name: 'WATCH_ADMINS',
+    default: '',
+    meaning:
+      'Comma list of emails, UPNs or Entra object ids of the people who may run watch and unwatch (route supervisor alerts). Empty = nobody.',
+  },
+  {
+    name: 'WATCH_ALLOW_UNIT_MANAGERS',
+    default: 'false',
+    meaning:
+      "When true, the Genesys manager of a unit's agents may also watch and unwatch that unit and its teams (matched by Teams email or UPN).",
   },
   {
     name: 'SLACK_WEBHOOK_URL',
@@ -294,6 +335,7 @@ export function readSettings(
   const storage = readStorage(reader);
   const bot = readBot(reader);
   const notifications = readNotifications(reader, genesys);
+  const routing = readRouting(reader);
   const logLevel = reader.parse(
     'LOG_LEVEL',
     'info',
@@ -324,6 +366,7 @@ export function readSettings(
     genesys,
     storage,
     bot,
+    routing,
     notifications,
     logLevel,
     instanceId,
@@ -704,11 +747,17 @@ function readBot(reader: EnvReader): BotSettings {
     return problem(`"${text}" is not a bot type (use SingleTenant or UserAssignedMSI)`);
   });
   const port = reader.parse('PORT', '3978', integerIn(0, 65_535));
+  const isLocal = reader.parse('LOCAL_MODE', 'false', boolean);
+  if (isLocal && isProduction)
+    reader.report(
+      'LOCAL_MODE',
+      'is refused when NODE_ENV=production (it allows running without Bot Framework auth)',
+    );
   if (reader.raw('BOT_ID') === undefined) {
-    if (isProduction)
+    if (!isLocal)
       reader.report(
         'BOT_ID',
-        'required when NODE_ENV=production: an empty BOT_ID turns Bot Framework authentication off',
+        'is required: an empty BOT_ID turns Bot Framework authentication off, which only an explicit local run allows (LOCAL_MODE=true)',
       );
   } else {
     if (reader.raw('BOT_TENANT_ID') === undefined)
@@ -731,7 +780,29 @@ function readBot(reader: EnvReader): BotSettings {
     port,
     nodeEnv,
     isProduction,
+    isLocal,
   };
+}
+
+// A UPN or email: something@domain; an Entra object id: a GUID.
+const ACCOUNT = /^[^\s@,]+@[^\s@,]+$/;
+
+function readRouting(reader: EnvReader): RoutingSettings {
+  const admins = reader.parse('WATCH_ADMINS', '', (text) => {
+    const entries = commaList(text.toLowerCase());
+    const bad = entries.filter((entry) => !ACCOUNT.test(entry) && !GUID.test(entry));
+    return bad.length === 0
+      ? entries
+      : problem(
+          `${bad.map((entry) => `"${entry}"`).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not an email, UPN or Entra object id (GUID)`,
+        );
+  });
+  const allowUnitManagers = reader.parse('WATCH_ALLOW_UNIT_MANAGERS', 'false', boolean);
+  if (admins.length === 0 && !allowUnitManagers)
+    reader.warnings.push(
+      'WATCH_ADMINS is empty and WATCH_ALLOW_UNIT_MANAGERS is off: nobody can route supervisor alerts with watch',
+    );
+  return { admins, allowUnitManagers };
 }
 
 function readNotifications(reader: EnvReader, genesys: GenesysSettings): NotificationSettings {
@@ -741,6 +812,10 @@ function readNotifications(reader: EnvReader, genesys: GenesysSettings): Notific
       ? problem(`${value.message} (Teams allows at most 50 requests per second per app per tenant)`)
       : value;
   });
+  const teamsJitterAllowanceMs = reader.parse('TEAMS_JITTER_ALLOWANCE', 'PT0.5S', (text) => {
+    const ms = duration(text);
+    return ms instanceof Problem || ms <= 5_000 ? ms : problem(`must be at most PT5S (${DURATION_HINT})`);
+  });
   const slackWebhookUrl = reader.optional(
     'SLACK_WEBHOOK_URL',
     httpsUrl({ allowLoopbackHttp: true, isSecret: true }),
@@ -749,6 +824,7 @@ function readNotifications(reader: EnvReader, genesys: GenesysSettings): Notific
     reader.optional('GENESYS_WFM_URL', httpsUrl({ allowLoopbackHttp: true })) ?? defaultWfmUrl(genesys);
   return {
     teamsTenantRps,
+    teamsJitterAllowanceMs,
     ...(slackWebhookUrl === undefined ? {} : { slackWebhookUrl }),
     ...(genesysWfmUrl === undefined ? {} : { genesysWfmUrl }),
   };

@@ -19,10 +19,14 @@ const EXCEPTION_AFTER = 'PT8S';
 const SIMULATOR_SEED = 'e2e-2';
 const ANA = { name: 'Ana Alvarez', email: 'ana.alvarez@contoso.example' };
 
-const TENANT_ID = 'e2e-tenant';
+const TENANT_ID = '7e2e7e2e-0000-4000-8000-00000000e2e0';
 const BOT = { id: '28:e2e-adherence-drift', name: 'Adherence Drift' };
-const ANA_TEAMS = { id: '29:e2e-ana', aadObjectId: 'aad-e2e-ana', name: ANA.name };
-const SAM_TEAMS = { id: '29:e2e-sam', aadObjectId: 'aad-e2e-sam', name: 'Sam Supervisor' };
+const ANA_TEAMS = { id: '29:e2e-ana', aadObjectId: 'a0a0a0a0-0000-4000-8000-0000000e2ea0', name: ANA.name };
+const SAM_TEAMS = {
+  id: '29:e2e-sam',
+  aadObjectId: '50505050-0000-4000-8000-0000000e2e50',
+  name: 'Sam Supervisor',
+};
 const ANA_CHAT = 'a:e2e-ana-personal';
 // Teams: the General channel's id is the team id; the team's other channels have their own thread ids.
 const TEAM = { id: '19:e2e-team@thread.tacv2', name: 'Support Floor' };
@@ -61,6 +65,11 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
         DRIFT_EXCEPTION_AFTER: EXCEPTION_AFTER,
         PORT: '0',
         NODE_ENV: 'test',
+        // A local run: no Bot Framework identity, so the bot listens on loopback only.
+        LOCAL_MODE: 'true',
+        // Sam may route alerts (the supervisors' team types `watch all`); the bot belongs to the test tenant.
+        WATCH_ADMINS: SAM_TEAMS.aadObjectId,
+        BOT_TENANT_ID: TENANT_ID,
         LOG_LEVEL: 'debug',
         INSTANCE_ID: `e2e-${tablePrefix}`,
       },
