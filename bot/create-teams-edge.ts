@@ -195,13 +195,13 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
         metrics: () => ({ ...(options.metrics?.() ?? {}), delivery: metrics, teams: welcomes.metrics }),
         logger,
       });
-      // Welcomes a stop left pending go out now, within the budget.
-      void welcomes
+      // Welcomes a stop left pending are queued again now (and go out within the budget).
+      await welcomes
         .resume()
         .catch((error: unknown) =>
           logger.warn(
             { err: error instanceof Error ? error.message : String(error) },
-            'could not list pending welcomes',
+            'could not list pending welcomes; they go out after the next start',
           ),
         );
       return {

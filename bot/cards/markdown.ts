@@ -3,7 +3,8 @@ export const MAX_ECHO_LENGTH = 80;
 
 /**
  * Makes user-supplied text inert in a Teams message or Adaptive Card TextBlock/FactSet: control characters and line
- * breaks become spaces, Markdown and HTML punctuation is backslash-escaped (CommonMark), and `{{` is broken so the
+ * breaks become spaces, Markdown and HTML punctuation is backslash-escaped (CommonMark: a link needs `[`, emphasis `*`
+ * or `_`), and `{{` is broken so the
  * card's date/time functions (`{{DATE(...)}}`) cannot be invoked from it. Pure.
  */
 export function escapeMarkdown(text: string): string {
@@ -11,7 +12,9 @@ export function escapeMarkdown(text: string): string {
     text
       // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-      .replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (ch) => `\\${ch}`)
+      .replace(/[\\`*_{}[\]#+\-!|<>~&]/g, (ch) => `\\${ch}`)
+      // "1. text" at the start would become a numbered list.
+      .replace(/^(\d+)\./, '$1\\.')
   );
 }
 

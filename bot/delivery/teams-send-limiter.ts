@@ -25,6 +25,12 @@ export interface TeamsSendLimiterOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/**
+ * Share of the tenant budget bulk work may use (welcomes of an admin's mass install): nudges, alerts, card updates and
+ * command answers keep the rest, so a bulk install never holds up a drift alert.
+ */
+export const BULK_SHARE = 0.6;
+
 /** Default {@link TeamsSendLimiterOptions.jitterAllowanceInMs}. */
 export const DEFAULT_JITTER_ALLOWANCE_MS = 500;
 
@@ -37,6 +43,7 @@ export const DEFAULT_JITTER_ALLOWANCE_MS = 500;
 export class TeamsSendLimiter {
   private readonly conversations: RateLimiter;
   private readonly tenants = new Map<string, RateLimiter>();
+  private readonly bulkByTenant = new Map<string, RateLimiter>();
   private readonly maxWaitInMs: number;
   private readonly jitterAllowanceInMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -73,7 +80,12 @@ export class TeamsSendLimiter {
   async take(
     conversationKey: string,
     tenantId = '',
-    options: { readonly maxWaitInMs?: number; readonly isCancelled?: () => boolean } = {},
+    options: {
+      readonly maxWaitInMs?: number;
+      readonly isCancelled?: () => boolean;
+      /** Bulk work (welcomes of a mass install) may use only {@link BULK_SHARE} of the tenant budget. */
+      readonly isBulk?: boolean;
+    } = {},
   ): Promise<boolean> {
     const maxWaitInMs = options.maxWaitInMs ?? Number.POSITIVE_INFINITY;
     let waited = 0;
@@ -82,6 +94,7 @@ export class TeamsSendLimiter {
       const wait = tryTakeAll([
         [this.conversations, conversationKey],
         [this.tenant(tenantId), ''],
+        ...(options.isBulk ? [[this.bulk(tenantId), ''] as const] : []),
       ]);
       if (wait === 0) return true;
       if (waited + wait > maxWaitInMs) return false;
@@ -98,6 +111,19 @@ export class TeamsSendLimiter {
   /** End of the tenant's pause (epoch ms), or undefined when it is not paused. */
   pausedUntil(tenantId: string | undefined): number | undefined {
     return this.tenant(tenantId ?? '').pausedUntil();
+  }
+
+  private bulk(tenantId: string): RateLimiter {
+    let limiter = this.bulkByTenant.get(tenantId);
+    if (limiter === undefined) {
+      const share = Math.max(1, Math.floor((this.options.tenantRps ?? 50) * BULK_SHARE));
+      limiter = new RateLimiter({
+        clock: this.options.clock,
+        windows: widen(teamsTenantWindows(share), this.jitterAllowanceInMs),
+      });
+      this.bulkByTenant.set(tenantId, limiter);
+    }
+    return limiter;
   }
 
   private tenant(tenantId: string): RateLimiter {

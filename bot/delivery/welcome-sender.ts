@@ -156,6 +156,7 @@ export class WelcomeSender {
       };
       const hasSlot = await this.deps.limiter.take(current.conversationId, current.tenantId ?? '', {
         isCancelled: () => this.isStopped,
+        isBulk: true,
       });
       if (!hasSlot) {
         await ledger.update({ ...current, claimedAt: undefined, attempts: row.attempts });
