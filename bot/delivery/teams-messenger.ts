@@ -63,10 +63,14 @@ export interface TeamsMessenger {
     location: ConversationLocation,
     userId: string,
   ): Promise<TeamsCallResult<TeamsMember | undefined>>;
-  /** Every member of the team, following continuation tokens to the end. */
+  /**
+   * Every member of the team, following continuation tokens to the end; `beforeEachPage` (the Teams budget) is awaited
+   * before each page, and a false answer stops with the members read so far.
+   */
   getPagedTeamMembers(
     location: ConversationLocation,
     teamId: string,
+    beforeEachPage?: () => Promise<boolean>,
   ): Promise<TeamsCallResult<TeamsMember[]>>;
   listTeamChannels(
     location: ConversationLocation,

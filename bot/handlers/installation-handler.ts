@@ -180,7 +180,13 @@ export class InstallationHandler {
         'could not list team channels; storing the current one',
       );
     for (const channel of channels) await this.storeChannel(turn, teamId, channel.id, channel.name);
-    const roster = await this.read(turn, () => this.deps.messenger.getPagedTeamMembers(location, teamId));
+    // Each page of the roster (500 members) waits for its own slot in the Teams budget.
+    const gate = this.deps.gate;
+    const roster = await this.deps.messenger.getPagedTeamMembers(
+      location,
+      teamId,
+      gate && (() => gate.take(turn.conversationId, turn.tenantId)),
+    );
     let agentsLinked = 0;
     const members = roster.status === 'ok' ? roster.value : [];
     if (roster.status !== 'ok')

@@ -146,11 +146,13 @@ export class TeamsGateway implements TeamsMessenger {
   async getPagedTeamMembers(
     location: ConversationLocation,
     teamId: string,
+    beforeEachPage?: () => Promise<boolean>,
   ): Promise<TeamsCallResult<TeamsMember[]>> {
     return this.run(location, async (context) => {
       const members: TeamsMember[] = [];
       let token: string | undefined;
       do {
+        if (beforeEachPage && !(await beforeEachPage())) break;
         // Arguments in order (pageSize, then token): a Microsoft sample passes the token as pageSize.
         const page = await TeamsInfo.getPagedTeamMembers(context, teamId, ROSTER_PAGE_SIZE, token);
         for (const member of page.members ?? []) {

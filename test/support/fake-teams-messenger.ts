@@ -107,7 +107,9 @@ export class FakeTeamsMessenger implements TeamsMessenger {
   async getPagedTeamMembers(
     location: ConversationLocation,
     teamId: string,
+    beforeEachPage?: () => Promise<boolean>,
   ): Promise<TeamsCallResult<TeamsMember[]>> {
+    if (beforeEachPage && !(await beforeEachPage())) return { status: 'ok', value: [] };
     this.record({ op: 'getPagedTeamMembers', conversationId: location.conversationId });
     return { status: 'ok', value: this.members.get(teamId) ?? [] };
   }
