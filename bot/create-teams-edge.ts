@@ -100,6 +100,12 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
   // Replies, roster reads and welcomes share the tenant budget with proactive sends.
   const gate = limiterGate(limiter);
   const welcomes = new WelcomeSender({ ledger: stores.welcomes, messenger, limiter, clock, logger, sleep });
+  // Refusals that answer HTTP 200 with a message (card actions, commands), next to the edge's 4xx counters.
+  const teamsMetrics = {
+    welcomes: welcomes.metrics.welcomes,
+    cardActionsRefused: {} as Record<string, number>,
+    commandsRefused: {} as Record<string, number>,
+  };
   const teams = new TeamsAlertNotifier({
     messenger,
     conversations: stores.conversations,
@@ -158,6 +164,7 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
       messenger,
       gate,
       tenantId: deps.tenantId,
+      refusals: teamsMetrics.commandsRefused,
     }),
     cardActions: new CardActionHandler({
       outbox: stores.outbox,
@@ -168,6 +175,7 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
       renderer,
       clock,
       logger,
+      refusals: teamsMetrics.cardActionsRefused,
     }),
     logger,
     gate,
@@ -182,17 +190,19 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
     startServer: async (options) => {
       // Without Bot Framework auth anyone who can reach the port can post activities: loopback only, in every entry.
       const host = isAuthOff ? loopbackOnly(options.host) : options.host;
-      if (host !== options.host)
-        logger.warn(
-          { requestedHost: options.host ?? '0.0.0.0', host },
-          'Bot Framework auth is off (no BOT_ID): listening on loopback only',
-        );
+      if (host !== options.host) {
+        const fields = { requestedHost: options.host ?? '0.0.0.0', host };
+        const message = 'Bot Framework auth is off (no BOT_ID): listening on loopback only';
+        // Asked for another address explicitly: worth a warning; the default every-interface address: expected.
+        if (options.host === undefined) logger.info(fields, message);
+        else logger.warn(fields, message);
+      }
       const server = await createBotServer({
         processMessage: createMessageEndpoint(adapter, bot, { isAuthOff, logger, clock }),
         port: options.port,
         host,
         readiness: options.readiness,
-        metrics: () => ({ ...(options.metrics?.() ?? {}), delivery: metrics, teams: welcomes.metrics }),
+        metrics: () => ({ ...(options.metrics?.() ?? {}), delivery: metrics, teams: teamsMetrics }),
         logger,
       });
       // Welcomes a stop left pending are queued again now (and go out within the budget).

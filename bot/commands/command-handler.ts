@@ -52,6 +52,8 @@ export interface CommandHandlerDeps {
   readonly gate?: TeamsCallGate;
   /** The bot's own tenant (BOT_TENANT_ID, or the Playground's locally): channel commands answer only there. */
   readonly tenantId?: string;
+  /** Refused commands by reason (`notEntitled`, `otherTenant`, `alertsGoElsewhere`), rendered by /metrics. */
+  readonly refusals?: Record<string, number>;
 }
 
 /** Channel commands that show or change who gets adherence data: only in the bot's own tenant. */
@@ -87,6 +89,7 @@ export class CommandHandler {
       const key = channelKey(turn.channelId!);
       if (TENANT_BOUND_COMMANDS.has(command.type) && !this.isOwnTenant(turn)) {
         this.log.warn({ command: command.type }, 'channel command from another tenant refused');
+        this.countRefusal('otherTenant');
         return {
           kind: 'text',
           text: 'Sorry, I only answer watch, unwatch, move, status and report in the organisation this app belongs to.',
@@ -158,6 +161,7 @@ export class CommandHandler {
         { scope: target.scope, targetId: target.targetId },
         'watch refused: another channel gets these alerts',
       );
+      this.countRefusal('alertsGoElsewhere');
       return {
         kind: 'text',
         text: `Drift alerts for ${escapeMarkdown(target.label)} already go to ${where}. Two channels can't share them, so nothing changed: ask there to unwatch, or type "move ${quoteTyped(typed)}" to move them here (that channel will be told).`,
@@ -252,10 +256,15 @@ export class CommandHandler {
 
   private refusal(turn: TurnInfo): BotReply {
     this.log.info({ conversationType: turn.conversationType }, 'routing command refused: not entitled');
+    this.countRefusal('notEntitled');
     return {
       kind: 'text',
       text: `Sorry, only ${escapeMarkdown(this.deps.entitlements.describeWhoMay())} can choose which drift alerts come to a channel (adherence data is shared as your admin decides). Nothing changed.`,
     };
+  }
+
+  private countRefusal(reason: string): void {
+    if (this.deps.refusals) this.deps.refusals[reason] = (this.deps.refusals[reason] ?? 0) + 1;
   }
 
   /** Who typed the command: the Entra object id, plus email and UPN from Teams when the entitlements need them. */

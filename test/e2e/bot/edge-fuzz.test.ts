@@ -164,6 +164,8 @@ describe('Teams edge fuzz: 10,000 seeded hostile activities against the running 
     assert.deepEqual(counted, refusals);
     assert.ok(Object.keys(refusals).length >= 15, `varied refusals: ${JSON.stringify(refusals)}`);
     assert.ok((statuses['200'] ?? 0) > 500, `some cases were accepted: ${JSON.stringify(statuses)}`);
+    // Card actions refused with HTTP 200 and a message (unknown episodes, wrong channel) are counted too.
+    assert.match(metrics, /^teams_card_actions_refused\{key="(invalid|stale|forbidden)"\} [1-9]\d*$/m);
 
     // The linked agent's reference and the channels and their route are exactly as before.
     assert.deepEqual(await references(), referencesBefore);

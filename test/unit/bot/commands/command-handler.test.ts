@@ -23,12 +23,14 @@ describe('CommandHandler: who may route alerts, and what users type comes back e
   let messenger: FakeTeamsMessenger;
   let clock: ManualClock;
   let directory: FakeDirectory;
+  let refusals: Record<string, number>;
 
   beforeEach(async () => {
     stores = createInMemoryStores();
     messenger = new FakeTeamsMessenger();
     clock = new ManualClock(Date.UTC(2026, 7, 20, 10, 0, 0));
     directory = exampleDirectory();
+    refusals = {};
     // Mo manages Ana and Ben (unit North); nobody in South reports to Mo.
     directory.agents[0] = { ...directory.agents[0]!, managerId: 'user-mo' };
     directory.agents[1] = { ...directory.agents[1]!, managerId: 'user-mo' };
@@ -68,6 +70,7 @@ describe('CommandHandler: who may route alerts, and what users type comes back e
       }),
       messenger,
       tenantId: TENANT,
+      refusals,
     });
   }
 
@@ -109,6 +112,7 @@ describe('CommandHandler: who may route alerts, and what users type comes back e
       assert.doesNotMatch(reply, /North|South|Blue|Green|Red/, 'the refusal names no unit or team');
     }
     assert.deepEqual(await routesOf(ALERTS), []);
+    assert.deepEqual(refusals, { notEntitled: 5 }, 'each refusal is counted');
   });
 
   it('lets an admin named by object id, email or UPN route alerts (email and UPN read from Teams)', async () => {
