@@ -175,13 +175,13 @@ for (const mode of ['off', 'on'] as const) {
         { ...JSON_HEADERS, 'content-length': String(2 * 1024 * 1024) },
         Buffer.alloc(0),
       );
-      assert.equal(declared.status ?? 413, 413, declared.error);
+      assert.equal(declared.status, 413, declared.error);
       // Chunked: no length announced, so only counting the bytes read can stop it.
       let sent = 0;
       const chunk = Buffer.alloc(64 * 1024, 0x20);
       const stream = new Readable({
         read() {
-          if (sent >= 8 * 1024 * 1024) this.push(null);
+          if (sent >= 64 * 1024 * 1024) this.push(null);
           else {
             sent += chunk.length;
             this.push(chunk);
@@ -191,7 +191,7 @@ for (const mode of ['off', 'on'] as const) {
       const chunked = await rawPost(messages, JSON_HEADERS, stream);
       assert.ok(chunked.status === 413 || chunked.error !== undefined, `answered ${chunked.status}`);
       if (chunked.status !== undefined) assert.equal(errorCode(chunked.body), 'bodyTooLarge');
-      assert.ok(sent < 8 * 1024 * 1024, 'the server stopped reading long before the end');
+      assert.ok(sent < 64 * 1024 * 1024, 'the server stopped reading long before the end');
       await assertAlive();
     });
 
