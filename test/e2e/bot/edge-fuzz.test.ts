@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { startApplication, type RunningApplication } from '../../../bot/application';
+import type { RunningApplication } from '../../../bot/application';
 import type { ConversationRecord, RouteRecord } from '../../../src/app/ports';
-import { readSettings } from '../../../src/config/settings';
-import { createLogger } from '../../../src/platform/logger';
-import { startGenesysSimulator, type RunningSimulator } from '../../../src/simulator/genesys-simulator';
+import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
 import { generateFuzzCases, type FuzzCase } from '../../support/activity-fuzzer';
-import { randomTablePrefix, sharedAzurite } from '../../support/azurite';
-import { FakeBotConnector, type ConnectorRequest } from '../../support/fake-bot-connector';
+import { startE2eStack, type E2eStack } from '../../support/e2e-stack';
+import type { ConnectorRequest, FakeBotConnector } from '../../support/fake-bot-connector';
 import { rawPost } from '../../support/raw-http';
 
 // Seeded: a failure names its seed and case, and FUZZ_SEED=<seed> replays exactly the same 10,000 requests.
@@ -34,53 +32,33 @@ const GIVE_UP_AFTER_MS = 60_000;
 
 describe('Teams edge fuzz: 10,000 seeded hostile activities against the running product (simulator, Azurite, Bot Connector stand-in)', function () {
   this.timeout(600_000);
+  let stack: E2eStack | undefined;
   let simulator: RunningSimulator | undefined;
   let connector: FakeBotConnector | undefined;
   let app: RunningApplication | undefined;
-  const logLines: string[] = [];
+  let logLines: string[] = [];
 
   before(async function () {
-    const azurite = await sharedAzurite();
-    connector = new FakeBotConnector();
-    await connector.start();
-    simulator = await startGenesysSimulator({
-      seed: SIMULATOR_SEED,
-      scenario: 'idle',
-      agentIdentities: [ANA],
-    });
-    const tablePrefix = randomTablePrefix();
-    const settings = readSettings(
-      {
-        GENESYS_API_URL: simulator.apiUrl,
-        GENESYS_LOGIN_URL: simulator.loginUrl,
-        GENESYS_CLIENT_ID: simulator.clientId,
-        GENESYS_CLIENT_SECRET: simulator.clientSecret,
-        AZURE_TABLES_CONNECTION_STRING: azurite.connectionString,
-        TABLE_PREFIX: tablePrefix,
+    stack = await startE2eStack({
+      simulatorSeed: SIMULATOR_SEED,
+      agent: ANA,
+      env: {
         DRIFT_NUDGE_AFTER: `${NUDGE_AFTER_MS / 1_000}`,
         DRIFT_SUPERVISOR_AFTER: '4',
         DRIFT_EXCEPTION_AFTER: 'PT8S',
-        PORT: '0',
-        LOCAL_MODE: 'true',
         WATCH_ADMINS: SAM_TEAMS.aadObjectId,
         BOT_TENANT_ID: TENANT_ID,
         LOG_LEVEL: 'warn',
-        INSTANCE_ID: `fuzz-${tablePrefix}`,
       },
-      { hostname: 'fuzz', pid: process.pid },
-    );
-    const logger = createLogger({
-      level: 'warn',
-      name: 'adherence-drift-fuzz',
-      destination: { write: (line: string) => void (logLines.length < 5_000 && logLines.push(line)) },
+      logLevel: 'warn',
+      name: 'fuzz',
+      maxLogLines: 5_000,
     });
-    app = await startApplication(settings, { logger });
+    ({ simulator, connector, app, logLines } = stack);
   });
 
   after(async () => {
-    await app?.stop();
-    await simulator?.stop();
-    await connector?.stop();
+    await stack?.stop();
   });
 
   afterEach(function () {

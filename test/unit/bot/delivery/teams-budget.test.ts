@@ -82,6 +82,26 @@ function jitteredReceiver(time: VirtualTime, messenger: FakeTeamsMessenger, jitt
   return arrivals;
 }
 
+function alertNotifier(
+  time: VirtualTime,
+  stores: StoreSet,
+  directory: FakeDirectory,
+  messenger: FakeTeamsMessenger,
+  limiter: TeamsSendLimiter,
+): TeamsAlertNotifier {
+  return new TeamsAlertNotifier({
+    messenger,
+    conversations: stores.conversations,
+    routes: stores.routes,
+    outbox: stores.outbox,
+    directory,
+    renderer: new AlertCardRenderer({ directory, clock: time.clock }),
+    limiter,
+    clock: time.clock,
+    logger: new RecordingLogger(),
+  });
+}
+
 describe('Teams budget with headroom for network jitter (virtual time, jittered arrivals)', () => {
   async function sixtySimultaneousNudges(
     jitter: JitterModel,
@@ -92,18 +112,9 @@ describe('Teams budget with headroom for network jitter (virtual time, jittered 
     const directory = await seedAgents(stores, 60);
     const messenger = new FakeTeamsMessenger();
     const arrivals = jitteredReceiver(time, messenger, jitter);
-    const notifier = new TeamsAlertNotifier({
-      messenger,
-      conversations: stores.conversations,
-      routes: stores.routes,
-      outbox: stores.outbox,
-      directory,
-      renderer: new AlertCardRenderer({ directory, clock: time.clock }),
-      // The default cap (TEAMS_TENANT_RPS 50) as the application builds it.
-      limiter: new TeamsSendLimiter({ clock: time.clock, sleep: time.sleep, ...limiterOptions }),
-      clock: time.clock,
-      logger: new RecordingLogger(),
-    });
+    // The default cap (TEAMS_TENANT_RPS 50) as the application builds it.
+    const limiter = new TeamsSendLimiter({ clock: time.clock, sleep: time.sleep, ...limiterOptions });
+    const notifier = alertNotifier(time, stores, directory, messenger, limiter);
     const results = await time.run(
       Promise.all(
         directory.agents.map((agent) =>
@@ -153,17 +164,7 @@ describe('Teams budget with headroom for network jitter (virtual time, jittered 
     const arrivals = jitteredReceiver(time, messenger, uniformJitter(11));
     const logger = new RecordingLogger();
     const limiter = new TeamsSendLimiter({ clock: time.clock, sleep: time.sleep });
-    const notifier = new TeamsAlertNotifier({
-      messenger,
-      conversations: stores.conversations,
-      routes: stores.routes,
-      outbox: stores.outbox,
-      directory,
-      renderer: new AlertCardRenderer({ directory, clock: time.clock }),
-      limiter,
-      clock: time.clock,
-      logger,
-    });
+    const notifier = alertNotifier(time, stores, directory, messenger, limiter);
     const welcomes = new WelcomeSender({
       ledger: stores.welcomes,
       messenger,
