@@ -351,7 +351,7 @@ export class InstallationHandler {
     return true;
   }
 
-  /** Email can differ from UPN (teams-platform.md §5): try both, case-insensitively (the directory lowercases). */
+  /** Email can differ from UPN (learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context): try both, case-insensitively (the directory lowercases). */
   private findAgent(
     email: string | undefined,
     userPrincipalName: string | undefined,

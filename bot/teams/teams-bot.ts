@@ -25,7 +25,7 @@ export interface TeamsBotHandlers {
   readonly metrics?: { repliesDropped: number };
 }
 
-/** Invoke response body type for a plain message (teams-platform.md §3). */
+/** Invoke response body type for a plain message (learn.microsoft.com/adaptive-cards/authoring-cards/universal-action-model, invoke response). */
 export const ACTIVITY_MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 
 /**

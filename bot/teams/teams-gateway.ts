@@ -19,7 +19,7 @@ import type {
 } from '../delivery/teams-messenger';
 import { mapTeamsError } from './map-teams-error';
 
-/** Page size for roster reads; Teams clamps it to 50-500 (teams-platform.md §5). */
+/** Page size for roster reads; Teams clamps it to 50-500 (learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context, paged members). */
 const ROSTER_PAGE_SIZE = 500;
 
 /**
