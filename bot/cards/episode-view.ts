@@ -13,7 +13,7 @@ export interface EpisodeView {
   readonly now: number;
 }
 
-/** Activity categories as people say them (the Genesys ActivityCode `category` enum: MyPureCloud/platform-client-sdk-javascript build/docs/ActivityCode.md). */
+/** Activity categories as people say them (the activity code `category` enum of Genesys Cloud WFM: MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md). */
 const CATEGORY_LABELS: Readonly<Record<string, string>> = {
   OnQueueWork: 'On queue',
   Break: 'Break',
