@@ -21,6 +21,7 @@ import type { OpenTableStorage } from '../src/storage/open-table-storage';
 import { openTableStorage } from '../src/storage/open-table-storage';
 import type { StoreSet } from '../src/storage/store-set';
 import { resolveThresholds } from '../src/domain/thresholds';
+import { genesysUserEmail } from './commands/genesys-user-email';
 import type { TeamsEdge } from './create-teams-edge';
 import { createTeamsEdge } from './create-teams-edge';
 import { defaultLocalPeople } from './tabs/tab-services';
@@ -38,10 +39,12 @@ export interface ApplicationOverrides {
   readonly genesys?: Partial<GenesysClientOptions>;
   /** Replaces the notifier the monitor delivers through (tests). */
   readonly notifier?: AlertNotifier;
-  /** Address the bot server listens on; default every interface (tests bind 127.0.0.1). */
+  /** Address the bot server listens on; default every interface, always loopback while Bot Framework auth is off. */
   readonly host?: string;
   /** How often the tab pages poll for changes (default 5 s; browser tests shorten it). */
   readonly tabsRefreshAfterMs?: number;
+  /** Tenant channel commands answer in when BOT_TENANT_ID is unset (the Agents Playground's, in local runs). */
+  readonly teamsTenantId?: string;
 }
 
 /** The running core of the product: stores, Genesys stream, drift monitor and jobs. */
@@ -282,6 +285,10 @@ export async function startApplication(
         clock,
         logger: logger.child({ component: 'teams' }),
         teamsTenantRps: settings.notifications.teamsTenantRps,
+        teamsJitterAllowanceInMs: settings.notifications.teamsJitterAllowanceMs,
+        routing: settings.routing,
+        userEmail: genesysUserEmail(genesys.rest),
+        tenantId: settings.bot.tenantId ?? overrides.teamsTenantId,
         slackWebhookUrl: settings.notifications.slackWebhookUrl,
         wfmUrl: settings.notifications.genesysWfmUrl,
         thresholdsFor: (unitId, category) => resolveThresholds(policy, unitId, category),

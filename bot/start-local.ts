@@ -4,7 +4,12 @@ import { startApplication } from './application';
 import { startAgentsPlayground } from './dev/agents-playground';
 import type { AgentsPlayground } from './dev/agents-playground';
 import { AgentsPlaygroundClient } from './dev/agents-playground-client';
-import { LOCAL_DEMO_SIMULATOR, runLocalDemo } from './dev/local-demo';
+import {
+  LOCAL_DEMO_SETTINGS,
+  LOCAL_DEMO_SIMULATOR,
+  PLAYGROUND_TENANT_ID,
+  runLocalDemo,
+} from './dev/local-demo';
 
 /**
  * `npm start`: the whole product on embedded defaults — the Genesys Cloud simulator, Azurite (data in .data/azurite),
@@ -21,7 +26,7 @@ const DEMO_THRESHOLDS = {
 };
 
 async function main(): Promise<void> {
-  const env = { ...DEMO_THRESHOLDS, ...withoutEmpty(process.env) };
+  const env = { ...DEMO_THRESHOLDS, ...LOCAL_DEMO_SETTINGS, ...withoutEmpty(process.env) };
   let settings;
   try {
     settings = readSettings(env);
@@ -34,10 +39,10 @@ async function main(): Promise<void> {
   }
   const isLocalGenesys = settings.genesys.mode === 'local';
   const startedAt = Date.now();
+  // With an empty BOT_ID the edge listens on loopback only (it takes unauthenticated requests then).
   const app = await startApplication(settings, {
     simulator: LOCAL_DEMO_SIMULATOR,
-    // Loopback only unless BOT_ID is set: with an empty BOT_ID the endpoint takes unauthenticated requests.
-    host: settings.bot.appId ? undefined : '127.0.0.1',
+    teamsTenantId: PLAYGROUND_TENANT_ID,
   });
   let playground: AgentsPlayground | undefined;
   const stop = (code: number): void => {

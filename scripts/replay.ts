@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildDriftPolicy } from '../src/config/drift-policy-builder';
-import { readSettings } from '../src/config/settings';
+import { readOutcomeSettings } from '../src/config/settings';
 import { ConfigError } from '../src/platform/errors';
 import { readRecordings } from '../src/replay/recording-files';
 import { RecordingReplay, type ReplayCounts, type ReplayReport } from '../src/replay/recording-replay';
@@ -92,7 +92,7 @@ function policyOf(values: Partial<Record<keyof typeof FLAG_SETTINGS, string>>) {
     if (value !== undefined) env[setting] = value;
   }
   try {
-    const settings = readSettings(env, { hostname: 'replay', pid: process.pid });
+    const settings = readOutcomeSettings(env);
     // A recording carries neither activity code names nor the units' own Genesys thresholds: flags and defaults rule.
     const { policy, warnings } = buildDriftPolicy(settings, { activityCodes: [], units: [] });
     for (const warning of warnings) console.error(`warning: ${withFlagNames(warning)}`);

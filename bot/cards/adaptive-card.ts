@@ -14,10 +14,10 @@ export type CardElement = Readonly<Record<string, unknown>>;
 /** MIME type of an Adaptive Card attachment and of an invoke response that carries a card. */
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
-/** The limit we keep cards under (Teams refuses bot messages over ~100 KB with 413; teams-platform.md §3). */
+/** The limit we keep cards under (Teams refuses bot messages over ~100 KB with 413; learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages). */
 export const MAX_CARD_BYTES = 80 * 1024;
 
-/** Wraps a body and actions into a 1.5 card; Teams is limited to 1.5 (teams-platform.md §3). */
+/** Wraps a body and actions into a 1.5 card; Teams is limited to 1.5 (learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/Universal-actions-for-adaptive-cards/Work-with-Universal-Actions-for-Adaptive-Cards). */
 export function adaptiveCard(body: readonly CardElement[], actions?: readonly CardElement[]): AdaptiveCard {
   return {
     type: 'AdaptiveCard',

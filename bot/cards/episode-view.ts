@@ -13,7 +13,7 @@ export interface EpisodeView {
   readonly now: number;
 }
 
-/** Activity categories as people say them (Genesys enum values; genesys-cloud-api.md §2). */
+/** Activity categories as people say them (the activity code `category` enum of Genesys Cloud WFM: MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md). */
 const CATEGORY_LABELS: Readonly<Record<string, string>> = {
   OnQueueWork: 'On queue',
   Break: 'Break',

@@ -3,6 +3,7 @@ import { actionSet, adaptiveCard, executeAction, formatMinutes, text, timeOf } f
 import { AGENT_REPLY_CHOICES, CARD_INPUTS, CARD_VERBS, describeReplyReason } from './card-actions';
 import type { EpisodeView } from './episode-view';
 import { driftMinutes } from './episode-view';
+import { escapeMarkdown } from './markdown';
 
 /**
  * The agent's private nudge. Supportive by design (seed guide, edge case 4: "supportive in tone (not accusatory)"):
@@ -38,7 +39,7 @@ export function buildNudgeCard(view: EpisodeView): AdaptiveCard {
   if (reply !== undefined) {
     body.push(
       text(
-        `Thanks for letting us know: **${describeReplyReason(reply.reason)}**${reply.text ? ` (${reply.text})` : ''}. Your supervisor can see your note.`,
+        `Thanks for letting us know: **${describeReplyReason(reply.reason)}**${reply.text ? ` (${escapeMarkdown(reply.text)})` : ''}. Your supervisor can see your note.`,
         { color: 'Good' },
       ),
     );

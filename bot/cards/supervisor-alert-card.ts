@@ -4,6 +4,7 @@ import { actionSet, adaptiveCard, executeAction, facts, formatMinutes, text, tim
 import { CARD_INPUTS, CARD_VERBS, describeReplyReason, SNOOZE_MINUTES } from './card-actions';
 import type { EpisodeView } from './episode-view';
 import { driftMinutes } from './episode-view';
+import { escapeMarkdown } from './markdown';
 
 /** What the supervisor card says besides the episode itself. */
 export interface SupervisorAlertExtras {
@@ -89,7 +90,10 @@ export function buildSupervisorAlertCard(
       [isOpen ? 'Minutes so far' : 'Minutes', `${driftMinutes(view)}`],
       [
         'Agent says',
-        reply ? `${describeReplyReason(reply.reason)}${reply.text ? `: ${reply.text}` : ''}` : undefined,
+        // The agent's own words are escaped: they must not format, link or run card functions on the supervisor's card.
+        reply
+          ? `${describeReplyReason(reply.reason)}${reply.text ? `: ${escapeMarkdown(reply.text)}` : ''}`
+          : undefined,
       ],
     ]),
   ];

@@ -2,6 +2,7 @@
 export type BotCommand =
   | { readonly type: 'watch'; readonly target: string }
   | { readonly type: 'unwatch'; readonly target: string }
+  | { readonly type: 'move'; readonly target: string }
   | { readonly type: 'status' }
   | { readonly type: 'report' }
   | { readonly type: 'myAdherence' }
@@ -32,6 +33,8 @@ export function parseCommand(text: string): BotCommand {
     if (target === '') return { type: 'help' };
     return watch[1] ? { type: 'unwatch', target } : { type: 'watch', target };
   }
+  const move = /^move\s+(.+?)(?:\s+here)?$/i.exec(clean);
+  if (move) return { type: 'move', target: move[1]!.trim() };
   if (lower === 'status') return { type: 'status' };
   if (lower === 'report') return { type: 'report' };
   if (lower === 'my adherence' || lower === 'my drift' || lower === 'me') return { type: 'myAdherence' };

@@ -12,6 +12,8 @@ export interface DeliveryMetrics {
   conversationsCreated: number;
   /** Stored references marked dead after a 403 or 404. */
   referencesMarkedDead: number;
+  /** Replies in a turn not sent because the Teams budget had no slot in time. */
+  repliesDropped: number;
 }
 
 /** Fresh zeroed counters. */
@@ -23,6 +25,7 @@ export function createDeliveryMetrics(): DeliveryMetrics {
     tenantPauses: 0,
     conversationsCreated: 0,
     referencesMarkedDead: 0,
+    repliesDropped: 0,
   };
 }
 

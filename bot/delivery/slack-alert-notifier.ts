@@ -106,7 +106,9 @@ export function buildSlackMessage(
     `*Scheduled:* ${view.scheduledLabel} · *Actual:* ${view.actualLabel}`,
     `*Drifting since:* ${since} UTC (${driftMinutes(view)} min)`,
     ...(reply
-      ? [`*Agent says:* ${describeReplyReason(reply.reason)}${reply.text ? `: ${reply.text}` : ''}`]
+      ? [
+          `*Agent says:* ${describeReplyReason(reply.reason)}${reply.text ? `: ${escapeSlack(reply.text)}` : ''}`,
+        ]
       : []),
     ...(alert.episode.scheduleCoverage === 'unavailable'
       ? ['_The schedule pre-check could not be made._']
@@ -128,4 +130,16 @@ export function buildSlackMessage(
     text: `${title}: ${view.scheduledLabel} scheduled, ${view.actualLabel} actual, ${driftMinutes(view)} min`,
     blocks,
   };
+}
+
+/**
+ * The agent's own words made inert in Slack mrkdwn: `&`, `<` and `>` escaped as Slack asks, so they cannot mention
+ * `<!channel>` or forge links (api.slack.com/reference/surfaces/formatting#escaping); formatting characters too.
+ */
+function escapeSlack(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[*_~`]/g, (ch) => `\u200b${ch}`);
 }

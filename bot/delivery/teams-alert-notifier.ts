@@ -138,7 +138,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
         record = created.value;
       }
       const result = await this.send(record, () => this.deps.messenger.sendToPersonal(record!, card), signal);
-      // 404 ConversationNotFound (the chat was deleted): create the chat again once (teams-platform.md §2, errors).
+      // 404 ConversationNotFound (the chat was deleted): create the chat again once (learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/conversation-messages, status codes).
       if (
         result.status === 'recipientGone' &&
         isConversationNotFound(result.reason) &&

@@ -50,6 +50,8 @@ export interface CreatedConversation {
 export interface TeamsMessenger {
   sendToPersonal(target: ConversationRecord | PersonalTarget, card: object): Promise<DeliveryResult>;
   createPersonalConversation(target: PersonalTarget): Promise<TeamsCallResult<CreatedConversation>>;
+  /** Sends a card into an existing conversation (a personal chat, or a new post in a channel by its id). */
+  sendCard(location: ConversationLocation, card: object): Promise<DeliveryResult>;
   /** Starts a new thread in the channel; `conversationId` of the result is the thread id. */
   postToChannel(channel: ConversationRecord, card: object): Promise<DeliveryResult>;
   updateCard(
@@ -61,10 +63,14 @@ export interface TeamsMessenger {
     location: ConversationLocation,
     userId: string,
   ): Promise<TeamsCallResult<TeamsMember | undefined>>;
-  /** Every member of the team, following continuation tokens to the end. */
+  /**
+   * Every member of the team, following continuation tokens to the end; `beforeEachPage` (the Teams budget) is awaited
+   * before each page, and a false answer stops with the members read so far.
+   */
   getPagedTeamMembers(
     location: ConversationLocation,
     teamId: string,
+    beforeEachPage?: () => Promise<boolean>,
   ): Promise<TeamsCallResult<TeamsMember[]>>;
   listTeamChannels(
     location: ConversationLocation,

@@ -18,6 +18,18 @@ const PLAYGROUND_USERS = [
   { name: 'Lynne Robbins', email: 'lynner@example.com' },
 ];
 
+/** The Agents Playground 0.2.28 built-in tenant id (its default config); channel commands answer only in it locally. */
+export const PLAYGROUND_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
+
+/**
+ * Settings of the demo: an explicit local run (no Bot Framework identity, loopback only), and the Playground's
+ * signed-in user (Alex Wilber) as the one person who may route alerts with `watch`. Any value set in the environment wins.
+ */
+export const LOCAL_DEMO_SETTINGS: Readonly<Record<string, string>> = Object.freeze({
+  LOCAL_MODE: 'true',
+  WATCH_ADMINS: PLAYGROUND_USERS[0]!.email,
+});
+
 // A seed whose first agent (Alex Wilber in the demo) is on a working shift at any start time: the simulator lays
 // shifts out relative to its start instant, so this holds whenever the demo runs.
 const DEMO_SEED = 'demo-1';
@@ -50,8 +62,9 @@ export async function runLocalDemo(
   await client.installApp(config.personalChat.id);
   if (team) {
     await client.installApp(team.id);
+    // Sent as the signed-in user, the one WATCH_ADMINS names in the demo.
     await client.sendMessage(team.id, 'watch all', {
-      fromUserId: config.users[0]?.id ?? config.currentUser.id,
+      fromUserId: config.currentUser.id,
       mentionBot: config.bot,
     });
   }

@@ -28,6 +28,8 @@ export interface CardActionHandlerDeps {
   readonly logger: Logger;
   /** How long "Approved overtime" holds alerts for the episode; default 4 hours. */
   readonly approvedOvertimeForInMs?: number;
+  /** Refused actions by reason (`invalid`, `forbidden`, `stale`), rendered by /metrics. */
+  readonly refusals?: Record<string, number>;
 }
 
 /** The answer to a card action: the updated card, or a message that nothing changed and why. */
@@ -48,8 +50,15 @@ export class CardActionHandler {
     this.log = deps.logger.child({ component: 'card-actions' });
   }
 
-  /** Authorizes and applies one action; a refused or stale action changes nothing. */
+  /** Authorizes and applies one action; a refused or stale action changes nothing (and is counted by reason). */
   async handle(turn: TurnInfo, verb: string | undefined, data: unknown): Promise<CardActionOutcome> {
+    const outcome = await this.decide(turn, verb, data);
+    if (outcome.kind === 'message' && this.deps.refusals)
+      this.deps.refusals[outcome.reason] = (this.deps.refusals[outcome.reason] ?? 0) + 1;
+    return outcome;
+  }
+
+  private async decide(turn: TurnInfo, verb: string | undefined, data: unknown): Promise<CardActionOutcome> {
     const request = parseCardAction(verb, data);
     if (request === undefined)
       return { kind: 'message', text: "Sorry, I couldn't read that action.", reason: 'invalid' };

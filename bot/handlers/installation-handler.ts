@@ -8,9 +8,16 @@ import type {
 } from '../../src/app/ports';
 import { buildHelpCard } from '../cards/help-card';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';
-import type { ConversationLocation, TeamsMember, TeamsMessenger } from '../delivery/teams-messenger';
-import type { BotReply, TurnInfo } from './turn-info';
-import { channelKey } from './turn-info';
+import type { TeamsCallGate } from '../delivery/teams-call-gate';
+import type {
+  ConversationLocation,
+  TeamsCallResult,
+  TeamsMember,
+  TeamsMessenger,
+} from '../delivery/teams-messenger';
+import type { WelcomeOffer, WelcomeSender } from '../delivery/welcome-sender';
+import type { TurnInfo } from './turn-info';
+import { baseConversationId, channelKey, isPersonalKey } from './turn-info';
 
 /** Ports of an {@link InstallationHandler}. */
 export interface InstallationHandlerDeps {
@@ -18,22 +25,41 @@ export interface InstallationHandlerDeps {
   readonly routes: RouteStore;
   readonly directory: TeamAwareDirectory;
   readonly messenger: TeamsMessenger;
+  /** The one-welcome-per-scope ledger and its sender (bot/delivery/welcome-sender.ts). */
+  readonly welcomes: WelcomeQueue;
+  /** The Teams budget for reads made during an install; none = unlimited (unit tests). */
+  readonly gate?: TeamsCallGate;
   readonly clock: Clock;
   readonly logger: Logger;
 }
+
+/** What the installation handler needs of the welcome sender. */
+export type WelcomeQueue = Pick<WelcomeSender, 'offer' | 'recordedAt'>;
 
 /** What a team install stored. */
 export interface TeamInstallResult {
   readonly channels: number;
   readonly membersRead: number;
   readonly agentsLinked: number;
+  readonly welcome?: WelcomeOffer;
 }
+
+/** How an install event arrived: a first install (`add`) or an app upgrade (`add-upgrade`, no welcome). */
+export interface InstallKind {
+  readonly isUpgrade: boolean;
+}
+
+// Teams sends two events for one install (installationUpdate `add` and conversationUpdate with the bot added): the
+// second, within this time of the first, reuses what the first stored instead of reading Teams again.
+const SAME_INSTALL_WITHIN_MS = 2 * 60_000;
 
 /**
  * Stores and forgets conversation references (SDK-free). A personal install stores the chat keyed by the user's
  * Entra object id and links the Genesys agent with the same email or UPN; a team install stores the team's
  * channels and links the agents on its roster (as personal records without a chat yet, so a first nudge can
- * create the chat). Uninstalls and removals delete what they stored.
+ * create the chat). Each scope is welcomed once, ever (an app upgrade re-stores silently). Uninstalls and removals
+ * delete only what belongs to the scope they came from; nothing is stored from an activity without a conversation,
+ * a service URL or an Entra object id.
  */
 export class InstallationHandler {
   private readonly log: Logger;
@@ -42,41 +68,60 @@ export class InstallationHandler {
     this.log = deps.logger.child({ component: 'installation' });
   }
 
-  /** The app was installed in a personal scope: store, link, and answer with a welcome. */
-  async onPersonalInstalled(turn: TurnInfo): Promise<BotReply> {
+  /** The app was installed (or upgraded) in a personal scope: store, link, and queue the one welcome. */
+  async onPersonalInstalled(turn: TurnInfo, kind: InstallKind): Promise<WelcomeOffer | undefined> {
     const record = await this.rememberPersonal(turn);
-    const agent = record?.agentId ? this.deps.directory.getAgent(record.agentId) : undefined;
+    if (record === undefined) return undefined;
+    const agent = record.agentId ? this.deps.directory.getAgent(record.agentId) : undefined;
     const intro = agent
       ? `Hi ${agent.name.split(' ')[0]}! You're linked to your Genesys Cloud agent profile.`
       : "Hi! I couldn't match your Teams account to a Genesys Cloud agent yet (I match your email or sign-in name), so I can't send you check-ins.";
-    return { kind: 'card', card: buildHelpCard('personal', intro) };
+    return this.deps.welcomes.offer(
+      'personal',
+      record.key,
+      locationOf(turn),
+      buildHelpCard('personal', intro),
+      {
+        silently: kind.isUpgrade,
+      },
+    );
   }
 
   /** Stores (or refreshes) the personal chat of `turn.from` and links the agent; returns the stored record. */
   async rememberPersonal(turn: TurnInfo): Promise<ConversationRecord | undefined> {
     const aad = turn.from.aadObjectId;
-    if (aad === undefined) {
+    if (!isPersonalKey(aad) || turn.conversationType !== 'personal' || !hasLocation(turn)) {
       this.log.warn(
         { conversationType: turn.conversationType },
-        'personal conversation without an Entra object id; not stored',
+        'personal activity without a personal conversation, a service URL or an Entra object id; nothing stored',
       );
       return undefined;
     }
-    const member = await this.deps.messenger.getMember(locationOf(turn), turn.from.id);
+    const existing = await this.deps.conversations.get(aad);
+    const now = this.deps.clock.now();
+    if (
+      existing &&
+      existing.conversationId === turn.conversationId &&
+      existing.serviceUrl === turn.serviceUrl &&
+      existing.deadReason === undefined &&
+      existing.email !== undefined &&
+      now - existing.updatedAt < SAME_INSTALL_WITHIN_MS
+    )
+      return existing;
+    const member = await this.read(turn, () => this.deps.messenger.getMember(locationOf(turn), turn.from.id));
     const profile = member.status === 'ok' ? member.value : undefined;
     if (member.status !== 'ok')
       this.log.warn(
         { status: member.status },
         'could not read the member of a personal chat; storing without email',
       );
-    const existing = await this.deps.conversations.get(aad);
     const email = profile?.email ?? existing?.email;
     const userPrincipalName = profile?.userPrincipalName ?? existing?.userPrincipalName;
     const agent = this.findAgent(email, userPrincipalName);
     const record: ConversationRecord = {
       key: aad,
       kind: 'personal',
-      tenantId: turn.tenantId,
+      tenantId: turn.tenantId ?? existing?.tenantId,
       serviceUrl: turn.serviceUrl,
       conversationId: turn.conversationId,
       reference: turn.reference,
@@ -85,7 +130,7 @@ export class InstallationHandler {
       userPrincipalName,
       displayName: profile?.name ?? turn.from.name ?? existing?.displayName,
       agentId: agent?.id ?? existing?.agentId,
-      updatedAt: this.deps.clock.now(),
+      updatedAt: now,
     };
     await this.deps.conversations.upsert(record);
     this.log.info(
@@ -97,7 +142,7 @@ export class InstallationHandler {
 
   /** Stores the personal chat on a message when it is unknown, moved, dead or not linked yet (an install event may be missed). */
   async ensurePersonal(turn: TurnInfo): Promise<void> {
-    const existing = turn.from.aadObjectId
+    const existing = isPersonalKey(turn.from.aadObjectId)
       ? await this.deps.conversations.get(turn.from.aadObjectId)
       : undefined;
     if (
@@ -110,15 +155,22 @@ export class InstallationHandler {
     await this.rememberPersonal(turn);
   }
 
-  /** The app was installed in a team: store its channels and link the agents on its roster; answer with a welcome. */
-  async onTeamInstalled(
-    turn: TurnInfo,
-  ): Promise<{ readonly reply: BotReply; readonly result: TeamInstallResult }> {
+  /**
+   * The app was installed (or upgraded) in a team: store its channels and link the agents on its roster; queue the
+   * one welcome (none on an upgrade).
+   */
+  async onTeamInstalled(turn: TurnInfo, kind: InstallKind): Promise<TeamInstallResult> {
     const teamId = turn.teamId;
-    if (teamId === undefined)
-      return { reply: { kind: 'none' }, result: { channels: 0, membersRead: 0, agentsLinked: 0 } };
+    if (teamId === undefined || !hasLocation(turn)) return { channels: 0, membersRead: 0, agentsLinked: 0 };
+    const recordedAt = kind.isUpgrade ? undefined : await this.deps.welcomes.recordedAt('team', teamId);
+    if (recordedAt !== undefined && this.deps.clock.now() - recordedAt < SAME_INSTALL_WITHIN_MS) {
+      // The other event of the same install already stored the team and queued its welcome.
+      if (turn.channelId !== undefined)
+        await this.storeChannel(turn, teamId, turn.channelId, turn.channelName);
+      return { channels: 0, membersRead: 0, agentsLinked: 0, welcome: 'alreadyWelcomed' };
+    }
     const location = locationOf(turn);
-    const listed = await this.deps.messenger.listTeamChannels(location, teamId);
+    const listed = await this.read(turn, () => this.deps.messenger.listTeamChannels(location, teamId));
     // The channel the install came from is stored even when the channel list cannot be read.
     const channels =
       listed.status === 'ok' ? listed.value : [{ id: turn.channelId ?? teamId, name: turn.channelName }];
@@ -128,7 +180,13 @@ export class InstallationHandler {
         'could not list team channels; storing the current one',
       );
     for (const channel of channels) await this.storeChannel(turn, teamId, channel.id, channel.name);
-    const roster = await this.deps.messenger.getPagedTeamMembers(location, teamId);
+    // Each page of the roster (500 members) waits for its own slot in the Teams budget.
+    const gate = this.deps.gate;
+    const roster = await this.deps.messenger.getPagedTeamMembers(
+      location,
+      teamId,
+      gate && (() => gate.take(turn.conversationId, turn.tenantId)),
+    );
     let agentsLinked = 0;
     const members = roster.status === 'ok' ? roster.value : [];
     if (roster.status !== 'ok')
@@ -137,24 +195,49 @@ export class InstallationHandler {
         'could not read the team roster; agents are linked when they install the app',
       );
     for (const member of members) if (await this.linkRosterMember(turn, teamId, member)) agentsLinked += 1;
-    const result = { channels: channels.length, membersRead: members.length, agentsLinked };
-    this.log.info({ teamId, ...result }, 'team installed');
     const intro = `Thanks for adding me. I linked ${agentsLinked} of ${members.length} team members to Genesys Cloud agents. Choose what this channel watches:`;
-    return { reply: { kind: 'card', card: buildHelpCard('channel', intro) }, result };
+    const welcome = await this.deps.welcomes.offer(
+      'team',
+      teamId,
+      location,
+      buildHelpCard('channel', intro),
+      {
+        silently: kind.isUpgrade,
+      },
+    );
+    const result = { channels: channels.length, membersRead: members.length, agentsLinked, welcome };
+    this.log.info({ teamId, ...result, isUpgrade: kind.isUpgrade }, 'team installed');
+    return result;
   }
 
   /** Stores (or refreshes) the channel a channel activity came from, so commands and alerts can use it. */
   async rememberChannel(turn: TurnInfo): Promise<void> {
-    if (turn.channelId === undefined || turn.teamId === undefined) return;
+    if (turn.channelId === undefined || turn.teamId === undefined || !hasLocation(turn)) return;
     const existing = await this.deps.conversations.get(channelKey(turn.channelId));
     if (existing && existing.deadReason === undefined && existing.serviceUrl === turn.serviceUrl) return;
     await this.storeChannel(turn, turn.teamId, turn.channelId, turn.channelName ?? existing?.channelName);
   }
 
-  /** The user removed the app from their personal scope. */
+  /**
+   * The user removed the app from their personal scope: deletes that person's reference only, and only when it is
+   * the chat the event came from (or a roster link without a chat).
+   */
   async onPersonalUninstalled(turn: TurnInfo): Promise<void> {
-    if (turn.from.aadObjectId === undefined) return;
-    await this.deps.conversations.delete(turn.from.aadObjectId);
+    const aad = turn.from.aadObjectId;
+    if (!isPersonalKey(aad) || turn.conversationType !== 'personal') {
+      this.log.warn(
+        { conversationType: turn.conversationType },
+        'personal uninstall without a personal scope; ignored',
+      );
+      return;
+    }
+    const existing = await this.deps.conversations.get(aad);
+    if (existing === undefined) return;
+    if (existing.conversationId !== '' && existing.conversationId !== turn.conversationId) {
+      this.log.warn({}, 'personal uninstall from another conversation than the stored chat; ignored');
+      return;
+    }
+    await this.deps.conversations.delete(aad);
     this.log.info({}, 'personal conversation deleted after uninstall');
   }
 
@@ -162,6 +245,10 @@ export class InstallationHandler {
   async onTeamUninstalled(turn: TurnInfo): Promise<number> {
     const teamId = turn.teamId;
     if (teamId === undefined) return 0;
+    if (!(await this.isFromTeam(turn, teamId))) {
+      this.log.warn({ teamId }, 'team uninstall from a conversation outside the team; ignored');
+      return 0;
+    }
     for await (const record of this.deps.conversations.list('channel')) {
       if (record.teamId !== teamId) continue;
       for (const route of await this.deps.routes.listByConversation(record.key)) {
@@ -179,11 +266,29 @@ export class InstallationHandler {
     members: readonly { readonly id: string; readonly aadObjectId?: string }[],
   ): Promise<void> {
     for (const member of members) {
-      if (member.aadObjectId === undefined) continue;
+      if (!isPersonalKey(member.aadObjectId)) continue;
       const record = await this.deps.conversations.get(member.aadObjectId);
       if (record && record.conversationId === '' && record.teamId === turn.teamId)
         await this.deps.conversations.delete(member.aadObjectId);
     }
+  }
+
+  /** Whether the turn's conversation is a channel of the team (the General channel's id is the team id). */
+  private async isFromTeam(turn: TurnInfo, teamId: string): Promise<boolean> {
+    const channelId = baseConversationId(turn.conversationId);
+    if (channelId === teamId || turn.channelId === teamId) return true;
+    const stored = await this.deps.conversations.get(channelKey(turn.channelId ?? channelId));
+    return stored?.teamId === teamId;
+  }
+
+  /** Runs a Teams read within the budget; a read the budget cannot fit in time is reported as throttled. */
+  private async read<T>(
+    turn: TurnInfo,
+    call: () => Promise<TeamsCallResult<T>>,
+  ): Promise<TeamsCallResult<T>> {
+    if (this.deps.gate && !(await this.deps.gate.take(turn.conversationId, turn.tenantId)))
+      return { status: 'throttled', retryAfterMs: 1_000 };
+    return call();
   }
 
   private async storeChannel(
@@ -219,7 +324,7 @@ export class InstallationHandler {
   private async linkRosterMember(turn: TurnInfo, teamId: string, member: TeamsMember): Promise<boolean> {
     const aad = member.aadObjectId;
     const agent = this.findAgent(member.email, member.userPrincipalName);
-    if (aad === undefined || agent === undefined) return false;
+    if (!isPersonalKey(aad) || agent === undefined) return false;
     const existing = await this.deps.conversations.get(aad);
     const now = this.deps.clock.now();
     if (existing && existing.conversationId !== '') {
@@ -246,7 +351,7 @@ export class InstallationHandler {
     return true;
   }
 
-  /** Email can differ from UPN (teams-platform.md §5): try both, case-insensitively (the directory lowercases). */
+  /** Email can differ from UPN (learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context): try both, case-insensitively (the directory lowercases). */
   private findAgent(
     email: string | undefined,
     userPrincipalName: string | undefined,
@@ -270,4 +375,9 @@ export function locationOf(turn: TurnInfo): ConversationLocation {
     tenantId: turn.tenantId,
     reference: turn.reference,
   };
+}
+
+/** Whether the turn names a conversation and an http(s) service URL to store (never store empty fields). */
+function hasLocation(turn: TurnInfo): boolean {
+  return turn.conversationId !== '' && /^https?:\/\/[^/]/i.test(turn.serviceUrl ?? '');
 }

@@ -35,3 +35,21 @@ export function baseConversationId(conversationId: string): string {
 export function channelKey(teamsChannelId: string): string {
   return `channel:${teamsChannelId}`;
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Microsoft 365 Agents Playground 0.2.28's mock users have 13 digits in the last group (its default config in
+// @microsoft/m365agentsplayground dist/index.js, e.g. 00000000-0000-0000-0000-0000000000020).
+const PLAYGROUND_OBJECT_ID = /^0{8}-0{4}-0{4}-0{4}-\d{13}$/;
+
+/**
+ * Whether `id` has the shape of an Entra object id (a GUID), the only personal key the conversation store takes;
+ * `allowPlaygroundIds` also accepts Agents Playground's mock ids (local runs with auth off). Pure.
+ */
+export function isEntraObjectId(id: string, allowPlaygroundIds = false): boolean {
+  return GUID.test(id) || (allowPlaygroundIds && PLAYGROUND_OBJECT_ID.test(id));
+}
+
+/** Whether `key` may be a personal ConversationStore key: object-id shaped, so never a `channel:` key. Pure. */
+export function isPersonalKey(key: string | undefined): key is string {
+  return key !== undefined && isEntraObjectId(key, true);
+}

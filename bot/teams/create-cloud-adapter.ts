@@ -1,31 +1,42 @@
 import type { ConnectorClient, ConnectorFactory } from 'botframework-connector';
 import type { ClaimsIdentity } from 'botframework-connector';
+import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import type { Logger } from '../../src/app/ports';
+import type { Clock, Logger } from '../../src/app/ports';
 import { ConfigError } from '../../src/platform/errors';
+import { SystemClock } from '../../src/platform/system-clock';
+import { RateLimitedLog } from './rate-limited-log';
 
 /** Azure Bot identity (BOT_ID, BOT_PASSWORD, BOT_TYPE, BOT_TENANT_ID); `Settings.bot` fits it. */
 export interface BotAuthOptions {
-  /** Empty or absent turns Bot Framework auth off (local runs only). */
+  /** Empty or absent turns Bot Framework auth off, which only an explicit local run allows (`isLocal`). */
   readonly appId?: string;
   readonly appPassword?: string;
   readonly type?: 'SingleTenant' | 'UserAssignedMSI' | 'MultiTenant';
   readonly tenantId?: string;
   readonly isProduction: boolean;
+  /** LOCAL_MODE=true: the only case where an empty app id is accepted. */
+  readonly isLocal?: boolean;
 }
 
 /**
  * Builds the CloudAdapter. With an app id, every inbound request needs a valid Bot Framework JWT (401 otherwise)
- * and outbound calls get a token; with none, auth is off both ways (toolchain.md), which is refused in production.
+ * and outbound calls get a token; with none, auth is off both ways, which only an explicit local run allows.
  * The SDK's own HTTP retries are removed so a 429 reaches our limiter at once (see {@link removeSdkRetries}).
+ * Errors of a turn are logged (rate-limited), never printed.
  */
-export function createCloudAdapter(options: BotAuthOptions, logger: Logger): CloudAdapter {
+export function createCloudAdapter(
+  options: BotAuthOptions,
+  logger: Logger,
+  clock: Clock = new SystemClock(),
+): EdgeCloudAdapter {
   const appId = options.appId?.trim() ?? '';
-  if (appId === '' && options.isProduction) {
+  if (appId === '' && (options.isLocal !== true || options.isProduction)) {
     throw new ConfigError([
       {
         setting: 'BOT_ID',
-        problem: 'is required when NODE_ENV=production (an empty BOT_ID turns Bot Framework auth off)',
+        problem:
+          'is required: an empty BOT_ID turns Bot Framework auth off, which only an explicit local run allows (LOCAL_MODE=true, never with NODE_ENV=production)',
       },
     ]);
   }
@@ -49,16 +60,34 @@ export function createCloudAdapter(options: BotAuthOptions, logger: Logger): Clo
         },
     log,
   );
-  const adapter = new CloudAdapter(auth);
+  const adapter = new EdgeCloudAdapter(auth);
+  const turnErrors = new RateLimitedLog(log, clock);
   adapter.onTurnError = async (context, error) => {
     // Type and message only: activities and tokens stay out of the logs.
-    log.error(
-      { activityType: context.activity?.type, err: error instanceof Error ? error.message : String(error) },
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+    turnErrors.error(
+      `turn:${message.slice(0, 80)}`,
+      { activityType: context.activity?.type, err: message },
       'unhandled error in a bot turn',
     );
   };
   if (appId === '') log.warn({}, 'BOT_ID is empty: Bot Framework authentication is OFF (local use only)');
   return adapter;
+}
+
+/**
+ * A CloudAdapter that lets the endpoint run an activity it has already read and checked: the token check and the
+ * turn, without `process`, which answers 500 with the library's message and prints the stack (lib/cloudAdapter.js).
+ */
+export class EdgeCloudAdapter extends CloudAdapter {
+  /** Checks the Authorization header (throws AuthenticationError when refused) and runs `logic` in a turn. */
+  processInbound(
+    authorization: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authorization, activity, logic);
+  }
 }
 
 /** Auth whose connector clients have no SDK retry policy. */

@@ -8,6 +8,7 @@ import { CardFactory, TeamsActivityHandler, TurnContext as Turn } from 'botbuild
 import type { Logger } from '../../src/app/ports';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from '../cards/adaptive-card';
 import type { CommandHandler } from '../commands/command-handler';
+import type { TeamsCallGate } from '../delivery/teams-call-gate';
 import type { CardActionHandler, CardActionOutcome } from '../handlers/card-action-handler';
 import type { InstallationHandler } from '../handlers/installation-handler';
 import type { BotReply, TurnInfo } from '../handlers/turn-info';
@@ -18,9 +19,13 @@ export interface TeamsBotHandlers {
   readonly commands: CommandHandler;
   readonly cardActions: CardActionHandler;
   readonly logger: Logger;
+  /** The Teams budget every reply sent in a turn waits for; none = unlimited (unit tests). */
+  readonly gate?: TeamsCallGate;
+  /** Counts replies the budget could not fit in time. */
+  readonly metrics?: { repliesDropped: number };
 }
 
-/** Invoke response body type for a plain message (teams-platform.md §3). */
+/** Invoke response body type for a plain message (learn.microsoft.com/adaptive-cards/authoring-cards/universal-action-model, invoke response). */
 export const ACTIVITY_MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 
 /**
@@ -35,11 +40,12 @@ export class TeamsBot extends TeamsActivityHandler {
     super();
     this.log = deps.logger.child({ component: 'teams-bot' });
     this.onInstallationUpdateAdd(async (context, next) => {
+      // botbuilder routes both `add` and `add-upgrade` here (botbuilder-core src/activityHandlerBase.ts); an upgrade
+      // re-stores the references and welcomes nobody.
+      const kind = { isUpgrade: context.activity.action === 'add-upgrade' };
       const turn = toTurnInfo(context);
-      if (turn.conversationType === 'personal')
-        await reply(context, await deps.installation.onPersonalInstalled(turn));
-      else if (turn.teamId !== undefined)
-        await reply(context, (await deps.installation.onTeamInstalled(turn)).reply);
+      if (turn.conversationType === 'personal') await deps.installation.onPersonalInstalled(turn, kind);
+      else if (turn.teamId !== undefined) await deps.installation.onTeamInstalled(turn, kind);
       await next();
     });
     this.onInstallationUpdateRemove(async (context, next) => {
@@ -54,15 +60,41 @@ export class TeamsBot extends TeamsActivityHandler {
     });
   }
 
-  /** conversationUpdate: the bot added (store, no welcome: installationUpdate sends it), the bot or members removed. */
+  /** Every reply of the turn waits for the Teams budget it shares with proactive sends (invoke answers are HTTP only). */
+  override async run(context: TurnContext): Promise<void> {
+    const gate = this.deps.gate;
+    if (gate !== undefined) {
+      const conversationId = context.activity.conversation?.id ?? '';
+      const tenantId = toTurnInfo(context).tenantId;
+      context.onSendActivities(async (_context, activities, next) => {
+        for (let i = activities.length - 1; i >= 0; i -= 1) {
+          const type = activities[i]!.type;
+          if (type === 'invokeResponse' || type === 'trace') continue;
+          if (!(await gate.take(conversationId, tenantId))) {
+            activities.splice(i, 1);
+            this.dropped('reply');
+          }
+        }
+        return next();
+      });
+      context.onUpdateActivity(async (_context, _activity, next) => {
+        if (await gate.take(conversationId, tenantId)) return next();
+        this.dropped('card update');
+      });
+    }
+    await super.run(context);
+  }
+
+  /** conversationUpdate: the bot added (the same install as installationUpdate: one welcome), the bot or members removed. */
   protected override async dispatchConversationUpdateActivity(context: TurnContext): Promise<void> {
     const turn = toTurnInfo(context);
     const botId = context.activity.recipient?.id;
     const added = context.activity.membersAdded ?? [];
     const removed = context.activity.membersRemoved ?? [];
     if (added.some((member) => member.id === botId)) {
-      if (turn.conversationType === 'personal') await this.deps.installation.rememberPersonal(turn);
-      else if (turn.teamId !== undefined) await this.deps.installation.onTeamInstalled(turn);
+      const kind = { isUpgrade: false };
+      if (turn.conversationType === 'personal') await this.deps.installation.onPersonalInstalled(turn, kind);
+      else if (turn.teamId !== undefined) await this.deps.installation.onTeamInstalled(turn, kind);
     }
     if (removed.some((member) => member.id === botId)) {
       if (turn.conversationType === 'personal') await this.deps.installation.onPersonalUninstalled(turn);
@@ -109,6 +141,11 @@ export class TeamsBot extends TeamsActivityHandler {
     await reply(context, await this.deps.commands.handle(turn, text));
   }
 
+  private dropped(what: string): void {
+    if (this.deps.metrics) this.deps.metrics.repliesDropped += 1;
+    this.log.warn({ what }, 'not sent: the Teams budget had no slot in time');
+  }
+
   /** A personal chat whose install event was missed is stored on its first message. */
   private async ensurePersonal(turn: TurnInfo): Promise<void> {
     try {
@@ -134,8 +171,8 @@ export function toTurnInfo(context: TurnContext): TurnInfo {
     serviceUrl: activity.serviceUrl,
     tenantId: activity.conversation?.tenantId ?? channelData.tenant?.id,
     conversationId: activity.conversation?.id ?? '',
-    conversationType:
-      activity.conversation?.conversationType ?? (channelData.team?.id ? 'channel' : 'personal'),
+    // No guess when Teams gives no type: personal handling needs an explicit personal conversation.
+    conversationType: activity.conversation?.conversationType ?? '',
     from: { id: activity.from?.id ?? '', aadObjectId: activity.from?.aadObjectId, name: activity.from?.name },
     botId: activity.recipient?.id,
     teamId: channelData.team?.id,

@@ -19,7 +19,7 @@ import type {
 } from '../delivery/teams-messenger';
 import { mapTeamsError } from './map-teams-error';
 
-/** Page size for roster reads; Teams clamps it to 50-500 (teams-platform.md §5). */
+/** Page size for roster reads; Teams clamps it to 50-500 (learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context, paged members). */
 const ROSTER_PAGE_SIZE = 500;
 
 /**
@@ -92,6 +92,13 @@ export class TeamsGateway implements TeamsMessenger {
     }
   }
 
+  async sendCard(location: ConversationLocation, card: object): Promise<DeliveryResult> {
+    return this.run(location, async (context) => {
+      const response = await context.sendActivity(cardActivity(card));
+      return { status: 'sent', conversationId: location.conversationId, activityId: response?.id ?? '' };
+    });
+  }
+
   async postToChannel(channel: ConversationRecord, card: object): Promise<DeliveryResult> {
     const teamsChannelId = channel.channelId ?? channel.conversationId;
     return this.run(channel, async (context) => {
@@ -139,11 +146,13 @@ export class TeamsGateway implements TeamsMessenger {
   async getPagedTeamMembers(
     location: ConversationLocation,
     teamId: string,
+    beforeEachPage?: () => Promise<boolean>,
   ): Promise<TeamsCallResult<TeamsMember[]>> {
     return this.run(location, async (context) => {
       const members: TeamsMember[] = [];
       let token: string | undefined;
       do {
+        if (beforeEachPage && !(await beforeEachPage())) break;
         // Arguments in order (pageSize, then token): a Microsoft sample passes the token as pageSize.
         const page = await TeamsInfo.getPagedTeamMembers(context, teamId, ROSTER_PAGE_SIZE, token);
         for (const member of page.members ?? []) {

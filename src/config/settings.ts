@@ -53,7 +53,7 @@ export type StorageSettings = {
 /** Bot type: a single-tenant app registration (with a password) or a user-assigned managed identity. */
 export type BotType = 'SingleTenant' | 'UserAssignedMSI';
 
-/** Azure Bot identity and the HTTP server. An absent `appId` (local runs only) turns Bot Framework auth off. */
+/** Azure Bot identity and the HTTP server. An absent `appId` (only with LOCAL_MODE=true) turns Bot Framework auth off. */
 export interface BotSettings {
   readonly appId?: string;
   readonly appPassword?: string;
@@ -64,6 +64,16 @@ export interface BotSettings {
   readonly metricsPort?: number;
   readonly nodeEnv: string;
   readonly isProduction: boolean;
+  /** LOCAL_MODE=true: an explicit local run (npm start, tests); the only case where BOT_ID may be empty. */
+  readonly isLocal: boolean;
+}
+
+/** Who may route supervisor alerts to a channel (`watch` / `unwatch`). */
+export interface RoutingSettings {
+  /** WATCH_ADMINS, lower-cased: emails, UPNs or Entra object ids. */
+  readonly admins: readonly string[];
+  /** WATCH_ALLOW_UNIT_MANAGERS: the Genesys manager of a unit's agents may route that unit. */
+  readonly allowUnitManagers: boolean;
 }
 
 /** Outbound alerting. */
@@ -72,6 +82,8 @@ export interface NotificationSettings {
   readonly teamsTenantRps: number;
   /** Most individual supervisor alert cards per channel in any rolling hour; more join the channel's live drift board. */
   readonly supervisorAlertBudgetPerHour: number;
+  /** Spread of network delay allowed for: each Teams window is counted over its length plus this (ms). */
+  readonly teamsJitterAllowanceMs: number;
   readonly slackWebhookUrl?: string;
   /** Link to Genesys Cloud WFM shown on cards. */
   readonly genesysWfmUrl?: string;
@@ -107,6 +119,7 @@ export interface Settings {
   readonly genesys: GenesysSettings;
   readonly storage: StorageSettings;
   readonly bot: BotSettings;
+  readonly routing: RoutingSettings;
   readonly notifications: NotificationSettings;
   /** The Teams tabs and the report API: where they are served and how their users sign in. */
   readonly tabs: TabSettings;
@@ -263,7 +276,7 @@ const DESCRIPTIONS: readonly SettingDescription[] = Object.freeze([
     name: 'BOT_ID',
     default: undefined,
     meaning:
-      'Azure Bot app (client) id. Empty only for local runs: it turns Bot Framework auth off; refused when NODE_ENV=production.',
+      'Azure Bot app (client) id. Required unless LOCAL_MODE=true (an empty BOT_ID turns Bot Framework auth off).',
   },
   {
     name: 'BOT_PASSWORD',
@@ -287,7 +300,17 @@ const DESCRIPTIONS: readonly SettingDescription[] = Object.freeze([
     meaning:
       'Port of a second HTTP server for /healthz, /readyz and /metrics; then PORT serves only /api/messages. Unset = all on PORT.',
   },
-  { name: 'NODE_ENV', default: 'development', meaning: 'production makes BOT_ID mandatory.' },
+  {
+    name: 'NODE_ENV',
+    default: 'development',
+    meaning: 'production requires real Genesys and Azure storage settings and refuses LOCAL_MODE.',
+  },
+  {
+    name: 'LOCAL_MODE',
+    default: 'false',
+    meaning:
+      'true only for local runs (npm start, tests): BOT_ID may be empty, which turns Bot Framework auth off, and the bot then listens on 127.0.0.1 only.',
+  },
   {
     name: 'TEAMS_TENANT_RPS',
     default: '50',
@@ -298,6 +321,24 @@ const DESCRIPTIONS: readonly SettingDescription[] = Object.freeze([
     default: '6',
     meaning:
       "Most individual alert cards per supervisor channel in any rolling hour (about one per 10 minutes, the manageable alarm rate per operator in EEMUA 191); more alerts join the channel's one live drift board card.",
+  },
+  {
+    name: 'TEAMS_JITTER_ALLOWANCE',
+    default: 'PT0.5S',
+    meaning:
+      'Network delay spread we allow for: Teams counts arrivals, so each limit is kept over its window plus this (50 in any 1.5 s by default).',
+  },
+  {
+    name: 'WATCH_ADMINS',
+    default: '',
+    meaning:
+      'Comma list of emails, UPNs or Entra object ids of the people who may run watch and unwatch (route supervisor alerts). Empty = nobody.',
+  },
+  {
+    name: 'WATCH_ALLOW_UNIT_MANAGERS',
+    default: 'false',
+    meaning:
+      "When true, the Genesys manager of a unit's agents may also watch and unwatch that unit and its teams (matched by Teams email or UPN).",
   },
   {
     name: 'SLACK_WEBHOOK_URL',
@@ -350,6 +391,25 @@ export function describeSettings(): readonly SettingDescription[] {
   return DESCRIPTIONS;
 }
 
+/** What the offline tools (replay, the shift simulation) take from the service's settings. */
+export interface OutcomeSettings {
+  readonly drift: DriftSettings;
+  readonly supervisorAlertBudgetPerHour: number;
+}
+
+/**
+ * Reads only the drift rules and the supervisor alert budget, with the service's defaults and validation, for tools
+ * that run the drift core offline (no bot, Genesys or storage settings apply); throws a ConfigError naming every bad
+ * setting.
+ */
+export function readOutcomeSettings(env: NodeJS.ProcessEnv): OutcomeSettings {
+  const reader = new EnvReader(env);
+  const drift = readDrift(reader);
+  const supervisorAlertBudgetPerHour = readSupervisorAlertBudget(reader);
+  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+  return deepFreeze({ drift, supervisorAlertBudgetPerHour });
+}
+
 /**
  * Reads and validates every setting from `env` into frozen typed settings, with every default applied. Throws one
  * ConfigError naming each bad setting at once. Empty values count as unset (Teams Toolkit env files write `NAME=`).
@@ -366,6 +426,7 @@ export function readSettings(
   const bot = readBot(reader);
   const notifications = readNotifications(reader, genesys);
   const tabs = readTabs(reader, bot);
+  const routing = readRouting(reader);
   const logLevel = reader.parse(
     'LOG_LEVEL',
     'info',
@@ -396,6 +457,7 @@ export function readSettings(
     genesys,
     storage,
     bot,
+    routing,
     notifications,
     tabs,
     logLevel,
@@ -783,11 +845,22 @@ function readBot(reader: EnvReader): BotSettings {
       'METRICS_PORT',
       `must differ from PORT (${port}): it keeps /healthz, /readyz and /metrics off the public endpoint`,
     );
+  const isLocal = reader.parse('LOCAL_MODE', 'false', boolean);
+  if (isLocal && isProduction)
+    reader.report(
+      'LOCAL_MODE',
+      'is refused when NODE_ENV=production (it allows running without Bot Framework auth)',
+    );
   if (reader.raw('BOT_ID') === undefined) {
     if (isProduction)
       reader.report(
         'BOT_ID',
-        'required when NODE_ENV=production: an empty BOT_ID turns Bot Framework authentication off',
+        'is required when NODE_ENV=production: an empty BOT_ID turns Bot Framework authentication off',
+      );
+    else if (!isLocal)
+      reader.report(
+        'BOT_ID',
+        'is required: an empty BOT_ID turns Bot Framework authentication off, which only an explicit local run allows (LOCAL_MODE=true)',
       );
   } else {
     if (reader.raw('BOT_TENANT_ID') === undefined)
@@ -811,7 +884,33 @@ function readBot(reader: EnvReader): BotSettings {
     ...(metricsPort === undefined ? {} : { metricsPort }),
     nodeEnv,
     isProduction,
+    isLocal,
   };
+}
+
+// A UPN or email: something@domain; an Entra object id: a GUID.
+const ACCOUNT = /^[^\s@,]+@[^\s@,]+$/;
+
+function readRouting(reader: EnvReader): RoutingSettings {
+  const admins = reader.parse('WATCH_ADMINS', '', (text) => {
+    const entries = commaList(text.toLowerCase());
+    const bad = entries.filter((entry) => !ACCOUNT.test(entry) && !GUID.test(entry));
+    return bad.length === 0
+      ? entries
+      : problem(
+          `${bad.map((entry) => `"${entry}"`).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not an email, UPN or Entra object id (GUID)`,
+        );
+  });
+  const allowUnitManagers = reader.parse('WATCH_ALLOW_UNIT_MANAGERS', 'false', boolean);
+  if (admins.length === 0 && !allowUnitManagers)
+    reader.warnings.push(
+      'WATCH_ADMINS is empty and WATCH_ALLOW_UNIT_MANAGERS is off: nobody can route supervisor alerts with watch',
+    );
+  return { admins, allowUnitManagers };
+}
+
+function readSupervisorAlertBudget(reader: EnvReader): number {
+  return reader.parse('SUPERVISOR_ALERT_BUDGET_PER_HOUR', '6', integerIn(1, 1_000));
 }
 
 function readNotifications(reader: EnvReader, genesys: GenesysSettings): NotificationSettings {
@@ -821,11 +920,11 @@ function readNotifications(reader: EnvReader, genesys: GenesysSettings): Notific
       ? problem(`${value.message} (Teams allows at most 50 requests per second per app per tenant)`)
       : value;
   });
-  const supervisorAlertBudgetPerHour = reader.parse(
-    'SUPERVISOR_ALERT_BUDGET_PER_HOUR',
-    '6',
-    integerIn(1, 1_000),
-  );
+  const supervisorAlertBudgetPerHour = readSupervisorAlertBudget(reader);
+  const teamsJitterAllowanceMs = reader.parse('TEAMS_JITTER_ALLOWANCE', 'PT0.5S', (text) => {
+    const ms = duration(text);
+    return ms instanceof Problem || ms <= 5_000 ? ms : problem(`must be at most PT5S (${DURATION_HINT})`);
+  });
   const slackWebhookUrl = reader.optional(
     'SLACK_WEBHOOK_URL',
     httpsUrl({ allowLoopbackHttp: true, isSecret: true }),
@@ -835,6 +934,7 @@ function readNotifications(reader: EnvReader, genesys: GenesysSettings): Notific
   return {
     teamsTenantRps,
     supervisorAlertBudgetPerHour,
+    teamsJitterAllowanceMs,
     ...(slackWebhookUrl === undefined ? {} : { slackWebhookUrl }),
     ...(genesysWfmUrl === undefined ? {} : { genesysWfmUrl }),
   };

@@ -3,7 +3,7 @@
  * pre-drawn chances) run without alerts, with alerts under the supervisor alert budget, and with alerts without it;
  * and the sweep that moves each swept parameter to the ends of its range, one at a time, then all together.
  */
-import { readSettings } from '../config/settings';
+import { readOutcomeSettings } from '../config/settings';
 import {
   EPISODE_PARAMETER_KEYS,
   PARAMETER_TABLE,
@@ -95,7 +95,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
 
 /** The service's default supervisor alert budget (src/config/settings.ts). */
 export function defaultBudgetPerHour(): number {
-  return readSettings({}, { hostname: 'simulation', pid: 0 }).notifications.supervisorAlertBudgetPerHour;
+  return readOutcomeSettings({}).supervisorAlertBudgetPerHour;
 }
 
 /** Relative drop of formal exceptions in percent, one decimal; 0 when there is nothing to drop. */

@@ -9,7 +9,7 @@
 import { DriftMonitor } from '../app/drift-monitor';
 import type { AlertNotifier, DeliveryResult, OutboxAlert } from '../app/ports';
 import { buildDriftPolicy } from '../config/drift-policy-builder';
-import { readSettings } from '../config/settings';
+import { readOutcomeSettings } from '../config/settings';
 import type { EpisodeChange } from '../domain/drift-commands';
 import type { DriftEpisode } from '../domain/drift-episode';
 import type { DriftPolicy } from '../domain/drift-policy';
@@ -198,7 +198,7 @@ export async function runArm(options: ArmOptions): Promise<ArmResult> {
 
 /** The service's default drift policy for this centre, built the way the service builds it from Genesys discovery. */
 export function defaultPolicy(centre: ContactCentre): DriftPolicy {
-  const settings = readSettings({}, { hostname: 'simulation', pid: 0 });
+  const settings = readOutcomeSettings({});
   return buildDriftPolicy(settings, {
     activityCodes: centre.businessUnits.flatMap((unit) =>
       unit.activityCodes.map((code) => ({ id: code.id, name: code.name, category: code.category })),

@@ -7,6 +7,7 @@ import type {
   LeaseStore,
   RouteStore,
   SettingsOverrideStore,
+  WelcomeLedger,
 } from '../app/ports';
 
 /** Every durable store the app needs, built together by the composition root. */
@@ -18,6 +19,7 @@ export interface StoreSet {
   readonly routes: RouteStore;
   readonly leases: LeaseStore;
   readonly settings: SettingsOverrideStore;
+  readonly welcomes: WelcomeLedger;
 }
 
 /** Options shared by the store factories. */

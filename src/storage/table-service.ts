@@ -12,7 +12,8 @@ export type TableName =
   | 'Conversations'
   | 'Routes'
   | 'Leases'
-  | 'SettingsOverrides';
+  | 'SettingsOverrides'
+  | 'Welcomes';
 
 /** Every table the stores use, created at start. */
 export const allTableNames: readonly TableName[] = [
@@ -24,6 +25,7 @@ export const allTableNames: readonly TableName[] = [
   'Routes',
   'Leases',
   'SettingsOverrides',
+  'Welcomes',
 ];
 
 /** How to reach Azure Table Storage: a connection string (Azurite, keys) or an endpoint with Entra ID. */

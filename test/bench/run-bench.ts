@@ -217,7 +217,7 @@ async function measureLateness(
 async function main(): Promise<void> {
   const benchStartedAt = performance.now();
   if (gc === undefined) throw new Error('run with node --expose-gc (npm run bench)');
-  const { policy } = buildDriftPolicy(readSettings({}, { hostname: 'bench', pid: 0 }), {
+  const { policy } = buildDriftPolicy(readSettings({ LOCAL_MODE: 'true' }, { hostname: 'bench', pid: 0 }), {
     activityCodes: [],
     units: [],
   });

@@ -157,3 +157,12 @@ export async function recordRow(
   await outbox.update(next);
   return (await outbox.get(row.id))!;
 }
+
+/** Entra object ids (GUIDs, as Teams sends them) of the example people. */
+export const AAD = Object.freeze({
+  ana: '0a0a0a0a-0000-4000-8000-00000000a0a0',
+  ben: '0b0b0b0b-0000-4000-8000-00000000b0b0',
+  cai: '0c0c0c0c-0000-4000-8000-00000000c0c0',
+  sup: '05050505-0000-4000-8000-000000005050',
+  x: '0f0f0f0f-0000-4000-8000-00000000f0f0',
+});

@@ -36,7 +36,8 @@ export class DriftWorkerProcess {
     this.incarnation += 1;
     const incarnation = this.incarnation;
     const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-      env: { PATH: process.env.PATH ?? '', ...this.env },
+      // LOCAL_MODE: the worker has no Bot Framework identity (it posts to a local connector stand-in).
+      env: { PATH: process.env.PATH ?? '', LOCAL_MODE: 'true', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

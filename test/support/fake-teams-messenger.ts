@@ -14,6 +14,7 @@ import type {
 export interface MessengerCall {
   readonly op:
     | 'sendToPersonal'
+    | 'sendCard'
     | 'createPersonalConversation'
     | 'postToChannel'
     | 'updateCard'
@@ -33,6 +34,13 @@ export class FakeTeamsMessenger implements TeamsMessenger {
   readonly channels = new Map<string, TeamsChannelInfo[]>();
   private readonly failures: TeamsFailure[] = [];
   private nextId = 1;
+  /** Called on every call as it reaches "Teams" (a jittered-arrival recorder hooks in here). */
+  onCall?: (call: MessengerCall) => void;
+
+  private record(call: MessengerCall): void {
+    this.calls.push(call);
+    this.onCall?.(call);
+  }
 
   /** The next Teams calls (of any kind) answer these failures, in order. */
   failNext(...failures: TeamsFailure[]): void {
@@ -41,12 +49,23 @@ export class FakeTeamsMessenger implements TeamsMessenger {
 
   async sendToPersonal(target: ConversationRecord | PersonalTarget, card: object): Promise<DeliveryResult> {
     const conversationId = 'conversationId' in target ? target.conversationId : `a:new-${this.nextId++}`;
-    this.calls.push({ op: 'sendToPersonal', conversationId, card });
+    this.record({ op: 'sendToPersonal', conversationId, card });
     return this.failures.shift() ?? { status: 'sent', conversationId, activityId: `act-${this.nextId++}` };
   }
 
+  async sendCard(location: ConversationLocation, card: object): Promise<DeliveryResult> {
+    this.record({ op: 'sendCard', conversationId: location.conversationId, card });
+    return (
+      this.failures.shift() ?? {
+        status: 'sent',
+        conversationId: location.conversationId,
+        activityId: `act-${this.nextId++}`,
+      }
+    );
+  }
+
   async createPersonalConversation(target: PersonalTarget): Promise<TeamsCallResult<CreatedConversation>> {
-    this.calls.push({ op: 'createPersonalConversation', aadObjectId: target.aadObjectId });
+    this.record({ op: 'createPersonalConversation', aadObjectId: target.aadObjectId });
     const failure = this.failures.shift();
     if (failure) return failure;
     const conversationId = `a:created-${this.nextId++}`;
@@ -55,7 +74,7 @@ export class FakeTeamsMessenger implements TeamsMessenger {
 
   async postToChannel(channel: ConversationRecord, card: object): Promise<DeliveryResult> {
     const root = `${this.nextId++}`;
-    this.calls.push({ op: 'postToChannel', conversationId: channel.conversationId, card });
+    this.record({ op: 'postToChannel', conversationId: channel.conversationId, card });
     return (
       this.failures.shift() ?? {
         status: 'sent',
@@ -70,7 +89,7 @@ export class FakeTeamsMessenger implements TeamsMessenger {
     activityId: string,
     card: object,
   ): Promise<TeamsCallResult<void>> {
-    this.calls.push({ op: 'updateCard', conversationId: location.conversationId, activityId, card });
+    this.record({ op: 'updateCard', conversationId: location.conversationId, activityId, card });
     return this.failures.shift() ?? { status: 'ok', value: undefined };
   }
 
@@ -78,7 +97,7 @@ export class FakeTeamsMessenger implements TeamsMessenger {
     location: ConversationLocation,
     userId: string,
   ): Promise<TeamsCallResult<TeamsMember | undefined>> {
-    this.calls.push({ op: 'getMember', conversationId: location.conversationId });
+    this.record({ op: 'getMember', conversationId: location.conversationId });
     const member = [...this.members.values()]
       .flat()
       .find((candidate) => candidate.id === userId || candidate.aadObjectId === userId);
@@ -88,8 +107,10 @@ export class FakeTeamsMessenger implements TeamsMessenger {
   async getPagedTeamMembers(
     location: ConversationLocation,
     teamId: string,
+    beforeEachPage?: () => Promise<boolean>,
   ): Promise<TeamsCallResult<TeamsMember[]>> {
-    this.calls.push({ op: 'getPagedTeamMembers', conversationId: location.conversationId });
+    if (beforeEachPage && !(await beforeEachPage())) return { status: 'ok', value: [] };
+    this.record({ op: 'getPagedTeamMembers', conversationId: location.conversationId });
     return { status: 'ok', value: this.members.get(teamId) ?? [] };
   }
 
@@ -97,7 +118,7 @@ export class FakeTeamsMessenger implements TeamsMessenger {
     location: ConversationLocation,
     teamId: string,
   ): Promise<TeamsCallResult<TeamsChannelInfo[]>> {
-    this.calls.push({ op: 'listTeamChannels', conversationId: location.conversationId });
+    this.record({ op: 'listTeamChannels', conversationId: location.conversationId });
     return { status: 'ok', value: this.channels.get(teamId) ?? [{ id: teamId }] };
   }
 

@@ -9,7 +9,12 @@ import type { RunningApplication } from '../../../bot/application';
 import { startAgentsPlayground } from '../../../bot/dev/agents-playground';
 import type { AgentsPlayground } from '../../../bot/dev/agents-playground';
 import { AgentsPlaygroundClient } from '../../../bot/dev/agents-playground-client';
-import { LOCAL_DEMO_SIMULATOR, runLocalDemo } from '../../../bot/dev/local-demo';
+import {
+  LOCAL_DEMO_SETTINGS,
+  LOCAL_DEMO_SIMULATOR,
+  PLAYGROUND_TENANT_ID,
+  runLocalDemo,
+} from '../../../bot/dev/local-demo';
 import type { LocalDemo } from '../../../bot/dev/local-demo';
 import { readSettings } from '../../../src/config/settings';
 import { randomTablePrefix, sharedAzurite } from '../../support/azurite';
@@ -67,8 +72,13 @@ describe('local demo in Agents Playground (real browser)', function () {
       // The second drifting agent is outside the Playground tenant, so its nudge is dead-lettered (logged as an error).
       LOG_LEVEL: 'fatal',
       NODE_ENV: 'test',
+      // As npm start: a local run, and the Playground's signed-in user may route alerts.
+      ...LOCAL_DEMO_SETTINGS,
     });
-    app = await startApplication(settings, { simulator: LOCAL_DEMO_SIMULATOR });
+    app = await startApplication(settings, {
+      simulator: LOCAL_DEMO_SIMULATOR,
+      teamsTenantId: PLAYGROUND_TENANT_ID,
+    });
     playground = await startAgentsPlayground({
       botEndpoint: `${app.server.url}/api/messages`,
       port: 0,

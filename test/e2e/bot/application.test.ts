@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { startApplication, type RunningApplication } from '../../../bot/application';
-import { readSettings } from '../../../src/config/settings';
-import { createLogger } from '../../../src/platform/logger';
-import { startGenesysSimulator, type RunningSimulator } from '../../../src/simulator/genesys-simulator';
+import type { RunningApplication } from '../../../bot/application';
+import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
 import type { AgentView } from '../../../src/simulator/simulator-control';
-import { randomTablePrefix, sharedAzurite } from '../../support/azurite';
-import { FakeBotConnector, type ConnectorRequest } from '../../support/fake-bot-connector';
+import { startE2eStack, type E2eStack } from '../../support/e2e-stack';
+import type { ConnectorRequest, FakeBotConnector } from '../../support/fake-bot-connector';
 
 // Real time with short thresholds: every part runs on its own clock as in production, and the test only asserts
 // lower bounds (nothing arrives before drift start + threshold) and the order of arrivals, never how fast.
@@ -19,10 +17,14 @@ const EXCEPTION_AFTER = 'PT8S';
 const SIMULATOR_SEED = 'e2e-2';
 const ANA = { name: 'Ana Alvarez', email: 'ana.alvarez@contoso.example' };
 
-const TENANT_ID = 'e2e-tenant';
+const TENANT_ID = '7e2e7e2e-0000-4000-8000-00000000e2e0';
 const BOT = { id: '28:e2e-adherence-drift', name: 'Adherence Drift' };
-const ANA_TEAMS = { id: '29:e2e-ana', aadObjectId: 'aad-e2e-ana', name: ANA.name };
-const SAM_TEAMS = { id: '29:e2e-sam', aadObjectId: 'aad-e2e-sam', name: 'Sam Supervisor' };
+const ANA_TEAMS = { id: '29:e2e-ana', aadObjectId: 'a0a0a0a0-0000-4000-8000-0000000e2ea0', name: ANA.name };
+const SAM_TEAMS = {
+  id: '29:e2e-sam',
+  aadObjectId: '50505050-0000-4000-8000-0000000e2e50',
+  name: 'Sam Supervisor',
+};
 const ANA_CHAT = 'a:e2e-ana-personal';
 // Teams: the General channel's id is the team id; the team's other channels have their own thread ids.
 const TEAM = { id: '19:e2e-team@thread.tacv2', name: 'Support Floor' };
@@ -33,51 +35,35 @@ const GIVE_UP_AFTER_MS = 45_000;
 
 describe('Adherence Drift end to end: Genesys simulator, Azurite, the application and a Bot Connector stand-in', function () {
   this.timeout(90_000);
+  let stack: E2eStack | undefined;
   let simulator: RunningSimulator | undefined;
   let connector: FakeBotConnector | undefined;
   let app: RunningApplication | undefined;
-  const logLines: string[] = [];
+  let logLines: string[] = [];
 
   before(async function () {
-    const azurite = await sharedAzurite();
-    connector = new FakeBotConnector();
-    await connector.start();
-    simulator = await startGenesysSimulator({
-      seed: SIMULATOR_SEED,
-      scenario: 'idle',
-      agentIdentities: [ANA],
-    });
-    const tablePrefix = randomTablePrefix();
-    const settings = readSettings(
-      {
-        GENESYS_API_URL: simulator.apiUrl,
-        GENESYS_LOGIN_URL: simulator.loginUrl,
-        GENESYS_CLIENT_ID: simulator.clientId,
-        GENESYS_CLIENT_SECRET: simulator.clientSecret,
-        AZURE_TABLES_CONNECTION_STRING: azurite.connectionString,
-        TABLE_PREFIX: tablePrefix,
+    stack = await startE2eStack({
+      simulatorSeed: SIMULATOR_SEED,
+      agent: ANA,
+      env: {
         DRIFT_NUDGE_AFTER: `${NUDGE_AFTER_MS / 1_000}`,
         DRIFT_SUPERVISOR_AFTER: `${SUPERVISOR_AFTER_MS / 1_000}`,
         DRIFT_EXCEPTION_AFTER: EXCEPTION_AFTER,
-        PORT: '0',
         NODE_ENV: 'test',
+        // Sam may route alerts (the supervisors' team types `watch all`); the bot belongs to the test tenant.
+        WATCH_ADMINS: SAM_TEAMS.aadObjectId,
+        BOT_TENANT_ID: TENANT_ID,
         LOG_LEVEL: 'debug',
-        INSTANCE_ID: `e2e-${tablePrefix}`,
       },
-      { hostname: 'e2e', pid: process.pid },
-    );
-    const logger = createLogger({
-      level: 'debug',
-      name: 'adherence-drift-e2e',
-      destination: { write: (line: string) => logLines.push(line) },
+      logLevel: 'debug',
+      name: 'e2e',
+      host: '127.0.0.1',
     });
-    app = await startApplication(settings, { logger, host: '127.0.0.1' });
+    ({ simulator, connector, app, logLines } = stack);
   });
 
   after(async () => {
-    await app?.stop();
-    await simulator?.stop();
-    await connector?.stop();
+    await stack?.stop();
   });
 
   afterEach(function () {

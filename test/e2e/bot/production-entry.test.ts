@@ -149,7 +149,7 @@ describe('The production build (npm run build, then dist/bot/main.js with produc
         channelId: 'msteams',
         serviceUrl: 'https://smba.trafficmanager.net/teams/',
         from: { id: '29:someone' },
-        conversation: { id: 'a:1' },
+        conversation: { id: 'a:1', conversationType: 'personal' },
         recipient: { id: `28:${BOT_ID}` },
       }),
     });

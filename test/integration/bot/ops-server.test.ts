@@ -14,7 +14,7 @@ describe('Operations server on METRICS_PORT (restify on 127.0.0.1:0)', () => {
     const stores = createInMemoryStores();
     isReady = false;
     const edge = createTeamsEdge({
-      auth: { appId: '', isProduction: false },
+      auth: { appId: '', isProduction: false, isLocal: true },
       stores,
       directory: exampleDirectory(),
       actions: () => new EngineActionSink(stores.driftState),

@@ -141,7 +141,7 @@ describe('Report API and tab data over HTTP (restify, Teams SSO tokens from a lo
       ),
     );
     const edge = createTeamsEdge({
-      auth: { appId: '', isProduction: false },
+      auth: { appId: '', isProduction: false, isLocal: true },
       stores,
       directory,
       actions: new EngineActionSink(stores.driftState),
@@ -439,13 +439,13 @@ describe('Report API and tabs in local mode (no BOT_ID)', function () {
       ),
     );
     const edge = createTeamsEdge({
-      auth: { appId: '', isProduction: false },
+      auth: { appId: '', isProduction: false, isLocal: true },
       stores,
       directory: exampleDirectory(),
       actions: new EngineActionSink(stores.driftState),
       clock,
       logger: new RecordingLogger(),
-      tabs: { settings: readSettings({}).tabs },
+      tabs: { settings: readSettings({ LOCAL_MODE: 'true' }).tabs },
     });
     server = await edge.startServer({
       port: 0,

@@ -6,7 +6,7 @@ import { createInMemoryStores } from '../../../src/storage/in-memory-stores';
 import type { StoreSet } from '../../../src/storage/store-set';
 import { createTeamsEdge, type TeamsEdge } from '../../../bot/create-teams-edge';
 import type { RunningBotServer } from '../../../bot/server/create-bot-server';
-import { EngineActionSink, exampleDirectory, openEpisode } from '../../support/bot-fakes';
+import { AAD, EngineActionSink, exampleDirectory, openEpisode } from '../../support/bot-fakes';
 import { FakeBotConnector } from '../../support/fake-bot-connector';
 import { ManualClock } from '../../support/manual-clock';
 import { RecordingLogger } from '../../support/recording-logger';
@@ -42,7 +42,9 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
       }
     });
     edge = createTeamsEdge({
-      auth: { appId: '', isProduction: false },
+      auth: { appId: '', isProduction: false, isLocal: true },
+      routing: { admins: [AAD.sup], allowUnitManagers: false },
+      tenantId: TENANT,
       stores,
       directory: exampleDirectory(),
       actions: () => sink,
@@ -89,7 +91,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
   function personalActivity(type: string, extra: object = {}): object {
     return {
       type,
-      from: { id: '29:ana', aadObjectId: 'aad-ana', name: 'Ana Alvarez' },
+      from: { id: '29:ana', aadObjectId: AAD.ana, name: 'Ana Alvarez' },
       conversation: { id: 'a:ana', conversationType: 'personal', tenantId: TENANT },
       channelData: { tenant: { id: TENANT } },
       ...extra,
@@ -99,7 +101,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
   function channelActivity(type: string, channelId: string, extra: object = {}): object {
     return {
       type,
-      from: { id: '29:sup', aadObjectId: 'aad-sup', name: 'Sam Supervisor' },
+      from: { id: '29:sup', aadObjectId: AAD.sup, name: 'Sam Supervisor' },
       conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: TENANT },
       channelData: {
         tenant: { id: TENANT },
@@ -119,19 +121,19 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     connector.members.set(TEAM, [
       {
         id: '29:ben',
-        objectId: 'aad-ben',
+        objectId: AAD.ben,
         name: 'Ben Brown',
         email: 'ben.b@contoso.com',
         userPrincipalName: 'Ben.Brown@contoso.com',
       },
       {
         id: '29:sup',
-        objectId: 'aad-sup',
+        objectId: AAD.sup,
         name: 'Sam Supervisor',
         email: 'sam@contoso.com',
         userPrincipalName: 'sam@contoso.com',
       },
-      { id: '29:cai', objectId: 'aad-cai', name: 'Cai Chen', email: 'CAI.CHEN@contoso.com' },
+      { id: '29:cai', objectId: AAD.cai, name: 'Cai Chen', email: 'CAI.CHEN@contoso.com' },
     ]);
     const response = await post(channelActivity('installationUpdate', TEAM, { action: 'add' }));
     assert.equal(response.status, 200);
@@ -145,7 +147,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     connector.members.set('a:ana', [
       {
         id: '29:ana',
-        objectId: 'aad-ana',
+        objectId: AAD.ana,
         name: 'Ana Alvarez',
         email: 'Ana.Alvarez@Contoso.com',
         userPrincipalName: 'ana@contoso.onmicrosoft.com',
@@ -153,7 +155,8 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     ]);
     const response = await post(personalActivity('installationUpdate', { action: 'add' }));
     assert.equal(response.status, 200);
-    const record = await stores.conversations.get('aad-ana');
+    await edge.welcomes.idle();
+    const record = await stores.conversations.get(AAD.ana);
     assert.equal(record?.agentId, 'agent-ana');
     assert.equal(record?.conversationId, 'a:ana');
     assert.equal(record?.serviceUrl, connector.url);
@@ -172,12 +175,12 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     const alerts = await stores.conversations.get(`channel:${ALERTS}`);
     assert.equal(alerts?.channelName, 'Alerts');
     assert.equal((await stores.conversations.get(`channel:${TEAM}`))?.channelName, 'General');
-    const ben = await stores.conversations.get('aad-ben');
+    const ben = await stores.conversations.get(AAD.ben);
     assert.equal(ben?.agentId, 'agent-ben', 'matched on the UPN when the email differs');
     assert.equal(ben?.conversationId, '', 'no chat yet: it is created on the first nudge');
-    assert.equal((await stores.conversations.get('aad-cai'))?.agentId, 'agent-cai');
+    assert.equal((await stores.conversations.get(AAD.cai))?.agentId, 'agent-cai');
     assert.equal(
-      await stores.conversations.get('aad-sup'),
+      await stores.conversations.get(AAD.sup),
       undefined,
       'members who are not agents are not stored',
     );
@@ -198,13 +201,13 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     const create = connector.find('POST', /^\/v3\/conversations$/).at(-1)!;
     assert.deepEqual(
       (create.body as { members: { id: string }[] }).members.map((member) => member.id),
-      ['aad-ben'],
+      [AAD.ben],
     );
     const conversationId = result.status === 'sent' ? result.conversationId : '';
     const sends = connector.find('POST', new RegExp(`^/v3/conversations/${conversationId}/activities`));
     assert.equal(sends.length, 1);
     assert.match(JSON.stringify(sends[0]!.body), /Quick check-in/);
-    assert.equal((await stores.conversations.get('aad-ben'))?.conversationId, conversationId);
+    assert.equal((await stores.conversations.get(AAD.ben))?.conversationId, conversationId);
   });
 
   it('posts the supervisor alert as a new thread in the channel that watches all', async () => {
@@ -233,7 +236,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     assert.equal(
       (await stores.driftState.get({ managementUnitId: 'mu-north', agentId: 'agent-ana' }))?.episode
         ?.acknowledged?.by.id,
-      'aad-sup',
+      AAD.sup,
     );
   });
 
@@ -289,7 +292,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
   it('marks the reference dead on a 403 and reports the undelivered nudge on the supervisor card', async () => {
     await installTeam();
     await watchAllFrom(ALERTS);
-    const ben = (await stores.conversations.get('aad-ben'))!;
+    const ben = (await stores.conversations.get(AAD.ben))!;
     await stores.conversations.upsert({
       ...ben,
       conversationId: 'a:ben',
@@ -304,7 +307,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     const nudge = await edge.notifier.deliver(await pendingRow(episode, 'nudge', 'agent'));
     assert.equal(nudge.status, 'recipientGone');
     assert.match(nudge.status === 'recipientGone' ? nudge.reason : '', /ConversationBlockedByUser/);
-    assert.match((await stores.conversations.get('aad-ben'))?.deadReason ?? '', /blocked the app/);
+    assert.match((await stores.conversations.get(AAD.ben))?.deadReason ?? '', /blocked the app/);
     const requests = connector.requests.length;
     assert.equal(
       (await edge.notifier.deliver(await pendingRow(episode, 'nudge', 'agent'))).status,
@@ -427,7 +430,7 @@ describe('Bot endpoint with BOT_ID set', function () {
           channelId: 'msteams',
           serviceUrl: 'http://127.0.0.1:9/',
           from: { id: '29:x' },
-          conversation: { id: 'a:x' },
+          conversation: { id: 'a:x', conversationType: 'personal' },
           recipient: { id: '28:bot' },
         }),
       });

@@ -19,7 +19,7 @@ const discovery: DriftDiscovery = {
 };
 
 function build(env: Record<string, string>, found: DriftDiscovery = discovery) {
-  return buildDriftPolicy(readSettings(env, host), found);
+  return buildDriftPolicy(readSettings({ LOCAL_MODE: 'true', ...env }, host), found);
 }
 
 describe('buildDriftPolicy', () => {

@@ -6,13 +6,19 @@ const host = { hostname: 'box', pid: 42 };
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const APP = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 
+/** Reads settings as a local run does (LOCAL_MODE=true, so BOT_ID may be empty) unless `env` says otherwise. */
 function read(env: Record<string, string>) {
-  return readSettings(env, host);
+  return readSettings({ LOCAL_MODE: 'true', ...env }, host);
 }
 
 function problemsOf(env: Record<string, string>): Map<string, string> {
+  return problemsOfExactly({ LOCAL_MODE: 'true', ...env });
+}
+
+/** The problems of exactly `env` (no LOCAL_MODE added). */
+function problemsOfExactly(env: Record<string, string>): Map<string, string> {
   try {
-    read(env);
+    readSettings(env, host);
   } catch (err) {
     assert.ok(err instanceof ConfigError, String(err));
     return new Map(err.problems.map((p) => [p.setting, p.problem]));
@@ -21,7 +27,7 @@ function problemsOf(env: Record<string, string>): Map<string, string> {
 }
 
 describe('readSettings', () => {
-  it('runs locally with every default when nothing is set', () => {
+  it('runs locally with every default when only LOCAL_MODE is set', () => {
     const settings = read({});
     assert.deepEqual(settings.drift.thresholds, {
       nudgeAfterMs: 360_000,
@@ -47,11 +53,19 @@ describe('readSettings', () => {
       port: 3978,
       nodeEnv: 'development',
       isProduction: false,
+      isLocal: true,
     });
-    assert.deepEqual(settings.notifications, { teamsTenantRps: 50, supervisorAlertBudgetPerHour: 6 });
+    assert.deepEqual(settings.routing, { admins: [], allowUnitManagers: false });
+    assert.deepEqual(settings.notifications, {
+      teamsTenantRps: 50,
+      supervisorAlertBudgetPerHour: 6,
+      teamsJitterAllowanceMs: 500,
+    });
     assert.equal(settings.logLevel, 'info');
     assert.equal(settings.instanceId, 'box-42');
-    assert.deepEqual(settings.warnings, []);
+    assert.deepEqual(settings.warnings, [
+      'WATCH_ADMINS is empty and WATCH_ALLOW_UNIT_MANAGERS is off: nobody can route supervisor alerts with watch',
+    ]);
   });
 
   it('returns deeply frozen settings', () => {
@@ -319,18 +333,21 @@ describe('readSettings', () => {
 
   describe('bot', () => {
     it('reads a single-tenant bot', () => {
-      const settings = read({
-        BOT_ID: APP,
-        BOT_PASSWORD: 'pw',
-        BOT_TENANT_ID: TENANT,
-        BOT_TYPE: 'singletenant',
-        PORT: '0',
-        NODE_ENV: 'production',
-        GENESYS_REGION: 'mypurecloud.ie',
-        GENESYS_CLIENT_ID: 'client',
-        GENESYS_CLIENT_SECRET: 'secret',
-        AZURE_TABLES_ENDPOINT: 'https://contoso.table.core.windows.net',
-      });
+      const settings = readSettings(
+        {
+          BOT_ID: APP,
+          BOT_PASSWORD: 'pw',
+          BOT_TENANT_ID: TENANT,
+          BOT_TYPE: 'singletenant',
+          PORT: '0',
+          NODE_ENV: 'production',
+          GENESYS_REGION: 'mypurecloud.ie',
+          GENESYS_CLIENT_ID: 'client',
+          GENESYS_CLIENT_SECRET: 'secret',
+          AZURE_TABLES_ENDPOINT: 'https://contoso.table.core.windows.net',
+        },
+        host,
+      );
       assert.deepEqual(settings.bot, {
         appId: APP,
         appPassword: 'pw',
@@ -339,6 +356,7 @@ describe('readSettings', () => {
         port: 0,
         nodeEnv: 'production',
         isProduction: true,
+        isLocal: false,
       });
     });
 
@@ -353,11 +371,22 @@ describe('readSettings', () => {
       assert.match(problemsOf({ METRICS_PORT: 'x' }).get('METRICS_PORT')!, /0 to 65535/);
     });
 
-    it('refuses an empty BOT_ID in production', () => {
-      assert.match(
-        problemsOf({ NODE_ENV: 'production', BOT_ID: '' }).get('BOT_ID')!,
-        /required when NODE_ENV=production/,
-      );
+    it('requires BOT_ID unless the run is explicitly local, whatever NODE_ENV says', () => {
+      const envs: Record<string, string>[] = [
+        {},
+        { NODE_ENV: 'development' },
+        { NODE_ENV: 'Production' },
+        { BOT_ID: '' },
+      ];
+      for (const env of envs)
+        assert.match(problemsOfExactly(env).get('BOT_ID')!, /is required.*LOCAL_MODE=true/);
+      assert.equal(read({}).bot.appId, undefined, 'LOCAL_MODE=true allows it');
+    });
+
+    it('refuses LOCAL_MODE in production, naming it', () => {
+      const problems = problemsOf({ NODE_ENV: 'production' });
+      assert.match(problems.get('LOCAL_MODE')!, /refused when NODE_ENV=production/);
+      assert.match(problemsOf({ LOCAL_MODE: 'perhaps' }).get('LOCAL_MODE')!, /not a boolean/);
     });
 
     it('refuses to run the local simulator or Azurite in production, naming the settings to set', () => {
@@ -451,6 +480,36 @@ describe('readSettings', () => {
     });
   });
 
+  describe('routing and Teams limits', () => {
+    it('reads WATCH_ADMINS as lower-cased emails, UPNs and object ids, and the unit-manager switch', () => {
+      const settings = read({
+        WATCH_ADMINS: 'Sam@Contoso.com, 11111111-2222-4333-8444-555555555555 ,sam@contoso.com',
+        WATCH_ALLOW_UNIT_MANAGERS: 'true',
+      });
+      assert.deepEqual(settings.routing, {
+        admins: ['sam@contoso.com', '11111111-2222-4333-8444-555555555555'],
+        allowUnitManagers: true,
+      });
+      assert.deepEqual(settings.warnings, []);
+    });
+
+    it('names WATCH_ADMINS entries that are neither an email, a UPN nor a GUID', () => {
+      assert.match(
+        problemsOf({ WATCH_ADMINS: 'sam@contoso.com, Sam Supervisor, channel:19:x' }).get('WATCH_ADMINS')!,
+        /"sam supervisor", "channel:19:x" are not an email, UPN or Entra object id/,
+      );
+    });
+
+    it('reads the jitter allowance as a duration of at most 5 s', () => {
+      assert.equal(read({ TEAMS_JITTER_ALLOWANCE: 'PT0.25S' }).notifications.teamsJitterAllowanceMs, 250);
+      assert.equal(read({ TEAMS_JITTER_ALLOWANCE: '0' }).notifications.teamsJitterAllowanceMs, 0);
+      assert.match(
+        problemsOf({ TEAMS_JITTER_ALLOWANCE: 'PT10S' }).get('TEAMS_JITTER_ALLOWANCE')!,
+        /at most PT5S/,
+      );
+    });
+  });
+
   it('takes INSTANCE_ID and GENESYS_WFM_URL when given', () => {
     const settings = read({
       INSTANCE_ID: 'web-1',
@@ -471,7 +530,11 @@ describe('describeSettings', () => {
         return undefined;
       },
     });
-    readSettings(env, host);
+    try {
+      readSettings(env, host);
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, 'nothing set: only BOT_ID is refused');
+    }
     // A second pass with Genesys configured reaches the settings only read in cloud mode.
     const cloudEnv = new Proxy(
       { GENESYS_REGION: 'mypurecloud.com', GENESYS_CLIENT_ID: 'c', GENESYS_CLIENT_SECRET: 's' } as Record<
@@ -485,7 +548,11 @@ describe('describeSettings', () => {
         },
       },
     );
-    readSettings(cloudEnv, host);
+    try {
+      readSettings(cloudEnv, host);
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+    }
     const described = describeSettings().map((d) => d.name);
     assert.deepEqual([...read].sort(), [...described].sort());
     assert.equal(new Set(described).size, described.length);
@@ -512,6 +579,8 @@ describe('describeSettings', () => {
           'NODE_ENV',
           'TEAMS_TENANT_RPS',
           'SUPERVISOR_ALERT_BUDGET_PER_HOUR',
+          'TEAMS_JITTER_ALLOWANCE',
+          'WATCH_ALLOW_UNIT_MANAGERS',
         ].map((name) => [name, byName.get(name)!]),
       ),
     );

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDriftPolicy } from '../../../src/config/drift-policy-builder';
-import { readSettings } from '../../../src/config/settings';
+import { readOutcomeSettings } from '../../../src/config/settings';
 import type { DriftPolicy } from '../../../src/domain/drift-policy';
 import { formatRecordedLine } from '../../../src/genesys/frame-recording';
 import { readRecordings } from '../../../src/replay/recording-files';
@@ -22,8 +22,7 @@ const MINUTE = 60_000;
 const LATENCY = 300;
 
 function policyOf(env: Record<string, string> = {}): DriftPolicy {
-  return buildDriftPolicy(readSettings(env, { hostname: 'test', pid: 1 }), { activityCodes: [], units: [] })
-    .policy;
+  return buildDriftPolicy(readOutcomeSettings(env), { activityCodes: [], units: [] }).policy;
 }
 
 /** One drift episode of `minutes` for an agent, from `startMinute`: the out and the back-in frame, with receipt instants. */

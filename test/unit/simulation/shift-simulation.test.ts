@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { buildDriftPolicy } from '../../../src/config/drift-policy-builder';
-import { readSettings } from '../../../src/config/settings';
+import { readOutcomeSettings } from '../../../src/config/settings';
 import { RecordingReplay } from '../../../src/replay/recording-replay';
 import {
   centralParameters,
@@ -170,7 +170,7 @@ describe('shift simulation', function () {
       record: (line) => lines.push(line),
     });
     assert.equal(lines.length, arm.frames);
-    const policy = buildDriftPolicy(readSettings({}, { hostname: 't', pid: 1 }), {
+    const policy = buildDriftPolicy(readOutcomeSettings({}), {
       activityCodes: [],
       // The units' own Genesys threshold is not in a recording: the replay is told it, as --exception would.
       units: [],

@@ -210,6 +210,20 @@ describe('Adaptive cards', () => {
     assert.doesNotMatch(exception, /Action\.Execute/, 'an ended episode has no actions');
   });
 
+  it("escapes the agent's free-text reply on the supervisor card: no links, formatting or card functions", () => {
+    const text =
+      '[Click to approve](https://evil.example) **urgent** {{DATE(2030-01-01T00:00:00Z, SHORT)}} <at>all</at>\n# Heading';
+    const card = buildSupervisorAlertCard(
+      view(openEpisode({ agentReply: { by: { id: 'aad-ana' }, at: NOW, reason: 'other', text } })),
+    );
+    const facts = (card.body[1] as { facts: { title: string; value: string }[] }).facts;
+    const says = facts.find((fact) => fact.title === 'Agent says')!.value;
+    assert.equal(
+      says,
+      'Other: \\[Click to approve\\](https://evil.example) \\*\\*urgent\\*\\* \\{\\{DATE(2030\\-01\\-01T00:00:00Z, SHORT)\\}\\} \\<at\\>all\\</at\\> \\# Heading',
+    );
+  });
+
   it('reads card actions from Action.Execute and from the Action.Submit fallback, refusing unknown input', () => {
     assert.deepEqual(parseCardAction(CARD_VERBS.snooze, { episodeId: 'e1', snoozeMinutes: '30' }), {
       kind: 'snooze',

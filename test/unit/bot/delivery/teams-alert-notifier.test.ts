@@ -169,7 +169,7 @@ describe('TeamsAlertNotifier', () => {
     assert.equal(record?.deadReason, undefined);
   });
 
-  it('keeps within 7 sends per second to one conversation by waiting for the window', async () => {
+  it('keeps within 7 sends per second to one conversation by waiting for the window plus the jitter allowance', async () => {
     await channel('busy');
     await stores.routes.upsert({
       scope: 'all',
@@ -180,7 +180,7 @@ describe('TeamsAlertNotifier', () => {
     for (let i = 0; i < 8; i += 1)
       await notifier.deliver(row(openEpisode({ id: `e${i}` }), 'supervisorAlert', 'supervisorChannel'));
     assert.equal(messenger.callsOf('postToChannel').length, 8);
-    assert.deepEqual(slept, [1_000], 'the eighth send waited for the 1-second window');
+    assert.deepEqual(slept, [1_500], 'the eighth send waited for the 1-second window widened by 500 ms');
   });
 
   it('answers notSent without calling Teams when a drain starts while the send waits for a slot', async () => {
@@ -203,7 +203,8 @@ describe('TeamsAlertNotifier', () => {
     );
 
     assert.equal(result.status, 'notSent');
-    assert.deepEqual(slept, [1_000]);
+    // 7 per conversation per second, counted over 1.5 s with the default jitter allowance (TEAMS_JITTER_ALLOWANCE).
+    assert.deepEqual(slept, [1_500]);
     assert.equal(messenger.callsOf('postToChannel').length, 7, 'the waiting send never reached Teams');
   });
 

@@ -56,11 +56,15 @@ describe('mapTeamsError', () => {
 });
 
 describe('createCloudAdapter', () => {
-  it('refuses an empty BOT_ID in production, naming the setting', () => {
-    assert.throws(
-      () => createCloudAdapter({ appId: '', isProduction: true }, new RecordingLogger()),
-      (error: unknown) => error instanceof ConfigError && /BOT_ID/.test(error.message),
-    );
+  it('refuses an empty BOT_ID unless the run is explicitly local, and always in production', () => {
+    for (const options of [
+      { appId: '', isProduction: false },
+      { appId: '', isProduction: true, isLocal: true },
+    ])
+      assert.throws(
+        () => createCloudAdapter(options, new RecordingLogger()),
+        (error: unknown) => error instanceof ConfigError && /BOT_ID/.test(error.message),
+      );
   });
 
   it('requires a tenant id with a single-tenant app id', () => {
@@ -70,9 +74,9 @@ describe('createCloudAdapter', () => {
     );
   });
 
-  it('builds an adapter with auth off outside production and says so in the log', () => {
+  it('builds an adapter with auth off in an explicit local run and says so in the log', () => {
     const logger = new RecordingLogger();
-    assert.ok(createCloudAdapter({ isProduction: false }, logger));
+    assert.ok(createCloudAdapter({ isProduction: false, isLocal: true }, logger));
     assert.ok(
       logger.entries.some((entry) => entry.level === 'warn' && /authentication is OFF/.test(entry.msg ?? '')),
     );

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
 import { TestAdapter } from 'botbuilder';
 import { CommandHandler } from '../../../../bot/commands/command-handler';
+import { RoutingEntitlements } from '../../../../bot/commands/routing-entitlements';
+import { TeamsSendLimiter } from '../../../../bot/delivery/teams-send-limiter';
+import { WelcomeSender } from '../../../../bot/delivery/welcome-sender';
 import { AlertCardRenderer } from '../../../../bot/delivery/alert-card-renderer';
 import { CardActionHandler } from '../../../../bot/handlers/card-action-handler';
 import { InstallationHandler } from '../../../../bot/handlers/installation-handler';
@@ -9,7 +12,7 @@ import { TeamsBot } from '../../../../bot/teams/teams-bot';
 import type { DriftEpisode } from '../../../../src/domain/drift-episode';
 import { createInMemoryStores } from '../../../../src/storage/in-memory-stores';
 import type { StoreSet } from '../../../../src/storage/store-set';
-import { EngineActionSink, exampleDirectory, openEpisode, recordRow } from '../../../support/bot-fakes';
+import { AAD, EngineActionSink, exampleDirectory, openEpisode, recordRow } from '../../../support/bot-fakes';
 import { FakeTeamsMessenger } from '../../../support/fake-teams-messenger';
 import { ManualClock } from '../../../support/manual-clock';
 import { RecordingLogger } from '../../../support/recording-logger';
@@ -25,6 +28,7 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
   let clock: ManualClock;
   let sink: EngineActionSink;
   let adapter: TestAdapter;
+  let welcomes: WelcomeSender;
 
   beforeEach(() => {
     stores = createInMemoryStores();
@@ -33,12 +37,16 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
     sink = new EngineActionSink(stores.driftState);
     const directory = exampleDirectory();
     const logger = new RecordingLogger();
+    const sleep = async (ms: number): Promise<void> => clock.advanceBy(ms);
+    const limiter = new TeamsSendLimiter({ clock, sleep });
+    welcomes = new WelcomeSender({ ledger: stores.welcomes, messenger, limiter, clock, logger, sleep });
     const bot = new TeamsBot({
       installation: new InstallationHandler({
         conversations: stores.conversations,
         routes: stores.routes,
         directory,
         messenger,
+        welcomes,
         clock,
         logger,
       }),
@@ -50,6 +58,14 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
         directory,
         clock,
         logger,
+        entitlements: new RoutingEntitlements({
+          admins: [AAD.sup],
+          allowUnitManagers: false,
+          directory,
+          logger,
+        }),
+        messenger,
+        tenantId: TENANT,
       }),
       cardActions: new CardActionHandler({
         outbox: stores.outbox,
@@ -81,7 +97,7 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
   const inChannel = (
     channelId: string,
     activity: Partial<Activity>,
-    from = { id: '29:sup', aadObjectId: 'aad-sup', name: 'Sam Supervisor' },
+    from = { id: '29:sup', aadObjectId: AAD.sup, name: 'Sam Supervisor' },
   ): Partial<Activity> => ({
     from,
     conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: TENANT, name: '' },
@@ -177,14 +193,14 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
 
     it('answers unknown text with the help card and "my adherence" with the agent\'s own drift window', async () => {
       assert.match(
-        textOf(await send(inPersonal('aad-ana', { type: 'message', text: 'what?' }))),
+        textOf(await send(inPersonal(AAD.ana, { type: 'message', text: 'what?' }))),
         /didn't understand.*my adherence/,
       );
-      messenger.members.set('a:aad-ana', [
-        { id: '29:aad-ana', aadObjectId: 'aad-ana', email: 'ANA.ALVAREZ@contoso.com' },
+      messenger.members.set(`a:${AAD.ana}`, [
+        { id: `29:${AAD.ana}`, aadObjectId: AAD.ana, email: 'ANA.ALVAREZ@contoso.com' },
       ]);
       await seedState(openEpisode({ stage: 'nudged', supervisorAlertedAt: undefined }));
-      const mine = textOf(await send(inPersonal('aad-ana', { type: 'message', text: 'my adherence' })));
+      const mine = textOf(await send(inPersonal(AAD.ana, { type: 'message', text: 'my adherence' })));
       assert.match(mine, /Your drift window, Ana/);
       assert.match(mine, /Private check-in.*after 6 min/);
       assert.match(mine, /still open/);
@@ -193,54 +209,54 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
 
   describe('installation', () => {
     it('stores and links a personal install, then forgets it on uninstall', async () => {
-      messenger.members.set('a:aad-ana', [
+      messenger.members.set(`a:${AAD.ana}`, [
         {
-          id: '29:aad-ana',
-          aadObjectId: 'aad-ana',
+          id: `29:${AAD.ana}`,
+          aadObjectId: AAD.ana,
           email: 'other@contoso.com',
           userPrincipalName: 'Ana.Alvarez@contoso.com',
         },
       ]);
-      const replies = await send(inPersonal('aad-ana', { type: 'installationUpdate', action: 'add' }));
-      assert.match(textOf(replies), /Hi Ana! You're linked/);
-      const record = await stores.conversations.get('aad-ana');
+      await send(inPersonal(AAD.ana, { type: 'installationUpdate', action: 'add' }));
+      await welcomes.idle();
+      assert.match(JSON.stringify(messenger.callsOf('sendCard')), /Hi Ana! You're linked/);
+      const record = await stores.conversations.get(AAD.ana);
       assert.equal(record?.agentId, 'agent-ana');
-      assert.equal(record?.conversationId, 'a:aad-ana');
-      await send(inPersonal('aad-ana', { type: 'installationUpdate', action: 'remove' }));
-      assert.equal(await stores.conversations.get('aad-ana'), undefined);
+      assert.equal(record?.conversationId, `a:${AAD.ana}`);
+      await send(inPersonal(AAD.ana, { type: 'installationUpdate', action: 'remove' }));
+      assert.equal(await stores.conversations.get(AAD.ana), undefined);
     });
 
     it('stores a team install with every channel and roster link, and removes them and their routes when the bot is removed', async () => {
       messenger.channels.set(TEAM, [{ id: TEAM }, { id: ALERTS, name: 'Alerts' }]);
       messenger.members.set(TEAM, [
-        { id: '29:ben', aadObjectId: 'aad-ben', email: 'ben.brown@contoso.com' },
-        { id: '29:x', aadObjectId: 'aad-x', email: 'x@contoso.com' },
+        { id: '29:ben', aadObjectId: AAD.ben, email: 'ben.brown@contoso.com' },
+        { id: '29:x', aadObjectId: AAD.x, email: 'x@contoso.com' },
       ]);
-      assert.match(
-        textOf(await send(inChannel(TEAM, { type: 'installationUpdate', action: 'add' }))),
-        /linked 1 of 2 team members/,
-      );
+      await send(inChannel(TEAM, { type: 'installationUpdate', action: 'add' }));
+      await welcomes.idle();
+      assert.match(JSON.stringify(messenger.callsOf('sendCard')), /linked 1 of 2 team members/);
       assert.equal((await stores.conversations.get(`channel:${ALERTS}`))?.teamId, TEAM);
-      assert.equal((await stores.conversations.get('aad-ben'))?.agentId, 'agent-ben');
+      assert.equal((await stores.conversations.get(AAD.ben))?.agentId, 'agent-ben');
       await send(inChannel(ALERTS, { type: 'message', text: 'watch all' }));
       await send(
         inChannel(TEAM, { type: 'conversationUpdate', membersRemoved: [{ id: '28:bot', name: 'Drift' }] }),
       );
       assert.equal(await stores.conversations.get(`channel:${ALERTS}`), undefined);
-      assert.equal(await stores.conversations.get('aad-ben'), undefined);
+      assert.equal(await stores.conversations.get(AAD.ben), undefined);
       assert.deepEqual(await stores.routes.listByConversation(`channel:${ALERTS}`), []);
     });
 
     it('forgets a roster link when the member leaves the team', async () => {
-      messenger.members.set(TEAM, [{ id: '29:ben', aadObjectId: 'aad-ben', email: 'ben.brown@contoso.com' }]);
+      messenger.members.set(TEAM, [{ id: '29:ben', aadObjectId: AAD.ben, email: 'ben.brown@contoso.com' }]);
       await send(inChannel(TEAM, { type: 'installationUpdate', action: 'add' }));
       await send(
         inChannel(TEAM, {
           type: 'conversationUpdate',
-          membersRemoved: [{ id: '29:ben', aadObjectId: 'aad-ben', name: 'Ben' }],
+          membersRemoved: [{ id: '29:ben', aadObjectId: AAD.ben, name: 'Ben' }],
         }),
       );
-      assert.equal(await stores.conversations.get('aad-ben'), undefined);
+      assert.equal(await stores.conversations.get(AAD.ben), undefined);
     });
   });
 
@@ -255,26 +271,26 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
         activityId: '77',
       });
       await recordRow(stores.outbox, episode, 'nudge', 'agent', {
-        conversationId: 'a:aad-ana',
+        conversationId: `a:${AAD.ana}`,
         activityId: 'n1',
       });
       await stores.conversations.upsert({
-        key: 'aad-ana',
+        key: AAD.ana,
         kind: 'personal',
         serviceUrl: 'https://smba.example/teams/',
-        conversationId: 'a:aad-ana',
+        conversationId: `a:${AAD.ana}`,
         reference: {},
-        aadObjectId: 'aad-ana',
+        aadObjectId: AAD.ana,
         agentId: 'agent-ana',
         updatedAt: 0,
       });
       await stores.conversations.upsert({
-        key: 'aad-ben',
+        key: AAD.ben,
         kind: 'personal',
         serviceUrl: 'https://smba.example/teams/',
-        conversationId: 'a:aad-ben',
+        conversationId: `a:${AAD.ben}`,
         reference: {},
-        aadObjectId: 'aad-ben',
+        aadObjectId: AAD.ben,
         agentId: 'agent-ben',
         updatedAt: 0,
       });
@@ -330,7 +346,7 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
 
     it('refuses a supervisor action from a personal chat', async () => {
       const body = invokeBody(
-        await send(inPersonal('aad-ana', invoke('drift.acknowledge', { episodeId: episode.id }))),
+        await send(inPersonal(AAD.ana, invoke('drift.acknowledge', { episodeId: episode.id }))),
       );
       assert.match(String(body.value), /Only the supervisor channel/);
       assert.deepEqual(sink.actions, []);
@@ -340,7 +356,7 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
       const refused = invokeBody(
         await send(
           inPersonal(
-            'aad-ben',
+            AAD.ben,
             invoke('drift.agentReply', { episodeId: episode.id, replyReason: 'systemIssue' }),
           ),
         ),
@@ -350,7 +366,7 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
       const taken = invokeBody(
         await send(
           inPersonal(
-            'aad-ana',
+            AAD.ana,
             invoke('drift.agentReply', { episodeId: episode.id, replyReason: 'systemIssue' }),
           ),
         ),

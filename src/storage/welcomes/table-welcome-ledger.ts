@@ -1,0 +1,103 @@
+import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
+import type { WelcomeLedger, WelcomeRecord, WelcomeScope } from '../../app/ports';
+import {
+  doubleProperty,
+  encodeKey,
+  hasStatus,
+  optionalDouble,
+  readNumber,
+  readString,
+  requireNumber,
+  withoutUndefined,
+} from '../table-codec';
+
+type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
+
+/** Keeps `lastError` well under the 64 KB limit of a string property. */
+const maxErrorLength = 2000;
+
+/**
+ * Welcome markers in Azure Table Storage: PartitionKey = scope (`personal` | `team`), RowKey = Entra object id or
+ * team id. `create` is an insert (409 = the scope already has its welcome), so two instances receiving the two install
+ * events at once still welcome once; `update` is guarded by the ETag.
+ */
+export class TableWelcomeLedger implements WelcomeLedger {
+  constructor(private readonly client: TableClient) {}
+
+  async create(record: WelcomeRecord): Promise<boolean> {
+    try {
+      await this.client.createEntity(toRow(record));
+      return true;
+    } catch (error) {
+      if (hasStatus(error, 409)) return false;
+      throw error;
+    }
+  }
+
+  async get(scope: WelcomeScope, scopeId: string): Promise<WelcomeRecord | undefined> {
+    try {
+      return fromRow(await this.client.getEntity<Row>(scope, encodeKey(scopeId)));
+    } catch (error) {
+      if (hasStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  async update(record: WelcomeRecord): Promise<boolean> {
+    if (record.etag === undefined) return false;
+    try {
+      await this.client.updateEntity(toRow(record), 'Replace', { etag: record.etag });
+      return true;
+    } catch (error) {
+      if (hasStatus(error, 412) || hasStatus(error, 404)) return false;
+      throw error;
+    }
+  }
+
+  async *listPending(): AsyncIterable<WelcomeRecord> {
+    const filter = odata`status eq ${'pending'}`;
+    for await (const row of this.client.listEntities<Row>({ queryOptions: { filter } })) yield fromRow(row);
+  }
+}
+
+function toRow(record: WelcomeRecord): Row {
+  return withoutUndefined({
+    partitionKey: record.scope,
+    rowKey: encodeKey(record.scopeId),
+    scopeId: record.scopeId,
+    status: record.status,
+    tenantId: record.tenantId,
+    serviceUrl: record.serviceUrl,
+    conversationId: record.conversationId,
+    referenceJson: JSON.stringify(record.reference),
+    cardJson: record.card === undefined ? undefined : JSON.stringify(record.card),
+    createdAt: doubleProperty(record.createdAt),
+    attempts: record.attempts,
+    notBefore: doubleProperty(record.notBefore),
+    claimedAt: optionalDouble(record.claimedAt),
+    sentAt: optionalDouble(record.sentAt),
+    lastError: record.lastError?.slice(0, maxErrorLength),
+  });
+}
+
+function fromRow(row: TableEntityResult<Row>): WelcomeRecord {
+  const cardJson = readString(row.cardJson);
+  const record: WelcomeRecord = {
+    scope: row.partitionKey as WelcomeScope,
+    scopeId: readString(row.scopeId) ?? '',
+    status: readString(row.status) as WelcomeRecord['status'],
+    tenantId: readString(row.tenantId),
+    serviceUrl: readString(row.serviceUrl) ?? '',
+    conversationId: readString(row.conversationId) ?? '',
+    reference: JSON.parse(readString(row.referenceJson) ?? '{}') as Record<string, unknown>,
+    card: cardJson === undefined ? undefined : (JSON.parse(cardJson) as object),
+    createdAt: requireNumber(row.createdAt, 'createdAt'),
+    attempts: readNumber(row.attempts) ?? 0,
+    notBefore: requireNumber(row.notBefore, 'notBefore'),
+    claimedAt: readNumber(row.claimedAt),
+    sentAt: readNumber(row.sentAt),
+    lastError: readString(row.lastError),
+    etag: row.etag,
+  };
+  return withoutUndefined(record as unknown as Record<string, unknown>) as unknown as WelcomeRecord;
+}

@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { AlertCardRenderer } from '../../../../bot/delivery/alert-card-renderer';
+import { limiterGate } from '../../../../bot/delivery/teams-call-gate';
+import { TeamsAlertNotifier } from '../../../../bot/delivery/teams-alert-notifier';
+import { TeamsSendLimiter } from '../../../../bot/delivery/teams-send-limiter';
+import { WelcomeSender } from '../../../../bot/delivery/welcome-sender';
+import { newOutboxAlert } from '../../../../src/app/outbox-alert';
+import type { AgentProfile, DeliveryResult } from '../../../../src/app/ports';
+import { createInMemoryStores } from '../../../../src/storage/in-memory-stores';
+import type { StoreSet } from '../../../../src/storage/store-set';
+import { FakeDirectory, openEpisode } from '../../../support/bot-fakes';
+import { FakeTeamsMessenger } from '../../../support/fake-teams-messenger';
+import { RecordingLogger } from '../../../support/recording-logger';
+import { VirtualTime } from '../../../support/virtual-time';
+
+const TENANT = 'tenant-1';
+/** What Teams allows per app and tenant in any second, counted as requests arrive. */
+const TEAMS_LIMIT_PER_SECOND = 50;
+/** The spread of network delay in the models below: within the default allowance (500 ms). */
+const JITTER_MS = 500;
+
+/** A network delay model: the delay of the n-th request, sent at `sentAt`. */
+type JitterModel = (sentAt: number, n: number) => number;
+
+/** Seeded uniform delays in [0, JITTER_MS] (mulberry32). */
+function uniformJitter(seed: number): JitterModel {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * (JITTER_MS + 1));
+  };
+}
+
+/** The worst kind: what is sent in even seconds is slowed by the whole spread, what follows not at all. */
+const compressingJitter: JitterModel = (sentAt) => (Math.floor(sentAt / 1_000) % 2 === 0 ? JITTER_MS : 0);
+
+/** Alternating extremes request by request. */
+const alternatingJitter: JitterModel = (_sentAt, n) => (n % 2 === 0 ? JITTER_MS : 0);
+
+/** The most arrivals in any 1-second window [t, t + 1000). */
+function busiestSecond(arrivals: readonly number[]): number {
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  let most = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end += 1) {
+    while (sorted[end]! - sorted[start]! >= 1_000) start += 1;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
+/** A contact centre of `count` agents, each with a personal chat the bot can write to. */
+async function seedAgents(stores: StoreSet, count: number): Promise<FakeDirectory> {
+  const agents: AgentProfile[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const id = `agent-${i}`;
+    agents.push({ id, name: `Agent ${i}`, managementUnitId: 'mu-1', teamId: 'team-1' });
+    await stores.conversations.upsert({
+      key: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      kind: 'personal',
+      tenantId: TENANT,
+      serviceUrl: 'https://smba.example/teams/',
+      conversationId: `a:chat-${i}`,
+      reference: {},
+      agentId: id,
+      updatedAt: 0,
+    });
+  }
+  return new FakeDirectory(agents, [{ id: 'mu-1', name: 'North' }]);
+}
+
+/** A Teams stand-in that timestamps each call as it would arrive at Teams: sent at the virtual now, plus jitter. */
+function jitteredReceiver(time: VirtualTime, messenger: FakeTeamsMessenger, jitter: JitterModel): number[] {
+  const arrivals: number[] = [];
+  messenger.onCall = () => {
+    const sentAt = time.clock.now();
+    arrivals.push(sentAt + jitter(sentAt, arrivals.length));
+  };
+  return arrivals;
+}
+
+function alertNotifier(
+  time: VirtualTime,
+  stores: StoreSet,
+  directory: FakeDirectory,
+  messenger: FakeTeamsMessenger,
+  limiter: TeamsSendLimiter,
+): TeamsAlertNotifier {
+  return new TeamsAlertNotifier({
+    messenger,
+    conversations: stores.conversations,
+    routes: stores.routes,
+    outbox: stores.outbox,
+    directory,
+    renderer: new AlertCardRenderer({ directory, clock: time.clock }),
+    limiter,
+    clock: time.clock,
+    logger: new RecordingLogger(),
+  });
+}
+
+describe('Teams budget with headroom for network jitter (virtual time, jittered arrivals)', () => {
+  async function sixtySimultaneousNudges(
+    jitter: JitterModel,
+    limiterOptions: { readonly jitterAllowanceInMs?: number } = {},
+  ): Promise<{ arrivals: number[]; results: DeliveryResult[] }> {
+    const time = new VirtualTime(Date.UTC(2026, 7, 20, 10, 0, 0));
+    const stores = createInMemoryStores();
+    const directory = await seedAgents(stores, 60);
+    const messenger = new FakeTeamsMessenger();
+    const arrivals = jitteredReceiver(time, messenger, jitter);
+    // The default cap (TEAMS_TENANT_RPS 50) as the application builds it.
+    const limiter = new TeamsSendLimiter({ clock: time.clock, sleep: time.sleep, ...limiterOptions });
+    const notifier = alertNotifier(time, stores, directory, messenger, limiter);
+    const results = await time.run(
+      Promise.all(
+        directory.agents.map((agent) =>
+          notifier.deliver(
+            newOutboxAlert(
+              openEpisode({ id: `${agent.id}:1`, agentId: agent.id, managementUnitId: 'mu-1' }),
+              'nudge',
+              'agent',
+              time.clock.now(),
+            ),
+          ),
+        ),
+      ),
+    );
+    return { arrivals, results };
+  }
+
+  for (const [name, jitter] of [
+    ['uniform (seeded)', uniformJitter(7)],
+    ['compressing', compressingJitter],
+    ['alternating', alternatingJitter],
+  ] as const) {
+    it(`keeps every second at Teams at or under 50 when 60 drifts nudge at once, with ${name} jitter`, async () => {
+      const { arrivals, results } = await sixtySimultaneousNudges(jitter);
+      assert.deepEqual(
+        results.map((result) => result.status),
+        new Array(60).fill('sent'),
+      );
+      assert.equal(arrivals.length, 60);
+      assert.ok(
+        busiestSecond(arrivals) <= TEAMS_LIMIT_PER_SECOND,
+        `busiest second: ${busiestSecond(arrivals)}`,
+      );
+    });
+  }
+
+  it('measures the bug without the allowance: spaced to exactly 50 per second, more than 50 arrive in one second', async () => {
+    const { arrivals } = await sixtySimultaneousNudges(compressingJitter, { jitterAllowanceInMs: 0 });
+    assert.ok(busiestSecond(arrivals) > TEAMS_LIMIT_PER_SECOND, `busiest second: ${busiestSecond(arrivals)}`);
+  });
+
+  it('counts a bulk install’s welcomes, command answers and drift nudges against one tenant budget, leaving room for the nudges', async () => {
+    const time = new VirtualTime(Date.UTC(2026, 7, 20, 10, 0, 0));
+    const stores = createInMemoryStores();
+    const directory = await seedAgents(stores, 60);
+    const messenger = new FakeTeamsMessenger();
+    const arrivals = jitteredReceiver(time, messenger, uniformJitter(11));
+    const logger = new RecordingLogger();
+    const limiter = new TeamsSendLimiter({ clock: time.clock, sleep: time.sleep });
+    const notifier = alertNotifier(time, stores, directory, messenger, limiter);
+    const welcomes = new WelcomeSender({
+      ledger: stores.welcomes,
+      messenger,
+      limiter,
+      clock: time.clock,
+      logger,
+      sleep: time.sleep,
+    });
+    const gate = limiterGate(limiter);
+    const installs = 600;
+    let welcomesWhenNudgesDone = 0;
+    const work = (async () => {
+      // An admin's setup policy reaches 600 people at once, 30 supervisors type commands, and 60 agents drift.
+      for (let i = 0; i < installs; i += 1)
+        await welcomes.offer(
+          'personal',
+          `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          { serviceUrl: 'https://smba.example/teams/', conversationId: `a:new-${i}`, tenantId: TENANT },
+          { type: 'AdaptiveCard', body: [] },
+        );
+      const answers = Array.from({ length: 30 }, async (_, i) => {
+        if (await gate.take(`19:channel-${i}@thread.tacv2`, TENANT))
+          await messenger.sendCard(
+            { serviceUrl: 'https://smba.example/teams/', conversationId: `19:channel-${i}` },
+            {},
+          );
+      });
+      const nudges = directory.agents.map(async (agent) => {
+        const result = await notifier.deliver(
+          newOutboxAlert(
+            openEpisode({ id: `${agent.id}:1`, agentId: agent.id, managementUnitId: 'mu-1' }),
+            'nudge',
+            'agent',
+            time.clock.now(),
+          ),
+        );
+        welcomesWhenNudgesDone = messenger.callsOf('sendCard').length;
+        return result.status;
+      });
+      const statuses = await Promise.all(nudges);
+      await Promise.all(answers);
+      await welcomes.idle();
+      return statuses;
+    })();
+    const statuses = await time.run(work);
+    assert.deepEqual(statuses, new Array(60).fill('sent'), 'no nudge had to wait for the bulk welcomes');
+    assert.equal(messenger.callsOf('sendCard').length, installs + 30, 'every welcome and answer went out');
+    assert.ok(
+      busiestSecond(arrivals) <= TEAMS_LIMIT_PER_SECOND,
+      `busiest second: ${busiestSecond(arrivals)}`,
+    );
+    // Welcomes may use at most 60% of the budget: the nudges went out while the bulk install was still being welcomed.
+    assert.ok(
+      welcomesWhenNudgesDone < installs / 2,
+      `${welcomesWhenNudgesDone} welcomes before the last nudge`,
+    );
+  });
+});
