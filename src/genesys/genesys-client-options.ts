@@ -17,8 +17,13 @@ export interface GenesysClientOptions {
   readonly adherenceTopicScope?: 'managementUnit' | 'user';
   /** Also subscribe to schedule-change topics so the monitor can dampen mass changes (default true). */
   readonly subscribeScheduleTopics?: boolean;
-  /** User id whose `v2.workforcemanagement.users.{id}.schedules.search` topic carries async schedule search results. */
+  /**
+   * The `{id}` of `v2.users.{id}.workforcemanagement.agentschedules.managementunit.search.complete`, the topic that
+   * carries asynchronous schedule search results; default the OAuth client id (what a client-credentials token uses).
+   */
   readonly scheduleSearchUserId?: string;
+  /** Re-read the directory (agents, and without managementUnitIds the units) this often; 0 turns it off. Default 15 min. */
+  readonly directoryRefreshIntervalMs?: number;
   /** Topics per notification channel; Genesys rejects more than 1,000 with 400. */
   readonly maxTopicsPerChannel?: number;
   /** Client-side cap of REST requests in any 60 s window (Genesys: 300 per token per minute). */
@@ -78,6 +83,7 @@ export function resolveGenesysClientOptions(options: GenesysClientOptions): Reso
     resubscribeMarginMs: 60 * 60_000,
     maintenanceIntervalMs: 60_000,
     scheduleSearchTimeoutMs: 15_000,
+    directoryRefreshIntervalMs: 15 * 60_000,
     requestTimeoutMs: 30_000,
     ...defined,
     apiUrl: options.apiUrl.replace(/\/+$/, ''),

@@ -37,7 +37,10 @@ describe('adherence frame mapper', () => {
       routingStatus: 'OFF_QUEUE',
       adherenceChangedAt: Date.parse('2026-08-20T14:03:12.418Z'),
       observedAt: OBSERVED_AT,
+      isChangeTimeEstimated: undefined,
       explanationStatus: undefined,
+      impact: 'Negative',
+      isOutOfOffice: false,
       removedFromUnit: false,
       source: 'event',
     });
