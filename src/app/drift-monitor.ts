@@ -104,6 +104,11 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   private readonly armed = new Map<string, string>();
   private droppedCount = 0;
   private appliedCount = 0;
+  /**
+   * Observations whose fate was counted already: a burst moves changes applied before it was recognised into the hold,
+   * and the release applies them again; they are counted once.
+   */
+  private readonly counted = new WeakSet<AdherenceObservation>();
   /** Where refusals and clamps are counted, by reason. */
   readonly observationCounters: ObservationCounters;
   private isStarted = false;
@@ -137,10 +142,10 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     return this.appliedCount;
   }
 
-  /** Observations held by a unit's dampening right now, waiting for the release. */
+  /** Observations held by a unit's dampening right now, waiting for the release (not counted as anything yet). */
   get heldObservations(): number {
     let held = 0;
-    for (const unit of this.units.values()) for (let node = unit.held; node; node = node.next) held += 1;
+    for (const unitId of this.units.keys()) held += this.heldObservationsOf(unitId);
     return held;
   }
 
@@ -345,14 +350,19 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   /** The window closed: apply the newest held observation per agent, clocks of drift begun in the burst start now. */
   private async release(unitId: string): Promise<void> {
     if (!this.ownsUnit(unitId)) return;
-    const heldBefore = this.heldObservationsOf(unitId);
+    const held: AdherenceObservation[] = [];
+    for (let node = this.units.get(unitId)?.held; node; node = node.next) held.push(node.observation);
     const released = releaseUnit(this.units.get(unitId), unitId);
     this.units.set(unitId, released.state);
     const hold = released.hold;
     if (hold === undefined) return;
     // Only the newest held observation per agent is applied; the older ones were overtaken while held.
-    for (let i = released.observations.length; i < heldBefore; i++)
+    const applied = new Set(released.observations);
+    for (const observation of held) {
+      if (applied.has(observation) || this.counted.has(observation)) continue;
+      this.counted.add(observation);
       this.count('eventsIgnoredTotal', 'superseded');
+    }
     this.log.info(
       { managementUnitId: unitId, agents: released.observations.length },
       'mass change: releasing unit observations',
@@ -381,9 +391,13 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     const decision = await this.modify(key, (current) =>
       applyObservation(current, observation, this.options.policy, now, options),
     );
-    if (decision.ignored !== undefined) this.countIgnored(decision.ignored, observation);
-    else this.appliedCount += 1;
-    if (decision.clamped !== undefined) this.countClamped(decision.clamped, observation);
+    if (!this.counted.has(observation)) {
+      if (this.options.policy.dampening.windowMs > 0 && observation.source === 'event')
+        this.counted.add(observation);
+      if (decision.ignored !== undefined) this.countIgnored(decision.ignored, observation);
+      else this.appliedCount += 1;
+      if (decision.clamped !== undefined) this.countClamped(decision.clamped, observation);
+    }
     await this.run(decision, key.managementUnitId, key.agentId);
   }
 
@@ -484,7 +498,8 @@ export class DriftMonitor implements ObservationSink, ActionSink {
 
   private heldObservationsOf(unitId: string): number {
     let held = 0;
-    for (let node = this.units.get(unitId)?.held; node; node = node.next) held += 1;
+    for (let node = this.units.get(unitId)?.held; node; node = node.next)
+      if (!this.counted.has(node.observation)) held += 1;
     return held;
   }
 

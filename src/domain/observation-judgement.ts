@@ -79,14 +79,14 @@ export function isExplanationTurn(from: string, to: string): boolean {
 }
 
 /**
- * A 30-bit FNV-1a fingerprint of everything an observation says besides its agent, change time and arrival (so it is
- * a small integer V8 stores inline). Two observations with equal fingerprints are taken as the same report: a chance
- * collision (about 1 in 10^9 per pair) would drop one presence or explanation update as a duplicate; pure.
+ * A 30-bit FNV-1a fingerprint of everything an observation says besides its agent, unit, change time and arrival (so
+ * it is a small integer V8 stores inline). Two observations with equal fingerprints are taken as the same report: a
+ * chance collision (about 1 in 10^9 per pair) would drop one presence or explanation update as a duplicate; pure.
+ * It runs for every frame, so long values (ids) are read by their length and last 12 characters only.
  */
 export function fingerprintOf(observation: AdherenceObservation): number {
   let hash = 0x811c9dc5;
   hash = mix(hash, observation.rawAdherenceState ?? observation.adherenceState);
-  hash = mix(hash, observation.managementUnitId);
   hash = mix(hash, observation.teamId);
   hash = mix(hash, observation.scheduledActivityCategory);
   hash = mix(hash, observation.scheduledActivityCodeId);
@@ -105,7 +105,10 @@ export function fingerprintOf(observation: AdherenceObservation): number {
 function mix(hash: number, text: string | undefined): number {
   let h = hash;
   if (text !== undefined) {
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    const length = text.length;
+    if (length > 16) h = Math.imul(h ^ length, 0x01000193);
+    for (let i = length > 16 ? length - 12 : 0; i < length; i++)
+      h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   }
   // A separator, so that ('ab', undefined) and ('a', 'b') differ.
   return Math.imul(h ^ 0x1f, 0x01000193);
