@@ -159,7 +159,14 @@ export function applyObservation(
       const lifted =
         isTransientSuppression(episode.suppression) ||
         (episode.suppression === 'approvedExplanation' && current?.lastAdherenceState === 'Explained');
-      if (lifted) episode = withFields(episode, { suppression: activeSnoozeUntil ? 'snoozed' : undefined });
+      // Lifted, it escalates as what the observation now says it is (the schedule may differ from the frame that
+      // opened it suppressed).
+      if (lifted)
+        episode = withFields(episode, {
+          suppression: activeSnoozeUntil ? 'snoozed' : undefined,
+          scheduledActivityCategory: observation.scheduledActivityCategory,
+          scheduledActivityCodeId: observation.scheduledActivityCodeId,
+        });
       if (observation.impact !== undefined && observation.impact !== episode.impact)
         episode = withFields(episode, { impact: observation.impact });
     } else {

@@ -35,7 +35,10 @@ export interface GenesysClientOptions {
   /** Jittered exponential backoff bounds for REST retries. */
   readonly retryBaseDelayMs?: number;
   readonly retryMaxDelayMs?: number;
-  /** Jittered exponential backoff bounds for WebSocket reconnects. */
+  /**
+   * Jittered exponential backoff bounds for WebSocket reconnects (the first attempt after a working socket drops goes
+   * at once). The 5 s ceiling keeps tracking no more than about 5 s behind once Genesys answers again.
+   */
   readonly reconnectBaseDelayMs?: number;
   readonly reconnectMaxDelayMs?: number;
   /** Send `{"message":"ping"}` after this much silence on a socket (heartbeats come about every 30 s). */
@@ -76,7 +79,7 @@ export function resolveGenesysClientOptions(options: GenesysClientOptions): Reso
     retryBaseDelayMs: 500,
     retryMaxDelayMs: 30_000,
     reconnectBaseDelayMs: 1_000,
-    reconnectMaxDelayMs: 60_000,
+    reconnectMaxDelayMs: 5_000,
     quietBeforePingMs: 40_000,
     pongTimeoutMs: 10_000,
     tokenRefreshMarginMs: 5 * 60_000,

@@ -217,7 +217,7 @@ describe('the frame path after junk (property)', function () {
           assert.ok(nudge.at >= start + 6 * MINUTE, 'no nudge before its threshold');
         assert.deepEqual(await bystandersOf(path), expected, 'other agents untouched');
       }),
-      { numRuns: Number(process.env.FRAME_PROPERTY_RUNS ?? 60) },
+      { numRuns: Number(process.env.FRAME_PROPERTY_RUNS ?? 200) },
     );
   });
 });
