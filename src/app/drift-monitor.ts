@@ -11,7 +11,7 @@ import {
 } from '../domain/drift-engine';
 import type { AgentDriftState, DriftEpisode, ScheduleCoverage } from '../domain/drift-episode';
 import type { DriftPolicy } from '../domain/drift-policy';
-import { judgeChangeTime } from '../domain/observation-judgement';
+import { isChangeTimeBelievable, judgeChangeTime } from '../domain/observation-judgement';
 import {
   hasHeldObservation,
   isUnitHeld,
@@ -265,13 +265,16 @@ export class DriftMonitor implements ObservationSink, ActionSink {
       return Promise.resolve();
     }
     // Before dampening: its burst window runs on Genesys's clock, which one mis-dated frame must not move.
-    const judged = judgeChangeTime(input, this.options.policy);
-    if (judged.ignored !== undefined) {
-      this.countIgnored(judged.ignored, input);
-      return Promise.resolve();
+    let observation = input;
+    if (!isChangeTimeBelievable(input, this.options.policy)) {
+      const judged = judgeChangeTime(input, this.options.policy);
+      if (judged.ignored !== undefined) {
+        this.countIgnored(judged.ignored, input);
+        return Promise.resolve();
+      }
+      if (judged.clamped !== undefined) this.countClamped(judged.clamped, input);
+      observation = judged.observation;
     }
-    if (judged.clamped !== undefined) this.countClamped(judged.clamped, input);
-    const observation = judged.observation;
     const step = observeUnit(
       this.units.get(unitId),
       observation,

@@ -45,7 +45,7 @@ import type {
   SuppressionReason,
 } from './drift-episode';
 import type { DriftPolicy, DriftThresholds } from './drift-policy';
-import { fingerprintOf, judgeChangeTime, judgeOrder } from './observation-judgement';
+import { fingerprintOf, isChangeTimeBelievable, judgeChangeTime, judgeOrder } from './observation-judgement';
 import { resolveThresholds } from './thresholds';
 import type { DampeningHold } from './unit-dampener';
 
@@ -83,9 +83,15 @@ export function applyObservation(
   now: number,
   options?: ApplyObservationOptions,
 ): DriftDecision {
-  const judged = judgeChangeTime(input, policy);
-  if (judged.ignored !== undefined) return { state: current, commands: NO_COMMANDS, ignored: judged.ignored };
-  const observation = judged.observation;
+  let observation = input;
+  let clamped: ClampReason | undefined;
+  if (!isChangeTimeBelievable(input, policy)) {
+    const judged = judgeChangeTime(input, policy);
+    if (judged.ignored !== undefined)
+      return { state: current, commands: NO_COMMANDS, ignored: judged.ignored };
+    observation = judged.observation;
+    clamped = judged.clamped;
+  }
   const state = observation.adherenceState;
   // A clamped or missing time repeating the state already applied is the same stretch reported with a bad clock:
   // keep its start, so a bogus time never restarts (or forever postpones) the drift clock.
@@ -101,7 +107,6 @@ export function applyObservation(
     const ignored = judgeOrder(current, observation, changedAt, hash);
     if (ignored !== undefined) return { state: current, commands: NO_COMMANDS, ignored };
   }
-  const clamped = judged.clamped;
   // Hot path: most observations repeat the agent's adherence state (a presence or routing change within it) and
   // change nothing but `lastObservedAt`. So the command list is only allocated when there is a command, the next
   // state is built once (no spread, no second copy for the plan), and it keeps the strings the agent's state already
@@ -124,17 +129,6 @@ export function applyObservation(
   const activeSnoozeUntil =
     current?.snoozedUntil !== undefined && current.snoozedUntil > now ? current.snoozedUntil : undefined;
   const kind = classify(observation, policy);
-  const open = (suppression: SuppressionReason | undefined, snoozedUntil: number | undefined) =>
-    openEpisode(
-      observation,
-      changedAt,
-      agentId,
-      managementUnitId,
-      teamId,
-      suppression,
-      snoozedUntil,
-      suppression === undefined ? options?.clockStartsAt : undefined,
-    );
   if (kind === 'end' || kind === 'endExcluded') {
     if (episode !== undefined) {
       const endedAt = Math.max(changedAt, episode.driftStartedAt);
@@ -149,7 +143,16 @@ export function applyObservation(
     }
   } else if (kind === 'drift') {
     if (episode === undefined) {
-      episode = open(undefined, activeSnoozeUntil);
+      episode = openEpisode(
+        observation,
+        changedAt,
+        agentId,
+        managementUnitId,
+        teamId,
+        undefined,
+        activeSnoozeUntil,
+        options?.clockStartsAt,
+      );
     } else if (
       isSameChange ||
       (!isApprovalSuppression(episode.suppression) && current?.lastAdherenceState === 'Unknown')
@@ -179,11 +182,29 @@ export function applyObservation(
         undefined,
         commands,
       );
-      episode = open(undefined, activeSnoozeUntil);
+      episode = openEpisode(
+        observation,
+        changedAt,
+        agentId,
+        managementUnitId,
+        teamId,
+        undefined,
+        activeSnoozeUntil,
+        options?.clockStartsAt,
+      );
     }
   } else if (kind !== 'pause') {
     if (episode === undefined) {
-      episode = open(kind, undefined);
+      episode = openEpisode(
+        observation,
+        changedAt,
+        agentId,
+        managementUnitId,
+        teamId,
+        kind,
+        undefined,
+        undefined,
+      );
     } else if (
       episode.suppression !== kind &&
       (!isApprovalSuppression(episode.suppression) ||

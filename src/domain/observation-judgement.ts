@@ -25,9 +25,19 @@ export type ChangeTimeJudgement =
     }
   | { readonly ignored: 'changeTimeTooOld'; readonly observation?: undefined; readonly clamped?: undefined };
 
+/** True when the change time needs no clamp and no refusal (the common case, checked without allocating); pure. */
+export function isChangeTimeBelievable(observation: AdherenceObservation, policy: DriftPolicy): boolean {
+  const changedAt = observation.adherenceChangedAt;
+  const arrivedAt = observation.observedAt;
+  return (
+    changedAt <= arrivedAt + (policy.clockSkewAllowanceMs ?? DEFAULT_CLOCK_SKEW_ALLOWANCE_MS) &&
+    (changedAt >= arrivedAt - MAX_CHANGE_TIME_AGE_MS || observation.removedFromUnit)
+  );
+}
+
 /**
  * Checks `adherenceChangedAt` against the arrival instant `observedAt`: too far ahead is clamped, too far behind is
- * refused; returns the same object when nothing changes. Idempotent (a clamped observation is not clamped again); pure.
+ * refused; returns the same observation when nothing changes. Idempotent (a clamped observation is not clamped again); pure.
  */
 export function judgeChangeTime(observation: AdherenceObservation, policy: DriftPolicy): ChangeTimeJudgement {
   const changedAt = observation.adherenceChangedAt;
@@ -82,7 +92,8 @@ export function isExplanationTurn(from: string, to: string): boolean {
  * A 30-bit FNV-1a fingerprint of everything an observation says besides its agent, unit, change time and arrival (so
  * it is a small integer V8 stores inline). Two observations with equal fingerprints are taken as the same report: a
  * chance collision (about 1 in 10^9 per pair) would drop one presence or explanation update as a duplicate; pure.
- * It runs for every frame, so long values (ids) are read by their length and last 12 characters only.
+ * It runs for every frame, so a value is read by its length and at most eight characters spread over it (enough for
+ * Genesys's enum values and random ids; two free-form values alike in all of those would pass for the same).
  */
 export function fingerprintOf(observation: AdherenceObservation): number {
   let hash = 0x811c9dc5;
@@ -106,9 +117,14 @@ function mix(hash: number, text: string | undefined): number {
   let h = hash;
   if (text !== undefined) {
     const length = text.length;
-    if (length > 16) h = Math.imul(h ^ length, 0x01000193);
-    for (let i = length > 16 ? length - 12 : 0; i < length; i++)
-      h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ length, 0x01000193);
+    if (length <= 8) {
+      for (let i = 0; i < length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    } else {
+      // Eight characters spread over the value, ends included: enough to tell Genesys's enum values and ids apart.
+      const step = (length - 1) / 7;
+      for (let i = 0; i < 8; i++) h = Math.imul(h ^ text.charCodeAt(Math.round(i * step)), 0x01000193);
+    }
   }
   // A separator, so that ('ab', undefined) and ('a', 'b') differ.
   return Math.imul(h ^ 0x1f, 0x01000193);
