@@ -35,6 +35,7 @@ interface PendingSearch {
 }
 
 const LOOK_BACK_MS = 16 * 60 * 60_000;
+const MAX_EARLY_NOTIFICATIONS = 100;
 // Wide enough to hold the whole shift around `at`, so one search serves every check of that shift.
 const LOOK_AHEAD_MS = 12 * 60 * 60_000;
 
@@ -105,8 +106,15 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
         ? b.downloadUrl
         : undefined;
     const waiting = this.pending.get(b.operationId);
-    if (waiting) waiting.resolve(downloadUrl);
-    else this.early.set(b.operationId, downloadUrl);
+    if (waiting) {
+      waiting.resolve(downloadUrl);
+      return;
+    }
+    // Kept for a search whose answer is still on its way to us; bounded, since other users of the same OAuth client
+    // get their completions on this topic too.
+    this.early.set(b.operationId, downloadUrl);
+    if (this.early.size > MAX_EARLY_NOTIFICATIONS)
+      this.early.delete(this.early.keys().next().value as string);
   }
 
   /** Forgets cached schedules of a unit (after a schedule change). */

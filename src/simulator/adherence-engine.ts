@@ -13,7 +13,7 @@ import type { SimulatorClock } from './simulator-clock';
 export type RoutingStatus =
   '__EMPTY__' | 'OFF_QUEUE' | 'IDLE' | 'INTERACTING' | 'NOT_RESPONDING' | 'COMMUNICATING' | 'OFFLINE';
 
-/** Adherence states Genesys sends (reference §2); `Explained` only after {@link AdherenceEngine.explain}. */
+/** Adherence states Genesys sends (SDK build/index.d.ts, `adherenceState`); `Explained` only after {@link AdherenceEngine.explain}. */
 export type SimulatedAdherenceState =
   'InAdherence' | 'OutOfAdherence' | 'Unscheduled' | 'Ignored' | 'Explained';
 

@@ -146,7 +146,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     const denied = requireAny('wfm:agent:view', 'wfm:managementUnit:view');
     if (denied) return denied;
     const agent = centre.agents.find((a) => a.id === ctx.params.agentId);
-    // UNCONFIRMED: a user who is in no management unit answers 404 (reference §4 names only the success shape).
+    // UNCONFIRMED: a user who is in no management unit answers 404 (the SDK's WorkforceManagementApi.md shows only success).
     if (!agent) return notFound(`Management unit of agent ${ctx.params.agentId}`);
     return ok({
       user: { id: agent.id, selfUri: `/api/v2/users/${agent.id}` },

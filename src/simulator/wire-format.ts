@@ -49,7 +49,7 @@ function codeOf(centre: ContactCentre, agent: Agent, codeId: string): ActivityCo
     ?.activityCodes.find((c) => c.id === codeId);
 }
 
-/** `adherenceExplanation {id, startDate, lengthMinutes, status}` of the current stretch (reference §2), if filed. */
+/** `adherenceExplanation {id, startDate, lengthMinutes, status}` of the current stretch (SDK build/index.d.ts), if filed. */
 function explanationOf(snapshot: AdherenceSnapshot): WireObject | undefined {
   const explanation = snapshot.explanation;
   return explanation
