@@ -171,10 +171,16 @@ export class NotificationStream {
     return this.channel?.id;
   }
 
-  /** Re-subscribes (PUT the same topics) when the channel is within the margin of its 24 h expiry. */
+  /**
+   * Re-subscribes (PUT the same topics) when the channel is within the margin of its 24 h expiry, and retries a rollover
+   * the token renewal could not do.
+   */
   async maintain(): Promise<void> {
     const channel = this.channel;
     if (this.stopped || !channel || this.resubscribing) return;
+    // A rollover that could not run when the token was renewed (socket reconnecting, or it failed) is tried again.
+    if (this.isOpen && this.channelTokenGeneration < this.tokenGeneration())
+      void this.rollover(this.tokenGeneration());
     if (this.clock.now() < channel.expiresAt - this.options.resubscribeMarginMs) return;
     this.resubscribing = true;
     try {
