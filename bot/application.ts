@@ -82,7 +82,18 @@ async function connectGenesys(
   const genesys = settings.genesys;
   if (genesys.mode === 'cloud') {
     const { apiUrl, loginUrl, clientId, clientSecret, managementUnitIds } = genesys;
-    return { options: { apiUrl, loginUrl, clientId, clientSecret, managementUnitIds, ...overrides.genesys } };
+    const directoryRefreshIntervalMs = genesys.directoryRefreshMs;
+    return {
+      options: {
+        apiUrl,
+        loginUrl,
+        clientId,
+        clientSecret,
+        managementUnitIds,
+        directoryRefreshIntervalMs,
+        ...overrides.genesys,
+      },
+    };
   }
   const simulator = await startGenesysSimulator({ scenario: 'shift', ...overrides.simulator });
   logger.info(
@@ -98,6 +109,7 @@ async function connectGenesys(
       clientId,
       clientSecret,
       managementUnitIds: genesys.managementUnitIds,
+      directoryRefreshIntervalMs: genesys.directoryRefreshMs,
       ...overrides.genesys,
     },
   };
@@ -200,9 +212,16 @@ export async function startCore(
       coverageChecker: genesys.coverage,
       directory,
       slackEnabled: settings.notifications.slackWebhookUrl !== undefined,
+      // The core's refusals and clamps land beside the client's in /metrics (genesys_events_ignored_total).
+      observationCounters: genesys.metrics,
     });
     cleanups.push(() => monitor.stop());
     await monitor.start();
+    // Units that appear in Genesys are leased (and so restored and processed); vanished ones end and are handed back.
+    genesys.onUnitsChanged(async ({ removedUnitIds }) => {
+      for (const unitId of removedUnitIds) await monitor.retireUnit(unitId);
+      await ownership.setUnitIds(directory.listUnits().map((unit) => unit.id));
+    });
 
     const retention = new HistoryRetentionJob({
       history: stores.history,

@@ -24,6 +24,15 @@ const SUPPRESSION_WORDS: Readonly<Record<SuppressionReason, string>> = {
   timeOff: 'the schedule shows time off',
   snoozed: 'snoozed',
   dampened: 'a mass schedule change is settling',
+  positiveImpact: 'the agent is taking calls during scheduled non-queue time (positive impact)',
+  outOfOffice: 'Genesys shows the agent out of office',
+};
+
+/** Genesys's `impact` of the drift, as a supervisor reads it. */
+const IMPACT_WORDS: Readonly<Record<string, string>> = {
+  Positive: 'Positive (working more than scheduled)',
+  Negative: 'Negative',
+  Neutral: 'Neutral',
 };
 
 /** The state line(s) of an episode as a supervisor reads them; pure. */
@@ -86,6 +95,7 @@ export function buildSupervisorAlertCard(
       ['Team', view.teamName],
       ['Scheduled', view.scheduledLabel],
       ['Actual', view.actualLabel],
+      ['Impact', episode.impact === undefined ? undefined : (IMPACT_WORDS[episode.impact] ?? episode.impact)],
       ['Drifting since', timeOf(episode.driftStartedAt)],
       [isOpen ? 'Minutes so far' : 'Minutes', `${driftMinutes(view)}`],
       [

@@ -55,6 +55,8 @@ const SUPPRESSED_WORDS: Readonly<Record<SuppressionReason, string>> = {
   timeOff: 'Covered: time off',
   snoozed: 'Your supervisor had paused check-ins',
   dampened: 'Part of a schedule change: not counted',
+  positiveImpact: 'Not counted: you were helping out (positive impact)',
+  outOfOffice: 'Covered: out of office',
 };
 
 /** How an episode ended, in a tone that explains rather than polices. */

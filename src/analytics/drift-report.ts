@@ -90,6 +90,8 @@ const SUPPRESSION_REASONS: readonly SuppressionReason[] = [
   'timeOff',
   'snoozed',
   'dampened',
+  'positiveImpact',
+  'outOfOffice',
 ];
 const RESOLVED: ReadonlySet<DriftOutcome | undefined> = new Set([
   'resolvedBeforeNudge',
@@ -98,7 +100,7 @@ const RESOLVED: ReadonlySet<DriftOutcome | undefined> = new Set([
 ]);
 /**
  * Suppressions that mean the agent was where they were allowed to be (excluded activity, overtime, an approved
- * explanation, time off): not drift, so they stay out of the pattern figures. Held episodes (`snoozed`,
+ * explanation, time off, out of office) or working (Positive impact): not drift, so they stay out of the pattern figures. Held episodes (`snoozed`,
  * `dampened`) were real drift and stay in.
  */
 const EXCUSED: ReadonlySet<SuppressionReason | undefined> = new Set([
@@ -107,6 +109,8 @@ const EXCUSED: ReadonlySet<SuppressionReason | undefined> = new Set([
   'overtimeActivity',
   'approvedExplanation',
   'timeOff',
+  'positiveImpact',
+  'outOfOffice',
 ]);
 const PEAK_HOURS = 3;
 const MINUTE_IN_MS = 60_000;

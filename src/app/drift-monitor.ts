@@ -11,6 +11,7 @@ import {
 } from '../domain/drift-engine';
 import type { AgentDriftState, DriftEpisode, ScheduleCoverage } from '../domain/drift-episode';
 import type { DriftPolicy } from '../domain/drift-policy';
+import { isChangeTimeBelievable, judgeChangeTime } from '../domain/observation-judgement';
 import {
   hasHeldObservation,
   isUnitHeld,
@@ -36,6 +37,7 @@ import type {
   DriftHistoryStore,
   DriftStateStore,
   Logger,
+  ObservationCounters,
   ObservationSink,
   OutboxAlert,
   ScheduleCoverageChecker,
@@ -58,6 +60,11 @@ export interface DriftMonitorOptions {
   readonly directory?: AgentDirectory;
   /** Supervisor alerts also go to the Slack webhook. */
   readonly slackEnabled?: boolean;
+  /**
+   * Where the drift core's refusals (`stale`, `duplicate`, `changeTimeTooOld`, `superseded`) and clamps are counted by
+   * reason; pass the Genesys client's metrics so they show in /metrics. Default: counters of the monitor's own.
+   */
+  readonly observationCounters?: ObservationCounters;
   /** Retry settings of the outbox dispatcher (jitter source, attempts, backoff). */
   readonly delivery?: {
     readonly maxAttempts?: number;
@@ -96,11 +103,23 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   /** The unit of each agent with an armed check, so a released unit's checks can be cancelled at once. */
   private readonly armed = new Map<string, string>();
   private droppedCount = 0;
+  private appliedCount = 0;
+  /**
+   * Observations whose fate was counted already: a burst moves changes applied before it was recognised into the hold,
+   * and the release applies them again; they are counted once.
+   */
+  private readonly counted = new WeakSet<AdherenceObservation>();
+  /** Where refusals and clamps are counted, by reason. */
+  readonly observationCounters: ObservationCounters;
   private isStarted = false;
   private isStopped = false;
 
   constructor(private readonly options: DriftMonitorOptions) {
     this.log = options.logger.child({ component: 'drift-monitor' });
+    this.observationCounters = options.observationCounters ?? {
+      eventsIgnoredTotal: {},
+      eventsClampedTotal: {},
+    };
     this.dispatcher = new OutboxDispatcher({
       clock: options.clock,
       scheduler: options.scheduler,
@@ -116,6 +135,18 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   /** Observations dropped because their unit is not processed by this instance. */
   get droppedObservations(): number {
     return this.droppedCount;
+  }
+
+  /** Observations the drift core applied (the rest were dropped, held, or refused and counted by reason). */
+  get appliedObservations(): number {
+    return this.appliedCount;
+  }
+
+  /** Observations held by a unit's dampening right now, waiting for the release (not counted as anything yet). */
+  get heldObservations(): number {
+    let held = 0;
+    for (const unitId of this.units.keys()) held += this.heldObservationsOf(unitId);
+    return held;
   }
 
   /** True while this instance processes the unit: the `ownsUnit` option says so and the unit is not released. */
@@ -185,6 +216,7 @@ export class DriftMonitor implements ObservationSink, ActionSink {
       checks += 1;
     }
     // Held observations are dropped with the hold: the next owner restores the unit's adherence from Genesys.
+    this.droppedCount += this.heldObservationsOf(managementUnitId);
     this.options.scheduler.cancel(unitReleaseKey(managementUnitId));
     this.units.delete(managementUnitId);
     this.dispatcher.cancelUnit(managementUnitId);
@@ -221,13 +253,27 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  /** Takes one observation: the unit's dampening decides whether it is applied now or held for the window. */
-  ingest(observation: AdherenceObservation): Promise<void> {
+  /**
+   * Takes one observation: the drift core first judges its change time (a future one is clamped to arrival, one over
+   * 24 h old is refused, both counted), then the unit's dampening decides whether it is applied now or held.
+   */
+  ingest(input: AdherenceObservation): Promise<void> {
     if (this.isStopped) return Promise.resolve();
-    const unitId = observation.managementUnitId;
+    const unitId = input.managementUnitId;
     if (!this.ownsUnit(unitId)) {
       this.droppedCount += 1;
       return Promise.resolve();
+    }
+    // Before dampening: its burst window runs on Genesys's clock, which one mis-dated frame must not move.
+    let observation = input;
+    if (!isChangeTimeBelievable(input, this.options.policy)) {
+      const judged = judgeChangeTime(input, this.options.policy);
+      if (judged.ignored !== undefined) {
+        this.countIgnored(judged.ignored, input);
+        return Promise.resolve();
+      }
+      if (judged.clamped !== undefined) this.countClamped(judged.clamped, input);
+      observation = judged.observation;
     }
     const step = observeUnit(
       this.units.get(unitId),
@@ -307,10 +353,19 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   /** The window closed: apply the newest held observation per agent, clocks of drift begun in the burst start now. */
   private async release(unitId: string): Promise<void> {
     if (!this.ownsUnit(unitId)) return;
+    const held: AdherenceObservation[] = [];
+    for (let node = this.units.get(unitId)?.held; node; node = node.next) held.push(node.observation);
     const released = releaseUnit(this.units.get(unitId), unitId);
     this.units.set(unitId, released.state);
     const hold = released.hold;
     if (hold === undefined) return;
+    // Only the newest held observation per agent is applied; the older ones were overtaken while held.
+    const applied = new Set(released.observations);
+    for (const observation of held) {
+      if (applied.has(observation) || this.counted.has(observation)) continue;
+      this.counted.add(observation);
+      this.count('eventsIgnoredTotal', 'superseded');
+    }
     this.log.info(
       { managementUnitId: unitId, agents: released.observations.length },
       'mass change: releasing unit observations',
@@ -339,11 +394,12 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     const decision = await this.modify(key, (current) =>
       applyObservation(current, observation, this.options.policy, now, options),
     );
-    if (decision.ignored !== undefined) {
-      this.log.debug(
-        { agentId: observation.agentId, reason: decision.ignored, source: observation.source },
-        'observation ignored',
-      );
+    if (!this.counted.has(observation)) {
+      if (this.options.policy.dampening.windowMs > 0 && observation.source === 'event')
+        this.counted.add(observation);
+      if (decision.ignored !== undefined) this.countIgnored(decision.ignored, observation);
+      else this.appliedCount += 1;
+      if (decision.clamped !== undefined) this.countClamped(decision.clamped, observation);
     }
     await this.run(decision, key.managementUnitId, key.agentId);
   }
@@ -360,12 +416,12 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     if (before?.nextDueAt === undefined) return;
     let coverage: ScheduleCoverage | undefined;
     const episode = before.episode;
-    if (
-      coverageChecker !== undefined &&
-      episode !== undefined &&
-      needsScheduleCheck(before, policy, this.options.clock.now())
-    ) {
-      coverage = await this.checkCoverage(coverageChecker, episode);
+    if (episode !== undefined && needsScheduleCheck(before, policy, this.options.clock.now())) {
+      // The first nudge is due: an agent unknown to the directory (hired or moved after start) is looked up first, so
+      // the nudge finds their Teams chat by email and the cards name them.
+      const lookUp = this.lookUpIfUnknown(agentId, unitId);
+      if (coverageChecker !== undefined) coverage = await this.checkCoverage(coverageChecker, episode);
+      await lookUp;
     }
     const now = this.options.clock.now();
     const decision = await this.modify(key, (current) => {
@@ -389,6 +445,86 @@ export class DriftMonitor implements ObservationSink, ActionSink {
       return { state: due.state, commands };
     });
     await this.run(decision, unitId, agentId);
+  }
+
+  private async lookUpIfUnknown(agentId: string, unitId: string): Promise<void> {
+    const directory = this.options.directory;
+    if (directory?.lookUpAgent === undefined || directory.getAgent(agentId) !== undefined) return;
+    try {
+      await directory.lookUpAgent(agentId, unitId);
+    } catch (error) {
+      this.log.child({ agentId }).warn({ err: messageOf(error) }, 'agent lookup failed; nudging anyway');
+    }
+  }
+
+  /**
+   * Ends the drift of a unit that vanished from Genesys (its agents' open episodes close as `removedFromUnit`, cards
+   * say so, history keeps them, states are deleted), then releases the unit. Only the unit's owner writes anything.
+   */
+  async retireUnit(managementUnitId: string): Promise<number> {
+    let retired = 0;
+    if (!this.isStopped && this.ownsUnit(managementUnitId)) {
+      const agentIds: string[] = [];
+      for await (const state of this.options.stateStore.list(managementUnitId)) agentIds.push(state.agentId);
+      await Promise.all(
+        agentIds.map((agentId) =>
+          this.enqueue(agentId, async () => {
+            const now = this.options.clock.now();
+            const decision = await this.modify({ managementUnitId, agentId }, (current) =>
+              current === undefined
+                ? { state: undefined, commands: [] }
+                : applyObservation(
+                    current,
+                    {
+                      agentId,
+                      managementUnitId,
+                      adherenceState: 'Unknown',
+                      adherenceChangedAt: current.lastAdherenceChangedAt,
+                      observedAt: Math.max(now, current.lastObservedAt + 1),
+                      removedFromUnit: true,
+                      source: 'restore',
+                    },
+                    this.options.policy,
+                    now,
+                  ),
+            );
+            await this.run(decision, managementUnitId, agentId);
+            retired += 1;
+          }),
+        ),
+      );
+    }
+    this.releaseUnit(managementUnitId);
+    this.log.warn({ managementUnitId, agentsRetired: retired }, 'management unit vanished from Genesys');
+    return retired;
+  }
+
+  private heldObservationsOf(unitId: string): number {
+    let held = 0;
+    for (let node = this.units.get(unitId)?.held; node; node = node.next)
+      if (!this.counted.has(node.observation)) held += 1;
+    return held;
+  }
+
+  private countIgnored(reason: string, observation: AdherenceObservation): void {
+    this.count('eventsIgnoredTotal', reason);
+    this.log.debug(
+      { agentId: observation.agentId, reason, source: observation.source },
+      'observation ignored',
+    );
+  }
+
+  private countClamped(reason: string, observation: AdherenceObservation): void {
+    this.count('eventsClampedTotal', reason);
+    this.log.debug(
+      { agentId: observation.agentId, reason, source: observation.source },
+      'observation change time clamped',
+    );
+  }
+
+  private count(family: keyof ObservationCounters, reason: string): void {
+    const counts = this.observationCounters[family];
+    counts[reason] = (counts[reason] ?? 0) + 1;
   }
 
   private async checkCoverage(

@@ -160,6 +160,17 @@ export interface ScheduleCoverageChecker {
   check(agentId: string, managementUnitId: string, at: number): Promise<ScheduleCoverage>;
 }
 
+/**
+ * Counters of what became of observations, incremented in place by reason. The Genesys client's metrics have the same
+ * fields, so passing them makes the drift core's judgements show in /metrics beside the client's own refusals.
+ */
+export interface ObservationCounters {
+  /** Observations not applied, by reason (`stale`, `duplicate`, `changeTimeTooOld`, `superseded`). */
+  eventsIgnoredTotal: Record<string, number>;
+  /** Observations applied with a corrected value, by reason (`changeTimeInFuture`). */
+  eventsClampedTotal: Record<string, number>;
+}
+
 /** Receives observations from the Genesys stream (and its restores). */
 export interface ObservationSink {
   ingest(observation: AdherenceObservation): Promise<void>;
@@ -193,6 +204,11 @@ export interface ManagementUnitProfile {
 /** Read access to the Genesys directory: agents, units, activity codes. */
 export interface AgentDirectory {
   getAgent(agentId: string): AgentProfile | undefined;
+  /**
+   * Looks up an agent the directory does not know yet (hired or moved after start), so they can be linked to Teams and
+   * named before their first nudge; resolves undefined when Genesys does not know them either. Never rejects.
+   */
+  lookUpAgent?(agentId: string, managementUnitId?: string): Promise<AgentProfile | undefined>;
   findAgentByEmail(email: string): AgentProfile | undefined;
   getUnit(managementUnitId: string): ManagementUnitProfile | undefined;
   listUnits(): readonly ManagementUnitProfile[];

@@ -30,10 +30,12 @@ export class UnitOwnership {
   private readonly retryInMs: number;
   private readonly running = new Set<Promise<unknown>>();
   private processor: UnitProcessor | undefined;
+  private unitIds: readonly string[];
 
   constructor(private readonly options: UnitOwnershipOptions) {
     this.log = options.logger.child({ component: 'unit-ownership', instanceId: options.instanceId });
     this.retryInMs = options.retryInMs ?? 5_000;
+    this.unitIds = [...options.unitIds];
     this.coordinator = new LeaseCoordinator({
       ...options,
       onAcquired: (unitId) => this.adopt(unitId),
@@ -58,8 +60,19 @@ export class UnitOwnership {
   /** Stops renewing, releases every unit (processor first, then the leases, so another instance takes over at once). */
   async stop(): Promise<void> {
     await this.coordinator.stop();
-    for (const unitId of this.options.unitIds) this.options.scheduler.cancel(retryKey(unitId));
+    for (const unitId of this.unitIds) this.options.scheduler.cancel(retryKey(unitId));
     await this.idle();
+  }
+
+  /**
+   * Replaces the units shared among instances (units found or gone in Genesys): new ones are leased from the next round
+   * on, and a removed one is released by the processor first, then its lease handed back.
+   */
+  async setUnitIds(unitIds: readonly string[]): Promise<void> {
+    for (const unitId of this.unitIds)
+      if (!unitIds.includes(unitId)) this.options.scheduler.cancel(retryKey(unitId));
+    this.unitIds = [...unitIds];
+    await this.coordinator.setUnitIds(unitIds);
   }
 
   /** Resolves when no adoption or restore is running. */

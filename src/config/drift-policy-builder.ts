@@ -139,6 +139,8 @@ export function buildDriftPolicy(
     overtimeActivityCodeIds: [...overtimeActivityCodeIds],
     dampening: { ...drift.dampening },
     allowSelfDeclaredOvertime: drift.allowSelfDeclaredOvertime,
+    positiveImpact: drift.positiveImpact,
+    clockSkewAllowanceMs: drift.clockSkewAllowanceMs,
   };
   return { policy: deepFreeze(policy), warnings };
 }

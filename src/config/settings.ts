@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { DampeningPolicy, DriftThresholds } from '../domain/drift-policy';
+import type { DampeningPolicy, DriftThresholds, PositiveImpactPolicy } from '../domain/drift-policy';
 import { deepFreeze } from '../platform/deep-freeze';
 import { formatDuration, parseDuration } from '../platform/duration';
 import type { ConfigProblem } from '../platform/errors';
@@ -23,13 +23,24 @@ export interface DriftSettings {
   readonly dampening: DampeningPolicy;
   readonly allowSelfDeclaredOvertime: boolean;
   readonly thresholdOverrides: ThresholdOverrides;
+  /** What a Positive-impact drift gets (DRIFT_POSITIVE_IMPACT): nothing, or the agent's nudge only. */
+  readonly positiveImpact: PositiveImpactPolicy;
+  /** How far after arrival an adherenceChangeTime is still believed (GENESYS_CLOCK_SKEW_ALLOWANCE), in ms. */
+  readonly clockSkewAllowanceMs: number;
 }
 
 /** `local`: no Genesys setting at all, the product starts its own simulator. `cloud`: a real Genesys Cloud org. */
 export type GenesysSettings =
-  | { readonly mode: 'local'; readonly managementUnitIds: readonly string[] }
+  | {
+      readonly mode: 'local';
+      readonly managementUnitIds: readonly string[];
+      /** How often the directory is re-read (GENESYS_DIRECTORY_REFRESH), in ms; 0 = never. */
+      readonly directoryRefreshMs: number;
+    }
   | {
       readonly mode: 'cloud';
+      /** How often the directory is re-read (GENESYS_DIRECTORY_REFRESH), in ms; 0 = never. */
+      readonly directoryRefreshMs: number;
       /** The region host (e.g. `mypurecloud.ie`) when given. */
       readonly region?: string;
       readonly apiUrl: string;
@@ -218,6 +229,12 @@ const DESCRIPTIONS: readonly SettingDescription[] = Object.freeze([
     meaning: 'When true, an agent answering "approved overtime" suppresses the supervisor alert.',
   },
   {
+    name: 'DRIFT_POSITIVE_IMPACT',
+    default: 'ignore',
+    meaning:
+      'Out of adherence with Positive impact (taking calls into a scheduled break or meeting) never alerts the supervisor: ignore sends nothing, nudge still sends the agent the private note.',
+  },
+  {
     name: 'DRIFT_THRESHOLD_OVERRIDES',
     default: undefined,
     meaning:
@@ -254,6 +271,18 @@ const DESCRIPTIONS: readonly SettingDescription[] = Object.freeze([
     name: 'GENESYS_MANAGEMENT_UNIT_IDS',
     default: '',
     meaning: 'Comma list of management unit ids to watch; empty = all the client can see.',
+  },
+  {
+    name: 'GENESYS_DIRECTORY_REFRESH',
+    default: 'PT15M',
+    meaning:
+      'How often units, agents and adherence settings are re-read (agents hired later; without GENESYS_MANAGEMENT_UNIT_IDS also units that appear or vanish); 0 turns it off.',
+  },
+  {
+    name: 'GENESYS_CLOCK_SKEW_ALLOWANCE',
+    default: 'PT2M',
+    meaning:
+      'How far after its arrival an adherenceChangeTime is still believed; a later one is clamped to the arrival instant (counted).',
   },
   {
     name: 'AZURE_TABLES_CONNECTION_STRING',
@@ -598,6 +627,20 @@ function readDrift(reader: EnvReader): DriftSettings {
     },
     allowSelfDeclaredOvertime: reader.parse('DRIFT_ALLOW_SELF_DECLARED_OVERTIME', 'false', boolean),
     thresholdOverrides: readThresholdOverrides(reader, thresholds),
+    positiveImpact: reader.parse<PositiveImpactPolicy>('DRIFT_POSITIVE_IMPACT', 'ignore', (text) => {
+      const value = text.toLowerCase();
+      return value === 'ignore' || value === 'nudge'
+        ? value
+        : problem(`"${text}" is not a choice (use ignore or nudge)`);
+    }),
+    clockSkewAllowanceMs: reader.parse('GENESYS_CLOCK_SKEW_ALLOWANCE', 'PT2M', (text) => {
+      const ms = duration(text);
+      return ms instanceof Problem || ms <= 60 * 60_000
+        ? ms
+        : problem(
+            `${formatDuration(ms)} is more than an hour; a clock that far off is a fault to fix, not to allow`,
+          );
+    }),
   };
 }
 
@@ -712,6 +755,14 @@ function readThresholdOverrides(reader: EnvReader, defaults: DriftThresholds): T
 
 function readGenesys(reader: EnvReader): GenesysSettings {
   const managementUnitIds = reader.parse('GENESYS_MANAGEMENT_UNIT_IDS', '', commaList);
+  const directoryRefreshMs = reader.parse('GENESYS_DIRECTORY_REFRESH', 'PT15M', (text) => {
+    const ms = duration(text);
+    return ms instanceof Problem || ms === 0 || ms >= 60_000
+      ? ms
+      : problem(
+          `${formatDuration(ms)} is too often (at least PT1M, or 0 to turn it off): each refresh reads every unit`,
+        );
+  });
   const regionText = reader.raw('GENESYS_REGION');
   const apiUrl = reader.optional('GENESYS_API_URL', httpsUrl({ allowLoopbackHttp: true }));
   const loginUrl = reader.optional('GENESYS_LOGIN_URL', httpsUrl({ allowLoopbackHttp: true }));
@@ -724,7 +775,7 @@ function readGenesys(reader: EnvReader): GenesysSettings {
     'GENESYS_CLIENT_ID',
     'GENESYS_CLIENT_SECRET',
   ].filter((name) => reader.raw(name) !== undefined);
-  if (given.length === 0) return { mode: 'local', managementUnitIds };
+  if (given.length === 0) return { mode: 'local', managementUnitIds, directoryRefreshMs };
 
   const region = regionText === undefined ? undefined : readRegion(reader, regionText);
   const because = `required because ${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set (leave every GENESYS_* connection setting empty to run against the local simulator)`;
@@ -742,6 +793,7 @@ function readGenesys(reader: EnvReader): GenesysSettings {
     clientId: clientId ?? '',
     clientSecret: clientSecret ?? '',
     managementUnitIds,
+    directoryRefreshMs,
   };
 }
 

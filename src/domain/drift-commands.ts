@@ -58,8 +58,14 @@ export type DriftAction =
       readonly coverage: ScheduleCoverage;
     };
 
-/** Why an observation was not applied. */
-export type IgnoredReason = 'stale' | 'duplicate';
+/**
+ * Why an observation was not applied: older than what was applied (`stale`), the same again (`duplicate`), or an
+ * `adherenceChangeTime` more than 24 h before the frame arrived (`changeTimeTooOld`, not believed).
+ */
+export type IgnoredReason = 'stale' | 'duplicate' | 'changeTimeTooOld';
+
+/** Why an applied observation's adherenceChangeTime was changed: it lay beyond the clock skew allowance after arrival. */
+export type ClampReason = 'changeTimeInFuture';
 
 /** How an action was taken: applied, stale (the episode has ended or is not the current one), or a no-op repeat. */
 export type ActionResult = 'applied' | 'stale' | 'unchanged';

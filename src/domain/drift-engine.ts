@@ -28,7 +28,14 @@
  * formal exception is still recorded (snoozed) or counted from the release (dampened).
  */
 import type { AdherenceObservation, AdherenceState } from './adherence-observation';
-import type { ActionResult, DriftAction, DriftCommand, EpisodeChange, IgnoredReason } from './drift-commands';
+import type {
+  ActionResult,
+  ClampReason,
+  DriftAction,
+  DriftCommand,
+  EpisodeChange,
+  IgnoredReason,
+} from './drift-commands';
 import type {
   AgentDriftState,
   DriftEpisode,
@@ -38,6 +45,7 @@ import type {
   SuppressionReason,
 } from './drift-episode';
 import type { DriftPolicy, DriftThresholds } from './drift-policy';
+import { fingerprintOf, isChangeTimeBelievable, judgeChangeTime, judgeOrder } from './observation-judgement';
 import { resolveThresholds } from './thresholds';
 import type { DampeningHold } from './unit-dampener';
 
@@ -46,6 +54,8 @@ export interface DriftDecision {
   readonly state: AgentDriftState | undefined;
   readonly commands: readonly DriftCommand[];
   readonly ignored?: IgnoredReason;
+  /** Set when the observation was applied with its change time clamped (see observation-judgement.ts). */
+  readonly clamped?: ClampReason;
 }
 
 /** Options of {@link applyObservation}. */
@@ -61,16 +71,40 @@ export function agentCheckKey(agentId: string): string {
   return `agent:${agentId}`;
 }
 
-/** Applies one observation to an agent's state; stale and duplicate observations are ignored with a reason; pure. */
+/**
+ * Applies one observation to an agent's state. The observation is judged first (observation-judgement.ts): a change
+ * time too far in the future is clamped to arrival, one over 24 h old is refused, and stale and duplicate observations
+ * are ignored with a reason; pure.
+ */
 export function applyObservation(
   current: AgentDriftState | undefined,
-  observation: AdherenceObservation,
+  input: AdherenceObservation,
   policy: DriftPolicy,
   now: number,
   options?: ApplyObservationOptions,
 ): DriftDecision {
+  let observation = input;
+  let clamped: ClampReason | undefined;
+  if (!isChangeTimeBelievable(input, policy)) {
+    const judged = judgeChangeTime(input, policy);
+    if (judged.ignored !== undefined)
+      return { state: current, commands: NO_COMMANDS, ignored: judged.ignored };
+    observation = judged.observation;
+    clamped = judged.clamped;
+  }
+  const state = observation.adherenceState;
+  // A clamped or missing time repeating the state already applied is the same stretch reported with a bad clock:
+  // keep its start, so a bogus time never restarts (or forever postpones) the drift clock.
+  const changedAt =
+    (observation.reportedChangedAt !== undefined || observation.isChangeTimeEstimated === true) &&
+    current !== undefined &&
+    current.lastAdherenceState === state &&
+    current.lastAdherenceChangedAt <= observation.adherenceChangedAt
+      ? current.lastAdherenceChangedAt
+      : observation.adherenceChangedAt;
+  const hash = fingerprintOf(observation);
   if (current !== undefined) {
-    const ignored = orderOf(current, observation);
+    const ignored = judgeOrder(current, observation, changedAt, hash);
     if (ignored !== undefined) return { state: current, commands: NO_COMMANDS, ignored };
   }
   // Hot path: most observations repeat the agent's adherence state (a presence or routing change within it) and
@@ -82,13 +116,9 @@ export function applyObservation(
   if (observation.removedFromUnit) {
     if (episode !== undefined)
       commands = endEpisode(episode, observation.observedAt, 'removedFromUnit', undefined, commands);
-    return finish(current, undefined, commands);
+    return withClamp(finish(current, undefined, commands), clamped);
   }
-  const state = observation.adherenceState;
-  const isRefresh =
-    current !== undefined &&
-    observation.adherenceChangedAt === current.lastAdherenceChangedAt &&
-    state === current.lastAdherenceState;
+  const isSameChange = current !== undefined && changedAt === current.lastAdherenceChangedAt;
   const agentId = current === undefined ? observation.agentId : keep(current.agentId, observation.agentId);
   const managementUnitId =
     current === undefined
@@ -101,7 +131,7 @@ export function applyObservation(
   const kind = classify(observation, policy);
   if (kind === 'end' || kind === 'endExcluded') {
     if (episode !== undefined) {
-      const endedAt = Math.max(observation.adherenceChangedAt, episode.driftStartedAt);
+      const endedAt = Math.max(changedAt, episode.driftStartedAt);
       commands = endEpisode(
         episode,
         endedAt,
@@ -115,6 +145,7 @@ export function applyObservation(
     if (episode === undefined) {
       episode = openEpisode(
         observation,
+        changedAt,
         agentId,
         managementUnitId,
         teamId,
@@ -123,20 +154,37 @@ export function applyObservation(
         options?.clockStartsAt,
       );
     } else if (
-      !isRefresh &&
-      (isApprovalSuppression(episode.suppression) || current?.lastAdherenceState !== 'Unknown')
+      isSameChange ||
+      (!isApprovalSuppression(episode.suppression) && current?.lastAdherenceState === 'Unknown')
     ) {
+      // The same stretch goes on (a refresh, an explanation withdrawn, or the end of an `Unknown` pause): a suppression
+      // that no longer holds is lifted and escalation resumes with the episode's clock.
+      const lifted =
+        isTransientSuppression(episode.suppression) ||
+        (episode.suppression === 'approvedExplanation' && current?.lastAdherenceState === 'Explained');
+      // Lifted, it escalates as what the observation now says it is (the schedule may differ from the frame that
+      // opened it suppressed).
+      if (lifted)
+        episode = withFields(episode, {
+          suppression: activeSnoozeUntil ? 'snoozed' : undefined,
+          scheduledActivityCategory: observation.scheduledActivityCategory,
+          scheduledActivityCodeId: observation.scheduledActivityCodeId,
+        });
+      if (observation.impact !== undefined && observation.impact !== episode.impact)
+        episode = withFields(episode, { impact: observation.impact });
+    } else {
       // Out of adherence again with a newer adherenceChangeTime: a change was missed or an approval lapsed, so the
-      // old stretch is over. After `Unknown` (a pause) the episode resumes with its clock instead.
+      // old stretch is over and a new one begins.
       commands = endEpisode(
         episode,
-        Math.max(observation.adherenceChangedAt, episode.driftStartedAt),
+        Math.max(changedAt, episode.driftStartedAt),
         undefined,
         undefined,
         commands,
       );
       episode = openEpisode(
         observation,
+        changedAt,
         agentId,
         managementUnitId,
         teamId,
@@ -147,13 +195,26 @@ export function applyObservation(
     }
   } else if (kind !== 'pause') {
     if (episode === undefined) {
-      episode = openEpisode(observation, agentId, managementUnitId, teamId, kind, undefined, undefined);
+      episode = openEpisode(
+        observation,
+        changedAt,
+        agentId,
+        managementUnitId,
+        teamId,
+        kind,
+        undefined,
+        undefined,
+      );
     } else if (
       episode.suppression !== kind &&
-      (!isApprovalSuppression(episode.suppression) || episode.suppression === 'approvedOvertime')
+      (!isApprovalSuppression(episode.suppression) ||
+        episode.suppression === 'approvedOvertime' ||
+        isTransientSuppression(episode.suppression))
     ) {
       // Genesys's own reason outranks a supervisor's approved overtime: it does not run out at `until`.
       episode = withFields(episode, { suppression: kind });
+      if (observation.impact !== undefined && observation.impact !== episode.impact)
+        episode = withFields(episode, { impact: observation.impact });
       if (hasCards(episode)) (commands ??= []).push({ type: 'updateCards', episode, change: 'suppressed' });
     }
   }
@@ -163,13 +224,18 @@ export function applyObservation(
     managementUnitId,
     teamId: teamId ?? current?.teamId,
     lastAdherenceState: current === undefined ? state : keep(current.lastAdherenceState, state),
-    lastAdherenceChangedAt: observation.adherenceChangedAt,
+    lastAdherenceChangedAt: changedAt,
     lastObservedAt: observation.observedAt,
+    lastObservationHash: hash,
     episode,
     snoozedUntil,
     nextDueAt: planNextDue(episode, state, snoozedUntil, policy),
   };
-  return finish(current, next, commands);
+  return withClamp(finish(current, next, commands), clamped);
+}
+
+function withClamp(decision: DriftDecision, clamped: ClampReason | undefined): DriftDecision {
+  return clamped === undefined ? decision : { state: decision.state, commands: decision.commands, clamped };
 }
 
 /** Runs the agent's scheduled check at `now`: escalates what is due, ends holds and snoozes, re-alerts once; pure. */
@@ -228,11 +294,17 @@ export function applyDue(current: AgentDriftState, policy: DriftPolicy, now: num
         commands.push({ type: 'nudgeAgent', episode });
       }
       if (episode.supervisorAlertedAt === undefined && now >= due.supervisorAt) {
-        episode = withStage(withFields(episode, { supervisorAlertedAt: now }));
-        commands.push({ type: 'alertSupervisor', episode, isReAlert: false });
+        if (episode.impact === 'Positive') {
+          // Positive impact (kept open only for DRIFT_POSITIVE_IMPACT=nudge): the agent had the note, the supervisor
+          // gets nothing, and the episode is kept as suppressed with that reason.
+          episode = withFields(episode, { suppression: 'positiveImpact' });
+        } else {
+          episode = withStage(withFields(episode, { supervisorAlertedAt: now }));
+          commands.push({ type: 'alertSupervisor', episode, isReAlert: false });
+        }
       }
     }
-    if (episode.formalExceptionAt === undefined && now >= due.exceptionAt) {
+    if (isEscalating(episode) && episode.formalExceptionAt === undefined && now >= due.exceptionAt) {
       episode = withStage(withFields(episode, { formalExceptionAt: now }));
       commands.push({ type: 'recordFormalException', episode }, { type: 'writeHistory', episode });
       if (hasCards(episode)) commands.push({ type: 'updateCards', episode, change: 'formalException' });
@@ -405,6 +477,11 @@ function isApprovalSuppression(reason: SuppressionReason | undefined): boolean {
   return reason !== undefined && reason !== 'snoozed' && reason !== 'dampened';
 }
 
+/** Suppressions that last only while Genesys says so (Positive impact, out of office): lifted when it stops saying it. */
+function isTransientSuppression(reason: SuppressionReason | undefined): boolean {
+  return reason === 'positiveImpact' || reason === 'outOfOffice';
+}
+
 function isEscalating(episode: DriftEpisode): boolean {
   return episode.suppression === undefined || episode.suppression === 'snoozed';
 }
@@ -427,7 +504,15 @@ function suppressionOfCoverage(coverage: ScheduleCoverage): SuppressionReason | 
 }
 
 type ObservationKind =
-  'drift' | 'end' | 'endExcluded' | 'pause' | 'excludedActivity' | 'overtimeActivity' | 'approvedExplanation';
+  | 'drift'
+  | 'end'
+  | 'endExcluded'
+  | 'pause'
+  | 'excludedActivity'
+  | 'overtimeActivity'
+  | 'approvedExplanation'
+  | 'outOfOffice'
+  | 'positiveImpact';
 
 function classify(observation: AdherenceObservation, policy: DriftPolicy): ObservationKind {
   const state: AdherenceState = observation.adherenceState;
@@ -444,6 +529,9 @@ function classify(observation: AdherenceObservation, policy: DriftPolicy): Obser
       const code = observation.scheduledActivityCodeId;
       if (code !== undefined && policy.overtimeActivityCodeIds.includes(code)) return 'overtimeActivity';
       if (observation.explanationStatus === 'Approved') return 'approvedExplanation';
+      if (observation.isOutOfOffice === true) return 'outOfOffice';
+      // Positive impact with `nudge`: a drift (the episode carries the impact) that stops before the supervisor alert.
+      if (observation.impact === 'Positive' && policy.positiveImpact !== 'nudge') return 'positiveImpact';
       return 'drift';
     }
     default:
@@ -461,20 +549,9 @@ function isExcluded(observation: AdherenceObservation, policy: DriftPolicy): boo
   );
 }
 
-function orderOf(current: AgentDriftState, observation: AdherenceObservation): IgnoredReason | undefined {
-  if (observation.adherenceChangedAt < current.lastAdherenceChangedAt) return 'stale';
-  if (observation.adherenceChangedAt > current.lastAdherenceChangedAt) return undefined;
-  if (observation.observedAt < current.lastObservedAt) return 'stale';
-  if (observation.observedAt === current.lastObservedAt) return 'duplicate';
-  // Genesys gives every adherence state change its own adherenceChangeTime, so a different state with the same
-  // instant is a conflicting report, not a change: the state applied first stands (and episode ids stay unique).
-  if (observation.adherenceState !== current.lastAdherenceState && !observation.removedFromUnit)
-    return 'stale';
-  return undefined;
-}
-
 function openEpisode(
   observation: AdherenceObservation,
+  driftStartedAt: number,
   agentId: string,
   managementUnitId: string,
   teamId: string | undefined,
@@ -482,7 +559,6 @@ function openEpisode(
   snoozedUntil: number | undefined,
   clockStartsAt: number | undefined,
 ): DriftEpisode {
-  const driftStartedAt = observation.adherenceChangedAt;
   return {
     id: `${agentId}:${driftStartedAt}`,
     agentId,
@@ -493,6 +569,7 @@ function openEpisode(
     scheduledActivityCategory: observation.scheduledActivityCategory,
     scheduledActivityCodeId: observation.scheduledActivityCodeId,
     actualActivityCategory: observation.actualActivityCategory,
+    impact: observation.impact,
     stage: 'drifting',
     suppression: suppression ?? (snoozedUntil !== undefined ? 'snoozed' : undefined),
   };

@@ -1,3 +1,5 @@
+import type { AdherenceImpact } from './adherence-observation';
+
 /** Who did something on a card: the Teams user (Entra object id) and their display name. */
 export interface Actor {
   readonly id: string;
@@ -15,7 +17,11 @@ export type SuppressionReason =
   | 'approvedExplanation'
   | 'timeOff'
   | 'snoozed'
-  | 'dampened';
+  | 'dampened'
+  /** Out of adherence with Positive impact (taking calls into a scheduled break or meeting). */
+  | 'positiveImpact'
+  /** Genesys marks the agent out of office. */
+  | 'outOfOffice';
 
 /** How an episode ended. */
 export type DriftOutcome =
@@ -49,6 +55,8 @@ export interface DriftEpisode {
   readonly scheduledActivityCategory?: string;
   readonly scheduledActivityCodeId?: string;
   readonly actualActivityCategory?: string;
+  /** Genesys's impact of the drift as last reported (Positive: taking calls into a break or meeting). */
+  readonly impact?: AdherenceImpact;
   readonly stage: DriftStage;
   readonly nudgedAt?: number;
   readonly supervisorAlertedAt?: number;
@@ -79,6 +87,8 @@ export interface AgentDriftState {
   readonly lastAdherenceState: string;
   readonly lastAdherenceChangedAt: number;
   readonly lastObservedAt: number;
+  /** A 30-bit fingerprint of the newest applied observation's content, so an exact repeat counts as a `duplicate`. */
+  readonly lastObservationHash?: number;
   /** The open episode, if the agent is drifting now. */
   readonly episode?: DriftEpisode;
   /** Nudges and alerts are held for this agent until then (epoch ms), set by a supervisor's snooze. */

@@ -35,7 +35,26 @@ export interface DriftPolicy {
   readonly dampening: DampeningPolicy;
   /** When true, an agent's own "approved overtime" reply suppresses the supervisor alert. */
   readonly allowSelfDeclaredOvertime: boolean;
+  /**
+   * Out of adherence with Positive impact (taking calls into a scheduled break or meeting) never alerts the supervisor;
+   * `nudge` still sends the agent the private note, `ignore` (default) sends nothing.
+   */
+  readonly positiveImpact?: PositiveImpactPolicy;
+  /**
+   * How far after its arrival an `adherenceChangeTime` may lie and still be believed (Genesys's clock may run ahead of
+   * ours); a later one is clamped to the arrival instant. Default {@link DEFAULT_CLOCK_SKEW_ALLOWANCE_MS}.
+   */
+  readonly clockSkewAllowanceMs?: number;
 }
+
+/** What a Positive-impact drift gets: nothing (`ignore`), or the agent's private nudge only (`nudge`). */
+export type PositiveImpactPolicy = 'ignore' | 'nudge';
+
+/** Default clock skew allowance: 2 minutes. */
+export const DEFAULT_CLOCK_SKEW_ALLOWANCE_MS = 2 * 60_000;
+
+/** An `adherenceChangeTime` more than this before the frame arrived (24 h) is not believed: the frame is refused. */
+export const MAX_CHANGE_TIME_AGE_MS = 24 * 60 * 60_000;
 
 /** The product defaults: nudge at 6, supervisor at 10, formal exception at 15 minutes; 60 s dampening. */
 export const DEFAULT_THRESHOLDS: DriftThresholds = Object.freeze({

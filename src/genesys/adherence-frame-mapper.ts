@@ -1,4 +1,5 @@
 import type {
+  AdherenceImpact,
   AdherenceObservation,
   AdherenceState,
   ExplanationStatus,
@@ -10,6 +11,24 @@ export interface AdherenceMapperCounters {
   missingFields: number;
   malformedFrames: number;
   otherTopicFrames: number;
+  /** Frames and rows refused, by reason (`malformedNoAgentId`, ...); each refusal counts once here. */
+  eventsIgnoredTotal?: Record<string, number>;
+}
+
+/** Why the mapper refused a frame or row. */
+export type MapperRejection =
+  | 'malformedNotAnObject'
+  | 'malformedNoTopicName'
+  | 'malformedNoEventBody'
+  | 'malformedNoAgentId'
+  | 'malformedNoManagementUnit';
+
+/** Counts one refused frame or row: in `malformedFrames` and under its reason. */
+export function countRejection(counters: AdherenceMapperCounters | undefined, reason: string): void {
+  if (counters === undefined) return;
+  counters.malformedFrames++;
+  if (counters.eventsIgnoredTotal !== undefined)
+    counters.eventsIgnoredTotal[reason] = (counters.eventsIgnoredTotal[reason] ?? 0) + 1;
 }
 
 /** Finds an agent's management unit when a frame does not name it (per-user topics). */
@@ -48,12 +67,12 @@ export function mapAdherenceFrame(
   unitOfAgent?: UnitOfAgent,
 ): AdherenceObservation | undefined {
   if (typeof frame !== 'object' || frame === null) {
-    if (counters) counters.malformedFrames++;
+    countRejection(counters, 'malformedNotAnObject');
     return undefined;
   }
   const topicName = (frame as { topicName?: unknown }).topicName;
   if (typeof topicName !== 'string') {
-    if (counters) counters.malformedFrames++;
+    countRejection(counters, 'malformedNoTopicName');
     return undefined;
   }
   if (!isAdherenceTopic(topicName)) {
@@ -61,24 +80,25 @@ export function mapAdherenceFrame(
     return undefined;
   }
   const body = (frame as { eventBody?: unknown }).eventBody;
-  if (typeof body !== 'object' || body === null) {
-    if (counters) counters.malformedFrames++;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    countRejection(counters, 'malformedNoEventBody');
     return undefined;
   }
   const b = body as EventBody;
   const agentId = idOf(b.user);
   if (agentId === undefined) {
-    if (counters) counters.malformedFrames++;
+    countRejection(counters, 'malformedNoAgentId');
     return undefined;
   }
-  let unitId = typeof b.managementUnitId === 'string' ? b.managementUnitId : undefined;
+  let unitId =
+    typeof b.managementUnitId === 'string' && b.managementUnitId !== '' ? b.managementUnitId : undefined;
   if (unitId === undefined) {
     if (counters) counters.missingFields++;
     unitId = topicName.startsWith(MU_PREFIX)
       ? topicName.slice(MU_PREFIX.length, topicName.length - MU_SUFFIX.length)
       : unitOfAgent?.(agentId);
-    if (unitId === undefined) {
-      if (counters) counters.malformedFrames++;
+    if (unitId === undefined || unitId === '') {
+      countRejection(counters, 'malformedNoManagementUnit');
       return undefined;
     }
   }
@@ -96,7 +116,7 @@ export function mapAdherenceFrame(
 
 /**
  * Maps one REST `UserScheduleAdherence` row (the restore snapshot) to an observation with `source: 'restore'`;
- * REST names differ from the topic (`id`, `managementUnit.id`, `timeOfAdherenceChange`). `undefined` when unusable.
+ * REST names differ from the topic (`user.id`, `managementUnit.id`, `timeOfAdherenceChange`). `undefined` when unusable.
  */
 export function mapAdherenceRow(
   row: unknown,
@@ -105,14 +125,15 @@ export function mapAdherenceRow(
   fallbackUnitId?: string,
 ): AdherenceObservation | undefined {
   if (typeof row !== 'object' || row === null) {
-    if (counters) counters.malformedFrames++;
+    countRejection(counters, 'malformedNotAnObject');
     return undefined;
   }
   const r = row as RestRow;
-  const agentId = typeof r.id === 'string' && r.id.length > 0 ? r.id : undefined;
+  // The agent is `user.id`; the row's own `id` is only a fallback (the SDK model gives the row an id of its own).
+  const agentId = idOf(r.user) ?? (typeof r.id === 'string' && r.id.length > 0 ? r.id : undefined);
   const unitId = idOf(r.managementUnit) ?? fallbackUnitId;
   if (agentId === undefined || unitId === undefined) {
-    if (counters) counters.malformedFrames++;
+    countRejection(counters, agentId === undefined ? 'malformedNoAgentId' : 'malformedNoManagementUnit');
     return undefined;
   }
   return build(
@@ -137,6 +158,8 @@ interface CommonBody {
   adherenceState?: unknown;
   adherenceExplanation?: unknown;
   removedFromManagementUnit?: unknown;
+  impact?: unknown;
+  isOutOfOffice?: unknown;
 }
 
 interface EventBody extends CommonBody {
@@ -147,6 +170,7 @@ interface EventBody extends CommonBody {
 
 interface RestRow extends CommonBody {
   id?: unknown;
+  user?: unknown;
   managementUnit?: unknown;
   timeOfAdherenceChange?: unknown;
 }
@@ -193,10 +217,13 @@ function build(
       } else if (counters) counters.missingFields++;
   }
   let adherenceChangedAt = typeof changeTime === 'string' ? parseInstant(changeTime) : NaN;
+  let isChangeTimeEstimated: true | undefined;
   if (adherenceChangedAt !== adherenceChangedAt) {
-    // No usable adherenceChangeTime: time from receipt rather than drop the event, so a return to adherence is never lost.
+    // No usable adherenceChangeTime: time from receipt rather than drop the event, so a return to adherence is never
+    // lost; the core keeps the known start when the state did not change.
     if (counters) counters.missingFields++;
     adherenceChangedAt = observedAt;
+    isChangeTimeEstimated = true;
   }
   const explanation = b.adherenceExplanation;
   let explanationStatus: ExplanationStatus | undefined;
@@ -207,6 +234,25 @@ function build(
       explanationStatus = 'Unknown';
       if (counters) counters.unknownEnumValues++;
     }
+  }
+  let impact: AdherenceImpact | undefined;
+  switch (b.impact) {
+    case 'Positive':
+      impact = 'Positive';
+      break;
+    case 'Negative':
+      impact = 'Negative';
+      break;
+    case 'Neutral':
+      impact = 'Neutral';
+      break;
+    case 'Unknown':
+    case undefined:
+      impact = b.impact;
+      break;
+    default:
+      impact = 'Unknown';
+      if (counters) counters.unknownEnumValues++;
   }
   return {
     agentId,
@@ -221,7 +267,10 @@ function build(
     routingStatus: stringOf(b.routingStatus),
     adherenceChangedAt,
     observedAt,
+    isChangeTimeEstimated,
     explanationStatus,
+    impact,
+    isOutOfOffice: typeof b.isOutOfOffice === 'boolean' ? b.isOutOfOffice : undefined,
     removedFromUnit: b.removedFromManagementUnit === true,
     source,
   };

@@ -1,16 +1,15 @@
-import type { Clock, Logger, ObservationSink } from '../app/ports';
-import type { AdherenceObservation } from '../domain/adherence-observation';
+import type { Clock, Logger } from '../app/ports';
 import { RateLimiter } from '../platform/rate-limiter';
 import type { CancelTimer } from '../platform/timers';
-import { isAdherenceTopic, mapAdherenceFrame, mapAdherenceRow } from './adherence-frame-mapper';
+import { AdherenceIntake, type GenesysObservationSink } from './adherence-intake';
 import { AdherenceRestorer } from './adherence-restorer';
 import {
   resolveGenesysClientOptions,
   type GenesysClientOptions,
   type ResolvedGenesysClientOptions,
 } from './genesys-client-options';
-import { GenesysDirectory } from './genesys-directory';
-import { countIgnored, createGenesysMetrics, type GenesysMetrics } from './genesys-metrics';
+import { GenesysDirectory, type DirectoryChanges } from './genesys-directory';
+import { createGenesysMetrics, type GenesysMetrics } from './genesys-metrics';
 import { GenesysRestClient } from './genesys-rest-client';
 import { GenesysScheduleCoverageChecker } from './genesys-schedule-coverage-checker';
 import { platformTimers, type GenesysTimers } from './genesys-timers';
@@ -19,10 +18,7 @@ import { NotificationChannelManager } from './notification-channel-manager';
 import { NotificationStream } from './notification-stream';
 import { shardTopics } from './shard-topics';
 
-/** Where observations go; `signalScheduleChange` (optional) hears of schedule changes for dampening. */
-export interface GenesysObservationSink extends ObservationSink {
-  signalScheduleChange?(managementUnitId: string): void | Promise<void>;
-}
+export type { GenesysObservationSink } from './adherence-intake';
 
 /** What the client needs from its surroundings. */
 export interface GenesysClientDependencies {
@@ -41,38 +37,36 @@ interface StreamScope {
 
 const MU_TOPIC_PREFIX = 'v2.workforcemanagement.managementunits.';
 const BU_TOPIC_PREFIX = 'v2.workforcemanagement.businessunits.';
-const SEARCH_TOPIC_PREFIX = 'v2.workforcemanagement.users.';
-const MALFORMED_LOG_LIMIT = 20;
 
 /**
- * The Genesys Cloud real-time adherence client: discovers units and agents, subscribes one adherence topic per unit
- * (or per agent) on as many notification channels as needed, keeps the sockets alive, restores current adherence after
- * every (re)connect before applying buffered events, and hands observations to the sink in order per agent,
- * dropping exact duplicates and stale ones.
+ * The Genesys Cloud real-time adherence client: discovers units and agents (and refreshes them periodically), subscribes
+ * one adherence topic per unit (or per agent) on as many notification channels as needed, keeps the sockets alive,
+ * rolls each channel over to a new one when the token is renewed, restores current adherence after every (re)connect
+ * before applying the events that arrived meanwhile, and hands observations to the sink in arrival order. Whether an
+ * observation is stale, a duplicate or mis-dated is the drift core's judgement, not the client's.
  */
 export class GenesysAdherenceClient {
   readonly metrics: GenesysMetrics = createGenesysMetrics();
   readonly rest: GenesysRestClient;
   readonly directory: GenesysDirectory;
-  private discovery: Promise<void> | undefined;
   readonly coverage: GenesysScheduleCoverageChecker;
+  private discovery: Promise<void> | undefined;
   private readonly options: ResolvedGenesysClientOptions;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly timers: GenesysTimers;
   private readonly random: () => number;
+  private readonly tokens: GenesysTokenProvider;
   private readonly channels: NotificationChannelManager;
   private readonly restorer: AdherenceRestorer;
+  private readonly intake: AdherenceIntake;
   private readonly streams: NotificationStream[] = [];
-  private readonly scopes = new Map<NotificationStream, StreamScope>();
-  private readonly lastByAgent = new Map<string, AdherenceObservation>();
-  private readonly chains = new Map<string, Promise<void>>();
-  private buffered: AdherenceObservation[] = [];
-  private restoring = 0;
-  private malformedLogged = 0;
-  private sink: GenesysObservationSink | undefined;
+  private readonly unitsListeners: Array<(changes: DirectoryChanges) => void | Promise<void>> = [];
   private cancelMaintenance: CancelTimer | undefined;
+  private cancelRefresh: CancelTimer | undefined;
+  private refreshing: Promise<DirectoryChanges | undefined> | undefined;
   private started = false;
+  private stopped = false;
 
   constructor(options: GenesysClientOptions, dependencies: GenesysClientDependencies) {
     this.options = resolveGenesysClientOptions(options);
@@ -80,7 +74,7 @@ export class GenesysAdherenceClient {
     this.logger = dependencies.logger.child({ component: 'genesys' });
     this.timers = dependencies.timers ?? platformTimers;
     this.random = dependencies.random ?? Math.random;
-    const tokens = new GenesysTokenProvider(
+    this.tokens = new GenesysTokenProvider(
       this.options,
       this.clock,
       this.logger,
@@ -94,7 +88,7 @@ export class GenesysAdherenceClient {
     });
     this.rest = new GenesysRestClient(
       this.options,
-      tokens,
+      this.tokens,
       limiter,
       this.clock,
       this.logger,
@@ -102,18 +96,29 @@ export class GenesysAdherenceClient {
       this.timers.sleep,
       this.random,
     );
-    this.directory = new GenesysDirectory(this.rest, this.logger);
+    this.directory = new GenesysDirectory(this.rest, this.logger, {
+      metrics: this.metrics,
+      clock: this.clock,
+    });
     this.channels = new NotificationChannelManager(this.rest, this.clock, this.logger, this.metrics);
     this.restorer = new AdherenceRestorer(this.rest);
     this.coverage = new GenesysScheduleCoverageChecker(
       this.rest,
       this.directory,
-      this.options,
+      { ...this.options, metrics: this.metrics },
       this.clock,
       this.logger,
       this.timers,
-      (agentId) => this.lastByAgent.get(agentId),
     );
+    this.intake = new AdherenceIntake({
+      directory: this.directory,
+      coverage: this.coverage,
+      metrics: this.metrics,
+      logger: this.logger,
+    });
+    this.tokens.onRenewed((generation) => {
+      for (const stream of this.streams) void stream.rollover(generation);
+    });
   }
 
   /**
@@ -132,7 +137,7 @@ export class GenesysAdherenceClient {
   async start(sink: GenesysObservationSink): Promise<void> {
     if (this.started) throw new Error('GenesysAdherenceClient.start called twice');
     this.started = true;
-    this.sink = sink;
+    this.intake.connect(sink);
     await this.discover();
     const topics = this.buildTopics();
     const shards = shardTopics(topics, this.options.maxTopicsPerChannel);
@@ -140,37 +145,30 @@ export class GenesysAdherenceClient {
       { topics: topics.length, channels: shards.length },
       'Subscribing to Genesys notifications',
     );
-    shards.forEach((shardTopicsList, index) => {
-      const stream = new NotificationStream(
-        `stream-${index}`,
-        shardTopicsList,
-        this.channels,
-        this.options,
-        {
-          onConnected: (s) => void this.restore(s),
-          onFrame: (frame, observedAt) => this.onFrame(frame, observedAt),
-          onMalformed: (text) => this.logMalformed(text),
-        },
-        this.clock,
-        this.logger.child({ stream: `stream-${index}` }),
-        this.metrics,
-        this.timers,
-        this.random,
-      );
-      this.scopes.set(stream, scopeOf(shardTopicsList));
-      this.streams.push(stream);
-    });
+    for (const shard of shards) this.addStream(shard);
     await Promise.all(this.streams.map((stream) => stream.start()));
     this.cancelMaintenance = this.timers.startInterval(() => {
+      // Renewing the token ahead of expiry rolls every channel over to a new one (see NotificationStream.rollover).
+      void this.tokens.renewIfDue();
       for (const stream of this.streams) void stream.maintain();
     }, this.options.maintenanceIntervalMs);
+    if (this.options.directoryRefreshIntervalMs > 0) {
+      this.cancelRefresh = this.timers.startInterval(
+        () => void this.refreshDirectory(),
+        this.options.directoryRefreshIntervalMs,
+      );
+    }
   }
 
   /** Closes every socket and timer; in-flight deliveries finish. */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.cancelMaintenance?.();
     this.cancelMaintenance = undefined;
+    this.cancelRefresh?.();
+    this.cancelRefresh = undefined;
     for (const stream of this.streams) stream.stop();
+    await this.refreshing;
     await this.flush();
   }
 
@@ -181,29 +179,44 @@ export class GenesysAdherenceClient {
 
   /** True while a restore is running (events are being buffered). */
   isRestoring(): boolean {
-    return this.restoring > 0;
+    return this.intake.isRestoring();
   }
 
   /** Resolves when every observation handed over so far has been ingested (or failed). */
   async flush(): Promise<void> {
-    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+    await this.intake.flush();
+  }
+
+  /** Called after each directory refresh that found units appearing or vanishing (their topics already changed). */
+  onUnitsChanged(listener: (changes: DirectoryChanges) => void | Promise<void>): void {
+    this.unitsListeners.push(listener);
   }
 
   /**
-   * Fetches one unit's current adherence and hands it to the sink as `restore` observations, even those handed over
-   * before: the sink may have dropped them while another instance owned the unit. Used when this instance takes a unit
-   * over; events arriving meanwhile are held back and applied after it. Resolves once the sink has taken them all and
-   * returns how many were handed over; rejects when Genesys cannot answer (the caller retries).
+   * Reads the directory again (the periodic refresh, also callable at will): agents hired or moved since are found;
+   * without `GENESYS_MANAGEMENT_UNIT_IDS`, units that appeared are subscribed and units that vanished are unsubscribed,
+   * then `onUnitsChanged` listeners run. Resolves with what changed, or undefined when Genesys could not be read.
+   */
+  refreshDirectory(): Promise<DirectoryChanges | undefined> {
+    this.refreshing ??= this.runRefresh().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  /**
+   * Fetches one unit's current adherence and hands it to the sink as `restore` observations. Used when this instance
+   * takes a unit over; events arriving meanwhile are held back and applied after it. Resolves once the sink has taken
+   * them all and returns how many were handed over; rejects when Genesys cannot answer (the caller retries).
    */
   async restoreUnit(managementUnitId: string): Promise<number> {
-    if (!this.sink) return 0;
-    this.restoring++;
+    this.intake.beginRestore();
     let handedOver = 0;
     try {
-      handedOver = this.applyRows(await this.fetchUnitRows(managementUnitId), managementUnitId, true);
+      const rows = await this.fetchUnitRows(managementUnitId);
+      handedOver = this.intake.acceptRows(rows, this.clock.now(), managementUnitId);
     } finally {
-      this.restoring--;
-      this.releaseBuffered();
+      this.intake.endRestore();
     }
     await this.flush();
     return handedOver;
@@ -212,6 +225,39 @@ export class GenesysAdherenceClient {
   /** The channel ids in use, one per stream (for logs and tests). */
   channelIds(): readonly (string | undefined)[] {
     return this.streams.map((stream) => stream.channelId());
+  }
+
+  /** The topic on which Genesys announces that an asynchronous management-unit schedule search completed. */
+  scheduleSearchTopic(): string {
+    // Which {id} a client-credentials token uses is not in the SDK; public client-credentials integrations subscribe
+    // the OAuth client id in v2.users.{id}.workforcemanagement.* result topics (e.g.
+    // https://github.com/singer-io/tap-purecloud/blob/master/tap_purecloud/websocket_helper.py formats
+    // 'v2.users.{}.workforcemanagement.historicaladherencequery' with config client_id), so that is the default.
+    const id = this.options.scheduleSearchUserId ?? this.options.clientId;
+    return `v2.users.${id}.workforcemanagement.agentschedules.managementunit.search.complete`;
+  }
+
+  private addStream(topics: readonly string[]): NotificationStream {
+    const index = this.streams.length;
+    const stream = new NotificationStream(
+      `stream-${index}`,
+      topics,
+      this.channels,
+      this.options,
+      {
+        onConnected: (s) => this.restore(s),
+        onFrame: (frame, observedAt) => this.intake.acceptFrame(frame, observedAt),
+        onMalformed: (text, reason) => this.intake.rejectText(text, reason),
+      },
+      this.clock,
+      this.logger.child({ stream: `stream-${index}` }),
+      this.metrics,
+      this.timers,
+      this.random,
+      () => this.tokens.generation,
+    );
+    this.streams.push(stream);
+    return stream;
   }
 
   private buildTopics(): string[] {
@@ -232,106 +278,78 @@ export class GenesysAdherenceClient {
       for (const businessUnitId of businessUnitIds)
         topics.push(`${BU_TOPIC_PREFIX}${businessUnitId}.schedules`);
     }
-    if (this.options.scheduleSearchUserId)
-      topics.push(`${SEARCH_TOPIC_PREFIX}${this.options.scheduleSearchUserId}.schedules.search`);
+    topics.push(this.scheduleSearchTopic());
     return topics;
   }
 
-  private onFrame(frame: { topicName: string } & Record<string, unknown>, observedAt: number): void {
-    const topicName = frame.topicName;
-    if (isAdherenceTopic(topicName)) {
-      const malformedBefore = this.metrics.malformedFrames;
-      const observation = mapAdherenceFrame(
-        frame,
-        observedAt,
-        this.metrics,
-        (agentId) => this.directory.getAgent(agentId)?.managementUnitId,
-      );
-      if (!observation) {
-        if (this.metrics.malformedFrames > malformedBefore) this.logMalformed(JSON.stringify(frame));
+  private async runRefresh(): Promise<DirectoryChanges | undefined> {
+    if (this.stopped) return undefined;
+    let changes: DirectoryChanges;
+    try {
+      changes = await this.directory.refresh(this.options.managementUnitIds);
+    } catch (error) {
+      this.metrics.directoryRefreshFailures++;
+      this.logger.warn({ err: (error as Error).message }, 'Genesys directory refresh failed; will retry');
+      return undefined;
+    }
+    const hasUnitChanges = changes.addedUnitIds.length > 0 || changes.removedUnitIds.length > 0;
+    if (!this.stopped && (hasUnitChanges || this.options.adherenceTopicScope === 'user'))
+      await this.updateTopics();
+    if (hasUnitChanges) {
+      for (const listener of this.unitsListeners) {
+        try {
+          await listener(changes);
+        } catch (error) {
+          this.logger.error({ err: (error as Error).message }, 'Handling changed units failed');
+        }
+      }
+    }
+    return changes;
+  }
+
+  /** Brings every stream's topics in line with the directory: gone topics dropped, new ones added where there is room. */
+  private async updateTopics(): Promise<void> {
+    if (!this.started) return;
+    const wanted = this.buildTopics();
+    const wantedSet = new Set(wanted);
+    const lists = this.streams.map((stream) => stream.topics.filter((topic) => wantedSet.has(topic)));
+    const have = new Set(lists.flat());
+    const fresh = wanted.filter((topic) => !have.has(topic));
+    const max = this.options.maxTopicsPerChannel;
+    for (const list of lists) while (list.length < max && fresh.length > 0) list.push(fresh.shift()!);
+    const updates: Promise<void>[] = [];
+    this.streams.forEach((stream, index) => {
+      const list = lists[index]!;
+      if (list.length === stream.topics.length && list.every((topic, i) => stream.topics[i] === topic))
         return;
-      }
-      this.metrics.eventsReceived++;
-      const team = (frame.eventBody as { team?: { id?: unknown; name?: unknown } }).team;
-      if (observation.teamId !== undefined)
-        this.directory.noteTeam(
-          observation.agentId,
-          observation.teamId,
-          typeof team?.name === 'string' ? team.name : undefined,
-        );
-      if (this.restoring > 0) this.buffered.push(observation);
-      else this.deliver(observation);
-      return;
-    }
-    if (topicName.startsWith(MU_TOPIC_PREFIX) && topicName.endsWith('.agentschedules.changed')) {
-      const unitId = topicName.slice(
-        MU_TOPIC_PREFIX.length,
-        topicName.length - '.agentschedules.changed'.length,
+      updates.push(
+        stream
+          .setTopics(list)
+          .catch((error: unknown) =>
+            this.logger.warn(
+              { stream: stream.name, err: (error as Error).message },
+              'Could not change the subscribed topics; the next re-subscription retries',
+            ),
+          ),
       );
-      const agents = (frame.eventBody as { agents?: Array<{ agentId?: unknown }> } | undefined)?.agents;
-      if (Array.isArray(agents))
-        this.coverage.invalidateAgents(
-          agents.map((a) => a?.agentId).filter((id): id is string => typeof id === 'string'),
-        );
-      this.signalScheduleChange([unitId]);
-      return;
-    }
-    if (topicName.startsWith(BU_TOPIC_PREFIX) && topicName.endsWith('.schedules')) {
-      this.onBusinessUnitSchedule(
-        topicName.slice(BU_TOPIC_PREFIX.length, topicName.length - '.schedules'.length),
-        frame.eventBody,
-      );
-      return;
-    }
-    if (topicName.startsWith(SEARCH_TOPIC_PREFIX) && topicName.endsWith('.schedules.search')) {
-      this.coverage.onSearchNotification(frame.eventBody);
-      return;
-    }
-    this.metrics.otherTopicFrames++;
-  }
-
-  private onBusinessUnitSchedule(businessUnitId: string, body: unknown): void {
-    const b = body as
-      | { status?: unknown; result?: { managementUnits?: Array<{ managementUnit?: { id?: unknown } }> } }
-      | undefined;
-    // A failed or cancelled job changed nothing. UNCONFIRMED how publishing shows up exactly, so any other status counts.
-    if (b?.status === 'Error' || b?.status === 'Canceled') return;
-    const named = (b?.result?.managementUnits ?? [])
-      .map((entry) => entry?.managementUnit?.id)
-      .filter((id): id is string => typeof id === 'string');
-    const watched = this.directory
-      .listUnits()
-      .filter((unit) => unit.businessUnitId === businessUnitId)
-      .map((unit) => unit.id);
-    this.signalScheduleChange(named.length > 0 ? named.filter((id) => watched.includes(id)) : watched);
-  }
-
-  private signalScheduleChange(unitIds: readonly string[]): void {
-    for (const unitId of unitIds) {
-      if (!this.directory.getUnit(unitId)) continue;
-      this.metrics.scheduleChangeSignals++;
-      this.coverage.invalidateUnit(unitId);
-      const onError = (error: unknown): void =>
-        this.logger.warn(
-          { managementUnitId: unitId, err: (error as Error)?.message },
-          'signalScheduleChange failed',
-        );
-      try {
-        void Promise.resolve(this.sink?.signalScheduleChange?.(unitId)).catch(onError);
-      } catch (error) {
-        onError(error);
-      }
-    }
+    });
+    for (const shard of shardTopics(fresh, max)) updates.push(this.addStream(shard).start());
+    await Promise.all(updates);
+    this.logger.info(
+      { topics: wanted.length, channels: this.streams.length },
+      'Genesys subscriptions updated',
+    );
   }
 
   private async restore(stream: NotificationStream): Promise<void> {
-    const scope = this.scopes.get(stream);
-    if (!scope) return;
-    this.restoring++;
+    const scope = scopeOf(stream.topics);
+    this.intake.beginRestore();
     const startedAt = this.clock.now();
     try {
-      for (const unitId of scope.unitIds) this.applyRows(await this.fetchUnitRows(unitId), unitId);
-      if (scope.userIds.length > 0) this.applyRows(await this.restorer.fetchUsers(scope.userIds), undefined);
+      for (const unitId of scope.unitIds)
+        this.intake.acceptRows(await this.fetchUnitRows(unitId), this.clock.now(), unitId);
+      if (scope.userIds.length > 0)
+        this.intake.acceptRows(await this.restorer.fetchUsers(scope.userIds), this.clock.now(), undefined);
       this.metrics.restores++;
     } catch (error) {
       this.metrics.restoreFailures++;
@@ -343,8 +361,7 @@ export class GenesysAdherenceClient {
       const durationMs = this.clock.now() - startedAt;
       this.metrics.lastRestoreDurationMs = durationMs;
       this.metrics.totalRestoreDurationMs += durationMs;
-      this.restoring--;
-      this.releaseBuffered();
+      this.intake.endRestore();
     }
   }
 
@@ -352,94 +369,13 @@ export class GenesysAdherenceClient {
     try {
       return await this.restorer.fetchUnit(unitId);
     } catch (error) {
-      // Fallback named in the brief: the per-user endpoint in batches of 100.
+      // Fallback: the per-user endpoint in batches of 100.
       this.logger.warn(
         { managementUnitId: unitId, err: (error as Error).message },
         'Unit adherence unavailable; restoring per agent',
       );
       return this.restorer.fetchUsers(this.directory.listAgentsOfUnit(unitId).map((agent) => agent.id));
     }
-  }
-
-  private releaseBuffered(): void {
-    if (this.restoring > 0) return;
-    const buffered = this.buffered;
-    this.buffered = [];
-    for (const observation of buffered) this.deliver(observation);
-  }
-
-  /** Maps and delivers snapshot rows; `force` skips the duplicate and stale checks (the sink judges them). */
-  private applyRows(rows: readonly unknown[], unitId: string | undefined, force = false): number {
-    const observedAt = this.clock.now();
-    let delivered = 0;
-    for (const row of rows) {
-      const observation = mapAdherenceRow(row, observedAt, this.metrics, unitId ?? this.unitOfRow(row));
-      if (!observation) continue;
-      const team = (row as { team?: { name?: unknown } }).team;
-      if (observation.teamId !== undefined)
-        this.directory.noteTeam(
-          observation.agentId,
-          observation.teamId,
-          typeof team?.name === 'string' ? team.name : undefined,
-        );
-      if (this.deliver(observation, force)) delivered++;
-    }
-    return delivered;
-  }
-
-  private unitOfRow(row: unknown): string | undefined {
-    const id = (row as { id?: unknown } | undefined)?.id;
-    return typeof id === 'string' ? this.directory.getAgent(id)?.managementUnitId : undefined;
-  }
-
-  private deliver(observation: AdherenceObservation, force = false): boolean {
-    const sink = this.sink;
-    if (!sink) return false;
-    const agentId = observation.agentId;
-    const last = this.lastByAgent.get(agentId);
-    if (last && !observation.removedFromUnit && !force) {
-      if (observation.adherenceChangedAt < last.adherenceChangedAt) {
-        countIgnored(this.metrics, 'stale');
-        return false;
-      }
-      if (isSameObservation(last, observation)) {
-        countIgnored(this.metrics, 'duplicate');
-        return false;
-      }
-    }
-    // A forced (restore) row older than what the stream already gave must not become the dedupe reference.
-    if (!(force && last && observation.adherenceChangedAt < last.adherenceChangedAt))
-      this.lastByAgent.set(agentId, observation);
-    const previous = this.chains.get(agentId) ?? Promise.resolve();
-    const next: Promise<void> = previous
-      .then(() => sink.ingest(observation))
-      .then(
-        () => {
-          this.metrics.observationsDelivered++;
-        },
-        (error: unknown) => {
-          countIgnored(this.metrics, 'sinkError');
-          // Not ingested: forget it so a later restore offers it again.
-          if (this.lastByAgent.get(agentId) === observation) this.lastByAgent.delete(agentId);
-          this.logger.error({ agentId, err: (error as Error)?.message }, 'Observation sink failed');
-        },
-      )
-      .finally(() => {
-        if (this.chains.get(agentId) === next) this.chains.delete(agentId);
-      });
-    this.chains.set(agentId, next);
-    return true;
-  }
-
-  private logMalformed(text: string): void {
-    countIgnored(this.metrics, 'malformed');
-    if (this.malformedLogged >= MALFORMED_LOG_LIMIT) return;
-    this.malformedLogged++;
-    // Frames carry no credentials, but keep logs small: the first 200 characters only.
-    this.logger.warn(
-      { sample: text.slice(0, 200), length: text.length, suppressedAfter: MALFORMED_LOG_LIMIT },
-      'Malformed Genesys frame skipped',
-    );
   }
 }
 
@@ -453,21 +389,4 @@ function scopeOf(topics: readonly string[]): StreamScope {
       userIds.push(topic.slice('v2.users.'.length, topic.length - '.workforcemanagement.adherence'.length));
   }
   return { unitIds, userIds };
-}
-
-/** Same state, same start, same activities: nothing new for the core. */
-function isSameObservation(a: AdherenceObservation, b: AdherenceObservation): boolean {
-  return (
-    a.adherenceChangedAt === b.adherenceChangedAt &&
-    a.adherenceState === b.adherenceState &&
-    a.rawAdherenceState === b.rawAdherenceState &&
-    a.actualActivityCategory === b.actualActivityCategory &&
-    a.scheduledActivityCategory === b.scheduledActivityCategory &&
-    a.scheduledActivityCodeId === b.scheduledActivityCodeId &&
-    a.explanationStatus === b.explanationStatus &&
-    a.systemPresence === b.systemPresence &&
-    a.routingStatus === b.routingStatus &&
-    a.managementUnitId === b.managementUnitId &&
-    a.removedFromUnit === b.removedFromUnit
-  );
 }

@@ -17,8 +17,13 @@ export interface GenesysClientOptions {
   readonly adherenceTopicScope?: 'managementUnit' | 'user';
   /** Also subscribe to schedule-change topics so the monitor can dampen mass changes (default true). */
   readonly subscribeScheduleTopics?: boolean;
-  /** User id whose `v2.workforcemanagement.users.{id}.schedules.search` topic carries async schedule search results. */
+  /**
+   * The `{id}` of `v2.users.{id}.workforcemanagement.agentschedules.managementunit.search.complete`, the topic that
+   * carries asynchronous schedule search results; default the OAuth client id (what a client-credentials token uses).
+   */
   readonly scheduleSearchUserId?: string;
+  /** Re-read the directory (agents, and without managementUnitIds the units) this often; 0 turns it off. Default 15 min. */
+  readonly directoryRefreshIntervalMs?: number;
   /** Topics per notification channel; Genesys rejects more than 1,000 with 400. */
   readonly maxTopicsPerChannel?: number;
   /** Client-side cap of REST requests in any 60 s window (Genesys: 300 per token per minute). */
@@ -30,7 +35,10 @@ export interface GenesysClientOptions {
   /** Jittered exponential backoff bounds for REST retries. */
   readonly retryBaseDelayMs?: number;
   readonly retryMaxDelayMs?: number;
-  /** Jittered exponential backoff bounds for WebSocket reconnects. */
+  /**
+   * Jittered exponential backoff bounds for WebSocket reconnects (the first attempt after a working socket drops goes
+   * at once). The 5 s ceiling keeps tracking no more than about 5 s behind once Genesys answers again.
+   */
   readonly reconnectBaseDelayMs?: number;
   readonly reconnectMaxDelayMs?: number;
   /** Send `{"message":"ping"}` after this much silence on a socket (heartbeats come about every 30 s). */
@@ -71,13 +79,14 @@ export function resolveGenesysClientOptions(options: GenesysClientOptions): Reso
     retryBaseDelayMs: 500,
     retryMaxDelayMs: 30_000,
     reconnectBaseDelayMs: 1_000,
-    reconnectMaxDelayMs: 60_000,
+    reconnectMaxDelayMs: 5_000,
     quietBeforePingMs: 40_000,
     pongTimeoutMs: 10_000,
     tokenRefreshMarginMs: 5 * 60_000,
     resubscribeMarginMs: 60 * 60_000,
     maintenanceIntervalMs: 60_000,
     scheduleSearchTimeoutMs: 15_000,
+    directoryRefreshIntervalMs: 15 * 60_000,
     requestTimeoutMs: 30_000,
     ...defined,
     apiUrl: options.apiUrl.replace(/\/+$/, ''),

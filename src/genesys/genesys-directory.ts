@@ -1,4 +1,6 @@
-import type { AgentDirectory, AgentProfile, Logger, ManagementUnitProfile } from '../app/ports';
+import type { AgentDirectory, AgentProfile, Clock, Logger, ManagementUnitProfile } from '../app/ports';
+import { GenesysApiError } from './genesys-api-error';
+import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
 
 /** A unit's adherence settings from `expand=settings.adherence`, for the drift policy. */
@@ -18,6 +20,22 @@ export interface ActivityCodeInfo {
 }
 
 const USERS_PER_REQUEST = 100;
+/** An agent whose lookup failed is not looked up again for this long (unless a refresh finds them first). */
+const FAILED_LOOKUP_RETRY_MS = 15 * 60_000;
+
+/** What a refresh changed among the watched units. */
+export interface DirectoryChanges {
+  readonly addedUnitIds: readonly string[];
+  readonly removedUnitIds: readonly string[];
+}
+
+/** Optional companions of a {@link GenesysDirectory}. */
+export interface GenesysDirectoryOptions {
+  /** Counts lookups and refreshes. */
+  readonly metrics?: GenesysMetrics;
+  /** Times failed lookups (so they are not retried at once); without it they are retried on the next event. */
+  readonly clock?: Clock;
+}
 
 /**
  * The Genesys directory, discovered at start: watched management units and their adherence settings,
@@ -29,10 +47,13 @@ export class GenesysDirectory implements AgentDirectory {
   private readonly agents = new Map<string, AgentProfile>();
   private readonly agentsByEmail = new Map<string, AgentProfile>();
   private readonly activityCodes = new Map<string, ActivityCodeInfo>();
+  private readonly lookups = new Map<string, Promise<AgentProfile | undefined>>();
+  private readonly failedLookups = new Map<string, number>();
 
   constructor(
     private readonly rest: GenesysRestClient,
     private readonly logger: Logger,
+    private readonly options: GenesysDirectoryOptions = {},
   ) {}
 
   /**
@@ -84,6 +105,127 @@ export class GenesysDirectory implements AgentDirectory {
       { units: this.units.size, agents: this.agents.size, activityCodes: this.activityCodes.size },
       'Genesys directory loaded',
     );
+  }
+
+  /**
+   * Reads the directory again while running: with `configuredUnitIds` empty, units that appeared are added and units
+   * that are no longer listed are dropped (with their agents); every watched unit's settings and agents are re-read
+   * (agents added since are found). Rejects, changing nothing, when the unit listing cannot be read.
+   */
+  async refresh(configuredUnitIds?: readonly string[]): Promise<DirectoryChanges> {
+    const isConfigured = configuredUnitIds !== undefined && configuredUnitIds.length > 0;
+    const listed = isConfigured ? [...configuredUnitIds] : await this.listVisibleUnitIds();
+    const addedUnitIds = listed.filter((unitId) => !this.units.has(unitId));
+    // A configured unit is never dropped: it is the operator's choice, and an unreadable one is logged below.
+    const removedUnitIds = isConfigured ? [] : [...this.units.keys()].filter((id) => !listed.includes(id));
+    for (const unitId of removedUnitIds) this.dropUnit(unitId);
+    const businessUnitIds = new Set<string>();
+    for (const unitId of listed) {
+      try {
+        const unit = await this.loadUnit(unitId);
+        if (unit.businessUnitId && addedUnitIds.includes(unitId)) businessUnitIds.add(unit.businessUnitId);
+      } catch (error) {
+        if (addedUnitIds.includes(unitId)) addedUnitIds.splice(addedUnitIds.indexOf(unitId), 1);
+        this.logger.warn(
+          { managementUnitId: unitId, err: (error as Error).message },
+          'Could not read management unit during the directory refresh',
+        );
+      }
+    }
+    for (const businessUnitId of businessUnitIds) {
+      if ([...this.activityCodes.values()].some((code) => code.businessUnitId === businessUnitId)) continue;
+      await this.loadActivityCodes(businessUnitId).catch((error: unknown) =>
+        this.logger.warn({ businessUnitId, err: (error as Error).message }, 'Could not read activity codes'),
+      );
+    }
+    for (const unitId of this.units.keys()) {
+      await this.loadAgents(unitId).catch((error: unknown) =>
+        this.logger.warn(
+          { managementUnitId: unitId, err: (error as Error).message },
+          'Could not read the users of a management unit during the directory refresh',
+        ),
+      );
+    }
+    this.failedLookups.clear();
+    if (this.options.metrics) {
+      this.options.metrics.directoryRefreshes++;
+      this.options.metrics.unitsAdded += addedUnitIds.length;
+      this.options.metrics.unitsRemoved += removedUnitIds.length;
+    }
+    this.logger.info(
+      { units: this.units.size, agents: this.agents.size, addedUnitIds, removedUnitIds },
+      'Genesys directory refreshed',
+    );
+    return { addedUnitIds, removedUnitIds };
+  }
+
+  /**
+   * Looks up an agent the directory does not know (hired or moved after start): `GET /api/v2/users/{id}` for name,
+   * email and manager, and `GET /api/v2/workforcemanagement/agents/{id}/managementunit` for the unit (else
+   * `managementUnitId`). One lookup per agent at a time; a failed one is not repeated for 15 minutes. Never rejects.
+   */
+  lookUpAgent(agentId: string, managementUnitId?: string): Promise<AgentProfile | undefined> {
+    const known = this.agents.get(agentId);
+    if (known !== undefined) return Promise.resolve(known);
+    const running = this.lookups.get(agentId);
+    if (running !== undefined) return running;
+    const failedAt = this.failedLookups.get(agentId);
+    const now = this.options.clock?.now();
+    if (failedAt !== undefined && (now === undefined || now - failedAt < FAILED_LOOKUP_RETRY_MS))
+      return Promise.resolve(undefined);
+    const lookup = this.fetchAgent(agentId, managementUnitId).finally(() => this.lookups.delete(agentId));
+    this.lookups.set(agentId, lookup);
+    return lookup;
+  }
+
+  private async fetchAgent(
+    agentId: string,
+    hintUnitId: string | undefined,
+  ): Promise<AgentProfile | undefined> {
+    const metrics = this.options.metrics;
+    if (metrics) metrics.agentLookups++;
+    try {
+      const user = await this.rest.get<RawUser>(`/api/v2/users/${encodeURIComponent(agentId)}`);
+      let unitId = hintUnitId;
+      try {
+        const placement = await this.rest.get<{ managementUnit?: { id?: unknown } }>(
+          `/api/v2/workforcemanagement/agents/${encodeURIComponent(agentId)}/managementunit`,
+        );
+        if (typeof placement?.managementUnit?.id === 'string') unitId = placement.managementUnit.id;
+      } catch (error) {
+        // Not a WFM agent (yet), or no permission: the unit the event named stands.
+        if (!(error instanceof GenesysApiError)) throw error;
+      }
+      if (typeof user?.id !== 'string' || unitId === undefined) throw new Error('user without id or unit');
+      const profile: AgentProfile = {
+        id: user.id,
+        name: typeof user.name === 'string' ? user.name : user.id,
+        email: typeof user.email === 'string' ? user.email : undefined,
+        managerId: typeof user.manager?.id === 'string' ? user.manager.id : undefined,
+        managementUnitId: unitId,
+        teamId: this.agents.get(agentId)?.teamId,
+        teamName: this.agents.get(agentId)?.teamName,
+      };
+      this.put(profile);
+      this.failedLookups.delete(agentId);
+      this.logger.info({ agentId, managementUnitId: unitId }, 'Agent unknown at start looked up');
+      return profile;
+    } catch (error) {
+      if (metrics) metrics.agentLookupFailures++;
+      this.failedLookups.set(agentId, this.options.clock?.now() ?? 0);
+      this.logger.warn({ agentId, err: (error as Error).message }, 'Could not look up an unknown agent');
+      return undefined;
+    }
+  }
+
+  private dropUnit(unitId: string): void {
+    this.units.delete(unitId);
+    this.settings.delete(unitId);
+    for (const agent of [...this.agents.values()]) {
+      if (agent.managementUnitId !== unitId) continue;
+      this.agents.delete(agent.id);
+      if (agent.email) this.agentsByEmail.delete(agent.email.toLowerCase());
+    }
   }
 
   getAgent(agentId: string): AgentProfile | undefined {

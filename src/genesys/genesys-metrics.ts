@@ -6,8 +6,14 @@ export interface GenesysMetrics {
   eventsReceived: number;
   /** Observations handed to the sink (events and restores). */
   observationsDelivered: number;
-  /** Frames or observations not delivered, by reason (`malformed`, `otherTopic`, `duplicate`, `stale`, `sinkError`, ...). */
-  ignored: Record<string, number>;
+  /**
+   * Frames and observations not applied, by reason: the client's (`malformedNotJson`, `malformedNoAgentId`, ...,
+   * `sinkError`) and the drift core's (`stale`, `duplicate`, `changeTimeTooOld`, `superseded`), which the monitor adds
+   * here. Rendered as `genesys_events_ignored_total{key="<reason>"}`.
+   */
+  eventsIgnoredTotal: Record<string, number>;
+  /** Observations applied with a corrected value, by reason (`changeTimeInFuture`), added by the monitor. */
+  eventsClampedTotal: Record<string, number>;
   /** Unknown enum values and missing fields tolerated by the mapper. */
   unknownEnumValues: number;
   missingFields: number;
@@ -20,6 +26,8 @@ export interface GenesysMetrics {
   reconnects: number;
   socketClosingNotices: number;
   channelsCreated: number;
+  /** Channels replaced ahead of their token's expiry (new channel live and restored before the old one retired). */
+  channelRollovers: number;
   resubscriptions: number;
   topicsRejected: number;
   restores: number;
@@ -27,6 +35,17 @@ export interface GenesysMetrics {
   lastRestoreDurationMs: number;
   totalRestoreDurationMs: number;
   scheduleChangeSignals: number;
+  /** Agents looked up because an event named an agent the directory did not know, and lookups that failed. */
+  agentLookups: number;
+  agentLookupFailures: number;
+  /** Periodic directory refreshes done and failed; units found and gone since start. */
+  directoryRefreshes: number;
+  directoryRefreshFailures: number;
+  unitsAdded: number;
+  unitsRemoved: number;
+  /** Schedule searches Genesys answered asynchronously, and those whose answer did not come in time. */
+  asyncScheduleSearches: number;
+  asyncScheduleSearchTimeouts: number;
   restCalls: number;
   rest429s: number;
   rest5xxs: number;
@@ -41,7 +60,8 @@ export function createGenesysMetrics(): GenesysMetrics {
     framesReceived: 0,
     eventsReceived: 0,
     observationsDelivered: 0,
-    ignored: {},
+    eventsIgnoredTotal: {},
+    eventsClampedTotal: {},
     unknownEnumValues: 0,
     missingFields: 0,
     malformedFrames: 0,
@@ -51,6 +71,7 @@ export function createGenesysMetrics(): GenesysMetrics {
     reconnects: 0,
     socketClosingNotices: 0,
     channelsCreated: 0,
+    channelRollovers: 0,
     resubscriptions: 0,
     topicsRejected: 0,
     restores: 0,
@@ -58,6 +79,14 @@ export function createGenesysMetrics(): GenesysMetrics {
     lastRestoreDurationMs: 0,
     totalRestoreDurationMs: 0,
     scheduleChangeSignals: 0,
+    agentLookups: 0,
+    agentLookupFailures: 0,
+    directoryRefreshes: 0,
+    directoryRefreshFailures: 0,
+    unitsAdded: 0,
+    unitsRemoved: 0,
+    asyncScheduleSearches: 0,
+    asyncScheduleSearchTimeouts: 0,
     restCalls: 0,
     rest429s: 0,
     rest5xxs: 0,
@@ -67,7 +96,7 @@ export function createGenesysMetrics(): GenesysMetrics {
   };
 }
 
-/** Adds one to `metrics.ignored[reason]`. */
+/** Adds one to `metrics.eventsIgnoredTotal[reason]`. */
 export function countIgnored(metrics: GenesysMetrics, reason: string): void {
-  metrics.ignored[reason] = (metrics.ignored[reason] ?? 0) + 1;
+  metrics.eventsIgnoredTotal[reason] = (metrics.eventsIgnoredTotal[reason] ?? 0) + 1;
 }

@@ -1,7 +1,7 @@
 import type { Clock, Logger, ScheduleCoverageChecker } from '../app/ports';
-import type { AdherenceObservation } from '../domain/adherence-observation';
 import type { ScheduleCoverage } from '../domain/drift-episode';
 import type { GenesysDirectory } from './genesys-directory';
+import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
 import type { GenesysTimers } from './genesys-timers';
 
@@ -9,6 +9,8 @@ import type { GenesysTimers } from './genesys-timers';
 export interface ScheduleCoverageOptions {
   readonly overtimeActivityCodeIds: readonly string[];
   readonly scheduleSearchTimeoutMs: number;
+  /** Counts asynchronous searches and those that did not complete in time. */
+  readonly metrics?: GenesysMetrics;
 }
 
 interface ScheduledActivity {
@@ -33,14 +35,17 @@ interface PendingSearch {
 }
 
 const LOOK_BACK_MS = 16 * 60 * 60_000;
+const MAX_EARLY_NOTIFICATIONS = 100;
 // Wide enough to hold the whole shift around `at`, so one search serves every check of that shift.
 const LOOK_AHEAD_MS = 12 * 60 * 60_000;
 
 /**
  * Answers, before the first nudge, whether the agent's current schedule covers the drift: an overtime activity code
- * (configured ids: Genesys has no overtime flag), time off (activity with `timeOffRequestId`, a TimeOff-category code,
- * or a full-day marker), or an approved explanation. Schedules are cached per agent for the searched window and
- * dropped on schedule changes. Any failure answers `unavailable`, never an exception.
+ * (configured ids: Genesys has no overtime flag) or time off (activity with `timeOffRequestId`, a TimeOff-category
+ * code, or a full-day marker). Approved explanations arrive with the adherence events and are judged by the drift core.
+ * Schedules are cached per agent for the searched window and dropped on schedule changes. Genesys may answer the search
+ * `Processing`: the result then comes as a notification with a `downloadUrl` ({@link onSearchNotification}), awaited up
+ * to `scheduleSearchTimeoutMs`. Any failure or timeout answers `unavailable`, never an exception.
  */
 export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
   private readonly cache = new Map<string, CachedSchedule>();
@@ -55,7 +60,6 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly timers: GenesysTimers,
-    private readonly lastObservation: (agentId: string) => AdherenceObservation | undefined = () => undefined,
   ) {
     this.overtimeActivityCodeIds = new Set(options.overtimeActivityCodeIds);
   }
@@ -66,9 +70,6 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
   }
 
   async check(agentId: string, managementUnitId: string, at: number): Promise<ScheduleCoverage> {
-    const last = this.lastObservation(agentId);
-    if (last && (last.adherenceState === 'Explained' || last.explanationStatus === 'Approved'))
-      return 'explained';
     try {
       let schedule = this.cache.get(agentId);
       if (
@@ -91,14 +92,29 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     }
   }
 
-  /** Takes the body of a `v2.workforcemanagement.users.{id}.schedules.search` notification (`{operationId, downloadUrl}`). */
+  /**
+   * Takes the body of a search completion notification: `v2.users.{id}.workforcemanagement.agentschedules.managementunit
+   * .search.complete` (`{operationId, status, downloadUrl, error}`, model WfmAgentMuScheduleSearchCompleteTopic... in the
+   * SDK's build/index.d.ts) or the older `v2.workforcemanagement.users.{id}.schedules.search` (`{operationId,
+   * downloadUrl}`). A failed search (`status: Error`, or no downloadUrl) answers `unavailable`.
+   */
   onSearchNotification(body: unknown): void {
-    const b = body as { operationId?: unknown; downloadUrl?: unknown } | undefined;
+    const b = body as { operationId?: unknown; downloadUrl?: unknown; status?: unknown } | undefined;
     if (typeof b?.operationId !== 'string') return;
-    const downloadUrl = typeof b.downloadUrl === 'string' ? b.downloadUrl : undefined;
+    const downloadUrl =
+      typeof b.downloadUrl === 'string' && b.status !== 'Error' && b.status !== 'Canceled'
+        ? b.downloadUrl
+        : undefined;
     const waiting = this.pending.get(b.operationId);
-    if (waiting) waiting.resolve(downloadUrl);
-    else this.early.set(b.operationId, downloadUrl);
+    if (waiting) {
+      waiting.resolve(downloadUrl);
+      return;
+    }
+    // Kept for a search whose answer is still on its way to us; bounded, since other users of the same OAuth client
+    // get their completions on this topic too.
+    this.early.set(b.operationId, downloadUrl);
+    if (this.early.size > MAX_EARLY_NOTIFICATIONS)
+      this.early.delete(this.early.keys().next().value as string);
   }
 
   /** Forgets cached schedules of a unit (after a schedule change). */
@@ -144,13 +160,17 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     });
     let result = data?.result;
     if (data?.status === 'Processing') {
-      // The answer comes later as a notification with a downloadUrl [reference §3/§4]; wait a bounded time.
+      // The answer comes later as a notification with a downloadUrl (SDK notificationMappings.json:
+      // v2.users.{id}.workforcemanagement.agentschedules.managementunit.search.complete); wait a bounded time.
+      const metrics = this.options.metrics;
+      if (metrics) metrics.asyncScheduleSearches++;
       const downloadUrl =
         typeof data.operationId === 'string' ? await this.awaitNotification(data.operationId) : undefined;
       if (!downloadUrl) {
+        if (metrics) metrics.asyncScheduleSearchTimeouts++;
         this.logger.warn(
           { agentId, operationId: data.operationId },
-          'Asynchronous schedule search did not complete in time',
+          'Asynchronous schedule search did not complete in time (or failed); the nudge goes out unchecked',
         );
         return undefined;
       }

@@ -26,12 +26,15 @@ interface CachedToken {
 
 /**
  * OAuth client-credentials tokens for Genesys Cloud: one request at a time, the token reused until
- * shortly before `expires_in` runs out, and dropped on demand after a 401.
+ * shortly before `expires_in` runs out, and dropped on demand after a 401. Every token after the first is a renewal
+ * that listeners hear of (notification channels belong to the token that created them).
  */
 export class GenesysTokenProvider {
   private cached: CachedToken | undefined;
   private pending: Promise<string> | undefined;
   private readonly http: AxiosInstance;
+  private readonly renewalListeners: Array<(generation: number) => void> = [];
+  private tokenGeneration = 0;
 
   constructor(
     private readonly options: GenesysTokenProviderOptions,
@@ -54,6 +57,29 @@ export class GenesysTokenProvider {
       });
     }
     return this.pending;
+  }
+
+  /** How many tokens were obtained so far (1 for the first); a channel created under generation g dies with that token. */
+  get generation(): number {
+    return this.tokenGeneration;
+  }
+
+  /** Calls `listener` with the new generation whenever a token replaces an earlier one. */
+  onRenewed(listener: (generation: number) => void): void {
+    this.renewalListeners.push(listener);
+  }
+
+  /**
+   * Fetches the next token now when the cached one is due for renewal, so renewal (and channel rollovers) happen ahead
+   * of expiry even when no REST call needs a token. Never rejects: a failure is retried on the next call.
+   */
+  async renewIfDue(): Promise<void> {
+    if (this.cached === undefined || this.clock.now() < this.cached.renewAt) return;
+    try {
+      await this.getToken();
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'Genesys token renewal failed; will retry');
+    }
   }
 
   /** Forgets `accessToken` if it is still the cached one (after a 401), so the next call fetches a new token. */
@@ -133,7 +159,17 @@ export class GenesysTokenProvider {
     // Timed from when we asked, so network delay never makes us use a token past its end.
     const marginMs = Math.min(this.options.tokenRefreshMarginMs, lifetimeMs / 10);
     this.cached = { accessToken, renewAt: requestedAt + lifetimeMs - marginMs };
+    this.tokenGeneration++;
     this.logger.info({ expiresInSeconds: lifetimeMs / 1000 }, 'Genesys access token obtained');
+    if (this.tokenGeneration > 1) {
+      for (const listener of this.renewalListeners) {
+        try {
+          listener(this.tokenGeneration);
+        } catch (error) {
+          this.logger.warn({ err: (error as Error).message }, 'Token renewal listener failed');
+        }
+      }
+    }
     return accessToken;
   }
 }

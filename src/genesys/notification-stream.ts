@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import type { Clock, Logger } from '../app/ports';
 import { computeBackoffMs } from '../platform/backoff';
 import type { CancelTimer } from '../platform/timers';
+import { parseNotificationFrame, type NotificationFrame } from './adherence-intake';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysTimers } from './genesys-timers';
 import type { NotificationChannel, NotificationChannelManager } from './notification-channel-manager';
@@ -17,12 +18,15 @@ export interface NotificationStreamOptions {
 
 /** What a stream reports to its owner. */
 export interface NotificationStreamHandlers {
-  /** A socket opened (first connect and every reconnect): events may have been missed, restore now. */
-  onConnected(stream: NotificationStream): void;
+  /**
+   * A socket opened (first connect, every reconnect, every channel rollover): events may have been missed, restore
+   * now. A rollover waits for the returned promise before it retires the old channel.
+   */
+  onConnected(stream: NotificationStream): void | Promise<void>;
   /** A parsed frame that is not a channel or system message. */
-  onFrame(frame: { topicName: string } & Record<string, unknown>, observedAt: number): void;
-  /** Text that was not a JSON object; already counted, the owner decides how to log it. */
-  onMalformed(text: string): void;
+  onFrame(frame: NotificationFrame, observedAt: number): void;
+  /** Text that was not a JSON object with a topicName (the reason says which); the owner counts and logs it. */
+  onMalformed(text: string, reason: string): void;
 }
 
 const MAX_CONNECT_FAILURES_PER_CHANNEL = 3;
@@ -30,10 +34,16 @@ const MAX_CONNECT_FAILURES_PER_CHANNEL = 3;
 /**
  * One notification channel with its topics and its one WebSocket (Genesys allows one socket per channel).
  * Keeps it alive: heartbeats as liveness, `{"message":"ping"}` after silence, immediate reconnect on
- * `v2.system.socket_closing`, jittered backoff otherwise, a new channel when the old one is gone, re-subscribe before expiry.
+ * `v2.system.socket_closing`, a first recovery at once after any other drop (HEAD, and a new channel when the old one
+ * is gone) then jittered backoff, re-subscribe before expiry, and a rollover to a new channel when the token that
+ * created the channel is renewed (the channel may close when that token expires).
  */
 export class NotificationStream {
   private channel: NotificationChannel | undefined;
+  private topicList: readonly string[];
+  /** Token generation the current channel was created under (see {@link rollover}). */
+  private channelTokenGeneration = 0;
+  private rolling = false;
   private socket: WebSocket | undefined;
   private isOpen = false;
   private stopped = false;
@@ -49,7 +59,7 @@ export class NotificationStream {
 
   constructor(
     readonly name: string,
-    readonly topics: readonly string[],
+    topics: readonly string[],
     private readonly channels: NotificationChannelManager,
     private readonly options: NotificationStreamOptions,
     private readonly handlers: NotificationStreamHandlers,
@@ -58,7 +68,68 @@ export class NotificationStream {
     private readonly metrics: GenesysMetrics,
     private readonly timers: GenesysTimers,
     private readonly random: () => number = Math.random,
-  ) {}
+    /** The token generation now (GenesysTokenProvider.generation), recorded for each channel created. */
+    private readonly tokenGeneration: () => number = () => 0,
+  ) {
+    this.topicList = [...topics];
+  }
+
+  /** The topics this stream keeps subscribed. */
+  get topics(): readonly string[] {
+    return this.topicList;
+  }
+
+  /** Replaces the topics (units found or gone): the current channel's subscription is replaced at once (PUT). */
+  async setTopics(topics: readonly string[]): Promise<void> {
+    this.topicList = [...topics];
+    const channel = this.channel;
+    if (this.stopped || channel === undefined) return;
+    await this.channels.subscribe(channel, this.topicList);
+  }
+
+  /**
+   * Moves to a new channel without a gap: create and subscribe it, connect its socket, restore (the owner's
+   * `onConnected`), and only then retire the old socket. Frames arriving on both meanwhile are duplicates the drift core
+   * ignores. Does nothing unless the socket is open and the channel was created under an older token generation than
+   * `generation`; on failure the old channel stays in use (and normal recovery takes over if it closes).
+   */
+  async rollover(generation: number): Promise<void> {
+    const old = this.socket;
+    if (this.stopped || this.rolling || !this.isOpen || old === undefined) return;
+    if (this.channelTokenGeneration >= generation) return;
+    this.rolling = true;
+    try {
+      const created = this.tokenGeneration();
+      const next = await this.channels.createChannel();
+      await this.channels.subscribe(next, this.topicList);
+      const socket = await this.openSocket(next);
+      if (this.stopped || this.socket !== old) {
+        socket.terminate();
+        return;
+      }
+      const previousChannel = this.channel;
+      this.channel = next;
+      this.channelTokenGeneration = created;
+      this.socket = socket;
+      this.wire(socket, next);
+      this.isOpen = true;
+      this.startLiveness(socket);
+      this.logger.info(
+        { oldChannelId: previousChannel?.id, channelId: next.id, stream: this.name },
+        'Genesys channel rolled over after the token was renewed',
+      );
+      await this.handlers.onConnected(this);
+      this.retire(old);
+      this.metrics.channelRollovers++;
+    } catch (error) {
+      this.logger.warn(
+        { err: (error as Error).message, channelId: this.channel?.id },
+        'Genesys channel rollover failed; keeping the current channel',
+      );
+    } finally {
+      this.rolling = false;
+    }
+  }
 
   /** Creates the channel, subscribes and connects; when that fails it keeps trying in the background with backoff. */
   async start(): Promise<void> {
@@ -100,14 +171,20 @@ export class NotificationStream {
     return this.channel?.id;
   }
 
-  /** Re-subscribes (PUT the same topics) when the channel is within the margin of its 24 h expiry. */
+  /**
+   * Re-subscribes (PUT the same topics) when the channel is within the margin of its 24 h expiry, and retries a rollover
+   * the token renewal could not do.
+   */
   async maintain(): Promise<void> {
     const channel = this.channel;
     if (this.stopped || !channel || this.resubscribing) return;
+    // A rollover that could not run when the token was renewed (socket reconnecting, or it failed) is tried again.
+    if (this.isOpen && this.channelTokenGeneration < this.tokenGeneration())
+      void this.rollover(this.tokenGeneration());
     if (this.clock.now() < channel.expiresAt - this.options.resubscribeMarginMs) return;
     this.resubscribing = true;
     try {
-      await this.channels.subscribe(channel, this.topics);
+      await this.channels.subscribe(channel, this.topicList);
       this.metrics.resubscriptions++;
       this.logger.info(
         { channelId: channel.id, expiresAt: channel.expiresAt },
@@ -124,10 +201,37 @@ export class NotificationStream {
   }
 
   private async newChannel(): Promise<NotificationChannel> {
+    const generation = this.tokenGeneration();
     const channel = await this.channels.createChannel();
-    await this.channels.subscribe(channel, this.topics);
+    await this.channels.subscribe(channel, this.topicList);
+    this.channelTokenGeneration = generation;
     this.connectFailures = 0;
     return channel;
+  }
+
+  /** Opens a socket to `channel` and resolves once it is open (rejects when it closes or is refused first). */
+  private openSocket(channel: NotificationChannel): Promise<WebSocket> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(channel.connectUri);
+      const fail = (why: string): void => {
+        socket.removeAllListeners();
+        socket.on('error', () => undefined);
+        socket.terminate();
+        reject(new Error(why));
+      };
+      socket.once('open', () => {
+        socket.removeAllListeners('error');
+        socket.removeAllListeners('close');
+        socket.removeAllListeners('unexpected-response');
+        resolve(socket);
+      });
+      socket.on('message', (data: WebSocket.RawData) => this.receive(socket, data));
+      socket.once('unexpected-response', (_request, response) =>
+        fail(`the new channel refused the socket (HTTP ${response.statusCode})`),
+      );
+      socket.once('error', (error: Error) => fail(error.message));
+      socket.once('close', () => fail('the new channel socket closed before it opened'));
+    });
   }
 
   private connect(): void {
@@ -143,7 +247,7 @@ export class NotificationStream {
       this.connectFailures = 0;
       this.logger.info({ channelId: channel.id, stream: this.name }, 'Genesys notification socket open');
       this.startLiveness(socket);
-      this.handlers.onConnected(this);
+      void this.handlers.onConnected(this);
     });
     socket.on('message', (data: WebSocket.RawData) => this.receive(socket, data));
     socket.on('unexpected-response', (_request, response) => {
@@ -155,6 +259,11 @@ export class NotificationStream {
       this.connectFailures++;
       socket.terminate();
     });
+    this.wire(socket, channel);
+  }
+
+  /** Error and close handling of the current socket: a close that was not asked for starts recovery. */
+  private wire(socket: WebSocket, channel: NotificationChannel): void {
     socket.on('error', (error: Error) => {
       this.logger.warn({ channelId: channel.id, err: error.message }, 'Genesys notification socket error');
     });
@@ -169,6 +278,9 @@ export class NotificationStream {
         { channelId: channel.id, code, wasOpen },
         'Genesys notification socket closed; reconnecting',
       );
+      // A socket that was working: recover at once (HEAD, then a new channel if it is gone), so tracking resumes
+      // within seconds; only repeated failures back off.
+      if (wasOpen) this.attempt = 0;
       this.scheduleRecovery();
     });
   }
@@ -189,22 +301,12 @@ export class NotificationStream {
     this.awaitingPong = false;
     const observedAt = this.clock.now();
     const text = typeof data === 'string' ? data : data.toString();
-    let frame: unknown;
-    try {
-      frame = JSON.parse(text);
-    } catch {
-      frame = undefined;
-    }
-    if (
-      typeof frame !== 'object' ||
-      frame === null ||
-      typeof (frame as { topicName?: unknown }).topicName !== 'string'
-    ) {
-      this.metrics.malformedFrames++;
-      this.handlers.onMalformed(text);
+    const parsed = parseNotificationFrame(text);
+    if (parsed.frame === undefined) {
+      this.handlers.onMalformed(text, parsed.reason);
       return;
     }
-    const topicName = (frame as { topicName: string }).topicName;
+    const topicName = parsed.frame.topicName;
     if (topicName === 'channel.metadata') {
       // Heartbeat ("WebSocket Heartbeat", about every 30 s) or our pong: liveness only [3P koodaamo, Noralogix].
       this.metrics.heartbeats++;
@@ -214,7 +316,7 @@ export class NotificationStream {
       this.onSystemMessage(socket, topicName);
       return;
     }
-    this.handlers.onFrame(frame as { topicName: string } & Record<string, unknown>, observedAt);
+    this.handlers.onFrame(parsed.frame, observedAt);
   }
 
   private onSystemMessage(socket: WebSocket, topicName: string): void {
@@ -240,7 +342,7 @@ export class NotificationStream {
         'Genesys dropped our subscriptions; subscribing again',
       );
       if (channel) {
-        this.channels.subscribe(channel, this.topics).catch((error: Error) => {
+        this.channels.subscribe(channel, this.topicList).catch((error: Error) => {
           this.logger.warn(
             { channelId: channel.id, err: error.message },
             'Re-subscription after no_longer_subscribed failed; recreating the channel',
@@ -268,11 +370,15 @@ export class NotificationStream {
     if (this.stopped || this.recovering) return;
     this.recovering = true;
     this.attempt++;
-    const delayMs = computeBackoffMs(
-      this.attempt,
-      { baseMs: this.options.reconnectBaseDelayMs, maxMs: this.options.reconnectMaxDelayMs },
-      this.random,
-    );
+    // The first attempt after a working socket dropped goes at once; later ones back off with jitter.
+    const delayMs =
+      this.attempt === 1
+        ? 0
+        : computeBackoffMs(
+            this.attempt - 1,
+            { baseMs: this.options.reconnectBaseDelayMs, maxMs: this.options.reconnectMaxDelayMs },
+            this.random,
+          );
     this.cancelReconnect = this.timers.startTimer(() => {
       this.cancelReconnect = undefined;
       void this.recover();

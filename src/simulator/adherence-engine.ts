@@ -13,8 +13,19 @@ import type { SimulatorClock } from './simulator-clock';
 export type RoutingStatus =
   '__EMPTY__' | 'OFF_QUEUE' | 'IDLE' | 'INTERACTING' | 'NOT_RESPONDING' | 'COMMUNICATING' | 'OFFLINE';
 
-/** Adherence states Genesys sends (reference §2); `Explained` is never produced here. */
-export type SimulatedAdherenceState = 'InAdherence' | 'OutOfAdherence' | 'Unscheduled' | 'Ignored';
+/** Adherence states Genesys sends (SDK build/index.d.ts, `adherenceState`); `Explained` only after {@link AdherenceEngine.explain}. */
+export type SimulatedAdherenceState =
+  'InAdherence' | 'OutOfAdherence' | 'Unscheduled' | 'Ignored' | 'Explained';
+
+/** An adherence explanation an agent filed (Genesys `adherenceExplanation`), covering the current stretch. */
+export interface SimulatedExplanation {
+  readonly id: string;
+  readonly status: 'Pending' | 'Approved' | 'Denied';
+  readonly startAt: number;
+  readonly lengthMinutes: number;
+  /** Genesys shows the approved stretch as `Explained` (same adherenceChangeTime) rather than only on the explanation. */
+  readonly asExplained: boolean;
+}
 
 /** What an agent is actually doing. */
 export interface ActualActivity {
@@ -32,6 +43,8 @@ export interface ActivityUpdate {
   readonly actualActivityCategory?: ActivityCategory | 'Unscheduled';
   /** true: the agent goes back to following the schedule on its own (idle scenario). */
   readonly followSchedule?: boolean;
+  /** Genesys `isOutOfOffice`: the agent is marked out of office (adherence is computed as usual). */
+  readonly isOutOfOffice?: boolean;
 }
 
 /** An agent's current real-time adherence, free of wire format; instants are epoch ms. */
@@ -44,6 +57,9 @@ export interface AdherenceSnapshot {
   readonly impact: 'Positive' | 'Negative' | 'Neutral';
   readonly adherenceChangedAt: number;
   readonly nextActivity?: ScheduledActivity;
+  readonly isOutOfOffice: boolean;
+  /** The explanation of the current out-of-adherence stretch, if one was filed; gone when the state changes. */
+  readonly explanation?: SimulatedExplanation;
 }
 
 /** Called for each adherence-relevant change of one agent. */
@@ -178,7 +194,7 @@ export class AdherenceEngine {
   private readonly boundaryListeners: BoundaryListener[] = [];
 
   constructor(
-    private readonly centre: ContactCentre,
+    centre: ContactCentre,
     private readonly clock: SimulatorClock,
     private readonly agentsFollowSchedule: boolean,
   ) {
@@ -199,10 +215,92 @@ export class AdherenceEngine {
         ...computeAdherence(unit, scheduled, actual),
         adherenceChangedAt: actual.presenceUpdateAt,
         nextActivity: nextActivityAfter(agent, now),
+        isOutOfOffice: false,
       };
       this.states.set(agent.id, { snapshot, followsSchedule: agentsFollowSchedule });
       this.armBoundary(agent);
     }
+  }
+
+  /**
+   * Starts tracking an agent added while running (hired or moved in mid-day): offline until told otherwise, or
+   * following the schedule in the shift scenario. Returns the first snapshot (not published: nothing changed yet).
+   */
+  addAgent(agent: Agent): AdherenceSnapshot {
+    const now = this.clock.now();
+    const unit = this.unitsById.get(agent.managementUnitId);
+    if (!unit) throw new RangeError(`unknown management unit ${agent.managementUnitId}`);
+    const scheduled = scheduledActivityAt(agent, now);
+    const actual = activityFollowing(undefined, now);
+    const snapshot: AdherenceSnapshot = {
+      agent,
+      unit,
+      scheduled,
+      actual,
+      ...computeAdherence(unit, scheduled, actual),
+      adherenceChangedAt: now,
+      nextActivity: nextActivityAfter(agent, now),
+      isOutOfOffice: false,
+    };
+    this.states.set(agent.id, { snapshot, followsSchedule: this.agentsFollowSchedule });
+    this.armBoundary(agent);
+    return snapshot;
+  }
+
+  /** Publishes the agent's current adherence as it is (a first report, e.g. for an agent just added). */
+  announce(agentId: string): AdherenceSnapshot {
+    const state = this.states.get(agentId);
+    if (!state) throw new RangeError(`unknown agent ${agentId}`);
+    for (const listener of this.listeners) listener(state.snapshot, state.snapshot);
+    return state.snapshot;
+  }
+
+  /** Stops tracking an agent (removed from the unit); returns their last snapshot. */
+  removeAgent(agentId: string): AdherenceSnapshot {
+    const state = this.states.get(agentId);
+    if (!state) throw new RangeError(`unknown agent ${agentId}`);
+    state.cancelBoundary?.();
+    this.states.delete(agentId);
+    return state.snapshot;
+  }
+
+  /** Knows the units added while running. */
+  addUnit(unit: ManagementUnit): void {
+    this.unitsById.set(unit.id, unit);
+  }
+
+  /**
+   * Files an explanation for the agent's current out-of-adherence stretch and publishes the update: the same
+   * adherenceChangeTime, with `adherenceExplanation` (and, when approved with `asExplained`, the state `Explained`).
+   */
+  explain(
+    agentId: string,
+    explanation: {
+      readonly id: string;
+      readonly status: SimulatedExplanation['status'];
+      readonly asExplained?: boolean;
+    },
+  ): AdherenceSnapshot {
+    const state = this.states.get(agentId);
+    if (!state) throw new RangeError(`unknown agent ${agentId}`);
+    const previous = state.snapshot;
+    if (previous.adherenceState !== 'OutOfAdherence' && previous.adherenceState !== 'Explained')
+      throw new RangeError(`agent ${agentId} is not out of adherence (${previous.adherenceState})`);
+    const filed: SimulatedExplanation = {
+      id: explanation.id,
+      status: explanation.status,
+      startAt: previous.adherenceChangedAt,
+      lengthMinutes: 30,
+      asExplained: explanation.asExplained === true,
+    };
+    const next: AdherenceSnapshot = {
+      ...previous,
+      explanation: filed,
+      adherenceState: filed.asExplained && filed.status === 'Approved' ? 'Explained' : 'OutOfAdherence',
+    };
+    state.snapshot = next;
+    for (const listener of this.listeners) listener(next, previous);
+    return next;
   }
 
   /** Registers a listener for adherence changes. */
@@ -232,6 +330,14 @@ export class AdherenceEngine {
     const state = this.states.get(agentId);
     if (!state) throw new RangeError(`unknown agent ${agentId}`);
     const now = this.clock.now();
+    if (update.isOutOfOffice !== undefined && update.isOutOfOffice !== state.snapshot.isOutOfOffice) {
+      state.snapshot = { ...state.snapshot, isOutOfOffice: update.isOutOfOffice };
+      if (update.systemPresence === undefined && update.followSchedule === undefined) {
+        const previous = state.snapshot;
+        for (const listener of this.listeners) listener(previous, previous);
+        return previous;
+      }
+    }
     if (update.followSchedule) {
       state.followsSchedule = true;
       this.apply(state, activityFollowing(state.snapshot.scheduled?.category, now));
@@ -310,7 +416,17 @@ export class AdherenceEngine {
     const now = this.clock.now();
     const previous = state.snapshot;
     const scheduled = scheduledActivityAt(previous.agent, now);
-    const { adherenceState, impact } = computeAdherence(previous.unit, scheduled, actual);
+    const computed = computeAdherence(previous.unit, scheduled, actual);
+    // An explanation covers the out-of-adherence stretch it was filed for: it stays (and an approved Explained state
+    // with it) while the agent stays out of adherence, and goes when the stretch ends.
+    const explanation =
+      computed.adherenceState === 'OutOfAdherence' &&
+      (previous.adherenceState === 'OutOfAdherence' || previous.adherenceState === 'Explained')
+        ? previous.explanation
+        : undefined;
+    const adherenceState =
+      explanation?.asExplained && explanation.status === 'Approved' ? 'Explained' : computed.adherenceState;
+    const impact = computed.impact;
     const next: AdherenceSnapshot = {
       agent: previous.agent,
       unit: previous.unit,
@@ -320,6 +436,8 @@ export class AdherenceEngine {
       impact,
       adherenceChangedAt: adherenceState !== previous.adherenceState ? now : previous.adherenceChangedAt,
       nextActivity: nextActivityAfter(previous.agent, now),
+      isOutOfOffice: previous.isOutOfOffice,
+      explanation,
     };
     state.snapshot = next;
     const changed =

@@ -121,6 +121,8 @@ export interface ContactCentre {
   readonly teams: readonly WorkTeam[];
   readonly supervisors: readonly Person[];
   readonly agents: readonly Agent[];
+  /** Agents taken out of their unit while running: still Genesys users, no longer WFM agents of any watched unit. */
+  readonly formerAgents: readonly Person[];
   /** Organisation secondary-presence ids by system presence. */
   readonly presenceIds: Readonly<Record<SystemPresence, string>>;
   readonly queueIds: readonly string[];
@@ -137,7 +139,8 @@ export interface ContactCentreOptions {
   readonly agentIdentities?: readonly { readonly name: string; readonly email: string }[];
 }
 
-const FIRST_NAMES = [
+/** First names people are drawn from. */
+export const FIRST_NAMES = [
   'Amara',
   'Ben',
   'Chloe',
@@ -169,7 +172,8 @@ const FIRST_NAMES = [
   'Dana',
   'Emil',
 ];
-const LAST_NAMES = [
+/** Last names people are drawn from. */
+export const LAST_NAMES = [
   'Adams',
   'Bauer',
   'Costa',
@@ -437,6 +441,7 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
     teams,
     supervisors,
     agents,
+    formerAgents: [],
     presenceIds,
     queueIds,
   };
@@ -452,7 +457,7 @@ export function weekDateOf(at: number): string {
 }
 
 /** A 480-minute shift: two 15-min breaks, a 30-min unpaid meal, sometimes a team meeting or project work (outcome-evidence #1). */
-function buildShift(
+export function buildShift(
   random: SeededRandom,
   startAt: number,
   code: (name: string) => ActivityCode,

@@ -1,4 +1,5 @@
 import type { ActivityUpdate } from './adherence-engine';
+import type { NewAgentRequest, NewUnitRequest } from './centre-changes';
 import { FAULT_KINDS, type FaultSpec } from './fault-injector';
 import { HttpRouter, type HttpReply, type HttpRequestContext } from './http-router';
 import type { ScheduleChangeRequest } from './schedule-change';
@@ -61,6 +62,46 @@ export function createControlRouter(control: SimulatorControl): HttpRouter<undef
       return guarded(() => ok(control.setAgentActivity(ctx.params.agentId!, body as ActivityUpdate)));
     });
   }
+  router.add('POST', '/_simulator/agents', (ctx) => {
+    const body = jsonBody(ctx);
+    if (!body || typeof body.managementUnitId !== 'string')
+      return bad('body must be {"managementUnitId": "...", "name"?, "email"?, "shiftStartsInMinutes"?}');
+    return guarded(() => ok(control.addAgent(body as unknown as NewAgentRequest)));
+  });
+  router.add('POST', '/_simulator/agents/:agentId/removal', (ctx) =>
+    guarded(() => ok(control.removeAgentFromUnit(ctx.params.agentId!))),
+  );
+  router.add('PUT', '/_simulator/agents/:agentId/explanation', (ctx) => {
+    const body = jsonBody(ctx);
+    if (!body || !['Pending', 'Approved', 'Denied'].includes(body.status as string))
+      return bad('body must be {"status": "Pending"|"Approved"|"Denied", "asExplained"?: boolean}');
+    return guarded(() =>
+      ok(
+        control.explainAgent(ctx.params.agentId!, {
+          status: body.status as 'Pending' | 'Approved' | 'Denied',
+          asExplained: body.asExplained === true,
+        }),
+      ),
+    );
+  });
+  router.add('POST', '/_simulator/units', (ctx) => {
+    const body = jsonBody(ctx);
+    if (!body) return bad('body must be a JSON object {name?, agents?}');
+    return guarded(() => ok(control.addUnit(body as NewUnitRequest)));
+  });
+  router.add('DELETE', '/_simulator/units/:muId', (ctx) =>
+    guarded(() => ok({ agentsRemoved: control.removeUnit(ctx.params.muId!) })),
+  );
+  router.add('PUT', '/_simulator/tokens', (ctx) => {
+    const body = jsonBody(ctx);
+    const seconds = Number(body?.expiresInSeconds);
+    if (!body || !Number.isFinite(seconds) || seconds <= 0)
+      return bad('body must be {"expiresInSeconds": <positive number>}');
+    return guarded(() => {
+      control.setTokenLifetime(seconds);
+      return ok({ expiresInSeconds: seconds });
+    });
+  });
   router.add('GET', '/_simulator/units', () => ok(control.listUnits()));
   router.add('GET', '/_simulator/teams', () => ok(control.listTeams()));
   router.add('GET', '/_simulator/supervisors', () => ok(control.listSupervisors()));

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SystemClock } from '../platform/system-clock';
-import { AdherenceEngine } from './adherence-engine';
+import { AdherenceEngine, type AdherenceSnapshot } from './adherence-engine';
+import { CentreChanges } from './centre-changes';
 import { buildContactCentre } from './contact-centre';
 import { createControlRouter } from './control-routes';
 import { DownloadStore } from './download-store';
@@ -18,13 +19,14 @@ import {
   type ScheduleChangeRequest,
   type ScheduleChangeResult,
 } from './schedule-change';
+import { SeededRandom } from './seeded-random';
 import { ShiftScenario } from './shift-scenario';
 import { SimulatorClock } from './simulator-clock';
 import { createSimulatorControl, type SimulatorControl } from './simulator-control';
 import { createCounters } from './simulator-counters';
 import { resolveSimulatorOptions, type SimulatorOptions } from './simulator-options';
 import { TokenIssuer } from './token-issuer';
-import { adherenceEventBody, errorBody } from './wire-format';
+import { adherenceEventBody, errorBody, toIso } from './wire-format';
 
 export type { SimulatorOptions } from './simulator-options';
 export type { SimulatorControl } from './simulator-control';
@@ -63,7 +65,10 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
   });
   const engine = new AdherenceEngine(centre, clock, options.scenario === 'idle');
   const counters = createCounters();
-  const faults = new FaultInjector();
+  const faultRandom = new SeededRandom(`${options.seed}:faults`);
+  const faults = new FaultInjector(() => faultRandom.next());
+  const changes = new CentreChanges(centre, options.seed);
+  const idRandom = new SeededRandom(`${options.seed}:ids`);
   const tokens = new TokenIssuer({
     clientId: options.clientId,
     clientSecret: options.clientSecret,
@@ -86,13 +91,27 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
     socketBaseUrl: () => baseUrl.replace(/^http/, 'ws'),
   });
 
-  engine.onChange((snapshot) => {
-    const body = adherenceEventBody(centre, snapshot);
+  const publishAdherence = (snapshot: AdherenceSnapshot, removedFromManagementUnit = false): void => {
+    const body = adherenceEventBody(centre, snapshot, removedFromManagementUnit);
+    // Fault: a frame dated by a wrong clock (a year-2099 instant, or days ago), as another system may send.
+    const misdate = faults.takeMisdate();
+    if (misdate)
+      body.adherenceChangeTime =
+        misdate.adherenceChangeTime ?? toIso(snapshot.adherenceChangedAt + (misdate.offsetMs ?? 0));
     const agent = snapshot.agent;
     hub.publish(`v2.workforcemanagement.managementunits.${agent.managementUnitId}.adherence`, body, true);
     hub.publish(`v2.workforcemanagement.teams.${agent.teamId}.adherence`, body, true);
     hub.publish(`v2.users.${agent.id}.workforcemanagement.adherence`, body, true);
-  });
+  };
+  engine.onChange((snapshot) => publishAdherence(snapshot));
+
+  /** An agent leaves their unit: the last event says `removedFromManagementUnit`, then nothing more is published. */
+  const removeAgentFromUnit = (agentId: string): AdherenceSnapshot => {
+    const last = engine.removeAgent(agentId);
+    changes.removeAgentFromUnit(agentId);
+    publishAdherence(last, true);
+    return last;
+  };
 
   const publishScheduleChange = (
     managementUnitId: string,
@@ -121,14 +140,28 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
 
   const scenario =
     options.scenario === 'shift'
-      ? new ShiftScenario(centre, engine, clock, options.seed, (unitId, agentIds, startAt) =>
-          publishScheduleChange(unitId, {
-            agentIds,
-            startAt,
-            durationMinutes: 15,
-            activityCodeName: 'Meeting',
-          }),
-        )
+      ? new ShiftScenario({
+          centre,
+          engine,
+          clock,
+          seed: options.seed,
+          republish: (unitId, agentIds, startAt) =>
+            publishScheduleChange(unitId, {
+              agentIds,
+              startAt,
+              durationMinutes: 15,
+              activityCodeName: 'Meeting',
+            }),
+          hire: (managementUnitId) => {
+            const agent = changes.addAgent({ managementUnitId, shiftStartsInMinutes: -15 }, clock.now());
+            engine.addAgent(agent);
+            // Genesys reports the new hire at once: logged out while their shift has begun.
+            engine.announce(agent.id);
+            return agent;
+          },
+          explain: (agentId, asExplained) =>
+            engine.explain(agentId, { id: idRandom.uuid(), status: 'Approved', asExplained }),
+        })
       : undefined;
 
   const control = createSimulatorControl({
@@ -140,8 +173,11 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
     tokens,
     counters,
     publishScheduleChange,
+    changes,
+    removeAgentFromUnit,
+    newId: () => idRandom.uuid(),
   });
-  const restRouter = createRestRouter({ centre, engine, hub, downloads, options });
+  const restRouter = createRestRouter({ centre, engine, hub, downloads, options, faults, counters });
   const controlRouter = createControlRouter(control);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

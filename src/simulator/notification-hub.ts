@@ -31,6 +31,8 @@ export interface ChannelRecord {
   readonly clientId: string;
   readonly accessToken: string;
   readonly createdAt: number;
+  /** When the token that created the channel expires: the channel closes then (see {@link NotificationHub}). */
+  readonly tokenExpiresAt: number;
   expiresAt: number;
   lastUsedAt: number;
   readonly topics: Set<string>;
@@ -44,6 +46,8 @@ export interface ChannelRecord {
 export interface ChannelCaller {
   readonly clientId: string;
   readonly accessToken: string;
+  /** Expiry of the caller's token (simulator time); a channel it creates lives no longer. */
+  readonly tokenExpiresAt: number;
 }
 
 /** A summary of one channel for the control API. */
@@ -62,6 +66,11 @@ export interface HubReply {
 
 const CHANNEL_ID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
+/** When a channel ends: its own expiry or its token's, whichever comes first. */
+function endOf(channel: ChannelRecord): number {
+  return Math.min(channel.expiresAt, channel.tokenExpiresAt);
+}
+
 function newChannelId(): string {
   // Shape of Genesys ids: `streaming-0-fmtdmf8cdis7jh14udg5p89t6z` (reference §1, Channel model).
   const bytes = randomBytes(26);
@@ -70,7 +79,11 @@ function newChannelId(): string {
   return `streaming-0-${suffix}`;
 }
 
-/** Notification channels, subscriptions, WebSockets and event fan-out (reference §1). */
+/**
+ * Notification channels, subscriptions, WebSockets and event fan-out (reference §1). A channel belongs to the token
+ * that created it (`GET …/channels?includechannels=token` lists a token's own channels) and closes when that token
+ * expires or is revoked, as community answers report of Genesys: its socket is closed and HEAD answers 404.
+ */
 export class NotificationHub {
   private readonly channels = new Map<string, ChannelRecord>();
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -91,6 +104,7 @@ export class NotificationHub {
       clientId: caller.clientId,
       accessToken: caller.accessToken,
       createdAt: now,
+      tokenExpiresAt: caller.tokenExpiresAt,
       expiresAt: now + this.options.channelLifetimeMs,
       lastUsedAt: now,
       topics: new Set(),
@@ -176,8 +190,13 @@ export class NotificationHub {
         });
         continue;
       }
-      if (parsed.kind === 'userScheduleSearch' && parsed.entityId !== caller.clientId) {
-        // UNCONFIRMED: the search-result topic belongs to the requester (reference §3); others' topics are refused.
+      if (
+        (parsed.kind === 'userScheduleSearch' || parsed.kind === 'userMuScheduleSearchComplete') &&
+        parsed.entityId !== caller.clientId
+      ) {
+        // UNCONFIRMED: a search-result topic belongs to the requester (reference §3), for a client-credentials token
+        // the OAuth client (public integrations subscribe v2.users.{client id}.workforcemanagement.* result topics);
+        // others' topics are refused.
         rejected.push({
           id: topic,
           state: 'Rejected',
@@ -344,6 +363,17 @@ export class NotificationHub {
     return true;
   }
 
+  /** Token revoked (fault): every channel it created closes at once. */
+  closeChannelsOfTokens(accessTokens: ReadonlySet<string>): number {
+    let n = 0;
+    for (const channel of [...this.channels.values()]) {
+      if (!accessTokens.has(channel.accessToken)) continue;
+      this.removeChannel(channel, 'tokenExpired');
+      n += 1;
+    }
+    return n;
+  }
+
   /** Channels for the control API. */
   listAll(): ChannelView[] {
     return [...this.channels.values()].map((c) => ({
@@ -384,8 +414,8 @@ export class NotificationHub {
 
   private live(channelId: string): ChannelRecord | undefined {
     const channel = this.channels.get(channelId);
-    if (channel && channel.expiresAt <= this.options.clock.now()) {
-      this.removeChannel(channel, 'expired');
+    if (channel && endOf(channel) <= this.options.clock.now()) {
+      this.removeChannel(channel, channel.tokenExpiresAt <= channel.expiresAt ? 'tokenExpired' : 'expired');
       return undefined;
     }
     return channel;
@@ -399,22 +429,33 @@ export class NotificationHub {
 
   private armExpiry(channel: ChannelRecord): void {
     channel.cancelExpiry?.();
-    channel.cancelExpiry = this.options.clock.schedule(channel.expiresAt, () => {
-      if (this.channels.get(channel.id) === channel && channel.expiresAt <= this.options.clock.now())
-        this.removeChannel(channel, 'expired');
+    channel.cancelExpiry = this.options.clock.schedule(endOf(channel), () => {
+      if (this.channels.get(channel.id) === channel && endOf(channel) <= this.options.clock.now())
+        this.removeChannel(channel, channel.tokenExpiresAt <= channel.expiresAt ? 'tokenExpired' : 'expired');
     });
   }
 
-  private removeChannel(channel: ChannelRecord, reason: 'expired' | 'evicted', quietly = false): void {
+  private removeChannel(
+    channel: ChannelRecord,
+    reason: 'expired' | 'evicted' | 'tokenExpired',
+    quietly = false,
+  ): void {
     this.channels.delete(channel.id);
     channel.cancelExpiry?.();
     channel.heldFrame?.cancelFlush();
     if (!quietly) {
       if (reason === 'evicted') this.options.counters.channelsEvicted += 1;
+      else if (reason === 'tokenExpired') this.options.counters.channelsClosedWithToken += 1;
       else this.options.counters.channelsExpired += 1;
     }
     // UNCONFIRMED close code and reason (reference §1 lists close codes as unconfirmed).
-    this.detach(channel, 1000, reason === 'evicted' ? 'Channel evicted' : 'Channel expired');
+    const why =
+      reason === 'evicted'
+        ? 'Channel evicted'
+        : reason === 'tokenExpired'
+          ? 'Token expired'
+          : 'Channel expired';
+    this.detach(channel, 1000, why);
   }
 
   private attach(channel: ChannelRecord, ws: WebSocket): void {

@@ -3,8 +3,10 @@ import { startTimer } from '../platform/timers';
 import type { AdherenceEngine } from './adherence-engine';
 import type { Agent, ContactCentre } from './contact-centre';
 import type { DownloadStore } from './download-store';
+import type { AsyncSearchOutcome, FaultInjector } from './fault-injector';
 import { HttpRouter, type HttpReply, type HttpRequestContext } from './http-router';
 import type { NotificationHub } from './notification-hub';
+import type { SimulatorCounters } from './simulator-counters';
 import type { ResolvedSimulatorOptions } from './simulator-options';
 import type { IssuedToken } from './token-issuer';
 import * as wire from './wire-format';
@@ -16,6 +18,8 @@ export interface RestRouteDeps {
   readonly hub: NotificationHub;
   readonly downloads: DownloadStore;
   readonly options: ResolvedSimulatorOptions;
+  readonly faults: FaultInjector;
+  readonly counters: SimulatorCounters;
 }
 
 type Ctx = HttpRequestContext<IssuedToken>;
@@ -45,9 +49,13 @@ function isTrue(value: string | null): boolean {
 
 /** Builds the `/api/v2/...` routes (reference §1, §4, §7); every handler runs after token and rate-limit checks. */
 export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
-  const { centre, engine, hub, downloads, options } = deps;
+  const { centre, engine, hub, downloads, options, faults, counters } = deps;
   const router = new HttpRouter<IssuedToken>();
-  const caller = (ctx: Ctx) => ({ clientId: ctx.auth.clientId, accessToken: ctx.auth.accessToken });
+  const caller = (ctx: Ctx) => ({
+    clientId: ctx.auth.clientId,
+    accessToken: ctx.auth.accessToken,
+    tokenExpiresAt: ctx.auth.expiresAt,
+  });
   const requireAny = (...permissions: string[]): HttpReply | undefined =>
     permissions.some((p) => options.permissions.includes(p))
       ? undefined
@@ -62,7 +70,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
         };
   const unit = (id: string) => centre.managementUnits.find((u) => u.id === id);
   const businessUnit = (id: string) => centre.businessUnits.find((b) => b.id === id);
-  const people = () => [...centre.supervisors, ...centre.agents];
+  const people = () => [...centre.supervisors, ...centre.agents, ...centre.formerAgents];
 
   // Notifications (reference §1).
   router.add('POST', '/api/v2/notifications/channels', (ctx) => ok(hub.createChannel(caller(ctx))));
@@ -134,6 +142,24 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
         .map((a) => ({ id: a.id, selfUri: `/api/v2/users/${a.id}` })),
     });
   });
+  router.add('GET', '/api/v2/workforcemanagement/agents/:agentId/managementunit', (ctx) => {
+    const denied = requireAny('wfm:agent:view', 'wfm:managementUnit:view');
+    if (denied) return denied;
+    const agent = centre.agents.find((a) => a.id === ctx.params.agentId);
+    // UNCONFIRMED: a user who is in no management unit answers 404 (the SDK's WorkforceManagementApi.md shows only success).
+    if (!agent) return notFound(`Management unit of agent ${ctx.params.agentId}`);
+    return ok({
+      user: { id: agent.id, selfUri: `/api/v2/users/${agent.id}` },
+      managementUnit: {
+        id: agent.managementUnitId,
+        selfUri: `/api/v2/workforcemanagement/managementunits/${agent.managementUnitId}`,
+      },
+      businessUnit: {
+        id: agent.businessUnitId,
+        selfUri: `/api/v2/workforcemanagement/businessunits/${agent.businessUnitId}`,
+      },
+    });
+  });
   router.add('GET', '/api/v2/workforcemanagement/businessunits/:buId/activitycodes', (ctx) => {
     const bu = businessUnit(ctx.params.buId!);
     if (!bu) return notFound(`Business unit ${ctx.params.buId}`);
@@ -193,8 +219,47 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     );
   });
 
-  // Agent schedules search (reference §4).
-  const search = (ctx: Ctx, buId: string, candidates: readonly Agent[]): HttpReply => {
+  // Agent schedules search (reference §4). Genesys answers `Processing` when it chooses to (large requests; SDK:
+  // forceAsync forces it for testing), then announces completion on a notification topic with a downloadUrl.
+  const searchAsync = (
+    ctx: Ctx,
+    topic: string,
+    result: unknown,
+    businessUnitId: string,
+    outcome: AsyncSearchOutcome,
+  ): HttpReply => {
+    const operationId = randomUUID();
+    counters.asyncScheduleSearches += 1;
+    if (outcome !== 'never') {
+      startTimer(
+        () =>
+          hub.publish(
+            topic,
+            outcome === 'error'
+              ? {
+                  operationId,
+                  status: 'Error',
+                  error: {
+                    status: 500,
+                    code: 'internal.server.error',
+                    message: 'The schedule search failed',
+                  },
+                }
+              : { operationId, status: 'Complete', businessUnitId, downloadUrl: downloads.put(result) },
+            false,
+          ),
+        options.asyncSearchDelayMs,
+        true,
+      );
+    }
+    return ok({ status: 'Processing', operationId });
+  };
+  const search = (
+    ctx: Ctx,
+    buId: string,
+    candidates: readonly Agent[],
+    completionTopic: string,
+  ): HttpReply => {
     const denied = requireAny('wfm:schedule:view', 'wfm:publishedSchedule:view');
     if (denied) return denied;
     const parsed = parseJson(ctx);
@@ -229,22 +294,14 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
       businessUnitTimeZone: bu.timeZone,
       publishedSchedules: [...published.values()],
     };
-    if (isTrue(ctx.url.searchParams.get('forceAsync'))) {
-      const operationId = randomUUID();
-      // UNCONFIRMED: for a client-credentials token the "requesting user" of the result topic is the OAuth client id.
-      const topic = `v2.workforcemanagement.users.${ctx.auth.clientId}.schedules.search`;
-      startTimer(
-        () =>
-          hub.publish(
-            topic,
-            { operationId, businessUnitId: bu.id, downloadUrl: downloads.put(result) },
-            false,
-          ),
-        options.asyncSearchDelayMs,
-        true,
-      );
-      return ok({ status: 'Processing', operationId });
-    }
+    const agentDays = agents.length * Math.ceil((endAt - startAt) / 86_400_000);
+    const injected = faults.takeAsyncSearch();
+    if (
+      isTrue(ctx.url.searchParams.get('forceAsync')) ||
+      injected !== undefined ||
+      agentDays > options.asyncSearchAgentDays
+    )
+      return searchAsync(ctx, completionTopic, result, bu.id, injected ?? 'complete');
     if (
       isTrue(ctx.url.searchParams.get('forceDownloadService')) ||
       agents.length > options.downloadThreshold
@@ -256,10 +313,13 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
   router.add('POST', '/api/v2/workforcemanagement/managementunits/:muId/agentschedules/search', (ctx) => {
     const mu = unit(ctx.params.muId!);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
+    // UNCONFIRMED which {id}: for a client-credentials token the requester is the OAuth client (public client-credentials
+    // integrations subscribe v2.users.{client id}.workforcemanagement.* result topics).
     return search(
       ctx,
       mu.businessUnitId,
       centre.agents.filter((a) => a.managementUnitId === mu.id),
+      `v2.users.${ctx.auth.clientId}.workforcemanagement.agentschedules.managementunit.search.complete`,
     );
   });
   router.add('POST', '/api/v2/workforcemanagement/businessunits/:buId/agentschedules/search', (ctx) => {
@@ -269,6 +329,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
       ctx,
       bu.id,
       centre.agents.filter((a) => a.businessUnitId === bu.id),
+      `v2.workforcemanagement.users.${ctx.auth.clientId}.schedules.search`,
     );
   });
 

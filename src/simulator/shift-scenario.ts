@@ -1,5 +1,5 @@
 import type { CancelTimer } from '../platform/timers';
-import { activityFollowing, type AdherenceEngine } from './adherence-engine';
+import { activityFollowing, type AdherenceEngine, type AdherenceSnapshot } from './adherence-engine';
 import type { ActivityCategory, Agent, ContactCentre, ScheduledActivity } from './contact-centre';
 import { SeededRandom } from './seeded-random';
 import type { SimulatorClock } from './simulator-clock';
@@ -17,40 +17,57 @@ interface Behaviour {
   afterCall?: () => void;
 }
 
+/** What a {@link ShiftScenario} drives and how it changes the organisation. */
+export interface ShiftScenarioOptions {
+  readonly centre: ContactCentre;
+  readonly engine: AdherenceEngine;
+  readonly clock: SimulatorClock;
+  readonly seed: number | string;
+  /** Republishes a unit's schedule (a mass change) for some agents from `startAt`. */
+  readonly republish: (managementUnitId: string, agentIds: string[], startAt: number) => void;
+  /** Hires an agent into the unit (already tracked by the engine); returns them. */
+  readonly hire?: (managementUnitId: string) => Agent;
+  /** The agent files an explanation for the current stretch, approved by the supervisor. */
+  readonly explain?: (agentId: string, asExplained: boolean) => AdherenceSnapshot;
+}
+
 /**
  * Drives agents through the day (the `shift` scenario): they follow the schedule with realistic slips — late back from
- * break or lunch, a long call running into a break, status not changed, meeting overrun, late login, early logout —
- * and take calls while on queue (outcome-evidence #7-#9, #19). Deterministic per agent for a given seed.
+ * break or lunch (sometimes explained, and the explanation approved), a long call running into a break (Positive
+ * impact), status not changed, meeting overrun, late login, early logout — take calls while on queue
+ * (outcome-evidence #7-#9, #19), and a new hire joins a unit mid-day (late for their first shift). Deterministic per
+ * agent for a given seed.
  */
 export class ShiftScenario {
   private readonly behaviours = new Map<string, Behaviour>();
+  private readonly centre: ContactCentre;
+  private readonly engine: AdherenceEngine;
+  private readonly clock: SimulatorClock;
+  private readonly seed: number | string;
   private cancelRepublish?: CancelTimer;
+  private cancelHire?: CancelTimer;
   private stopped = false;
 
-  constructor(
-    private readonly centre: ContactCentre,
-    private readonly engine: AdherenceEngine,
-    private readonly clock: SimulatorClock,
-    seed: number | string,
-    private readonly republish: (managementUnitId: string, agentIds: string[], startAt: number) => void,
-  ) {
+  constructor(private readonly options: ShiftScenarioOptions) {
+    const { centre, engine, seed } = options;
+    this.centre = centre;
+    this.engine = engine;
+    this.clock = options.clock;
+    this.seed = seed;
     for (const agent of centre.agents) {
-      const behaviour: Behaviour = {
-        agent,
-        random: new SeededRandom(`${seed}:behaviour:${agent.index}`),
-        onCall: false,
-      };
-      this.behaviours.set(agent.id, behaviour);
+      const behaviour = this.track(agent);
       if (engine.get(agent.id)?.actual.systemPresence === 'OnQueue') this.scheduleNextCall(behaviour);
     }
     engine.onBoundary((agent, scheduled, previous) => this.onBoundary(agent, scheduled, previous));
     this.armRepublish(new SeededRandom(`${seed}:republish`));
+    this.armHire(new SeededRandom(`${seed}:hire`));
   }
 
   /** Cancels every pending behaviour. */
   stop(): void {
     this.stopped = true;
     this.cancelRepublish?.();
+    this.cancelHire?.();
     for (const b of this.behaviours.values()) {
       b.pendingSwitch?.();
       b.callTimer?.();
@@ -77,8 +94,11 @@ export class ShiftScenario {
       // Late login.
       if (r.chance(0.12)) delayInMs = r.lognormal(6 * MINUTE, 0.6);
     } else if ((from === 'Break' || from === 'Meal') && to === 'OnQueueWork') {
-      if (r.chance(0.3))
+      if (r.chance(0.3)) {
         delayInMs = Math.min(25 * MINUTE, r.lognormal(from === 'Meal' ? 6 * MINUTE : 4 * MINUTE, 0.7));
+        // Some late returns have a reason the supervisor accepts: the explanation is filed and approved meanwhile.
+        if (delayInMs > 4 * MINUTE && r.chance(0.25)) this.explainLater(b, delayInMs / 2, r.chance(0.5));
+      }
     } else if (from === 'Meeting' && r.chance(0.35)) {
       delayInMs = r.lognormal(7 * MINUTE, 0.5);
     } else if (from === 'OnQueueWork' && to !== undefined && r.chance(0.08)) {
@@ -93,6 +113,40 @@ export class ShiftScenario {
       return;
     }
     b.pendingSwitch = this.clock.schedule(this.clock.now() + Math.max(0, delayInMs), act);
+  }
+
+  private track(agent: Agent): Behaviour {
+    const behaviour: Behaviour = {
+      agent,
+      random: new SeededRandom(`${this.seed}:behaviour:${agent.index}`),
+      onCall: false,
+    };
+    this.behaviours.set(agent.id, behaviour);
+    return behaviour;
+  }
+
+  private explainLater(b: Behaviour, afterMs: number, asExplained: boolean): void {
+    const explain = this.options.explain;
+    if (!explain) return;
+    this.clock.schedule(this.clock.now() + afterMs, () => {
+      if (this.stopped || this.engine.get(b.agent.id)?.adherenceState !== 'OutOfAdherence') return;
+      explain(b.agent.id, asExplained);
+    });
+  }
+
+  private armHire(random: SeededRandom): void {
+    const hire = this.options.hire;
+    if (!hire || this.centre.managementUnits.length === 0) return;
+    // A new hire joins a unit 2-5 simulated hours into the day, and logs in late for a shift that began 15 min ago.
+    this.cancelHire = this.clock.schedule(this.clock.now() + random.int(120, 300) * MINUTE, () => {
+      if (this.stopped) return;
+      const agent = hire(random.pick(this.centre.managementUnits).id);
+      const b = this.track(agent);
+      b.pendingSwitch = this.clock.schedule(this.clock.now() + random.int(3, 12) * MINUTE, () => {
+        const scheduled = this.engine.get(agent.id)?.scheduled;
+        this.switchTo(b, scheduled?.category);
+      });
+    });
   }
 
   private switchTo(b: Behaviour, category: ActivityCategory | undefined): void {
@@ -154,7 +208,7 @@ export class ShiftScenario {
       const agentIds = this.centre.agents
         .filter((a) => a.managementUnitId === unit.id && random.chance(0.6))
         .map((a) => a.id);
-      if (agentIds.length > 0) this.republish(unit.id, agentIds, now + random.int(1, 5) * MINUTE);
+      if (agentIds.length > 0) this.options.republish(unit.id, agentIds, now + random.int(1, 5) * MINUTE);
       this.armRepublish(random);
     });
   }

@@ -1,4 +1,10 @@
-import type { ActivityUpdate, AdherenceEngine, AdherenceSnapshot } from './adherence-engine';
+import type {
+  ActivityUpdate,
+  AdherenceEngine,
+  AdherenceSnapshot,
+  SimulatedExplanation,
+} from './adherence-engine';
+import type { CentreChanges, NewAgentRequest, NewUnitRequest } from './centre-changes';
 import type { ContactCentre } from './contact-centre';
 import type { FaultInjector, FaultSpec } from './fault-injector';
 import type { ChannelView, NotificationHub } from './notification-hub';
@@ -33,6 +39,9 @@ export interface AgentView {
   readonly systemPresence: string;
   readonly routingStatus: string;
   readonly actualActivityCategory: string;
+  readonly impact: string;
+  readonly isOutOfOffice: boolean;
+  readonly explanationStatus?: string;
 }
 
 /** A management unit summary. */
@@ -88,6 +97,24 @@ export interface SimulatorControl {
   advance(ms: number): number;
   /** Sets an agent's actual activity (presence / routing status / category); emits adherence events as Genesys would. */
   setAgentActivity(agentId: string, update: ActivityUpdate): AgentView;
+  /** Hires (or moves) an agent into a unit mid-day: a Genesys user with a shift, published at once (logged out). */
+  addAgent(request: NewAgentRequest): AgentView;
+  /** Takes an agent out of their unit: one last event with `removedFromManagementUnit: true`, then nothing. */
+  removeAgentFromUnit(agentId: string): AgentView;
+  /**
+   * Files an explanation for the agent's current out-of-adherence stretch: an event with the same adherenceChangeTime
+   * and `adherenceExplanation`; approved with `asExplained`, the state turns `Explained`.
+   */
+  explainAgent(
+    agentId: string,
+    explanation: { readonly status: SimulatedExplanation['status']; readonly asExplained?: boolean },
+  ): AgentView;
+  /** Creates a management unit with a team and agents (found by the next listing of units). */
+  addUnit(request?: NewUnitRequest): UnitView;
+  /** Deletes a management unit; its agents leave it (no more events). */
+  removeUnit(managementUnitId: string): number;
+  /** Lifetime of tokens issued from now on (simulator seconds); their channels close when they expire. */
+  setTokenLifetime(expiresInSeconds: number): void;
   /** Republishes a unit's schedule (inserting an activity), publishing the schedule topics; adherence flips follow. */
   publishScheduleChange(managementUnitId: string, request?: ScheduleChangeRequest): ScheduleChangeResult;
   injectFault(fault: FaultSpec): FaultResult;
@@ -113,6 +140,10 @@ export interface SimulatorControlDeps {
     managementUnitId: string,
     request: ScheduleChangeRequest,
   ) => ScheduleChangeResult;
+  readonly changes: CentreChanges;
+  readonly removeAgentFromUnit: (agentId: string) => AdherenceSnapshot;
+  /** A fresh id (deterministic for the seed). */
+  readonly newId: () => string;
 }
 
 /** Builds the control API over the running parts. */
@@ -137,8 +168,20 @@ export function createSimulatorControl(deps: SimulatorControlDeps): SimulatorCon
       systemPresence: s.actual.systemPresence,
       routingStatus: s.actual.routingStatus,
       actualActivityCategory: s.actual.actualActivityCategory,
+      impact: s.impact,
+      isOutOfOffice: s.isOutOfOffice,
+      explanationStatus: s.explanation?.status,
     };
   };
+  const unitView = (u: ContactCentre['managementUnits'][number]): UnitView => ({
+    id: u.id,
+    name: u.name,
+    businessUnitId: u.businessUnitId,
+    businessUnitName: centre.businessUnits.find((b) => b.id === u.businessUnitId)!.name,
+    timeZone: u.timeZone,
+    agentCount: centre.agents.filter((a) => a.managementUnitId === u.id).length,
+    adherenceExceptionThresholdSeconds: u.adherence.adherenceExceptionThresholdSeconds,
+  });
   return {
     now: () => clock.now(),
     clock: () => ({
@@ -149,6 +192,27 @@ export function createSimulatorControl(deps: SimulatorControlDeps): SimulatorCon
     }),
     advance: (ms) => clock.advance(ms),
     setAgentActivity: (agentId, update) => agentView(engine.setActivity(agentId, update)),
+    addAgent(request) {
+      const agent = deps.changes.addAgent(request, clock.now());
+      engine.addAgent(agent);
+      // Genesys starts reporting the new agent's adherence: the first event names an agent nobody has seen yet.
+      return agentView(engine.announce(agent.id));
+    },
+    removeAgentFromUnit: (agentId) => agentView(deps.removeAgentFromUnit(agentId)),
+    explainAgent: (agentId, explanation) =>
+      agentView(engine.explain(agentId, { id: deps.newId(), ...explanation })),
+    addUnit(request = {}) {
+      const { unit, agents } = deps.changes.addUnit(request, clock.now());
+      engine.addUnit(unit);
+      for (const agent of agents) engine.addAgent(agent);
+      return unitView(unit);
+    },
+    removeUnit(managementUnitId) {
+      const agents = deps.changes.removeUnit(managementUnitId);
+      for (const agent of agents) engine.removeAgent(agent.id);
+      return agents.length;
+    },
+    setTokenLifetime: (expiresInSeconds) => tokens.setLifetime(expiresInSeconds),
     publishScheduleChange: (managementUnitId, request = {}) =>
       deps.publishScheduleChange(managementUnitId, request),
     injectFault(fault) {
@@ -178,8 +242,18 @@ export function createSimulatorControl(deps: SimulatorControlDeps): SimulatorCon
           return { kind: fault.kind, affected: hub.removeChannelById(fault.channelId, 'expired') ? 1 : 0 };
         case 'evictChannel':
           return { kind: fault.kind, affected: hub.removeChannelById(fault.channelId, 'evicted') ? 1 : 0 };
-        case 'expireTokens':
-          return { kind: fault.kind, affected: tokens.expireAll() };
+        case 'expireTokens': {
+          // A revoked token takes its channels with it.
+          const revoked = tokens.expireAll();
+          hub.closeChannelsOfTokens(revoked);
+          return { kind: fault.kind, affected: revoked.size };
+        }
+        case 'misdatedFrames':
+          faults.addMisdate(fault, fault.count ?? 1);
+          return { kind: fault.kind, affected: 0 };
+        case 'asyncScheduleSearches':
+          faults.setAsyncSearches(fault);
+          return { kind: fault.kind, affected: 0 };
         default:
           throw new RangeError(`unknown fault kind ${(fault as { kind?: unknown }).kind}`);
       }
@@ -189,16 +263,7 @@ export function createSimulatorControl(deps: SimulatorControlDeps): SimulatorCon
       const s = engine.get(agentId);
       return s ? agentView(s) : undefined;
     },
-    listUnits: () =>
-      centre.managementUnits.map((u) => ({
-        id: u.id,
-        name: u.name,
-        businessUnitId: u.businessUnitId,
-        businessUnitName: centre.businessUnits.find((b) => b.id === u.businessUnitId)!.name,
-        timeZone: u.timeZone,
-        agentCount: centre.agents.filter((a) => a.managementUnitId === u.id).length,
-        adherenceExceptionThresholdSeconds: u.adherence.adherenceExceptionThresholdSeconds,
-      })),
+    listUnits: () => centre.managementUnits.map(unitView),
     listTeams: () =>
       centre.teams.map((t) => {
         const supervisor = centre.supervisors.find((s) => s.id === t.supervisorId)!;

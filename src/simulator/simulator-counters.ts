@@ -9,6 +9,10 @@ export interface SimulatorCounters {
   channelsCreated: number;
   channelsEvicted: number;
   channelsExpired: number;
+  /** Channels closed because the token that created them expired or was revoked. */
+  channelsClosedWithToken: number;
+  /** Schedule searches answered `Processing` (the result followed on a notification, unless withheld). */
+  asyncScheduleSearches: number;
   eventsPublished: number;
   framesSent: number;
 }
@@ -25,6 +29,8 @@ export function createCounters(): SimulatorCounters {
     channelsCreated: 0,
     channelsEvicted: 0,
     channelsExpired: 0,
+    channelsClosedWithToken: 0,
+    asyncScheduleSearches: 0,
     eventsPublished: 0,
     framesSent: 0,
   };

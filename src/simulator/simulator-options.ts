@@ -36,6 +36,11 @@ export interface SimulatorOptions {
   readonly maxTopicsPerChannel?: number;
   /** Real ms between an async schedule search answer and its notification; default 100. */
   readonly asyncSearchDelayMs?: number;
+  /**
+   * A schedule search asking for more than this many agent-days (agents x days in the window) is answered `Processing`,
+   * its result following on the completion topic; default 50. UNCONFIRMED: Genesys's real threshold is not documented.
+   */
+  readonly asyncSearchAgentDays?: number;
   /** Names and emails for the first agents (in unit order), e.g. to match a Teams test client's users; default none. */
   readonly agentIdentities?: readonly { readonly name: string; readonly email: string }[];
 }
@@ -80,6 +85,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions, now: number):
     maxChannelsPerClient: options.maxChannelsPerClient ?? 20,
     maxTopicsPerChannel: options.maxTopicsPerChannel ?? 1000,
     asyncSearchDelayMs: options.asyncSearchDelayMs ?? 100,
+    asyncSearchAgentDays: options.asyncSearchAgentDays ?? 50,
     agentIdentities: options.agentIdentities ?? [],
   };
 }

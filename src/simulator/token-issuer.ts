@@ -38,8 +38,26 @@ function oauthError(status: number, error: string, description: string): WireObj
 /** Issues and checks bearer tokens for the client-credentials grant (reference §5). */
 export class TokenIssuer {
   private readonly tokens = new Map<string, IssuedToken>();
+  private expiresInSeconds: number;
 
-  constructor(private readonly options: TokenIssuerOptions) {}
+  constructor(private readonly options: TokenIssuerOptions) {
+    this.expiresInSeconds = options.expiresInSeconds;
+  }
+
+  /**
+   * Lifetime of tokens issued from now on, in simulator seconds (an OAuth client's token duration is configurable in
+   * Genesys; short ones let a test live through a token renewal and its channel rollover).
+   */
+  setLifetime(expiresInSeconds: number): void {
+    if (!Number.isFinite(expiresInSeconds) || expiresInSeconds <= 0)
+      throw new RangeError('expiresInSeconds must be a positive number');
+    this.expiresInSeconds = expiresInSeconds;
+  }
+
+  /** Lifetime of tokens issued from now on, in simulator seconds. */
+  lifetimeInSeconds(): number {
+    return this.expiresInSeconds;
+  }
 
   /** Answers `POST /oauth/token` given its Authorization header and form body. */
   issue(authorization: string | undefined, formBody: string): TokenReply {
@@ -70,7 +88,7 @@ export class TokenIssuer {
       accessToken: randomBytes(32).toString('base64url'),
       clientId,
       issuedAt: now,
-      expiresAt: now + this.options.expiresInSeconds * 1000,
+      expiresAt: now + this.expiresInSeconds * 1000,
     };
     this.tokens.set(token.accessToken, token);
     // token_type "bearer" is standard OAuth, UNCONFIRMED in Genesys sources (reference §5).
@@ -79,7 +97,7 @@ export class TokenIssuer {
       body: {
         access_token: token.accessToken,
         token_type: 'bearer',
-        expires_in: this.options.expiresInSeconds,
+        expires_in: this.expiresInSeconds,
       },
       token,
     };
@@ -97,10 +115,10 @@ export class TokenIssuer {
     return token;
   }
 
-  /** Fault injection: every issued token becomes invalid at once. */
-  expireAll(): number {
-    const count = this.tokens.size;
+  /** Fault injection: every issued token becomes invalid at once; returns the revoked access tokens. */
+  expireAll(): Set<string> {
+    const revoked = new Set(this.tokens.keys());
     this.tokens.clear();
-    return count;
+    return revoked;
   }
 }

@@ -6,7 +6,8 @@ export interface ParsedTopic {
     | 'userAdherence'
     | 'buSchedules'
     | 'muAgentSchedulesChanged'
-    | 'userScheduleSearch';
+    | 'userScheduleSearch'
+    | 'userMuScheduleSearchComplete';
   readonly entityId: string;
   /** Any one of these permissions lets a client subscribe. */
   readonly anyOfPermissions: readonly string[];
@@ -53,6 +54,15 @@ const PATTERNS: ReadonlyArray<{
     regex: new RegExp(`^v2\\.workforcemanagement\\.users\\.${ID}\\.schedules\\.search$`),
     anyOfPermissions: SCHEDULE_VIEW,
   },
+  // SDK notificationMappings.json (251+): completion of the MU agent schedule search, payload
+  // WfmAgentMuScheduleSearchCompleteTopicAgentMuScheduleSearchCompleteNotification {operationId, status, downloadUrl, error}.
+  {
+    kind: 'userMuScheduleSearchComplete',
+    regex: new RegExp(
+      `^v2\\.users\\.${ID}\\.workforcemanagement\\.agentschedules\\.managementunit\\.search\\.complete$`,
+    ),
+    anyOfPermissions: SCHEDULE_VIEW,
+  },
 ];
 
 /**
@@ -76,4 +86,5 @@ export const TOPIC_TEMPLATES = [
   'v2.workforcemanagement.businessunits.{buId}.schedules',
   'v2.workforcemanagement.managementunits.{muId}.agentschedules.changed',
   'v2.workforcemanagement.users.{id}.schedules.search',
+  'v2.users.{id}.workforcemanagement.agentschedules.managementunit.search.complete',
 ] as const;

@@ -49,8 +49,25 @@ function codeOf(centre: ContactCentre, agent: Agent, codeId: string): ActivityCo
     ?.activityCodes.find((c) => c.id === codeId);
 }
 
+/** `adherenceExplanation {id, startDate, lengthMinutes, status}` of the current stretch (SDK build/index.d.ts), if filed. */
+function explanationOf(snapshot: AdherenceSnapshot): WireObject | undefined {
+  const explanation = snapshot.explanation;
+  return explanation
+    ? {
+        id: explanation.id,
+        startDate: toIso(explanation.startAt),
+        lengthMinutes: explanation.lengthMinutes,
+        status: explanation.status,
+      }
+    : undefined;
+}
+
 /** The adherence topic eventBody (identical for the user, MU and team topics; reference §2 table). */
-export function adherenceEventBody(centre: ContactCentre, snapshot: AdherenceSnapshot): WireObject {
+export function adherenceEventBody(
+  centre: ContactCentre,
+  snapshot: AdherenceSnapshot,
+  removedFromManagementUnit = false,
+): WireObject {
   const { agent, actual } = snapshot;
   const team = centre.teams.find((t) => t.id === agent.teamId);
   const code = snapshot.scheduled ? codeOf(centre, agent, snapshot.scheduled.activityCodeId) : undefined;
@@ -68,14 +85,15 @@ export function adherenceEventBody(centre: ContactCentre, snapshot: AdherenceSna
     organizationSecondaryPresenceId: centre.presenceIds[actual.systemPresence],
     routingStatus: actual.routingStatus,
     actualActivityCategory: actual.actualActivityCategory,
-    isOutOfOffice: false,
+    isOutOfOffice: snapshot.isOutOfOffice,
     adherenceState: snapshot.adherenceState,
     impact: snapshot.impact,
+    adherenceExplanation: explanationOf(snapshot),
     adherenceChangeTime: toIso(snapshot.adherenceChangedAt),
     presenceUpdateTime: toIso(actual.presenceUpdateAt),
     activeQueues: actual.systemPresence === 'OnQueue' ? agent.activeQueueIds.map((id) => ({ id })) : [],
     activeQueuesModifiedTime: toIso(actual.presenceUpdateAt),
-    removedFromManagementUnit: false,
+    removedFromManagementUnit,
     suppressOnTimeReminder: false,
     nextActivityReminders: snapshot.nextActivity
       ? [
@@ -122,9 +140,10 @@ export function userScheduleAdherence(centre: ContactCentre, snapshot: Adherence
         ? 'OFF_QUEUE'
         : actual.routingStatus,
     actualActivityCategory: actual.actualActivityCategory,
-    isOutOfOffice: false,
+    isOutOfOffice: snapshot.isOutOfOffice,
     adherenceState: snapshot.adherenceState,
     impact: snapshot.impact,
+    adherenceExplanation: explanationOf(snapshot),
     timeOfAdherenceChange: toIso(snapshot.adherenceChangedAt),
     presenceUpdateTime: toIso(actual.presenceUpdateAt),
     activeQueues:

@@ -1,5 +1,8 @@
 import type { Clock, Logger, ObservationSink } from '../../../src/app/ports';
 import type { AdherenceObservation } from '../../../src/domain/adherence-observation';
+import { applyObservation } from '../../../src/domain/drift-engine';
+import type { AgentDriftState } from '../../../src/domain/drift-episode';
+import { makePolicy } from '../../support/drift-fixtures';
 
 /** One captured log line. */
 export interface LogLine {
@@ -30,12 +33,31 @@ export function createRecordingLogger(
   };
 }
 
-/** An observation sink that records everything, and schedule-change signals. */
+/**
+ * An observation sink that judges each observation as the drift core does (the client judges nothing) and records
+ * those the core applies in `observations`, everything in `received`, refusals by reason, and schedule-change signals.
+ */
 export class RecordingSink implements ObservationSink {
+  readonly received: AdherenceObservation[] = [];
   readonly observations: AdherenceObservation[] = [];
+  readonly ignored: Record<string, number> = {};
   readonly scheduleChanges: string[] = [];
+  private readonly states = new Map<string, AgentDriftState | undefined>();
+  private readonly policy = makePolicy();
 
   async ingest(observation: AdherenceObservation): Promise<void> {
+    this.received.push(observation);
+    const decision = applyObservation(
+      this.states.get(observation.agentId),
+      observation,
+      this.policy,
+      observation.observedAt,
+    );
+    if (decision.ignored !== undefined) {
+      this.ignored[decision.ignored] = (this.ignored[decision.ignored] ?? 0) + 1;
+      return;
+    }
+    this.states.set(observation.agentId, decision.state);
     this.observations.push(observation);
   }
 

@@ -86,7 +86,9 @@ describe('NotificationStream liveness against a silent local server', function (
         resubscribeMarginMs: 0,
       },
       {
-        onConnected: () => connected.push(connections.length),
+        onConnected: () => {
+          connected.push(connections.length);
+        },
         onFrame: () => undefined,
         onMalformed: () => undefined,
       },

@@ -71,9 +71,12 @@ describe('Genesys simulator agent schedule search', () => {
     assert.equal(res.status, 400);
   });
 
-  it('answers Processing with forceAsync and publishes the downloadUrl on the requester topic', async () => {
+  const completionTopic = (): string =>
+    `v2.users.${sim.clientId}.workforcemanagement.agentschedules.managementunit.search.complete`;
+
+  it('answers Processing with forceAsync and announces completion with a downloadUrl on the requester topic', async () => {
     const unit = sim.control.listUnits()[0]!;
-    const topic = `v2.workforcemanagement.users.${sim.clientId}.schedules.search`;
+    const topic = completionTopic();
     const socket = await FrameCollector.connect((await api.createChannel([topic])).connectUri);
     sockets.push(socket);
     const res = await api.json(
@@ -85,10 +88,56 @@ describe('Genesys simulator agent schedule search', () => {
     assert.equal(typeof res.body.operationId, 'string');
     const event = (await socket.next(topicIs(topic))).json;
     assert.equal(event.eventBody.operationId, res.body.operationId);
-    assert.equal(event.eventBody.businessUnitId, unit.businessUnitId);
+    assert.equal(event.eventBody.status, 'Complete');
     const downloaded = (await (await fetch(event.eventBody.downloadUrl)).json()) as {
       agentSchedules: unknown[];
     };
     assert.equal(downloaded.agentSchedules.length, 4);
+  });
+
+  it('answers a large search asynchronously without being asked to, as the real service may', async () => {
+    const unit = sim.control.listUnits()[0]!;
+    const topic = completionTopic();
+    const socket = await FrameCollector.connect((await api.createChannel([topic])).connectUri);
+    sockets.push(socket);
+    // Four agents over three weeks: 84 agent-days, above what the simulator answers at once.
+    const res = await api.json(
+      'POST',
+      `/api/v2/workforcemanagement/managementunits/${unit.id}/agentschedules/search`,
+      { startDate: window.startDate, endDate: new Date(START_AT + 20 * 86_400_000).toISOString() },
+    );
+    assert.equal(res.body.status, 'Processing');
+    const event = (await socket.next(topicIs(topic))).json;
+    assert.equal(event.eventBody.operationId, res.body.operationId);
+    assert.equal(sim.control.getCounters().asyncScheduleSearches, 1);
+  });
+
+  it('answers a small search asynchronously under the fault, and can report a failure or never answer', async () => {
+    const unit = sim.control.listUnits()[0]!;
+    const topic = completionTopic();
+    const socket = await FrameCollector.connect((await api.createChannel([topic])).connectUri);
+    sockets.push(socket);
+    const path = `/api/v2/workforcemanagement/managementunits/${unit.id}/agentschedules/search`;
+    sim.control.injectFault({ kind: 'asyncScheduleSearches', count: 1, outcome: 'error' });
+    const failed = await api.json('POST', path, window);
+    assert.equal(failed.body.status, 'Processing');
+    const failure = (await socket.next(topicIs(topic))).json;
+    assert.equal(failure.eventBody.operationId, failed.body.operationId);
+    assert.equal(failure.eventBody.status, 'Error');
+    assert.equal(typeof failure.eventBody.error.message, 'string');
+    assert.equal((await api.json('POST', path, window)).body.status, 'Complete');
+    sim.control.injectFault({ kind: 'asyncScheduleSearches', probability: 1, outcome: 'never' });
+    assert.equal((await api.json('POST', path, window)).body.status, 'Processing');
+    assert.equal((await api.json('POST', path, window)).body.status, 'Processing');
+  });
+
+  it('refuses a subscription to another requester completion topic', async () => {
+    const channel = await api.json('POST', '/api/v2/notifications/channels');
+    const res = await api.json(
+      'PUT',
+      `/api/v2/notifications/channels/${channel.body.id}/subscriptions?ignoreErrors=true`,
+      [{ id: 'v2.users.someone-else.workforcemanagement.agentschedules.managementunit.search.complete' }],
+    );
+    assert.equal(res.body.entities[0].state, 'Rejected');
   });
 });

@@ -3,17 +3,21 @@ import type { RunningSimulator } from '../../../src/simulator/genesys-simulator'
 import { startTestSimulator } from './simulator-test-kit';
 
 /** Runs a shift-scenario simulator minute by minute and records every agent's adherence state each minute. */
-async function traceShift(seed: number, hours: number): Promise<{ trace: string[]; sim: RunningSimulator }> {
+async function traceShift(
+  seed: number,
+  hours: number,
+): Promise<{ trace: string[]; sim: RunningSimulator; startedWith: Set<string> }> {
   const sim = await startTestSimulator({ scenario: 'shift', seed, units: 2, agentsPerUnit: 6 });
+  const startedWith = new Set(sim.control.listAgents().map((a) => a.id));
   const trace: string[] = [];
   for (let minute = 0; minute < hours * 60; minute++) {
     sim.control.advance(60_000);
     for (const a of sim.control.listAgents())
       trace.push(
-        `${minute}|${a.id}|${a.adherenceState}|${a.systemPresence}|${a.routingStatus}|${a.adherenceChangeTime}`,
+        `${minute}|${a.id}|${a.adherenceState}|${a.systemPresence}|${a.routingStatus}|${a.adherenceChangeTime}|${a.impact}|${a.explanationStatus ?? ''}`,
       );
   }
-  return { trace, sim };
+  return { trace, sim, startedWith };
 }
 
 describe('Genesys simulator shift scenario', () => {
@@ -23,7 +27,7 @@ describe('Genesys simulator shift scenario', () => {
   });
 
   it('produces out-of-adherence episodes that end, calls while on queue, and a day that ends offline', async () => {
-    const { trace, sim } = await traceShift(3, 10);
+    const { trace, sim, startedWith } = await traceShift(3, 10);
     running.push(sim);
     const states = trace.map((line) => line.split('|'));
     assert.ok(
@@ -43,8 +47,23 @@ describe('Genesys simulator shift scenario', () => {
       'at least one episode lasts three minutes or more',
     );
     assert.ok(
-      sim.control.listAgents().every((a) => a.systemPresence === 'Offline'),
-      'everyone has logged out after the shift',
+      sim.control
+        .listAgents()
+        .filter((a) => startedWith.has(a.id))
+        .every((a) => a.systemPresence === 'Offline'),
+      'everyone whose shift is over has logged out',
+    );
+    assert.ok(
+      sim.control.listAgents().some((a) => !startedWith.has(a.id)),
+      'a new hire joined a unit mid-day',
+    );
+    assert.ok(
+      states.some((s) => s[2] === 'OutOfAdherence' && s[6] === 'Positive'),
+      'an agent stays on queue into scheduled non-queue time (Positive impact)',
+    );
+    assert.ok(
+      states.some((s) => s[7] === 'Approved'),
+      'a late return is explained and the explanation approved',
     );
   });
 

@@ -224,6 +224,8 @@ const cases: readonly Case[] = [
         timeOff: 0,
         snoozed: 1,
         dampened: 1,
+        positiveImpact: 0,
+        outOfOffice: 0,
       },
     },
   },

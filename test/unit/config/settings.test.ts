@@ -42,7 +42,9 @@ describe('readSettings', () => {
     assert.deepEqual(settings.drift.excludedActivities, []);
     assert.equal(settings.drift.allowSelfDeclaredOvertime, false);
     assert.deepEqual(settings.drift.thresholdOverrides, { managementUnits: {}, activityCategories: {} });
-    assert.deepEqual(settings.genesys, { mode: 'local', managementUnitIds: [] });
+    assert.deepEqual(settings.genesys, { mode: 'local', managementUnitIds: [], directoryRefreshMs: 900_000 });
+    assert.equal(settings.drift.positiveImpact, 'ignore');
+    assert.equal(settings.drift.clockSkewAllowanceMs, 120_000);
     assert.deepEqual(settings.storage, {
       mode: 'azurite',
       tablePrefix: 'adherence',
@@ -66,6 +68,28 @@ describe('readSettings', () => {
     assert.deepEqual(settings.warnings, [
       'WATCH_ADMINS is empty and WATCH_ALLOW_UNIT_MANAGERS is off: nobody can route supervisor alerts with watch',
     ]);
+  });
+
+  it('reads the positive-impact choice, the clock skew allowance and the directory refresh, naming bad values', () => {
+    const settings = read({
+      DRIFT_POSITIVE_IMPACT: 'Nudge',
+      GENESYS_CLOCK_SKEW_ALLOWANCE: '30',
+      GENESYS_DIRECTORY_REFRESH: '0',
+    });
+    assert.equal(settings.drift.positiveImpact, 'nudge');
+    assert.equal(settings.drift.clockSkewAllowanceMs, 30_000);
+    assert.equal(settings.genesys.directoryRefreshMs, 0);
+    const problems = problemsOf({
+      DRIFT_POSITIVE_IMPACT: 'alert',
+      GENESYS_CLOCK_SKEW_ALLOWANCE: 'PT2H',
+      GENESYS_DIRECTORY_REFRESH: 'PT10S',
+    });
+    assert.deepEqual([...problems.keys()].sort(), [
+      'DRIFT_POSITIVE_IMPACT',
+      'GENESYS_CLOCK_SKEW_ALLOWANCE',
+      'GENESYS_DIRECTORY_REFRESH',
+    ]);
+    assert.match(problems.get('DRIFT_POSITIVE_IMPACT')!, /ignore or nudge/);
   });
 
   it('returns deeply frozen settings', () => {
@@ -233,6 +257,7 @@ describe('readSettings', () => {
         clientId: 'client-1',
         clientSecret: 's3cr3t',
         managementUnitIds: [],
+        directoryRefreshMs: 900_000,
       });
       assert.equal(settings.notifications.genesysWfmUrl, 'https://apps.mypurecloud.ie/');
     });

@@ -381,10 +381,18 @@ describe('drift engine', () => {
         policy,
         T0 + 8 * MINUTE,
       );
-      assert.equal(restore.ignored, undefined);
-      assert.equal(restore.state!.episode, nudged.episode);
-      assert.equal(restore.state!.nextDueAt, T0 + 10 * MINUTE);
-      assert.deepEqual(restore.commands, []);
+      assert.equal(restore.ignored, 'duplicate');
+      assert.equal(restore.state, nudged);
+      const withNewPresence = applyObservation(
+        nudged,
+        observation({ source: 'restore', observedAt: T0 + 8 * MINUTE, systemPresence: 'Away' }),
+        policy,
+        T0 + 8 * MINUTE,
+      );
+      assert.equal(withNewPresence.ignored, undefined);
+      assert.equal(withNewPresence.state!.episode, nudged.episode);
+      assert.equal(withNewPresence.state!.nextDueAt, T0 + 10 * MINUTE);
+      assert.deepEqual(withNewPresence.commands, []);
     });
   });
 

@@ -37,7 +37,10 @@ describe('adherence frame mapper', () => {
       routingStatus: 'OFF_QUEUE',
       adherenceChangedAt: Date.parse('2026-08-20T14:03:12.418Z'),
       observedAt: OBSERVED_AT,
+      isChangeTimeEstimated: undefined,
       explanationStatus: undefined,
+      impact: 'Negative',
+      isOutOfOffice: false,
       removedFromUnit: false,
       source: 'event',
     });
@@ -191,5 +194,55 @@ describe('adherence frame mapper', () => {
     );
     assert.equal(mapAdherenceRow({ adherenceState: 'InAdherence' }, OBSERVED_AT, c, 'mu9'), undefined);
     assert.equal(c.malformedFrames, 1);
+  });
+
+  it('takes the agent of a restore row from user.id before the row id', () => {
+    const row = {
+      id: 'row-7',
+      user: { id: 'a7' },
+      managementUnit: { id: 'mu1' },
+      adherenceState: 'OutOfAdherence',
+      timeOfAdherenceChange: '2026-08-20T10:00:00Z',
+    };
+    assert.equal(mapAdherenceRow(row, OBSERVED_AT)?.agentId, 'a7');
+  });
+
+  it('maps impact and isOutOfOffice, keeping an impact it does not know as Unknown and counting it', () => {
+    const frame = load('adherence-event-management-unit.json');
+    const body = frame.eventBody as Record<string, unknown>;
+    body.impact = 'Positive';
+    body.isOutOfOffice = true;
+    const observation = mapAdherenceFrame(frame, OBSERVED_AT);
+    assert.equal(observation?.impact, 'Positive');
+    assert.equal(observation?.isOutOfOffice, true);
+    body.impact = 'Sideways';
+    body.isOutOfOffice = 'yes';
+    const c = counters();
+    const odd = mapAdherenceFrame(frame, OBSERVED_AT, c);
+    assert.equal(odd?.impact, 'Unknown');
+    assert.equal(odd?.isOutOfOffice, undefined);
+    assert.equal(c.unknownEnumValues, 1);
+  });
+
+  it('counts every refused frame under its reason', () => {
+    const c = { ...counters(), eventsIgnoredTotal: {} as Record<string, number> };
+    const topic = 'v2.workforcemanagement.managementunits.mu1.adherence';
+    mapAdherenceFrame(null, OBSERVED_AT, c);
+    mapAdherenceFrame({ eventBody: {} }, OBSERVED_AT, c);
+    mapAdherenceFrame({ topicName: topic, eventBody: [] }, OBSERVED_AT, c);
+    mapAdherenceFrame({ topicName: topic, eventBody: { user: { id: 7 } } }, OBSERVED_AT, c);
+    mapAdherenceFrame(
+      { topicName: 'v2.users.a1.workforcemanagement.adherence', eventBody: { user: { id: 'a1' } } },
+      OBSERVED_AT,
+      c,
+    );
+    assert.deepEqual(c.eventsIgnoredTotal, {
+      malformedNotAnObject: 1,
+      malformedNoTopicName: 1,
+      malformedNoEventBody: 1,
+      malformedNoAgentId: 1,
+      malformedNoManagementUnit: 1,
+    });
+    assert.equal(c.malformedFrames, 5);
   });
 });

@@ -18,5 +18,7 @@ describe('resolveGenesysClientOptions', () => {
     assert.equal(resolved.maxRetryAfterMs, 180_000);
     assert.ok(resolved.requestsPerMinute < 300);
     assert.equal(resolved.adherenceTopicScope, 'managementUnit');
+    assert.equal(resolved.reconnectMaxDelayMs, 5_000, 'a vanished channel is replaced within seconds');
+    assert.equal(resolved.directoryRefreshIntervalMs, 15 * 60_000);
   });
 });

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../../src/app/ports';
-import type { AdherenceObservation } from '../../../src/domain/adherence-observation';
 import type { GenesysDirectory } from '../../../src/genesys/genesys-directory';
 import type { GenesysRequest, GenesysRestClient } from '../../../src/genesys/genesys-rest-client';
 import { GenesysScheduleCoverageChecker } from '../../../src/genesys/genesys-schedule-coverage-checker';
@@ -37,7 +36,7 @@ class ManualTimers implements GenesysTimers {
   }
 }
 
-function build(answers: Array<(request: GenesysRequest) => unknown>, lastObservation?: AdherenceObservation) {
+function build(answers: Array<(request: GenesysRequest) => unknown>) {
   const requests: GenesysRequest[] = [];
   const send = async (request: GenesysRequest) => {
     requests.push(request);
@@ -62,7 +61,6 @@ function build(answers: Array<(request: GenesysRequest) => unknown>, lastObserva
     { now: () => 0 },
     silentLogger,
     timers,
-    () => lastObservation,
   );
   return { checker, requests, timers };
 }
@@ -109,17 +107,6 @@ describe('GenesysScheduleCoverageChecker', () => {
     assert.equal(await checker.check(AGENT, UNIT, at('2026-08-20T09:30:00Z')), 'timeOff');
   });
 
-  it('answers explained when the latest observation carries an approved explanation, without a lookup', async () => {
-    const observation = {
-      agentId: AGENT,
-      adherenceState: 'OutOfAdherence',
-      explanationStatus: 'Approved',
-    } as AdherenceObservation;
-    const { checker, requests } = build([], observation);
-    assert.equal(await checker.check(AGENT, UNIT, at('2026-08-20T10:00:00Z')), 'explained');
-    assert.equal(requests.length, 0);
-  });
-
   it('waits for the notification of a Processing search and reads its downloadUrl', async () => {
     const { checker, requests } = build([
       () => ({ status: 'Processing', operationId: 'op-1' }),
@@ -130,6 +117,19 @@ describe('GenesysScheduleCoverageChecker', () => {
     checker.onSearchNotification({ operationId: 'op-1', downloadUrl: 'https://download.example/op-1' });
     assert.equal(await answer, 'overtime');
     assert.equal(requests[1]!.path, 'https://download.example/op-1');
+  });
+
+  it('answers unavailable at once when the completion notification reports an error', async () => {
+    const { checker, timers } = build([() => ({ status: 'Processing', operationId: 'op-3' })]);
+    const answer = checker.check(AGENT, UNIT, at('2026-08-20T14:30:00Z'));
+    await new Promise((resolve) => setImmediate(resolve));
+    checker.onSearchNotification({
+      operationId: 'op-3',
+      status: 'Error',
+      error: { status: 500, code: 'internal.server.error', message: 'failed' },
+    });
+    assert.equal(await answer, 'unavailable');
+    assert.equal(timers.pending.length, 0);
   });
 
   it('answers unavailable when a Processing search never completes within the bound', async () => {
