@@ -62,6 +62,7 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
       // Nobody installed the app here, so nudges cannot be delivered (logged as errors).
       LOG_LEVEL: 'fatal',
       NODE_ENV: 'test',
+      LOCAL_MODE: 'true',
     });
     app = await startApplication(settings, {
       simulator: { ...LOCAL_DEMO_SIMULATOR, scenario: 'idle' },
