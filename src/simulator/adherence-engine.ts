@@ -45,6 +45,12 @@ export interface ActivityUpdate {
   readonly followSchedule?: boolean;
   /** Genesys `isOutOfOffice`: the agent is marked out of office (adherence is computed as usual). */
   readonly isOutOfOffice?: boolean;
+  /**
+   * When the change happened (epoch ms), if earlier than now: Genesys dates a state from when it began, so a change
+   * that happened while nobody listened (e.g. before a client restarted) carries that instant. Not before the agent's
+   * current adherenceChangeTime; ignored with `followSchedule`. Default now.
+   */
+  readonly since?: number;
 }
 
 /** An agent's current real-time adherence, free of wire format; instants are epoch ms. */
@@ -193,19 +199,26 @@ export class AdherenceEngine {
   private readonly listeners: AdherenceListener[] = [];
   private readonly boundaryListeners: BoundaryListener[] = [];
 
+  /**
+   * `settleDelayMs` (the realistic day): how long after the start of its current activity (or before the start, for an
+   * agent with none) each agent's presence last changed; by default an agent changed exactly on the boundary.
+   */
   constructor(
     centre: ContactCentre,
     private readonly clock: SimulatorClock,
     private readonly agentsFollowSchedule: boolean,
+    settleDelayMs?: (agent: Agent) => number,
   ) {
     this.unitsById = new Map(centre.managementUnits.map((u) => [u.id, u]));
     const now = clock.now();
     for (const agent of centre.agents) {
       const scheduled = scheduledActivityAt(agent, now);
-      const actual = activityFollowing(
-        scheduled?.category,
-        scheduled ? Math.max(scheduled.startAt, now - 3_600_000) : now,
-      );
+      const delayMs = settleDelayMs?.(agent) ?? 0;
+      // People change status seconds apart, not on the same millisecond: Genesys dates each change when it happened.
+      const changedAt = scheduled
+        ? Math.min(now, Math.max(scheduled.startAt, now - 3_600_000) + delayMs)
+        : now - delayMs;
+      const actual = activityFollowing(scheduled?.category, changedAt);
       const unit = this.unitsById.get(agent.managementUnitId)!;
       const snapshot: AdherenceSnapshot = {
         agent,
@@ -330,6 +343,7 @@ export class AdherenceEngine {
     const state = this.states.get(agentId);
     if (!state) throw new RangeError(`unknown agent ${agentId}`);
     const now = this.clock.now();
+    const changedAt = this.changeInstant(state, update.since, now);
     if (update.isOutOfOffice !== undefined && update.isOutOfOffice !== state.snapshot.isOutOfOffice) {
       state.snapshot = { ...state.snapshot, isOutOfOffice: update.isOutOfOffice };
       if (update.systemPresence === undefined && update.followSchedule === undefined) {
@@ -362,10 +376,19 @@ export class AdherenceEngine {
       actualActivityCategory:
         update.actualActivityCategory ??
         (update.systemPresence ? categoryOfPresence(systemPresence) : previous.actualActivityCategory),
-      presenceUpdateAt: systemPresence !== previous.systemPresence ? now : previous.presenceUpdateAt,
+      presenceUpdateAt: systemPresence !== previous.systemPresence ? changedAt : previous.presenceUpdateAt,
     };
-    this.apply(state, actual);
+    this.apply(state, actual, changedAt);
     return state.snapshot;
+  }
+
+  private changeInstant(state: AgentState, since: number | undefined, now: number): number {
+    if (since === undefined) return now;
+    if (!Number.isFinite(since) || since > now || since < state.snapshot.adherenceChangedAt)
+      throw new RangeError(
+        `since must be an instant between the agent's adherenceChangeTime (${state.snapshot.adherenceChangedAt}) and now (${now})`,
+      );
+    return since;
   }
 
   /** Re-reads the schedules of `agentIds` after a change (republish) and re-arms their boundaries. */
@@ -412,7 +435,7 @@ export class AdherenceEngine {
     }
   }
 
-  private apply(state: AgentState, actual: ActualActivity): void {
+  private apply(state: AgentState, actual: ActualActivity, changedAt?: number): void {
     const now = this.clock.now();
     const previous = state.snapshot;
     const scheduled = scheduledActivityAt(previous.agent, now);
@@ -434,7 +457,8 @@ export class AdherenceEngine {
       actual,
       adherenceState,
       impact,
-      adherenceChangedAt: adherenceState !== previous.adherenceState ? now : previous.adherenceChangedAt,
+      adherenceChangedAt:
+        adherenceState !== previous.adherenceState ? (changedAt ?? now) : previous.adherenceChangedAt,
       nextActivity: nextActivityAfter(previous.agent, now),
       isOutOfOffice: previous.isOutOfOffice,
       explanation,

@@ -133,6 +133,11 @@ export interface ContactCentreOptions {
   readonly seed: number | string;
   readonly units: number;
   readonly agentsPerUnit: number;
+  /**
+   * Total agents spread over the units as evenly as possible (the first units get one more), instead of
+   * `agentsPerUnit` each: e.g. 50,000 agents in 35 units is 1,429 or 1,428 per unit.
+   */
+  readonly agents?: number;
   /** Simulator start instant (epoch ms); shifts of the day are laid out around it. */
   readonly startAt: number;
   /** Names and emails for the first agents, in unit order. */
@@ -394,7 +399,8 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
       },
     };
     managementUnits.push(unit);
-    const teamCount = Math.max(1, Math.ceil(options.agentsPerUnit / 12));
+    const agentsInUnit = agentsOfUnit(options, unitCount, u);
+    const teamCount = Math.max(1, Math.ceil(agentsInUnit / 12));
     const unitTeams: WorkTeam[] = [];
     for (let t = 0; t < teamCount; t++) {
       const supervisor = makePerson('Team Supervisor', unitName, headOfOperations.id);
@@ -408,7 +414,7 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
       teams.push(team);
       unitTeams.push(team);
     }
-    for (let a = 0; a < options.agentsPerUnit; a++) {
+    for (let a = 0; a < agentsInUnit; a++) {
       const team = unitTeams[a % unitTeams.length]!;
       const generated = makePerson('Customer Service Agent', unitName, team.supervisorId);
       // Named identities (e.g. the Agents Playground's mock users) take the first agent slots, so a local demo links them.
@@ -445,6 +451,13 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
     presenceIds,
     queueIds,
   };
+}
+
+/** How many agents unit `u` of `unitCount` gets: `agentsPerUnit`, or its share of `agents` when that is given. */
+function agentsOfUnit(options: ContactCentreOptions, unitCount: number, u: number): number {
+  if (options.agents === undefined) return options.agentsPerUnit;
+  const total = Math.max(0, Math.floor(options.agents));
+  return Math.floor(total / unitCount) + (u < total % unitCount ? 1 : 0);
 }
 
 /** Monday (UTC) of the week containing `at`, as `YYYY-MM-DD` (Genesys `weekDate`). */

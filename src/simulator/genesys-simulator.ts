@@ -60,10 +60,19 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
     seed: options.seed,
     units: options.units,
     agentsPerUnit: options.agentsPerUnit,
+    agents: options.agents,
     startAt: options.startAt,
     agentIdentities: options.agentIdentities,
   });
-  const engine = new AdherenceEngine(centre, clock, options.scenario === 'idle');
+  // The realistic day begins with every agent's status changed some seconds after their activity began, as the
+  // shift scenario's agents do at every later boundary; idle agents follow the schedule to the millisecond.
+  const settleRandom = new SeededRandom(`${options.seed}:settled`);
+  const engine = new AdherenceEngine(
+    centre,
+    clock,
+    options.scenario === 'idle',
+    options.scenario === 'shift' ? () => settleRandom.int(0, 59_999) : undefined,
+  );
   const counters = createCounters();
   const faultRandom = new SeededRandom(`${options.seed}:faults`);
   const faults = new FaultInjector(() => faultRandom.next());

@@ -150,8 +150,19 @@ export interface SimulatorControlDeps {
 export function createSimulatorControl(deps: SimulatorControlDeps): SimulatorControl {
   const { centre, clock, engine, hub, faults, tokens, counters } = deps;
   const people = [...centre.supervisors, ...centre.agents];
+  // Looked up by id: at tens of thousands of agents a linear search per view makes listing agents quadratic.
+  const peopleById = new Map(people.map((p) => [p.id, p]));
+  const teamsById = new Map<string, (typeof centre.teams)[number]>();
+  const teamOf = (teamId: string) => {
+    let team = teamsById.get(teamId);
+    if (team === undefined) {
+      team = centre.teams.find((t) => t.id === teamId)!;
+      teamsById.set(teamId, team);
+    }
+    return team;
+  };
   const agentView = (s: AdherenceSnapshot): AgentView => {
-    const team = centre.teams.find((t) => t.id === s.agent.teamId)!;
+    const team = teamOf(s.agent.teamId);
     return {
       id: s.agent.id,
       name: s.agent.name,
@@ -161,7 +172,7 @@ export function createSimulatorControl(deps: SimulatorControlDeps): SimulatorCon
       teamId: team.id,
       teamName: team.name,
       managerId: s.agent.managerId,
-      managerEmail: people.find((p) => p.id === s.agent.managerId)?.email ?? '',
+      managerEmail: peopleById.get(s.agent.managerId)?.email ?? '',
       adherenceState: s.adherenceState,
       adherenceChangeTime: toIso(s.adherenceChangedAt),
       scheduledActivityCategory: s.scheduled?.category ?? 'Unscheduled',

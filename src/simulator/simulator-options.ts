@@ -16,6 +16,8 @@ export interface SimulatorOptions {
   readonly units?: number;
   /** Agents per management unit; default 12. */
   readonly agentsPerUnit?: number;
+  /** Total agents spread evenly over the units (the first units get one more); wins over `agentsPerUnit`. */
+  readonly agents?: number;
   /** Real-time heartbeat period on each socket; default 30000 (reference §1). */
   readonly heartbeatIntervalMs?: number;
   /** Token lifetime in simulator seconds; default 86400 (reference §5). */
@@ -60,8 +62,9 @@ export const DEFAULT_PERMISSIONS: readonly string[] = [
 ];
 
 /** Options with every default filled in. */
-export type ResolvedSimulatorOptions = Required<Omit<SimulatorOptions, 'startAt'>> & {
+export type ResolvedSimulatorOptions = Required<Omit<SimulatorOptions, 'startAt' | 'agents'>> & {
   readonly startAt: number;
+  readonly agents?: number;
 };
 
 /** Fills in defaults; `now` is the wall clock used for the default start instant. */
@@ -75,6 +78,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions, now: number):
     scenario: options.scenario ?? 'idle',
     units: options.units ?? 2,
     agentsPerUnit: options.agentsPerUnit ?? 12,
+    agents: options.agents,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     tokenExpiresInSeconds: options.tokenExpiresInSeconds ?? 86_400,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 300,
@@ -90,7 +94,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions, now: number):
   };
 }
 
-/** Reads simulator options from CLI flags (`--port=`, `--seed=`, `--time-scale=`, `--scenario=`, `--manual-clock`) and env (`SIM_PORT`, `SIM_SEED`, `SIM_TIME_SCALE`, `SIM_SCENARIO`, `SIM_UNITS`, `SIM_AGENTS_PER_UNIT`); flags win. Throws naming every bad setting. */
+/** Reads simulator options from CLI flags (`--port=`, `--seed=`, `--time-scale=`, `--scenario=`, `--manual-clock`) and env (`SIM_PORT`, `SIM_SEED`, `SIM_TIME_SCALE`, `SIM_SCENARIO`, `SIM_UNITS`, `SIM_AGENTS_PER_UNIT`, `SIM_AGENTS`); flags win. Throws naming every bad setting. */
 export function readSimulatorCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): SimulatorOptions {
   const flags = new Map<string, string>();
   for (const arg of argv) {
@@ -118,6 +122,7 @@ export function readSimulatorCliOptions(argv: readonly string[], env: NodeJS.Pro
     scenario: scenario as SimulatorOptions['scenario'],
     units: num('units', 'SIM_UNITS', 1),
     agentsPerUnit: num('agents-per-unit', 'SIM_AGENTS_PER_UNIT', 1),
+    agents: num('agents', 'SIM_AGENTS', 1),
     manualClock: pick('manual-clock', 'SIM_MANUAL_CLOCK') === 'true' ? true : undefined,
   };
   if (problems.length > 0) throw new Error(`Invalid simulator settings:\n  ${problems.join('\n  ')}`);

@@ -4,10 +4,15 @@ import net from 'node:net';
 import path from 'node:path';
 import { startTimer } from '../platform/timers';
 
-/** Options for {@link startAzurite}: the data folder and, optionally, a fixed loopback port. */
+/** Options for {@link startAzurite}: the data folder (or memory only) and, optionally, a fixed loopback port. */
 export interface AzuriteOptions {
-  /** Folder Azurite keeps its data in (created if missing), e.g. `.data/azurite`. */
-  readonly location: string;
+  /** Folder Azurite keeps its data in (created if missing), e.g. `.data/azurite`; required unless in memory. */
+  readonly location?: string;
+  /**
+   * Keep every table in memory and nothing on disk (Azurite's `--inMemoryPersistence`; the data is gone once it stops).
+   * For benchmarks: with a data folder Azurite writes its whole database to disk every 5 s, a cost Azure does not have.
+   */
+  readonly inMemoryPersistence?: boolean;
   /** Fixed port; by default a free loopback port is picked (Azurite itself does not accept port 0). */
   readonly port?: number;
   readonly host?: '127.0.0.1';
@@ -36,7 +41,10 @@ const maxPortAttempts = 5;
  */
 export async function startAzurite(options: AzuriteOptions): Promise<AzuriteServer> {
   const host = options.host ?? '127.0.0.1';
-  mkdirSync(options.location, { recursive: true });
+  // Azurite refuses the two together (azurite/dist/src/table/TableEnvironment.js), and needs one of them.
+  if ((options.location === undefined) === (options.inMemoryPersistence !== true))
+    throw new RangeError('startAzurite needs either a data folder (location) or inMemoryPersistence, not both');
+  if (options.location !== undefined) mkdirSync(options.location, { recursive: true });
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < (options.port === undefined ? maxPortAttempts : 1); attempt += 1) {
     const port = options.port ?? (await findFreePort(host));
@@ -71,8 +79,7 @@ async function launch(host: string, port: number, options: AzuriteOptions): Prom
     host,
     '--tablePort',
     String(port),
-    '--location',
-    options.location,
+    ...(options.location === undefined ? ['--inMemoryPersistence'] : ['--location', options.location]),
     '--silent',
     '--disableTelemetry',
   ];

@@ -108,6 +108,24 @@ describe('Genesys simulator determinism and control API', () => {
     assert.equal(counters.socketsOpen, 0);
   });
 
+  it('dates an activity change from an earlier instant when told since when, and refuses one out of range', async () => {
+    const sim = await start(7);
+    sim.control.advance(5 * 60_000);
+    const agent = sim.control.listAgents().find((a) => a.scheduledActivityCategory === 'OnQueueWork')!;
+    const since = sim.control.now() - 90_000;
+    const away = sim.control.setAgentActivity(agent.id, { systemPresence: 'Away', since });
+    assert.equal(away.adherenceState, 'OutOfAdherence');
+    assert.equal(away.adherenceChangeTime, new Date(since).toISOString());
+    assert.throws(
+      () => sim.control.setAgentActivity(agent.id, { systemPresence: 'OnQueue', since: since - 1 }),
+      RangeError,
+    );
+    assert.throws(
+      () => sim.control.setAgentActivity(agent.id, { systemPresence: 'OnQueue', since: sim.control.now() + 1 }),
+      RangeError,
+    );
+  });
+
   it('listens on loopback with an ephemeral port by default', async () => {
     const sim = await startGenesysSimulator({ manualClock: true, units: 1, agentsPerUnit: 1 });
     running.push(sim);

@@ -46,6 +46,24 @@ describe('startAzurite', () => {
     }
   });
 
+  it('serves tables kept in memory only, and refuses both a data folder and memory, or neither', async () => {
+    const server = await startAzurite({ inMemoryPersistence: true });
+    try {
+      const stores = await createTableStores(
+        TableService.create({ connectionString: server.connectionString, tablePrefix: 'memory' }),
+      );
+      await stores.driftState.modify({ managementUnitId: 'mu-1', agentId: 'agent-1' }, () => ({
+        next: state,
+        result: undefined,
+      }));
+      assert.deepEqual(await stores.driftState.get({ managementUnitId: 'mu-1', agentId: 'agent-1' }), state);
+    } finally {
+      await server.stop();
+    }
+    await assert.rejects(startAzurite({ location, inMemoryPersistence: true }), /either a data folder/);
+    await assert.rejects(startAzurite({}), /either a data folder/);
+  });
+
   it('stops answering once stopped', async () => {
     const server = await startAzurite({ location });
     await server.stop();

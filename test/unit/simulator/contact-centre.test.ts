@@ -39,4 +39,17 @@ describe('buildContactCentre', () => {
       plain.agents.map((a) => a.id),
     );
   });
+
+  it('spreads a total number of agents over the units, the first units getting one more', () => {
+    const centre = buildContactCentre({ seed: 7, units: 3, agentsPerUnit: 12, agents: 8, startAt });
+    const perUnit = centre.managementUnits.map(
+      (unit) => centre.agents.filter((agent) => agent.managementUnitId === unit.id).length,
+    );
+    assert.deepEqual(perUnit, [3, 3, 2]);
+  });
+
+  it('keeps agentsPerUnit when no total is given', () => {
+    const centre = buildContactCentre({ seed: 7, units: 3, agentsPerUnit: 4, startAt });
+    assert.equal(centre.agents.length, 12);
+  });
 });
