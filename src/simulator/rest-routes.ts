@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { startTimer } from '../platform/timers';
 import type { AdherenceEngine } from './adherence-engine';
-import type { Agent, ContactCentre } from './contact-centre';
+import { indexOf } from './centre-index';
+import type { Agent, ContactCentre, Person } from './contact-centre';
 import type { DownloadStore } from './download-store';
 import type { AsyncSearchOutcome, FaultInjector } from './fault-injector';
 import { HttpRouter, type HttpReply, type HttpRequestContext } from './http-router';
@@ -71,6 +72,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
   const unit = (id: string) => centre.managementUnits.find((u) => u.id === id);
   const businessUnit = (id: string) => centre.businessUnits.find((b) => b.id === id);
   const people = () => [...centre.supervisors, ...centre.agents, ...centre.formerAgents];
+  const index = indexOf(centre);
 
   // Notifications (reference §1).
   router.add('POST', '/api/v2/notifications/channels', (ctx) => ok(hub.createChannel(caller(ctx))));
@@ -137,15 +139,13 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     const mu = unit(ctx.params.muId!);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
     return ok({
-      entities: centre.agents
-        .filter((a) => a.managementUnitId === mu.id)
-        .map((a) => ({ id: a.id, selfUri: `/api/v2/users/${a.id}` })),
+      entities: index.agentsOfUnit(mu.id).map((a) => ({ id: a.id, selfUri: `/api/v2/users/${a.id}` })),
     });
   });
   router.add('GET', '/api/v2/workforcemanagement/agents/:agentId/managementunit', (ctx) => {
     const denied = requireAny('wfm:agent:view', 'wfm:managementUnit:view');
     if (denied) return denied;
-    const agent = centre.agents.find((a) => a.id === ctx.params.agentId);
+    const agent = index.agent(ctx.params.agentId!);
     // UNCONFIRMED: a user who is in no management unit answers 404 (the SDK's WorkforceManagementApi.md shows only success).
     if (!agent) return notFound(`Management unit of agent ${ctx.params.agentId}`);
     return ok({
@@ -183,20 +183,14 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     if (denied) return denied;
     const mu = unit(ctx.params.muId!);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
-    return listing(
-      ctx,
-      centre.agents.filter((a) => a.managementUnitId === mu.id),
-    );
+    return listing(ctx, index.agentsOfUnit(mu.id));
   });
   router.add('GET', '/api/v2/workforcemanagement/teams/:teamId/adherence', (ctx) => {
     const denied = requireAny('wfm:realtimeAdherence:view');
     if (denied) return denied;
-    const team = centre.teams.find((t) => t.id === ctx.params.teamId);
+    const team = index.team(ctx.params.teamId!);
     if (!team) return notFound(`Team ${ctx.params.teamId}`);
-    return listing(
-      ctx,
-      centre.agents.filter((a) => a.teamId === team.id),
-    );
+    return listing(ctx, index.agentsOfTeam(team.id));
   });
   router.add('GET', '/api/v2/workforcemanagement/adherence', (ctx) => {
     const denied = requireAny('wfm:realtimeAdherence:view');
@@ -318,7 +312,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     return search(
       ctx,
       mu.businessUnitId,
-      centre.agents.filter((a) => a.managementUnitId === mu.id),
+      index.agentsOfUnit(mu.id),
       `v2.users.${ctx.auth.clientId}.workforcemanagement.agentschedules.managementunit.search.complete`,
     );
   });
@@ -343,9 +337,11 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
       .getAll('id')
       .flatMap((i) => i.split(','))
       .filter((i) => i !== '');
-    let selected = people().filter((p) => state === 'any' || p.state === state);
-    if (ids.length > 0)
-      selected = ids.map((id) => selected.find((p) => p.id === id)).filter((p) => p !== undefined);
+    const inState = (p: { state: string }): boolean => state === 'any' || p.state === state;
+    const selected =
+      ids.length > 0
+        ? ids.map((id) => index.person(id)).filter((p): p is Person => p !== undefined && inState(p))
+        : people().filter(inState);
     const total = selected.length;
     const pageCount = Math.max(1, Math.ceil(total / pageSize));
     const page = selected.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
@@ -366,7 +362,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     );
   });
   router.add('GET', '/api/v2/users/:userId', (ctx) => {
-    const person = people().find((p) => p.id === ctx.params.userId);
+    const person = index.person(ctx.params.userId!);
     return person ? ok(wire.user(centre, person)) : notFound(`User ${ctx.params.userId}`);
   });
   return router;

@@ -1,3 +1,4 @@
+import { indexOf } from './centre-index';
 import type { AdherenceSnapshot } from './adherence-engine';
 import type {
   ActivityCode,
@@ -69,7 +70,7 @@ export function adherenceEventBody(
   removedFromManagementUnit = false,
 ): WireObject {
   const { agent, actual } = snapshot;
-  const team = centre.teams.find((t) => t.id === agent.teamId);
+  const team = indexOf(centre).team(agent.teamId);
   const code = snapshot.scheduled ? codeOf(centre, agent, snapshot.scheduled.activityCodeId) : undefined;
   return compact({
     user: { id: agent.id },

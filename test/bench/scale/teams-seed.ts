@@ -25,7 +25,8 @@ export function personalConversationId(index: number): string {
  * Writes what installs would have stored for a tenant where the app reaches everyone: a personal chat per agent, linked
  * to the Genesys agent by email as the installation handler links it, and one supervisor channel per management unit
  * with a `watch <unit>` route. The rows are the product's own (encoded by TableConversationStore and TableRouteStore)
- * and go straight to Azurite in transactions of 100, so seeding neither takes minutes nor counts as the service's.
+ * and go straight to Azurite in transactions of 100, so seeding is not counted as the service's. Azurite finds a row by
+ * scanning its partition, and every personal chat is in one (`personal`), so at 50,000 agents this takes minutes.
  */
 export async function seedTeams(
   service: TableService,
@@ -85,7 +86,8 @@ export async function seedTeams(
   const byPartition = new Map<string, TransactionAction[]>();
   for (const row of rows) {
     const actions = byPartition.get(row.partitionKey) ?? [];
-    actions.push(['upsert', row, 'Replace']);
+    // Creates, not upserts: the tables are new, and Azurite looks a row up once per create but twice per upsert.
+    actions.push(['create', row]);
     byPartition.set(row.partitionKey, actions);
   }
   const batches: TransactionAction[][] = [];
