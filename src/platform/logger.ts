@@ -97,7 +97,7 @@ export function createLogger(options: LoggerOptions): PlatformLogger {
 }
 
 /**
- * Turns each JSON line into a pino-pretty line (local time, level, name, message, then the fields) and writes it to
+ * Turns each JSON line into one pino-pretty line (local time, level, name, message, then the fields) and writes it to
  * `destination`, or to stdout (a terminal writes synchronously, so lines keep their order with other output). Colours
  * only on stdout, where pino-pretty follows NO_COLOR and FORCE_COLOR; never into a given stream.
  */
@@ -105,6 +105,7 @@ function prettyDestination(destination: LogDestination | undefined): LogDestinat
   const prettify = prettyFactory({
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname',
+    singleLine: true,
     ...(destination === undefined ? {} : { colorize: false }),
   });
   const target = destination ?? process.stdout;

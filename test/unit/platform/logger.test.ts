@@ -72,9 +72,9 @@ describe('createLogger', () => {
     });
     logger.child({ component: 'drift-monitor' }).info({ agentId: 'a1', token: 'tok-123' }, 'nudging agent');
     const text = written.join('');
-    assert.match(text, /INFO.*\(adherence-drift\): nudging agent/);
-    assert.match(text, /component: "drift-monitor"/);
-    assert.match(text, /agentId: "a1"/);
+    assert.match(text, /^\[[\d:.]+\] INFO \(adherence-drift\): nudging agent \{.*\}\n$/);
+    assert.match(text, /"component":"drift-monitor"/);
+    assert.match(text, /"agentId":"a1"/);
     assert.ok(!text.includes('tok-123'), `leaked the token: ${text}`);
     assert.ok(!text.includes('\u001b['), 'no colour codes into a given stream');
     assert.throws(() => JSON.parse(text.trim()) as unknown);
