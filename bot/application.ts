@@ -323,6 +323,7 @@ export async function startApplication(
         host: overrides.host,
         readiness: () => ({ store: true, genesys: genesys.isStreaming() }),
         metrics: () => ({ genesys: genesys.metrics }),
+        outboxPending: () => late.monitor?.outboxPending() ?? 0,
       });
       server = started;
       onStop(() => started.close());

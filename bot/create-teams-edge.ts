@@ -6,6 +6,7 @@ import { RoutingEntitlements } from './commands/routing-entitlements';
 import type { TeamAwareDirectory } from './commands/watch-target-resolver';
 import { AlertCardRenderer } from './delivery/alert-card-renderer';
 import { CompositeAlertNotifier } from './delivery/composite-alert-notifier';
+import { MeasuredAlertNotifier } from './delivery/measured-alert-notifier';
 import type { DeliveryMetrics } from './delivery/delivery-metrics';
 import { createDeliveryMetrics } from './delivery/delivery-metrics';
 import { SlackAlertNotifier } from './delivery/slack-alert-notifier';
@@ -21,7 +22,8 @@ import { createCloudAdapter } from './teams/create-cloud-adapter';
 import { createMessageEndpoint } from './teams/message-endpoint';
 import { TeamsBot } from './teams/teams-bot';
 import { TeamsGateway } from './teams/teams-gateway';
-import type { MetricSources } from './server/prometheus-text';
+import type { MetricSources } from './server/ops-metrics';
+import { OpsMetrics } from './server/ops-metrics';
 import type { EdgeMetrics, Readiness } from './server/create-bot-server';
 import { createBotServer } from './server/create-bot-server';
 import { registerReportRoutes } from './server/report-routes';
@@ -77,11 +79,14 @@ export interface TeamsEdge {
   readonly bot: TeamsBot;
   readonly messenger: TeamsMessenger;
   readonly metrics: DeliveryMetrics;
+  /** What /metrics serves: the edge's counters, alert lateness, outbox depth and process metrics (prom-client). */
+  readonly opsMetrics: OpsMetrics;
   /** The one-welcome-per-scope sender; started with the server, stopped when it closes. */
   readonly welcomes: WelcomeSender;
   /**
-   * Starts restify with /api/messages, /healthz, /readyz, /metrics (delivery counters are added to `metrics`); with
-   * `opsPort` (METRICS_PORT) the last three are served by a second server on that port instead.
+   * Starts restify with /api/messages, /healthz, /readyz, /metrics (the counters of `metrics` beside the edge's, and
+   * `outboxPending` as the outbox depth); with `opsPort` (METRICS_PORT) the last three are served by a second server
+   * on that port instead.
    */
   startServer(options: {
     readonly port: number;
@@ -89,6 +94,7 @@ export interface TeamsEdge {
     readonly opsPort?: number;
     readonly readiness: () => Readiness | Promise<Readiness>;
     readonly metrics?: () => MetricSources;
+    readonly outboxPending?: () => number;
   }): Promise<RunningServers>;
 }
 
@@ -142,7 +148,11 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
         metrics,
       })
     : undefined;
-  const notifier = new CompositeAlertNotifier({ teams, slack });
+  const opsMetrics = new OpsMetrics();
+  const notifier = new MeasuredAlertNotifier(new CompositeAlertNotifier({ teams, slack }), {
+    clock,
+    metrics: opsMetrics,
+  });
   const actions: ActionSink =
     typeof deps.actions === 'function'
       ? { act: (...args) => (deps.actions as () => ActionSink)().act(...args) }
@@ -212,6 +222,7 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
     bot,
     messenger,
     metrics,
+    opsMetrics,
     welcomes,
     startServer: async (options) => {
       // Without Bot Framework auth anyone who can reach the port can post activities: loopback only, in every entry.
@@ -224,12 +235,9 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
         else logger.warn(fields, message);
       }
       const edgeMetrics: EdgeMetrics = { rejectedRequests: {} };
-      const allMetrics = (): MetricSources => ({
-        ...(options.metrics?.() ?? {}),
-        delivery: metrics,
-        teams: teamsMetrics,
-        edge: edgeMetrics,
-      });
+      if (options.metrics) opsMetrics.addSources(options.metrics);
+      opsMetrics.addSources(() => ({ delivery: metrics, teams: teamsMetrics, edge: edgeMetrics }));
+      if (options.outboxPending) opsMetrics.setOutboxPending(options.outboxPending);
       const ops =
         options.opsPort === undefined
           ? undefined
@@ -237,7 +245,7 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
               port: options.opsPort,
               host,
               readiness: options.readiness,
-              metrics: allMetrics,
+              metrics: opsMetrics,
               logger,
             });
       try {
@@ -246,7 +254,7 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
           port: options.port,
           host,
           readiness: options.readiness,
-          metrics: allMetrics,
+          metrics: opsMetrics,
           logger,
           edgeMetrics,
           opsRoutes: ops === undefined,

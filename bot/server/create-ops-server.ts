@@ -3,14 +3,13 @@ import type { Request, Response, Server } from 'restify';
 import restify from 'restify';
 import type { Logger } from '../../src/app/ports';
 import type { Readiness, RunningBotServer } from './create-bot-server';
-import type { MetricSources } from './prometheus-text';
-import { renderPrometheus } from './prometheus-text';
+import type { MetricsEndpoint } from './ops-metrics';
 
 /** What the operations endpoints report. */
 export interface OpsRoutesOptions {
   readonly readiness: () => Readiness | Promise<Readiness>;
-  /** Prometheus text, or counters rendered by {@link renderPrometheus}. */
-  readonly metrics: () => string | MetricSources;
+  /** What GET /metrics serves (the application's OpsMetrics). */
+  readonly metrics: MetricsEndpoint;
 }
 
 /** Options of {@link createOpsServer}. */
@@ -60,9 +59,8 @@ export function addOpsRoutes(server: Server, options: OpsRoutesOptions): void {
     );
   });
   server.get('/metrics', async (_req: Request, res: Response) => {
-    const metrics = options.metrics();
-    const body = typeof metrics === 'string' ? metrics : renderPrometheus(metrics);
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    const body = await options.metrics.render();
+    res.writeHead(200, { 'content-type': options.metrics.contentType });
     res.end(body);
   });
 }

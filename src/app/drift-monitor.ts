@@ -2,6 +2,7 @@ import type { AdherenceObservation } from '../domain/adherence-observation';
 import type { ActionResult, DriftAction, DriftCommand } from '../domain/drift-commands';
 import {
   agentCheckKey,
+  alertDueInstants,
   applyAction,
   applyDampening,
   applyDue,
@@ -251,6 +252,11 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   /** Resolves when no work is queued or running (tests and graceful shutdown). */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Outbox rows of this instance's units still to be sent (the outbox depth in /metrics); no store read. */
+  outboxPending(): number {
+    return this.dispatcher.pendingCount();
   }
 
   /**
@@ -628,7 +634,8 @@ export class DriftMonitor implements ObservationSink, ActionSink {
           ? ['supervisorChannel', 'slack']
           : ['supervisorChannel'];
     const now = this.options.clock.now();
-    return recipients.map((recipient) => newOutboxAlert(episode, kind, recipient, now));
+    const dueAt = alertDueInstants(episode, this.options.policy)[kind];
+    return recipients.map((recipient) => newOutboxAlert(episode, kind, recipient, now, dueAt));
   }
 
   private async writeHistory(episode: DriftEpisode): Promise<void> {

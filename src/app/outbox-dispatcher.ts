@@ -56,6 +56,8 @@ export class OutboxDispatcher {
   private readonly inFlight = new Set<string>();
   /** Row ids with a scheduled retry, per management unit, so a lost unit's retries can be cancelled at once. */
   private readonly retriesByUnit = new Map<string, Set<string>>();
+  /** Pending rows this dispatcher is responsible for (enqueued, listed at start or adoption, retrying), by id: unit. */
+  private readonly pending = new Map<string, string>();
   private readonly maxAttempts: number;
   private readonly maxThrottledAttempts: number;
   private readonly baseBackoffInMs: number;
@@ -79,7 +81,17 @@ export class OutboxDispatcher {
   /** Adds the row (idempotent: an existing id is left as it is) and tries to deliver it if it is pending. */
   async enqueueAndDispatch(alert: OutboxAlert): Promise<DispatchOutcome> {
     await this.options.outbox.enqueue(alert);
+    if (!this.isStopped && this.owns(alert.managementUnitId))
+      this.pending.set(alert.id, alert.managementUnitId);
     return this.dispatch(alert.id);
+  }
+
+  /**
+   * How many outbox rows of the units this instance delivers are pending: waiting to be sent, in flight, or waiting
+   * for a retry (the outbox depth in /metrics). Kept as rows come and go; never reads the store.
+   */
+  pendingCount(): number {
+    return this.pending.size;
   }
 
   /**
@@ -91,13 +103,16 @@ export class OutboxDispatcher {
     const ids: string[] = [];
     for await (const row of this.options.outbox.listPending()) {
       if (managementUnitId !== undefined && row.managementUnitId !== managementUnitId) continue;
-      if (this.owns(row.managementUnitId)) ids.push(row.id);
+      if (!this.owns(row.managementUnitId)) continue;
+      ids.push(row.id);
+      this.pending.set(row.id, row.managementUnitId);
     }
     for (const id of ids) await this.dispatch(id, true);
   }
 
   /** Cancels the scheduled retries of a unit's rows (the unit's lease was lost); the rows stay pending for the next owner. */
   cancelUnit(managementUnitId: string): void {
+    for (const [id, unitId] of this.pending) if (unitId === managementUnitId) this.pending.delete(id);
     const ids = this.retriesByUnit.get(managementUnitId);
     if (ids === undefined) return;
     for (const id of ids) this.options.scheduler.cancel(outboxRetryKey(id));
@@ -109,7 +124,11 @@ export class OutboxDispatcher {
     if (this.isStopped || this.inFlight.has(id)) return 'skipped';
     this.inFlight.add(id);
     try {
-      return await this.attempt(id, isRecovery);
+      const outcome = await this.attempt(id, isRecovery);
+      // Still pending here only while a retry waits; sent, dead-lettered, skipped (not pending, not ours, claimed by
+      // another dispatcher) or handed back on a stop: the row is no longer this dispatcher's to send.
+      if (outcome !== 'retryScheduled') this.pending.delete(id);
+      return outcome;
     } finally {
       this.inFlight.delete(id);
     }
@@ -124,6 +143,7 @@ export class OutboxDispatcher {
   stop(): void {
     this.isStopped = true;
     this.stopping.abort();
+    this.pending.clear();
   }
 
   private async attempt(id: string, isRecovery: boolean): Promise<DispatchOutcome> {

@@ -78,6 +78,11 @@ export interface OutboxAlert {
   readonly recipient: AlertRecipient;
   readonly status: OutboxStatus;
   readonly createdAt: number;
+  /**
+   * When the message was due (epoch ms): the episode's threshold instant for its kind, or the snooze end for a re-alert.
+   * A send is measured against it (alert lateness in /metrics). Absent on rows written before it existed.
+   */
+  readonly dueAt?: number;
   /** Do not attempt before this instant (backoff), epoch ms. */
   readonly notBefore: number;
   readonly attempts: number;

@@ -454,6 +454,19 @@ export function needsScheduleCheck(
   return now >= dueInstants(thresholdsOf(policy, episode), clockStartOf(episode)).nudgeAt;
 }
 
+/**
+ * When each of an episode's messages was due (epoch ms): the nudge and the supervisor alert at their thresholds
+ * counted from the clock start, the re-alert at the end of the snooze it follows (undefined while never snoozed).
+ * Keys are the outbox's alert kinds; sends are measured against these (alert lateness in /metrics). Pure.
+ */
+export function alertDueInstants(
+  episode: DriftEpisode,
+  policy: DriftPolicy,
+): { readonly nudge: number; readonly supervisorAlert: number; readonly supervisorReAlert?: number } {
+  const due = dueInstants(thresholdsOf(policy, episode), clockStartOf(episode));
+  return { nudge: due.nudgeAt, supervisorAlert: due.supervisorAt, supervisorReAlert: episode.snoozed?.until };
+}
+
 /** Milestones of an episode as absolute instants, kept strictly in ladder order even if thresholds are not. */
 function dueInstants(
   thresholds: DriftThresholds,

@@ -22,8 +22,10 @@ import { randomTablePrefix, sharedAzurite } from '../../support/azurite';
 // Debian's chromium (`apt-get install -y chromium`); CHROMIUM_PATH points elsewhere on other machines.
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-// Headless flags from shared/reference/toolchain.md: the page asks a CDN for fonts and animations, so every host but
-// loopback resolves to nothing (harmless, and nothing leaves the machine).
+// Headless Chromium (https://developer.chrome.com/docs/chromium/headless) without the background services a test has
+// no use for. --host-resolver-rules (chromium/chromium services/network/public/cpp/network_switches.cc; rule format in
+// net/dns/mapped_host_resolver.h): the page asks a CDN for fonts and animations, so every host but loopback resolves
+// to nothing (harmless, and nothing leaves the machine).
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

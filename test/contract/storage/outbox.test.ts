@@ -27,6 +27,21 @@ export function describeAlertOutboxContract(name: string, createOutbox: () => Pr
       assert.equal(await outbox.get(`${alert.id}x`), undefined);
     });
 
+    it('keeps the instant an alert was due, and reads a row written without one', async () => {
+      const due = anAlert({ dueAt: baseInstant + 60_000 });
+      const older = anAlert({ kind: 'supervisorAlert', recipient: 'supervisorChannel' });
+      await outbox.enqueue(due);
+      await outbox.enqueue(older);
+      assert.equal((await outbox.get(due.id))!.dueAt, baseInstant + 60_000);
+      assert.equal('dueAt' in (await outbox.get(older.id))!, false);
+      const sent = { ...(await outbox.get(due.id))!, status: 'sent' as const, sentAt: baseInstant + 61_000 };
+      assert.equal(await outbox.update(sent), true);
+      assert.equal(
+        (await outbox.listByEpisode(due.episodeId)).find((a) => a.id === due.id)!.dueAt,
+        baseInstant + 60_000,
+      );
+    });
+
     it('enqueues the same id once and leaves the first row as it was', async () => {
       const alert = anAlert();
       await outbox.enqueue(alert);

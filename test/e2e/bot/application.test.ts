@@ -259,6 +259,21 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
       put.receivedAt >= clickedAt && requestIndex(put) > requestIndex(alert),
       'the card is updated after the click',
     );
+
+    // /metrics shows how late each message went out after it was due (never early), and an empty outbox.
+    const metrics = await (await fetch(`${app.server.url}/metrics`)).text();
+    for (const [kind, recipient] of [
+      ['nudge', 'agent'],
+      ['supervisorAlert', 'supervisorChannel'],
+    ]) {
+      const series = `\\{kind="${kind}",recipient="${recipient}"\\}`;
+      assert.match(metrics, new RegExp(`^drift_alert_lateness_seconds_count${series} 1$`, 'm'));
+      const sum = Number(
+        new RegExp(`^drift_alert_lateness_seconds_sum${series} (\\S+)$`, 'm').exec(metrics)?.[1],
+      );
+      assert.ok(sum >= 0, `${kind} went out ${sum} s after it was due`);
+    }
+    assert.match(metrics, /^drift_outbox_pending_alerts 0$/m);
   });
 
   function started(): { app: RunningApplication; simulator: RunningSimulator; connector: FakeBotConnector } {

@@ -136,14 +136,16 @@ describe('Teams edge fuzz: 10,000 seeded hostile activities against the running 
     // Every refusal is counted under the reason it gave, and nothing else was counted.
     const metrics = await (await fetch(`${app.server.url}/metrics`)).text();
     const counted: Record<string, number> = {};
-    for (const [, reason, value] of metrics.matchAll(/^edge_rejected_requests\{key="([^"]+)"\} (\d+)$/gm))
+    for (const [, reason, value] of metrics.matchAll(
+      /^edge_rejected_requests_total\{key="([^"]+)"\} (\d+)$/gm,
+    ))
       counted[reason!] = Number(value) - (rejectedBefore[reason!] ?? 0);
     for (const reason of Object.keys(counted)) if (counted[reason] === 0) delete counted[reason];
     assert.deepEqual(counted, refusals);
     assert.ok(Object.keys(refusals).length >= 15, `varied refusals: ${JSON.stringify(refusals)}`);
     assert.ok((statuses['200'] ?? 0) > 500, `some cases were accepted: ${JSON.stringify(statuses)}`);
     // Card actions refused with HTTP 200 and a message (unknown episodes, wrong channel) are counted too.
-    assert.match(metrics, /^teams_card_actions_refused\{key="(invalid|stale|forbidden)"\} [1-9]\d*$/m);
+    assert.match(metrics, /^teams_card_actions_refused_total\{key="(invalid|stale|forbidden)"\} [1-9]\d*$/m);
 
     // The linked agent's reference and the channels and their route are exactly as before.
     assert.deepEqual(await references(), referencesBefore);

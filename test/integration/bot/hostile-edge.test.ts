@@ -262,8 +262,8 @@ for (const mode of ['off', 'on'] as const) {
         Buffer.from(JSON.stringify(personalMessage('http://x/', { type: 7 }))),
       );
       const metrics = await (await fetch(`${running.server.url}/metrics`)).text();
-      assert.match(metrics, new RegExp(`edge_rejected_requests\\{key="invalidType"\\} ${before + 1}`));
-      assert.match(metrics, /edge_rejected_requests\{key="unsupportedContentEncoding"\} \d+/);
+      assert.match(metrics, new RegExp(`edge_rejected_requests_total\\{key="invalidType"\\} ${before + 1}`));
+      assert.match(metrics, /edge_rejected_requests_total\{key="unsupportedContentEncoding"\} \d+/);
     });
   });
 }

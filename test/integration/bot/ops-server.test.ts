@@ -44,7 +44,7 @@ describe('Operations server on METRICS_PORT (restify on 127.0.0.1:0)', () => {
     assert.deepEqual(await notReady.json(), { status: 'not ready', missing: ['genesys'] });
     isReady = true;
     assert.equal((await fetch(`${ops.url}/readyz`)).status, 200);
-    assert.match(await (await fetch(`${ops.url}/metrics`)).text(), /genesys_frames_received 7/);
+    assert.match(await (await fetch(`${ops.url}/metrics`)).text(), /genesys_frames_received_total 7/);
     assert.equal((await fetch(`${ops.url}/api/messages`, { method: 'POST', body: '{}' })).status, 404);
 
     for (const path of ['/healthz', '/readyz', '/metrics'])

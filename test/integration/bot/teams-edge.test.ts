@@ -285,8 +285,8 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     );
     assert.equal(retried.status, 'sent');
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    assert.match(metrics, /delivery_tenant_pauses 1/);
-    assert.match(metrics, /genesys_frames_received 3/);
+    assert.match(metrics, /delivery_tenant_pauses_total 1/);
+    assert.match(metrics, /genesys_frames_received_total 3/);
   });
 
   it('marks the reference dead on a 403 and reports the undelivered nudge on the supervisor card', async () => {

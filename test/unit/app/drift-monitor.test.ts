@@ -214,6 +214,28 @@ describe('DriftMonitor', () => {
   });
 
   describe('delivery', () => {
+    it('stamps every outbox row with the instant it was due: its threshold, or the snooze end for a re-alert', async () => {
+      const stores = makeStores();
+      stores.notifier.script('agent', { status: 'throttled', retryAfterMs: 30_000 });
+      const { monitor, advanceTo } = await driftingAgent(stores);
+      await advanceTo(T0 + 11 * MINUTE);
+      await monitor.act('mu1', 'a1', {
+        type: 'snooze',
+        episodeId,
+        by: supervisor,
+        at: T0 + 11 * MINUTE,
+        until: T0 + 25 * MINUTE,
+      });
+      await advanceTo(T0 + 30 * MINUTE);
+      const dueOf = async (kind: string) =>
+        (await stores.outbox.get(`${episodeId}|${kind}|${kind === 'nudge' ? 'agent' : 'supervisorChannel'}`))
+          ?.dueAt;
+      // The throttled nudge went out at 6.5 minutes; it was due at 6.
+      assert.equal(await dueOf('nudge'), T0 + 6 * MINUTE);
+      assert.equal(await dueOf('supervisorAlert'), T0 + 10 * MINUTE);
+      assert.equal(await dueOf('supervisorReAlert'), T0 + 25 * MINUTE);
+    });
+
     it('retries a throttled nudge after Retry-After and sends it once', async () => {
       const stores = makeStores();
       stores.notifier.script('agent', { status: 'throttled', retryAfterMs: 30_000 });
@@ -302,6 +324,8 @@ describe('DriftMonitor', () => {
       await second.monitor.start();
       await second.monitor.idle();
       assert.deepEqual(stores.notifier.sent(T0), ['nudge|agent@7']);
+      // Raised again at 7 minutes, still due at the nudge threshold.
+      assert.equal(stores.notifier.deliveries[0]!.alert.dueAt, T0 + 6 * MINUTE);
       await second.advanceTo(T0 + 11 * MINUTE);
       assert.deepEqual(stores.notifier.sent(T0), ['nudge|agent@7', 'supervisorAlert|supervisorChannel@10']);
     });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
+import { ICONS, renderIcon } from '../../../manifest/render-icons';
 
 const manifestDir = join(__dirname, '..', '..', '..', 'manifest');
 
@@ -13,31 +14,20 @@ interface Png {
   readonly pixels: Buffer;
 }
 
-/** Decodes the 8-bit RGBA, filter-0 PNGs that manifest/generate-icons.ts writes (enough to check our icons). */
-function readPng(file: string): Png {
-  const data = readFileSync(join(manifestDir, file));
+/** Decodes a PNG with pngjs; `colourType` is the one the file's IHDR declares (6 = 8-bit RGBA). */
+function decodePng(data: Buffer, name: string): Png {
   assert.deepEqual(
     data.subarray(0, 8),
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    `${file} is a PNG`,
+    `${name} is a PNG`,
   );
   assert.equal(data.toString('ascii', 12, 16), 'IHDR');
-  const width = data.readUInt32BE(16);
-  const height = data.readUInt32BE(20);
-  const colourType = data[25];
-  const idat: Buffer[] = [];
-  for (let at = 8; at < data.length;) {
-    const length = data.readUInt32BE(at);
-    if (data.toString('ascii', at + 4, at + 8) === 'IDAT') idat.push(data.subarray(at + 8, at + 8 + length));
-    at += 12 + length;
-  }
-  const rows = inflateSync(Buffer.concat(idat));
-  const pixels = Buffer.alloc(width * height * 4);
-  for (let y = 0; y < height; y += 1) {
-    assert.equal(rows[y * (width * 4 + 1)], 0, 'row filter 0');
-    rows.copy(pixels, y * width * 4, y * (width * 4 + 1) + 1, (y + 1) * (width * 4 + 1));
-  }
-  return { width, height, colourType, pixels };
+  const png = PNG.sync.read(data);
+  return { width: png.width, height: png.height, colourType: data[25], pixels: png.data };
+}
+
+function readPng(file: string): Png {
+  return decodePng(readFileSync(join(manifestDir, file)), file);
 }
 
 function pixelsOf(png: Png): { r: number; g: number; b: number; a: number }[] {
@@ -138,4 +128,17 @@ describe('Teams app icons', () => {
       'every visible pixel white',
     );
   });
+
+  for (const icon of ICONS) {
+    it(`keeps ${icon.file} in step with its source manifest/icons/${icon.source} (npm run icons)`, () => {
+      const committed = readPng(icon.file);
+      const rendered = decodePng(renderIcon(icon, manifestDir), icon.source);
+      assert.deepEqual([rendered.width, rendered.height], [committed.width, committed.height]);
+      // Pixel by pixel, allowing a renderer update to move an anti-aliased edge by a few levels.
+      let worst = 0;
+      for (let i = 0; i < committed.pixels.length; i += 1)
+        worst = Math.max(worst, Math.abs(committed.pixels[i] - rendered.pixels[i]));
+      assert.ok(worst <= 8, `${icon.file} differs from its rendered source by up to ${worst} levels`);
+    });
+  }
 });

@@ -61,6 +61,24 @@ describe('createLogger', () => {
     assert.ok(text.includes('visible-id'));
     assert.ok(text.includes('86400'));
   });
+
+  it('pretty-prints for a person when asked: level, message and fields on a line, no JSON, secrets still redacted', () => {
+    const written: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      name: 'adherence-drift',
+      pretty: true,
+      destination: { write: (line: string) => void written.push(line) },
+    });
+    logger.child({ component: 'drift-monitor' }).info({ agentId: 'a1', token: 'tok-123' }, 'nudging agent');
+    const text = written.join('');
+    assert.match(text, /^\[[\d:.]+\] INFO \(adherence-drift\): nudging agent \{.*\}\n$/);
+    assert.match(text, /"component":"drift-monitor"/);
+    assert.match(text, /"agentId":"a1"/);
+    assert.ok(!text.includes('tok-123'), `leaked the token: ${text}`);
+    assert.ok(!text.includes('\u001b['), 'no colour codes into a given stream');
+    assert.throws(() => JSON.parse(text.trim()) as unknown);
+  });
 });
 
 describe('parseLogLevel', () => {

@@ -13,7 +13,9 @@ import { buildDriftReport } from '../../../../src/analytics/drift-report';
 import { DEFAULT_THRESHOLDS } from '../../../../src/domain/drift-policy';
 import { exampleDirectory, openEpisode } from '../../../support/bot-fakes';
 
-// The official parser; `require('adaptivecards')` crashes in Node (ESM import), the dist bundle works (toolchain.md).
+// The official parser (npm `adaptivecards`, microsoft/AdaptiveCards source/nodejs/adaptivecards). Its `main`,
+// lib/adaptivecards.js, imports './strings' with no extension, which Node cannot resolve (ERR_MODULE_NOT_FOUND);
+// the package's UMD bundle, dist/adaptivecards.js, loads.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AC = require('adaptivecards/dist/adaptivecards.js');
 
