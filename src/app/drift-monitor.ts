@@ -211,18 +211,16 @@ export class DriftMonitor implements ObservationSink, ActionSink, UnitProcessor 
    */
   async retireUnit(managementUnitId: string): Promise<number> {
     let retired = 0;
-    if (!this.isStopped && this.units.ownsUnit(managementUnitId)) {
-      const agentIds: string[] = [];
-      for await (const state of this.options.stateStore.list(managementUnitId)) agentIds.push(state.agentId);
-      await Promise.all(
-        agentIds.map((agentId) =>
-          this.runOwned(managementUnitId, agentId, async () => {
-            await this.transitions.removeFromUnit({ managementUnitId, agentId });
-            retired += 1;
-          }),
-        ),
-      );
-    }
+    const agentIds: string[] = [];
+    for await (const state of this.options.stateStore.list(managementUnitId)) agentIds.push(state.agentId);
+    await Promise.all(
+      agentIds.map((agentId) =>
+        this.runOwned(managementUnitId, agentId, async () => {
+          await this.transitions.removeFromUnit({ managementUnitId, agentId });
+          retired += 1;
+        }),
+      ),
+    );
     await this.units.handBack(managementUnitId);
     this.forgetUnit(managementUnitId);
     this.log.warn({ managementUnitId, agentsRetired: retired }, 'management unit vanished from Genesys');

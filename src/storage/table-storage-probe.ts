@@ -2,7 +2,7 @@ import { startTimer, type CancelTimer } from '../platform/timers';
 import type { TableService } from './table-service';
 
 /** Longest a readiness probe waits for Table storage by default. */
-export const DEFAULT_PROBE_TIMEOUT_IN_MS = 2_000;
+const DEFAULT_PROBE_TIMEOUT_IN_MS = 2_000;
 
 /**
  * Asks Table storage for real whether it answers now: one query of at most one entity (`$top=1`, PartitionKey only)
