@@ -4,26 +4,16 @@ import type { StoreSet } from '../src/storage/store-set';
 import { CommandHandler } from './commands/command-handler';
 import { RoutingEntitlements } from './commands/routing-entitlements';
 import type { TeamAwareDirectory } from './commands/watch-target-resolver';
-import { AlertCardRenderer } from './delivery/alert-card-renderer';
-import { CompositeAlertNotifier } from './delivery/composite-alert-notifier';
-import { MeasuredAlertNotifier } from './delivery/measured-alert-notifier';
+import type { TeamsDelivery, TeamsDeliveryDeps } from './delivery/create-teams-delivery';
+import { createTeamsDelivery } from './delivery/create-teams-delivery';
 import type { DeliveryMetrics } from './delivery/delivery-metrics';
-import { createDeliveryMetrics } from './delivery/delivery-metrics';
-import { SlackAlertNotifier } from './delivery/slack-alert-notifier';
-import { TeamsAlertNotifier } from './delivery/teams-alert-notifier';
 import type { TeamsMessenger } from './delivery/teams-messenger';
-import { limiterGate } from './delivery/teams-call-gate';
-import { TeamsSendLimiter } from './delivery/teams-send-limiter';
-import { WelcomeSender } from './delivery/welcome-sender';
+import type { WelcomeSender } from './delivery/welcome-sender';
 import { CardActionHandler } from './handlers/card-action-handler';
 import { InstallationHandler } from './handlers/installation-handler';
-import type { BotAuthOptions } from './teams/create-cloud-adapter';
-import { createCloudAdapter } from './teams/create-cloud-adapter';
 import { createMessageEndpoint } from './teams/message-endpoint';
 import { TeamsBot } from './teams/teams-bot';
-import { TeamsGateway } from './teams/teams-gateway';
-import type { MetricSources } from './server/ops-metrics';
-import { OpsMetrics } from './server/ops-metrics';
+import type { MetricSources, OpsMetrics } from './server/ops-metrics';
 import type { EdgeMetrics, Readiness } from './server/create-bot-server';
 import { createBotServer } from './server/create-bot-server';
 import { registerReportRoutes } from './server/report-routes';
@@ -33,44 +23,32 @@ import { createTabServices } from './tabs/tab-services';
 import { myDriftWindowLink } from './tabs/tab-links';
 import type { RunningServers } from './server/create-ops-server';
 import { createOpsServer } from './server/create-ops-server';
-import { sleep as realSleep } from '../src/platform/timers';
 
-/** Everything the Teams edge needs from the core. */
-export interface TeamsEdgeDeps {
-  readonly auth: BotAuthOptions;
-  /** Stores: conversations, routes, outbox, driftState, history and welcomes are used. */
-  readonly stores: Pick<
-    StoreSet,
-    'conversations' | 'routes' | 'outbox' | 'driftState' | 'history' | 'welcomes'
-  >;
+/** What the Teams bot needs besides the delivery: the drift monitor (card actions), routing rules, tabs. */
+export interface TeamsBotDeps {
+  /** Stores: conversations, routes, outbox, driftState and history are used. */
+  readonly stores: Pick<StoreSet, 'conversations' | 'routes' | 'outbox' | 'driftState' | 'history'>;
   /** The Genesys directory (GenesysDirectory also lists agents, which makes teams known by name). */
   readonly directory: TeamAwareDirectory;
-  /** Card actions go here: the DriftMonitor. May be bound after the edge is built (the monitor needs the notifier first). */
-  readonly actions: ActionSink | (() => ActionSink);
+  /** Card actions go here: the DriftMonitor, which answers with the episode it produced. */
+  readonly actions: ActionSink;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** TEAMS_TENANT_RPS (default 50). */
-  readonly teamsTenantRps?: number;
-  /** TEAMS_JITTER_ALLOWANCE in ms (default 500). */
-  readonly teamsJitterAllowanceInMs?: number;
   /** WATCH_ADMINS and WATCH_ALLOW_UNIT_MANAGERS: who may route alerts. Nobody when absent. */
   readonly routing?: { readonly admins: readonly string[]; readonly allowUnitManagers: boolean };
   /** Email of a Genesys user by id, for the unit-manager rule (GET /api/v2/users/{id}). */
   readonly userEmail?: (userId: string) => Promise<string | undefined>;
   /** The bot's own tenant (BOT_TENANT_ID, or the Playground's in local runs): channel commands answer only there. */
   readonly tenantId?: string;
-  /** SLACK_WEBHOOK_URL: supervisor alerts also go to Slack. */
-  readonly slackWebhookUrl?: string;
-  /** GENESYS_WFM_URL: the "Open Genesys Cloud WFM" link on supervisor cards. */
-  readonly wfmUrl?: string;
-  /** Thresholds for `my adherence` (e.g. `(mu, cat) => resolveThresholds(policy, mu, cat)`); may read a policy built later. */
+  /** Thresholds for `my adherence` and the tabs, e.g. `(mu, cat) => resolveThresholds(policy, mu, cat)`. */
   readonly thresholdsFor?: (managementUnitId: string, scheduledActivityCategory?: string) => DriftThresholds;
-  /** Replaces the botbuilder gateway (tests). */
-  readonly messenger?: TeamsMessenger;
-  /** Replaces the limiter's real-time waits (tests). */
-  readonly sleep?: (ms: number) => Promise<void>;
   /** The Teams tabs and the report API (bot/tabs/); omitted = not served. */
   readonly tabs?: Pick<TabServicesDeps, 'settings' | 'localPeople' | 'membership' | 'refreshAfterMs'>;
+}
+
+/** Everything the Teams edge needs at once (tests): the delivery's and the bot's. */
+export interface TeamsEdgeDeps extends TeamsDeliveryDeps, TeamsBotDeps {
+  readonly stores: TeamsDeliveryDeps['stores'] & TeamsBotDeps['stores'];
 }
 
 /** The built edge: the notifier for the monitor, the bot, and a server starter. */
@@ -98,65 +76,24 @@ export interface TeamsEdge {
   }): Promise<RunningServers>;
 }
 
-/**
- * Composes the Teams edge: CloudAdapter (auth from BOT_*), gateway, limiter, Teams (+ Slack) notifier, the SDK-free
- * handlers and the activity handler. No network until the server starts or the notifier delivers.
- */
+/** The whole Teams edge in one step (tests): {@link createTeamsDelivery}, then {@link createTeamsBot}. */
 export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
+  return createTeamsBot(createTeamsDelivery(deps), deps);
+}
+
+/**
+ * Composes the inbound half of the Teams edge on a built delivery: the SDK-free handlers (installs, commands, card
+ * actions given to the drift monitor) and the activity handler, and a server starter. No network until it starts.
+ */
+export function createTeamsBot(delivery: TeamsDelivery, deps: TeamsBotDeps): TeamsEdge {
   const { stores, directory, clock, logger } = deps;
-  const adapter = createCloudAdapter(deps.auth, logger, clock);
-  const isAuthOff = (deps.auth.appId?.trim() ?? '') === '';
-  const messenger = deps.messenger ?? new TeamsGateway(adapter, deps.auth.appId?.trim() ?? '');
-  const metrics = createDeliveryMetrics();
-  const renderer = new AlertCardRenderer({ directory, clock, wfmUrl: deps.wfmUrl });
-  const sleep = deps.sleep ?? realSleep;
-  const limiter = new TeamsSendLimiter({
-    clock,
-    tenantRps: deps.teamsTenantRps,
-    jitterAllowanceInMs: deps.teamsJitterAllowanceInMs,
-    sleep,
-  });
-  // Replies, roster reads and welcomes share the tenant budget with proactive sends.
-  const gate = limiterGate(limiter);
-  const welcomes = new WelcomeSender({ ledger: stores.welcomes, messenger, limiter, clock, logger, sleep });
+  const { adapter, isAuthOff, messenger, metrics, renderer, welcomes, gate, opsMetrics } = delivery;
   // Refusals that answer HTTP 200 with a message (card actions, commands), next to the edge's 4xx counters.
   const teamsMetrics = {
     welcomes: welcomes.metrics.welcomes,
     cardActionsRefused: {} as Record<string, number>,
     commandsRefused: {} as Record<string, number>,
   };
-  const teams = new TeamsAlertNotifier({
-    messenger,
-    conversations: stores.conversations,
-    routes: stores.routes,
-    outbox: stores.outbox,
-    driftState: stores.driftState,
-    directory,
-    renderer,
-    limiter,
-    clock,
-    logger,
-    metrics,
-  });
-  const slack = deps.slackWebhookUrl
-    ? new SlackAlertNotifier({
-        webhookUrl: deps.slackWebhookUrl,
-        directory,
-        clock,
-        logger,
-        wfmUrl: deps.wfmUrl,
-        metrics,
-      })
-    : undefined;
-  const opsMetrics = new OpsMetrics();
-  const notifier = new MeasuredAlertNotifier(new CompositeAlertNotifier({ teams, slack }), {
-    clock,
-    metrics: opsMetrics,
-  });
-  const actions: ActionSink =
-    typeof deps.actions === 'function'
-      ? { act: (...args) => (deps.actions as () => ActionSink)().act(...args) }
-      : deps.actions;
   const tabs =
     deps.tabs &&
     createTabServices({
@@ -205,9 +142,7 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
     cardActions: new CardActionHandler({
       outbox: stores.outbox,
       conversations: stores.conversations,
-      actions,
-      driftState: stores.driftState,
-      history: stores.history,
+      actions: deps.actions,
       renderer,
       clock,
       logger,
@@ -218,7 +153,7 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
     metrics,
   });
   return {
-    notifier,
+    notifier: delivery.notifier,
     bot,
     messenger,
     metrics,

@@ -1,6 +1,6 @@
 import type { Clock, Logger, Scheduler } from './ports';
 
-/** The steps of a drain, each owned by one part of the instance (see `startCore` in bot/application.ts). */
+/** The steps of a drain, each owned by one part of the instance (see `startApplication` in bot/application.ts). */
 export interface DrainSteps {
   /** Takes no new unit from now on (`UnitOwnership.stopAcquiring`). */
   stopAcquiring(): Promise<void>;

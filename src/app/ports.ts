@@ -162,7 +162,13 @@ export interface DriftHistoryStore {
 
 /** Looks up the agent's current schedule before the first nudge (overtime, time off, approved explanation). */
 export interface ScheduleCoverageChecker {
-  check(agentId: string, managementUnitId: string, at: number): Promise<ScheduleCoverage>;
+  /** `overtimeActivityCodeIds`: the drift policy's (DRIFT_OVERTIME_ACTIVITY_CODES resolved to ids). */
+  check(
+    agentId: string,
+    managementUnitId: string,
+    at: number,
+    overtimeActivityCodeIds: readonly string[],
+  ): Promise<ScheduleCoverage>;
 }
 
 /**
@@ -183,7 +189,13 @@ export interface ObservationSink {
 
 /** Takes card actions and answers whether they applied. */
 export interface ActionSink {
-  act(managementUnitId: string, agentId: string, action: DriftAction): Promise<ActionResult>;
+  act(managementUnitId: string, agentId: string, action: DriftAction): Promise<ActionOutcome>;
+}
+
+/** What an action did, with the episode as it stands after it (undefined when the action was stale). */
+export interface ActionOutcome {
+  readonly result: ActionResult;
+  readonly episode?: DriftEpisode;
 }
 
 /** An agent as known from Genesys discovery. */

@@ -1,5 +1,6 @@
 import { LeaseCoordinator, type LeaseCoordinatorOptions } from './lease-coordinator';
 import type { Logger } from './ports';
+import type { UnitGate } from './unit-gate';
 
 /** What processes a unit's drift work once this instance owns it; the DriftMonitor implements it. */
 export interface UnitProcessor {
@@ -22,9 +23,10 @@ export interface UnitOwnershipOptions extends Omit<LeaseCoordinatorOptions, 'onA
 /**
  * Shares the management units among running instances: a lease per unit (LeaseCoordinator); on taking a lease,
  * Genesys restores the unit's current adherence and then the processor adopts the unit (stored state, re-armed checks,
- * pending alerts); on losing one the processor releases the unit at once. Pass `ownsUnit` to the DriftMonitor.
+ * pending alerts); on losing one the processor releases the unit at once. It is the one gate on who processes a unit:
+ * pass it to the DriftMonitor as `units`.
  */
-export class UnitOwnership {
+export class UnitOwnership implements UnitGate {
   readonly coordinator: LeaseCoordinator;
   private readonly log: Logger;
   private readonly retryInMs: number;
@@ -43,7 +45,7 @@ export class UnitOwnership {
     });
   }
 
-  /** True while this instance holds the unit's lease; the DriftMonitor's `ownsUnit` option. */
+  /** True while this instance holds the unit's lease. */
   readonly ownsUnit = (managementUnitId: string): boolean => this.coordinator.owns(managementUnitId);
 
   /** Starts taking leases; each unit taken is adopted by `processor`. */
@@ -73,6 +75,12 @@ export class UnitOwnership {
       if (!unitIds.includes(unitId)) this.options.scheduler.cancel(retryKey(unitId));
     this.unitIds = [...unitIds];
     await this.coordinator.setUnitIds(unitIds);
+  }
+
+  /** The unit vanished from Genesys: it is no longer shared, and its lease (if held) is released by the processor first. */
+  async handBack(managementUnitId: string): Promise<void> {
+    if (this.unitIds.includes(managementUnitId))
+      await this.setUnitIds(this.unitIds.filter((unitId) => unitId !== managementUnitId));
   }
 
   /** Resolves when no adoption or restore is running. */

@@ -8,8 +8,6 @@ export interface GenesysClientOptions {
   readonly clientSecret: string;
   /** Units to watch; when empty or absent every unit the OAuth client can see is watched. */
   readonly managementUnitIds?: readonly string[];
-  /** Activity code ids that mean overtime (Genesys has no overtime flag, so this is by convention). */
-  readonly overtimeActivityCodeIds?: readonly string[];
   /**
    * `managementUnit` (default): one `v2.workforcemanagement.managementunits.{id}.adherence` topic per unit.
    * `user`: one `v2.users.{id}.workforcemanagement.adherence` topic per agent (pilots, and the sharding tests).
@@ -71,7 +69,6 @@ export function resolveGenesysClientOptions(options: GenesysClientOptions): Reso
   return {
     adherenceTopicScope: 'managementUnit',
     subscribeScheduleTopics: true,
-    overtimeActivityCodeIds: [],
     maxTopicsPerChannel: 1000,
     requestsPerMinute: 280,
     maxRetryAfterMs: 180_000,

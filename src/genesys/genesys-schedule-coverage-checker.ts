@@ -7,7 +7,6 @@ import type { GenesysTimers } from './genesys-timers';
 
 /** Tunables of the coverage checker. */
 export interface ScheduleCoverageOptions {
-  readonly overtimeActivityCodeIds: readonly string[];
   readonly scheduleSearchTimeoutMs: number;
   /** Counts asynchronous searches and those that did not complete in time. */
   readonly metrics?: GenesysMetrics;
@@ -51,7 +50,6 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
   private readonly cache = new Map<string, CachedSchedule>();
   private readonly pending = new Map<string, PendingSearch>();
   private readonly early = new Map<string, string | undefined>();
-  private overtimeActivityCodeIds: ReadonlySet<string>;
 
   constructor(
     private readonly rest: GenesysRestClient,
@@ -60,16 +58,15 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly timers: GenesysTimers,
-  ) {
-    this.overtimeActivityCodeIds = new Set(options.overtimeActivityCodeIds);
-  }
+  ) {}
 
-  /** Replaces the overtime activity code ids, e.g. once configured names are resolved to ids after discovery. */
-  setOvertimeActivityCodeIds(ids: readonly string[]): void {
-    this.overtimeActivityCodeIds = new Set(ids);
-  }
-
-  async check(agentId: string, managementUnitId: string, at: number): Promise<ScheduleCoverage> {
+  /** `overtimeActivityCodeIds`: the drift policy's; an activity with one of these codes is overtime. */
+  async check(
+    agentId: string,
+    managementUnitId: string,
+    at: number,
+    overtimeActivityCodeIds: readonly string[],
+  ): Promise<ScheduleCoverage> {
     try {
       let schedule = this.cache.get(agentId);
       if (
@@ -82,7 +79,7 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
         if (!schedule) return 'unavailable';
         this.cache.set(agentId, schedule);
       }
-      return this.coverageAt(schedule, at);
+      return this.coverageAt(schedule, at, overtimeActivityCodeIds);
     } catch (error) {
       this.logger.warn(
         { agentId, managementUnitId, err: (error as Error).message },
@@ -128,7 +125,11 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     for (const agentId of agentIds) this.cache.delete(agentId);
   }
 
-  private coverageAt(schedule: CachedSchedule, at: number): ScheduleCoverage {
+  private coverageAt(
+    schedule: CachedSchedule,
+    at: number,
+    overtimeActivityCodeIds: readonly string[],
+  ): ScheduleCoverage {
     if (
       schedule.fullDayOffDates.size > 0 &&
       schedule.fullDayOffDates.has(businessUnitDate(at, schedule.timeZone))
@@ -137,7 +138,7 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     const activity = schedule.activities.find((a) => a.startAt <= at && at < a.endAt);
     if (!activity) return 'clear';
     if (activity.isTimeOff) return 'timeOff';
-    if (activity.activityCodeId !== undefined && this.overtimeActivityCodeIds.has(activity.activityCodeId))
+    if (activity.activityCodeId !== undefined && overtimeActivityCodeIds.includes(activity.activityCodeId))
       return 'overtime';
     return 'clear';
   }

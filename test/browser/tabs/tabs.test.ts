@@ -174,7 +174,7 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
       managementUnitId: alex.managementUnitId,
       agentId: alex.id,
     });
-    const result = await app.monitor.act(alex.managementUnitId, alex.id, {
+    const { result } = await app.monitor.act(alex.managementUnitId, alex.id, {
       type: 'acknowledge',
       episodeId: state!.episode!.id,
       by: { id: 'aad-sam', name: 'Sam Supervisor' },

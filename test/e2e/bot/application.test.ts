@@ -157,7 +157,7 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
 
     // Events of a unit whose lease is not held yet are dropped (the adoption's Genesys restore catches up later):
     // waiting for the lease keeps the drift on the live event path.
-    await waitUntil("the lease on the agent's unit", () => app.monitor.ownsUnit(ana.managementUnitId));
+    await waitUntil("the lease on the agent's unit", () => app.ownership.ownsUnit(ana.managementUnitId));
 
     // --- The agent drifts: Away and off queue while scheduled for on-queue work.
     const mark = connector.requests.length;

@@ -152,7 +152,7 @@ describe('Teams edge fuzz: 10,000 seeded hostile activities against the running 
     assert.deepEqual(await routes(), routesBefore);
 
     // --- A drift afterwards is nudged, not before its threshold.
-    await waitUntil("the lease on Ana's unit", async () => app.monitor.ownsUnit(ana.managementUnitId));
+    await waitUntil("the lease on Ana's unit", async () => app.ownership.ownsUnit(ana.managementUnitId));
     const mark = connector.requests.length;
     const drifting = simulator.control.setAgentActivity(ana.id, {
       systemPresence: 'Away',

@@ -98,7 +98,7 @@ describe('The application in a real org: bad clocks in /metrics, units that appe
     assert.deepEqual(changes?.addedUnitIds, [unit.id]);
     const agent = simulator.control.listAgents(unit.id)[0]!;
     // Wait until this instance holds the new unit's lease, then the agent leaves their schedule.
-    await eventually('the lease on the new unit', () => app.monitor.ownsUnit(unit.id) || undefined);
+    await eventually('the lease on the new unit', () => app.ownership.ownsUnit(unit.id) || undefined);
     const view = simulator.control.setAgentActivity(agent.id, { systemPresence: 'Away' });
     const driftStartedAt = Date.parse(view.adherenceChangeTime);
     const nudge = await eventually('the nudge', () =>
@@ -115,6 +115,6 @@ describe('The application in a real org: bad clocks in /metrics, units that appe
       await app.stores.driftState.get({ managementUnitId: unit.id, agentId: agent.id }),
       undefined,
     );
-    assert.equal(app.monitor.ownsUnit(unit.id), false);
+    assert.equal(app.ownership.ownsUnit(unit.id), false);
   });
 });

@@ -43,7 +43,7 @@ async function startEdge(mode: AuthMode): Promise<{
     routing: { admins: [AAD.sup], allowUnitManagers: false },
     stores: createInMemoryStores(),
     directory: exampleDirectory(),
-    actions: { act: async () => 'stale' },
+    actions: { act: async () => ({ result: 'stale' }) },
     clock: new ManualClock(),
     logger,
   });
@@ -326,7 +326,7 @@ describe('Teams edge authentication', function () {
       auth: { appId: '', isProduction: false, isLocal: true },
       stores: createInMemoryStores(),
       directory: exampleDirectory(),
-      actions: { act: async () => 'stale' },
+      actions: { act: async () => ({ result: 'stale' }) },
       clock: new ManualClock(),
       logger: new RecordingLogger(),
     });

@@ -17,7 +17,7 @@ describe('Operations server on METRICS_PORT (restify on 127.0.0.1:0)', () => {
       auth: { appId: '', isProduction: false, isLocal: true },
       stores,
       directory: exampleDirectory(),
-      actions: () => new EngineActionSink(stores.driftState),
+      actions: new EngineActionSink(stores.driftState),
       clock: new ManualClock(Date.UTC(2026, 7, 20, 10, 15, 0)),
       logger: new RecordingLogger(),
     });

@@ -32,7 +32,7 @@ describe('Stored conversation references survive malformed and hostile activitie
       tenantId: TENANT,
       stores,
       directory: exampleDirectory(),
-      actions: { act: async () => 'stale' },
+      actions: { act: async () => ({ result: 'stale' }) },
       clock,
       logger: new RecordingLogger(),
     });

@@ -47,7 +47,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
       tenantId: TENANT,
       stores,
       directory: exampleDirectory(),
-      actions: () => sink,
+      actions: sink,
       clock,
       logger: new RecordingLogger(),
       wfmUrl: 'https://apps.mypurecloud.ie/directory/#/admin/wfm',
@@ -411,7 +411,7 @@ describe('Bot endpoint with BOT_ID set', function () {
       },
       stores: createInMemoryStores(),
       directory: exampleDirectory(),
-      actions: { act: async () => 'stale' },
+      actions: { act: async () => ({ result: 'stale' }) },
       clock: new ManualClock(),
       logger: new RecordingLogger(),
     });

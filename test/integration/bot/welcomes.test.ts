@@ -51,7 +51,7 @@ describe('One welcome per scope, ever: install events, restarts, replicas and up
       tenantId: TENANT,
       stores,
       directory: exampleDirectory(),
-      actions: { act: async () => 'stale' },
+      actions: { act: async () => ({ result: 'stale' }) },
       clock,
       logger: new RecordingLogger(),
       // Waits (limiter, retry backoff) move the manual clock instead of real time.

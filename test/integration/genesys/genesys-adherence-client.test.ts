@@ -378,17 +378,20 @@ describe('GenesysAdherenceClient against the simulator', function () {
       (a) => Date.parse(a.startDate) <= now && now < Date.parse(a.startDate) + a.lengthMinutes * 60_000,
     );
     assert.ok(current, 'the idle scenario starts the agent inside a scheduled activity');
-    assert.equal(await h.client.coverage.check(agent.id, agent.managementUnitId, now), 'clear');
+    assert.equal(await h.client.coverage.check(agent.id, agent.managementUnitId, now, []), 'clear');
     const withOvertime = new GenesysScheduleCoverageChecker(
       h.client.rest,
       h.client.directory,
-      { overtimeActivityCodeIds: [current.activityCodeId], scheduleSearchTimeoutMs: 1_000 },
+      { scheduleSearchTimeoutMs: 1_000 },
       { now: () => h.sim.control.now() },
       h.logger,
       platformTimers,
     );
-    assert.equal(await withOvertime.check(agent.id, agent.managementUnitId, now), 'overtime');
-    assert.equal(await h.client.coverage.check(agent.id, 'no-such-unit', now), 'unavailable');
+    assert.equal(
+      await withOvertime.check(agent.id, agent.managementUnitId, now, [current.activityCodeId]),
+      'overtime',
+    );
+    assert.equal(await h.client.coverage.check(agent.id, 'no-such-unit', now, []), 'unavailable');
   });
 
   it('restores one unit on demand, handing over again what it already delivered, and only that unit', async () => {

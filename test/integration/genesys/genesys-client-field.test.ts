@@ -181,7 +181,7 @@ describe('GenesysAdherenceClient in a changing org', function () {
     const h = await startHarness();
     const agent = h.sim.control.listAgents()[0]!;
     h.sim.control.injectFault({ kind: 'asyncScheduleSearches', count: 1 });
-    const answer = await h.client.coverage.check(agent.id, agent.managementUnitId, h.sim.control.now());
+    const answer = await h.client.coverage.check(agent.id, agent.managementUnitId, h.sim.control.now(), []);
     assert.equal(answer, 'clear');
     assert.equal(h.client.metrics.asyncScheduleSearches, 1);
     assert.equal(h.client.metrics.asyncScheduleSearchTimeouts, 0);
@@ -193,7 +193,7 @@ describe('GenesysAdherenceClient in a changing org', function () {
     const agent = h.sim.control.listAgents()[1]!;
     h.sim.control.injectFault({ kind: 'asyncScheduleSearches', count: 1, outcome: 'never' });
     assert.equal(
-      await h.client.coverage.check(agent.id, agent.managementUnitId, h.sim.control.now()),
+      await h.client.coverage.check(agent.id, agent.managementUnitId, h.sim.control.now(), []),
       'unavailable',
     );
     assert.equal(h.client.metrics.asyncScheduleSearchTimeouts, 1);

@@ -54,14 +54,21 @@ function build(answers: Array<(request: GenesysRequest) => unknown>) {
     getUnit: () => ({ id: UNIT, name: 'Unit', timeZone: 'Europe/London' }),
   } as unknown as GenesysDirectory;
   const timers = new ManualTimers();
-  const checker = new GenesysScheduleCoverageChecker(
+  const real = new GenesysScheduleCoverageChecker(
     rest,
     directory,
-    { overtimeActivityCodeIds: [OVERTIME_CODE], scheduleSearchTimeoutMs: 10_000 },
+    { scheduleSearchTimeoutMs: 10_000 },
     { now: () => 0 },
     silentLogger,
     timers,
   );
+  // The drift policy's overtime codes come with each check, as the monitor passes them.
+  const checker = {
+    check: (agentId: string, unitId: string, instant: number) =>
+      real.check(agentId, unitId, instant, [OVERTIME_CODE]),
+    onSearchNotification: (body: unknown) => real.onSearchNotification(body),
+    invalidateUnit: (unitId: string) => real.invalidateUnit(unitId),
+  };
   return { checker, requests, timers };
 }
 

@@ -71,8 +71,6 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
         outbox: stores.outbox,
         conversations: stores.conversations,
         actions: sink,
-        driftState: stores.driftState,
-        history: stores.history,
         renderer: new AlertCardRenderer({ directory, clock }),
         clock,
         logger,
