@@ -32,6 +32,7 @@ import { myDriftWindowLink } from './tabs/tab-links';
 import type { RunningServers } from './server/create-ops-server';
 import { createOpsServer } from './server/create-ops-server';
 import { sleep as realSleep } from '../src/platform/timers';
+import { describeError } from '../src/platform/describe-error';
 
 /** Everything the Teams edge needs from the core. */
 export interface TeamsEdgeDeps {
@@ -100,7 +101,7 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
   const { stores, directory, clock, logger } = deps;
   const adapter = createCloudAdapter(deps.auth, logger, clock);
   const isAuthOff = (deps.auth.appId?.trim() ?? '') === '';
-  const messenger = deps.messenger ?? new TeamsGateway(adapter, deps.auth.appId?.trim() ?? '');
+  const messenger = deps.messenger ?? new TeamsGateway(adapter, deps.auth.appId?.trim() ?? '', clock);
   const metrics = createDeliveryMetrics();
   const renderer = new AlertCardRenderer({ directory, clock, wfmUrl: deps.wfmUrl });
   const sleep = deps.sleep ?? realSleep;
@@ -263,7 +264,7 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
           .resume()
           .catch((error: unknown) =>
             logger.warn(
-              { err: error instanceof Error ? error.message : String(error) },
+              { err: describeError(error) },
               'could not list pending welcomes; they go out after the next start',
             ),
           );

@@ -6,6 +6,7 @@ import { addOpsRoutes } from './create-ops-server';
 import type { MetricSources } from './prometheus-text';
 import { renderPrometheus } from './prometheus-text';
 import { readJsonBody } from './read-json-body';
+import { describeError } from '../../src/platform/describe-error';
 
 /** What /readyz checks: the store answers and the Genesys stream is up. */
 export interface Readiness {
@@ -99,10 +100,7 @@ export async function createBotServer(options: BotServerOptions): Promise<Runnin
       if (outcome.body === undefined) res.send(outcome.status);
       else res.send(outcome.status, outcome.body);
     } catch (error) {
-      log.error(
-        { err: error instanceof Error ? error.message : String(error) },
-        'error processing /api/messages',
-      );
+      log.error({ err: describeError(error) }, 'error processing /api/messages');
       if (!res.headersSent)
         res.send(500, { error: { code: 'internal', message: 'The bot failed to process the activity.' } });
     }

@@ -8,6 +8,7 @@ import type { EdgeCloudAdapter } from './create-cloud-adapter';
 import { runWithLibraryConsole } from './library-console';
 import { RateLimitedLog } from './rate-limited-log';
 import type { TeamsBot } from './teams-bot';
+import { describeError } from '../../src/platform/describe-error';
 
 /** Why a message was refused after its body was read; each is a label of the rejection counter. */
 export type MessageRejectionReason = ActivityRejectionReason | 'unauthorized' | 'authenticationUnavailable';
@@ -96,5 +97,5 @@ function fixTimestamps(activity: Record<string, unknown>): void {
 }
 
 function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, 300);
+  return describeError(error).slice(0, 300);
 }

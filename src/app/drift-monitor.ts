@@ -43,6 +43,7 @@ import type {
   ScheduleCoverageChecker,
   Scheduler,
 } from './ports';
+import { describeError } from '../platform/describe-error';
 
 /** Ports and settings of a {@link DriftMonitor}. */
 export interface DriftMonitorOptions {
@@ -453,7 +454,7 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     try {
       await directory.lookUpAgent(agentId, unitId);
     } catch (error) {
-      this.log.child({ agentId }).warn({ err: messageOf(error) }, 'agent lookup failed; nudging anyway');
+      this.log.child({ agentId }).warn({ err: describeError(error) }, 'agent lookup failed; nudging anyway');
     }
   }
 
@@ -536,7 +537,7 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     } catch (error) {
       this.log
         .child({ agentId: episode.agentId, episodeId: episode.id })
-        .warn({ err: messageOf(error) }, 'schedule pre-check failed; alerting anyway');
+        .warn({ err: describeError(error) }, 'schedule pre-check failed; alerting anyway');
       return 'unavailable';
     }
   }
@@ -560,7 +561,7 @@ export class DriftMonitor implements ObservationSink, ActionSink {
       } catch (error) {
         this.log
           .child({ agentId })
-          .error({ command: command.type, err: messageOf(error) }, 'drift command failed');
+          .error({ command: command.type, err: describeError(error) }, 'drift command failed');
       }
     }
     if (decision.state === undefined) this.cancelCheck(agentId);
@@ -674,7 +675,7 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   private fire(work: () => Promise<unknown>): void {
     if (this.isStopped) return;
     this.track(
-      work().catch((error) => this.log.error({ err: messageOf(error) }, 'scheduled drift work failed')),
+      work().catch((error) => this.log.error({ err: describeError(error) }, 'scheduled drift work failed')),
     );
   }
 
@@ -683,7 +684,7 @@ export class DriftMonitor implements ObservationSink, ActionSink {
     const previous = this.chains.get(agentId) ?? Promise.resolve();
     const result = previous.then(work);
     const settled = result.catch((error) => {
-      this.log.child({ agentId }).error({ err: messageOf(error) }, 'drift work failed');
+      this.log.child({ agentId }).error({ err: describeError(error) }, 'drift work failed');
     });
     this.chains.set(agentId, settled);
     void settled.then(() => {
@@ -701,8 +702,4 @@ export class DriftMonitor implements ObservationSink, ActionSink {
   private episodeLog(episode: DriftEpisode): Logger {
     return this.log.child({ agentId: episode.agentId, episodeId: episode.id });
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

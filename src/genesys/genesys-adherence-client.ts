@@ -17,6 +17,7 @@ import { GenesysTokenProvider } from './genesys-token-provider';
 import { NotificationChannelManager } from './notification-channel-manager';
 import { NotificationStream } from './notification-stream';
 import { shardTopics } from './shard-topics';
+import { describeError } from '../platform/describe-error';
 
 export type { GenesysObservationSink } from './adherence-intake';
 
@@ -74,28 +75,28 @@ export class GenesysAdherenceClient {
     this.logger = dependencies.logger.child({ component: 'genesys' });
     this.timers = dependencies.timers ?? platformTimers;
     this.random = dependencies.random ?? Math.random;
-    this.tokens = new GenesysTokenProvider(
-      this.options,
-      this.clock,
-      this.logger,
-      this.metrics,
-      this.timers.sleep,
-      this.random,
-    );
+    this.tokens = new GenesysTokenProvider({
+      ...this.options,
+      clock: this.clock,
+      logger: this.logger,
+      metrics: this.metrics,
+      sleep: this.timers.sleep,
+      random: this.random,
+    });
     const limiter = new RateLimiter({
       clock: this.clock,
       windows: [{ limit: this.options.requestsPerMinute, windowMs: 60_000 }],
     });
-    this.rest = new GenesysRestClient(
-      this.options,
-      this.tokens,
+    this.rest = new GenesysRestClient({
+      ...this.options,
+      tokens: this.tokens,
       limiter,
-      this.clock,
-      this.logger,
-      this.metrics,
-      this.timers.sleep,
-      this.random,
-    );
+      clock: this.clock,
+      logger: this.logger,
+      metrics: this.metrics,
+      sleep: this.timers.sleep,
+      random: this.random,
+    });
     this.directory = new GenesysDirectory(this.rest, this.logger, {
       metrics: this.metrics,
       clock: this.clock,
@@ -289,7 +290,7 @@ export class GenesysAdherenceClient {
       changes = await this.directory.refresh(this.options.managementUnitIds);
     } catch (error) {
       this.metrics.directoryRefreshFailures++;
-      this.logger.warn({ err: (error as Error).message }, 'Genesys directory refresh failed; will retry');
+      this.logger.warn({ err: describeError(error) }, 'Genesys directory refresh failed; will retry');
       return undefined;
     }
     const hasUnitChanges = changes.addedUnitIds.length > 0 || changes.removedUnitIds.length > 0;
@@ -300,7 +301,7 @@ export class GenesysAdherenceClient {
         try {
           await listener(changes);
         } catch (error) {
-          this.logger.error({ err: (error as Error).message }, 'Handling changed units failed');
+          this.logger.error({ err: describeError(error) }, 'Handling changed units failed');
         }
       }
     }
@@ -327,7 +328,7 @@ export class GenesysAdherenceClient {
           .setTopics(list)
           .catch((error: unknown) =>
             this.logger.warn(
-              { stream: stream.name, err: (error as Error).message },
+              { stream: stream.name, err: describeError(error) },
               'Could not change the subscribed topics; the next re-subscription retries',
             ),
           ),
@@ -354,7 +355,7 @@ export class GenesysAdherenceClient {
     } catch (error) {
       this.metrics.restoreFailures++;
       this.logger.error(
-        { err: (error as Error).message },
+        { err: describeError(error) },
         'Adherence restore failed; continuing with events only',
       );
     } finally {
@@ -371,7 +372,7 @@ export class GenesysAdherenceClient {
     } catch (error) {
       // Fallback: the per-user endpoint in batches of 100.
       this.logger.warn(
-        { managementUnitId: unitId, err: (error as Error).message },
+        { managementUnitId: unitId, err: describeError(error) },
         'Unit adherence unavailable; restoring per agent',
       );
       return this.restorer.fetchUsers(this.directory.listAgentsOfUnit(unitId).map((agent) => agent.id));

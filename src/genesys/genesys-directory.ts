@@ -2,6 +2,7 @@ import type { AgentDirectory, AgentProfile, Clock, Logger, ManagementUnitProfile
 import { GenesysApiError } from './genesys-api-error';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
+import { describeError } from '../platform/describe-error';
 
 /** A unit's adherence settings from `expand=settings.adherence`, for the drift policy. */
 export interface UnitAdherenceSettings {
@@ -72,7 +73,7 @@ export class GenesysDirectory implements AgentDirectory {
         if (unit.businessUnitId) businessUnitIds.add(unit.businessUnitId);
       } catch (error) {
         this.logger.error(
-          { managementUnitId: unitId, err: (error as Error).message },
+          { managementUnitId: unitId, err: describeError(error) },
           'Could not read management unit; it is not watched (check GENESYS_MANAGEMENT_UNIT_IDS and wfm permissions)',
         );
       }
@@ -86,7 +87,7 @@ export class GenesysDirectory implements AgentDirectory {
         await this.loadActivityCodes(businessUnitId);
       } catch (error) {
         this.logger.warn(
-          { businessUnitId, err: (error as Error).message },
+          { businessUnitId, err: describeError(error) },
           'Could not read activity codes; names will be missing',
         );
       }
@@ -96,7 +97,7 @@ export class GenesysDirectory implements AgentDirectory {
         await this.loadAgents(unitId);
       } catch (error) {
         this.logger.warn(
-          { managementUnitId: unitId, err: (error as Error).message },
+          { managementUnitId: unitId, err: describeError(error) },
           'Could not read the users of a management unit',
         );
       }
@@ -127,7 +128,7 @@ export class GenesysDirectory implements AgentDirectory {
       } catch (error) {
         if (addedUnitIds.includes(unitId)) addedUnitIds.splice(addedUnitIds.indexOf(unitId), 1);
         this.logger.warn(
-          { managementUnitId: unitId, err: (error as Error).message },
+          { managementUnitId: unitId, err: describeError(error) },
           'Could not read management unit during the directory refresh',
         );
       }
@@ -135,13 +136,13 @@ export class GenesysDirectory implements AgentDirectory {
     for (const businessUnitId of businessUnitIds) {
       if ([...this.activityCodes.values()].some((code) => code.businessUnitId === businessUnitId)) continue;
       await this.loadActivityCodes(businessUnitId).catch((error: unknown) =>
-        this.logger.warn({ businessUnitId, err: (error as Error).message }, 'Could not read activity codes'),
+        this.logger.warn({ businessUnitId, err: describeError(error) }, 'Could not read activity codes'),
       );
     }
     for (const unitId of this.units.keys()) {
       await this.loadAgents(unitId).catch((error: unknown) =>
         this.logger.warn(
-          { managementUnitId: unitId, err: (error as Error).message },
+          { managementUnitId: unitId, err: describeError(error) },
           'Could not read the users of a management unit during the directory refresh',
         ),
       );
@@ -213,7 +214,7 @@ export class GenesysDirectory implements AgentDirectory {
     } catch (error) {
       if (metrics) metrics.agentLookupFailures++;
       this.failedLookups.set(agentId, this.options.clock?.now() ?? 0);
-      this.logger.warn({ agentId, err: (error as Error).message }, 'Could not look up an unknown agent');
+      this.logger.warn({ agentId, err: describeError(error) }, 'Could not look up an unknown agent');
       return undefined;
     }
   }

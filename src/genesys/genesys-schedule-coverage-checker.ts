@@ -4,6 +4,7 @@ import type { GenesysDirectory } from './genesys-directory';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
 import type { GenesysTimers } from './genesys-timers';
+import { describeError } from '../platform/describe-error';
 
 /** Tunables of the coverage checker. */
 export interface ScheduleCoverageOptions {
@@ -85,7 +86,7 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
       return this.coverageAt(schedule, at);
     } catch (error) {
       this.logger.warn(
-        { agentId, managementUnitId, err: (error as Error).message },
+        { agentId, managementUnitId, err: describeError(error) },
         'Schedule lookup failed; coverage unavailable',
       );
       return 'unavailable';

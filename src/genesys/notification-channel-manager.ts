@@ -1,6 +1,7 @@
 import type { Clock, Logger } from '../app/ports';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
+import { describeError } from '../platform/describe-error';
 
 /** A notification channel as Genesys created it; `expiresAt` in epoch ms. */
 export interface NotificationChannel {
@@ -122,7 +123,7 @@ export class NotificationChannelManager {
       const expiresAt = typeof found?.expires === 'string' ? Date.parse(found.expires) : NaN;
       return Number.isFinite(expiresAt) && expiresAt > this.clock.now() ? expiresAt : undefined;
     } catch (error) {
-      this.logger.debug({ err: (error as Error).message }, 'Could not read channel expiry; assuming 24 h');
+      this.logger.debug({ err: describeError(error) }, 'Could not read channel expiry; assuming 24 h');
       return undefined;
     }
   }

@@ -6,6 +6,7 @@ import { parseNotificationFrame, type NotificationFrame } from './adherence-inta
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysTimers } from './genesys-timers';
 import type { NotificationChannel, NotificationChannelManager } from './notification-channel-manager';
+import { describeError } from '../platform/describe-error';
 
 /** Tunables of one stream. */
 export interface NotificationStreamOptions {
@@ -123,7 +124,7 @@ export class NotificationStream {
       this.metrics.channelRollovers++;
     } catch (error) {
       this.logger.warn(
-        { err: (error as Error).message, channelId: this.channel?.id },
+        { err: describeError(error), channelId: this.channel?.id },
         'Genesys channel rollover failed; keeping the current channel',
       );
     } finally {
@@ -137,7 +138,7 @@ export class NotificationStream {
       this.channel = await this.newChannel();
     } catch (error) {
       this.logger.error(
-        { err: (error as Error).message },
+        { err: describeError(error) },
         'Could not set up a Genesys notification channel; retrying',
       );
       this.scheduleRecovery();
@@ -192,7 +193,7 @@ export class NotificationStream {
       );
     } catch (error) {
       this.logger.warn(
-        { channelId: channel.id, err: (error as Error).message },
+        { channelId: channel.id, err: describeError(error) },
         'Re-subscription failed; will retry',
       );
     } finally {
@@ -403,7 +404,7 @@ export class NotificationStream {
       this.connect();
     } catch (error) {
       this.recovering = false;
-      this.logger.warn({ err: (error as Error).message }, 'Genesys channel recovery failed; retrying');
+      this.logger.warn({ err: describeError(error) }, 'Genesys channel recovery failed; retrying');
       this.scheduleRecovery();
     }
   }

@@ -1,4 +1,4 @@
-import type { Clock } from '../app/ports';
+import type { Clock } from './clock';
 
 /** At most `limit` takes in any `windowMs` stretch of time. */
 export interface RateWindow {

@@ -1,4 +1,5 @@
-import type { Clock, Logger, Scheduler } from '../app/ports';
+import type { Clock, Scheduler } from './clock';
+import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { startTimer } from './timers';
 import type { CancelTimer } from './timers';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { computeBackoffMs, parseRetryAfterMs } from '../../../src/platform/backoff';
+import { computeBackoffMs } from '../../../src/platform/backoff';
+import { parseRetryAfterMs } from '../../../src/platform/retry-after';
 
 describe('computeBackoffMs', () => {
   const options = { baseMs: 100, maxMs: 5_000 };
@@ -22,6 +23,22 @@ describe('computeBackoffMs', () => {
       computeBackoffMs(3, options, () => 0.5),
       200,
     );
+  });
+
+  it('keeps half the ceiling fixed with equal jitter, and the whole ceiling without jitter', () => {
+    assert.equal(
+      computeBackoffMs(3, { ...options, jitter: 'equal' }, () => 0),
+      200,
+    );
+    assert.equal(
+      computeBackoffMs(3, { ...options, jitter: 'equal' }, () => 0.5),
+      300,
+    );
+    assert.equal(
+      computeBackoffMs(3, { ...options, jitter: 'none' }, () => 0.5),
+      400,
+    );
+    assert.equal(computeBackoffMs(30, { ...options, jitter: 'none' }), 5_000);
   });
 
   it('stays within [0, maxMs] for any attempt and random value', () => {
