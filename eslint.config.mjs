@@ -140,6 +140,34 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noBot,
+            pattern(
+              [
+                '../app/*',
+                '../genesys/*',
+                '../simulator/*',
+                '../analytics/*',
+                '../replay/*',
+                '../simulation/*',
+              ],
+              'src/config reads the environment into settings; it knows no adapter but the storage naming rules.',
+            ),
+            pattern(
+              ['../storage/*', '!../storage/table-storage-rules'],
+              'src/config takes only the table naming rules from storage (one home for them).',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/genesys/**/*.ts'],
     rules: {
       'no-restricted-imports': [
