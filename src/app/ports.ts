@@ -267,13 +267,6 @@ export interface LeaseStore {
   list(): AsyncIterable<Lease>;
 }
 
-/** Threshold overrides set at run time (per management unit or activity category), kept across restarts. */
-export interface SettingsOverrideStore {
-  get(scope: string): Promise<Readonly<Record<string, number>> | undefined>;
-  upsert(scope: string, values: Readonly<Record<string, number>>): Promise<void>;
-  list(): AsyncIterable<{ readonly scope: string; readonly values: Readonly<Record<string, number>> }>;
-}
-
 /** Where a welcome goes: a person's personal chat, or a team (its General channel or the channel it was added from). */
 export type WelcomeScope = 'personal' | 'team';
 

@@ -77,14 +77,3 @@ export function parseTopic(topic: string): ParsedTopic | undefined {
   }
   return undefined;
 }
-
-/** Topic names the simulator publishes on (for docs and the control API). */
-export const TOPIC_TEMPLATES = [
-  'v2.workforcemanagement.managementunits.{muId}.adherence',
-  'v2.workforcemanagement.teams.{teamId}.adherence',
-  'v2.users.{userId}.workforcemanagement.adherence',
-  'v2.workforcemanagement.businessunits.{buId}.schedules',
-  'v2.workforcemanagement.managementunits.{muId}.agentschedules.changed',
-  'v2.workforcemanagement.users.{id}.schedules.search',
-  'v2.users.{id}.workforcemanagement.agentschedules.managementunit.search.complete',
-] as const;

@@ -18,7 +18,6 @@ export type TableName =
   | 'Conversations'
   | 'Routes'
   | 'Leases'
-  | 'SettingsOverrides'
   | 'Welcomes';
 
 /** Every table the stores use, created at start. */
@@ -30,7 +29,6 @@ export const allTableNames: readonly TableName[] = [
   'Conversations',
   'Routes',
   'Leases',
-  'SettingsOverrides',
   'Welcomes',
 ];
 
