@@ -9,11 +9,14 @@ import type {
 } from './contact-centre';
 import type { SimulatorClock } from './simulator-clock';
 
-/** Routing statuses of the adherence topic (reference §2). */
+/** Routing statuses of the adherence topic (MyPureCloud/platform-client-sdk-javascript build/index.d.ts). */
 export type RoutingStatus =
   '__EMPTY__' | 'OFF_QUEUE' | 'IDLE' | 'INTERACTING' | 'NOT_RESPONDING' | 'COMMUNICATING' | 'OFFLINE';
 
-/** Adherence states Genesys sends (SDK build/index.d.ts, `adherenceState`); `Explained` only after {@link AdherenceEngine.explain}. */
+/**
+ * Adherence states Genesys sends (SDK build/index.d.ts, `adherenceState`); `Explained` only after {@link
+ * AdherenceEngine.explain}.
+ */
 export type SimulatedAdherenceState =
   'InAdherence' | 'OutOfAdherence' | 'Unscheduled' | 'Ignored' | 'Explained';
 
@@ -23,7 +26,10 @@ export interface SimulatedExplanation {
   readonly status: 'Pending' | 'Approved' | 'Denied';
   readonly startAt: number;
   readonly lengthMinutes: number;
-  /** Genesys shows the approved stretch as `Explained` (same adherenceChangeTime) rather than only on the explanation. */
+  /**
+   * Genesys shows the approved stretch as `Explained` (same adherenceChangeTime) rather than only on the
+   * explanation.
+   */
   readonly asExplained: boolean;
 }
 
@@ -78,7 +84,11 @@ interface AgentState {
   cancelBoundary?: CancelTimer;
 }
 
-/** Presence → actual category. UNCONFIRMED: Genesys maps presences through org configuration; these defaults follow the forum sample (Available + IDLE → OffQueueWork, reference §2). */
+/**
+ * Presence → actual category. UNCONFIRMED: Genesys maps presences through org configuration; these defaults
+ * follow the forum sample (Available + IDLE → OffQueueWork,
+ * developer.genesys.cloud/forum/t/real-time-adherence-data-by-agent/22920).
+ */
 export function categoryOfPresence(presence: SystemPresence): ActivityCategory | 'Unscheduled' {
   switch (presence) {
     case 'OnQueue':
@@ -122,8 +132,10 @@ export function activityFollowing(category: ActivityCategory | undefined, at: nu
 
 /**
  * Computes adherence from scheduled vs actual activity (pure).
- * UNCONFIRMED rules where the reference is silent: no scheduled activity + offline is InAdherence, no scheduled
- * activity + online is Unscheduled (forum sample, impact Neutral); out of adherence while on queue is Positive impact.
+ * UNCONFIRMED rules where the Genesys documentation is silent: no scheduled activity + offline is InAdherence,
+ * no scheduled
+ * activity + online is Unscheduled (forum sample, impact Neutral); out of adherence while on queue is Positive
+ * impact.
  */
 export function computeAdherence(
   unit: ManagementUnit,
@@ -448,7 +460,8 @@ export class AdherenceEngine {
       actual.systemPresence !== previous.actual.systemPresence ||
       actual.routingStatus !== previous.actual.routingStatus ||
       actual.actualActivityCategory !== previous.actual.actualActivityCategory;
-    // UNCONFIRMED (outcome-evidence #19): Genesys is assumed to publish on every routing/presence/schedule change,
+    // UNCONFIRMED (no Genesys source says how often the topic fires): Genesys is assumed to publish on every
+    // routing/presence/schedule change,
     // keeping adherenceChangeTime at the start of the current state when the state itself did not change.
     if (changed) for (const listener of this.listeners) listener(next, previous);
   }

@@ -1,10 +1,16 @@
 import { SeededRandom } from './seeded-random';
 
-/** Activity categories as Genesys WFM names them (WFM reference §4; adherence adds `Unscheduled`). */
+/**
+ * Activity categories as Genesys WFM names them (MyPureCloud/platform-client-sdk-python
+ * build/PureCloudPlatformClientV2/models/activity_code.py, `category`; adherence adds `Unscheduled`).
+ */
 export type ActivityCategory =
   'OnQueueWork' | 'Break' | 'Meal' | 'Meeting' | 'OffQueueWork' | 'TimeOff' | 'Training' | 'Unavailable';
 
-/** System presences Genesys reports (REST enum in reference §2). */
+/**
+ * System presences Genesys reports (the `systemPresence` enum of `UserScheduleAdherence`,
+ * MyPureCloud/platform-client-sdk-javascript build/index.d.ts).
+ */
 export const SYSTEM_PRESENCES = [
   'Available',
   'Away',
@@ -41,7 +47,10 @@ export interface BusinessUnit {
   readonly activityCodes: readonly ActivityCode[];
 }
 
-/** Adherence settings of a management unit (`settings.adherence`, reference §4). */
+/**
+ * Adherence settings of a management unit (`settings.adherence`, MyPureCloud/platform-client-sdk-javascript
+ * build/docs/WorkforceManagementApi.md).
+ */
 export interface AdherenceSettings {
   readonly severeAlertThresholdMinutes: number;
   readonly adherenceTargetPercent: number;
@@ -280,7 +289,8 @@ const CODE_TEMPLATES: ReadonlyArray<Omit<ActivityCode, 'id' | 'secondaryPresence
     countsAsPaidTime: false,
     countsAsWorkTime: false,
   },
-  // Genesys has no overtime flag (reference §4): overtime exists only as a custom code named by convention.
+  // Genesys has no overtime flag (none in MyPureCloud/platform-client-sdk-javascript build/index.d.ts):
+  // overtime exists only as a custom code named by convention.
   {
     name: 'Overtime',
     category: 'OnQueueWork',
@@ -383,7 +393,8 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
       businessUnitId: businessUnit.id,
       timeZone: businessUnit.timeZone,
       adherence: {
-        // Severe highlight defaults to 5 min (outcome-evidence A11); the exception threshold is the 15-min formal line.
+        // Severe highlight defaults to 5 min (help.mypurecloud.com/articles/configure-historical-adherence/);
+        // the exception threshold is the 15-min formal line.
         severeAlertThresholdMinutes: 5,
         adherenceTargetPercent: 90,
         adherenceExceptionThresholdSeconds: 900,
@@ -411,7 +422,8 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
     for (let a = 0; a < options.agentsPerUnit; a++) {
       const team = unitTeams[a % unitTeams.length]!;
       const generated = makePerson('Customer Service Agent', unitName, team.supervisorId);
-      // Named identities (e.g. the Agents Playground's mock users) take the first agent slots, so a local demo links them.
+      // Named identities (e.g. the Agents Playground's mock users) take the first agent slots, so a local demo
+      // links them.
       const identity = options.agentIdentities?.[agents.length];
       const person = identity
         ? { ...generated, name: identity.name, email: identity.email.toLowerCase() }
@@ -456,7 +468,11 @@ export function weekDateOf(at: number): string {
     .slice(0, 10);
 }
 
-/** A 480-minute shift: two 15-min breaks, a 30-min unpaid meal, sometimes a team meeting or project work (outcome-evidence #1). */
+/**
+ * A 480-minute shift: two 15-min breaks, a 30-min unpaid meal, sometimes a team meeting or project work (two
+ * 15-min breaks per 8 h is typical:
+ * searchcustomerexperience.techtarget.com/answer/What-is-an-acceptable-amount-of-call-center-break-time).
+ */
 export function buildShift(
   random: SeededRandom,
   startAt: number,

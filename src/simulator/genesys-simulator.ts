@@ -44,7 +44,8 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
-const MAX_REQUEST_BYTES = 512_000; // request.bytes.max (reference §6)
+// request.bytes.max (Genesys Cloud limits, developer.genesys.cloud/api/rest/v2/organization/limits).
+const MAX_REQUEST_BYTES = 512_000;
 const DAY_MS = 86_400_000;
 
 /** Starts a Genesys Cloud simulator on 127.0.0.1 (port 0 by default) and resolves once it listens. */
@@ -184,7 +185,9 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', baseUrl);
     const correlation = req.headers['inin-correlation-id'];
-    // Echo the caller's ININ-Correlation-ID or make one (reference §6, captured logs).
+    // Echo the caller's ININ-Correlation-ID or make one (the header the SDKs read back:
+    // MyPureCloud/platform-client-sdk-dotnet build/src/PureCloudPlatform.Client.V2/Client/ApiResponse.cs,
+    // `CorrelationId`).
     const headers: Record<string, string> = {
       'ININ-Correlation-ID':
         typeof correlation === 'string' && correlation !== '' ? correlation : randomUUID(),
@@ -229,7 +232,8 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
       counters.requests += 1;
       const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
       const clientKey = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':')[0] : 'anonymous';
-      // client.credentials.token.rate.per.minute (reference §6) is counted per client.
+      // client.credentials.token.rate.per.minute (Genesys Cloud limits,
+      // developer.genesys.cloud/api/rest/v2/organization/limits) is counted per client.
       const limited = limitOrFault(`client:${clientKey}`, path, headers);
       if (limited) return writeReply(res, method, limited, headers);
       if (method !== 'POST')
@@ -372,7 +376,8 @@ async function route<Auth>(
 }
 
 function tooManyRequests(retryAfterInSeconds: number, limit: number): HttpReply {
-  // 429 with integer Retry-After and code too.many.requests.retry.after (reference §6).
+  // 429 with integer Retry-After and code too.many.requests.retry.after (MyPureCloud/platform-client-sdk-java
+  // build/src/main/java/com/mypurecloud/sdk/v2/ApiClient.java, class `Retry`).
   const message = `Rate limit exceeded the maximum. Retry the request in [${retryAfterInSeconds}] seconds`;
   return {
     status: 429,

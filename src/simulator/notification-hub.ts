@@ -9,7 +9,10 @@ import type { SimulatorCounters } from './simulator-counters';
 import { parseTopic } from './topic-catalogue';
 import { errorBody, toIso, type WireObject } from './wire-format';
 
-/** Notification limits (reference §1: 20 channels per client, 1,000 topics per channel, 24 h lifetime). */
+/**
+ * Notification limits (developer.genesys.cloud/forum/t/notifications-service-limits-concepts/10312, quoting the
+ * notification service docs: 20 channels per client, 1,000 topics per channel, 24 h lifetime).
+ */
 export interface NotificationHubOptions {
   readonly clock: SimulatorClock;
   readonly faults: FaultInjector;
@@ -72,7 +75,8 @@ function endOf(channel: ChannelRecord): number {
 }
 
 function newChannelId(): string {
-  // Shape of Genesys ids: `streaming-0-fmtdmf8cdis7jh14udg5p89t6z` (reference §1, Channel model).
+  // Shape of Genesys ids: `streaming-0-fmtdmf8cdis7jh14udg5p89t6z` (MyPureCloud/platform-client-sdk-javascript
+  // build/docs/NotificationsApi.md, `Channel`).
   const bytes = randomBytes(26);
   let suffix = '';
   for (const b of bytes) suffix += CHANNEL_ID_ALPHABET[b % CHANNEL_ID_ALPHABET.length];
@@ -80,7 +84,8 @@ function newChannelId(): string {
 }
 
 /**
- * Notification channels, subscriptions, WebSockets and event fan-out (reference §1). A channel belongs to the token
+ * Notification channels, subscriptions, WebSockets and event fan-out
+ * (MyPureCloud/platform-client-sdk-javascript build/docs/NotificationsApi.md). A channel belongs to the token
  * that created it (`GET …/channels?includechannels=token` lists a token's own channels) and closes when that token
  * expires or is revoked, as community answers report of Genesys: its socket is closed and HEAD answers 404.
  */
@@ -90,12 +95,16 @@ export class NotificationHub {
 
   constructor(private readonly options: NotificationHubOptions) {}
 
-  /** `POST /api/v2/notifications/channels`: creates a channel, evicting one when the client already has the maximum. */
+  /**
+   * `POST /api/v2/notifications/channels`: creates a channel, evicting one when the client already has the
+   * maximum.
+   */
   createChannel(caller: ChannelCaller): WireObject {
     const now = this.options.clock.now();
     const own = [...this.channels.values()].filter((c) => c.clientId === caller.clientId);
     if (own.length >= this.options.maxChannelsPerClient) {
-      // [DOC] reference §1: the channel with the oldest last-used date goes, channels without a connection first.
+      // developer.genesys.cloud/forum/t/notifications-service-limits-concepts/10312, quoting the notification
+      // service docs: the channel with the oldest last-used date goes, channels without a connection first.
       own.sort((a, b) => Number(!!a.socket) - Number(!!b.socket) || a.lastUsedAt - b.lastUsedAt);
       this.removeChannel(own[0]!, 'evicted');
     }
@@ -123,7 +132,9 @@ export class NotificationHub {
           c.clientId === caller.clientId &&
           (include === 'oauthclient' || c.accessToken === caller.accessToken),
       )
-      // UNCONFIRMED how hidden ids look (reference §1): other tokens' channels are listed with `expires` only.
+      // UNCONFIRMED how hidden ids look (MyPureCloud/platform-client-sdk-javascript
+      // build/docs/NotificationsApi.md, `includechannels=oauthclient`): other tokens' channels are listed with
+      // `expires` only.
       .map((c) =>
         c.accessToken === caller.accessToken ? this.channelBody(c) : { expires: toIso(c.expiresAt) },
       );
@@ -194,7 +205,9 @@ export class NotificationHub {
         (parsed.kind === 'userScheduleSearch' || parsed.kind === 'userMuScheduleSearchComplete') &&
         parsed.entityId !== caller.clientId
       ) {
-        // UNCONFIRMED: a search-result topic belongs to the requester (reference §3), for a client-credentials token
+        // UNCONFIRMED: a search-result topic belongs to the requester
+        // (MyPureCloud/platform-client-sdk-javascript notificationMappings.json), for a client-credentials
+        // token
         // the OAuth client (public integrations subscribe v2.users.{client id}.workforcemanagement.* result topics);
         // others' topics are refused.
         rejected.push({
@@ -208,7 +221,8 @@ export class NotificationHub {
       permitted.push(topic);
     }
     if (!ignoreErrors && rejected.length > 0) {
-      // [DOC] reference §1: without ignoreErrors one failing topic fails the whole request and nothing is subscribed.
+      // Genesys announcement "Permission enforcement for adherence notifications" (2021-12-13): without
+      // ignoreErrors one failing topic fails the whole request and nothing is subscribed.
       const invalid = rejected.filter((r) => (r.missingPermissions as string[]).length === 0);
       if (invalid.length > 0) {
         return {
@@ -233,7 +247,8 @@ export class NotificationHub {
     }
     const next = mode === 'replace' ? new Set(permitted) : new Set([...channel.topics, ...permitted]);
     if (next.size > this.options.maxTopicsPerChannel) {
-      // [DOC] reference §1: over 1,000 topics per channel returns 400.
+      // developer.genesys.cloud/forum/t/notifications-service-limits-concepts/10312, quoting the notification
+      // service docs: over 1,000 topics per channel returns 400.
       return {
         status: 400,
         body: errorBody(
@@ -254,7 +269,9 @@ export class NotificationHub {
     for (const t of next) channel.topics.add(t);
     const now = this.options.clock.now();
     channel.lastUsedAt = now;
-    // UNCONFIRMED (reference §1): a (re-)subscribe moves `expires` to now + 24 h.
+    // UNCONFIRMED (developer.genesys.cloud/forum/t/notifications-service-limits-concepts/10312, quoting the
+    // notification service docs: "resubscribe to topics" to keep a channel): a (re-)subscribe moves `expires`
+    // to now + 24 h.
     channel.expiresAt = now + this.options.channelLifetimeMs;
     this.armExpiry(channel);
     return {
@@ -284,7 +301,10 @@ export class NotificationHub {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(channel, ws));
   }
 
-  /** Publishes one event to every channel subscribed to `topicName`; adherence frames pass through the frame faults. */
+  /**
+   * Publishes one event to every channel subscribed to `topicName`; adherence frames pass through the frame
+   * faults.
+   */
   publish(topicName: string, eventBody: WireObject, isAdherence: boolean): number {
     const text = JSON.stringify({
       topicName,
@@ -314,13 +334,19 @@ export class NotificationHub {
     return n;
   }
 
-  /** Fault: sends `v2.system.socket_closing`, then closes the socket after `closeAfterMs` of simulator time (about 1 min in Genesys, reference §1). */
+  /**
+   * Fault: sends `v2.system.socket_closing`, then closes the socket after `closeAfterMs` of simulator time
+   * (about 1 min in Genesys; MyPureCloud/platform-client-sdk-java
+   * build/src/main/java/com/mypurecloud/sdk/v2/extensions/notifications/NotificationHandler.java reconnects to
+   * the same connectUri).
+   */
   sendSocketClosing(channelId: string | undefined, closeAfterMs: number): number {
     let n = 0;
     for (const channel of this.selected(channelId)) {
       const socket = channel.socket;
       if (!socket) continue;
-      // UNCONFIRMED: which SystemMessageSystemMessage fields Genesys fills for socket_closing (reference §1).
+      // UNCONFIRMED: which SystemMessageSystemMessage fields Genesys fills for socket_closing
+      // (MyPureCloud/platform-client-sdk-javascript build/index.d.ts, `SystemMessageSystemMessage`).
       const eventBody = {
         channelId: channel.id,
         organizationId: this.options.organizationId,
@@ -448,7 +474,7 @@ export class NotificationHub {
       else if (reason === 'tokenExpired') this.options.counters.channelsClosedWithToken += 1;
       else this.options.counters.channelsExpired += 1;
     }
-    // UNCONFIRMED close code and reason (reference §1 lists close codes as unconfirmed).
+    // UNCONFIRMED close code and reason (no Genesys source documents them).
     const why =
       reason === 'evicted'
         ? 'Channel evicted'
@@ -463,7 +489,8 @@ export class NotificationHub {
       ws.close(1000, 'Channel expired');
       return;
     }
-    // [DOC] reference §1: one WebSocket per channel; a second connection disconnects the first.
+    // developer.genesys.cloud/forum/t/notifications-service-limits-concepts/10312, quoting the notification
+    // service docs: one WebSocket per channel; a second connection disconnects the first.
     this.detach(channel, 1000, 'Another connection was opened to this channel');
     channel.socket = ws;
     channel.lastUsedAt = this.options.clock.now();
@@ -485,7 +512,10 @@ export class NotificationHub {
       } catch {
         return;
       }
-      // Health check is an application-level JSON ping, not an RFC 6455 ping (reference §1, Java NotificationHandler).
+      // Health check is an application-level JSON ping, not an RFC 6455 ping
+      // (MyPureCloud/platform-client-sdk-java
+      // build/src/main/java/com/mypurecloud/sdk/v2/extensions/notifications/NotificationHandler.java,
+      // `sendPing`).
       if (
         typeof message === 'object' &&
         message !== null &&
@@ -535,7 +565,8 @@ export class NotificationHub {
       this.send(channel, text);
       this.send(channel, text);
     } else {
-      // Reorder: hold this frame until the next one on the channel has gone out (flushed after 1 s real time anyway).
+      // Reorder: hold this frame until the next one on the channel has gone out (flushed after 1 s real time
+      // anyway).
       if (held) this.send(channel, held.text);
       channel.heldFrame = {
         text,

@@ -47,7 +47,11 @@ function isTrue(value: string | null): boolean {
   return value === 'true';
 }
 
-/** Builds the `/api/v2/...` routes (reference §1, §4, §7); every handler runs after token and rate-limit checks. */
+/**
+ * Builds the `/api/v2/...` routes (MyPureCloud/platform-client-sdk-javascript build/docs/NotificationsApi.md,
+ * MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md, UsersApi.md); every handler
+ * runs after token and rate-limit checks.
+ */
 export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
   const { centre, engine, hub, downloads, options, faults, counters } = deps;
   const router = new HttpRouter<IssuedToken>();
@@ -61,7 +65,8 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
       ? undefined
       : {
           status: 403,
-          // UNCONFIRMED: the code of a REST permission failure; Genesys lists the missing permissions in the message.
+          // UNCONFIRMED: the code of a REST permission failure; Genesys lists the missing permissions in the
+          // message.
           body: wire.errorBody(
             403,
             'missing.any.permissions',
@@ -72,7 +77,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
   const businessUnit = (id: string) => centre.businessUnits.find((b) => b.id === id);
   const people = () => [...centre.supervisors, ...centre.agents, ...centre.formerAgents];
 
-  // Notifications (reference §1).
+  // Notifications (MyPureCloud/platform-client-sdk-javascript build/docs/NotificationsApi.md).
   router.add('POST', '/api/v2/notifications/channels', (ctx) => ok(hub.createChannel(caller(ctx))));
   router.add('GET', '/api/v2/notifications/channels', (ctx) =>
     ok(hub.listChannels(caller(ctx), ctx.url.searchParams.get('includechannels'))),
@@ -101,7 +106,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     hub.unsubscribeAll(caller(ctx), ctx.params.channelId!),
   );
 
-  // Org structure (reference §4).
+  // Org structure (MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md).
   router.add('GET', '/api/v2/workforcemanagement/businessunits', () =>
     ok({ entities: centre.businessUnits.map((b) => wire.businessUnitListItem(centre, b)) }),
   );
@@ -111,7 +116,8 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     }),
   );
   router.add('GET', '/api/v2/workforcemanagement/businessunits/:buId/managementunits', (ctx) => {
-    // UNCONFIRMED: `mine` (reference §4) means the caller's own BU; a client-credentials token has none, so it is not found.
+    // UNCONFIRMED: `mine` (MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md)
+    // means the caller's own BU; a client-credentials token has none, so it is not found.
     const bu = businessUnit(ctx.params.buId!);
     if (!bu) return notFound(`Business unit ${ctx.params.buId}`);
     return ok({
@@ -146,7 +152,8 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     const denied = requireAny('wfm:agent:view', 'wfm:managementUnit:view');
     if (denied) return denied;
     const agent = centre.agents.find((a) => a.id === ctx.params.agentId);
-    // UNCONFIRMED: a user who is in no management unit answers 404 (the SDK's WorkforceManagementApi.md shows only success).
+    // UNCONFIRMED: a user who is in no management unit answers 404 (the SDK's WorkforceManagementApi.md shows
+    // only success).
     if (!agent) return notFound(`Management unit of agent ${ctx.params.agentId}`);
     return ok({
       user: { id: agent.id, selfUri: `/api/v2/users/${agent.id}` },
@@ -166,14 +173,16 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     return ok({ entities: bu.activityCodes.map((c) => wire.activityCode(bu, c)) });
   });
 
-  // Real-time adherence (reference §4): all need wfm:realtimeAdherence:view.
+  // Real-time adherence (MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md): all
+  // need wfm:realtimeAdherence:view.
   const listing = (ctx: Ctx, agents: readonly Agent[]): HttpReply => {
     const entities = agents.map((a) => wire.userScheduleAdherence(centre, engine.get(a.id)!));
     if (
       isTrue(ctx.url.searchParams.get('forceDownloadService')) ||
       agents.length > options.downloadThreshold
     ) {
-      // Too-big results carry only `downloadUrl` (reference §4). UNCONFIRMED: the document there is the listing itself.
+      // Too-big results carry only `downloadUrl` (MyPureCloud/platform-client-sdk-javascript build/index.d.ts,
+      // `UserScheduleAdherenceListing`). UNCONFIRMED: the document there is the listing itself.
       return ok({ downloadUrl: downloads.put({ entities }) });
     }
     return ok({ entities });
@@ -201,13 +210,15 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
   router.add('GET', '/api/v2/workforcemanagement/adherence', (ctx) => {
     const denied = requireAny('wfm:realtimeAdherence:view');
     if (denied) return denied;
-    // The official JS SDK sends this `multi` parameter comma-joined (`userId=a,b`, seen from purecloud-platform-client-v2
+    // The official JS SDK sends this `multi` parameter comma-joined (`userId=a,b`, seen from
+    // purecloud-platform-client-v2
     // 262 against a local server), so Genesys accepts both forms; we split commas as well as repeats.
     const ids = ctx.url.searchParams
       .getAll('userId')
       .flatMap((id) => id.split(','))
       .filter((id) => id !== '');
-    // Repeated userId, min 1, max 100 per request (reference §4).
+    // Repeated userId, min 1, max 100 per request (MyPureCloud/platform-client-sdk-javascript
+    // build/docs/WorkforceManagementApi.md).
     if (ids.length < 1 || ids.length > 100)
       return badRequest(`userId must be given between 1 and 100 times (got ${ids.length})`);
     // UNCONFIRMED: ids that are not WFM agents are left out of the array rather than failing the request.
@@ -219,7 +230,8 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     );
   });
 
-  // Agent schedules search (reference §4). Genesys answers `Processing` when it chooses to (large requests; SDK:
+  // Agent schedules search (MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md).
+  // Genesys answers `Processing` when it chooses to (large requests; SDK:
   // forceAsync forces it for testing), then announces completion on a notification topic with a downloadUrl.
   const searchAsync = (
     ctx: Ctx,
@@ -313,7 +325,8 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
   router.add('POST', '/api/v2/workforcemanagement/managementunits/:muId/agentschedules/search', (ctx) => {
     const mu = unit(ctx.params.muId!);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
-    // UNCONFIRMED which {id}: for a client-credentials token the requester is the OAuth client (public client-credentials
+    // UNCONFIRMED which {id}: for a client-credentials token the requester is the OAuth client (public
+    // client-credentials
     // integrations subscribe v2.users.{client id}.workforcemanagement.* result topics).
     return search(
       ctx,
@@ -333,7 +346,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     );
   });
 
-  // Users (reference §7).
+  // Users (MyPureCloud/platform-client-sdk-javascript build/docs/UsersApi.md).
   router.add('GET', '/api/v2/users', (ctx) => {
     const params = ctx.url.searchParams;
     const pageSize = Math.min(500, Math.max(1, Number(params.get('pageSize') ?? 25) || 25));

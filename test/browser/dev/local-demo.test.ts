@@ -22,7 +22,7 @@ import { randomTablePrefix, sharedAzurite } from '../../support/azurite';
 // Debian's chromium (`apt-get install -y chromium`); CHROMIUM_PATH points elsewhere on other machines.
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-// Headless flags from shared/reference/toolchain.md: the page asks a CDN for fonts and animations, so every host but
+// Headless flags (verified with Debian's chromium): the page asks a CDN for fonts and animations, so every host but
 // loopback resolves to nothing (harmless, and nothing leaves the machine).
 const CHROMIUM_ARGS = [
   '--headless',

@@ -13,7 +13,8 @@ import { buildDriftReport } from '../../../../src/analytics/drift-report';
 import { DEFAULT_THRESHOLDS } from '../../../../src/domain/drift-policy';
 import { exampleDirectory, openEpisode } from '../../../support/bot-fakes';
 
-// The official parser; `require('adaptivecards')` crashes in Node (ESM import), the dist bundle works (toolchain.md).
+// The official parser; `require('adaptivecards')` crashes in Node (ESM import), the dist bundle works
+// (adaptivecards 3.0.6 on Node 20).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AC = require('adaptivecards/dist/adaptivecards.js');
 
