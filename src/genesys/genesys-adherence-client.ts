@@ -97,20 +97,28 @@ export class GenesysAdherenceClient {
       sleep: this.timers.sleep,
       random: this.random,
     });
-    this.directory = new GenesysDirectory(this.rest, this.logger, {
+    this.directory = new GenesysDirectory({
+      rest: this.rest,
+      logger: this.logger,
       metrics: this.metrics,
       clock: this.clock,
     });
-    this.channels = new NotificationChannelManager(this.rest, this.clock, this.logger, this.metrics);
+    this.channels = new NotificationChannelManager({
+      rest: this.rest,
+      clock: this.clock,
+      logger: this.logger,
+      metrics: this.metrics,
+    });
     this.restorer = new AdherenceRestorer(this.rest);
-    this.coverage = new GenesysScheduleCoverageChecker(
-      this.rest,
-      this.directory,
-      { ...this.options, metrics: this.metrics },
-      this.clock,
-      this.logger,
-      this.timers,
-    );
+    this.coverage = new GenesysScheduleCoverageChecker({
+      ...this.options,
+      rest: this.rest,
+      directory: this.directory,
+      metrics: this.metrics,
+      clock: this.clock,
+      logger: this.logger,
+      timers: this.timers,
+    });
     this.intake = new AdherenceIntake({
       directory: this.directory,
       coverage: this.coverage,
@@ -240,23 +248,23 @@ export class GenesysAdherenceClient {
 
   private addStream(topics: readonly string[]): NotificationStream {
     const index = this.streams.length;
-    const stream = new NotificationStream(
-      `stream-${index}`,
+    const stream = new NotificationStream({
+      ...this.options,
+      name: `stream-${index}`,
       topics,
-      this.channels,
-      this.options,
-      {
+      channels: this.channels,
+      handlers: {
         onConnected: (s) => this.restore(s),
         onFrame: (frame, observedAt) => this.intake.acceptFrame(frame, observedAt),
         onMalformed: (text, reason) => this.intake.rejectText(text, reason),
       },
-      this.clock,
-      this.logger.child({ stream: `stream-${index}` }),
-      this.metrics,
-      this.timers,
-      this.random,
-      () => this.tokens.generation,
-    );
+      clock: this.clock,
+      logger: this.logger.child({ stream: `stream-${index}` }),
+      metrics: this.metrics,
+      timers: this.timers,
+      random: this.random,
+      tokenGeneration: () => this.tokens.generation,
+    });
     this.streams.push(stream);
     return stream;
   }

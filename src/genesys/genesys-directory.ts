@@ -30,8 +30,10 @@ export interface DirectoryChanges {
   readonly removedUnitIds: readonly string[];
 }
 
-/** Optional companions of a {@link GenesysDirectory}. */
+/** Collaborators of a {@link GenesysDirectory}. */
 export interface GenesysDirectoryOptions {
+  readonly rest: GenesysRestClient;
+  readonly logger: Logger;
   /** Counts lookups and refreshes. */
   readonly metrics?: GenesysMetrics;
   /** Times failed lookups (so they are not retried at once); without it they are retried on the next event. */
@@ -51,11 +53,13 @@ export class GenesysDirectory implements AgentDirectory {
   private readonly lookups = new Map<string, Promise<AgentProfile | undefined>>();
   private readonly failedLookups = new Map<string, number>();
 
-  constructor(
-    private readonly rest: GenesysRestClient,
-    private readonly logger: Logger,
-    private readonly options: GenesysDirectoryOptions = {},
-  ) {}
+  private readonly rest: GenesysRestClient;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: GenesysDirectoryOptions) {
+    this.rest = options.rest;
+    this.logger = options.logger;
+  }
 
   /**
    * Discovers everything (again): `configuredUnitIds` or every visible unit. Units that cannot be read are logged and

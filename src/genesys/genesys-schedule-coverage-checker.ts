@@ -6,8 +6,13 @@ import type { GenesysRestClient } from './genesys-rest-client';
 import type { GenesysTimers } from './genesys-timers';
 import { describeError } from '../platform/describe-error';
 
-/** Tunables of the coverage checker. */
+/** Tunables and collaborators of the coverage checker. */
 export interface ScheduleCoverageOptions {
+  readonly rest: GenesysRestClient;
+  readonly directory: GenesysDirectory;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly timers: GenesysTimers;
   readonly overtimeActivityCodeIds: readonly string[];
   readonly scheduleSearchTimeoutMs: number;
   /** Counts asynchronous searches and those that did not complete in time. */
@@ -53,15 +58,18 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
   private readonly pending = new Map<string, PendingSearch>();
   private readonly early = new Map<string, string | undefined>();
   private overtimeActivityCodeIds: ReadonlySet<string>;
+  private readonly rest: GenesysRestClient;
+  private readonly directory: GenesysDirectory;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly timers: GenesysTimers;
 
-  constructor(
-    private readonly rest: GenesysRestClient,
-    private readonly directory: GenesysDirectory,
-    private readonly options: ScheduleCoverageOptions,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly timers: GenesysTimers,
-  ) {
+  constructor(private readonly options: ScheduleCoverageOptions) {
+    this.rest = options.rest;
+    this.directory = options.directory;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.timers = options.timers;
     this.overtimeActivityCodeIds = new Set(options.overtimeActivityCodeIds);
   }
 

@@ -23,17 +23,32 @@ export interface SubscriptionOutcome {
   readonly rejected: readonly RejectedTopic[];
 }
 
-// Channels live 24 h and re-subscribing keeps them alive [DOC: notifications limits; NotificationsApi.md].
+// Channels live 24 h and re-subscribing keeps them alive (developer.genesys.cloud/forum/t/notifications-service-limits-
+// concepts/10312, quoting the notification service docs; MyPureCloud/platform-client-sdk-javascript
+// build/docs/NotificationsApi.md).
 const CHANNEL_LIFETIME_MS = 24 * 60 * 60_000;
+
+/** Collaborators of a {@link NotificationChannelManager}. */
+export interface NotificationChannelManagerOptions {
+  readonly rest: GenesysRestClient;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: GenesysMetrics;
+}
 
 /** REST side of the notification service: create channels, (re)subscribe topics, check channels still exist. */
 export class NotificationChannelManager {
-  constructor(
-    private readonly rest: GenesysRestClient,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly metrics: GenesysMetrics,
-  ) {}
+  private readonly rest: GenesysRestClient;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly metrics: GenesysMetrics;
+
+  constructor(options: NotificationChannelManagerOptions) {
+    this.rest = options.rest;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.metrics = options.metrics;
+  }
 
   /** Creates a channel (`POST /api/v2/notifications/channels`). */
   async createChannel(): Promise<NotificationChannel> {

@@ -379,14 +379,15 @@ describe('GenesysAdherenceClient against the simulator', function () {
     );
     assert.ok(current, 'the idle scenario starts the agent inside a scheduled activity');
     assert.equal(await h.client.coverage.check(agent.id, agent.managementUnitId, now), 'clear');
-    const withOvertime = new GenesysScheduleCoverageChecker(
-      h.client.rest,
-      h.client.directory,
-      { overtimeActivityCodeIds: [current.activityCodeId], scheduleSearchTimeoutMs: 1_000 },
-      { now: () => h.sim.control.now() },
-      h.logger,
-      platformTimers,
-    );
+    const withOvertime = new GenesysScheduleCoverageChecker({
+      rest: h.client.rest,
+      directory: h.client.directory,
+      overtimeActivityCodeIds: [current.activityCodeId],
+      scheduleSearchTimeoutMs: 1_000,
+      clock: { now: () => h.sim.control.now() },
+      logger: h.logger,
+      timers: platformTimers,
+    });
     assert.equal(await withOvertime.check(agent.id, agent.managementUnitId, now), 'overtime');
     assert.equal(await h.client.coverage.check(agent.id, 'no-such-unit', now), 'unavailable');
   });

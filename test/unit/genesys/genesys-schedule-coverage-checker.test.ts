@@ -54,14 +54,15 @@ function build(answers: Array<(request: GenesysRequest) => unknown>) {
     getUnit: () => ({ id: UNIT, name: 'Unit', timeZone: 'Europe/London' }),
   } as unknown as GenesysDirectory;
   const timers = new ManualTimers();
-  const checker = new GenesysScheduleCoverageChecker(
+  const checker = new GenesysScheduleCoverageChecker({
     rest,
     directory,
-    { overtimeActivityCodeIds: [OVERTIME_CODE], scheduleSearchTimeoutMs: 10_000 },
-    { now: () => 0 },
-    silentLogger,
+    overtimeActivityCodeIds: [OVERTIME_CODE],
+    scheduleSearchTimeoutMs: 10_000,
+    clock: { now: () => 0 },
+    logger: silentLogger,
     timers,
-  );
+  });
   return { checker, requests, timers };
 }
 
