@@ -17,6 +17,7 @@ import { GenesysTokenProvider } from './genesys-token-provider';
 import { NotificationChannelManager } from './notification-channel-manager';
 import { NotificationStream } from './notification-stream';
 import { shardTopics } from './shard-topics';
+import { buildTopics, planTopics, restoreScopeOf, scheduleSearchTopicOf } from './subscription-topics';
 import { describeError } from '../platform/describe-error';
 
 export type { GenesysObservationSink } from './adherence-intake';
@@ -30,14 +31,6 @@ export interface GenesysClientDependencies {
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
 }
-
-interface StreamScope {
-  readonly unitIds: readonly string[];
-  readonly userIds: readonly string[];
-}
-
-const MU_TOPIC_PREFIX = 'v2.workforcemanagement.managementunits.';
-const BU_TOPIC_PREFIX = 'v2.workforcemanagement.businessunits.';
 
 /**
  * The Genesys Cloud real-time adherence client: discovers units and agents (and refreshes them periodically), subscribes
@@ -109,7 +102,7 @@ export class GenesysAdherenceClient {
       logger: this.logger,
       metrics: this.metrics,
     });
-    this.restorer = new AdherenceRestorer(this.rest);
+
     this.coverage = new GenesysScheduleCoverageChecker({
       ...this.options,
       rest: this.rest,
@@ -124,6 +117,14 @@ export class GenesysAdherenceClient {
       coverage: this.coverage,
       metrics: this.metrics,
       logger: this.logger,
+    });
+    this.restorer = new AdherenceRestorer({
+      rest: this.rest,
+      intake: this.intake,
+      directory: this.directory,
+      clock: this.clock,
+      logger: this.logger,
+      metrics: this.metrics,
     });
     this.tokens.onRenewed((generation) => {
       for (const stream of this.streams) void stream.rollover(generation);
@@ -148,7 +149,7 @@ export class GenesysAdherenceClient {
     this.started = true;
     this.intake.connect(sink);
     await this.discover();
-    const topics = this.buildTopics();
+    const topics = buildTopics(this.directory, this.options);
     const shards = shardTopics(topics, this.options.maxTopicsPerChannel);
     this.logger.info(
       { topics: topics.length, channels: shards.length },
@@ -222,7 +223,7 @@ export class GenesysAdherenceClient {
     this.intake.beginRestore();
     let handedOver = 0;
     try {
-      const rows = await this.fetchUnitRows(managementUnitId);
+      const rows = await this.restorer.fetchUnitRows(managementUnitId);
       handedOver = this.intake.acceptRows(rows, this.clock.now(), managementUnitId);
     } finally {
       this.intake.endRestore();
@@ -238,12 +239,7 @@ export class GenesysAdherenceClient {
 
   /** The topic on which Genesys announces that an asynchronous management-unit schedule search completed. */
   scheduleSearchTopic(): string {
-    // Which {id} a client-credentials token uses is not in the SDK; public client-credentials integrations subscribe
-    // the OAuth client id in v2.users.{id}.workforcemanagement.* result topics (e.g.
-    // https://github.com/singer-io/tap-purecloud/blob/master/tap_purecloud/websocket_helper.py formats
-    // 'v2.users.{}.workforcemanagement.historicaladherencequery' with config client_id), so that is the default.
-    const id = this.options.scheduleSearchUserId ?? this.options.clientId;
-    return `v2.users.${id}.workforcemanagement.agentschedules.managementunit.search.complete`;
+    return scheduleSearchTopicOf(this.options);
   }
 
   private addStream(topics: readonly string[]): NotificationStream {
@@ -254,7 +250,7 @@ export class GenesysAdherenceClient {
       topics,
       channels: this.channels,
       handlers: {
-        onConnected: (s) => this.restore(s),
+        onConnected: (s) => this.restorer.restore(restoreScopeOf(s.topics)),
         onFrame: (frame, observedAt) => this.intake.acceptFrame(frame, observedAt),
         onMalformed: (text, reason) => this.intake.rejectText(text, reason),
       },
@@ -267,28 +263,6 @@ export class GenesysAdherenceClient {
     });
     this.streams.push(stream);
     return stream;
-  }
-
-  private buildTopics(): string[] {
-    const units = this.directory.listUnits();
-    const topics: string[] = [];
-    if (this.options.adherenceTopicScope === 'user') {
-      for (const agent of this.directory.listAgents())
-        topics.push(`v2.users.${agent.id}.workforcemanagement.adherence`);
-    } else {
-      for (const unit of units) topics.push(`${MU_TOPIC_PREFIX}${unit.id}.adherence`);
-    }
-    if (this.options.subscribeScheduleTopics) {
-      const businessUnitIds = new Set<string>();
-      for (const unit of units) {
-        if (unit.businessUnitId) businessUnitIds.add(unit.businessUnitId);
-        topics.push(`${MU_TOPIC_PREFIX}${unit.id}.agentschedules.changed`);
-      }
-      for (const businessUnitId of businessUnitIds)
-        topics.push(`${BU_TOPIC_PREFIX}${businessUnitId}.schedules`);
-    }
-    topics.push(this.scheduleSearchTopic());
-    return topics;
   }
 
   private async runRefresh(): Promise<DirectoryChanges | undefined> {
@@ -319,13 +293,13 @@ export class GenesysAdherenceClient {
   /** Brings every stream's topics in line with the directory: gone topics dropped, new ones added where there is room. */
   private async updateTopics(): Promise<void> {
     if (!this.started) return;
-    const wanted = this.buildTopics();
-    const wantedSet = new Set(wanted);
-    const lists = this.streams.map((stream) => stream.topics.filter((topic) => wantedSet.has(topic)));
-    const have = new Set(lists.flat());
-    const fresh = wanted.filter((topic) => !have.has(topic));
+    const wanted = buildTopics(this.directory, this.options);
     const max = this.options.maxTopicsPerChannel;
-    for (const list of lists) while (list.length < max && fresh.length > 0) list.push(fresh.shift()!);
+    const { lists, fresh } = planTopics(
+      this.streams.map((stream) => stream.topics),
+      wanted,
+      max,
+    );
     const updates: Promise<void>[] = [];
     this.streams.forEach((stream, index) => {
       const list = lists[index]!;
@@ -349,53 +323,4 @@ export class GenesysAdherenceClient {
       'Genesys subscriptions updated',
     );
   }
-
-  private async restore(stream: NotificationStream): Promise<void> {
-    const scope = scopeOf(stream.topics);
-    this.intake.beginRestore();
-    const startedAt = this.clock.now();
-    try {
-      for (const unitId of scope.unitIds)
-        this.intake.acceptRows(await this.fetchUnitRows(unitId), this.clock.now(), unitId);
-      if (scope.userIds.length > 0)
-        this.intake.acceptRows(await this.restorer.fetchUsers(scope.userIds), this.clock.now(), undefined);
-      this.metrics.restores++;
-    } catch (error) {
-      this.metrics.restoreFailures++;
-      this.logger.error(
-        { err: describeError(error) },
-        'Adherence restore failed; continuing with events only',
-      );
-    } finally {
-      const durationMs = this.clock.now() - startedAt;
-      this.metrics.lastRestoreDurationMs = durationMs;
-      this.metrics.totalRestoreDurationMs += durationMs;
-      this.intake.endRestore();
-    }
-  }
-
-  private async fetchUnitRows(unitId: string): Promise<unknown[]> {
-    try {
-      return await this.restorer.fetchUnit(unitId);
-    } catch (error) {
-      // Fallback: the per-user endpoint in batches of 100.
-      this.logger.warn(
-        { managementUnitId: unitId, err: describeError(error) },
-        'Unit adherence unavailable; restoring per agent',
-      );
-      return this.restorer.fetchUsers(this.directory.listAgentsOfUnit(unitId).map((agent) => agent.id));
-    }
-  }
-}
-
-function scopeOf(topics: readonly string[]): StreamScope {
-  const unitIds: string[] = [];
-  const userIds: string[] = [];
-  for (const topic of topics) {
-    if (topic.startsWith(MU_TOPIC_PREFIX) && topic.endsWith('.adherence'))
-      unitIds.push(topic.slice(MU_TOPIC_PREFIX.length, topic.length - '.adherence'.length));
-    else if (topic.startsWith('v2.users.') && topic.endsWith('.workforcemanagement.adherence'))
-      userIds.push(topic.slice('v2.users.'.length, topic.length - '.workforcemanagement.adherence'.length));
-  }
-  return { unitIds, userIds };
 }
