@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { startTimer } from '../platform/timers';
 import type { AdherenceEngine } from './adherence-engine';
 import type { Agent, ContactCentre } from './contact-centre';
 import type { DownloadStore } from './download-store';
-import type { AsyncSearchOutcome, FaultInjector } from './fault-injector';
-import { HttpRouter, type HttpReply, type HttpRequestContext } from './http-router';
+import type { FaultInjector } from './fault-injector';
+import { HttpRouter, type HttpReply } from './http-router';
 import type { NotificationHub } from './notification-hub';
 import type { SimulatorCounters } from './simulator-counters';
 import type { ResolvedSimulatorOptions } from './simulator-options';
 import type { IssuedToken } from './token-issuer';
+import { badRequest, isTrue, notFound, ok, parseJson, type Ctx } from './rest-replies';
+import { createScheduleSearch } from './schedule-search-route';
 import * as wire from './wire-format';
 
 /** What the REST routes read and write. */
@@ -22,38 +22,13 @@ export interface RestRouteDeps {
   readonly counters: SimulatorCounters;
 }
 
-type Ctx = HttpRequestContext<IssuedToken>;
-
-const ok = (body: unknown): HttpReply => ({ status: 200, body });
-const notFound = (what: string): HttpReply => ({
-  status: 404,
-  body: wire.errorBody(404, 'not.found', `${what} not found`),
-});
-const badRequest = (message: string): HttpReply => ({
-  status: 400,
-  body: wire.errorBody(400, 'bad.request', message),
-});
-
-function parseJson(ctx: Ctx): { value?: unknown; error?: HttpReply } {
-  if (ctx.rawBody.trim() === '') return { value: undefined };
-  try {
-    return { value: JSON.parse(ctx.rawBody) };
-  } catch {
-    return { error: badRequest('The request body is not valid JSON') };
-  }
-}
-
-function isTrue(value: string | null): boolean {
-  return value === 'true';
-}
-
 /**
  * Builds the `/api/v2/...` routes (MyPureCloud/platform-client-sdk-javascript build/docs/NotificationsApi.md,
  * MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md, UsersApi.md); every handler
  * runs after token and rate-limit checks.
  */
 export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
-  const { centre, engine, hub, downloads, options, faults, counters } = deps;
+  const { centre, engine, hub, downloads, options } = deps;
   const router = new HttpRouter<IssuedToken>();
   const caller = (ctx: Ctx) => ({
     clientId: ctx.auth.clientId,
@@ -76,6 +51,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
   const unit = (id: string) => centre.managementUnits.find((u) => u.id === id);
   const businessUnit = (id: string) => centre.businessUnits.find((b) => b.id === id);
   const people = () => [...centre.supervisors, ...centre.agents, ...centre.formerAgents];
+  const searchSchedules = createScheduleSearch({ ...deps, requireAny, businessUnit });
 
   // Notifications (MyPureCloud/platform-client-sdk-javascript build/docs/NotificationsApi.md).
   router.add('POST', '/api/v2/notifications/channels', (ctx) => ok(hub.createChannel(caller(ctx))));
@@ -230,105 +206,12 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     );
   });
 
-  // Agent schedules search (MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md).
-  // Genesys answers `Processing` when it chooses to (large requests; SDK:
-  // forceAsync forces it for testing), then announces completion on a notification topic with a downloadUrl.
-  const searchAsync = (
-    ctx: Ctx,
-    topic: string,
-    result: unknown,
-    businessUnitId: string,
-    outcome: AsyncSearchOutcome,
-  ): HttpReply => {
-    const operationId = randomUUID();
-    counters.asyncScheduleSearches += 1;
-    if (outcome !== 'never') {
-      startTimer(
-        () =>
-          hub.publish(
-            topic,
-            outcome === 'error'
-              ? {
-                  operationId,
-                  status: 'Error',
-                  error: {
-                    status: 500,
-                    code: 'internal.server.error',
-                    message: 'The schedule search failed',
-                  },
-                }
-              : { operationId, status: 'Complete', businessUnitId, downloadUrl: downloads.put(result) },
-            false,
-          ),
-        options.asyncSearchDelayMs,
-        true,
-      );
-    }
-    return ok({ status: 'Processing', operationId });
-  };
-  const search = (
-    ctx: Ctx,
-    buId: string,
-    candidates: readonly Agent[],
-    completionTopic: string,
-  ): HttpReply => {
-    const denied = requireAny('wfm:schedule:view', 'wfm:publishedSchedule:view');
-    if (denied) return denied;
-    const parsed = parseJson(ctx);
-    if (parsed.error) return parsed.error;
-    const body = parsed.value as { startDate?: unknown; endDate?: unknown; userIds?: unknown } | undefined;
-    const startAt = typeof body?.startDate === 'string' ? Date.parse(body.startDate) : NaN;
-    const endAt = typeof body?.endDate === 'string' ? Date.parse(body.endDate) : NaN;
-    if (!Number.isFinite(startAt) || !Number.isFinite(endAt) || endAt <= startAt)
-      return badRequest('startDate and endDate must be ISO-8601 date-times with startDate before endDate');
-    if (
-      body!.userIds !== undefined &&
-      (!Array.isArray(body!.userIds) || body!.userIds.some((id) => typeof id !== 'string'))
-    )
-      return badRequest('userIds must be an array of strings');
-    const userIds = body!.userIds as string[] | undefined;
-    const agents = candidates.filter((a) => !userIds || userIds.includes(a.id));
-    const bu = businessUnit(buId)!;
-    const published = new Map<string, { id: string; weekDate: string; weekCount: number }>();
-    const result = {
-      agentSchedules: agents.map((a) => {
-        const shifts = a.shifts.filter(
-          (s) => s.startAt < endAt && s.startAt + s.lengthMinutes * 60_000 > startAt,
-        );
-        for (const s of shifts)
-          published.set(s.scheduleId, { id: s.scheduleId, weekDate: s.weekDate, weekCount: 1 });
-        return {
-          user: { id: a.id, selfUri: `/api/v2/users/${a.id}` },
-          shifts: shifts.map((s) => wire.scheduleShift(s)),
-          fullDayTimeOffMarkers: [],
-        };
-      }),
-      businessUnitTimeZone: bu.timeZone,
-      publishedSchedules: [...published.values()],
-    };
-    const agentDays = agents.length * Math.ceil((endAt - startAt) / 86_400_000);
-    const injected = faults.takeAsyncSearch();
-    if (
-      isTrue(ctx.url.searchParams.get('forceAsync')) ||
-      injected !== undefined ||
-      agentDays > options.asyncSearchAgentDays
-    )
-      return searchAsync(ctx, completionTopic, result, bu.id, injected ?? 'complete');
-    if (
-      isTrue(ctx.url.searchParams.get('forceDownloadService')) ||
-      agents.length > options.downloadThreshold
-    ) {
-      return ok({ status: 'Complete', operationId: randomUUID(), downloadUrl: downloads.put(result) });
-    }
-    return ok({ status: 'Complete', operationId: randomUUID(), result });
-  };
   router.add('POST', '/api/v2/workforcemanagement/managementunits/:muId/agentschedules/search', (ctx) => {
     const mu = unit(ctx.params.muId!);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
     // UNCONFIRMED which {id}: for a client-credentials token the requester is the OAuth client (public
-    // client-credentials
-    // integrations subscribe v2.users.{client id}.workforcemanagement.* result topics).
-    return search(
+    // client-credentials integrations subscribe v2.users.{client id}.workforcemanagement.* result topics).
+    return searchSchedules(
       ctx,
       mu.businessUnitId,
       centre.agents.filter((a) => a.managementUnitId === mu.id),
@@ -338,7 +221,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
   router.add('POST', '/api/v2/workforcemanagement/businessunits/:buId/agentschedules/search', (ctx) => {
     const bu = businessUnit(ctx.params.buId!);
     if (!bu) return notFound(`Business unit ${ctx.params.buId}`);
-    return search(
+    return searchSchedules(
       ctx,
       bu.id,
       centre.agents.filter((a) => a.businessUnitId === bu.id),
