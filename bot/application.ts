@@ -82,7 +82,7 @@ async function connectGenesys(
   const genesys = settings.genesys;
   if (genesys.mode === 'cloud') {
     const { apiUrl, loginUrl, clientId, clientSecret, managementUnitIds } = genesys;
-    const directoryRefreshIntervalMs = genesys.directoryRefreshMs;
+    const directoryRefreshIntervalInMs = genesys.directoryRefreshMs;
     return {
       options: {
         apiUrl,
@@ -90,7 +90,7 @@ async function connectGenesys(
         clientId,
         clientSecret,
         managementUnitIds,
-        directoryRefreshIntervalMs,
+        directoryRefreshIntervalInMs,
         ...overrides.genesys,
       },
     };
@@ -109,7 +109,7 @@ async function connectGenesys(
       clientId,
       clientSecret,
       managementUnitIds: genesys.managementUnitIds,
-      directoryRefreshIntervalMs: genesys.directoryRefreshMs,
+      directoryRefreshIntervalInMs: genesys.directoryRefreshMs,
       ...overrides.genesys,
     },
   };

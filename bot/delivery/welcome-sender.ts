@@ -6,7 +6,7 @@ import type {
   WelcomeRecord,
   WelcomeScope,
 } from '../../src/app/ports';
-import { computeBackoffMs } from '../../src/platform/backoff';
+import { computeBackoffInMs } from '../../src/platform/backoff';
 import type { ConversationLocation, TeamsMessenger } from './teams-messenger';
 import type { TeamsSendLimiter } from './teams-send-limiter';
 import { describeError } from '../../src/platform/describe-error';
@@ -202,7 +202,11 @@ export class WelcomeSender {
       this.log.warn({ scope: row.scope, status: result.status, reason }, 'welcome given up');
       return undefined;
     }
-    const backoffInMs = computeBackoffMs(row.attempts, { baseMs: 1_000, maxMs: 60_000, jitter: 'none' });
+    const backoffInMs = computeBackoffInMs(row.attempts, {
+      baseInMs: 1_000,
+      maxInMs: 60_000,
+      jitter: 'none',
+    });
     if (
       !(await ledger.update({
         ...row,

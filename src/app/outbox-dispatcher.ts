@@ -8,7 +8,7 @@ import type {
   OutboxAlert,
   Scheduler,
 } from './ports';
-import { computeBackoffMs } from '../platform/backoff';
+import { computeBackoffInMs } from '../platform/backoff';
 import { describeError } from '../platform/describe-error';
 
 /** Settings and ports of an {@link OutboxDispatcher}. */
@@ -303,9 +303,9 @@ export class OutboxDispatcher {
 
   /** Exponential backoff with equal jitter: half fixed, half random, capped. */
   private backoffInMs(attempts: number): number {
-    return computeBackoffMs(
+    return computeBackoffInMs(
       attempts,
-      { baseMs: this.baseBackoffInMs, maxMs: this.maxBackoffInMs, jitter: 'equal' },
+      { baseInMs: this.baseBackoffInMs, maxInMs: this.maxBackoffInMs, jitter: 'equal' },
       this.random,
     );
   }

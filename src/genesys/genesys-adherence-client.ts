@@ -23,7 +23,7 @@ import { describeError } from '../platform/describe-error';
 export type { GenesysObservationSink } from './adherence-intake';
 
 /** What the client needs from its surroundings. */
-export interface GenesysClientDependencies {
+export interface GenesysClientRuntimeOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   /** Real-time timers; defaults to src/platform/timers. */
@@ -62,7 +62,7 @@ export class GenesysAdherenceClient {
   private started = false;
   private stopped = false;
 
-  constructor(options: GenesysClientOptions, dependencies: GenesysClientDependencies) {
+  constructor(options: GenesysClientOptions, dependencies: GenesysClientRuntimeOptions) {
     this.options = resolveGenesysClientOptions(options);
     this.clock = dependencies.clock;
     this.logger = dependencies.logger.child({ component: 'genesys' });
@@ -161,11 +161,11 @@ export class GenesysAdherenceClient {
       // Renewing the token ahead of expiry rolls every channel over to a new one (see NotificationStream.rollover).
       void this.tokens.renewIfDue();
       for (const stream of this.streams) void stream.maintain();
-    }, this.options.maintenanceIntervalMs);
-    if (this.options.directoryRefreshIntervalMs > 0) {
+    }, this.options.maintenanceIntervalInMs);
+    if (this.options.directoryRefreshIntervalInMs > 0) {
       this.cancelRefresh = this.timers.startInterval(
         () => void this.refreshDirectory(),
-        this.options.directoryRefreshIntervalMs,
+        this.options.directoryRefreshIntervalInMs,
       );
     }
   }

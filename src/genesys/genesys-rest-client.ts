@@ -30,13 +30,13 @@ export interface GenesysResponse<T> {
 /** Tunables and collaborators of the REST client. */
 export interface GenesysRestClientOptions {
   readonly apiUrl: string;
-  readonly requestTimeoutMs: number;
+  readonly requestTimeoutInMs: number;
   /** Longest single Retry-After honoured, and the most one call waits in all (the SDKs' 3 minutes). */
-  readonly maxRetryAfterMs: number;
+  readonly maxRetryAfterInMs: number;
   /** Retries of a 502/503/504 or network failure before giving up. */
   readonly maxServerErrorRetries: number;
-  readonly retryBaseDelayMs: number;
-  readonly retryMaxDelayMs: number;
+  readonly retryBaseDelayInMs: number;
+  readonly retryMaxDelayInMs: number;
   readonly tokens: GenesysTokenProvider;
   /** Client-side request budget (Genesys: 300 requests per token per minute). */
   readonly limiter: RateLimiter;
@@ -76,7 +76,7 @@ export class GenesysRestClient {
 
   constructor(private readonly options: GenesysRestClientOptions) {
     this.http = axios.create({
-      timeout: options.requestTimeoutMs,
+      timeout: options.requestTimeoutInMs,
       validateStatus: () => true,
       // Genesys wants repeated keys (`id=a&id=b`, swagger collectionFormat multi), not axios's `id[]=`.
       paramsSerializer: { indexes: null },
@@ -92,10 +92,10 @@ export class GenesysRestClient {
     try {
       const response = await retryWithBackoff(() => this.attempt(request, correlationId), {
         maxAttempts: Number.POSITIVE_INFINITY,
-        maxRetryAfterMs: options.maxRetryAfterMs,
-        maxTotalWaitInMs: options.maxRetryAfterMs,
-        baseMs: options.retryBaseDelayMs,
-        maxMs: options.retryMaxDelayMs,
+        maxRetryAfterInMs: options.maxRetryAfterInMs,
+        maxTotalWaitInMs: options.maxRetryAfterInMs,
+        baseInMs: options.retryBaseDelayInMs,
+        maxInMs: options.retryMaxDelayInMs,
         sleep: options.sleep,
         random: options.random,
         shouldRetry: (error) => {

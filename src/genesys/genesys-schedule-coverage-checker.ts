@@ -14,7 +14,7 @@ export interface ScheduleCoverageOptions {
   readonly logger: Logger;
   readonly timers: GenesysTimers;
   readonly overtimeActivityCodeIds: readonly string[];
-  readonly scheduleSearchTimeoutMs: number;
+  readonly scheduleSearchTimeoutInMs: number;
   /** Counts asynchronous searches and those that did not complete in time. */
   readonly metrics?: GenesysMetrics;
 }
@@ -51,7 +51,7 @@ const LOOK_AHEAD_MS = 12 * 60 * 60_000;
  * code, or a full-day marker). Approved explanations arrive with the adherence events and are judged by the drift core.
  * Schedules are cached per agent for the searched window and dropped on schedule changes. Genesys may answer the search
  * `Processing`: the result then comes as a notification with a `downloadUrl` ({@link onSearchNotification}), awaited up
- * to `scheduleSearchTimeoutMs`. Any failure or timeout answers `unavailable`, never an exception.
+ * to `scheduleSearchTimeoutInMs`. Any failure or timeout answers `unavailable`, never an exception.
  */
 export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
   private readonly cache = new Map<string, CachedSchedule>();
@@ -200,7 +200,7 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
       return Promise.resolve(url);
     }
     return new Promise((resolve) => {
-      const cancel = this.timers.startTimer(() => finish(undefined), this.options.scheduleSearchTimeoutMs);
+      const cancel = this.timers.startTimer(() => finish(undefined), this.options.scheduleSearchTimeoutInMs);
       const finish = (url: string | undefined): void => {
         cancel();
         this.pending.delete(operationId);

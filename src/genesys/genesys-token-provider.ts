@@ -13,14 +13,14 @@ export interface GenesysTokenProviderOptions {
   readonly loginUrl: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  readonly tokenRefreshMarginMs: number;
-  readonly requestTimeoutMs: number;
+  readonly tokenRefreshMarginInMs: number;
+  readonly requestTimeoutInMs: number;
   /** Retries of a 429, 502/503/504 or network failure before giving up. */
   readonly maxServerErrorRetries: number;
   /** Longest single Retry-After honoured, and the most one token request waits in all. */
-  readonly maxRetryAfterMs: number;
-  readonly retryBaseDelayMs: number;
-  readonly retryMaxDelayMs: number;
+  readonly maxRetryAfterInMs: number;
+  readonly retryBaseDelayInMs: number;
+  readonly retryMaxDelayInMs: number;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: GenesysMetrics;
@@ -57,7 +57,7 @@ export class GenesysTokenProvider {
     this.clock = options.clock;
     this.logger = options.logger;
     this.metrics = options.metrics;
-    this.http = axios.create({ timeout: options.requestTimeoutMs, validateStatus: () => true });
+    this.http = axios.create({ timeout: options.requestTimeoutInMs, validateStatus: () => true });
   }
 
   /** A valid access token, fetched when none is cached or the cached one is about to expire. */
@@ -157,10 +157,10 @@ export class GenesysTokenProvider {
       },
       {
         maxAttempts: options.maxServerErrorRetries + 1,
-        maxRetryAfterMs: options.maxRetryAfterMs,
-        maxTotalWaitInMs: options.maxRetryAfterMs,
-        baseMs: options.retryBaseDelayMs,
-        maxMs: options.retryMaxDelayMs,
+        maxRetryAfterInMs: options.maxRetryAfterInMs,
+        maxTotalWaitInMs: options.maxRetryAfterInMs,
+        baseInMs: options.retryBaseDelayInMs,
+        maxInMs: options.retryMaxDelayInMs,
         sleep: options.sleep,
         random: options.random,
       },
@@ -178,7 +178,7 @@ export class GenesysTokenProvider {
     const lifetimeMs =
       typeof body?.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 300_000;
     // Timed from when we asked, so network delay never makes us use a token past its end.
-    const marginMs = Math.min(this.options.tokenRefreshMarginMs, lifetimeMs / 10);
+    const marginMs = Math.min(this.options.tokenRefreshMarginInMs, lifetimeMs / 10);
     this.cached = { accessToken, renewAt: requestedAt + lifetimeMs - marginMs };
     this.tokenGeneration++;
     this.logger.info({ expiresInSeconds: lifetimeMs / 1000 }, 'Genesys access token obtained');

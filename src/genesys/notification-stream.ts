@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import type { Clock, Logger } from '../app/ports';
-import { computeBackoffMs } from '../platform/backoff';
+import { computeBackoffInMs } from '../platform/backoff';
 import { describeError } from '../platform/describe-error';
 import type { CancelTimer } from '../platform/timers';
 import { parseNotificationFrame, type NotificationFrame } from './adherence-intake';
@@ -18,11 +18,11 @@ export interface NotificationStreamOptions {
   readonly topics: readonly string[];
   readonly channels: NotificationChannelManager;
   readonly handlers: NotificationStreamHandlers;
-  readonly quietBeforePingMs: number;
-  readonly pongTimeoutMs: number;
-  readonly reconnectBaseDelayMs: number;
-  readonly reconnectMaxDelayMs: number;
-  readonly resubscribeMarginMs: number;
+  readonly quietBeforePingInMs: number;
+  readonly pongTimeoutInMs: number;
+  readonly reconnectBaseDelayInMs: number;
+  readonly reconnectMaxDelayInMs: number;
+  readonly resubscribeMarginInMs: number;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: GenesysMetrics;
@@ -212,7 +212,7 @@ export class NotificationStream {
     // A rollover that could not run when the token was renewed (socket reconnecting, or it failed) is tried again.
     if (this.isOpen && this.channelTokenGeneration < this.tokenGeneration())
       void this.rollover(this.tokenGeneration());
-    if (this.clock.now() < channel.expiresAt - this.options.resubscribeMarginMs) return;
+    if (this.clock.now() < channel.expiresAt - this.options.resubscribeMarginInMs) return;
     this.resubscribing = true;
     try {
       await this.channels.subscribe(channel, this.topicList);
@@ -384,9 +384,9 @@ export class NotificationStream {
     const delayMs =
       this.attempt === 1
         ? 0
-        : computeBackoffMs(
+        : computeBackoffInMs(
             this.attempt - 1,
-            { baseMs: this.options.reconnectBaseDelayMs, maxMs: this.options.reconnectMaxDelayMs },
+            { baseInMs: this.options.reconnectBaseDelayInMs, maxInMs: this.options.reconnectMaxDelayInMs },
             this.random,
           );
     this.cancelReconnect = this.timers.startTimer(() => {

@@ -7,9 +7,9 @@ import type { GenesysTimers } from './genesys-timers';
 /** Options of {@link SocketLiveness}. */
 export interface SocketLivenessOptions {
   /** Send `{"message":"ping"}` after this much silence (heartbeats come about every 30 s). */
-  readonly quietBeforePingMs: number;
+  readonly quietBeforePingInMs: number;
   /** Declare the socket dead when nothing arrives this long after a ping. */
-  readonly pongTimeoutMs: number;
+  readonly pongTimeoutInMs: number;
   readonly timers: GenesysTimers;
   readonly metrics: GenesysMetrics;
   readonly logger: Logger;
@@ -60,8 +60,8 @@ export class SocketLiveness {
       this.cancelPong = timers.startTimer(() => {
         this.cancelPong = undefined;
         if (this.awaitingPong && this.options.isCurrent(socket)) this.options.onDead(socket);
-      }, this.options.pongTimeoutMs);
-    }, this.options.quietBeforePingMs);
+      }, this.options.pongTimeoutInMs);
+    }, this.options.quietBeforePingInMs);
   }
 
   /** Stops watching. */

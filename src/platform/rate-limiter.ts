@@ -48,7 +48,7 @@ export class RateLimiter {
   private readonly clock: Clock;
   private readonly windows: readonly RateWindow[];
   private readonly capacity: number;
-  private readonly longestWindowMs: number;
+  private readonly longestWindowInMs: number;
   private readonly logs = new Map<string, number[]>();
   private pausedUntilAt = Number.NEGATIVE_INFINITY;
   private lastSweepAt = Number.NEGATIVE_INFINITY;
@@ -65,7 +65,7 @@ export class RateLimiter {
     this.clock = options.clock;
     this.windows = [...options.windows];
     this.capacity = Math.max(...this.windows.map((w) => w.limit));
-    this.longestWindowMs = Math.max(...this.windows.map((w) => w.windowMs));
+    this.longestWindowInMs = Math.max(...this.windows.map((w) => w.windowMs));
   }
 
   /**
@@ -124,10 +124,10 @@ export class RateLimiter {
    * active keys.
    */
   private sweep(now: number): void {
-    if (now - this.lastSweepAt < this.longestWindowMs) return;
+    if (now - this.lastSweepAt < this.longestWindowInMs) return;
     this.lastSweepAt = now;
     for (const [key, log] of this.logs) {
-      if (log[log.length - 1]! + this.longestWindowMs <= now) this.logs.delete(key);
+      if (log[log.length - 1]! + this.longestWindowInMs <= now) this.logs.delete(key);
     }
   }
 }

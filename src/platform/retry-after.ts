@@ -7,7 +7,7 @@ export type HeaderSource =
  * (Genesys and Teams send integers; decimals are accepted) or an HTTP date (a past date gives 0). Undefined when
  * absent or unreadable. Pure (RFC 9110 §10.2.3, https://www.rfc-editor.org/rfc/rfc9110#field.retry-after).
  */
-export function parseRetryAfterMs(
+export function parseRetryAfterInMs(
   headerValue: string | number | readonly string[] | null | undefined,
   now: number,
 ): number | undefined {
@@ -24,7 +24,7 @@ export function parseRetryAfterMs(
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** The `Retry-After` of a response's headers as milliseconds from `now` (see {@link parseRetryAfterMs}). Pure. */
+/** The `Retry-After` of a response's headers as milliseconds from `now` (see {@link parseRetryAfterInMs}). Pure. */
 export function retryAfterFromHeaders(headers: HeaderSource, now: number): number | undefined {
   if (headers === null || headers === undefined) return undefined;
   const value =
@@ -33,6 +33,6 @@ export function retryAfterFromHeaders(headers: HeaderSource, now: number): numbe
       : ((headers as Readonly<Record<string, unknown>>)['retry-after'] ??
         (headers as Readonly<Record<string, unknown>>)['Retry-After']);
   return typeof value === 'string' || typeof value === 'number' || Array.isArray(value)
-    ? parseRetryAfterMs(value as string | number | readonly string[], now)
+    ? parseRetryAfterInMs(value as string | number | readonly string[], now)
     : undefined;
 }

@@ -46,7 +46,7 @@ export interface ChannelRegistryOptions {
   readonly clock: SimulatorClock;
   readonly counters: SimulatorCounters;
   readonly maxChannelsPerClient: number;
-  readonly channelLifetimeMs: number;
+  readonly channelLifetimeInMs: number;
   /** Base of `connectUri`, e.g. `ws://127.0.0.1:1234`; read lazily because the port is known only after listen. */
   readonly socketBaseUrl: () => string;
   /** Closes the socket of a channel that went away (the socket side of the hub). */
@@ -97,7 +97,7 @@ export class ChannelRegistry {
       accessToken: caller.accessToken,
       createdAt: now,
       tokenExpiresAt: caller.tokenExpiresAt,
-      expiresAt: now + this.options.channelLifetimeMs,
+      expiresAt: now + this.options.channelLifetimeInMs,
       lastUsedAt: now,
       topics: new Set(),
     };
@@ -155,7 +155,7 @@ export class ChannelRegistry {
   renew(channel: ChannelRecord): void {
     const now = this.options.clock.now();
     channel.lastUsedAt = now;
-    channel.expiresAt = now + this.options.channelLifetimeMs;
+    channel.expiresAt = now + this.options.channelLifetimeInMs;
     this.armExpiry(channel);
   }
 

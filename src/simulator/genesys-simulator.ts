@@ -85,7 +85,7 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     maxChannelsPerClient: options.maxChannelsPerClient,
     maxTopicsPerChannel: options.maxTopicsPerChannel,
-    channelLifetimeMs: DAY_MS,
+    channelLifetimeInMs: DAY_MS,
     organizationId: centre.organizationId,
     socketBaseUrl: () => baseUrl.replace(/^http/, 'ws'),
   });

@@ -25,7 +25,7 @@ export interface NotificationHubOptions {
   readonly heartbeatIntervalMs: number;
   readonly maxChannelsPerClient: number;
   readonly maxTopicsPerChannel: number;
-  readonly channelLifetimeMs: number;
+  readonly channelLifetimeInMs: number;
   /** Organisation id sent in system messages. */
   readonly organizationId: string;
   /** Base of `connectUri`, e.g. `ws://127.0.0.1:1234`; read lazily because the port is known only after listen. */

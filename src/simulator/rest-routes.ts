@@ -12,7 +12,7 @@ import { createScheduleSearch } from './schedule-search-route';
 import * as wire from './wire-format';
 
 /** What the REST routes read and write. */
-export interface RestRouteDeps {
+export interface RestRouteOptions {
   readonly centre: ContactCentre;
   readonly engine: AdherenceEngine;
   readonly hub: NotificationHub;
@@ -27,7 +27,7 @@ export interface RestRouteDeps {
  * MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md, UsersApi.md); every handler
  * runs after token and rate-limit checks.
  */
-export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
+export function createRestRouter(deps: RestRouteOptions): HttpRouter<IssuedToken> {
   const { centre, engine, hub, downloads, options } = deps;
   const router = new HttpRouter<IssuedToken>();
   const caller = (ctx: Ctx) => ({

@@ -4,11 +4,11 @@ import type { Agent, BusinessUnit } from './contact-centre';
 import type { AsyncSearchOutcome } from './fault-injector';
 import type { HttpReply } from './http-router';
 import { badRequest, isTrue, ok, parseJson, type Ctx } from './rest-replies';
-import type { RestRouteDeps } from './rest-routes';
+import type { RestRouteOptions } from './rest-routes';
 import * as wire from './wire-format';
 
 /** What the schedule search reads besides the route dependencies. */
-export interface ScheduleSearchDeps extends RestRouteDeps {
+export interface ScheduleSearchOptions extends RestRouteOptions {
   /** A 403 reply unless the client has one of `permissions`. */
   readonly requireAny: (...permissions: string[]) => HttpReply | undefined;
   readonly businessUnit: (id: string) => BusinessUnit | undefined;
@@ -19,7 +19,7 @@ export interface ScheduleSearchDeps extends RestRouteDeps {
  * answered at once, through a download, or `Processing` with the result announced on `completionTopic`.
  */
 export function createScheduleSearch(
-  deps: ScheduleSearchDeps,
+  deps: ScheduleSearchOptions,
 ): (ctx: Ctx, buId: string, candidates: readonly Agent[], completionTopic: string) => HttpReply {
   const { hub, downloads, options, faults, counters, requireAny, businessUnit } = deps;
   // Agent schedules search (MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md).

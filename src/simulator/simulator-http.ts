@@ -12,7 +12,7 @@ import { errorBody } from './wire-format';
 const MAX_REQUEST_BYTES = 512_000;
 
 /** What the simulator's HTTP front needs. */
-export interface SimulatorRequestHandlerDeps {
+export interface SimulatorRequestHandlerOptions {
   /** The simulator's base URL, known once it listens. */
   readonly baseUrl: () => string;
   readonly controlRouter: HttpRouter<undefined>;
@@ -29,7 +29,7 @@ export interface SimulatorRequestHandlerDeps {
  * (with injected HTTP faults) before the REST routes, downloads, and the control API under `/_simulator/`.
  */
 export function createSimulatorRequestHandler(
-  deps: SimulatorRequestHandlerDeps,
+  deps: SimulatorRequestHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { controlRouter, restRouter, downloads, tokens, limiter, faults, counters } = deps;
   const limitOrFault = (

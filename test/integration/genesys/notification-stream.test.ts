@@ -78,11 +78,11 @@ describe('NotificationStream liveness against a silent local server', function (
       name: 'test',
       topics: ['v2.workforcemanagement.managementunits.mu1.adherence'],
       channels,
-      quietBeforePingMs: 100,
-      pongTimeoutMs: 100,
-      reconnectBaseDelayMs: 10,
-      reconnectMaxDelayMs: 50,
-      resubscribeMarginMs: 0,
+      quietBeforePingInMs: 100,
+      pongTimeoutInMs: 100,
+      reconnectBaseDelayInMs: 10,
+      reconnectMaxDelayInMs: 50,
+      resubscribeMarginInMs: 0,
       handlers: {
         onConnected: () => {
           connected.push(connections.length);

@@ -58,7 +58,7 @@ function build(answers: Array<(request: GenesysRequest) => unknown>) {
     rest,
     directory,
     overtimeActivityCodeIds: [OVERTIME_CODE],
-    scheduleSearchTimeoutMs: 10_000,
+    scheduleSearchTimeoutInMs: 10_000,
     clock: { now: () => 0 },
     logger: silentLogger,
     timers,

@@ -17,7 +17,7 @@ describe('retryWithBackoff', () => {
         if (attempt < 3) throw new TransientError('503');
         return 'ok';
       },
-      { maxAttempts: 5, sleep, random: () => 0.5, baseMs: 100, maxMs: 10_000 },
+      { maxAttempts: 5, sleep, random: () => 0.5, baseInMs: 100, maxInMs: 10_000 },
     );
     assert.equal(value, 'ok');
     assert.deepEqual(attempts, [1, 2, 3]);
@@ -81,7 +81,7 @@ describe('retryWithBackoff', () => {
       {
         maxAttempts: 5,
         sleep,
-        maxRetryAfterMs: 180_000,
+        maxRetryAfterInMs: 180_000,
         shouldRetry: () => ({ retry: true, retryAfterMs: 3_600_000 }),
       },
     ).then(
@@ -121,7 +121,7 @@ describe('retryWithBackoff', () => {
         if (calls === 3) throw new TransientError('503');
         return 'ok';
       },
-      { maxAttempts: 5, sleep, random: () => 0.5, baseMs: 100, maxMs: 10_000 },
+      { maxAttempts: 5, sleep, random: () => 0.5, baseInMs: 100, maxInMs: 10_000 },
     );
     assert.deepEqual(waits, [50, 1_000, 100]);
   });
