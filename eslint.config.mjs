@@ -1,7 +1,7 @@
 // The folder dependency rule of the house style, made checkable:
 //   bot -> src; inside src: genesys | storage | simulator -> app -> domain, and every folder but domain -> platform;
 //   platform imports no other src folder. src/app (and analytics) take only types and the pure helpers from platform
-//   (PURE_PLATFORM_MODULES); config -> domain, platform and the storage naming rules.
+//   (PURE_PLATFORM_MODULES); config -> domain, platform, the storage naming rules and the Genesys client's defaults.
 //   src/domain is pure (no Node APIs, no clock); only src/platform reads the clock or sets timers.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -148,15 +148,12 @@ export default tseslint.config(
           patterns: [
             noBot,
             pattern(
-              [
-                '../app/*',
-                '../genesys/*',
-                '../simulator/*',
-                '../analytics/*',
-                '../replay/*',
-                '../simulation/*',
-              ],
-              'src/config reads the environment into settings; it knows no adapter but the storage naming rules.',
+              ['../app/*', '../simulator/*', '../analytics/*', '../replay/*', '../simulation/*'],
+              'src/config reads the environment into settings; it knows no adapter but their rules and defaults.',
+            ),
+            pattern(
+              ['../genesys/*', '!../genesys/genesys-client-options'],
+              "src/config takes only the Genesys client's option defaults (one home for them).",
             ),
             pattern(
               ['../storage/*', '!../storage/table-storage-rules'],

@@ -1,4 +1,10 @@
-import type { DampeningPolicy, DriftThresholds, PositiveImpactPolicy } from '../domain/drift-policy';
+import {
+  DEFAULT_CLOCK_SKEW_ALLOWANCE_MS,
+  DEFAULT_THRESHOLDS,
+  type DampeningPolicy,
+  type DriftThresholds,
+  type PositiveImpactPolicy,
+} from '../domain/drift-policy';
 import { formatDuration } from '../platform/duration';
 import {
   boolean,
@@ -32,21 +38,22 @@ export interface DriftSettings {
 
 export const DRIFT_NUDGE_AFTER = defineSetting({
   name: 'DRIFT_NUDGE_AFTER',
-  default: 'PT6M',
+  // The drift core's own defaults (src/domain/drift-policy.ts) are the settings' defaults.
+  default: formatDuration(DEFAULT_THRESHOLDS.nudgeAfterMs),
   meaning: 'Drift time before the agent gets a private nudge (ISO-8601 duration or seconds).',
   parse: positiveDuration,
 });
 
 export const DRIFT_SUPERVISOR_AFTER = defineSetting({
   name: 'DRIFT_SUPERVISOR_AFTER',
-  default: 'PT10M',
+  default: formatDuration(DEFAULT_THRESHOLDS.supervisorAfterMs),
   meaning: 'Drift time before the supervisor channel gets an alert card; must exceed the nudge.',
   parse: positiveDuration,
 });
 
 export const DRIFT_EXCEPTION_AFTER = defineSetting({
   name: 'DRIFT_EXCEPTION_AFTER',
-  default: 'PT15M',
+  default: formatDuration(DEFAULT_THRESHOLDS.exceptionAfterMs),
   meaning:
     'Formal exception threshold used when Genesys gives none for a unit (its adherenceExceptionThresholdSeconds wins); must exceed the supervisor alert.',
   parse: positiveDuration,
@@ -129,7 +136,7 @@ export const DRIFT_THRESHOLD_OVERRIDES = defineSetting<Record<string, unknown>>(
 
 export const GENESYS_CLOCK_SKEW_ALLOWANCE = defineSetting({
   name: 'GENESYS_CLOCK_SKEW_ALLOWANCE',
-  default: 'PT2M',
+  default: formatDuration(DEFAULT_CLOCK_SKEW_ALLOWANCE_MS),
   meaning:
     'How far after its arrival an `adherenceChangeTime` is still believed; a later one is clamped to the arrival instant (counted). At most PT1H.',
   parse: durationWhere((ms) =>

@@ -1,3 +1,4 @@
+import { GENESYS_CLIENT_DEFAULTS } from '../genesys/genesys-client-options';
 import { formatDuration } from '../platform/duration';
 import { commaList, durationWhere, httpsUrl, text } from './setting-parsers';
 import { defineSetting, type EnvReader } from './setting-spec';
@@ -95,7 +96,7 @@ export const GENESYS_MANAGEMENT_UNIT_IDS = defineSetting({
 
 export const GENESYS_DIRECTORY_REFRESH = defineSetting({
   name: 'GENESYS_DIRECTORY_REFRESH',
-  default: 'PT15M',
+  default: formatDuration(GENESYS_CLIENT_DEFAULTS.directoryRefreshIntervalInMs),
   meaning:
     'How often units, agents and adherence settings are re-read (agents hired later; without `GENESYS_MANAGEMENT_UNIT_IDS` also units that appear or vanish); 0 turns it off.',
   parse: durationWhere((ms) =>

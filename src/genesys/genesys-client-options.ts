@@ -63,31 +63,36 @@ export type ResolvedGenesysClientOptions = Required<
 > &
   Pick<GenesysClientOptions, 'managementUnitIds' | 'scheduleSearchUserId'>;
 
+/** The tunables' defaults (GENESYS_DIRECTORY_REFRESH's default is this refresh interval). */
+export const GENESYS_CLIENT_DEFAULTS = Object.freeze({
+  adherenceTopicScope: 'managementUnit',
+  subscribeScheduleTopics: true,
+  maxTopicsPerChannel: 1000,
+  requestsPerMinute: 280,
+  maxRetryAfterInMs: 180_000,
+  maxServerErrorRetries: 4,
+  retryBaseDelayInMs: 500,
+  retryMaxDelayInMs: 30_000,
+  reconnectBaseDelayInMs: 1_000,
+  reconnectMaxDelayInMs: 5_000,
+  quietBeforePingInMs: 40_000,
+  pongTimeoutInMs: 10_000,
+  tokenRefreshMarginInMs: 5 * 60_000,
+  resubscribeMarginInMs: 60 * 60_000,
+  maintenanceIntervalInMs: 60_000,
+  scheduleSearchTimeoutInMs: 15_000,
+  directoryRefreshIntervalInMs: 15 * 60_000,
+  requestTimeoutInMs: 30_000,
+});
+
 /** Fills in defaults and trims trailing slashes from the URLs; pure. */
 export function resolveGenesysClientOptions(options: GenesysClientOptions): ResolvedGenesysClientOptions {
   const defined = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
   ) as GenesysClientOptions;
   return {
-    adherenceTopicScope: 'managementUnit',
-    subscribeScheduleTopics: true,
+    ...GENESYS_CLIENT_DEFAULTS,
     overtimeActivityCodeIds: [],
-    maxTopicsPerChannel: 1000,
-    requestsPerMinute: 280,
-    maxRetryAfterInMs: 180_000,
-    maxServerErrorRetries: 4,
-    retryBaseDelayInMs: 500,
-    retryMaxDelayInMs: 30_000,
-    reconnectBaseDelayInMs: 1_000,
-    reconnectMaxDelayInMs: 5_000,
-    quietBeforePingInMs: 40_000,
-    pongTimeoutInMs: 10_000,
-    tokenRefreshMarginInMs: 5 * 60_000,
-    resubscribeMarginInMs: 60 * 60_000,
-    maintenanceIntervalInMs: 60_000,
-    scheduleSearchTimeoutInMs: 15_000,
-    directoryRefreshIntervalInMs: 15 * 60_000,
-    requestTimeoutInMs: 30_000,
     ...defined,
     apiUrl: options.apiUrl.replace(/\/+$/, ''),
     loginUrl: options.loginUrl.replace(/\/+$/, ''),
