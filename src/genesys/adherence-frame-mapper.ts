@@ -35,7 +35,8 @@ export function countRejection(counters: AdherenceMapperCounters | undefined, re
 /** Finds an agent's management unit when a frame does not name it (per-user topics). */
 export type UnitOfAgent = (agentId: string) => string | undefined;
 
-// The three real-time adherence topics share one payload [SDK notificationMappings.json]; there is no global topic.
+// The three real-time adherence topics share one payload (MyPureCloud/platform-client-sdk-javascript
+// notificationMappings.json); there is no global topic.
 const MU_PREFIX = 'v2.workforcemanagement.managementunits.';
 const USER_PREFIX = 'v2.users.';
 const TEAM_PREFIX = 'v2.workforcemanagement.teams.';

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { Clock, Logger } from '../app/ports';
 import { describeNetworkError } from '../platform/describe-error';
 import { TransientError } from '../platform/errors';
 import { classifyHttpFailure, isSuccessStatus, type HttpFailureKind } from '../platform/http-failure';
@@ -8,7 +7,7 @@ import type { RateLimiter } from '../platform/rate-limiter';
 import { retryWithBackoff } from '../platform/retry';
 import { retryAfterFromHeaders } from '../platform/retry-after';
 import { GenesysApiError } from './genesys-api-error';
-import type { GenesysMetrics } from './genesys-metrics';
+import { DEFAULT_RETRY_AFTER_IN_MS, type GenesysHttpOptions } from './genesys-http-options';
 import type { GenesysTokenProvider } from './genesys-token-provider';
 
 /** One REST call: a path under the API URL (or an absolute `downloadUrl`), repeated query keys as arrays. */
@@ -28,29 +27,12 @@ export interface GenesysResponse<T> {
 }
 
 /** Tunables and collaborators of the REST client. */
-export interface GenesysRestClientOptions {
+export interface GenesysRestClientOptions extends GenesysHttpOptions {
   readonly apiUrl: string;
-  readonly requestTimeoutInMs: number;
-  /** Longest single Retry-After honoured, and the most one call waits in all (the SDKs' 3 minutes). */
-  readonly maxRetryAfterInMs: number;
-  /** Retries of a 502/503/504 or network failure before giving up. */
-  readonly maxServerErrorRetries: number;
-  readonly retryBaseDelayInMs: number;
-  readonly retryMaxDelayInMs: number;
   readonly tokens: GenesysTokenProvider;
   /** Client-side request budget (Genesys: 300 requests per token per minute). */
   readonly limiter: RateLimiter;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly metrics: GenesysMetrics;
-  readonly sleep: (delayInMs: number) => Promise<void>;
-  /** Jitter source in [0, 1); default Math.random. */
-  readonly random?: () => number;
 }
-
-// Genesys answers 429 without Retry-After at times; its SDKs then wait 3 s (MyPureCloud/platform-client-sdk-java,
-// build/src/main/java/com/mypurecloud/sdk/v2/ApiClient.java, class `Retry`, retryAfterDefaultMs).
-const DEFAULT_RETRY_AFTER_MS = 3_000;
 
 /** One answer that was not a success: its status (0 = no answer) and what it means under the one HTTP rule. */
 class FailedAttempt extends Error {
@@ -174,7 +156,7 @@ export class GenesysRestClient {
       if (status >= 500) metrics.rest5xxs++;
       const retryAfterMs =
         kind === 'throttled'
-          ? (retryAfterFromHeaders(response?.headers, this.options.clock.now()) ?? DEFAULT_RETRY_AFTER_MS)
+          ? (retryAfterFromHeaders(response?.headers, this.options.clock.now()) ?? DEFAULT_RETRY_AFTER_IN_MS)
           : undefined;
       throw new FailedAttempt(status, kind, response, retryAfterMs);
     }

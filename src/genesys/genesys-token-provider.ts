@@ -6,32 +6,16 @@ import { classifyHttpFailure, isSuccessStatus } from '../platform/http-failure';
 import { retryWithBackoff } from '../platform/retry';
 import { retryAfterFromHeaders } from '../platform/retry-after';
 import { GenesysApiError } from './genesys-api-error';
+import { DEFAULT_RETRY_AFTER_IN_MS, type GenesysHttpOptions } from './genesys-http-options';
 import type { GenesysMetrics } from './genesys-metrics';
 
 /** What the token provider needs; the secret is read here and never logged. */
-export interface GenesysTokenProviderOptions {
+export interface GenesysTokenProviderOptions extends GenesysHttpOptions {
   readonly loginUrl: string;
   readonly clientId: string;
   readonly clientSecret: string;
   readonly tokenRefreshMarginInMs: number;
-  readonly requestTimeoutInMs: number;
-  /** Retries of a 429, 502/503/504 or network failure before giving up. */
-  readonly maxServerErrorRetries: number;
-  /** Longest single Retry-After honoured, and the most one token request waits in all. */
-  readonly maxRetryAfterInMs: number;
-  readonly retryBaseDelayInMs: number;
-  readonly retryMaxDelayInMs: number;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly metrics: GenesysMetrics;
-  readonly sleep: (delayInMs: number) => Promise<void>;
-  /** Jitter source in [0, 1); default Math.random. */
-  readonly random?: () => number;
 }
-
-// Genesys answers 429 without Retry-After at times; its SDKs then wait 3 s (MyPureCloud/platform-client-sdk-java,
-// build/src/main/java/com/mypurecloud/sdk/v2/ApiClient.java, class `Retry`, retryAfterDefaultMs).
-const DEFAULT_RETRY_AFTER_MS = 3_000;
 
 interface CachedToken {
   readonly accessToken: string;
@@ -109,7 +93,8 @@ export class GenesysTokenProvider {
         const requestedAt = this.clock.now();
         let response: { status: number; data: unknown; headers: unknown } | undefined;
         try {
-          // [SDK JS ApiClient.loginClientCredentialsGrant]: Basic auth, form body, POST {login}/oauth/token.
+          // Basic auth, form body, POST {login}/oauth/token (MyPureCloud/platform-client-sdk-javascript
+          // build/src/purecloud-platform-client-v2/ApiClient.js, `loginClientCredentialsGrant`).
           response = await this.http.post(
             `${options.loginUrl}/oauth/token`,
             'grant_type=client_credentials',
@@ -135,7 +120,7 @@ export class GenesysTokenProvider {
                 retryAfterFromHeaders(
                   response?.headers as Parameters<typeof retryAfterFromHeaders>[0],
                   this.clock.now(),
-                ) ?? DEFAULT_RETRY_AFTER_MS,
+                ) ?? DEFAULT_RETRY_AFTER_IN_MS,
             });
           case 'transient':
             throw new TransientError(

@@ -74,8 +74,9 @@ export class NotificationChannelManager {
 
   /**
    * Replaces the channel's topics with `topics` (PUT, `ignoreErrors=true` so that one topic without permission does not
-   * fail the others — without it the whole call is a 403 [DOC: 2021-12-13 adherence permission announcement]).
-   * Each rejected topic is logged with its missing permissions. Also serves as the 24 h keep-alive.
+   * fail the others; without it the whole call is a 403: Genesys announcement "Permission enforcement for adherence
+   * notifications", 2021-12-13). Each rejected topic is logged with its missing permissions. Also serves as the 24 h
+   * keep-alive.
    */
   async subscribe(channel: NotificationChannel, topics: readonly string[]): Promise<SubscriptionOutcome> {
     const { data } = await this.rest.send<{ entities?: unknown }>({
