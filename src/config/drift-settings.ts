@@ -5,6 +5,7 @@ import {
   type DriftThresholds,
   type PositiveImpactPolicy,
 } from '../domain/drift-policy';
+import { describeError } from '../platform/describe-error';
 import { formatDuration } from '../platform/duration';
 import {
   boolean,
@@ -124,7 +125,7 @@ export const DRIFT_THRESHOLD_OVERRIDES = defineSetting<Record<string, unknown>>(
     try {
       json = JSON.parse(text);
     } catch (err) {
-      return problem(`is not valid JSON (${(err as Error).message})`);
+      return problem(`is not valid JSON (${describeError(err)})`);
     }
     return isPlainObject(json)
       ? json
