@@ -1,5 +1,7 @@
 // The folder dependency rule of the house style, made checkable:
-//   bot -> src; inside src: genesys | storage | simulator -> platform -> app -> domain; config -> domain.
+//   bot -> src; inside src: genesys | storage | simulator -> app -> domain, and every folder but domain -> platform;
+//   platform imports no other src folder. src/app (and analytics) take only types and the pure helpers from platform
+//   (PURE_PLATFORM_MODULES); config -> domain, platform, the storage naming rules and the Genesys client's defaults.
 //   src/domain is pure (no Node APIs, no clock); only src/platform reads the clock or sets timers.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -26,6 +28,17 @@ const nodeBuiltins = [
 ];
 
 const pattern = (group, message) => ({ group, message });
+
+// Platform modules without I/O, clock or timers: src/app may call them (it may import types from any platform module).
+const PURE_PLATFORM_MODULES = [
+  'backoff',
+  'deep-freeze',
+  'describe-error',
+  'duration',
+  'errors',
+  'http-failure',
+  'retry-after',
+];
 const noBot = pattern(['**/bot/**', '../../bot/*', '../bot/*'], 'src/ never imports bot/ (bot -> src only).');
 const onlyPlatformHasTime = {
   'no-restricted-properties': [
@@ -100,9 +113,15 @@ export default tseslint.config(
         {
           patterns: [
             pattern(
-              ['../genesys/*', '../storage/*', '../platform/*', '../simulator/*', '../config/*'],
-              'src/app (and analytics) depend only on src/domain; adapters implement its ports.',
+              ['../genesys/*', '../storage/*', '../simulator/*', '../config/*'],
+              'src/app (and analytics) depend only on src/domain and src/platform; adapters implement its ports.',
             ),
+            {
+              group: ['../platform/*', ...PURE_PLATFORM_MODULES.map((name) => `!../platform/${name}`)],
+              allowTypeImports: true,
+              message:
+                'src/app may take types from src/platform, but code only from its pure modules (no clock, timers or I/O).',
+            },
             pattern(
               ['node:child_process', 'node:fs', 'node:http', 'node:https', 'node:net'],
               'src/app does no I/O of its own; use a port.',
@@ -118,6 +137,31 @@ export default tseslint.config(
     rules: {
       ...onlyPlatformHasTime,
       'no-restricted-imports': ['error', { patterns: [noBot] }],
+    },
+  },
+  {
+    files: ['src/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noBot,
+            pattern(
+              ['../app/*', '../simulator/*', '../analytics/*', '../replay/*', '../simulation/*'],
+              'src/config reads the environment into settings; it knows no adapter but their rules and defaults.',
+            ),
+            pattern(
+              ['../genesys/*', '!../genesys/genesys-client-options'],
+              "src/config takes only the Genesys client's option defaults (one home for them).",
+            ),
+            pattern(
+              ['../storage/*', '!../storage/table-storage-rules'],
+              'src/config takes only the table naming rules from storage (one home for them).',
+            ),
+          ],
+        },
+      ],
     },
   },
   {
@@ -157,8 +201,18 @@ export default tseslint.config(
           patterns: [
             noBot,
             pattern(
-              ['../genesys/*', '../storage/*', '../simulator/*', '../analytics/*'],
-              'src/platform is below the adapters.',
+              [
+                '../app/*',
+                '../domain/*',
+                '../config/*',
+                '../genesys/*',
+                '../storage/*',
+                '../simulator/*',
+                '../analytics/*',
+                '../replay/*',
+                '../simulation/*',
+              ],
+              'src/platform is the bottom layer: it imports no other src folder.',
             ),
           ],
         },

@@ -21,9 +21,9 @@ export async function openGenesysSource(
   logger: PlatformLogger,
 ): Promise<GenesysSource> {
   const genesys = settings.genesys;
-  const watched = {
+  const watched: Pick<GenesysClientOptions, 'managementUnitIds' | 'directoryRefreshIntervalInMs'> = {
     managementUnitIds: genesys.managementUnitIds,
-    directoryRefreshIntervalMs: genesys.directoryRefreshMs,
+    directoryRefreshIntervalInMs: genesys.directoryRefreshMs,
   };
   if (genesys.mode === 'cloud') {
     const { apiUrl, loginUrl, clientId, clientSecret } = genesys;

@@ -11,6 +11,7 @@ import { readRecordings } from '../src/replay/recording-files';
 import { RecordingReplay, type ReplayCounts, type ReplayReport } from '../src/replay/recording-replay';
 import { runCli, UsageError } from './lib/cli';
 import { NO_PROGRESS, startProgressBar } from './lib/progress-bar';
+import { describeError } from '../src/platform/describe-error';
 
 const USAGE =
   'usage: npm run replay -- --events FILE [--events FILE ...] [--nudge PT6M] [--supervisor PT10M] [--exception PT15M] [--excluded Meeting,Training] [--json]';
@@ -80,7 +81,7 @@ function parseArguments(argv: readonly string[]) {
       allowPositionals: false,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(describeError(error));
   }
 }
 

@@ -70,7 +70,7 @@ export function createTeamsDelivery(deps: TeamsDeliveryDeps): TeamsDelivery {
   const { stores, directory, clock, logger } = deps;
   const adapter = createCloudAdapter(deps.auth, logger, clock);
   const isAuthOff = (deps.auth.appId?.trim() ?? '') === '';
-  const messenger = deps.messenger ?? new TeamsGateway(adapter, deps.auth.appId?.trim() ?? '');
+  const messenger = deps.messenger ?? new TeamsGateway(adapter, deps.auth.appId?.trim() ?? '', clock);
   const metrics = createDeliveryMetrics();
   const renderer = new AlertCardRenderer({ directory, clock, wfmUrl: deps.wfmUrl });
   const sleep = deps.sleep ?? realSleep;

@@ -5,6 +5,7 @@ import type { Logger } from '../../src/app/ports';
 import { addOpsRoutes } from './create-ops-server';
 import type { MetricsEndpoint } from './ops-metrics';
 import { readJsonBody } from './read-json-body';
+import { describeError } from '../../src/platform/describe-error';
 
 /** What /readyz checks: the store answers and the Genesys stream is up. */
 export interface Readiness {
@@ -98,10 +99,7 @@ export async function createBotServer(options: BotServerOptions): Promise<Runnin
       if (outcome.body === undefined) res.send(outcome.status);
       else res.send(outcome.status, outcome.body);
     } catch (error) {
-      log.error(
-        { err: error instanceof Error ? error.message : String(error) },
-        'error processing /api/messages',
-      );
+      log.error({ err: describeError(error) }, 'error processing /api/messages');
       if (!res.headersSent)
         res.send(500, { error: { code: 'internal', message: 'The bot failed to process the activity.' } });
     }

@@ -7,6 +7,7 @@ import type { TabPage } from './tab-assets';
 import { identityOf, queryOf, sendError, sendJson, sendJsonWithEtag } from './tab-http';
 import type { TabServices } from './tab-services';
 import type { ViewerAccess } from './viewer-access';
+import { describeError } from '../../src/platform/describe-error';
 
 /**
  * Hosts allowed to frame the tabs: Teams (web, desktop, mobile) and the Microsoft 365 hosts that run Teams apps
@@ -48,7 +49,7 @@ export function registerTabRoutes(server: Server, tabs: TabServices): void {
         }
         await handler(req, res);
       } catch (error) {
-        tabs.logger.error({ err: (error as Error).message, path: req.path?.() }, 'tab request failed');
+        tabs.logger.error({ err: describeError(error), path: req.path?.() }, 'tab request failed');
         if (!res.headersSent) sendError(res, 500, 'internal', 'Something went wrong; try again.');
       }
     };

@@ -2,6 +2,7 @@ import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Clock } from '../../src/app/ports';
 import type { TabSsoSettings } from '../../src/config/settings';
+import { describeError } from '../../src/platform/describe-error';
 
 /** Who a valid Teams SSO token names. */
 export interface SignedInUser {
@@ -63,7 +64,7 @@ export class TeamsSsoVerifier {
       if (KEYS_UNAVAILABLE.has(code))
         return {
           status: 'unavailable',
-          reason: `the signing keys could not be read (${code || (error as Error).message})`,
+          reason: `the signing keys could not be read (${code || describeError(error)})`,
         };
       return { status: 'invalid', reason: describeJoseError(code, error as Error) };
     }

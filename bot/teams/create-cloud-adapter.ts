@@ -6,6 +6,7 @@ import type { Clock, Logger } from '../../src/app/ports';
 import { ConfigError } from '../../src/platform/errors';
 import { SystemClock } from '../../src/platform/system-clock';
 import { RateLimitedLog } from './rate-limited-log';
+import { describeError } from '../../src/platform/describe-error';
 
 /** Azure Bot identity (BOT_ID, BOT_PASSWORD, BOT_TYPE, BOT_TENANT_ID); `Settings.bot` fits it. */
 export interface BotAuthOptions {
@@ -64,7 +65,7 @@ export function createCloudAdapter(
   const turnErrors = new RateLimitedLog(log, clock);
   adapter.onTurnError = async (context, error) => {
     // Type and message only: activities and tokens stay out of the logs.
-    const message = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+    const message = describeError(error).slice(0, 300);
     turnErrors.error(
       `turn:${message.slice(0, 80)}`,
       { activityType: context.activity?.type, err: message },

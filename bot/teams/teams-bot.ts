@@ -12,6 +12,7 @@ import type { TeamsCallGate } from '../delivery/teams-call-gate';
 import type { CardActionHandler, CardActionOutcome } from '../handlers/card-action-handler';
 import type { InstallationHandler } from '../handlers/installation-handler';
 import type { BotReply, TurnInfo } from '../handlers/turn-info';
+import { describeError } from '../../src/platform/describe-error';
 
 /** The SDK-free handlers the Teams activity handler calls. */
 export interface TeamsBotHandlers {
@@ -151,10 +152,7 @@ export class TeamsBot extends TeamsActivityHandler {
     try {
       await this.deps.installation.ensurePersonal(turn);
     } catch (error) {
-      this.log.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        'could not store the personal conversation',
-      );
+      this.log.warn({ err: describeError(error) }, 'could not store the personal conversation');
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from './ports';
+import { describeError } from '../platform/describe-error';
 
 /**
  * Serializes work per agent (a keyed promise chain): observations, due checks and card actions of one agent never
@@ -19,7 +20,7 @@ export class AgentWorkQueue {
     const previous = this.chains.get(agentId) ?? Promise.resolve();
     const result = previous.then(work);
     const settled = result.catch((error: unknown) => {
-      this.logger.child({ agentId }).error({ err: messageOf(error) }, 'drift work failed');
+      this.logger.child({ agentId }).error({ err: describeError(error) }, 'drift work failed');
     });
     this.chains.set(agentId, settled);
     void settled.then(() => {
@@ -39,8 +40,4 @@ export class AgentWorkQueue {
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -17,6 +17,7 @@ import type {
   OutboxAlert,
   Scheduler,
 } from './ports';
+import { describeError } from '../platform/describe-error';
 
 /** Ports of a {@link DriftCommandRunner}. */
 export interface DriftCommandRunnerOptions {
@@ -51,7 +52,7 @@ export class DriftCommandRunner {
       } catch (error) {
         this.options.logger
           .child({ agentId })
-          .error({ command: command.type, err: messageOf(error) }, 'drift command failed');
+          .error({ command: command.type, err: describeError(error) }, 'drift command failed');
       }
     }
     if (decision.state === undefined) this.options.checks.cancel(agentId);
@@ -141,8 +142,4 @@ export class DriftCommandRunner {
   private episodeLog(episode: DriftEpisode): Logger {
     return this.options.logger.child({ agentId: episode.agentId, episodeId: episode.id });
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

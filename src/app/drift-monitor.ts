@@ -28,6 +28,7 @@ import type {
 } from './ports';
 import type { UnitProcessor } from './unit-ownership';
 import { EveryUnitGate, type UnitGate } from './unit-gate';
+import { describeError } from '../platform/describe-error';
 
 /** Ports and settings of a {@link DriftMonitor}. */
 export interface DriftMonitorOptions {
@@ -307,11 +308,7 @@ export class DriftMonitor implements ObservationSink, ActionSink, UnitProcessor 
   private fire(work: () => Promise<unknown>): void {
     if (this.isStopped) return;
     this.queue.track(
-      work().catch((error) => this.log.error({ err: messageOf(error) }, 'scheduled drift work failed')),
+      work().catch((error) => this.log.error({ err: describeError(error) }, 'scheduled drift work failed')),
     );
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

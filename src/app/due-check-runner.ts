@@ -5,6 +5,7 @@ import type { DriftPolicy } from '../domain/drift-policy';
 import type { DriftCommandRunner } from './drift-command-runner';
 import type { AgentDirectory, Clock, DriftStateStore, Logger, ScheduleCoverageChecker } from './ports';
 import { writeDecision } from './write-decision';
+import { describeError } from '../platform/describe-error';
 
 /** Ports of a {@link DueCheckRunner}. */
 export interface DueCheckRunnerOptions {
@@ -72,7 +73,7 @@ export class DueCheckRunner {
     } catch (error) {
       this.options.logger
         .child({ agentId })
-        .warn({ err: messageOf(error) }, 'agent lookup failed; nudging anyway');
+        .warn({ err: describeError(error) }, 'agent lookup failed; nudging anyway');
     }
   }
 
@@ -91,12 +92,8 @@ export class DueCheckRunner {
     } catch (error) {
       this.options.logger
         .child({ agentId: episode.agentId, episodeId: episode.id })
-        .warn({ err: messageOf(error) }, 'schedule pre-check failed; alerting anyway');
+        .warn({ err: describeError(error) }, 'schedule pre-check failed; alerting anyway');
       return 'unavailable';
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -8,6 +8,8 @@ import type {
   OutboxAlert,
   Scheduler,
 } from './ports';
+import { computeBackoffInMs } from '../platform/backoff';
+import { describeError } from '../platform/describe-error';
 
 /** Settings and ports of an {@link OutboxDispatcher}. */
 export interface OutboxDispatcherOptions {
@@ -205,10 +207,10 @@ export class OutboxDispatcher {
     } catch (error) {
       // The notifier should answer with values; an exception is unexpected, so it is logged and retried.
       this.log.error(
-        { alertId: row.id, episodeId: row.episodeId, err: messageOf(error) },
+        { alertId: row.id, episodeId: row.episodeId, err: describeError(error) },
         'notifier threw while delivering',
       );
-      return { status: 'failed', reason: messageOf(error), isRetryable: true };
+      return { status: 'failed', reason: describeError(error), isRetryable: true };
     }
   }
 
@@ -285,7 +287,7 @@ export class OutboxDispatcher {
       await this.options.notifier.updateCards(row.episode, change, rows);
     } catch (error) {
       this.log.error(
-        { episodeId: row.episodeId, err: messageOf(error) },
+        { episodeId: row.episodeId, err: describeError(error) },
         'could not update cards after a failed delivery',
       );
     }
@@ -309,7 +311,7 @@ export class OutboxDispatcher {
     this.options.scheduler.schedule(outboxRetryKey(id), at, () => {
       ids.delete(id);
       const work = this.dispatch(id).catch((error) =>
-        this.log.error({ alertId: id, err: messageOf(error) }, 'retry failed'),
+        this.log.error({ alertId: id, err: describeError(error) }, 'retry failed'),
       );
       this.options.track?.(work);
     });
@@ -321,11 +323,10 @@ export class OutboxDispatcher {
 
   /** Exponential backoff with equal jitter: half fixed, half random, capped. */
   private backoffInMs(attempts: number): number {
-    const ceiling = Math.min(this.maxBackoffInMs, this.baseBackoffInMs * 2 ** Math.max(0, attempts - 1));
-    return Math.round(ceiling / 2 + (ceiling / 2) * this.random());
+    return computeBackoffInMs(
+      attempts,
+      { baseInMs: this.baseBackoffInMs, maxInMs: this.maxBackoffInMs, jitter: 'equal' },
+      this.random,
+    );
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,35 +2,9 @@ import type { AdherenceObservation } from '../domain/adherence-observation';
 import type { ActionResult, DriftAction, EpisodeChange } from '../domain/drift-commands';
 import type { AgentDriftState, DriftEpisode, ScheduleCoverage } from '../domain/drift-episode';
 
-/** Reads the current instant (epoch ms). The only way the app learns the time. */
-export interface Clock {
-  now(): number;
-}
-
-/**
- * Runs a task at an absolute instant, one pending task per key: scheduling a key again replaces its task.
- * A due instant in the past fires as soon as possible. Tasks fire in due order.
- */
-export interface Scheduler {
-  schedule(key: string, dueAt: number, task: () => void): void;
-  /** Idempotent. */
-  cancel(key: string): void;
-  /** Due instant of the pending task for `key`, if any. */
-  dueAt(key: string): number | undefined;
-  /** Number of pending tasks. */
-  size(): number;
-  /** Cancels everything; the scheduler takes no more work. */
-  dispose(): void;
-}
-
-/** Structured logger (pino-compatible subset). Never pass secrets or full payloads. */
-export interface Logger {
-  debug(obj: object | string, msg?: string): void;
-  info(obj: object | string, msg?: string): void;
-  warn(obj: object | string, msg?: string): void;
-  error(obj: object | string, msg?: string): void;
-  child(bindings: Record<string, unknown>): Logger;
-}
+// The time and logging ports are the platform's own (src/platform implements them); the app names them from here.
+export type { Clock, Scheduler } from '../platform/clock';
+export type { Logger } from '../platform/logger';
 
 /** Identity of an agent's drift state row. */
 export interface AgentKey {
@@ -308,13 +282,6 @@ export interface LeaseStore {
   acquire(resource: string, owner: string, ttlMs: number, now: number): Promise<Lease | undefined>;
   release(resource: string, owner: string): Promise<void>;
   list(): AsyncIterable<Lease>;
-}
-
-/** Threshold overrides set at run time (per management unit or activity category), kept across restarts. */
-export interface SettingsOverrideStore {
-  get(scope: string): Promise<Readonly<Record<string, number>> | undefined>;
-  upsert(scope: string, values: Readonly<Record<string, number>>): Promise<void>;
-  list(): AsyncIterable<{ readonly scope: string; readonly values: Readonly<Record<string, number>> }>;
 }
 
 /** Where a welcome goes: a person's personal chat, or a team (its General channel or the channel it was added from). */

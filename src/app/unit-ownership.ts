@@ -1,6 +1,7 @@
 import { LeaseCoordinator, type LeaseCoordinatorOptions } from './lease-coordinator';
 import type { Logger } from './ports';
 import type { UnitGate } from './unit-gate';
+import { describeError } from '../platform/describe-error';
 
 /** What processes a unit's drift work once this instance owns it; the DriftMonitor implements it. */
 export interface UnitProcessor {
@@ -103,7 +104,7 @@ export class UnitOwnership implements UnitGate {
       await processor.adoptUnit(unitId, restore === undefined ? undefined : () => restore(unitId));
     } catch (error) {
       this.log.error(
-        { managementUnitId: unitId, err: messageOf(error), retryInMs: this.retryInMs },
+        { managementUnitId: unitId, err: describeError(error), retryInMs: this.retryInMs },
         'unit adoption failed; retrying while the lease is ours',
       );
       this.options.scheduler.schedule(retryKey(unitId), this.options.clock.now() + this.retryInMs, () =>
@@ -120,8 +121,4 @@ export class UnitOwnership implements UnitGate {
 
 function retryKey(unitId: string): string {
   return `job:unitAdoption:${unitId}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

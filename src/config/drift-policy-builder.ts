@@ -1,8 +1,8 @@
 import type { DriftPolicy, DriftThresholds } from '../domain/drift-policy';
 import { deepFreeze } from '../platform/deep-freeze';
 import { formatDuration } from '../platform/duration';
-import type { DriftSettings } from './settings';
-import { ACTIVITY_CATEGORIES } from './settings';
+import { ACTIVITY_CATEGORIES } from './activity-categories';
+import type { DriftSettings } from './drift-settings';
 
 /** An activity code as discovered in Genesys (business unit activity codes). */
 export interface DiscoveredActivityCode {

@@ -1,6 +1,14 @@
 import pino from 'pino';
 import { prettyFactory } from 'pino-pretty';
-import type { Logger } from '../app/ports';
+
+/** Structured logger (pino-compatible subset). Never pass secrets or full payloads. */
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
 
 /** Values accepted by `LOG_LEVEL`, most to least severe; `silent` logs nothing. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -1,4 +1,4 @@
-import type { Clock, Scheduler } from '../app/ports';
+import type { Clock, Scheduler } from './clock';
 
 /** A clock that moves only when told to (epoch ms) and never goes backwards: the time of a replay or simulation. */
 export class VirtualClock implements Clock {

@@ -128,7 +128,7 @@ export interface SimulatorControl {
 }
 
 /** What {@link createSimulatorControl} drives. */
-export interface SimulatorControlDeps {
+export interface SimulatorControlOptions {
   readonly centre: ContactCentre;
   readonly clock: SimulatorClock;
   readonly engine: AdherenceEngine;
@@ -147,7 +147,7 @@ export interface SimulatorControlDeps {
 }
 
 /** Builds the control API over the running parts. */
-export function createSimulatorControl(deps: SimulatorControlDeps): SimulatorControl {
+export function createSimulatorControl(deps: SimulatorControlOptions): SimulatorControl {
   const { centre, clock, engine, hub, faults, tokens, counters } = deps;
   const people = [...centre.supervisors, ...centre.agents];
   const agentView = (s: AdherenceSnapshot): AgentView => {

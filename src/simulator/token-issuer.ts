@@ -35,7 +35,10 @@ function oauthError(status: number, error: string, description: string): WireObj
   };
 }
 
-/** Issues and checks bearer tokens for the client-credentials grant (reference §5). */
+/**
+ * Issues and checks bearer tokens for the client-credentials grant (MyPureCloud/platform-client-sdk-javascript
+ * build/src/purecloud-platform-client-v2/ApiClient.js, `loginClientCredentialsGrant`).
+ */
 export class TokenIssuer {
   private readonly tokens = new Map<string, IssuedToken>();
   private expiresInSeconds: number;
@@ -91,7 +94,7 @@ export class TokenIssuer {
       expiresAt: now + this.expiresInSeconds * 1000,
     };
     this.tokens.set(token.accessToken, token);
-    // token_type "bearer" is standard OAuth, UNCONFIRMED in Genesys sources (reference §5).
+    // token_type "bearer" is standard OAuth, UNCONFIRMED in Genesys sources (RFC 6749 §5.1).
     return {
       status: 200,
       body: {

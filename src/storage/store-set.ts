@@ -6,7 +6,6 @@ import type {
   DriftStateStore,
   LeaseStore,
   RouteStore,
-  SettingsOverrideStore,
   WelcomeLedger,
 } from '../app/ports';
 
@@ -18,7 +17,6 @@ export interface StoreSet {
   readonly conversations: ConversationStore;
   readonly routes: RouteStore;
   readonly leases: LeaseStore;
-  readonly settings: SettingsOverrideStore;
   readonly welcomes: WelcomeLedger;
 }
 

@@ -4,7 +4,6 @@ import { TableDriftHistoryStore } from './history/table-drift-history-store';
 import { TableDriftStateStore } from './drift-state/table-drift-state-store';
 import { TableLeaseStore } from './leases/table-lease-store';
 import { TableRouteStore } from './routes/table-route-store';
-import { TableSettingsOverrideStore } from './settings/table-settings-override-store';
 import type { StoreSet, StoreSetOptions } from './store-set';
 import type { TableService } from './table-service';
 import { TableWelcomeLedger } from './welcomes/table-welcome-ledger';
@@ -29,7 +28,6 @@ export async function createTableStores(
     conversations: new TableConversationStore(service.client('Conversations')),
     routes: new TableRouteStore(service.client('Routes')),
     leases: new TableLeaseStore(service.client('Leases')),
-    settings: new TableSettingsOverrideStore(service.client('SettingsOverrides')),
     welcomes: new TableWelcomeLedger(service.client('Welcomes')),
   };
 }

@@ -48,7 +48,9 @@ export function unitIdOf(index: number, agentsPerUnit = 500): string {
 
 /**
  * Realistic real-time adherence frames: the full envelope of `v2.workforcemanagement.managementunits.{id}.adherence`
- * (genesys-cloud-api.md §2, about 1.2 KB each), in arrival order, with each agent moving between adherence states
+ * (shaped as MyPureCloud/platform-client-sdk-javascript build/index.d.ts
+ * `WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate`, about 1.2 KB each), in arrival order,
+ * with each agent moving between adherence states
  * (mostly in adherence, sometimes out, unscheduled or explained) and `adherenceChangeTime` moving only on a change.
  * Deterministic for a seed.
  */

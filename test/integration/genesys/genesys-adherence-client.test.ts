@@ -50,13 +50,13 @@ async function startHarness(
       clientId: sim.clientId,
       clientSecret: sim.clientSecret,
       // Generous against a busy shared machine: a late heartbeat must not look like a dead socket.
-      quietBeforePingMs: 2_000,
-      pongTimeoutMs: 1_000,
-      reconnectBaseDelayMs: 20,
-      reconnectMaxDelayMs: 200,
-      retryBaseDelayMs: 10,
-      retryMaxDelayMs: 100,
-      maintenanceIntervalMs: 30,
+      quietBeforePingInMs: 2_000,
+      pongTimeoutInMs: 1_000,
+      reconnectBaseDelayInMs: 20,
+      reconnectMaxDelayInMs: 200,
+      retryBaseDelayInMs: 10,
+      retryMaxDelayInMs: 100,
+      maintenanceIntervalInMs: 30,
       ...clientOptions,
     },
     { clock: { now: () => sim.control.now() }, logger },
@@ -240,7 +240,7 @@ describe('GenesysAdherenceClient against the simulator', function () {
 
   it('re-subscribes before the 24 hour expiry so the channel outlives it', async () => {
     // A 48 h token (the longest Genesys issues), so the channel outlives 24 h without a token renewal.
-    const h = await startHarness({ tokenExpiresInSeconds: 172_800 }, { resubscribeMarginMs: 60 * 60_000 });
+    const h = await startHarness({ tokenExpiresInSeconds: 172_800 }, { resubscribeMarginInMs: 60 * 60_000 });
     const channel = h.client.channelIds()[0]!;
     h.sim.control.advance(23 * 60 * 60_000 + 30 * 60_000);
     await waitFor(() => h.client.metrics.resubscriptions >= 1, 'the re-subscription');
@@ -345,7 +345,7 @@ describe('GenesysAdherenceClient against the simulator', function () {
   it('keeps a quiet socket alive with ping and pong instead of reconnecting', async () => {
     const h = await startHarness(
       { heartbeatIntervalMs: 60_000 },
-      { quietBeforePingMs: 100, pongTimeoutMs: 300 },
+      { quietBeforePingInMs: 100, pongTimeoutInMs: 300 },
     );
     await waitFor(() => h.client.metrics.pingsSent >= 3, 'several pings');
     assert.equal(h.client.metrics.reconnects, 0);
@@ -379,14 +379,14 @@ describe('GenesysAdherenceClient against the simulator', function () {
     );
     assert.ok(current, 'the idle scenario starts the agent inside a scheduled activity');
     assert.equal(await h.client.coverage.check(agent.id, agent.managementUnitId, now, []), 'clear');
-    const withOvertime = new GenesysScheduleCoverageChecker(
-      h.client.rest,
-      h.client.directory,
-      { scheduleSearchTimeoutMs: 1_000 },
-      { now: () => h.sim.control.now() },
-      h.logger,
-      platformTimers,
-    );
+    const withOvertime = new GenesysScheduleCoverageChecker({
+      rest: h.client.rest,
+      directory: h.client.directory,
+      scheduleSearchTimeoutInMs: 1_000,
+      clock: { now: () => h.sim.control.now() },
+      logger: h.logger,
+      timers: platformTimers,
+    });
     assert.equal(
       await withOvertime.check(agent.id, agent.managementUnitId, now, [current.activityCodeId]),
       'overtime',

@@ -46,14 +46,14 @@ async function startHarness(
       loginUrl: sim.loginUrl,
       clientId: sim.clientId,
       clientSecret: sim.clientSecret,
-      quietBeforePingMs: 2_000,
-      pongTimeoutMs: 1_000,
-      reconnectBaseDelayMs: 20,
-      reconnectMaxDelayMs: 200,
-      retryBaseDelayMs: 10,
-      retryMaxDelayMs: 100,
-      maintenanceIntervalMs: 30,
-      directoryRefreshIntervalMs: 0,
+      quietBeforePingInMs: 2_000,
+      pongTimeoutInMs: 1_000,
+      reconnectBaseDelayInMs: 20,
+      reconnectMaxDelayInMs: 200,
+      retryBaseDelayInMs: 10,
+      retryMaxDelayInMs: 100,
+      maintenanceIntervalInMs: 30,
+      directoryRefreshIntervalInMs: 0,
       ...clientOptions,
     },
     { clock: { now: () => sim.control.now() }, logger: createRecordingLogger() },
@@ -171,7 +171,7 @@ describe('GenesysAdherenceClient in a changing org', function () {
   });
 
   it('refreshes the directory on its own at the configured interval', async () => {
-    const h = await startHarness({}, { directoryRefreshIntervalMs: 50 });
+    const h = await startHarness({}, { directoryRefreshIntervalInMs: 50 });
     const added = h.sim.control.addUnit({ agents: 1 });
     await waitFor(() => h.client.metrics.unitsAdded === 1, 'the periodic refresh');
     assert.ok(h.client.directory.getUnit(added.id));
@@ -189,7 +189,7 @@ describe('GenesysAdherenceClient in a changing org', function () {
   });
 
   it('answers unavailable (the nudge then goes out, marked) when the asynchronous answer does not come in time', async () => {
-    const h = await startHarness({}, { scheduleSearchTimeoutMs: 200 });
+    const h = await startHarness({}, { scheduleSearchTimeoutInMs: 200 });
     const agent = h.sim.control.listAgents()[1]!;
     h.sim.control.injectFault({ kind: 'asyncScheduleSearches', count: 1, outcome: 'never' });
     assert.equal(

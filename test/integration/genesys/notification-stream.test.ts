@@ -74,29 +74,27 @@ describe('NotificationStream liveness against a silent local server', function (
     } as unknown as NotificationChannelManager;
     const metrics = createGenesysMetrics();
     const connected: number[] = [];
-    const stream = new NotificationStream(
-      'test',
-      ['v2.workforcemanagement.managementunits.mu1.adherence'],
+    const stream = new NotificationStream({
+      name: 'test',
+      topics: ['v2.workforcemanagement.managementunits.mu1.adherence'],
       channels,
-      {
-        quietBeforePingMs: 100,
-        pongTimeoutMs: 100,
-        reconnectBaseDelayMs: 10,
-        reconnectMaxDelayMs: 50,
-        resubscribeMarginMs: 0,
-      },
-      {
+      quietBeforePingInMs: 100,
+      pongTimeoutInMs: 100,
+      reconnectBaseDelayInMs: 10,
+      reconnectMaxDelayInMs: 50,
+      resubscribeMarginInMs: 0,
+      handlers: {
         onConnected: () => {
           connected.push(connections.length);
         },
         onFrame: () => undefined,
         onMalformed: () => undefined,
       },
-      { now: () => 0 },
-      createRecordingLogger(),
+      clock: { now: () => 0 },
+      logger: createRecordingLogger(),
       metrics,
-      platformTimers,
-    );
+      timers: platformTimers,
+    });
     return { stream, metrics, connected };
   }
 

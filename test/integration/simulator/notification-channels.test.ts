@@ -158,7 +158,8 @@ describe('Genesys simulator notification channels', () => {
 
   it('expires a channel 24 h of simulator time after the last subscribe, and a re-subscribe moves the expiry', async () => {
     await sim.stop();
-    // Tokens live up to 48 h (reference §5); simulator time moves 47 h here.
+    // Tokens live up to 48 h (`accessTokenValiditySeconds` of `OAuthClient`,
+    // MyPureCloud/platform-client-sdk-javascript build/index.d.ts); simulator time moves 47 h here.
     sim = await startTestSimulator({ tokenExpiresInSeconds: 172_800 });
     api = await ApiClient.login(sim);
     const channel = await api.createChannel([muTopic(muId)]);

@@ -3,7 +3,8 @@ import platformClient from 'purecloud-platform-client-v2';
 import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
 import { FrameCollector, START_AT, startTestSimulator, topicIs } from './simulator-test-kit';
 
-// The official SDK (toolchain.md, last section) must parse every simulator answer into its models.
+// The official SDK (purecloud-platform-client-v2 on npm, a devDependency) must parse every simulator answer
+// into its models.
 // Its ApiClient is a process-wide singleton: this suite points it at its own simulator and logs in itself.
 describe('Genesys simulator fidelity against the official JavaScript SDK', () => {
   let sim: RunningSimulator;

@@ -354,6 +354,17 @@ describe('readSettings', () => {
       assert.ok(!problems.get('AZURE_TABLES_CONNECTION_STRING')!.includes('secretish'));
       assert.match(problems.get('TABLE_PREFIX')!, /at most 40/);
     });
+
+    it("names at start a connection string whose table endpoint storage would refuse, by storage's own rule", () => {
+      const connectionString =
+        'DefaultEndpointsProtocol=http;AccountName=a;AccountKey=aGVsbG8=;TableEndpoint=http://10.0.0.5:10002/a;';
+      const problems = problemsOf({ AZURE_TABLES_CONNECTION_STRING: connectionString });
+      assert.match(
+        problems.get('AZURE_TABLES_CONNECTION_STRING')!,
+        /plain http is only allowed to a loopback host/,
+      );
+      assert.ok(!problems.get('AZURE_TABLES_CONNECTION_STRING')!.includes('aGVsbG8='));
+    });
   });
 
   describe('bot', () => {

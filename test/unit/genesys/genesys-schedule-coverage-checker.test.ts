@@ -54,14 +54,14 @@ function build(answers: Array<(request: GenesysRequest) => unknown>) {
     getUnit: () => ({ id: UNIT, name: 'Unit', timeZone: 'Europe/London' }),
   } as unknown as GenesysDirectory;
   const timers = new ManualTimers();
-  const real = new GenesysScheduleCoverageChecker(
+  const real = new GenesysScheduleCoverageChecker({
     rest,
     directory,
-    { scheduleSearchTimeoutMs: 10_000 },
-    { now: () => 0 },
-    silentLogger,
+    scheduleSearchTimeoutInMs: 10_000,
+    clock: { now: () => 0 },
+    logger: silentLogger,
     timers,
-  );
+  });
   // The drift policy's overtime codes come with each check, as the monitor passes them.
   const checker = {
     check: (agentId: string, unitId: string, instant: number) =>

@@ -45,7 +45,7 @@ class RecordingLogger implements Logger {
   }
 }
 
-function setup(options: { maxTimerDelayMs?: number; maxTasksPerTurn?: number } = {}) {
+function setup(options: { maxTimerDelayInMs?: number; maxTasksPerTurn?: number } = {}) {
   const time = new FakeTime();
   const logger = new RecordingLogger();
   const scheduler = new TimerScheduler({
@@ -127,7 +127,7 @@ describe('TimerScheduler', () => {
   });
 
   it('re-arms in steps no longer than the cap for deadlines beyond setTimeout range', () => {
-    const { time, scheduler } = setup({ maxTimerDelayMs: 2 ** 40 });
+    const { time, scheduler } = setup({ maxTimerDelayInMs: 2 ** 40 });
     let fired = false;
     const dueAt = time.nowMs + 40 * 86_400_000; // 40 days, beyond 2^31-1 ms
     scheduler.schedule('far', dueAt, () => (fired = true));
@@ -140,7 +140,7 @@ describe('TimerScheduler', () => {
   });
 
   it('notices a wall-clock step forward within the maximum timer delay', () => {
-    const { time, scheduler } = setup({ maxTimerDelayMs: 60_000 });
+    const { time, scheduler } = setup({ maxTimerDelayInMs: 60_000 });
     let fired = false;
     scheduler.schedule('k', time.nowMs + 3_600_000, () => (fired = true));
     // The wall clock jumps an hour while the monotonic timer still waits: the next wake-up reads the clock again.
