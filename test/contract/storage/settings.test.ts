@@ -3,7 +3,7 @@ import type { SettingsOverrideStore } from '../../../src/app/ports';
 import { InMemorySettingsOverrideStore } from '../../../src/storage/settings/in-memory-settings-override-store';
 import { TableSettingsOverrideStore } from '../../../src/storage/settings/table-settings-override-store';
 import { createTestTableService } from '../../support/azurite';
-import { collect } from './storage-fixtures';
+import { collect } from '../../support/storage-fixtures';
 
 /** The SettingsOverrideStore contract, run against every implementation. */
 export function describeSettingsOverrideStoreContract(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import platformClient from 'purecloud-platform-client-v2';
 import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
-import { FrameCollector, START_AT, startTestSimulator, topicIs } from './simulator-test-kit';
+import { FrameCollector, START_AT, startTestSimulator, topicIs } from '../../support/simulator-test-kit';
 
 // The official SDK (toolchain.md, last section) must parse every simulator answer into its models.
 // Its ApiClient is a process-wide singleton: this suite points it at its own simulator and logs in itself.
