@@ -20,7 +20,6 @@ interface Replica {
 }
 
 describe('One welcome per scope, ever: install events, restarts, replicas and upgrades (Azurite, real HTTP)', function () {
-  this.timeout(30_000);
   let connector: FakeBotConnector;
   let stores: StoreSet;
   let clock: ManualClock;
