@@ -27,7 +27,7 @@ interface Episode {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('DriftMonitor restarts (worker child process, simulator, Azurite, Bot Connector stand-in)', function () {
+describe('Soak: DriftMonitor restarts by SIGKILL (worker child process, simulator, Azurite, Bot Connector stand-in)', function () {
   this.timeout(240_000);
   let world: DriftWorld;
   let worker: DriftWorkerProcess;
