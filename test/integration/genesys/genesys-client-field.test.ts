@@ -10,6 +10,7 @@ import { createInMemoryStores } from '../../../src/storage/in-memory-stores';
 import { FakeTeamsMessenger } from '../../support/fake-teams-messenger';
 import { eventually } from '../../support/eventually';
 import { startGenesysHarness, type GenesysHarness } from '../../support/genesys-test-kit';
+import { ManualClock } from '../../support/manual-clock';
 import { RecordingLogger } from '../../support/recording-logger';
 
 const AWAY = { systemPresence: 'Away' } as const;
@@ -19,10 +20,12 @@ const running: GenesysHarness[] = [];
 async function startHarness(
   simulator: SimulatorOptions = {},
   client: Partial<GenesysClientOptions> = {},
+  timers?: ManualClock,
 ): Promise<GenesysHarness> {
   const harness = await startGenesysHarness({
     simulator: { seed: 11, agentsPerUnit: 4, asyncSearchDelayMs: 10, ...simulator },
     client: { directoryRefreshIntervalMs: 0, ...client },
+    timers,
   });
   running.push(harness);
   return harness;
@@ -130,7 +133,8 @@ describe('GenesysAdherenceClient in a changing org', function () {
   });
 
   it('waits for an asynchronous schedule search on the completion topic of the OAuth client and reads its result', async () => {
-    const h = await startHarness();
+    // The client's timers on a manual clock: the 15 s bound cannot run out on a busy machine before the answer comes.
+    const h = await startHarness({}, {}, new ManualClock());
     const agent = h.sim.control.listAgents()[0]!;
     h.sim.control.injectFault({ kind: 'asyncScheduleSearches', count: 1 });
     const answer = await h.client.coverage.check(agent.id, agent.managementUnitId, h.sim.control.now());
@@ -141,13 +145,21 @@ describe('GenesysAdherenceClient in a changing org', function () {
   });
 
   it('answers unavailable (the nudge then goes out, marked) when the asynchronous answer does not come in time', async () => {
-    const h = await startHarness({}, { scheduleSearchTimeoutMs: 200 });
+    const boundMs = 15_000;
+    const timers = new ManualClock();
+    const h = await startHarness({}, { scheduleSearchTimeoutMs: boundMs }, timers);
     const agent = h.sim.control.listAgents()[1]!;
     h.sim.control.injectFault({ kind: 'asyncScheduleSearches', count: 1, outcome: 'never' });
-    assert.equal(
-      await h.client.coverage.check(agent.id, agent.managementUnitId, h.sim.control.now()),
-      'unavailable',
-    );
+    let answer: string | undefined;
+    void h.client.coverage
+      .check(agent.id, agent.managementUnitId, h.sim.control.now())
+      .then((value) => (answer = value));
+    await eventually('the search accepted as Processing', () => h.client.metrics.asyncScheduleSearches === 1);
+    timers.advanceBy(boundMs - 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(answer, undefined, 'still waiting just before the bound');
+    timers.advanceBy(1);
+    assert.equal(await eventually('the answer', () => answer), 'unavailable');
     assert.equal(h.client.metrics.asyncScheduleSearchTimeouts, 1);
   });
 
