@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DriftWorkerProcess } from '../support/drift-worker-process';
+import { DriftWorkerProcess, startOwnerThenStandby } from '../support/drift-worker-process';
 import { eventually } from '../support/eventually';
 import { onQueueAgents, startDrift, startDriftWorld, type DriftWorld } from '../support/drift-world';
 
@@ -28,13 +28,7 @@ describe('Soak: SIGKILL of the owner with two worker processes on one Azurite an
 
   it("alerts once while both run, and the survivor takes over a killed owner's units once their leases run out and delivers what fell due", async () => {
     const units = world.sim.control.listUnits();
-    a.start();
-    await a.waitFor(
-      () => a.current('management unit adopted').length === units.length,
-      'A adopting every unit',
-    );
-    b.start();
-    await b.waitFor(() => b.current('drift worker started').length === 1, 'B started');
+    await startOwnerThenStandby(a, b, units.length);
     const [first, second, third] = onQueueAgents(world.sim);
     assert.ok(first && second && third, 'three agents on queue');
     const idsOf = (agentId: string, startedAt: number): string[] => [

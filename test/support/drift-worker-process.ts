@@ -89,3 +89,18 @@ export class DriftWorkerProcess {
     });
   }
 }
+
+/** Starts `owner` and waits until it has adopted all `units`, then starts `standby` and waits until it runs. */
+export async function startOwnerThenStandby(
+  owner: DriftWorkerProcess,
+  standby: DriftWorkerProcess,
+  units: number,
+): Promise<void> {
+  owner.start();
+  await owner.waitFor(
+    () => owner.current('management unit adopted').length === units,
+    'the owner adopting every unit',
+  );
+  standby.start();
+  await standby.waitFor(() => standby.current('drift worker started').length === 1, 'the standby started');
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AlertChannelData } from '../../support/connector-notifier';
-import { DriftWorkerProcess } from '../../support/drift-worker-process';
+import { DriftWorkerProcess, startOwnerThenStandby } from '../../support/drift-worker-process';
 import { onQueueAgents, startDrift, startDriftWorld, type DriftWorld } from '../../support/drift-world';
 
 describe('Draining on SIGTERM with two worker processes on one Azurite and one simulator', function () {
@@ -26,13 +26,7 @@ describe('Draining on SIGTERM with two worker processes on one Azurite and one s
 
   it('finishes the send on the wire, hands every unit to the other replica before any lease could expire, and exits 0', async () => {
     const units = world.sim.control.listUnits();
-    a.start();
-    await a.waitFor(
-      () => a.current('management unit adopted').length === units.length,
-      'A adopting every unit',
-    );
-    b.start();
-    await b.waitFor(() => b.current('drift worker started').length === 1, 'B started');
+    await startOwnerThenStandby(a, b, units.length);
     const [first, second] = onQueueAgents(world.sim);
     assert.ok(first && second, 'two agents on queue');
 
