@@ -281,4 +281,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-expressions': 'off',
     },
   },
+  {
+    // `npm test` must pass on a busy machine: its tests drive test/support/manual-clock.ts or wait for an outcome with
+    // test/support/eventually.ts; a fixed sleep or a real timer in a test is a race with the machine's speed.
+    files: ['test/unit/**/*.ts', 'test/contract/**/*.ts', 'test/integration/**/*.ts', 'test/e2e/**/*.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Move a ManualClock, or wait for the outcome with eventually().' },
+        { name: 'setInterval', message: 'Move a ManualClock, or wait for the outcome with eventually().' },
+      ],
+    },
+  },
 );

@@ -157,9 +157,12 @@ describe('local demo in Agents Playground (real browser)', function () {
     assert.ok(await alert.getByRole('button', { name: 'Acknowledge' }).isVisible());
   });
 
-  it('marks the supervisor card acknowledged by the Playground user when Acknowledge is clicked', async () => {
-    const alert = card(`Adherence drift: ${demo.driftingAgents[0]!.name}`);
-    await alert.getByRole('button', { name: 'Acknowledge' }).click();
+  it('marks a supervisor card acknowledged by the Playground user when Acknowledge is clicked, and only that card', async () => {
+    // The second drifting agent's card: the first one's stays open for the test above, in whatever order they run.
+    const agent = demo.driftingAgents[1]!;
+    await page.getByText('General', { exact: true }).click();
+    const alert = card(`Adherence drift: ${agent.name}`);
+    await alert.getByRole('button', { name: 'Acknowledge' }).click({ timeout: CARD_TIMEOUT_IN_MS });
 
     await alert
       .getByText(`Acknowledged by ${demo.config.currentUser.name}`)
@@ -175,10 +178,9 @@ describe('local demo in Agents Playground (real browser)', function () {
       await alert.getByRole('button', { name: 'Snooze' }).isVisible(),
       'the card stays open for Snooze',
     );
-    const alex = demo.driftingAgents[0]!;
     const stored = await app!.stores.driftState.get({
-      managementUnitId: alex.managementUnitId,
-      agentId: alex.id,
+      managementUnitId: agent.managementUnitId,
+      agentId: agent.id,
     });
     assert.equal(
       stored?.episode?.acknowledged?.by.name,
@@ -186,7 +188,8 @@ describe('local demo in Agents Playground (real browser)', function () {
       'the drift monitor recorded who acknowledged',
     );
     // The other drifting agent's card is a separate alert: still waiting for someone.
-    const other = card(`Adherence drift: ${demo.driftingAgents[1]!.name}`);
+    const other = card(`Adherence drift: ${demo.driftingAgents[0]!.name}`);
+    await other.waitFor({ timeout: CARD_TIMEOUT_IN_MS });
     assert.equal(await other.getByRole('button', { name: 'Acknowledge' }).count(), 1);
   });
 });

@@ -5,7 +5,7 @@ import type { AgentDriftState } from '../../../src/domain/drift-episode';
 import { InMemoryDriftStateStore } from '../../../src/storage/drift-state/in-memory-drift-state-store';
 import { TableDriftStateStore } from '../../../src/storage/drift-state/table-drift-state-store';
 import { createTestTableService } from '../../support/azurite';
-import { aState, baseInstant, collect } from './storage-fixtures';
+import { aState, baseInstant, collect } from '../../support/storage-fixtures';
 
 const key = { managementUnitId: 'mu-1', agentId: 'agent-1' };
 const put = (store: DriftStateStore, state: AgentDriftState): Promise<void> =>

@@ -3,7 +3,7 @@ import type { LeaseStore } from '../../../src/app/ports';
 import { InMemoryLeaseStore } from '../../../src/storage/leases/in-memory-lease-store';
 import { TableLeaseStore } from '../../../src/storage/leases/table-lease-store';
 import { createTestTableService } from '../../support/azurite';
-import { baseInstant, collect } from './storage-fixtures';
+import { baseInstant, collect } from '../../support/storage-fixtures';
 
 const ttlMs = 20_000;
 

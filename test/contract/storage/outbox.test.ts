@@ -5,7 +5,7 @@ import { InMemoryAlertOutbox } from '../../../src/storage/outbox/in-memory-alert
 import { TableAlertOutbox } from '../../../src/storage/outbox/table-alert-outbox';
 import { encodeKey } from '../../../src/storage/table-codec';
 import { createTestTableService } from '../../support/azurite';
-import { anAlert, anEpisode, baseInstant, collect } from './storage-fixtures';
+import { anAlert, anEpisode, baseInstant, collect } from '../../support/storage-fixtures';
 
 const ids = (alerts: readonly OutboxAlert[]): string[] => alerts.map((a) => a.id).sort();
 const withoutEtag = ({ etag: _etag, ...rest }: OutboxAlert): Omit<OutboxAlert, 'etag'> => rest;

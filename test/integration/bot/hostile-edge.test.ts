@@ -12,6 +12,7 @@ import { FakeBotConnector } from '../../support/fake-bot-connector';
 import { ManualClock } from '../../support/manual-clock';
 import { rawPost } from '../../support/raw-http';
 import { RecordingLogger } from '../../support/recording-logger';
+import * as teams from '../../support/teams-activities';
 
 const BOT_ID = '00000000-0000-4000-8000-000000000b07';
 const BOT_TENANT = '00000000-0000-4000-8000-0000000000aa';
@@ -69,18 +70,10 @@ function personalMessage(
   serviceUrl: string,
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return {
-    type: 'message',
-    id: 'in-1',
-    channelId: 'msteams',
+  const ana = { tenantId: BOT_TENANT, from: teams.TEAMS_ACCOUNTS.ana };
+  return teams.fromTeams(teams.personalActivity('message', ana, { id: 'in-1', text: 'help', ...overrides }), {
     serviceUrl,
-    text: 'help',
-    from: { id: '29:ana', aadObjectId: AAD.ana, name: 'Ana Alvarez' },
-    recipient: { id: '28:bot', name: 'Drift' },
-    conversation: { id: 'a:ana', conversationType: 'personal', tenantId: BOT_TENANT },
-    channelData: { tenant: { id: BOT_TENANT } },
-    ...overrides,
-  };
+  });
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };

@@ -10,6 +10,7 @@ import { AAD, EngineActionSink, exampleDirectory, openEpisode } from '../../supp
 import { FakeBotConnector } from '../../support/fake-bot-connector';
 import { ManualClock } from '../../support/manual-clock';
 import { RecordingLogger } from '../../support/recording-logger';
+import * as teams from '../../support/teams-activities';
 
 const TENANT = 'tenant-1';
 const TEAM = '19:team-general@thread.tacv2';
@@ -76,40 +77,29 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     const response = await fetch(`${server.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({
-        channelId: 'msteams',
-        serviceUrl: connector.url,
-        recipient: { id: '28:bot', name: 'Drift' },
-        id: `in-${Math.random()}`,
-        ...activity,
-      }),
+      body: JSON.stringify(
+        teams.fromTeams({ id: `in-${Math.random()}`, ...activity }, { serviceUrl: connector.url }),
+      ),
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }
 
   function personalActivity(type: string, extra: object = {}): object {
-    return {
-      type,
-      from: { id: '29:ana', aadObjectId: AAD.ana, name: 'Ana Alvarez' },
-      conversation: { id: 'a:ana', conversationType: 'personal', tenantId: TENANT },
-      channelData: { tenant: { id: TENANT } },
-      ...extra,
-    };
+    return teams.personalActivity(type, { tenantId: TENANT, from: teams.TEAMS_ACCOUNTS.ana }, { ...extra });
   }
 
   function channelActivity(type: string, channelId: string, extra: object = {}): object {
-    return {
+    return teams.channelActivity(
       type,
-      from: { id: '29:sup', aadObjectId: AAD.sup, name: 'Sam Supervisor' },
-      conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: TENANT },
-      channelData: {
-        tenant: { id: TENANT },
+      {
+        tenantId: TENANT,
+        from: teams.TEAMS_ACCOUNTS.sup,
         team: { id: TEAM, name: 'Support' },
         channel: { id: channelId },
       },
-      ...extra,
-    };
+      { ...extra },
+    );
   }
 
   async function installTeam(): Promise<void> {
@@ -385,16 +375,8 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
 
   function ackInvoke(episodeId: string, replyToId: string): object {
     return {
-      name: 'adaptiveCard/action',
+      ...teams.cardActionInvoke('drift.acknowledge', { episodeId, verb: 'drift.acknowledge' }),
       replyToId,
-      value: {
-        action: {
-          type: 'Action.Execute',
-          verb: 'drift.acknowledge',
-          data: { episodeId, verb: 'drift.acknowledge' },
-        },
-        trigger: 'manual',
-      },
     };
   }
 });

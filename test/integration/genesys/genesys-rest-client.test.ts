@@ -7,7 +7,8 @@ import { GenesysApiError } from '../../../src/genesys/genesys-api-error';
 import { createGenesysMetrics } from '../../../src/genesys/genesys-metrics';
 import { GenesysRestClient } from '../../../src/genesys/genesys-rest-client';
 import { GenesysTokenProvider } from '../../../src/genesys/genesys-token-provider';
-import { createRecordingLogger, ManualClock } from './genesys-test-kit';
+import { ManualClock } from '../../support/manual-clock';
+import { RecordingLogger } from '../../support/recording-logger';
 
 interface Seen {
   readonly method: string;
@@ -70,12 +71,12 @@ describe('Genesys REST client against a local server', () => {
 
   function build(overrides: { maxServerErrorRetries?: number; requestsPerMinute?: number } = {}) {
     const clock = new ManualClock(Date.parse('2026-08-20T14:00:00Z'));
-    const logger = createRecordingLogger();
+    const logger = new RecordingLogger();
     const metrics = createGenesysMetrics();
     const sleeps: number[] = [];
     const sleep = async (ms: number) => {
       sleeps.push(ms);
-      clock.advance(ms);
+      clock.advanceBy(ms);
     };
     const tokens = new GenesysTokenProvider({
       loginUrl: baseUrl,
@@ -137,10 +138,10 @@ describe('Genesys REST client against a local server', () => {
     const { rest, clock } = build();
     tokenLifetimeSeconds = 600;
     await rest.get('/api/v2/a');
-    clock.advance(500_000);
+    clock.advanceBy(500_000);
     await rest.get('/api/v2/b');
     assert.equal(tokensIssued, 1);
-    clock.advance(50_000); // 550 s: inside the 60 s margin (capped at a tenth of 600 s)
+    clock.advanceBy(50_000); // 550 s: inside the 60 s margin (capped at a tenth of 600 s)
     await rest.get('/api/v2/c');
     assert.equal(tokensIssued, 2);
     assert.equal(apiCalls()[2]!.headers.authorization, 'Bearer token-2');
@@ -293,7 +294,7 @@ describe('Genesys REST client against a local server', () => {
     let calls = 0;
     handler = (_req, res) => (++calls < 3 ? json(res, 503, {}) : json(res, 401, {}));
     await assert.rejects(rest.get('/api/v2/x'));
-    const text = JSON.stringify(logger.lines);
+    const text = JSON.stringify(logger.entries);
     assert.ok(!text.includes(SECRET));
     assert.ok(!text.includes('token-1'));
   });

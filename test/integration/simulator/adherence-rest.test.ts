@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
-import { ApiClient, startTestSimulator } from './simulator-test-kit';
+import { ApiClient, startTestSimulator } from '../../support/simulator-test-kit';
 
 describe('Genesys simulator WFM REST', () => {
   let sim: RunningSimulator;

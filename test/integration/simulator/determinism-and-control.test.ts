@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { startGenesysSimulator, type RunningSimulator } from '../../../src/simulator/genesys-simulator';
-import { ApiClient, START_AT, startTestSimulator, type WireJson } from './simulator-test-kit';
+import { ApiClient, START_AT, startTestSimulator, type WireJson } from '../../support/simulator-test-kit';
 
 describe('Genesys simulator determinism and control API', () => {
   const running: RunningSimulator[] = [];

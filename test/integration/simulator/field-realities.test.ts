@@ -7,7 +7,7 @@ import {
   START_AT,
   startTestSimulator,
   type WireJson,
-} from './simulator-test-kit';
+} from '../../support/simulator-test-kit';
 
 /** What a real org does that a lab does not: staff changes mid-day, explanations, odd clocks, tokens that end. */
 describe('Genesys simulator field realities', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
-import { ApiClient, FrameCollector, muTopic, startTestSimulator } from './simulator-test-kit';
+import { ApiClient, FrameCollector, muTopic, startTestSimulator } from '../../support/simulator-test-kit';
 
 describe('Genesys simulator notification channels', () => {
   let sim: RunningSimulator;

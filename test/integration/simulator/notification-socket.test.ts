@@ -7,7 +7,7 @@ import {
   startTestSimulator,
   topicIs,
   type ReceivedFrame,
-} from './simulator-test-kit';
+} from '../../support/simulator-test-kit';
 
 const isHeartbeat = (f: ReceivedFrame): boolean =>
   f.json?.topicName === 'channel.metadata' && f.json?.eventBody?.message === 'WebSocket Heartbeat';

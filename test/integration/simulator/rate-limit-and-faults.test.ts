@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
-import { ApiClient, FrameCollector, muTopic, startTestSimulator, topicIs } from './simulator-test-kit';
+import {
+  ApiClient,
+  FrameCollector,
+  muTopic,
+  startTestSimulator,
+  topicIs,
+} from '../../support/simulator-test-kit';
 
 describe('Genesys simulator rate limits and fault injection', () => {
   let sim: RunningSimulator;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import platformClient from 'purecloud-platform-client-v2';
 import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
-import { FrameCollector, START_AT, startTestSimulator, topicIs } from './simulator-test-kit';
+import { FrameCollector, START_AT, startTestSimulator, topicIs } from '../../support/simulator-test-kit';
 
 // The official SDK (purecloud-platform-client-v2 on npm, a devDependency) must parse every simulator answer
 // into its models.

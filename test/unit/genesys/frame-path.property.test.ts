@@ -166,8 +166,6 @@ async function bystandersOf(path: FramePath): Promise<Bystanders> {
 }
 
 describe('the frame path after junk (property)', function () {
-  this.timeout(60_000);
-
   it('applies a well-formed current event after any junk, alerts on time, and leaves other agents untouched', async () => {
     // What the other agents see when no junk comes at all, up to an instant after all their checks.
     const reference = await startWorld();

@@ -16,6 +16,7 @@ import { AAD, EngineActionSink, exampleDirectory, openEpisode, recordRow } from 
 import { FakeTeamsMessenger } from '../../../support/fake-teams-messenger';
 import { ManualClock } from '../../../support/manual-clock';
 import { RecordingLogger } from '../../../support/recording-logger';
+import * as teams from '../../../support/teams-activities';
 
 const TENANT = 'tenant-1';
 const TEAM = '19:general@thread.tacv2';
@@ -83,38 +84,29 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
   /** Sends one activity and returns what the bot answered in the turn. */
   async function send(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
     const before = adapter.activeQueue.length;
-    await adapter.processActivity({
-      channelId: 'msteams',
-      serviceUrl: 'https://smba.example/teams/',
-      recipient: { id: '28:bot', name: 'Drift' },
-      ...activity,
-    } as Activity);
+    await adapter.processActivity(
+      teams.fromTeams({ ...activity }, { serviceUrl: 'https://smba.example/teams/' }) as unknown as Activity,
+    );
     return adapter.activeQueue.splice(before);
   }
 
   const inChannel = (
     channelId: string,
     activity: Partial<Activity>,
-    from = { id: '29:sup', aadObjectId: AAD.sup, name: 'Sam Supervisor' },
-  ): Partial<Activity> => ({
-    from,
-    conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: TENANT, name: '' },
-    channelData: { tenant: { id: TENANT }, team: { id: TEAM, name: 'Support' }, channel: { id: channelId } },
-    ...activity,
-  });
+    from: teams.TeamsAccount = teams.TEAMS_ACCOUNTS.sup,
+  ): Partial<Activity> =>
+    teams.channelActivity(
+      activity.type ?? 'message',
+      { tenantId: TENANT, from, team: { id: TEAM, name: 'Support' }, channel: { id: channelId } },
+      { ...activity },
+    ) as Partial<Activity>;
 
-  const inPersonal = (aad: string, activity: Partial<Activity>): Partial<Activity> => ({
-    from: { id: `29:${aad}`, aadObjectId: aad, name: 'Ana Alvarez' },
-    conversation: {
-      id: `a:${aad}`,
-      conversationType: 'personal',
-      tenantId: TENANT,
-      isGroup: false,
-      name: '',
-    },
-    channelData: { tenant: { id: TENANT } },
-    ...activity,
-  });
+  const inPersonal = (aad: string, activity: Partial<Activity>): Partial<Activity> =>
+    teams.personalActivity(
+      activity.type ?? 'message',
+      { tenantId: TENANT, from: { id: `29:${aad}`, aadObjectId: aad, name: 'Ana Alvarez' } },
+      { ...activity },
+    ) as Partial<Activity>;
 
   const textOf = (replies: Partial<Activity>[]): string => JSON.stringify(replies);
 
@@ -294,11 +286,8 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
       });
     });
 
-    const invoke = (verb: string, data: object): Partial<Activity> => ({
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-    });
+    const invoke = (verb: string, data: object): Partial<Activity> =>
+      teams.cardActionInvoke(verb, data) as Partial<Activity>;
 
     function invokeBody(replies: Partial<Activity>[]): { statusCode: number; type: string; value: unknown } {
       const response = replies.find((reply) => reply.type === 'invokeResponse')!;

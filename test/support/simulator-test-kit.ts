@@ -3,7 +3,7 @@ import {
   startGenesysSimulator,
   type RunningSimulator,
   type SimulatorOptions,
-} from '../../../src/simulator/genesys-simulator';
+} from '../../src/simulator/genesys-simulator';
 
 /** Arbitrary wire JSON as tests read it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests navigate untyped Genesys JSON

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DriftWorkerProcess } from '../../support/drift-worker-process';
+import { DriftWorkerProcess } from '../support/drift-worker-process';
 import {
   WORLD_THRESHOLDS,
   endDrift,
@@ -7,7 +7,7 @@ import {
   startDrift,
   startDriftWorld,
   type DriftWorld,
-} from '../../support/drift-world';
+} from '../support/drift-world';
 
 const KILLS = 22;
 /** A threshold this close to the return (either side) may or may not have fired: the message is optional there. */
@@ -27,7 +27,7 @@ interface Episode {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('DriftMonitor restarts (worker child process, simulator, Azurite, Bot Connector stand-in)', function () {
+describe('Soak: DriftMonitor restarts by SIGKILL (worker child process, simulator, Azurite, Bot Connector stand-in)', function () {
   this.timeout(240_000);
   let world: DriftWorld;
   let worker: DriftWorkerProcess;

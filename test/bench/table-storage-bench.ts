@@ -1,11 +1,11 @@
-// Table storage throughput against a real Azurite: `npx tsx test/contract/storage/table-storage.bench.ts` (prints figures, asserts nothing).
+// Table storage throughput against a real Azurite: `npx tsx test/bench/table-storage-bench.ts` (prints figures, asserts nothing).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AgentDriftState } from '../../../src/domain/drift-episode';
-import { startAzurite } from '../../../src/storage/azurite-server';
-import { createTableStores } from '../../../src/storage/table-stores';
-import { TableService } from '../../../src/storage/table-service';
+import type { AgentDriftState } from '../../src/domain/drift-episode';
+import { startAzurite } from '../../src/storage/azurite-server';
+import { createTableStores } from '../../src/storage/table-stores';
+import { TableService } from '../../src/storage/table-service';
 
 const aState = (agentId: string, managementUnitId: string): AgentDriftState => ({
   agentId,
