@@ -33,6 +33,7 @@ import {
 } from './genesys-settings';
 import { INSTANCE_ID, LOG_LEVEL } from './instance-settings';
 import {
+  DIGEST_SCHEDULE,
   GENESYS_WFM_URL,
   SLACK_WEBHOOK_URL,
   SUPERVISOR_ALERT_BUDGET_PER_HOUR,
@@ -99,6 +100,7 @@ export const SETTINGS_TABLE: readonly SettingSpec<unknown>[] = Object.freeze([
   WATCH_ALLOW_UNIT_MANAGERS,
   SLACK_WEBHOOK_URL,
   GENESYS_WFM_URL,
+  DIGEST_SCHEDULE,
   TAB_DOMAIN,
   TAB_SSO_RESOURCE,
   TAB_SSO_JWKS_URL,

@@ -62,6 +62,7 @@ describe('readSettings', () => {
       teamsTenantRps: 50,
       supervisorAlertBudgetPerHour: 6,
       teamsJitterAllowanceMs: 500,
+      digestSchedule: { isoWeekday: 1, hour: 8, minute: 0 },
     });
     assert.equal(settings.logLevel, 'info');
     assert.equal(settings.instanceId, 'box-42');
