@@ -1,5 +1,6 @@
 import type {
   AlertOutbox,
+  DigestLedger,
   Clock,
   ConversationStore,
   DriftHistoryStore,
@@ -18,6 +19,8 @@ export interface StoreSet {
   readonly routes: RouteStore;
   readonly leases: LeaseStore;
   readonly welcomes: WelcomeLedger;
+  /** One weekly digest per channel and week. */
+  readonly digests: DigestLedger;
 }
 
 /** Options shared by the store factories. */
