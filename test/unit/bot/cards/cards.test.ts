@@ -11,24 +11,8 @@ import { buildStatusCard } from '../../../../bot/cards/status-card';
 import { buildSupervisorAlertCard } from '../../../../bot/cards/supervisor-alert-card';
 import { buildDriftReport } from '../../../../src/analytics/drift-report';
 import { DEFAULT_THRESHOLDS } from '../../../../src/domain/drift-policy';
+import { parserProblems } from '../../../support/adaptive-card-parser';
 import { exampleDirectory, openEpisode } from '../../../support/bot-fakes';
-
-// The official parser (npm `adaptivecards`, microsoft/AdaptiveCards source/nodejs/adaptivecards). Its `main`,
-// lib/adaptivecards.js, imports './strings' with no extension, which Node cannot resolve (ERR_MODULE_NOT_FOUND);
-// the package's UMD bundle, dist/adaptivecards.js, loads.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC = require('adaptivecards/dist/adaptivecards.js');
-
-/** Parse and validation messages of the official Adaptive Cards parser for `card` (empty = valid, all elements known). */
-function parserProblems(card: object): string[] {
-  const parsed = new AC.AdaptiveCard();
-  const context = new AC.SerializationContext();
-  parsed.parse(card, context);
-  const problems: string[] = [];
-  for (let i = 0; i < context.eventCount; i += 1) problems.push(context.getEventAt(i).message);
-  for (const event of parsed.validateProperties().validationEvents) problems.push(event.message);
-  return problems;
-}
 
 const NOW = Date.UTC(2026, 7, 20, 10, 15, 0);
 const directory = exampleDirectory();
