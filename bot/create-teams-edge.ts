@@ -20,7 +20,9 @@ import { registerReportRoutes } from './server/report-routes';
 import { registerTabRoutes } from './tabs/tab-routes';
 import type { TabServicesDeps } from './tabs/tab-services';
 import { createTabServices } from './tabs/tab-services';
-import { myDriftWindowLink } from './tabs/tab-links';
+import { driftBoardLink, myDriftWindowLink } from './tabs/tab-links';
+import { DigestViews } from './digest/digest-views';
+import type { DigestSchedule } from '../src/config/settings';
 import type { RunningServers } from './server/create-ops-server';
 import { createOpsServer } from './server/create-ops-server';
 
@@ -44,6 +46,8 @@ export interface TeamsBotDeps {
   readonly thresholdsFor?: (managementUnitId: string, scheduledActivityCategory?: string) => DriftThresholds;
   /** The Teams tabs and the report API (bot/tabs/); omitted = not served. */
   readonly tabs?: Pick<TabServicesDeps, 'settings' | 'localPeople' | 'membership' | 'refreshAfterMs'>;
+  /** DIGEST_SCHEDULE, which the `digest` card mentions. */
+  readonly digestSchedule?: DigestSchedule;
 }
 
 /** Everything the Teams edge needs at once (tests): the delivery's and the bot's. */
@@ -61,6 +65,8 @@ export interface TeamsEdge {
   readonly opsMetrics: OpsMetrics;
   /** The one-welcome-per-scope sender; started with the server, stopped when it closes. */
   readonly welcomes: WelcomeSender;
+  /** The weekly digest's read side (channels, their zones, cards), also behind the `digest` command. */
+  readonly digests: DigestViews;
   /**
    * Starts restify with /api/messages, /healthz, /readyz, /metrics (the counters of `metrics` beside the edge's, and
    * `outboxPending` as the outbox depth); with `opsPort` (METRICS_PORT) the last three are served by a second server
@@ -106,6 +112,15 @@ export function createTeamsBot(delivery: TeamsDelivery, deps: TeamsBotDeps): Tea
       thresholdsFor: deps.thresholdsFor,
     });
   let serverUrl: string | undefined;
+  const digests = new DigestViews({
+    routes: stores.routes,
+    conversations: stores.conversations,
+    history: stores.history,
+    directory,
+    clock,
+    schedule: deps.digestSchedule,
+    boardUrl: deps.tabs && (() => driftBoardLink(deps.tabs!.settings, serverUrl)),
+  });
   const bot = new TeamsBot({
     installation: new InstallationHandler({
       conversations: stores.conversations,
@@ -138,6 +153,7 @@ export function createTeamsBot(delivery: TeamsDelivery, deps: TeamsBotDeps): Tea
       gate,
       tenantId: deps.tenantId,
       refusals: teamsMetrics.commandsRefused,
+      digestCard: (key) => digests.currentCard(key),
     }),
     cardActions: new CardActionHandler({
       outbox: stores.outbox,
@@ -159,6 +175,7 @@ export function createTeamsBot(delivery: TeamsDelivery, deps: TeamsBotDeps): Tea
     metrics,
     opsMetrics,
     welcomes,
+    digests,
     startServer: async (options) => {
       // Without Bot Framework auth anyone who can reach the port can post activities: loopback only, in every entry.
       const host = isAuthOff ? loopbackOnly(options.host) : options.host;

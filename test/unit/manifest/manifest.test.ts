@@ -59,7 +59,7 @@ describe('Teams manifest source', () => {
     );
     assert.deepEqual(commands, {
       personal: ['my adherence', 'help'],
-      team: ['watch all', 'watch', 'unwatch', 'status', 'report', 'help'],
+      team: ['watch all', 'watch', 'unwatch', 'status', 'report', 'report agents', 'digest', 'help'],
     });
   });
 

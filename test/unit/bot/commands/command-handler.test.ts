@@ -205,7 +205,15 @@ describe('CommandHandler: who may route alerts, and what users type comes back e
 
   it('answers watch, unwatch, status and report only in the bot’s own tenant', async () => {
     const commands = handler();
-    for (const text of ['watch all', 'unwatch all', 'status', 'report', 'move North']) {
+    for (const text of [
+      'watch all',
+      'unwatch all',
+      'status',
+      'report',
+      'report agents',
+      'digest',
+      'move North',
+    ]) {
       const reply = textOf(
         await commands.handle(inChannel(ALERTS, sam, 'ffffffff-0000-4000-8000-000000000000'), text),
       );
