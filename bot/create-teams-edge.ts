@@ -65,8 +65,6 @@ export interface TeamsEdge {
   readonly opsMetrics: OpsMetrics;
   /** The one-welcome-per-scope sender; started with the server, stopped when it closes. */
   readonly welcomes: WelcomeSender;
-  /** The weekly digest's read side (channels, their zones, cards), also behind the `digest` command. */
-  readonly digests: DigestViews;
   /**
    * Starts restify with /api/messages, /healthz, /readyz, /metrics (the counters of `metrics` beside the edge's, and
    * `outboxPending` as the outbox depth); with `opsPort` (METRICS_PORT) the last three are served by a second server
@@ -175,7 +173,6 @@ export function createTeamsBot(delivery: TeamsDelivery, deps: TeamsBotDeps): Tea
     metrics,
     opsMetrics,
     welcomes,
-    digests,
     startServer: async (options) => {
       // Without Bot Framework auth anyone who can reach the port can post activities: loopback only, in every entry.
       const host = isAuthOff ? loopbackOnly(options.host) : options.host;

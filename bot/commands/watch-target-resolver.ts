@@ -34,6 +34,18 @@ export function listKnownTeams(directory: TeamAwareDirectory): KnownTeam[] {
   return [...teams.values()];
 }
 
+/** Team → unit and agent → team lookups from the directory (what drift scopes need to place an agent). */
+export function directoryLookups(directory: TeamAwareDirectory): {
+  unitOfTeam: (teamId: string) => string | undefined;
+  teamOfAgent: (agentId: string) => string | undefined;
+} {
+  const teams = new Map(listKnownTeams(directory).map((team) => [team.id, team.managementUnitId]));
+  return {
+    unitOfTeam: (teamId) => teams.get(teamId),
+    teamOfAgent: (agentId) => directory.getAgent(agentId)?.teamId,
+  };
+}
+
 /**
  * Resolves `all`, a management unit or a team by id or name (case-insensitive, units first); several matches
  * by name are ambiguous and answered with the candidates. Pure given the directory.

@@ -15,7 +15,7 @@ import type {
 import type { DigestSchedule } from '../../src/config/settings';
 import type { AdaptiveCard } from '../cards/adaptive-card';
 import { buildDigestCard } from '../cards/digest-card';
-import { listKnownTeams, type TeamAwareDirectory } from '../commands/watch-target-resolver';
+import { directoryLookups, listKnownTeams, type TeamAwareDirectory } from '../commands/watch-target-resolver';
 
 /** A channel that watches something and so gets the weekly digest. */
 export interface DigestChannel {
@@ -169,16 +169,8 @@ export class DigestViews {
     ].join(', ');
   }
 
-  private lookups(): {
-    unitOfTeam: (teamId: string) => string | undefined;
-    teamOfAgent: (agentId: string) => string | undefined;
-  } {
-    const { directory } = this.deps;
-    const teams = new Map(listKnownTeams(directory).map((team) => [team.id, team.managementUnitId]));
-    return {
-      unitOfTeam: (teamId) => teams.get(teamId),
-      teamOfAgent: (agentId) => directory.getAgent(agentId)?.teamId,
-    };
+  private lookups(): ReturnType<typeof directoryLookups> {
+    return directoryLookups(this.deps.directory);
   }
 }
 

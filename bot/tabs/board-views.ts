@@ -15,7 +15,7 @@ import type { Clock, DriftHistoryStore, DriftStateStore, ManagementUnitProfile }
 import type { AgentDriftState, DriftStage, SuppressionReason } from '../../src/domain/drift-episode';
 import { describeReplyReason } from '../cards/card-actions';
 import { describeCategory } from '../cards/episode-view';
-import { listKnownTeams, type TeamAwareDirectory } from '../commands/watch-target-resolver';
+import { directoryLookups, type TeamAwareDirectory } from '../commands/watch-target-resolver';
 
 /** One agent drifting now, as the supervisor board shows them. */
 export interface DriftingRow {
@@ -212,12 +212,7 @@ export class BoardViews {
     unitOfTeam: (teamId: string) => string | undefined;
     teamOfAgent: (agentId: string) => string | undefined;
   } {
-    const { directory } = this.deps;
-    const teams = new Map(listKnownTeams(directory).map((team) => [team.id, team.managementUnitId]));
-    return {
-      unitOfTeam: (teamId) => teams.get(teamId),
-      teamOfAgent: (agentId) => directory.getAgent(agentId)?.teamId,
-    };
+    return directoryLookups(this.deps.directory);
   }
 
   private readStates(scope: DriftScope, now: number): Promise<AgentDriftState[]> {

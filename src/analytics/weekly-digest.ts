@@ -42,7 +42,7 @@ export interface WeeklyDigest {
 }
 
 /** Activities listed in a digest. */
-export const DIGEST_TOP_ACTIVITIES = 3;
+const DIGEST_TOP_ACTIVITIES = 3;
 
 /**
  * Builds the digest of `week` against the week before from drift history (pure: the records are the episodes in

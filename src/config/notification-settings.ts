@@ -67,7 +67,7 @@ const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const FULL_WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 /** `MON 08:00` (a weekday, three letters or in full, any case, then HH:MM in 24 hours) or `off`. */
-export function parseDigestSchedule(text: string): DigestSchedule | Problem {
+function parseDigestSchedule(text: string): DigestSchedule | Problem {
   if (text.toLowerCase() === 'off') return 'off';
   const match = /^([a-z]+)\s+(\d{1,2}):(\d{2})$/i.exec(text);
   const day = match?.[1]?.toLowerCase() ?? '';

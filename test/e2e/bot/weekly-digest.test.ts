@@ -104,14 +104,7 @@ describe('The weekly digest end to end: two instances on one Azurite, a manual d
       await app.stores.history.upsert(record);
 
     // --- A second instance on the same tables, then both reach Monday 08:00 on the digest clock.
-    second = await startApplication(
-      { ...app.settings, instanceId: 'digest-b' },
-      {
-        logger: createLogger({ level: 'silent', name: 'digest-b' }),
-        host: '127.0.0.1',
-        digest: { clock, scheduler: scheduler.scoped('b') },
-      },
-    );
+    second = await startInstance('digest-b');
     await second.digest!.idle();
     // Its start settled the digest due a week ago (Monday 24 March): a week late, so skipped, never sent.
     assert.equal((await app.stores.digests.get('2031-03-17', `channel:${ALERTS.id}`))?.status, 'skipped');
@@ -159,14 +152,7 @@ describe('The weekly digest end to end: two instances on one Azurite, a manual d
     // --- One instance restarts (a new process, same tables) half an hour later: the ledger says it went out.
     await second.stop();
     scheduler.advanceTo(DUE + 30 * MINUTE);
-    restarted = await startApplication(
-      { ...app.settings, instanceId: 'digest-b2' },
-      {
-        logger: createLogger({ level: 'silent', name: 'digest-b2' }),
-        host: '127.0.0.1',
-        digest: { clock, scheduler: scheduler.scoped('b2') },
-      },
-    );
+    restarted = await startInstance('digest-b2');
     await restarted.digest!.idle();
     await app.digest!.idle();
     assert.equal(digestPosts().length, 1, 'not sent again after the restart');
@@ -212,6 +198,18 @@ describe('The weekly digest end to end: two instances on one Azurite, a manual d
       await off.stop();
     }
   });
+
+  /** Another instance of the application on the same tables, simulator and stand-in, its digest on the manual clock. */
+  function startInstance(instanceId: string): Promise<RunningApplication> {
+    return startApplication(
+      { ...stack!.app.settings, instanceId },
+      {
+        logger: createLogger({ level: 'silent', name: instanceId }),
+        host: '127.0.0.1',
+        digest: { clock, scheduler: scheduler.scoped(instanceId) },
+      },
+    );
+  }
 
   /** Digest cards posted as new channel threads. */
   function digestPosts(): ConnectorRequest[] {
