@@ -44,10 +44,15 @@ export interface DigestMetrics {
   readonly sends: Record<string, number>;
 }
 
-const PASS_KEY = 'digest:pass';
+const PASS_KEY = 'job:weeklyDigest';
 const DAY_IN_MS = 86_400_000;
 /** How soon a pass that could not list the channels (storage unreachable) is tried again. */
 const PASS_RETRY_IN_MS = 60_000;
+/**
+ * Longest time between two passes: the next is at the earliest due instant over the units' zones, or sooner, so a unit
+ * found later in a zone no other unit has is served within this.
+ */
+const MAX_PASS_GAP_IN_MS = 6 * 60 * 60_000;
 /** How soon a digest handed back for want of a Teams slot is tried again. */
 const HAND_BACK_RETRY_IN_MS = 60_000;
 
@@ -126,7 +131,7 @@ export class WeeklyDigestSender {
     });
   }
 
-  /** Each channel's latest due digest, then the next due instant over every zone a channel can have. */
+  /** Settles each channel's latest due digest; the next pass is at the next due instant over the units' zones. */
   private async pass(): Promise<void> {
     const now = this.deps.clock.now();
     let channels: DigestChannel[];
@@ -153,6 +158,7 @@ export class WeeklyDigestSender {
       }
     }
     const next = Math.min(
+      now + MAX_PASS_GAP_IN_MS,
       ...this.deps.views.timeZones().map((zone) => nextDigestDue(this.deps.schedule, zone, now)),
     );
     this.deps.scheduler.schedule(PASS_KEY, next, () => this.enqueue(() => this.pass()));
@@ -368,7 +374,7 @@ export class WeeklyDigestSender {
   /** Looks at the row again at `at` (another instance's claim runs out, a retry is due). */
   private recheckAt(conversationKey: string, row: DigestRecord, at: number): void {
     if (this.isStopped) return;
-    const key = `digest:${row.weekStart}|${conversationKey}`;
+    const key = `${PASS_KEY}:${row.weekStart}|${conversationKey}`;
     this.recheckKeys.add(key);
     this.deps.scheduler.schedule(key, at, () =>
       this.enqueue(async () => {

@@ -302,6 +302,21 @@ describe('WeeklyDigestSender: one digest per channel and week, on time, across r
     );
   });
 
+  it('serves a unit found mid-week in a zone no other unit has within six hours of its due instant', async () => {
+    const { messenger } = startSender('replica-a'); // on Friday
+    await advanceTo(DUE - 2 * DAY);
+    // Genesys gains a unit on Kiritimati (UTC+14): its Monday 08:00 is Sunday 18:00Z, long before Dublin's.
+    directory.units.push({ id: 'mu-line', name: 'Line Islands', timeZone: 'Pacific/Kiritimati' });
+    await watchFrom(stores, FLOOR, { scope: 'managementUnit', targetId: 'mu-line' }, DUE - 2 * DAY);
+    const lineDue = Date.UTC(2026, 7, 23, 18, 0);
+    await advanceTo(lineDue + 6 * HOUR);
+    assert.deepEqual(
+      posts(messenger).map((call) => call.conversationId),
+      [FLOOR.channelId],
+    );
+    assert.ok((await row('2026-08-17', `channel:${FLOOR.channelId}`))!.sentAt! <= lineDue + 6 * HOUR);
+  });
+
   it('reads a channel watching units in several zones in the zone most of them share, a tie in the first by name', () => {
     const unit = (id: string, name: string, timeZone?: string) => ({
       id,
