@@ -68,7 +68,12 @@ export default tseslint.config(
     ignores: ['node_modules/**', 'dist/**', '.data/**', 'appPackage/build/**', 'devTools/**', 'coverage/**'],
   },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  // Type-aware rules: the project service reads tsconfig.json (bot, src, test, scripts, manifest). The browser scripts
+  // and this file are plain JavaScript without type information, so they get the syntactic rules only.
+  ...tseslint.configs.recommendedTypeChecked,
+  { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   {
     languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
     rules: {
