@@ -88,7 +88,7 @@ export class CommandHandler {
     const isPersonal = turn.conversationType === 'personal';
     this.log.debug({ command: command.type, conversationType: turn.conversationType }, 'command received');
     if (isChannel) {
-      const key = channelKey(turn.channelId!);
+      const key = channelKey(turn.channelId);
       if (TENANT_BOUND_COMMANDS.has(command.type) && !this.isOwnTenant(turn)) {
         this.log.warn({ command: command.type }, 'channel command from another tenant refused');
         this.countRefusal('otherTenant');

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { Request, Response, Server } from 'restify';
 import restify from 'restify';
 import type { Logger } from '../../src/app/ports';
@@ -78,7 +77,7 @@ export async function createOpsServer(options: OpsServerOptions): Promise<Runnin
     server.once('error', reject);
     server.listen(options.port, host, () => resolve());
   });
-  const address = server.address() as AddressInfo;
+  const address = server.address();
   log.info({ port: address.port }, 'operations server listening (/healthz, /readyz, /metrics)');
   return {
     port: address.port,

@@ -110,7 +110,7 @@ class LimiterFriendlyAuthentication extends ConfigurationBotFrameworkAuthenticat
           log.warn({}, 'could not remove the SDK retry policy; Teams 429s may be retried inside the SDK');
         return client;
       },
-    } as ConnectorFactory;
+    };
   }
 }
 

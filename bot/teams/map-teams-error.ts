@@ -45,11 +45,7 @@ export function mapTeamsError(error: unknown, now: number): TeamsFailure {
     case 'throttled':
       return {
         status: 'throttled',
-        retryAfterMs:
-          retryAfterFromHeaders(
-            shape.response?.headers as Parameters<typeof retryAfterFromHeaders>[0],
-            now,
-          ) ?? DEFAULT_RETRY_AFTER_MS,
+        retryAfterMs: retryAfterFromHeaders(shape.response?.headers, now) ?? DEFAULT_RETRY_AFTER_MS,
       };
     case 'forbidden':
     case 'notFound': {

@@ -69,7 +69,7 @@ export class TeamsBot extends TeamsActivityHandler {
       const tenantId = toTurnInfo(context).tenantId;
       context.onSendActivities(async (_context, activities, next) => {
         for (let i = activities.length - 1; i >= 0; i -= 1) {
-          const type = activities[i]!.type;
+          const type = activities[i].type;
           if (type === 'invokeResponse' || type === 'trace') continue;
           if (!(await gate.take(conversationId, tenantId))) {
             activities.splice(i, 1);
@@ -177,7 +177,7 @@ export function toTurnInfo(context: TurnContext): TurnInfo {
     teamName: channelData.team?.name,
     channelId: channelData.channel?.id,
     channelName: channelData.channel?.name,
-    reference: Turn.getConversationReference(activity) as unknown as Record<string, unknown>,
+    reference: Turn.getConversationReference(activity),
   };
 }
 

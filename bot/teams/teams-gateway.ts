@@ -211,7 +211,7 @@ function cardActivity(card: object): Partial<Activity> {
 
 function connectorOf(context: TurnContext): ConnectorClient {
   const adapter = context.adapter as CloudAdapter;
-  return context.turnState.get(adapter.ConnectorClientKey) as ConnectorClient;
+  return context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
 }
 
 function referenceOf(context: TurnContext): Partial<ConversationReference> {

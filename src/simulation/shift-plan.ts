@@ -248,7 +248,7 @@ function pointIn(spans: readonly { from: number; to: number }[], u: number): num
     if (offset < length) return Math.round(span.from + offset);
     offset -= length;
   }
-  return spans[spans.length - 1]!.to;
+  return spans[spans.length - 1].to;
 }
 
 /**

@@ -32,7 +32,7 @@ export class ChannelSockets {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const match = /^\/channels\/([^/]+)$/.exec(path);
-    const channel = match ? this.registry?.live(decodeURIComponent(match[1]!)) : undefined;
+    const channel = match ? this.registry?.live(decodeURIComponent(match[1])) : undefined;
     if (!channel) {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n');
       return;

@@ -40,7 +40,7 @@ export function readNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string') return Number(value);
-  if (typeof value === 'object' && 'value' in value) return readNumber((value as { value: unknown }).value);
+  if (typeof value === 'object' && 'value' in value) return readNumber(value.value);
   throw new Error(`not a number: ${String(value)}`);
 }
 

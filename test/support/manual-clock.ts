@@ -122,7 +122,7 @@ export class ManualClock implements Clock, GenesysTimers {
         if (this.timers.length === 0)
           throw new Error('ManualClock.run: the work waits on something other than this clock');
       }
-      const dueAt = this.ordered()[0]!.dueAt;
+      const dueAt = this.ordered()[0].dueAt;
       for (const timer of this.ordered().filter((t) => t.dueAt === dueAt))
         if (this.timers.includes(timer)) this.fire(timer);
     }

@@ -333,10 +333,10 @@ describe('Report API and tab data over HTTP (restify, Teams SSO tokens from a lo
         rows.map((row) => row.agentId),
         ['agent-ana'],
       );
-      assert.equal(rows[0]!.stage, 'supervisorAlerted');
-      assert.equal(rows[0]!.scheduled, 'Phones (On queue)');
-      assert.equal(rows[0]!.actual, 'Break');
-      assert.equal(rows[0]!.minutes, 17);
+      assert.equal(rows[0].stage, 'supervisorAlerted');
+      assert.equal(rows[0].scheduled, 'Phones (On queue)');
+      assert.equal(rows[0].actual, 'Break');
+      assert.equal(rows[0].minutes, 17);
       const etag = first.headers.get('etag')!;
       const again = await fetch(`${server.url}/tabs/api/board/now`, {
         headers: { authorization: `Bearer ${sam}`, 'if-none-match': etag },

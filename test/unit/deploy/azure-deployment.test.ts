@@ -44,12 +44,12 @@ const armTemplates = lifecycle.provision.filter((step) => step.uses === 'arm/dep
 function bicepParams(text: string): Map<string, { type: string; default?: string }> {
   const params = new Map<string, { type: string; default?: string }>();
   for (const match of text.matchAll(/^param (\w+) (\w+)(?: = (.+))?$/gm))
-    params.set(match[1]!, { type: match[2]!, ...(match[3] === undefined ? {} : { default: match[3] }) });
+    params.set(match[1], { type: match[2], ...(match[3] === undefined ? {} : { default: match[3] }) });
   return params;
 }
 
 function bicepOutputs(text: string): string[] {
-  return [...text.matchAll(/^output (\w+) /gm)].map((match) => match[1]!);
+  return [...text.matchAll(/^output (\w+) /gm)].map((match) => match[1]);
 }
 
 function parameterValues(file: string): Record<string, unknown> {
@@ -58,13 +58,13 @@ function parameterValues(file: string): Record<string, unknown> {
 }
 
 const placeholders = (text: string): string[] =>
-  [...text.matchAll(/\$\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]!);
+  [...text.matchAll(/\$\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]);
 
 /** The container's environment in infra/azure.bicep: name -> the Bicep expression of its value or secretRef. */
 function containerEnv(text: string): Map<string, { value?: string; secretRef?: string }> {
   const env = new Map<string, { value?: string; secretRef?: string }>();
   for (const match of text.matchAll(/name: '([A-Z][A-Z0-9_]*)'\n\s*(value|secretRef): ([^\n]+)/g))
-    env.set(match[1]!, { [match[2]!]: match[3]!.trim() });
+    env.set(match[1], { [match[2]]: match[3].trim() });
   return env;
 }
 
@@ -114,7 +114,7 @@ describe('Deployment to Azure (checked offline)', () => {
       const secrets = new Set(
         placeholders(read('env/.env.dev')).filter((name) => name.startsWith('SECRET_')),
       );
-      for (const match of read('env/.env.dev').matchAll(/^#\s+(SECRET_\w+)=/gm)) secrets.add(match[1]!);
+      for (const match of read('env/.env.dev').matchAll(/^#\s+(SECRET_\w+)=/gm)) secrets.add(match[1]);
       const written = new Set<string>();
       const problems: string[] = [];
       for (const stage of stages) {
@@ -127,7 +127,7 @@ describe('Deployment to Azure (checked offline)', () => {
               problems.push(`${stage} ${step.uses}: \${{${name}}} has no value yet`);
           for (const name of Object.values(step.writeToEnvironmentFile ?? {})) written.add(name);
           for (const match of String(step.with?.run ?? '').matchAll(/::set-teamsfx-env (\w+)=/g))
-            written.add(match[1]!);
+            written.add(match[1]);
           if (step.uses === 'arm/deploy')
             for (const template of templatesOf(step))
               for (const name of bicepOutputs(read(template.path))) written.add(name);
@@ -166,7 +166,7 @@ describe('Deployment to Azure (checked offline)', () => {
       for (const name of env.keys())
         assert.ok(described.has(name) || sdkVariables.has(name), `${name} is not a setting`);
 
-      const vars = new Map([...mainBicep.matchAll(/^var (\w+) = (\d+)$/gm)].map((m) => [m[1]!, m[2]!]));
+      const vars = new Map([...mainBicep.matchAll(/^var (\w+) = (\d+)$/gm)].map((m) => [m[1], m[2]]));
       // Stand-ins for values Azure fills in at deployment (identity ids, endpoints) and the org's own values.
       const deployed: Record<string, string> = {
         BOT_ID: '2d6b4c1e-7f3a-4e8b-9c0d-1a2b3c4d5e6f',
@@ -183,7 +183,7 @@ describe('Deployment to Azure (checked offline)', () => {
       for (const [name, source] of env) {
         const literal = /^'([^']*)'$/.exec(source.value ?? '');
         const fromVar = /^string\((\w+)\)$/.exec(source.value ?? '');
-        const value = literal?.[1] ?? (fromVar ? vars.get(fromVar[1]!) : undefined) ?? deployed[name];
+        const value = literal?.[1] ?? (fromVar ? vars.get(fromVar[1]) : undefined) ?? deployed[name];
         assert.ok(value !== undefined, `no stand-in for ${name} = ${JSON.stringify(source)}`);
         processEnv[name] = value;
       }
@@ -247,8 +247,8 @@ describe('Deployment to Azure (checked offline)', () => {
         const text = read(file);
         for (const match of text.matchAll(/^resource \w+ '([\w.]+)\/([\w/]+)@([\w-]+)'/gm)) {
           const [, provider, type, version] = match;
-          assert.doesNotMatch(version!, /preview/, `${file}: ${provider}/${type}@${version}`);
-          const page = `https://learn.microsoft.com/azure/templates/${provider!.toLowerCase()}/${version}/${type!.split('/')[0]!.toLowerCase()}`;
+          assert.doesNotMatch(version, /preview/, `${file}: ${provider}/${type}@${version}`);
+          const page = `https://learn.microsoft.com/azure/templates/${provider.toLowerCase()}/${version}/${type.split('/')[0].toLowerCase()}`;
           assert.ok(text.includes(page), `${file} cites ${page}`);
         }
       }
