@@ -43,7 +43,7 @@ async function main(argv: readonly string[]): Promise<void> {
     } catch (error) {
       if (error instanceof UsageError) throw error;
       throw new UsageError(
-        `--events ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
+        `--events ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
       );
     }
   }

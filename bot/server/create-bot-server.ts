@@ -119,6 +119,9 @@ export async function createBotServer(options: BotServerOptions): Promise<Runnin
     host: address.address,
     edgeMetrics,
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
   };
 }

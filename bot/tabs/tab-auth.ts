@@ -95,7 +95,11 @@ export class LocalAuthenticator implements TabAuthenticator {
 
   constructor(private readonly people: () => readonly LocalPerson[]) {}
 
-  async authenticate(request: RequestIdentity): Promise<Authentication> {
+  authenticate(request: RequestIdentity): Promise<Authentication> {
+    return Promise.resolve(this.authenticateLocally(request));
+  }
+
+  private authenticateLocally(request: RequestIdentity): Authentication {
     if (!isLoopback(request.remoteAddress))
       return {
         status: 'refused',

@@ -124,8 +124,8 @@ export class RosterMembership implements TeamMembership {
 
 /** Local mode (no BOT_ID, loopback only): a persona chosen as supervisor belongs to every watching channel's team. */
 export class LocalMembership implements TeamMembership {
-  async check(_channel: ConversationRecord, viewer: Viewer): Promise<Membership> {
-    return viewer.local?.role === 'supervisor' ? 'member' : 'notMember';
+  check(_channel: ConversationRecord, viewer: Viewer): Promise<Membership> {
+    return Promise.resolve(viewer.local?.role === 'supervisor' ? 'member' : 'notMember');
   }
 }
 

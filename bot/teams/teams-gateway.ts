@@ -77,12 +77,13 @@ export class TeamsGateway implements TeamsMessenger {
         target.serviceUrl,
         '',
         parameters,
-        async (context) => {
+        (context) => {
           const reference = referenceOf(context);
           created = {
             conversationId: context.activity.conversation.id,
             reference: reference as unknown as Record<string, unknown>,
           };
+          return Promise.resolve();
         },
       );
       return created

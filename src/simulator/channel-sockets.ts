@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startInterval } from '../platform/timers';
+import { textOfMessage } from '../platform/websocket-text';
 import type { ChannelRecord, ChannelRegistry } from './channel-registry';
 import type { SimulatorClock } from './simulator-clock';
 import type { SimulatorCounters } from './simulator-counters';
@@ -87,7 +88,7 @@ export class ChannelSockets {
       if (isBinary) return;
       let message: unknown;
       try {
-        message = JSON.parse(data.toString());
+        message = JSON.parse(textOfMessage(data));
       } catch {
         return;
       }

@@ -41,7 +41,7 @@ export function readNumber(value: unknown): number | undefined {
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string') return Number(value);
   if (typeof value === 'object' && 'value' in value) return readNumber(value.value);
-  throw new Error(`not a number: ${String(value)}`);
+  throw new Error(`not a number: ${typeof value}`);
 }
 
 /** Reads a numeric property that must be there. */

@@ -189,7 +189,11 @@ describe('Report API and tab data over HTTP (restify, Teams SSO tokens from a lo
       headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers },
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+    return {
+      status: response.status,
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      headers: response.headers,
+    };
   }
 
   describe('GET /api/reports/drift', () => {

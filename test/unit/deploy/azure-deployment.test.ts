@@ -30,6 +30,12 @@ interface Lifecycle {
 const lifecycle = parseYaml(read('m365agents.yml')) as Lifecycle;
 const stages = ['provision', 'deploy', 'publish'] as const;
 
+/** The shell script of a script step (`with.run`), or '' for a step without one. */
+function runScriptOf(step: Step): string {
+  const run = step.with?.run;
+  return typeof run === 'string' ? run : '';
+}
+
 /** The ARM templates of an arm/deploy step: [bicep file, parameters file], relative to the root. */
 function templatesOf(step: Step): { path: string; parameters: string }[] {
   return (step.with?.templates as { path: string; parameters: string }[]).map((t) => ({
@@ -101,7 +107,7 @@ describe('Deployment to Azure (checked offline)', () => {
         );
       }
       assert.ok(lifecycle.publish.some((step) => step.uses === 'teamsApp/publishAppPackage'));
-      const scripts = lifecycle.deploy.map((step) => String(step.with?.run ?? ''));
+      const scripts = lifecycle.deploy.map(runScriptOf);
       assert.ok(scripts.some((run) => /az acr build/.test(run)));
       assert.ok(
         scripts.some((run) => /az containerapp update .*--image \$\{\{AZURE_CONTAINER_IMAGE\}\}/s.test(run)),
@@ -126,8 +132,7 @@ describe('Deployment to Azure (checked offline)', () => {
             if (!committed.has(name) && !secrets.has(name) && !written.has(name))
               problems.push(`${stage} ${step.uses}: \${{${name}}} has no value yet`);
           for (const name of Object.values(step.writeToEnvironmentFile ?? {})) written.add(name);
-          for (const match of String(step.with?.run ?? '').matchAll(/::set-teamsfx-env (\w+)=/g))
-            written.add(match[1]);
+          for (const match of runScriptOf(step).matchAll(/::set-teamsfx-env (\w+)=/g)) written.add(match[1]);
           if (step.uses === 'arm/deploy')
             for (const template of templatesOf(step))
               for (const name of bicepOutputs(read(template.path))) written.add(name);

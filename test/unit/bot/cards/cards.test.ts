@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type * as AdaptiveCards from 'adaptivecards';
 import type { DriftEpisode } from '../../../../src/domain/drift-episode';
 import { MAX_CARD_BYTES } from '../../../../bot/cards/adaptive-card';
 import { parseCardAction, CARD_VERBS } from '../../../../bot/cards/card-actions';
@@ -17,7 +18,7 @@ import { exampleDirectory, openEpisode } from '../../../support/bot-fakes';
 // lib/adaptivecards.js, imports './strings' with no extension, which Node cannot resolve (ERR_MODULE_NOT_FOUND);
 // the package's UMD bundle, dist/adaptivecards.js, loads.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC = require('adaptivecards/dist/adaptivecards.js');
+const AC = require('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCards;
 
 /** Parse and validation messages of the official Adaptive Cards parser for `card` (empty = valid, all elements known). */
 function parserProblems(card: object): string[] {
