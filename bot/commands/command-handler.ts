@@ -62,7 +62,7 @@ export interface CommandHandlerDeps {
 const TENANT_BOUND_COMMANDS = new Set(['watch', 'unwatch', 'move', 'status', 'report']);
 
 /** Days the `report` command covers. */
-export const REPORT_DAYS = 7;
+const REPORT_DAYS = 7;
 
 const OUTCOME_WORDS: Readonly<Record<string, string>> = {
   resolvedBeforeNudge: 'back on schedule',

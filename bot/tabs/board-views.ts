@@ -75,9 +75,9 @@ export interface BoardViewsDeps {
 }
 
 /** Weeks shown side by side in "formal exceptions week over week". */
-export const WEEKS_COMPARED = 6;
+const WEEKS_COMPARED = 6;
 /** Weeks offered in the week picker (about the default history retention of 90 days). */
-export const WEEKS_OFFERED = 13;
+const WEEKS_OFFERED = 13;
 /** How long one read of drift state is shared between viewers asking at about the same time. */
 const DRIFT_STATE_TTL_IN_MS = 2_000;
 

@@ -17,7 +17,7 @@ export type TabPage = 'board' | 'me' | 'config';
  * The folder with the pages, scripts and styles: next to this file (from source with tsx, and in dist/, where
  * `npm run build` copies it), else bot/tabs/public under the project root.
  */
-export function publicFolder(): string {
+function publicFolder(): string {
   const beside = join(__dirname, 'public');
   if (existsSync(beside)) return beside;
   let folder = __dirname;
@@ -48,7 +48,7 @@ function asset(body: Buffer, contentType: string): TabAsset {
  * teamsHighContrastTheme) as CSS custom properties per `data-theme` (`default`, `dark`, `contrast`: the values of
  * the Teams context's `app.theme`), so the pages use exactly the colours, fonts and radii of Teams.
  */
-export function renderThemeCss(): string {
+function renderThemeCss(): string {
   const block = (
     selector: string,
     theme: Record<string, string | number>,

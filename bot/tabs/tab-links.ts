@@ -1,7 +1,7 @@
 import type { TabSettings } from '../../src/config/settings';
 
 /** The static tabs' entity ids, as in manifest/manifest.json. */
-export const TAB_ENTITY_IDS = { board: 'drift-board', myDriftWindow: 'my-drift-window' } as const;
+const TAB_ENTITY_IDS = { board: 'drift-board', myDriftWindow: 'my-drift-window' } as const;
 
 /**
  * Where the `my adherence` card's button leads: the static tab in Teams (deep link

@@ -8,7 +8,7 @@ import type {
   RouteStore,
 } from '../../src/app/ports';
 import type { DriftScope } from '../../src/analytics/drift-scope';
-import { EMPTY_SCOPE, isEmptyScope, mergeScopes, scopeOfRoutes } from '../../src/analytics/drift-scope';
+import { EMPTY_SCOPE, mergeScopes, scopeOfRoutes } from '../../src/analytics/drift-scope';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';
 import type { TeamsMessenger } from '../delivery/teams-messenger';
 
@@ -240,9 +240,4 @@ interface ChannelWithRecord {
   readonly teamId: string;
   readonly record: ConversationRecord;
   readonly channel: WatchingChannel;
-}
-
-/** Whether the access allows the supervisor views. */
-export function isSupervisor(access: ViewerAccess): boolean {
-  return !isEmptyScope(access.scope);
 }

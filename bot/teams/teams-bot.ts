@@ -27,7 +27,7 @@ export interface TeamsBotHandlers {
 }
 
 /** Invoke response body type for a plain message (learn.microsoft.com/adaptive-cards/authoring-cards/universal-action-model, invoke response). */
-export const ACTIVITY_MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
+const ACTIVITY_MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 
 /**
  * Translates Teams activities into calls on the SDK-free handlers: installs and removals, messages (commands and
@@ -158,7 +158,7 @@ export class TeamsBot extends TeamsActivityHandler {
 }
 
 /** The SDK-free view of the turn's activity. */
-export function toTurnInfo(context: TurnContext): TurnInfo {
+function toTurnInfo(context: TurnContext): TurnInfo {
   const activity = context.activity;
   const channelData = (activity.channelData ?? {}) as {
     tenant?: { id?: string };
@@ -182,7 +182,7 @@ export function toTurnInfo(context: TurnContext): TurnInfo {
 }
 
 /** Maps a card action outcome to an invoke response; always statusCode 200 (see the class comment). */
-export function toInvokeResponse(outcome: CardActionOutcome): AdaptiveCardInvokeResponse {
+function toInvokeResponse(outcome: CardActionOutcome): AdaptiveCardInvokeResponse {
   if (outcome.kind === 'card')
     return {
       statusCode: 200,

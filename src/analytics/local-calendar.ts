@@ -34,16 +34,6 @@ function formatIn(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
-/** Whether Intl knows the zone. */
-export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    formatIn(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The wall clock of `at` in `timeZone`, read as if it were UTC (epoch ms). */
 function wallClockOf(at: number, timeZone: string): number {
   const parts = formatIn(timeZone).formatToParts(at);

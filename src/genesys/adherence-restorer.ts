@@ -10,7 +10,7 @@ import type { RestoreScope } from './subscription-topics';
  * Most user ids `GET /api/v2/workforcemanagement/adherence` takes per request (MyPureCloud/platform-client-sdk-javascript
  * build/docs/WorkforceManagementApi.md).
  */
-export const MAX_USERS_PER_ADHERENCE_REQUEST = 100;
+const MAX_USERS_PER_ADHERENCE_REQUEST = 100;
 
 /** Collaborators of an {@link AdherenceRestorer}. */
 export interface AdherenceRestorerOptions {

@@ -9,11 +9,7 @@ const CHUNK_BYTES = 1 << 20;
 const RECEIVED_AT_PREFIX = /^\s*\{\s*"receivedAt"\s*:\s*"([^"]*)"/;
 
 /** The lines of one NDJSON file with their 1-based numbers (`\r\n` tolerated; no line after a final newline). */
-export async function* readLines(
-  path: string,
-  onBytes?: BytesRead,
-  file?: string,
-): AsyncGenerator<ReplayLine> {
+async function* readLines(path: string, onBytes?: BytesRead, file?: string): AsyncGenerator<ReplayLine> {
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let line = 0;

@@ -274,7 +274,7 @@ function responseDraws(random: SeededRandom): ResponseDraws {
 }
 
 /** A lognormal value with the given median from a standard normal draw, capped. */
-export function lognormal(median: number, sigma: number, z: number, max: number): number {
+function lognormal(median: number, sigma: number, z: number, max: number): number {
   return Math.min(max, median * Math.exp(sigma * z));
 }
 

@@ -74,7 +74,7 @@ export interface SimulatorOptions {
 }
 
 /** Permissions the default OAuth client holds: everything the supported topics and endpoints need. */
-export const DEFAULT_PERMISSIONS: readonly string[] = [
+const DEFAULT_PERMISSIONS: readonly string[] = [
   'wfm:realtimeAdherence:view',
   'wfm:agentAdherence:notify',
   'wfm:agentSchedule:view',

@@ -21,7 +21,7 @@ export type TableName =
   | 'Welcomes';
 
 /** Every table the stores use, created at start. */
-export const allTableNames: readonly TableName[] = [
+const allTableNames: readonly TableName[] = [
   'DriftState',
   'AlertOutbox',
   'AlertOutboxPending',

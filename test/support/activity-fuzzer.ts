@@ -21,7 +21,7 @@ export interface FuzzTargets {
 }
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same cases, so a failure replays. */
-export class SeededRandom {
+class SeededRandom {
   private state: number;
 
   constructor(seed: number) {

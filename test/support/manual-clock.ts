@@ -3,7 +3,7 @@ import type { GenesysTimers } from '../../src/genesys/genesys-timers';
 import type { CancelTimer } from '../../src/platform/timers';
 
 /** 2026-08-20T14:00:00Z, a Thursday afternoon: the default start of every manual clock. */
-export const MANUAL_CLOCK_START = Date.UTC(2026, 7, 20, 14, 0, 0);
+const MANUAL_CLOCK_START = Date.UTC(2026, 7, 20, 14, 0, 0);
 
 interface Timer {
   /** The instant (timer time, see {@link ManualClock.jump}) it is due. */

@@ -26,7 +26,7 @@ export function startTestSimulator(overrides: SimulatorOptions = {}): Promise<Ru
 }
 
 /** Basic auth header for the simulator's OAuth client. */
-export function basicAuth(clientId: string, secret: string): string {
+function basicAuth(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
 }
 
