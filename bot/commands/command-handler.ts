@@ -73,7 +73,7 @@ const TENANT_BOUND_COMMANDS = new Set([
 ]);
 
 /** Days the `report` command covers. */
-export const REPORT_DAYS = 7;
+const REPORT_DAYS = 7;
 
 const OUTCOME_WORDS: Readonly<Record<string, string>> = {
   resolvedBeforeNudge: 'back on schedule',
@@ -99,7 +99,7 @@ export class CommandHandler {
     const isPersonal = turn.conversationType === 'personal';
     this.log.debug({ command: command.type, conversationType: turn.conversationType }, 'command received');
     if (isChannel) {
-      const key = channelKey(turn.channelId!);
+      const key = channelKey(turn.channelId);
       if (TENANT_BOUND_COMMANDS.has(command.type) && !this.isOwnTenant(turn)) {
         this.log.warn({ command: command.type }, 'channel command from another tenant refused');
         this.countRefusal('otherTenant');

@@ -38,7 +38,7 @@ export function parseCommand(text: string): BotCommand {
     return watch[1] ? { type: 'unwatch', target } : { type: 'watch', target };
   }
   const move = /^move\s+(.+?)(?:\s+here)?$/i.exec(clean);
-  if (move) return { type: 'move', target: move[1]!.trim() };
+  if (move) return { type: 'move', target: move[1].trim() };
   if (lower === 'status') return { type: 'status' };
   if (lower === 'report') return { type: 'report' };
   if (lower === 'report agents') return { type: 'reportAgents' };

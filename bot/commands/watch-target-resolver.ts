@@ -90,7 +90,7 @@ export function resolveWatchTarget(
       label: `team ${team.name ?? team.id}`,
     })),
   ];
-  if (matches.length === 1) return { status: 'found', target: matches[0]! };
+  if (matches.length === 1) return { status: 'found', target: matches[0] };
   if (matches.length > 1)
     return { status: 'ambiguous', candidates: matches.map((match) => `${match.label} (${match.targetId})`) };
   return {

@@ -1,7 +1,7 @@
 import type { TabSettings } from '../../src/config/settings';
 
 /** The static tabs' entity ids, as in manifest/manifest.json. */
-export const TAB_ENTITY_IDS = { board: 'drift-board', myDriftWindow: 'my-drift-window' } as const;
+const TAB_ENTITY_IDS = { board: 'drift-board', myDriftWindow: 'my-drift-window' } as const;
 
 /**
  * Where the weekly digest card's button leads: the supervisor board's static tab (deep link, as below) when

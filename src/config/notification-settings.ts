@@ -112,5 +112,5 @@ function defaultWfmUrl(genesys: GenesysSettings): string | undefined {
   if (genesys.mode !== 'cloud') return undefined;
   if (genesys.region !== undefined) return appsUrlOf(genesys.region);
   const match = /^https:\/\/api\.([^/]+)$/.exec(genesys.apiUrl);
-  return match ? appsUrlOf(match[1]!) : undefined;
+  return match ? appsUrlOf(match[1]) : undefined;
 }

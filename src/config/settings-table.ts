@@ -60,7 +60,7 @@ import {
  * Every setting of the service in the order of the README's settings table. Each spec (name, default, meaning,
  * parser, secret) lives with the settings of its concern; this list only orders them.
  */
-export const SETTINGS_TABLE: readonly SettingSpec<unknown>[] = Object.freeze([
+const SETTINGS_TABLE: readonly SettingSpec<unknown>[] = Object.freeze([
   DRIFT_NUDGE_AFTER,
   DRIFT_SUPERVISOR_AFTER,
   DRIFT_EXCEPTION_AFTER,

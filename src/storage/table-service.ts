@@ -22,7 +22,7 @@ export type TableName =
   | 'Digests';
 
 /** Every table the stores use, created at start. */
-export const allTableNames: readonly TableName[] = [
+const allTableNames: readonly TableName[] = [
   'DriftState',
   'AlertOutbox',
   'AlertOutboxPending',

@@ -93,7 +93,7 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
   async function send(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
     const before = adapter.activeQueue.length;
     await adapter.processActivity(
-      teams.fromTeams({ ...activity }, { serviceUrl: 'https://smba.example/teams/' }) as unknown as Activity,
+      teams.fromTeams({ ...activity }, { serviceUrl: 'https://smba.example/teams/' }),
     );
     return adapter.activeQueue.splice(before);
   }
@@ -107,14 +107,14 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
       activity.type ?? 'message',
       { tenantId: TENANT, from, team: { id: TEAM, name: 'Support' }, channel: { id: channelId } },
       { ...activity },
-    ) as Partial<Activity>;
+    );
 
   const inPersonal = (aad: string, activity: Partial<Activity>): Partial<Activity> =>
     teams.personalActivity(
       activity.type ?? 'message',
       { tenantId: TENANT, from: { id: `29:${aad}`, aadObjectId: aad, name: 'Ana Alvarez' } },
       { ...activity },
-    ) as Partial<Activity>;
+    );
 
   const textOf = (replies: Partial<Activity>[]): string => JSON.stringify(replies);
 
@@ -345,8 +345,7 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
       });
     });
 
-    const invoke = (verb: string, data: object): Partial<Activity> =>
-      teams.cardActionInvoke(verb, data) as Partial<Activity>;
+    const invoke = (verb: string, data: object): Partial<Activity> => teams.cardActionInvoke(verb, data);
 
     function invokeBody(replies: Partial<Activity>[]): { statusCode: number; type: string; value: unknown } {
       const response = replies.find((reply) => reply.type === 'invokeResponse')!;
@@ -444,7 +443,7 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
     });
 
     it('takes the Action.Submit fallback as a message and replaces the card in place', async () => {
-      adapter.activeQueue.push({ type: 'message', id: '77', text: 'the card as first sent' } as Activity);
+      adapter.activeQueue.push({ type: 'message', id: '77', text: 'the card as first sent' });
       await send(
         inChannel(`${ALERTS};messageid=77`, {
           type: 'message',
