@@ -1,34 +1,38 @@
-import type { AlertNotifier, Clock, Scheduler } from '../src/app/ports';
-import { DriftMonitor } from '../src/app/drift-monitor';
 import { drainInstance } from '../src/app/drain-instance';
-import { UnitOwnership } from '../src/app/unit-ownership';
+import { DriftMonitor } from '../src/app/drift-monitor';
 import { HistoryRetentionJob } from '../src/app/history-retention';
-import { buildDriftPolicy } from '../src/config/drift-policy-builder';
+import type { LeaseCoordinatorOptions } from '../src/app/lease-coordinator';
+import type { AlertNotifier, Clock, Scheduler } from '../src/app/ports';
+import { UnitOwnership } from '../src/app/unit-ownership';
 import type { Settings } from '../src/config/settings';
 import type { DriftPolicy } from '../src/domain/drift-policy';
-import { validatePolicyThresholds } from '../src/domain/thresholds';
+import { resolveThresholds } from '../src/domain/thresholds';
 import { GenesysAdherenceClient } from '../src/genesys/genesys-adherence-client';
 import type { GenesysClientOptions } from '../src/genesys/genesys-client-options';
-import { ConfigError } from '../src/platform/errors';
 import type { PlatformLogger } from '../src/platform/logger';
 import { createLogger } from '../src/platform/logger';
 import { SystemClock } from '../src/platform/system-clock';
 import { TimerScheduler } from '../src/platform/timer-scheduler';
 import type { RunningSimulator } from '../src/simulator/genesys-simulator';
-import { startGenesysSimulator } from '../src/simulator/genesys-simulator';
 import type { SimulatorOptions } from '../src/simulator/simulator-options';
 import type { OpenTableStorage } from '../src/storage/open-table-storage';
 import { openTableStorage } from '../src/storage/open-table-storage';
 import type { StoreSet } from '../src/storage/store-set';
-import { resolveThresholds } from '../src/domain/thresholds';
+import { probeTableStorage } from '../src/storage/table-storage-probe';
 import { genesysUserEmail } from './commands/genesys-user-email';
 import type { TeamsEdge } from './create-teams-edge';
-import { createTeamsEdge } from './create-teams-edge';
-import { defaultLocalPeople } from './tabs/tab-services';
-import type { LocalPerson } from './tabs/tab-auth';
+import { createTeamsBot } from './create-teams-edge';
+import { createTeamsDelivery } from './delivery/create-teams-delivery';
+import { DigestViews } from './digest/digest-views';
+import { WeeklyDigestSender } from './digest/weekly-digest-sender';
+import { discoveredDriftPolicy } from './discovered-drift-policy';
+import { openGenesysSource } from './genesys-source';
 import type { RunningServers } from './server/create-ops-server';
+import { ShutdownSteps } from './shutdown-steps';
+import { localPeople } from './tabs/local-people';
+import { driftBoardLink } from './tabs/tab-links';
 
-/** What a caller (tests, the local start script) may replace in the composed application. */
+/** What a caller (tests, the local start script, the crash test's worker) may replace in the composed application. */
 export interface ApplicationOverrides {
   readonly clock?: Clock;
   readonly scheduler?: Scheduler;
@@ -37,18 +41,29 @@ export interface ApplicationOverrides {
   readonly simulator?: SimulatorOptions;
   /** Genesys client tunables (tests shorten liveness timers). */
   readonly genesys?: Partial<GenesysClientOptions>;
-  /** Replaces the notifier the monitor delivers through (tests). */
-  readonly notifier?: AlertNotifier;
+  /**
+   * The notifier the monitor delivers through in place of the Teams one (tests), or how to build it from the stores
+   * (the crash test's Bot Connector stand-in reads conversations and routes).
+   */
+  readonly notifier?: AlertNotifier | ((parts: { readonly stores: StoreSet }) => AlertNotifier);
+  /** Unit lease timings (tests shorten the lifetime and the watch). */
+  readonly leases?: Pick<LeaseCoordinatorOptions, 'ttlMs' | 'renewEveryMs' | 'watchEveryMs'>;
   /** Address the bot server listens on; default every interface, always loopback while Bot Framework auth is off. */
   readonly host?: string;
   /** How often the tab pages poll for changes (default 5 s; browser tests shorten it). */
   readonly tabsRefreshAfterMs?: number;
   /** Tenant channel commands answer in when BOT_TENANT_ID is unset (the Agents Playground's, in local runs). */
   readonly teamsTenantId?: string;
+  /**
+   * The weekly digest's own clock and scheduler (default the application's): tests move it days ahead to the due
+   * instant while the rest runs in real time (leases renew every 5 s, so days of manual time for everything would be
+   * tens of thousands of renewals).
+   */
+  readonly digest?: { readonly clock?: Clock; readonly scheduler?: Scheduler };
 }
 
-/** The running core of the product: stores, Genesys stream, drift monitor and jobs. */
-export interface RunningCore {
+/** The running product. */
+export interface RunningApplication {
   readonly settings: Settings;
   readonly logger: PlatformLogger;
   readonly clock: Clock;
@@ -56,139 +71,77 @@ export interface RunningCore {
   readonly storage: OpenTableStorage;
   readonly stores: StoreSet;
   readonly genesys: GenesysAdherenceClient;
-  readonly monitor: DriftMonitor;
   readonly policy: DriftPolicy;
+  /** The unit leases: the one gate on which units this instance processes. */
+  readonly ownership: UnitOwnership;
+  readonly monitor: DriftMonitor;
+  readonly edge: TeamsEdge;
+  /** The bot server, and with METRICS_PORT the operations server (`server.ops`). */
+  readonly server: RunningServers;
   /** The embedded simulator in local mode. */
   readonly simulator?: RunningSimulator;
+  /** The weekly digest sender; absent with DIGEST_SCHEDULE=off. */
+  readonly digest?: WeeklyDigestSender;
+  /** Drains (SIGTERM) and stops everything, in the reverse order of the start. */
   stop(): Promise<void>;
 }
 
-/** What the edge gets from the core while it starts; `cleanups` takes what must be stopped with the core. */
-export interface CoreParts {
-  readonly stores: StoreSet;
-  readonly genesys: GenesysAdherenceClient;
-  readonly clock: Clock;
-  readonly logger: PlatformLogger;
-  readonly policy: DriftPolicy;
-  onStop(cleanup: () => Promise<void> | void): void;
-}
-
-/** Where the Genesys client connects: the configured org, or the simulator started here in local mode. */
-async function connectGenesys(
-  settings: Settings,
-  overrides: ApplicationOverrides,
-  logger: PlatformLogger,
-): Promise<{ options: GenesysClientOptions; simulator?: RunningSimulator }> {
-  const genesys = settings.genesys;
-  if (genesys.mode === 'cloud') {
-    const { apiUrl, loginUrl, clientId, clientSecret, managementUnitIds } = genesys;
-    const directoryRefreshIntervalMs = genesys.directoryRefreshMs;
-    return {
-      options: {
-        apiUrl,
-        loginUrl,
-        clientId,
-        clientSecret,
-        managementUnitIds,
-        directoryRefreshIntervalMs,
-        ...overrides.genesys,
-      },
-    };
-  }
-  const simulator = await startGenesysSimulator({ scenario: 'shift', ...overrides.simulator });
-  logger.info(
-    { apiUrl: simulator.apiUrl },
-    'local mode: no GENESYS_* settings, started the Genesys Cloud simulator',
-  );
-  const { apiUrl, loginUrl, clientId, clientSecret } = simulator;
-  return {
-    simulator,
-    options: {
-      apiUrl,
-      loginUrl,
-      clientId,
-      clientSecret,
-      managementUnitIds: genesys.managementUnitIds,
-      directoryRefreshIntervalMs: genesys.directoryRefreshMs,
-      ...overrides.genesys,
-    },
-  };
-}
-
 /**
- * Composes and starts the core: storage (Azurite in local mode), Genesys discovery, the drift policy (refused with
- * every problem named when thresholds are out of order), the drift monitor and the retention job, then the stream.
- * `notifierFor` builds the alert notifier once the stores and directory exist (the Teams edge supplies it).
+ * Starts the whole product, each part built once from the parts before it: stores (Azurite in local mode) → Genesys
+ * discovery → drift policy (refused with every problem named when thresholds are out of order) → the Teams notifier →
+ * unit leases and the drift monitor → the Teams bot, given the monitor → the server (/healthz at once, /readyz once
+ * storage answers and the Genesys stream is up) → the Genesys stream → the unit leases (each unit taken is restored
+ * from Genesys, then adopted).
  */
-export async function startCore(
+export async function startApplication(
   settings: Settings,
-  notifierFor: (parts: CoreParts) => AlertNotifier | Promise<AlertNotifier>,
   overrides: ApplicationOverrides = {},
-): Promise<RunningCore> {
+): Promise<RunningApplication> {
   const logger = overrides.logger ?? createLogger({ level: settings.logLevel, name: 'adherence-drift' });
   for (const warning of settings.warnings) logger.warn({ component: 'config' }, warning);
   const clock = overrides.clock ?? new SystemClock();
   const scheduler =
     overrides.scheduler ?? new TimerScheduler({ clock, logger: logger.child({ component: 'scheduler' }) });
-  const cleanups: Array<() => Promise<void> | void> = [() => scheduler.dispose()];
-  const stopAll = async (): Promise<void> => {
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        logger.error({ err: (error as Error).message }, 'error while stopping');
-      }
-    }
-  };
+  const shutdown = new ShutdownSteps(logger);
+  shutdown.add(() => scheduler.dispose());
   try {
+    // 1. Stores.
     const storage = await openTableStorage(settings.storage, { clock });
-    cleanups.push(() => storage.close());
+    shutdown.add(() => storage.close());
+    const { stores } = storage;
     logger.info(
       { mode: settings.storage.mode, tablePrefix: settings.storage.tablePrefix },
       'table storage ready',
     );
 
-    const { options, simulator } = await connectGenesys(settings, overrides, logger);
-    if (simulator) cleanups.push(() => simulator.stop());
-    const genesys = new GenesysAdherenceClient(options, {
+    // 2. Genesys discovery: units, their adherence settings, activity codes, agents.
+    const source = await openGenesysSource(settings, overrides, logger);
+    const { simulator } = source;
+    if (simulator) shutdown.add(() => simulator.stop());
+    const genesys = new GenesysAdherenceClient(source.options, {
       clock,
       logger: logger.child({ component: 'genesys' }),
     });
     await genesys.discover();
+    const { directory } = genesys;
 
-    const directory = genesys.directory;
-    const built = buildDriftPolicy(settings, {
-      activityCodes: directory
-        .listActivityCodes()
-        .map((code) => ({ id: code.id, name: code.name, category: code.category ?? '' })),
-      units: directory.listUnits().map((unit) => {
-        const unitSettings = directory.getUnitSettings(unit.id);
-        return {
-          id: unit.id,
-          exceptionThresholdMs: unitSettings?.exceptionThresholdMs,
-          ignoredCategories: unitSettings?.ignoredActivityCategories,
-          ignoredActivityCodeIds: unitSettings?.ignoredActivityCodeIds,
-        };
-      }),
-    });
-    for (const warning of built.warnings) logger.warn({ component: 'policy' }, warning);
-    const problems = validatePolicyThresholds(built.policy);
-    if (problems.length > 0) {
-      throw new ConfigError(problems.map((problem) => ({ setting: 'DRIFT_THRESHOLD_OVERRIDES', problem })));
-    }
-    genesys.coverage.setOvertimeActivityCodeIds(built.policy.overtimeActivityCodeIds);
+    // 3. The drift policy, overtime activity codes resolved to ids; the schedule pre-check is asked with them.
+    const policy = discoveredDriftPolicy(settings, directory, logger);
 
-    const stores = storage.stores;
-    const edgeNotifier = await notifierFor({
+    // 4. The Teams notifier (and what it shares with the bot: messenger, limiter, renderer, welcomes).
+    const teams = createTeamsDelivery({
+      auth: settings.bot,
       stores,
-      genesys,
+      directory,
       clock,
-      logger,
-      policy: built.policy,
-      onStop: (cleanup) => cleanups.push(cleanup),
+      logger: logger.child({ component: 'teams' }),
+      teamsTenantRps: settings.notifications.teamsTenantRps,
+      teamsJitterAllowanceInMs: settings.notifications.teamsJitterAllowanceMs,
+      slackWebhookUrl: settings.notifications.slackWebhookUrl,
+      wfmUrl: settings.notifications.genesysWfmUrl,
     });
-    const notifier = overrides.notifier ?? edgeNotifier;
-    // --- Unit leases (restarts and replicas, src/app/unit-ownership.ts): each management unit is processed by one instance.
+
+    // 5. The drift monitor, processing only the units whose lease this instance holds (restarts and replicas).
     const ownership = new UnitOwnership({
       leases: stores.leases,
       clock,
@@ -197,31 +150,62 @@ export async function startCore(
       instanceId: settings.instanceId,
       unitIds: directory.listUnits().map((unit) => unit.id),
       restoreUnit: (unitId) => genesys.restoreUnit(unitId),
+      ...overrides.leases,
     });
-    // --- end unit leases
     const monitor = new DriftMonitor({
-      ownsUnit: ownership.ownsUnit,
+      units: ownership,
       clock,
       scheduler,
       stateStore: stores.driftState,
       outbox: stores.outbox,
-      notifier,
+      notifier:
+        typeof overrides.notifier === 'function'
+          ? overrides.notifier({ stores })
+          : (overrides.notifier ?? teams.notifier),
       history: stores.history,
       logger: logger.child({ component: 'monitor' }),
-      policy: built.policy,
+      policy,
       coverageChecker: genesys.coverage,
       directory,
       slackEnabled: settings.notifications.slackWebhookUrl !== undefined,
       // The core's refusals and clamps land beside the client's in /metrics (genesys_events_ignored_total).
       observationCounters: genesys.metrics,
     });
-    cleanups.push(() => monitor.stop());
-    await monitor.start();
-    // Units that appear in Genesys are leased (and so restored and processed); vanished ones end and are handed back.
-    genesys.onUnitsChanged(async ({ removedUnitIds }) => {
-      for (const unitId of removedUnitIds) await monitor.retireUnit(unitId);
-      await ownership.setUnitIds(directory.listUnits().map((unit) => unit.id));
+    shutdown.add(() => monitor.stop());
+
+    // 6. The Teams bot: card actions go to the monitor, `my adherence` and the tabs read the policy's thresholds.
+    const edge = createTeamsBot(teams, {
+      stores,
+      directory,
+      actions: monitor,
+      clock,
+      logger: logger.child({ component: 'teams' }),
+      routing: settings.routing,
+      userEmail: genesysUserEmail(genesys.rest),
+      tenantId: settings.bot.tenantId ?? overrides.teamsTenantId,
+      thresholdsFor: (unitId, category) => resolveThresholds(policy, unitId, category),
+      tabs: {
+        settings: settings.tabs,
+        localPeople: () => localPeople(directory, simulator),
+        refreshAfterMs: overrides.tabsRefreshAfterMs,
+      },
+      digestSchedule: settings.notifications.digestSchedule,
     });
+
+    // 7. The server: /api/messages, the tabs, and /healthz, /readyz, /metrics (on METRICS_PORT when set).
+    const server = await edge.startServer({
+      port: settings.bot.port,
+      opsPort: settings.bot.metricsPort,
+      host: overrides.host,
+      readiness: async () => ({
+        store: await probeTableStorage(storage.service),
+        genesys: genesys.isStreaming(),
+      }),
+      metrics: () => ({ genesys: genesys.metrics }),
+      outboxPending: () => monitor.outboxPending(),
+    });
+    shutdown.add(() => server.close());
+    logger.info({ url: `${server.url}/api/messages` }, 'bot listening');
 
     const retention = new HistoryRetentionJob({
       history: stores.history,
@@ -231,17 +215,54 @@ export async function startCore(
       retentionDays: settings.storage.historyRetentionDays,
     });
     retention.start();
-    cleanups.push(() => retention.stop());
+    shutdown.add(() => retention.stop());
 
-    // Stopped first on the way down, so no event reaches a stopping monitor.
-    cleanups.push(() => genesys.stop());
+    // The weekly digest (DIGEST_SCHEDULE): every instance keeps the schedule; the digest ledger's insert decides which
+    // one sends each channel's digest of a week. Missed digests less than a day late go out now.
+    const { digestSchedule } = settings.notifications;
+    const digestClock = overrides.digest?.clock ?? clock;
+    const digest =
+      digestSchedule === 'off'
+        ? undefined
+        : new WeeklyDigestSender({
+            views: new DigestViews({
+              routes: stores.routes,
+              conversations: stores.conversations,
+              history: stores.history,
+              directory,
+              clock: digestClock,
+              schedule: digestSchedule,
+              boardUrl: () => driftBoardLink(settings.tabs, server.url),
+            }),
+            ledger: stores.digests,
+            messenger: teams.messenger,
+            limiter: teams.limiter,
+            clock: digestClock,
+            scheduler: overrides.digest?.scheduler ?? scheduler,
+            logger,
+            instanceId: settings.instanceId,
+            schedule: digestSchedule,
+          });
+    if (digest) {
+      edge.opsMetrics.addSources(() => ({ digest: digest.metrics }));
+      digest.start();
+      shutdown.add(() => digest.stop());
+    } else logger.info({ component: 'digest' }, 'weekly digest off (DIGEST_SCHEDULE=off)');
+
+    // 8. The Genesys stream, then the leases. Units that appear are leased (so restored and processed); vanished ones
+    // end their drift and are handed back. Nothing is owned before the leases, so the stream's first restore is
+    // dropped; each unit taken is restored from Genesys and only then adopted (re-read, checks re-armed).
+    genesys.onUnitsChanged(async ({ removedUnitIds }) => {
+      for (const unitId of removedUnitIds) await monitor.retireUnit(unitId);
+      await ownership.setUnitIds(directory.listUnits().map((unit) => unit.id));
+    });
+    shutdown.add(() => genesys.stop());
     await genesys.start(monitor);
-    // --- Unit leases: taken once the stream is up; each unit taken is restored from Genesys, then adopted (re-armed).
-    // Drained first on the way down (src/app/drain-instance.ts): no new units, stream stopped, sends finished or handed
-    // back, then the leases released, so another instance takes over within its watch period.
     ownership.start(monitor);
-    cleanups.push(async () => {
-      await drainInstance(
+    // Run first on the way down (SIGTERM, src/app/drain-instance.ts): no new units, stream stopped, sends finished or
+    // handed back, then the leases released, so another instance takes over within its watch period.
+    shutdown.add(() =>
+      drainInstance(
         {
           stopAcquiring: () => ownership.stopAcquiring(),
           stopIntake: () => genesys.stop(),
@@ -249,9 +270,8 @@ export async function startCore(
           releaseLeases: () => ownership.stop(),
         },
         { clock, scheduler, logger: logger.child({ component: 'drain' }) },
-      );
-    });
-    // --- end unit leases
+      ),
+    );
     return {
       settings,
       logger,
@@ -260,101 +280,17 @@ export async function startCore(
       storage,
       stores,
       genesys,
+      policy,
+      ownership,
       monitor,
-      policy: built.policy,
+      edge,
+      server,
       simulator,
-      stop: stopAll,
+      digest,
+      stop: () => shutdown.run(),
     };
   } catch (error) {
-    await stopAll();
+    await shutdown.run();
     throw error;
   }
-}
-
-/** The running product: the core plus the Teams edge (restify on `settings.bot.port`). */
-export interface RunningApplication extends RunningCore {
-  readonly edge: TeamsEdge;
-  /** The bot server, and with METRICS_PORT the operations server (`server.ops`). */
-  readonly server: RunningServers;
-}
-
-/**
- * Starts the whole product: the core, and the Teams edge whose server answers /healthz at once and /readyz once the
- * store is open and the Genesys stream is up. Card actions reach the monitor once it exists.
- */
-export async function startApplication(
-  settings: Settings,
-  overrides: ApplicationOverrides = {},
-): Promise<RunningApplication> {
-  // The monitor needs the notifier, the edge's card actions need the monitor: bound once both exist.
-  const late: { monitor?: DriftMonitor; simulator?: RunningSimulator } = {};
-  let edge: TeamsEdge | undefined;
-  let server: RunningServers | undefined;
-  const core = await startCore(
-    settings,
-    async ({ stores, genesys, clock, logger, policy, onStop }) => {
-      edge = createTeamsEdge({
-        auth: settings.bot,
-        stores,
-        directory: genesys.directory,
-        actions: () => {
-          if (!late.monitor) throw new Error('card action before the drift monitor started');
-          return late.monitor;
-        },
-        clock,
-        logger: logger.child({ component: 'teams' }),
-        teamsTenantRps: settings.notifications.teamsTenantRps,
-        teamsJitterAllowanceInMs: settings.notifications.teamsJitterAllowanceMs,
-        routing: settings.routing,
-        userEmail: genesysUserEmail(genesys.rest),
-        tenantId: settings.bot.tenantId ?? overrides.teamsTenantId,
-        slackWebhookUrl: settings.notifications.slackWebhookUrl,
-        wfmUrl: settings.notifications.genesysWfmUrl,
-        thresholdsFor: (unitId, category) => resolveThresholds(policy, unitId, category),
-        tabs: {
-          settings: settings.tabs,
-          localPeople: () => localPeople(genesys.directory, late.simulator),
-          refreshAfterMs: overrides.tabsRefreshAfterMs,
-        },
-      });
-      const started = await edge.startServer({
-        port: settings.bot.port,
-        opsPort: settings.bot.metricsPort,
-        host: overrides.host,
-        readiness: () => ({ store: true, genesys: genesys.isStreaming() }),
-        metrics: () => ({ genesys: genesys.metrics }),
-      });
-      server = started;
-      onStop(() => started.close());
-      logger.info({ url: `${started.url}/api/messages` }, 'bot listening');
-      return edge.notifier;
-    },
-    overrides,
-  );
-  late.monitor = core.monitor;
-  late.simulator = core.simulator;
-  if (!edge || !server) throw new Error('the Teams edge did not start');
-  return { ...core, edge, server };
-}
-
-/** Local mode's people to choose from on the tab pages: the simulator's supervisors (when it runs here) and agents. */
-function localPeople(
-  directory: GenesysAdherenceClient['directory'],
-  simulator: RunningSimulator | undefined,
-): LocalPerson[] {
-  const people = defaultLocalPeople(directory);
-  if (!simulator) return people;
-  const teams = simulator.control.listTeams();
-  const supervisors: LocalPerson[] = simulator.control.listSupervisors().map((supervisor) => ({
-    id: `supervisor:${supervisor.id}`,
-    name: supervisor.name,
-    email: supervisor.email,
-    role: 'supervisor',
-    detail:
-      teams
-        .filter((team) => team.supervisorId === supervisor.id)
-        .map((team) => team.name)
-        .join(', ') || supervisor.title,
-  }));
-  return [...supervisors, ...people.filter((person) => person.role === 'agent')];
 }

@@ -4,71 +4,55 @@ import type { StoreSet } from '../src/storage/store-set';
 import { CommandHandler } from './commands/command-handler';
 import { RoutingEntitlements } from './commands/routing-entitlements';
 import type { TeamAwareDirectory } from './commands/watch-target-resolver';
-import { AlertCardRenderer } from './delivery/alert-card-renderer';
-import { CompositeAlertNotifier } from './delivery/composite-alert-notifier';
+import type { TeamsDelivery, TeamsDeliveryDeps } from './delivery/create-teams-delivery';
+import { createTeamsDelivery } from './delivery/create-teams-delivery';
 import type { DeliveryMetrics } from './delivery/delivery-metrics';
-import { createDeliveryMetrics } from './delivery/delivery-metrics';
-import { SlackAlertNotifier } from './delivery/slack-alert-notifier';
-import { TeamsAlertNotifier } from './delivery/teams-alert-notifier';
 import type { TeamsMessenger } from './delivery/teams-messenger';
-import { limiterGate } from './delivery/teams-call-gate';
-import { TeamsSendLimiter } from './delivery/teams-send-limiter';
-import { WelcomeSender } from './delivery/welcome-sender';
+import type { WelcomeSender } from './delivery/welcome-sender';
 import { CardActionHandler } from './handlers/card-action-handler';
 import { InstallationHandler } from './handlers/installation-handler';
-import type { BotAuthOptions } from './teams/create-cloud-adapter';
-import { createCloudAdapter } from './teams/create-cloud-adapter';
 import { createMessageEndpoint } from './teams/message-endpoint';
 import { TeamsBot } from './teams/teams-bot';
-import { TeamsGateway } from './teams/teams-gateway';
-import type { MetricSources } from './server/prometheus-text';
+import type { MetricSources, OpsMetrics } from './server/ops-metrics';
 import type { EdgeMetrics, Readiness } from './server/create-bot-server';
 import { createBotServer } from './server/create-bot-server';
 import { registerReportRoutes } from './server/report-routes';
 import { registerTabRoutes } from './tabs/tab-routes';
 import type { TabServicesDeps } from './tabs/tab-services';
 import { createTabServices } from './tabs/tab-services';
-import { myDriftWindowLink } from './tabs/tab-links';
+import { driftBoardLink, myDriftWindowLink } from './tabs/tab-links';
+import { DigestViews } from './digest/digest-views';
+import type { DigestSchedule } from '../src/config/settings';
 import type { RunningServers } from './server/create-ops-server';
 import { createOpsServer } from './server/create-ops-server';
-import { sleep as realSleep } from '../src/platform/timers';
 
-/** Everything the Teams edge needs from the core. */
-export interface TeamsEdgeDeps {
-  readonly auth: BotAuthOptions;
-  /** Stores: conversations, routes, outbox, driftState, history and welcomes are used. */
-  readonly stores: Pick<
-    StoreSet,
-    'conversations' | 'routes' | 'outbox' | 'driftState' | 'history' | 'welcomes'
-  >;
+/** What the Teams bot needs besides the delivery: the drift monitor (card actions), routing rules, tabs. */
+export interface TeamsBotDeps {
+  /** Stores: conversations, routes, outbox, driftState and history are used. */
+  readonly stores: Pick<StoreSet, 'conversations' | 'routes' | 'outbox' | 'driftState' | 'history'>;
   /** The Genesys directory (GenesysDirectory also lists agents, which makes teams known by name). */
   readonly directory: TeamAwareDirectory;
-  /** Card actions go here: the DriftMonitor. May be bound after the edge is built (the monitor needs the notifier first). */
-  readonly actions: ActionSink | (() => ActionSink);
+  /** Card actions go here: the DriftMonitor, which answers with the episode it produced. */
+  readonly actions: ActionSink;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** TEAMS_TENANT_RPS (default 50). */
-  readonly teamsTenantRps?: number;
-  /** TEAMS_JITTER_ALLOWANCE in ms (default 500). */
-  readonly teamsJitterAllowanceInMs?: number;
   /** WATCH_ADMINS and WATCH_ALLOW_UNIT_MANAGERS: who may route alerts. Nobody when absent. */
   readonly routing?: { readonly admins: readonly string[]; readonly allowUnitManagers: boolean };
   /** Email of a Genesys user by id, for the unit-manager rule (GET /api/v2/users/{id}). */
   readonly userEmail?: (userId: string) => Promise<string | undefined>;
   /** The bot's own tenant (BOT_TENANT_ID, or the Playground's in local runs): channel commands answer only there. */
   readonly tenantId?: string;
-  /** SLACK_WEBHOOK_URL: supervisor alerts also go to Slack. */
-  readonly slackWebhookUrl?: string;
-  /** GENESYS_WFM_URL: the "Open Genesys Cloud WFM" link on supervisor cards. */
-  readonly wfmUrl?: string;
-  /** Thresholds for `my adherence` (e.g. `(mu, cat) => resolveThresholds(policy, mu, cat)`); may read a policy built later. */
+  /** Thresholds for `my adherence` and the tabs, e.g. `(mu, cat) => resolveThresholds(policy, mu, cat)`. */
   readonly thresholdsFor?: (managementUnitId: string, scheduledActivityCategory?: string) => DriftThresholds;
-  /** Replaces the botbuilder gateway (tests). */
-  readonly messenger?: TeamsMessenger;
-  /** Replaces the limiter's real-time waits (tests). */
-  readonly sleep?: (ms: number) => Promise<void>;
   /** The Teams tabs and the report API (bot/tabs/); omitted = not served. */
   readonly tabs?: Pick<TabServicesDeps, 'settings' | 'localPeople' | 'membership' | 'refreshAfterMs'>;
+  /** DIGEST_SCHEDULE, which the `digest` card mentions. */
+  readonly digestSchedule?: DigestSchedule;
+}
+
+/** Everything the Teams edge needs at once (tests): the delivery's and the bot's. */
+export interface TeamsEdgeDeps extends TeamsDeliveryDeps, TeamsBotDeps {
+  readonly stores: TeamsDeliveryDeps['stores'] & TeamsBotDeps['stores'];
 }
 
 /** The built edge: the notifier for the monitor, the bot, and a server starter. */
@@ -77,11 +61,14 @@ export interface TeamsEdge {
   readonly bot: TeamsBot;
   readonly messenger: TeamsMessenger;
   readonly metrics: DeliveryMetrics;
+  /** What /metrics serves: the edge's counters, alert lateness, outbox depth and process metrics (prom-client). */
+  readonly opsMetrics: OpsMetrics;
   /** The one-welcome-per-scope sender; started with the server, stopped when it closes. */
   readonly welcomes: WelcomeSender;
   /**
-   * Starts restify with /api/messages, /healthz, /readyz, /metrics (delivery counters are added to `metrics`); with
-   * `opsPort` (METRICS_PORT) the last three are served by a second server on that port instead.
+   * Starts restify with /api/messages, /healthz, /readyz, /metrics (the counters of `metrics` beside the edge's, and
+   * `outboxPending` as the outbox depth); with `opsPort` (METRICS_PORT) the last three are served by a second server
+   * on that port instead.
    */
   startServer(options: {
     readonly port: number;
@@ -89,64 +76,28 @@ export interface TeamsEdge {
     readonly opsPort?: number;
     readonly readiness: () => Readiness | Promise<Readiness>;
     readonly metrics?: () => MetricSources;
+    readonly outboxPending?: () => number;
   }): Promise<RunningServers>;
 }
 
-/**
- * Composes the Teams edge: CloudAdapter (auth from BOT_*), gateway, limiter, Teams (+ Slack) notifier, the SDK-free
- * handlers and the activity handler. No network until the server starts or the notifier delivers.
- */
+/** The whole Teams edge in one step (tests): {@link createTeamsDelivery}, then {@link createTeamsBot}. */
 export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
+  return createTeamsBot(createTeamsDelivery(deps), deps);
+}
+
+/**
+ * Composes the inbound half of the Teams edge on a built delivery: the SDK-free handlers (installs, commands, card
+ * actions given to the drift monitor) and the activity handler, and a server starter. No network until it starts.
+ */
+export function createTeamsBot(delivery: TeamsDelivery, deps: TeamsBotDeps): TeamsEdge {
   const { stores, directory, clock, logger } = deps;
-  const adapter = createCloudAdapter(deps.auth, logger, clock);
-  const isAuthOff = (deps.auth.appId?.trim() ?? '') === '';
-  const messenger = deps.messenger ?? new TeamsGateway(adapter, deps.auth.appId?.trim() ?? '');
-  const metrics = createDeliveryMetrics();
-  const renderer = new AlertCardRenderer({ directory, clock, wfmUrl: deps.wfmUrl });
-  const sleep = deps.sleep ?? realSleep;
-  const limiter = new TeamsSendLimiter({
-    clock,
-    tenantRps: deps.teamsTenantRps,
-    jitterAllowanceInMs: deps.teamsJitterAllowanceInMs,
-    sleep,
-  });
-  // Replies, roster reads and welcomes share the tenant budget with proactive sends.
-  const gate = limiterGate(limiter);
-  const welcomes = new WelcomeSender({ ledger: stores.welcomes, messenger, limiter, clock, logger, sleep });
+  const { adapter, isAuthOff, messenger, metrics, renderer, welcomes, gate, opsMetrics } = delivery;
   // Refusals that answer HTTP 200 with a message (card actions, commands), next to the edge's 4xx counters.
   const teamsMetrics = {
     welcomes: welcomes.metrics.welcomes,
     cardActionsRefused: {} as Record<string, number>,
     commandsRefused: {} as Record<string, number>,
   };
-  const teams = new TeamsAlertNotifier({
-    messenger,
-    conversations: stores.conversations,
-    routes: stores.routes,
-    outbox: stores.outbox,
-    driftState: stores.driftState,
-    directory,
-    renderer,
-    limiter,
-    clock,
-    logger,
-    metrics,
-  });
-  const slack = deps.slackWebhookUrl
-    ? new SlackAlertNotifier({
-        webhookUrl: deps.slackWebhookUrl,
-        directory,
-        clock,
-        logger,
-        wfmUrl: deps.wfmUrl,
-        metrics,
-      })
-    : undefined;
-  const notifier = new CompositeAlertNotifier({ teams, slack });
-  const actions: ActionSink =
-    typeof deps.actions === 'function'
-      ? { act: (...args) => (deps.actions as () => ActionSink)().act(...args) }
-      : deps.actions;
   const tabs =
     deps.tabs &&
     createTabServices({
@@ -159,6 +110,15 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
       thresholdsFor: deps.thresholdsFor,
     });
   let serverUrl: string | undefined;
+  const digests = new DigestViews({
+    routes: stores.routes,
+    conversations: stores.conversations,
+    history: stores.history,
+    directory,
+    clock,
+    schedule: deps.digestSchedule,
+    boardUrl: deps.tabs && (() => driftBoardLink(deps.tabs!.settings, serverUrl)),
+  });
   const bot = new TeamsBot({
     installation: new InstallationHandler({
       conversations: stores.conversations,
@@ -191,13 +151,12 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
       gate,
       tenantId: deps.tenantId,
       refusals: teamsMetrics.commandsRefused,
+      digestCard: (key) => digests.currentCard(key),
     }),
     cardActions: new CardActionHandler({
       outbox: stores.outbox,
       conversations: stores.conversations,
-      actions,
-      driftState: stores.driftState,
-      history: stores.history,
+      actions: deps.actions,
       renderer,
       clock,
       logger,
@@ -208,10 +167,11 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
     metrics,
   });
   return {
-    notifier,
+    notifier: delivery.notifier,
     bot,
     messenger,
     metrics,
+    opsMetrics,
     welcomes,
     startServer: async (options) => {
       // Without Bot Framework auth anyone who can reach the port can post activities: loopback only, in every entry.
@@ -224,12 +184,9 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
         else logger.warn(fields, message);
       }
       const edgeMetrics: EdgeMetrics = { rejectedRequests: {} };
-      const allMetrics = (): MetricSources => ({
-        ...(options.metrics?.() ?? {}),
-        delivery: metrics,
-        teams: teamsMetrics,
-        edge: edgeMetrics,
-      });
+      if (options.metrics) opsMetrics.addSources(options.metrics);
+      opsMetrics.addSources(() => ({ delivery: metrics, teams: teamsMetrics, edge: edgeMetrics }));
+      if (options.outboxPending) opsMetrics.setOutboxPending(options.outboxPending);
       const ops =
         options.opsPort === undefined
           ? undefined
@@ -237,7 +194,7 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
               port: options.opsPort,
               host,
               readiness: options.readiness,
-              metrics: allMetrics,
+              metrics: opsMetrics,
               logger,
             });
       try {
@@ -246,7 +203,7 @@ export function createTeamsEdge(deps: TeamsEdgeDeps): TeamsEdge {
           port: options.port,
           host,
           readiness: options.readiness,
-          metrics: allMetrics,
+          metrics: opsMetrics,
           logger,
           edgeMetrics,
           opsRoutes: ops === undefined,

@@ -15,6 +15,7 @@ import type { TeamsManifestV1D24 } from '@microsoft/app-manifest';
 import { ZipFile } from 'yazl';
 import { ConfigError } from '../src/platform/errors';
 import type { ConfigProblem } from '../src/platform/errors';
+import { describeError } from '../src/platform/describe-error';
 
 /** Where the build reads from and writes to; every folder defaults to the project layout. */
 export interface BuildAppPackageOptions {
@@ -231,7 +232,7 @@ if (require.main === module) {
     .then(
       (built) => process.stdout.write(`${built.zipPath}\n`),
       (error: unknown) => {
-        process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(`${describeError(error)}\n`);
         process.exitCode = 1;
       },
     );

@@ -20,6 +20,7 @@ import {
 import { buildWeeksOfCentre, defaultPolicy, DEFAULT_CENTRE } from '../src/simulation/shift-simulation';
 import { runCli, UsageError } from './lib/cli';
 import { NO_PROGRESS, startProgressBar } from './lib/progress-bar';
+import { describeError } from '../src/platform/describe-error';
 
 const USAGE =
   'usage: npm run simulate -- [--json] [--sweep] [--seed N] [--weeks N] [--budget N] [--agents-per-channel N] [--table]';
@@ -97,7 +98,7 @@ function parseArguments(argv: readonly string[]) {
       allowPositionals: false,
     }).values;
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(describeError(error));
   }
 }
 
@@ -218,11 +219,11 @@ function printSweep(s: SweepResult): void {
 }
 
 function printTable(rows: readonly (readonly string[])[]): void {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows)
     console.log(
       row
-        .map((cell, i) => cell.padEnd(widths[i]!))
+        .map((cell, i) => cell.padEnd(widths[i]))
         .join('  ')
         .trimEnd(),
     );

@@ -84,11 +84,6 @@ export function dateTimeOf(at: number): string {
   return `{{DATE(${new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z')}, SHORT)}} ${timeOf(at)}`;
 }
 
-/** Whole minutes between two instants, never negative. */
-export function minutesBetween(from: number, to: number): number {
-  return Math.max(0, Math.floor((to - from) / 60_000));
-}
-
 /** "1 min", "12 min". */
 export function formatMinutes(minutes: number): string {
   return `${minutes} min`;

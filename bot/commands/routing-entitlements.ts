@@ -1,6 +1,7 @@
 import type { Logger } from '../../src/app/ports';
 import type { TeamAwareDirectory, WatchTarget } from './watch-target-resolver';
 import { listKnownTeams } from './watch-target-resolver';
+import { describeError } from '../../src/platform/describe-error';
 
 /** Who typed a routing command, as far as Teams tells us. */
 export interface CommandSender {
@@ -102,7 +103,7 @@ export class RoutingEntitlements {
           // Not cached: a later command tries again.
           this.managerEmails.delete(userId);
           this.options.logger.warn(
-            { err: error instanceof Error ? error.message : String(error) },
+            { err: describeError(error) },
             'could not read a Genesys manager; treated as not entitled',
           );
           return undefined;

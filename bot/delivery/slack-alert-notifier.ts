@@ -2,12 +2,13 @@ import axios from 'axios';
 import type { AlertNotifier, Clock, DeliveryResult, Logger, OutboxAlert } from '../../src/app/ports';
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
+import { classifyHttpFailure, isSuccessStatus } from '../../src/platform/http-failure';
+import { retryAfterFromHeaders } from '../../src/platform/retry-after';
 import { describeReplyReason } from '../cards/card-actions';
 import { describeEpisode, driftMinutes } from '../cards/episode-view';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';
 import type { DeliveryMetrics } from './delivery-metrics';
 import { countInto, createDeliveryMetrics } from './delivery-metrics';
-import { retryAfterMs } from './retry-after';
 
 /** Options of a {@link SlackAlertNotifier}. */
 export interface SlackAlertNotifierOptions {
@@ -22,9 +23,9 @@ export interface SlackAlertNotifierOptions {
 }
 
 /**
- * Posts supervisor alerts to a Slack incoming webhook (Block Kit with a plain-text fallback). Same retry rules as
- * Teams: 429 -> throttled with Retry-After, 412/5xx/network -> retryable, 404/410 -> recipientGone (webhook
- * revoked), other 4xx -> not retryable. Webhook messages cannot be edited, so card updates are not sent to Slack.
+ * Posts supervisor alerts to a Slack incoming webhook (Block Kit with a plain-text fallback). The one HTTP rule of
+ * src/platform/http-failure.ts, as for Teams: 429 -> throttled with Retry-After, 412/502/503/504/network -> retryable,
+ * 404/410 -> recipientGone (webhook revoked), anything else -> not retryable. Webhook messages cannot be edited, so card updates are not sent to Slack.
  */
 export class SlackAlertNotifier implements AlertNotifier {
   readonly metrics: DeliveryMetrics;
@@ -66,20 +67,22 @@ export class SlackAlertNotifier implements AlertNotifier {
         headers: { 'content-type': 'application/json' },
       });
       const status = response.status;
-      if (status >= 200 && status < 300)
+      if (isSuccessStatus(status))
         return { status: 'sent', conversationId: 'slack', activityId: `slack:${alertId}` };
-      if (status === 429) {
-        this.metrics.throttled += 1;
-        return {
-          status: 'throttled',
-          retryAfterMs: retryAfterMs(response.headers as Record<string, string>) ?? 1_000,
-        };
+      switch (classifyHttpFailure(status)) {
+        case 'throttled':
+          this.metrics.throttled += 1;
+          return {
+            status: 'throttled',
+            retryAfterMs: retryAfterFromHeaders(response.headers, this.options.clock.now()) ?? 1_000,
+          };
+        case 'notFound':
+          return { status: 'recipientGone', reason: `Slack webhook gone (${status})` };
+        case 'transient':
+          return { status: 'failed', reason: `Slack answered ${status}`, isRetryable: true };
+        default:
+          return { status: 'failed', reason: `Slack refused the message (${status})`, isRetryable: false };
       }
-      if (status === 404 || status === 410)
-        return { status: 'recipientGone', reason: `Slack webhook gone (${status})` };
-      if (status === 412 || status >= 500)
-        return { status: 'failed', reason: `Slack answered ${status}`, isRetryable: true };
-      return { status: 'failed', reason: `Slack refused the message (${status})`, isRetryable: false };
     } catch (error) {
       return {
         status: 'failed',
@@ -91,7 +94,7 @@ export class SlackAlertNotifier implements AlertNotifier {
 }
 
 /** The Slack message for a supervisor alert: a header, the facts as mrkdwn, and a plain-text fallback; pure. */
-export function buildSlackMessage(
+function buildSlackMessage(
   alert: OutboxAlert,
   directory: TeamAwareDirectory,
   now: number,

@@ -6,8 +6,10 @@ import type {
   WelcomeRecord,
   WelcomeScope,
 } from '../../src/app/ports';
+import { computeBackoffInMs } from '../../src/platform/backoff';
 import type { ConversationLocation, TeamsMessenger } from './teams-messenger';
 import type { TeamsSendLimiter } from './teams-send-limiter';
+import { describeError } from '../../src/platform/describe-error';
 
 /** Ports and tunables of a {@link WelcomeSender}. */
 export interface WelcomeSenderDeps {
@@ -130,7 +132,7 @@ export class WelcomeSender {
         await this.deliver(next.scope, next.scopeId);
       } catch (error) {
         this.log.error(
-          { scope: next.scope, err: error instanceof Error ? error.message : String(error) },
+          { scope: next.scope, err: describeError(error) },
           'welcome not sent: it stays pending for the next start',
         );
       }
@@ -200,7 +202,11 @@ export class WelcomeSender {
       this.log.warn({ scope: row.scope, status: result.status, reason }, 'welcome given up');
       return undefined;
     }
-    const backoffInMs = Math.min(60_000, 1_000 * 2 ** (row.attempts - 1));
+    const backoffInMs = computeBackoffInMs(row.attempts, {
+      baseInMs: 1_000,
+      maxInMs: 60_000,
+      jitter: 'none',
+    });
     if (
       !(await ledger.update({
         ...row,

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { describeError } from '../../src/platform/describe-error';
 
 /** How to start the Playground. */
 export interface AgentsPlaygroundOptions {
@@ -97,7 +98,7 @@ export async function startAgentsPlayground(options: AgentsPlaygroundOptions): P
     return { url: `http://localhost:${port}`, port, stop };
   } catch (error) {
     await stop();
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = describeError(error);
     throw new Error(`Agents Playground did not start: ${reason}\n${output.join('\n')}`);
   }
 }

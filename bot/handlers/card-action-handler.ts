@@ -3,13 +3,10 @@ import type {
   AlertOutbox,
   Clock,
   ConversationStore,
-  DriftHistoryStore,
-  DriftStateStore,
   Logger,
   OutboxAlert,
 } from '../../src/app/ports';
 import type { DriftAction } from '../../src/domain/drift-commands';
-import type { DriftEpisode } from '../../src/domain/drift-episode';
 import type { CardActionRequest } from '../cards/card-actions';
 import { parseCardAction } from '../cards/card-actions';
 import type { AlertCardRenderer } from '../delivery/alert-card-renderer';
@@ -20,9 +17,8 @@ import { baseConversationId } from './turn-info';
 export interface CardActionHandlerDeps {
   readonly outbox: AlertOutbox;
   readonly conversations: ConversationStore;
+  /** Applies the action and answers with the episode it produced (the DriftMonitor). */
   readonly actions: ActionSink;
-  readonly driftState: DriftStateStore;
-  readonly history: DriftHistoryStore;
   readonly renderer: AlertCardRenderer;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -88,7 +84,7 @@ export class CardActionHandler {
       };
     }
     const action = this.toDriftAction(request, turn);
-    const result = await this.deps.actions.act(managementUnitId, agentId, action);
+    const { result, episode } = await this.deps.actions.act(managementUnitId, agentId, action);
     if (result === 'stale') {
       log.info({}, 'card action on an episode that is over');
       return {
@@ -98,14 +94,13 @@ export class CardActionHandler {
       };
     }
     log.info({ result }, 'card action taken');
-    const episode =
-      (await this.currentEpisode(managementUnitId, agentId, request.episodeId)) ?? first.episode;
     const kind = isAgentAction
       ? 'nudge'
       : rows.some((row) => row.kind === 'supervisorReAlert' && row.status === 'sent')
         ? 'supervisorReAlert'
         : 'supervisorAlert';
-    return { kind: 'card', card: this.deps.renderer.render(kind, episode, rows), result };
+    // Rendered from the episode the action produced; the row's copy only if the sink named none.
+    return { kind: 'card', card: this.deps.renderer.render(kind, episode ?? first.episode, rows), result };
   }
 
   private isAlertChannel(turn: TurnInfo, rows: readonly OutboxAlert[]): boolean {
@@ -159,15 +154,5 @@ export class CardActionHandler {
           ...(request.text !== undefined ? { text: request.text } : {}),
         };
     }
-  }
-
-  private async currentEpisode(
-    managementUnitId: string,
-    agentId: string,
-    episodeId: string,
-  ): Promise<DriftEpisode | undefined> {
-    const state = await this.deps.driftState.get({ managementUnitId, agentId });
-    if (state?.episode?.id === episodeId) return state.episode;
-    return (await this.deps.history.get(episodeId, managementUnitId))?.episode;
   }
 }

@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net';
 import type { Request, Response, Server } from 'restify';
 import restify from 'restify';
 import type { Logger } from '../../src/app/ports';
 import { addOpsRoutes } from './create-ops-server';
-import type { MetricSources } from './prometheus-text';
-import { renderPrometheus } from './prometheus-text';
+import type { MetricsEndpoint } from './ops-metrics';
 import { readJsonBody } from './read-json-body';
+import { describeError } from '../../src/platform/describe-error';
 
 /** What /readyz checks: the store answers and the Genesys stream is up. */
 export interface Readiness {
@@ -19,14 +18,14 @@ export interface InboundMessage {
   readonly authorization: string;
 }
 
-/** The HTTP answer to one message, and the reason when it was refused (counted in `edge_rejected_requests`). */
+/** The HTTP answer to one message, and the reason when it was refused (counted in `edge_rejected_requests_total`). */
 export interface MessageOutcome {
   readonly status: number;
   readonly body?: unknown;
   readonly rejectedFor?: string;
 }
 
-/** Requests /api/messages refused, by reason (rendered as `edge_rejected_requests{key="<reason>"}`). */
+/** Requests /api/messages refused, by reason (rendered as `edge_rejected_requests_total{key="<reason>"}`). */
 export interface EdgeMetrics {
   rejectedRequests: Record<string, number>;
 }
@@ -40,15 +39,15 @@ export interface BotServerOptions {
   /** Default 0.0.0.0. */
   readonly host?: string;
   readonly readiness: () => Readiness | Promise<Readiness>;
-  /** Prometheus text, or counters rendered by {@link renderPrometheus}. */
-  readonly metrics: () => string | MetricSources;
+  /** What GET /metrics serves (the application's OpsMetrics, which also renders `edgeMetrics`). */
+  readonly metrics: MetricsEndpoint;
   readonly logger: Logger;
   /** Adds more routes (the tabs and the report API, bot/tabs/ and bot/server/report-routes.ts). */
   readonly registerRoutes?: (server: Server) => void;
   /** False when the operations server (METRICS_PORT, create-ops-server.ts) serves /healthz, /readyz and /metrics. */
   readonly opsRoutes?: boolean;
-  /** Where refusals are counted; pass one in to render it elsewhere too (the operations server). */
-  readonly edgeMetrics?: EdgeMetrics;
+  /** Where refusals are counted (the caller adds it to the metrics it serves). */
+  readonly edgeMetrics: EdgeMetrics;
 }
 
 /** A listening bot server. */
@@ -72,7 +71,7 @@ export interface RunningBotServer {
  */
 export async function createBotServer(options: BotServerOptions): Promise<RunningBotServer> {
   const log = options.logger.child({ component: 'http' });
-  const edgeMetrics: EdgeMetrics = options.edgeMetrics ?? { rejectedRequests: {} };
+  const { edgeMetrics } = options;
   const countRejection = (reason: string): void => {
     edgeMetrics.rejectedRequests[reason] = (edgeMetrics.rejectedRequests[reason] ?? 0) + 1;
   };
@@ -99,31 +98,20 @@ export async function createBotServer(options: BotServerOptions): Promise<Runnin
       if (outcome.body === undefined) res.send(outcome.status);
       else res.send(outcome.status, outcome.body);
     } catch (error) {
-      log.error(
-        { err: error instanceof Error ? error.message : String(error) },
-        'error processing /api/messages',
-      );
+      log.error({ err: describeError(error) }, 'error processing /api/messages');
       if (!res.headersSent)
         res.send(500, { error: { code: 'internal', message: 'The bot failed to process the activity.' } });
     }
   });
   if (options.opsRoutes !== false) {
-    addOpsRoutes(server, {
-      readiness: options.readiness,
-      metrics: () => {
-        const metrics = options.metrics();
-        return typeof metrics === 'string'
-          ? `${metrics}${renderPrometheus({ edge: edgeMetrics })}`
-          : { ...metrics, edge: edgeMetrics };
-      },
-    });
+    addOpsRoutes(server, { readiness: options.readiness, metrics: options.metrics });
   }
   options.registerRoutes?.(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
-  const address = server.address() as AddressInfo;
+  const address = server.address();
   const host = options.host ?? '0.0.0.0';
   log.info({ port: address.port }, 'bot server listening');
   return {
@@ -131,6 +119,9 @@ export async function createBotServer(options: BotServerOptions): Promise<Runnin
     host: address.address,
     edgeMetrics,
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
   };
 }

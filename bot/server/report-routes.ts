@@ -4,6 +4,7 @@ import { isEmptyScope, narrowScopeToUnit } from '../../src/analytics/drift-scope
 import { identityOf, queryOf, sendError, sendJson } from '../tabs/tab-http';
 import type { TabServices } from '../tabs/tab-services';
 import { parseReportQuery } from './report-query';
+import { describeError } from '../../src/platform/describe-error';
 
 const EVERY_UNIT: DriftScope = { allUnits: true, unitIds: [], teamIds: [] };
 
@@ -18,7 +19,7 @@ export function registerReportRoutes(server: Server, tabs: TabServices): void {
     try {
       await answerReport(req, res, tabs);
     } catch (error) {
-      tabs.logger.error({ err: (error as Error).message }, 'report request failed');
+      tabs.logger.error({ err: describeError(error) }, 'report request failed');
       if (!res.headersSent) sendError(res, 500, 'internal', 'The report could not be built; try again.');
     }
   });

@@ -7,6 +7,7 @@ import type { TabPage } from './tab-assets';
 import { identityOf, queryOf, sendError, sendJson, sendJsonWithEtag } from './tab-http';
 import type { TabServices } from './tab-services';
 import type { ViewerAccess } from './viewer-access';
+import { describeError } from '../../src/platform/describe-error';
 
 /**
  * Hosts allowed to frame the tabs: Teams (web, desktop, mobile) and the Microsoft 365 hosts that run Teams apps
@@ -35,7 +36,8 @@ export function registerTabRoutes(server: Server, tabs: TabServices): void {
   const { authenticator, board, assets } = tabs;
   const isLocal = authenticator.mode === 'local';
   const route =
-    (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+    (handler: (req: Request, res: Response) => Promise<void> | void) =>
+    async (req: Request, res: Response) => {
       try {
         if (isLocal && !isLoopback(req.socket?.remoteAddress)) {
           sendError(
@@ -48,13 +50,13 @@ export function registerTabRoutes(server: Server, tabs: TabServices): void {
         }
         await handler(req, res);
       } catch (error) {
-        tabs.logger.error({ err: (error as Error).message, path: req.path?.() }, 'tab request failed');
+        tabs.logger.error({ err: describeError(error), path: req.path?.() }, 'tab request failed');
         if (!res.headersSent) sendError(res, 500, 'internal', 'Something went wrong; try again.');
       }
     };
 
   const page = (name: TabPage) =>
-    route(async (_req, res) => {
+    route((_req, res) => {
       const html = assets.page(name, authenticator.mode);
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
@@ -82,8 +84,10 @@ export function registerTabRoutes(server: Server, tabs: TabServices): void {
 
   server.get(
     '/tabs/assets/:name',
-    route(async (req, res) => {
-      const file = assets.get(String(req.params?.name ?? ''));
+    route((req, res) => {
+      // restify types route parameters as `any`; they are the decoded path segments (strings).
+      const params = req.params as Readonly<Record<string, string | undefined>> | undefined;
+      const file = assets.get(params?.name ?? '');
       if (!file) return sendError(res, 404, 'notFound', 'No such file.');
       if (req.headers['if-none-match'] === file.etag) {
         res.writeHead(304, { etag: file.etag });
@@ -262,7 +266,7 @@ export function registerTabRoutes(server: Server, tabs: TabServices): void {
 
   server.get(
     '/tabs/api/local/people',
-    route(async (req, res) => {
+    route((req, res) => {
       if (!isLocal) return sendError(res, 404, 'notFound', 'Only in local mode (no BOT_ID).');
       if (!readParams(req, res, [])) return;
       sendJson(res, 200, { people: tabs.people() });

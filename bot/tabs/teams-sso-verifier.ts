@@ -2,6 +2,7 @@ import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Clock } from '../../src/app/ports';
 import type { TabSsoSettings } from '../../src/config/settings';
+import { describeError } from '../../src/platform/describe-error';
 
 /** Who a valid Teams SSO token names. */
 export interface SignedInUser {
@@ -21,7 +22,7 @@ export type TokenCheck =
   | { readonly status: 'unavailable'; readonly reason: string };
 
 /** The delegated scope Teams tab SSO asks for (learn.microsoft.com/microsoftteams/platform/tabs/how-to/authentication/tab-sso-register-aad). */
-export const TAB_SSO_SCOPE = 'access_as_user';
+const TAB_SSO_SCOPE = 'access_as_user';
 
 const CLOCK_TOLERANCE_IN_SECONDS = 60;
 // A network error (no code), a timeout, a non-200 answer (generic) or a broken key set: the keys, not the token, failed.
@@ -63,7 +64,7 @@ export class TeamsSsoVerifier {
       if (KEYS_UNAVAILABLE.has(code))
         return {
           status: 'unavailable',
-          reason: `the signing keys could not be read (${code || (error as Error).message})`,
+          reason: `the signing keys could not be read (${code || describeError(error)})`,
         };
       return { status: 'invalid', reason: describeJoseError(code, error as Error) };
     }

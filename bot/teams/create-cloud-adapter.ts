@@ -6,6 +6,7 @@ import type { Clock, Logger } from '../../src/app/ports';
 import { ConfigError } from '../../src/platform/errors';
 import { SystemClock } from '../../src/platform/system-clock';
 import { RateLimitedLog } from './rate-limited-log';
+import { describeError } from '../../src/platform/describe-error';
 
 /** Azure Bot identity (BOT_ID, BOT_PASSWORD, BOT_TYPE, BOT_TENANT_ID); `Settings.bot` fits it. */
 export interface BotAuthOptions {
@@ -62,14 +63,15 @@ export function createCloudAdapter(
   );
   const adapter = new EdgeCloudAdapter(auth);
   const turnErrors = new RateLimitedLog(log, clock);
-  adapter.onTurnError = async (context, error) => {
+  adapter.onTurnError = (context, error) => {
     // Type and message only: activities and tokens stay out of the logs.
-    const message = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+    const message = describeError(error).slice(0, 300);
     turnErrors.error(
       `turn:${message.slice(0, 80)}`,
       { activityType: context.activity?.type, err: message },
       'unhandled error in a bot turn',
     );
+    return Promise.resolve();
   };
   if (appId === '') log.warn({}, 'BOT_ID is empty: Bot Framework authentication is OFF (local use only)');
   return adapter;
@@ -109,7 +111,7 @@ class LimiterFriendlyAuthentication extends ConfigurationBotFrameworkAuthenticat
           log.warn({}, 'could not remove the SDK retry policy; Teams 429s may be retried inside the SDK');
         return client;
       },
-    } as ConnectorFactory;
+    };
   }
 }
 

@@ -1,8 +1,9 @@
-import { retryAfterMs } from '../delivery/retry-after';
+import { classifyHttpFailure } from '../../src/platform/http-failure';
+import { retryAfterFromHeaders } from '../../src/platform/retry-after';
 import type { TeamsFailure } from '../delivery/teams-messenger';
 
 /** Retry-After when Teams sends none with a 429: a conservative second (learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit: honour Retry-After, else back off). */
-export const DEFAULT_RETRY_AFTER_MS = 1_000;
+const DEFAULT_RETRY_AFTER_MS = 1_000;
 
 const GONE_WORDS: Readonly<Record<string, string>> = {
   ConversationBlockedByUser: 'the user blocked the app',
@@ -14,12 +15,13 @@ const GONE_WORDS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Maps an error thrown by a Bot Connector call to a value (conversation-messages.md "Status codes from bot
- * conversational APIs"): 429 -> throttled honouring Retry-After; 412/502/503/504 (and network errors) -> retryable;
- * 403 and 404 -> recipientGone with the Teams error code; any other 4xx (bad input) -> not retryable.
- * Reads botbuilder's RestError shape (`statusCode`, `code`, `response.headers.get`) without importing it.
+ * Maps an error thrown by a Bot Connector call to a value, by the one HTTP rule (src/platform/http-failure.ts) and the
+ * Teams status codes (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/conversation-messages#status-code-responses):
+ * 429 -> throttled honouring Retry-After (an HTTP date is read against `now`, epoch ms); 412/502/503/504 (and network
+ * errors) -> retryable; 403 and 404 -> recipientGone with the Teams error code; anything else (bad input) -> not
+ * retryable. Reads botbuilder's RestError shape (`statusCode`, `code`, `response.headers.get`) without importing it.
  */
-export function mapTeamsError(error: unknown): TeamsFailure {
+export function mapTeamsError(error: unknown, now: number): TeamsFailure {
   const shape = (error ?? {}) as {
     statusCode?: number;
     code?: string;
@@ -39,23 +41,28 @@ export function mapTeamsError(error: unknown): TeamsFailure {
     };
   }
   const label = `${status}${code ? ` ${code}` : ''}`;
-  if (status === 429)
-    return {
-      status: 'throttled',
-      retryAfterMs: retryAfterMs(shape.response?.headers) ?? DEFAULT_RETRY_AFTER_MS,
-    };
-  if (status === 403 || status === 404) {
-    const words =
-      (code && GONE_WORDS[code]) ??
-      (status === 404 ? 'the conversation no longer exists' : 'the app may not write to this conversation');
-    // A 404 without a Teams code is reported as ConversationNotFound so the notifier recreates a deleted chat.
-    return {
-      status: 'recipientGone',
-      reason: `${words} (${status === 404 && !code ? '404 ConversationNotFound' : label})`,
-    };
-  }
-  if (status === 412 || status === 502 || status === 503 || status === 504) {
-    return { status: 'failed', reason: `Teams answered ${label}`, isRetryable: true };
+  switch (classifyHttpFailure(status)) {
+    case 'throttled':
+      return {
+        status: 'throttled',
+        retryAfterMs: retryAfterFromHeaders(shape.response?.headers, now) ?? DEFAULT_RETRY_AFTER_MS,
+      };
+    case 'forbidden':
+    case 'notFound': {
+      if (status !== 403 && status !== 404) break;
+      const words =
+        (code && GONE_WORDS[code]) ??
+        (status === 404 ? 'the conversation no longer exists' : 'the app may not write to this conversation');
+      // A 404 without a Teams code is reported as ConversationNotFound so the notifier recreates a deleted chat.
+      return {
+        status: 'recipientGone',
+        reason: `${words} (${status === 404 && !code ? '404 ConversationNotFound' : label})`,
+      };
+    }
+    case 'transient':
+      return { status: 'failed', reason: `Teams answered ${label}`, isRetryable: true };
+    default:
+      break;
   }
   return { status: 'failed', reason: `Teams refused the request (${label})`, isRetryable: false };
 }

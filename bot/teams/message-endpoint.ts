@@ -8,6 +8,7 @@ import type { EdgeCloudAdapter } from './create-cloud-adapter';
 import { runWithLibraryConsole } from './library-console';
 import { RateLimitedLog } from './rate-limited-log';
 import type { TeamsBot } from './teams-bot';
+import { describeError } from '../../src/platform/describe-error';
 
 /** Why a message was refused after its body was read; each is a label of the rejection counter. */
 export type MessageRejectionReason = ActivityRejectionReason | 'unauthorized' | 'authenticationUnavailable';
@@ -60,12 +61,16 @@ export function createMessageEndpoint(
       return { status: response?.status ?? 200, body: response?.body };
     } catch (error) {
       if (isRefusedToken(error)) {
-        log.warn('unauthorized', { err: messageOf(error) }, 'request refused: no valid Bot Framework token');
+        log.warn(
+          'unauthorized',
+          { err: describeError(error) },
+          'request refused: no valid Bot Framework token',
+        );
         return { status: 401, body: UNAUTHORIZED, rejectedFor: 'unauthorized' };
       }
       log.error(
         'authenticationUnavailable',
-        { err: messageOf(error) },
+        { err: describeError(error) },
         'could not check the Bot Framework token (signing keys unreachable?); answered 503',
       );
       return { status: 503, body: AUTH_UNAVAILABLE, rejectedFor: 'authenticationUnavailable' };
@@ -93,8 +98,4 @@ function fixTimestamps(activity: Record<string, unknown>): void {
       activity[field] = new Date(value);
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, 300);
 }

@@ -12,6 +12,7 @@ import type { TeamsCallGate } from '../delivery/teams-call-gate';
 import type { CardActionHandler, CardActionOutcome } from '../handlers/card-action-handler';
 import type { InstallationHandler } from '../handlers/installation-handler';
 import type { BotReply, TurnInfo } from '../handlers/turn-info';
+import { describeError } from '../../src/platform/describe-error';
 
 /** The SDK-free handlers the Teams activity handler calls. */
 export interface TeamsBotHandlers {
@@ -26,7 +27,7 @@ export interface TeamsBotHandlers {
 }
 
 /** Invoke response body type for a plain message (learn.microsoft.com/adaptive-cards/authoring-cards/universal-action-model, invoke response). */
-export const ACTIVITY_MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
+const ACTIVITY_MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 
 /**
  * Translates Teams activities into calls on the SDK-free handlers: installs and removals, messages (commands and
@@ -68,7 +69,7 @@ export class TeamsBot extends TeamsActivityHandler {
       const tenantId = toTurnInfo(context).tenantId;
       context.onSendActivities(async (_context, activities, next) => {
         for (let i = activities.length - 1; i >= 0; i -= 1) {
-          const type = activities[i]!.type;
+          const type = activities[i].type;
           if (type === 'invokeResponse' || type === 'trace') continue;
           if (!(await gate.take(conversationId, tenantId))) {
             activities.splice(i, 1);
@@ -151,16 +152,13 @@ export class TeamsBot extends TeamsActivityHandler {
     try {
       await this.deps.installation.ensurePersonal(turn);
     } catch (error) {
-      this.log.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        'could not store the personal conversation',
-      );
+      this.log.warn({ err: describeError(error) }, 'could not store the personal conversation');
     }
   }
 }
 
 /** The SDK-free view of the turn's activity. */
-export function toTurnInfo(context: TurnContext): TurnInfo {
+function toTurnInfo(context: TurnContext): TurnInfo {
   const activity = context.activity;
   const channelData = (activity.channelData ?? {}) as {
     tenant?: { id?: string };
@@ -179,12 +177,12 @@ export function toTurnInfo(context: TurnContext): TurnInfo {
     teamName: channelData.team?.name,
     channelId: channelData.channel?.id,
     channelName: channelData.channel?.name,
-    reference: Turn.getConversationReference(activity) as unknown as Record<string, unknown>,
+    reference: Turn.getConversationReference(activity),
   };
 }
 
 /** Maps a card action outcome to an invoke response; always statusCode 200 (see the class comment). */
-export function toInvokeResponse(outcome: CardActionOutcome): AdaptiveCardInvokeResponse {
+function toInvokeResponse(outcome: CardActionOutcome): AdaptiveCardInvokeResponse {
   if (outcome.kind === 'card')
     return {
       statusCode: 200,

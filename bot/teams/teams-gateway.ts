@@ -7,7 +7,7 @@ import type {
 } from 'botbuilder';
 import { CardFactory, TeamsInfo } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import type { ConversationRecord, DeliveryResult } from '../../src/app/ports';
+import type { Clock, ConversationRecord, DeliveryResult } from '../../src/app/ports';
 import type {
   ConversationLocation,
   CreatedConversation,
@@ -29,10 +29,11 @@ const ROSTER_PAGE_SIZE = 500;
  * {@link mapTeamsError}. The legacy `continueConversation` throws on CloudAdapter, so it is never used.
  */
 export class TeamsGateway implements TeamsMessenger {
-  /** `appId` is the bot's app id ('' with auth off). */
+  /** `appId` is the bot's app id ('' with auth off); `clock` dates a Retry-After given as an HTTP date. */
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
+    private readonly clock: Clock,
   ) {}
 
   async sendToPersonal(target: ConversationRecord | PersonalTarget, card: object): Promise<DeliveryResult> {
@@ -76,19 +77,20 @@ export class TeamsGateway implements TeamsMessenger {
         target.serviceUrl,
         '',
         parameters,
-        async (context) => {
+        (context) => {
           const reference = referenceOf(context);
           created = {
             conversationId: context.activity.conversation.id,
             reference: reference as unknown as Record<string, unknown>,
           };
+          return Promise.resolve();
         },
       );
       return created
         ? { status: 'ok', value: created }
         : { status: 'failed', reason: 'createConversation returned no conversation', isRetryable: true };
     } catch (error) {
-      return mapTeamsError(error);
+      return mapTeamsError(error, this.clock.now());
     }
   }
 
@@ -193,11 +195,11 @@ export class TeamsGateway implements TeamsMessenger {
         try {
           result = await logic(context);
         } catch (error) {
-          result = mapTeamsError(error);
+          result = mapTeamsError(error, this.clock.now());
         }
       });
     } catch (error) {
-      return mapTeamsError(error);
+      return mapTeamsError(error, this.clock.now());
     }
     return result ?? { status: 'failed', reason: 'the proactive turn did not run', isRetryable: true };
   }
@@ -210,7 +212,7 @@ function cardActivity(card: object): Partial<Activity> {
 
 function connectorOf(context: TurnContext): ConnectorClient {
   const adapter = context.adapter as CloudAdapter;
-  return context.turnState.get(adapter.ConnectorClientKey) as ConnectorClient;
+  return context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
 }
 
 function referenceOf(context: TurnContext): Partial<ConversationReference> {

@@ -1,6 +1,7 @@
 import type { Clock, Logger, Scheduler } from './ports';
+import { describeError } from '../platform/describe-error';
 
-/** The steps of a drain, each owned by one part of the instance (see `startCore` in bot/application.ts). */
+/** The steps of a drain, each owned by one part of the instance (see `startApplication` in bot/application.ts). */
 export interface DrainSteps {
   /** Takes no new unit from now on (`UnitOwnership.stopAcquiring`). */
   stopAcquiring(): Promise<void>;
@@ -55,7 +56,7 @@ export async function drainInstance(steps: DrainSteps, options: DrainOptions): P
       isWorkFinished = true;
     },
     (error: unknown) => {
-      logger.error({ err: messageOf(error) }, 'error while finishing the drift work');
+      logger.error({ err: describeError(error) }, 'error while finishing the drift work');
     },
   );
   const deadline = new Promise<void>((resolve) =>
@@ -72,8 +73,4 @@ export async function drainInstance(steps: DrainSteps, options: DrainOptions): P
   const report = { isWorkFinished, tookMs: clock.now() - startedAt };
   logger.info(report, 'drained: units released');
   return report;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,12 +6,16 @@ export function outboxAlertId(episodeId: string, kind: AlertKind, recipient: Ale
   return `${episodeId}|${kind}|${recipient}`;
 }
 
-/** A new pending outbox row for one recipient of an episode's alert, due at once (`now`, epoch ms); pure. */
+/**
+ * A new pending outbox row for one recipient of an episode's alert, to be sent at once (`now`, epoch ms); `dueAt` is
+ * the instant the message was due (see OutboxAlert.dueAt). Pure.
+ */
 export function newOutboxAlert(
   episode: DriftEpisode,
   kind: AlertKind,
   recipient: AlertRecipient,
   now: number,
+  dueAt?: number,
 ): OutboxAlert {
   return {
     id: outboxAlertId(episode.id, kind, recipient),
@@ -22,6 +26,7 @@ export function newOutboxAlert(
     recipient,
     status: 'pending',
     createdAt: now,
+    ...(dueAt === undefined ? {} : { dueAt }),
     notBefore: now,
     attempts: 0,
     episode,

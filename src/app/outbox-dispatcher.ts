@@ -8,6 +8,8 @@ import type {
   OutboxAlert,
   Scheduler,
 } from './ports';
+import { computeBackoffInMs } from '../platform/backoff';
+import { describeError } from '../platform/describe-error';
 
 /** Settings and ports of an {@link OutboxDispatcher}. */
 export interface OutboxDispatcherOptions {
@@ -41,7 +43,7 @@ export interface OutboxDispatcherOptions {
 export type DispatchOutcome = 'sent' | 'retryScheduled' | 'deadLettered' | 'skipped' | 'handedBack';
 
 /** Scheduler key of an outbox row's retry. */
-export function outboxRetryKey(id: string): string {
+function outboxRetryKey(id: string): string {
   return `outbox:${id}`;
 }
 
@@ -56,6 +58,8 @@ export class OutboxDispatcher {
   private readonly inFlight = new Set<string>();
   /** Row ids with a scheduled retry, per management unit, so a lost unit's retries can be cancelled at once. */
   private readonly retriesByUnit = new Map<string, Set<string>>();
+  /** Pending rows this dispatcher is responsible for (enqueued, listed at start or adoption, retrying), by id: unit. */
+  private readonly pending = new Map<string, string>();
   private readonly maxAttempts: number;
   private readonly maxThrottledAttempts: number;
   private readonly baseBackoffInMs: number;
@@ -79,7 +83,17 @@ export class OutboxDispatcher {
   /** Adds the row (idempotent: an existing id is left as it is) and tries to deliver it if it is pending. */
   async enqueueAndDispatch(alert: OutboxAlert): Promise<DispatchOutcome> {
     await this.options.outbox.enqueue(alert);
+    if (!this.isStopped && this.owns(alert.managementUnitId))
+      this.pending.set(alert.id, alert.managementUnitId);
     return this.dispatch(alert.id);
+  }
+
+  /**
+   * How many outbox rows of the units this instance delivers are pending: waiting to be sent, in flight, or waiting
+   * for a retry (the outbox depth in /metrics). Kept as rows come and go; never reads the store.
+   */
+  pendingCount(): number {
+    return this.pending.size;
   }
 
   /**
@@ -91,13 +105,16 @@ export class OutboxDispatcher {
     const ids: string[] = [];
     for await (const row of this.options.outbox.listPending()) {
       if (managementUnitId !== undefined && row.managementUnitId !== managementUnitId) continue;
-      if (this.owns(row.managementUnitId)) ids.push(row.id);
+      if (!this.owns(row.managementUnitId)) continue;
+      ids.push(row.id);
+      this.pending.set(row.id, row.managementUnitId);
     }
     for (const id of ids) await this.dispatch(id, true);
   }
 
   /** Cancels the scheduled retries of a unit's rows (the unit's lease was lost); the rows stay pending for the next owner. */
   cancelUnit(managementUnitId: string): void {
+    for (const [id, unitId] of this.pending) if (unitId === managementUnitId) this.pending.delete(id);
     const ids = this.retriesByUnit.get(managementUnitId);
     if (ids === undefined) return;
     for (const id of ids) this.options.scheduler.cancel(outboxRetryKey(id));
@@ -109,7 +126,11 @@ export class OutboxDispatcher {
     if (this.isStopped || this.inFlight.has(id)) return 'skipped';
     this.inFlight.add(id);
     try {
-      return await this.attempt(id, isRecovery);
+      const outcome = await this.attempt(id, isRecovery);
+      // Still pending here only while a retry waits; sent, dead-lettered, skipped (not pending, not ours, claimed by
+      // another dispatcher) or handed back on a stop: the row is no longer this dispatcher's to send.
+      if (outcome !== 'retryScheduled') this.pending.delete(id);
+      return outcome;
     } finally {
       this.inFlight.delete(id);
     }
@@ -124,6 +145,7 @@ export class OutboxDispatcher {
   stop(): void {
     this.isStopped = true;
     this.stopping.abort();
+    this.pending.clear();
   }
 
   private async attempt(id: string, isRecovery: boolean): Promise<DispatchOutcome> {
@@ -185,10 +207,10 @@ export class OutboxDispatcher {
     } catch (error) {
       // The notifier should answer with values; an exception is unexpected, so it is logged and retried.
       this.log.error(
-        { alertId: row.id, episodeId: row.episodeId, err: messageOf(error) },
+        { alertId: row.id, episodeId: row.episodeId, err: describeError(error) },
         'notifier threw while delivering',
       );
-      return { status: 'failed', reason: messageOf(error), isRetryable: true };
+      return { status: 'failed', reason: describeError(error), isRetryable: true };
     }
   }
 
@@ -265,7 +287,7 @@ export class OutboxDispatcher {
       await this.options.notifier.updateCards(row.episode, change, rows);
     } catch (error) {
       this.log.error(
-        { episodeId: row.episodeId, err: messageOf(error) },
+        { episodeId: row.episodeId, err: describeError(error) },
         'could not update cards after a failed delivery',
       );
     }
@@ -289,7 +311,7 @@ export class OutboxDispatcher {
     this.options.scheduler.schedule(outboxRetryKey(id), at, () => {
       ids.delete(id);
       const work = this.dispatch(id).catch((error) =>
-        this.log.error({ alertId: id, err: messageOf(error) }, 'retry failed'),
+        this.log.error({ alertId: id, err: describeError(error) }, 'retry failed'),
       );
       this.options.track?.(work);
     });
@@ -301,11 +323,10 @@ export class OutboxDispatcher {
 
   /** Exponential backoff with equal jitter: half fixed, half random, capped. */
   private backoffInMs(attempts: number): number {
-    const ceiling = Math.min(this.maxBackoffInMs, this.baseBackoffInMs * 2 ** Math.max(0, attempts - 1));
-    return Math.round(ceiling / 2 + (ceiling / 2) * this.random());
+    return computeBackoffInMs(
+      attempts,
+      { baseInMs: this.baseBackoffInMs, maxInMs: this.maxBackoffInMs, jitter: 'equal' },
+      this.random,
+    );
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,35 +2,9 @@ import type { AdherenceObservation } from '../domain/adherence-observation';
 import type { ActionResult, DriftAction, EpisodeChange } from '../domain/drift-commands';
 import type { AgentDriftState, DriftEpisode, ScheduleCoverage } from '../domain/drift-episode';
 
-/** Reads the current instant (epoch ms). The only way the app learns the time. */
-export interface Clock {
-  now(): number;
-}
-
-/**
- * Runs a task at an absolute instant, one pending task per key: scheduling a key again replaces its task.
- * A due instant in the past fires as soon as possible. Tasks fire in due order.
- */
-export interface Scheduler {
-  schedule(key: string, dueAt: number, task: () => void): void;
-  /** Idempotent. */
-  cancel(key: string): void;
-  /** Due instant of the pending task for `key`, if any. */
-  dueAt(key: string): number | undefined;
-  /** Number of pending tasks. */
-  size(): number;
-  /** Cancels everything; the scheduler takes no more work. */
-  dispose(): void;
-}
-
-/** Structured logger (pino-compatible subset). Never pass secrets or full payloads. */
-export interface Logger {
-  debug(obj: object | string, msg?: string): void;
-  info(obj: object | string, msg?: string): void;
-  warn(obj: object | string, msg?: string): void;
-  error(obj: object | string, msg?: string): void;
-  child(bindings: Record<string, unknown>): Logger;
-}
+// The time and logging ports are the platform's own (src/platform implements them); the app names them from here.
+export type { Clock, Scheduler } from '../platform/clock';
+export type { Logger } from '../platform/logger';
 
 /** Identity of an agent's drift state row. */
 export interface AgentKey {
@@ -78,6 +52,11 @@ export interface OutboxAlert {
   readonly recipient: AlertRecipient;
   readonly status: OutboxStatus;
   readonly createdAt: number;
+  /**
+   * When the message was due (epoch ms): the episode's threshold instant for its kind, or the snooze end for a re-alert.
+   * A send is measured against it (alert lateness in /metrics). Absent on rows written before it existed.
+   */
+  readonly dueAt?: number;
   /** Do not attempt before this instant (backoff), epoch ms. */
   readonly notBefore: number;
   readonly attempts: number;
@@ -157,7 +136,13 @@ export interface DriftHistoryStore {
 
 /** Looks up the agent's current schedule before the first nudge (overtime, time off, approved explanation). */
 export interface ScheduleCoverageChecker {
-  check(agentId: string, managementUnitId: string, at: number): Promise<ScheduleCoverage>;
+  /** `overtimeActivityCodeIds`: the drift policy's (DRIFT_OVERTIME_ACTIVITY_CODES resolved to ids). */
+  check(
+    agentId: string,
+    managementUnitId: string,
+    at: number,
+    overtimeActivityCodeIds: readonly string[],
+  ): Promise<ScheduleCoverage>;
 }
 
 /**
@@ -178,7 +163,13 @@ export interface ObservationSink {
 
 /** Takes card actions and answers whether they applied. */
 export interface ActionSink {
-  act(managementUnitId: string, agentId: string, action: DriftAction): Promise<ActionResult>;
+  act(managementUnitId: string, agentId: string, action: DriftAction): Promise<ActionOutcome>;
+}
+
+/** What an action did, with the episode as it stands after it (undefined when the action was stale). */
+export interface ActionOutcome {
+  readonly result: ActionResult;
+  readonly episode?: DriftEpisode;
 }
 
 /** An agent as known from Genesys discovery. */
@@ -293,13 +284,6 @@ export interface LeaseStore {
   list(): AsyncIterable<Lease>;
 }
 
-/** Threshold overrides set at run time (per management unit or activity category), kept across restarts. */
-export interface SettingsOverrideStore {
-  get(scope: string): Promise<Readonly<Record<string, number>> | undefined>;
-  upsert(scope: string, values: Readonly<Record<string, number>>): Promise<void>;
-  list(): AsyncIterable<{ readonly scope: string; readonly values: Readonly<Record<string, number>> }>;
-}
-
 /** Where a welcome goes: a person's personal chat, or a team (its General channel or the channel it was added from). */
 export type WelcomeScope = 'personal' | 'team';
 
@@ -339,4 +323,51 @@ export interface WelcomeLedger {
   /** Replaces a record guarded by its etag; false when someone else changed it first. */
   update(record: WelcomeRecord): Promise<boolean>;
   listPending(): AsyncIterable<WelcomeRecord>;
+}
+
+/**
+ * Where a channel's digest of one week stands: `claimed` while an instance sends it, `pending` when handed back unsent
+ * (a stop, a throttle, a retryable failure: tried again from `notBefore`), `sent`, `skipped` (more than a day late)
+ * or `failed` (given up).
+ */
+export type DigestStatus = 'claimed' | 'pending' | 'sent' | 'skipped' | 'failed';
+
+/**
+ * The one weekly digest a watching channel gets for one week. Created by the first instance to insert it (that
+ * instance sends it), claimed before each send and kept as the record of what went out.
+ */
+export interface DigestRecord {
+  /** Monday (`YYYY-MM-DD`) of the local week the digest reports. */
+  readonly weekStart: string;
+  /** The channel: `channel:<Teams channel id>`. */
+  readonly conversationKey: string;
+  readonly status: DigestStatus;
+  /** The zone the week and the due time were read in. */
+  readonly timeZone: string;
+  /** When the digest was due (epoch ms). */
+  readonly dueAt: number;
+  readonly attempts: number;
+  /** Do not attempt before this instant (epoch ms). */
+  readonly notBefore: number;
+  /** The instance sending it, and since when (epoch ms); cleared when the outcome is recorded. */
+  readonly claimedBy?: string;
+  readonly claimedAt?: number;
+  readonly sentAt?: number;
+  /** Where the card landed: the channel thread and its root activity. */
+  readonly conversationId?: string;
+  readonly activityId?: string;
+  readonly lastError?: string;
+  /** Sent again after a claim whose sender stopped mid-send: the channel may have it twice. */
+  readonly isInDoubt?: boolean;
+  /** Row version (ETag); `update` fails when it is no longer current. */
+  readonly etag?: string;
+}
+
+/** The weekly digest ledger: one row per channel and week. */
+export interface DigestLedger {
+  /** Adds the row unless the channel already has one for that week (of any status); false = it had one. */
+  create(record: DigestRecord): Promise<boolean>;
+  get(weekStart: string, conversationKey: string): Promise<DigestRecord | undefined>;
+  /** Replaces a row guarded by its etag; false when someone else changed it first. */
+  update(record: DigestRecord): Promise<boolean>;
 }

@@ -1,5 +1,7 @@
 import { LeaseCoordinator, type LeaseCoordinatorOptions } from './lease-coordinator';
 import type { Logger } from './ports';
+import type { UnitGate } from './unit-gate';
+import { describeError } from '../platform/describe-error';
 
 /** What processes a unit's drift work once this instance owns it; the DriftMonitor implements it. */
 export interface UnitProcessor {
@@ -22,9 +24,10 @@ export interface UnitOwnershipOptions extends Omit<LeaseCoordinatorOptions, 'onA
 /**
  * Shares the management units among running instances: a lease per unit (LeaseCoordinator); on taking a lease,
  * Genesys restores the unit's current adherence and then the processor adopts the unit (stored state, re-armed checks,
- * pending alerts); on losing one the processor releases the unit at once. Pass `ownsUnit` to the DriftMonitor.
+ * pending alerts); on losing one the processor releases the unit at once. It is the one gate on who processes a unit:
+ * pass it to the DriftMonitor as `units`.
  */
-export class UnitOwnership {
+export class UnitOwnership implements UnitGate {
   readonly coordinator: LeaseCoordinator;
   private readonly log: Logger;
   private readonly retryInMs: number;
@@ -43,7 +46,7 @@ export class UnitOwnership {
     });
   }
 
-  /** True while this instance holds the unit's lease; the DriftMonitor's `ownsUnit` option. */
+  /** True while this instance holds the unit's lease. */
   readonly ownsUnit = (managementUnitId: string): boolean => this.coordinator.owns(managementUnitId);
 
   /** Starts taking leases; each unit taken is adopted by `processor`. */
@@ -75,6 +78,12 @@ export class UnitOwnership {
     await this.coordinator.setUnitIds(unitIds);
   }
 
+  /** The unit vanished from Genesys: it is no longer shared, and its lease (if held) is released by the processor first. */
+  async handBack(managementUnitId: string): Promise<void> {
+    if (this.unitIds.includes(managementUnitId))
+      await this.setUnitIds(this.unitIds.filter((unitId) => unitId !== managementUnitId));
+  }
+
   /** Resolves when no adoption or restore is running. */
   async idle(): Promise<void> {
     await this.coordinator.settled();
@@ -95,7 +104,7 @@ export class UnitOwnership {
       await processor.adoptUnit(unitId, restore === undefined ? undefined : () => restore(unitId));
     } catch (error) {
       this.log.error(
-        { managementUnitId: unitId, err: messageOf(error), retryInMs: this.retryInMs },
+        { managementUnitId: unitId, err: describeError(error), retryInMs: this.retryInMs },
         'unit adoption failed; retrying while the lease is ours',
       );
       this.options.scheduler.schedule(retryKey(unitId), this.options.clock.now() + this.retryInMs, () =>
@@ -112,8 +121,4 @@ export class UnitOwnership {
 
 function retryKey(unitId: string): string {
   return `job:unitAdoption:${unitId}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

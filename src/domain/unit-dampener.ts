@@ -15,7 +15,9 @@
  * any episode that began at or after `burstStartedAt` until the release.
  *
  * Only `event` observations whose `adherenceChangedAt` is within the window count as changes: the adherence topic
- * also fires on routing and presence updates that leave adherenceChangeTime as it was (outcome-evidence #19), and
+ * also fires on routing and presence updates that leave adherenceChangeTime as it was (its payload carries
+ * routingStatus and presenceUpdateTime:
+ * developer.genesys.cloud/forum/t/real-time-adherence-data-by-agent/22920), and
  * REST restores repeat current states. The window is measured on Genesys's own clock (the newest
  * adherenceChangedAt seen), so skew between Genesys and this host does not matter.
  *
@@ -84,7 +86,7 @@ export function unitReleaseKey(managementUnitId: string): string {
 }
 
 /** A fresh, unheld dampening state for a unit. */
-export function createUnitDampeningState(managementUnitId: string): UnitDampeningState {
+function createUnitDampeningState(managementUnitId: string): UnitDampeningState {
   return { managementUnitId, newestChangeAt: Number.NEGATIVE_INFINITY, recent: [] };
 }
 

@@ -7,6 +7,7 @@ import {
   mapAdherenceRow,
 } from './adherence-frame-mapper';
 import { countIgnored, type GenesysMetrics } from './genesys-metrics';
+import { describeError } from '../platform/describe-error';
 
 /** Where observations go; `signalScheduleChange` (optional) hears of schedule changes for dampening. */
 export interface GenesysObservationSink extends ObservationSink {
@@ -150,7 +151,7 @@ export class AdherenceIntake {
     } catch (error) {
       // A frame shaped so oddly that routing threw (a getter, a proxy): counted and skipped, the stream goes on.
       this.rejectText(safeText(frame), 'malformedUnreadable');
-      this.log.debug({ err: (error as Error)?.message }, 'Genesys frame could not be routed');
+      this.log.debug({ err: describeError(error) }, 'Genesys frame could not be routed');
     }
   }
 
@@ -253,10 +254,7 @@ export class AdherenceIntake {
       this.options.metrics.scheduleChangeSignals++;
       this.options.coverage?.invalidateUnit(unitId);
       const onError = (error: unknown): void =>
-        this.log.warn(
-          { managementUnitId: unitId, err: (error as Error)?.message },
-          'signalScheduleChange failed',
-        );
+        this.log.warn({ managementUnitId: unitId, err: describeError(error) }, 'signalScheduleChange failed');
       try {
         void Promise.resolve(this.sink?.signalScheduleChange?.(unitId)).catch(onError);
       } catch (error) {
@@ -276,12 +274,8 @@ export class AdherenceIntake {
     const sink = this.sink;
     if (!sink) return false;
     const metrics = this.options.metrics;
-    let work: Promise<void>;
-    try {
-      work = sink.ingest(observation);
-    } catch (error) {
-      work = Promise.reject(error as Error);
-    }
+    // The executor turns a sink that throws instead of rejecting into a rejection, handled below like any other.
+    const work = new Promise<void>((resolve) => resolve(sink.ingest(observation)));
     const tracked = work.then(
       () => {
         metrics.observationsDelivered++;
@@ -289,7 +283,7 @@ export class AdherenceIntake {
       (error: unknown) => {
         countIgnored(metrics, 'sinkError');
         this.log.error(
-          { agentId: observation.agentId, err: (error as Error)?.message },
+          { agentId: observation.agentId, err: describeError(error) },
           'Observation sink failed',
         );
       },

@@ -17,11 +17,13 @@ import { GenesysTokenProvider } from './genesys-token-provider';
 import { NotificationChannelManager } from './notification-channel-manager';
 import { NotificationStream } from './notification-stream';
 import { shardTopics } from './shard-topics';
+import { buildTopics, planTopics, restoreScopeOf, scheduleSearchTopicOf } from './subscription-topics';
+import { describeError } from '../platform/describe-error';
 
 export type { GenesysObservationSink } from './adherence-intake';
 
 /** What the client needs from its surroundings. */
-export interface GenesysClientDependencies {
+export interface GenesysClientRuntimeOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   /** Real-time timers; defaults to src/platform/timers. */
@@ -29,14 +31,6 @@ export interface GenesysClientDependencies {
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
 }
-
-interface StreamScope {
-  readonly unitIds: readonly string[];
-  readonly userIds: readonly string[];
-}
-
-const MU_TOPIC_PREFIX = 'v2.workforcemanagement.managementunits.';
-const BU_TOPIC_PREFIX = 'v2.workforcemanagement.businessunits.';
 
 /**
  * The Genesys Cloud real-time adherence client: discovers units and agents (and refreshes them periodically), subscribes
@@ -68,53 +62,69 @@ export class GenesysAdherenceClient {
   private started = false;
   private stopped = false;
 
-  constructor(options: GenesysClientOptions, dependencies: GenesysClientDependencies) {
+  constructor(options: GenesysClientOptions, dependencies: GenesysClientRuntimeOptions) {
     this.options = resolveGenesysClientOptions(options);
     this.clock = dependencies.clock;
     this.logger = dependencies.logger.child({ component: 'genesys' });
     this.timers = dependencies.timers ?? platformTimers;
     this.random = dependencies.random ?? Math.random;
-    this.tokens = new GenesysTokenProvider(
-      this.options,
-      this.clock,
-      this.logger,
-      this.metrics,
-      this.timers.sleep,
-      this.random,
-    );
+    this.tokens = new GenesysTokenProvider({
+      ...this.options,
+      clock: this.clock,
+      logger: this.logger,
+      metrics: this.metrics,
+      sleep: this.timers.sleep,
+      random: this.random,
+    });
     const limiter = new RateLimiter({
       clock: this.clock,
       windows: [{ limit: this.options.requestsPerMinute, windowMs: 60_000 }],
     });
-    this.rest = new GenesysRestClient(
-      this.options,
-      this.tokens,
+    this.rest = new GenesysRestClient({
+      ...this.options,
+      tokens: this.tokens,
       limiter,
-      this.clock,
-      this.logger,
-      this.metrics,
-      this.timers.sleep,
-      this.random,
-    );
-    this.directory = new GenesysDirectory(this.rest, this.logger, {
+      clock: this.clock,
+      logger: this.logger,
+      metrics: this.metrics,
+      sleep: this.timers.sleep,
+      random: this.random,
+    });
+    this.directory = new GenesysDirectory({
+      rest: this.rest,
+      logger: this.logger,
       metrics: this.metrics,
       clock: this.clock,
     });
-    this.channels = new NotificationChannelManager(this.rest, this.clock, this.logger, this.metrics);
-    this.restorer = new AdherenceRestorer(this.rest);
-    this.coverage = new GenesysScheduleCoverageChecker(
-      this.rest,
-      this.directory,
-      { ...this.options, metrics: this.metrics },
-      this.clock,
-      this.logger,
-      this.timers,
-    );
+    this.channels = new NotificationChannelManager({
+      rest: this.rest,
+      clock: this.clock,
+      logger: this.logger,
+      metrics: this.metrics,
+    });
+
+    this.coverage = new GenesysScheduleCoverageChecker({
+      ...this.options,
+      rest: this.rest,
+      directory: this.directory,
+      metrics: this.metrics,
+      clock: this.clock,
+      logger: this.logger,
+      timers: this.timers,
+    });
     this.intake = new AdherenceIntake({
       directory: this.directory,
       coverage: this.coverage,
       metrics: this.metrics,
       logger: this.logger,
+    });
+    this.restorer = new AdherenceRestorer({
+      rest: this.rest,
+      intake: this.intake,
+      directory: this.directory,
+      clock: this.clock,
+      logger: this.logger,
+      metrics: this.metrics,
     });
     this.tokens.onRenewed((generation) => {
       for (const stream of this.streams) void stream.rollover(generation);
@@ -139,7 +149,7 @@ export class GenesysAdherenceClient {
     this.started = true;
     this.intake.connect(sink);
     await this.discover();
-    const topics = this.buildTopics();
+    const topics = buildTopics(this.directory, this.options);
     const shards = shardTopics(topics, this.options.maxTopicsPerChannel);
     this.logger.info(
       { topics: topics.length, channels: shards.length },
@@ -151,11 +161,11 @@ export class GenesysAdherenceClient {
       // Renewing the token ahead of expiry rolls every channel over to a new one (see NotificationStream.rollover).
       void this.tokens.renewIfDue();
       for (const stream of this.streams) void stream.maintain();
-    }, this.options.maintenanceIntervalMs);
-    if (this.options.directoryRefreshIntervalMs > 0) {
+    }, this.options.maintenanceIntervalInMs);
+    if (this.options.directoryRefreshIntervalInMs > 0) {
       this.cancelRefresh = this.timers.startInterval(
         () => void this.refreshDirectory(),
-        this.options.directoryRefreshIntervalMs,
+        this.options.directoryRefreshIntervalInMs,
       );
     }
   }
@@ -213,7 +223,7 @@ export class GenesysAdherenceClient {
     this.intake.beginRestore();
     let handedOver = 0;
     try {
-      const rows = await this.fetchUnitRows(managementUnitId);
+      const rows = await this.restorer.fetchUnitRows(managementUnitId);
       handedOver = this.intake.acceptRows(rows, this.clock.now(), managementUnitId);
     } finally {
       this.intake.endRestore();
@@ -229,57 +239,30 @@ export class GenesysAdherenceClient {
 
   /** The topic on which Genesys announces that an asynchronous management-unit schedule search completed. */
   scheduleSearchTopic(): string {
-    // Which {id} a client-credentials token uses is not in the SDK; public client-credentials integrations subscribe
-    // the OAuth client id in v2.users.{id}.workforcemanagement.* result topics (e.g.
-    // https://github.com/singer-io/tap-purecloud/blob/master/tap_purecloud/websocket_helper.py formats
-    // 'v2.users.{}.workforcemanagement.historicaladherencequery' with config client_id), so that is the default.
-    const id = this.options.scheduleSearchUserId ?? this.options.clientId;
-    return `v2.users.${id}.workforcemanagement.agentschedules.managementunit.search.complete`;
+    return scheduleSearchTopicOf(this.options);
   }
 
   private addStream(topics: readonly string[]): NotificationStream {
     const index = this.streams.length;
-    const stream = new NotificationStream(
-      `stream-${index}`,
+    const stream = new NotificationStream({
+      ...this.options,
+      name: `stream-${index}`,
       topics,
-      this.channels,
-      this.options,
-      {
-        onConnected: (s) => this.restore(s),
+      channels: this.channels,
+      handlers: {
+        onConnected: (s) => this.restorer.restore(restoreScopeOf(s.topics)),
         onFrame: (frame, observedAt) => this.intake.acceptFrame(frame, observedAt),
         onMalformed: (text, reason) => this.intake.rejectText(text, reason),
       },
-      this.clock,
-      this.logger.child({ stream: `stream-${index}` }),
-      this.metrics,
-      this.timers,
-      this.random,
-      () => this.tokens.generation,
-    );
+      clock: this.clock,
+      logger: this.logger.child({ stream: `stream-${index}` }),
+      metrics: this.metrics,
+      timers: this.timers,
+      random: this.random,
+      tokenGeneration: () => this.tokens.generation,
+    });
     this.streams.push(stream);
     return stream;
-  }
-
-  private buildTopics(): string[] {
-    const units = this.directory.listUnits();
-    const topics: string[] = [];
-    if (this.options.adherenceTopicScope === 'user') {
-      for (const agent of this.directory.listAgents())
-        topics.push(`v2.users.${agent.id}.workforcemanagement.adherence`);
-    } else {
-      for (const unit of units) topics.push(`${MU_TOPIC_PREFIX}${unit.id}.adherence`);
-    }
-    if (this.options.subscribeScheduleTopics) {
-      const businessUnitIds = new Set<string>();
-      for (const unit of units) {
-        if (unit.businessUnitId) businessUnitIds.add(unit.businessUnitId);
-        topics.push(`${MU_TOPIC_PREFIX}${unit.id}.agentschedules.changed`);
-      }
-      for (const businessUnitId of businessUnitIds)
-        topics.push(`${BU_TOPIC_PREFIX}${businessUnitId}.schedules`);
-    }
-    topics.push(this.scheduleSearchTopic());
-    return topics;
   }
 
   private async runRefresh(): Promise<DirectoryChanges | undefined> {
@@ -289,7 +272,7 @@ export class GenesysAdherenceClient {
       changes = await this.directory.refresh(this.options.managementUnitIds);
     } catch (error) {
       this.metrics.directoryRefreshFailures++;
-      this.logger.warn({ err: (error as Error).message }, 'Genesys directory refresh failed; will retry');
+      this.logger.warn({ err: describeError(error) }, 'Genesys directory refresh failed; will retry');
       return undefined;
     }
     const hasUnitChanges = changes.addedUnitIds.length > 0 || changes.removedUnitIds.length > 0;
@@ -300,7 +283,7 @@ export class GenesysAdherenceClient {
         try {
           await listener(changes);
         } catch (error) {
-          this.logger.error({ err: (error as Error).message }, 'Handling changed units failed');
+          this.logger.error({ err: describeError(error) }, 'Handling changed units failed');
         }
       }
     }
@@ -310,16 +293,16 @@ export class GenesysAdherenceClient {
   /** Brings every stream's topics in line with the directory: gone topics dropped, new ones added where there is room. */
   private async updateTopics(): Promise<void> {
     if (!this.started) return;
-    const wanted = this.buildTopics();
-    const wantedSet = new Set(wanted);
-    const lists = this.streams.map((stream) => stream.topics.filter((topic) => wantedSet.has(topic)));
-    const have = new Set(lists.flat());
-    const fresh = wanted.filter((topic) => !have.has(topic));
+    const wanted = buildTopics(this.directory, this.options);
     const max = this.options.maxTopicsPerChannel;
-    for (const list of lists) while (list.length < max && fresh.length > 0) list.push(fresh.shift()!);
+    const { lists, fresh } = planTopics(
+      this.streams.map((stream) => stream.topics),
+      wanted,
+      max,
+    );
     const updates: Promise<void>[] = [];
     this.streams.forEach((stream, index) => {
-      const list = lists[index]!;
+      const list = lists[index];
       if (list.length === stream.topics.length && list.every((topic, i) => stream.topics[i] === topic))
         return;
       updates.push(
@@ -327,7 +310,7 @@ export class GenesysAdherenceClient {
           .setTopics(list)
           .catch((error: unknown) =>
             this.logger.warn(
-              { stream: stream.name, err: (error as Error).message },
+              { stream: stream.name, err: describeError(error) },
               'Could not change the subscribed topics; the next re-subscription retries',
             ),
           ),
@@ -340,53 +323,4 @@ export class GenesysAdherenceClient {
       'Genesys subscriptions updated',
     );
   }
-
-  private async restore(stream: NotificationStream): Promise<void> {
-    const scope = scopeOf(stream.topics);
-    this.intake.beginRestore();
-    const startedAt = this.clock.now();
-    try {
-      for (const unitId of scope.unitIds)
-        this.intake.acceptRows(await this.fetchUnitRows(unitId), this.clock.now(), unitId);
-      if (scope.userIds.length > 0)
-        this.intake.acceptRows(await this.restorer.fetchUsers(scope.userIds), this.clock.now(), undefined);
-      this.metrics.restores++;
-    } catch (error) {
-      this.metrics.restoreFailures++;
-      this.logger.error(
-        { err: (error as Error).message },
-        'Adherence restore failed; continuing with events only',
-      );
-    } finally {
-      const durationMs = this.clock.now() - startedAt;
-      this.metrics.lastRestoreDurationMs = durationMs;
-      this.metrics.totalRestoreDurationMs += durationMs;
-      this.intake.endRestore();
-    }
-  }
-
-  private async fetchUnitRows(unitId: string): Promise<unknown[]> {
-    try {
-      return await this.restorer.fetchUnit(unitId);
-    } catch (error) {
-      // Fallback: the per-user endpoint in batches of 100.
-      this.logger.warn(
-        { managementUnitId: unitId, err: (error as Error).message },
-        'Unit adherence unavailable; restoring per agent',
-      );
-      return this.restorer.fetchUsers(this.directory.listAgentsOfUnit(unitId).map((agent) => agent.id));
-    }
-  }
-}
-
-function scopeOf(topics: readonly string[]): StreamScope {
-  const unitIds: string[] = [];
-  const userIds: string[] = [];
-  for (const topic of topics) {
-    if (topic.startsWith(MU_TOPIC_PREFIX) && topic.endsWith('.adherence'))
-      unitIds.push(topic.slice(MU_TOPIC_PREFIX.length, topic.length - '.adherence'.length));
-    else if (topic.startsWith('v2.users.') && topic.endsWith('.workforcemanagement.adherence'))
-      userIds.push(topic.slice('v2.users.'.length, topic.length - '.workforcemanagement.adherence'.length));
-  }
-  return { unitIds, userIds };
 }

@@ -8,8 +8,6 @@ export interface GenesysClientOptions {
   readonly clientSecret: string;
   /** Units to watch; when empty or absent every unit the OAuth client can see is watched. */
   readonly managementUnitIds?: readonly string[];
-  /** Activity code ids that mean overtime (Genesys has no overtime flag, so this is by convention). */
-  readonly overtimeActivityCodeIds?: readonly string[];
   /**
    * `managementUnit` (default): one `v2.workforcemanagement.managementunits.{id}.adherence` topic per unit.
    * `user`: one `v2.users.{id}.workforcemanagement.adherence` topic per agent (pilots, and the sharding tests).
@@ -23,38 +21,38 @@ export interface GenesysClientOptions {
    */
   readonly scheduleSearchUserId?: string;
   /** Re-read the directory (agents, and without managementUnitIds the units) this often; 0 turns it off. Default 15 min. */
-  readonly directoryRefreshIntervalMs?: number;
+  readonly directoryRefreshIntervalInMs?: number;
   /** Topics per notification channel; Genesys rejects more than 1,000 with 400. */
   readonly maxTopicsPerChannel?: number;
   /** Client-side cap of REST requests in any 60 s window (Genesys: 300 per token per minute). */
   readonly requestsPerMinute?: number;
   /** Give up on a 429 whose Retry-After (or the sum of waits) exceeds this; the Java SDK uses 3 minutes. */
-  readonly maxRetryAfterMs?: number;
+  readonly maxRetryAfterInMs?: number;
   /** Retries of a 5xx or network failure before giving up. */
   readonly maxServerErrorRetries?: number;
   /** Jittered exponential backoff bounds for REST retries. */
-  readonly retryBaseDelayMs?: number;
-  readonly retryMaxDelayMs?: number;
+  readonly retryBaseDelayInMs?: number;
+  readonly retryMaxDelayInMs?: number;
   /**
    * Jittered exponential backoff bounds for WebSocket reconnects (the first attempt after a working socket drops goes
    * at once). The 5 s ceiling keeps tracking no more than about 5 s behind once Genesys answers again.
    */
-  readonly reconnectBaseDelayMs?: number;
-  readonly reconnectMaxDelayMs?: number;
+  readonly reconnectBaseDelayInMs?: number;
+  readonly reconnectMaxDelayInMs?: number;
   /** Send `{"message":"ping"}` after this much silence on a socket (heartbeats come about every 30 s). */
-  readonly quietBeforePingMs?: number;
+  readonly quietBeforePingInMs?: number;
   /** Declare the socket dead when nothing arrives this long after a ping. */
-  readonly pongTimeoutMs?: number;
+  readonly pongTimeoutInMs?: number;
   /** Renew the token this long before `expires_in` runs out (capped at a tenth of its lifetime). */
-  readonly tokenRefreshMarginMs?: number;
+  readonly tokenRefreshMarginInMs?: number;
   /** Re-subscribe (PUT the same topics) this long before a channel's `expires`. */
-  readonly resubscribeMarginMs?: number;
+  readonly resubscribeMarginInMs?: number;
   /** How often channel expiry is checked against the clock. */
-  readonly maintenanceIntervalMs?: number;
+  readonly maintenanceIntervalInMs?: number;
   /** Give up on an asynchronous (`Processing`) schedule search after this long and answer `unavailable`. */
-  readonly scheduleSearchTimeoutMs?: number;
+  readonly scheduleSearchTimeoutInMs?: number;
   /** Per-request HTTP timeout. */
-  readonly requestTimeoutMs?: number;
+  readonly requestTimeoutInMs?: number;
 }
 
 /** The options with every tunable filled in. */
@@ -63,31 +61,35 @@ export type ResolvedGenesysClientOptions = Required<
 > &
   Pick<GenesysClientOptions, 'managementUnitIds' | 'scheduleSearchUserId'>;
 
+/** The tunables' defaults (GENESYS_DIRECTORY_REFRESH's default is this refresh interval). */
+export const GENESYS_CLIENT_DEFAULTS = Object.freeze({
+  adherenceTopicScope: 'managementUnit',
+  subscribeScheduleTopics: true,
+  maxTopicsPerChannel: 1000,
+  requestsPerMinute: 280,
+  maxRetryAfterInMs: 180_000,
+  maxServerErrorRetries: 4,
+  retryBaseDelayInMs: 500,
+  retryMaxDelayInMs: 30_000,
+  reconnectBaseDelayInMs: 1_000,
+  reconnectMaxDelayInMs: 5_000,
+  quietBeforePingInMs: 40_000,
+  pongTimeoutInMs: 10_000,
+  tokenRefreshMarginInMs: 5 * 60_000,
+  resubscribeMarginInMs: 60 * 60_000,
+  maintenanceIntervalInMs: 60_000,
+  scheduleSearchTimeoutInMs: 15_000,
+  directoryRefreshIntervalInMs: 15 * 60_000,
+  requestTimeoutInMs: 30_000,
+});
+
 /** Fills in defaults and trims trailing slashes from the URLs; pure. */
 export function resolveGenesysClientOptions(options: GenesysClientOptions): ResolvedGenesysClientOptions {
   const defined = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
   ) as GenesysClientOptions;
   return {
-    adherenceTopicScope: 'managementUnit',
-    subscribeScheduleTopics: true,
-    overtimeActivityCodeIds: [],
-    maxTopicsPerChannel: 1000,
-    requestsPerMinute: 280,
-    maxRetryAfterMs: 180_000,
-    maxServerErrorRetries: 4,
-    retryBaseDelayMs: 500,
-    retryMaxDelayMs: 30_000,
-    reconnectBaseDelayMs: 1_000,
-    reconnectMaxDelayMs: 5_000,
-    quietBeforePingMs: 40_000,
-    pongTimeoutMs: 10_000,
-    tokenRefreshMarginMs: 5 * 60_000,
-    resubscribeMarginMs: 60 * 60_000,
-    maintenanceIntervalMs: 60_000,
-    scheduleSearchTimeoutMs: 15_000,
-    directoryRefreshIntervalMs: 15 * 60_000,
-    requestTimeoutMs: 30_000,
+    ...GENESYS_CLIENT_DEFAULTS,
     ...defined,
     apiUrl: options.apiUrl.replace(/\/+$/, ''),
     loginUrl: options.loginUrl.replace(/\/+$/, ''),

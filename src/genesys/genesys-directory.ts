@@ -1,25 +1,19 @@
 import type { AgentDirectory, AgentProfile, Clock, Logger, ManagementUnitProfile } from '../app/ports';
-import { GenesysApiError } from './genesys-api-error';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
+import {
+  readActivityCodes,
+  readAgent,
+  readUnit,
+  readUnitUsers,
+  readVisibleUnitIds,
+  type ActivityCodeInfo,
+  type UnitAdherenceSettings,
+} from './directory-reads';
 
-/** A unit's adherence settings from `expand=settings.adherence`, for the drift policy. */
-export interface UnitAdherenceSettings {
-  readonly managementUnitId: string;
-  readonly exceptionThresholdMs?: number;
-  readonly ignoredActivityCategories: readonly string[];
-  readonly ignoredActivityCodeIds: readonly string[];
-}
+export type { ActivityCodeInfo, UnitAdherenceSettings } from './directory-reads';
+import { describeError } from '../platform/describe-error';
 
-/** A business-unit activity code: `scheduledActivityCode` on events carries only the id. */
-export interface ActivityCodeInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly category?: string;
-  readonly businessUnitId: string;
-}
-
-const USERS_PER_REQUEST = 100;
 /** An agent whose lookup failed is not looked up again for this long (unless a refresh finds them first). */
 const FAILED_LOOKUP_RETRY_MS = 15 * 60_000;
 
@@ -29,8 +23,10 @@ export interface DirectoryChanges {
   readonly removedUnitIds: readonly string[];
 }
 
-/** Optional companions of a {@link GenesysDirectory}. */
+/** Collaborators of a {@link GenesysDirectory}. */
 export interface GenesysDirectoryOptions {
+  readonly rest: GenesysRestClient;
+  readonly logger: Logger;
   /** Counts lookups and refreshes. */
   readonly metrics?: GenesysMetrics;
   /** Times failed lookups (so they are not retried at once); without it they are retried on the next event. */
@@ -50,11 +46,13 @@ export class GenesysDirectory implements AgentDirectory {
   private readonly lookups = new Map<string, Promise<AgentProfile | undefined>>();
   private readonly failedLookups = new Map<string, number>();
 
-  constructor(
-    private readonly rest: GenesysRestClient,
-    private readonly logger: Logger,
-    private readonly options: GenesysDirectoryOptions = {},
-  ) {}
+  private readonly rest: GenesysRestClient;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: GenesysDirectoryOptions) {
+    this.rest = options.rest;
+    this.logger = options.logger;
+  }
 
   /**
    * Discovers everything (again): `configuredUnitIds` or every visible unit. Units that cannot be read are logged and
@@ -64,7 +62,7 @@ export class GenesysDirectory implements AgentDirectory {
     const unitIds =
       configuredUnitIds && configuredUnitIds.length > 0
         ? [...configuredUnitIds]
-        : await this.listVisibleUnitIds();
+        : await readVisibleUnitIds(this.rest);
     const businessUnitIds = new Set<string>();
     for (const unitId of unitIds) {
       try {
@@ -72,7 +70,7 @@ export class GenesysDirectory implements AgentDirectory {
         if (unit.businessUnitId) businessUnitIds.add(unit.businessUnitId);
       } catch (error) {
         this.logger.error(
-          { managementUnitId: unitId, err: (error as Error).message },
+          { managementUnitId: unitId, err: describeError(error) },
           'Could not read management unit; it is not watched (check GENESYS_MANAGEMENT_UNIT_IDS and wfm permissions)',
         );
       }
@@ -86,7 +84,7 @@ export class GenesysDirectory implements AgentDirectory {
         await this.loadActivityCodes(businessUnitId);
       } catch (error) {
         this.logger.warn(
-          { businessUnitId, err: (error as Error).message },
+          { businessUnitId, err: describeError(error) },
           'Could not read activity codes; names will be missing',
         );
       }
@@ -96,7 +94,7 @@ export class GenesysDirectory implements AgentDirectory {
         await this.loadAgents(unitId);
       } catch (error) {
         this.logger.warn(
-          { managementUnitId: unitId, err: (error as Error).message },
+          { managementUnitId: unitId, err: describeError(error) },
           'Could not read the users of a management unit',
         );
       }
@@ -114,7 +112,7 @@ export class GenesysDirectory implements AgentDirectory {
    */
   async refresh(configuredUnitIds?: readonly string[]): Promise<DirectoryChanges> {
     const isConfigured = configuredUnitIds !== undefined && configuredUnitIds.length > 0;
-    const listed = isConfigured ? [...configuredUnitIds] : await this.listVisibleUnitIds();
+    const listed = isConfigured ? [...configuredUnitIds] : await readVisibleUnitIds(this.rest);
     const addedUnitIds = listed.filter((unitId) => !this.units.has(unitId));
     // A configured unit is never dropped: it is the operator's choice, and an unreadable one is logged below.
     const removedUnitIds = isConfigured ? [] : [...this.units.keys()].filter((id) => !listed.includes(id));
@@ -127,7 +125,7 @@ export class GenesysDirectory implements AgentDirectory {
       } catch (error) {
         if (addedUnitIds.includes(unitId)) addedUnitIds.splice(addedUnitIds.indexOf(unitId), 1);
         this.logger.warn(
-          { managementUnitId: unitId, err: (error as Error).message },
+          { managementUnitId: unitId, err: describeError(error) },
           'Could not read management unit during the directory refresh',
         );
       }
@@ -135,13 +133,13 @@ export class GenesysDirectory implements AgentDirectory {
     for (const businessUnitId of businessUnitIds) {
       if ([...this.activityCodes.values()].some((code) => code.businessUnitId === businessUnitId)) continue;
       await this.loadActivityCodes(businessUnitId).catch((error: unknown) =>
-        this.logger.warn({ businessUnitId, err: (error as Error).message }, 'Could not read activity codes'),
+        this.logger.warn({ businessUnitId, err: describeError(error) }, 'Could not read activity codes'),
       );
     }
     for (const unitId of this.units.keys()) {
       await this.loadAgents(unitId).catch((error: unknown) =>
         this.logger.warn(
-          { managementUnitId: unitId, err: (error as Error).message },
+          { managementUnitId: unitId, err: describeError(error) },
           'Could not read the users of a management unit during the directory refresh',
         ),
       );
@@ -185,35 +183,23 @@ export class GenesysDirectory implements AgentDirectory {
     const metrics = this.options.metrics;
     if (metrics) metrics.agentLookups++;
     try {
-      const user = await this.rest.get<RawUser>(`/api/v2/users/${encodeURIComponent(agentId)}`);
-      let unitId = hintUnitId;
-      try {
-        const placement = await this.rest.get<{ managementUnit?: { id?: unknown } }>(
-          `/api/v2/workforcemanagement/agents/${encodeURIComponent(agentId)}/managementunit`,
-        );
-        if (typeof placement?.managementUnit?.id === 'string') unitId = placement.managementUnit.id;
-      } catch (error) {
-        // Not a WFM agent (yet), or no permission: the unit the event named stands.
-        if (!(error instanceof GenesysApiError)) throw error;
-      }
-      if (typeof user?.id !== 'string' || unitId === undefined) throw new Error('user without id or unit');
+      const user = await readAgent(this.rest, agentId, hintUnitId);
       const profile: AgentProfile = {
-        id: user.id,
-        name: typeof user.name === 'string' ? user.name : user.id,
-        email: typeof user.email === 'string' ? user.email : undefined,
-        managerId: typeof user.manager?.id === 'string' ? user.manager.id : undefined,
-        managementUnitId: unitId,
+        ...user,
         teamId: this.agents.get(agentId)?.teamId,
         teamName: this.agents.get(agentId)?.teamName,
       };
       this.put(profile);
       this.failedLookups.delete(agentId);
-      this.logger.info({ agentId, managementUnitId: unitId }, 'Agent unknown at start looked up');
+      this.logger.info(
+        { agentId, managementUnitId: profile.managementUnitId },
+        'Agent unknown at start looked up',
+      );
       return profile;
     } catch (error) {
       if (metrics) metrics.agentLookupFailures++;
       this.failedLookups.set(agentId, this.options.clock?.now() ?? 0);
-      this.logger.warn({ agentId, err: (error as Error).message }, 'Could not look up an unknown agent');
+      this.logger.warn({ agentId, err: describeError(error) }, 'Could not look up an unknown agent');
       return undefined;
     }
   }
@@ -285,90 +271,25 @@ export class GenesysDirectory implements AgentDirectory {
     this.put({ ...agent, teamId, teamName: teamName ?? agent.teamName });
   }
 
-  private async listVisibleUnitIds(): Promise<string[]> {
-    // Paging parameters of this listing are deprecated and unsupported [SDK WorkforceManagementApi.md]: one call.
-    const data = await this.rest.get<{ entities?: Array<{ id?: unknown }> }>(
-      '/api/v2/workforcemanagement/managementunits',
-    );
-    return (data?.entities ?? [])
-      .map((entity) => entity?.id)
-      .filter((id): id is string => typeof id === 'string');
-  }
-
   private async loadUnit(unitId: string): Promise<ManagementUnitProfile> {
-    const data = await this.rest.get<RawUnit>(
-      `/api/v2/workforcemanagement/managementunits/${encodeURIComponent(unitId)}`,
-      { expand: 'settings.adherence' },
-    );
-    const adherence = data?.settings?.adherence;
-    const thresholdSeconds = adherence?.adherenceExceptionThresholdSeconds;
-    const exceptionThresholdMs =
-      typeof thresholdSeconds === 'number' && thresholdSeconds >= 0 ? thresholdSeconds * 1000 : undefined;
-    const unit: ManagementUnitProfile = {
-      id: unitId,
-      name: typeof data?.name === 'string' ? data.name : unitId,
-      businessUnitId: typeof data?.businessUnit?.id === 'string' ? data.businessUnit.id : undefined,
-      timeZone: typeof data?.timeZone === 'string' ? data.timeZone : undefined,
-      exceptionThresholdMs,
-    };
+    const { unit, settings } = await readUnit(this.rest, unitId);
     this.units.set(unitId, unit);
-    this.settings.set(unitId, {
-      managementUnitId: unitId,
-      exceptionThresholdMs,
-      ignoredActivityCategories: stringValues(adherence?.ignoredActivityCategories?.values),
-      ignoredActivityCodeIds: stringValues(adherence?.ignoredActivityCodeIds?.values),
-    });
+    this.settings.set(unitId, settings);
     return unit;
   }
 
   private async loadActivityCodes(businessUnitId: string): Promise<void> {
-    let data = await this.rest.get<{ entities?: unknown[]; downloadUrl?: unknown }>(
-      `/api/v2/workforcemanagement/businessunits/${encodeURIComponent(businessUnitId)}/activitycodes`,
-    );
-    if ((!data?.entities || data.entities.length === 0) && typeof data?.downloadUrl === 'string') {
-      data = await this.rest.get<{ entities?: unknown[] }>(data.downloadUrl);
-    }
-    for (const raw of data?.entities ?? []) {
-      const code = raw as { id?: unknown; name?: unknown; category?: unknown };
-      if (typeof code?.id !== 'string') continue;
-      this.activityCodes.set(code.id, {
-        id: code.id,
-        name: typeof code.name === 'string' ? code.name : code.id,
-        category: typeof code.category === 'string' ? code.category : undefined,
-        businessUnitId,
-      });
-    }
+    for (const code of await readActivityCodes(this.rest, businessUnitId))
+      this.activityCodes.set(code.id, code);
   }
 
   private async loadAgents(unitId: string): Promise<void> {
-    const data = await this.rest.get<{ entities?: Array<{ id?: unknown }> }>(
-      `/api/v2/workforcemanagement/managementunits/${encodeURIComponent(unitId)}/users`,
-    );
-    const ids = (data?.entities ?? [])
-      .map((entity) => entity?.id)
-      .filter((id): id is string => typeof id === 'string');
+    const { ids, users } = await readUnitUsers(this.rest, unitId);
     const found = new Set<string>();
-    for (let i = 0; i < ids.length; i += USERS_PER_REQUEST) {
-      const batch = ids.slice(i, i + USERS_PER_REQUEST);
-      const users = await this.rest.get<{ entities?: RawUser[] }>('/api/v2/users', {
-        id: batch,
-        pageSize: batch.length,
-        state: 'any',
-      });
-      for (const user of users?.entities ?? []) {
-        if (typeof user?.id !== 'string') continue;
-        found.add(user.id);
-        const previous = this.agents.get(user.id);
-        this.put({
-          id: user.id,
-          name: typeof user.name === 'string' ? user.name : user.id,
-          email: typeof user.email === 'string' ? user.email : undefined,
-          managerId: typeof user.manager?.id === 'string' ? user.manager.id : undefined,
-          managementUnitId: unitId,
-          teamId: previous?.teamId,
-          teamName: previous?.teamName,
-        });
-      }
+    for (const user of users) {
+      found.add(user.id);
+      const previous = this.agents.get(user.id);
+      this.put({ ...user, managementUnitId: unitId, teamId: previous?.teamId, teamName: previous?.teamName });
     }
     // Agents without a readable user record still belong to the unit (for restore and per-user topics).
     for (const id of ids)
@@ -381,28 +302,4 @@ export class GenesysDirectory implements AgentDirectory {
     this.agents.set(agent.id, agent);
     if (agent.email) this.agentsByEmail.set(agent.email.toLowerCase(), agent);
   }
-}
-
-interface RawUnit {
-  name?: unknown;
-  timeZone?: unknown;
-  businessUnit?: { id?: unknown };
-  settings?: {
-    adherence?: {
-      adherenceExceptionThresholdSeconds?: unknown;
-      ignoredActivityCategories?: { values?: unknown };
-      ignoredActivityCodeIds?: { values?: unknown };
-    };
-  };
-}
-
-interface RawUser {
-  id?: unknown;
-  name?: unknown;
-  email?: unknown;
-  manager?: { id?: unknown };
-}
-
-function stringValues(values: unknown): string[] {
-  return Array.isArray(values) ? values.filter((value): value is string => typeof value === 'string') : [];
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { Clock, Logger } from '../app/ports';
-import { computeBackoffMs, parseRetryAfterMs } from '../platform/backoff';
+import { describeNetworkError } from '../platform/describe-error';
 import { TransientError } from '../platform/errors';
+import { classifyHttpFailure, isSuccessStatus, type HttpFailureKind } from '../platform/http-failure';
 import type { RateLimiter } from '../platform/rate-limiter';
-import { describeNetworkError } from './describe-network-error';
+import { retryWithBackoff } from '../platform/retry';
+import { retryAfterFromHeaders } from '../platform/retry-after';
 import { GenesysApiError } from './genesys-api-error';
-import type { GenesysMetrics } from './genesys-metrics';
+import { DEFAULT_RETRY_AFTER_IN_MS, type GenesysHttpOptions } from './genesys-http-options';
 import type { GenesysTokenProvider } from './genesys-token-provider';
 
 /** One REST call: a path under the API URL (or an absolute `downloadUrl`), repeated query keys as arrays. */
@@ -25,39 +26,39 @@ export interface GenesysResponse<T> {
   readonly data: T;
 }
 
-/** Tunables of the REST client. */
-export interface GenesysRestClientOptions {
+/** Tunables and collaborators of the REST client. */
+export interface GenesysRestClientOptions extends GenesysHttpOptions {
   readonly apiUrl: string;
-  readonly requestTimeoutMs: number;
-  readonly maxRetryAfterMs: number;
-  readonly maxServerErrorRetries: number;
-  readonly retryBaseDelayMs: number;
-  readonly retryMaxDelayMs: number;
+  readonly tokens: GenesysTokenProvider;
+  /** Client-side request budget (Genesys: 300 requests per token per minute). */
+  readonly limiter: RateLimiter;
 }
 
-const RETRYABLE_SERVER_STATUSES = new Set([500, 502, 503, 504]);
+/** One answer that was not a success: its status (0 = no answer) and what it means under the one HTTP rule. */
+class FailedAttempt extends Error {
+  constructor(
+    readonly status: number,
+    readonly kind: HttpFailureKind,
+    readonly response: AxiosResponse | undefined,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`HTTP ${status || 'network error'}`);
+  }
+}
 
 /**
  * Genesys REST with the house rules: bearer token (a 401 fetches a new one once), client-side rate limit,
- * `ININ-Correlation-Id` on every call, 429 `Retry-After` honoured up to a bound, 5xx and network failures retried
- * with jittered backoff. Retryable failures that remain throw the platform's TransientError, others {@link GenesysApiError}.
+ * `ININ-Correlation-Id` on every call, and the one HTTP rule of src/platform/http-failure.ts run by
+ * `retryWithBackoff`: a 429's `Retry-After` honoured up to a bound, 502/503/504 and network failures retried with
+ * jittered backoff. Retryable failures that remain throw the platform's TransientError, others {@link GenesysApiError}.
  */
 export class GenesysRestClient {
   private readonly http: AxiosInstance;
   private readonly apiOrigin: string;
 
-  constructor(
-    private readonly options: GenesysRestClientOptions,
-    private readonly tokens: GenesysTokenProvider,
-    private readonly limiter: RateLimiter,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly metrics: GenesysMetrics,
-    private readonly sleep: (ms: number) => Promise<void>,
-    private readonly random: () => number = Math.random,
-  ) {
+  constructor(private readonly options: GenesysRestClientOptions) {
     this.http = axios.create({
-      timeout: options.requestTimeoutMs,
+      timeout: options.requestTimeoutInMs,
       validateStatus: () => true,
       // Genesys wants repeated keys (`id=a&id=b`, swagger collectionFormat multi), not axios's `id[]=`.
       paramsSerializer: { indexes: null },
@@ -67,18 +68,59 @@ export class GenesysRestClient {
 
   /** Sends `request`, retrying as described on the class; resolves with a 2xx (or accepted) answer. */
   async send<T>(request: GenesysRequest): Promise<GenesysResponse<T>> {
+    const { options } = this;
+    const correlationId = randomUUID();
+    let serverRetries = 0;
+    try {
+      const response = await retryWithBackoff(() => this.attempt(request, correlationId), {
+        maxAttempts: Number.POSITIVE_INFINITY,
+        maxRetryAfterInMs: options.maxRetryAfterInMs,
+        maxTotalWaitInMs: options.maxRetryAfterInMs,
+        baseInMs: options.retryBaseDelayInMs,
+        maxInMs: options.retryMaxDelayInMs,
+        sleep: options.sleep,
+        random: options.random,
+        shouldRetry: (error) => {
+          if (!(error instanceof FailedAttempt)) return { retry: false };
+          if (error.kind === 'throttled') return { retry: true, retryAfterMs: error.retryAfterMs };
+          return { retry: error.kind === 'transient' && serverRetries++ < options.maxServerErrorRetries };
+        },
+        onRetry: ({ error }) => {
+          options.metrics.restRetries++;
+          if (error instanceof FailedAttempt && error.kind === 'throttled')
+            options.logger.warn(
+              {
+                method: request.method,
+                path: pathOf(request.path),
+                correlationId,
+                retryAfterMs: error.retryAfterMs,
+              },
+              'Genesys rate limit hit; waiting Retry-After',
+            );
+        },
+      });
+      return { status: response.status, data: response.data as T };
+    } catch (error) {
+      throw this.finalError(error, request, correlationId, serverRetries);
+    }
+  }
+
+  /** GET returning the body; see {@link send}. */
+  async get<T>(path: string, query?: GenesysRequest['query']): Promise<T> {
+    return (await this.send<T>({ method: 'GET', path, query })).data;
+  }
+
+  /** One attempt: rate limit, token, request; a 401 renews the token and goes again at once, a single time. */
+  private async attempt(request: GenesysRequest, correlationId: string): Promise<AxiosResponse> {
+    const { metrics, logger, tokens } = this.options;
     const isAbsolute = request.path.startsWith('http://') || request.path.startsWith('https://');
     const url = isAbsolute ? request.path : `${this.options.apiUrl}${request.path}`;
     // Download URLs may point at pre-signed storage on another host: never send our bearer token there.
     const needsToken = !isAbsolute || new URL(url).origin === this.apiOrigin;
-    const correlationId = randomUUID();
-    let tokenRenewed = false;
-    let waitedFor429Ms = 0;
-    let serverRetries = 0;
-    for (;;) {
+    for (let tokenRenewed = false; ; tokenRenewed = true) {
       await this.waitForRateLimit();
-      const token = needsToken ? await this.tokens.getToken() : undefined;
-      this.metrics.restCalls++;
+      const token = needsToken ? await tokens.getToken() : undefined;
+      metrics.restCalls++;
       let response: AxiosResponse | undefined;
       try {
         response = await this.http.request({
@@ -93,7 +135,7 @@ export class GenesysRestClient {
           },
         });
       } catch (error) {
-        this.logger.warn(
+        logger.warn(
           {
             err: describeNetworkError(error),
             method: request.method,
@@ -104,80 +146,70 @@ export class GenesysRestClient {
         );
       }
       const status = response?.status ?? 0;
-      if ((status >= 200 && status < 300) || (response && request.acceptStatuses?.includes(status))) {
-        return { status, data: response!.data as T };
-      }
-      if (status === 401 && token && !tokenRenewed) {
-        tokenRenewed = true;
-        this.tokens.invalidate(token);
+      if (isSuccessStatus(status) || (response && request.acceptStatuses?.includes(status))) return response!;
+      const kind = classifyHttpFailure(status);
+      if (kind === 'unauthorized' && token && !tokenRenewed) {
+        tokens.invalidate(token);
         continue;
       }
-      if (status === 429) {
-        this.metrics.rest429s++;
-        // [SDK Java ApiClient.Retry]: 3 s when the 429 carries no Retry-After.
-        const retryAfterMs =
-          parseRetryAfterMs(response?.headers['retry-after'] as string | undefined, this.clock.now()) ??
-          3_000;
-        waitedFor429Ms += retryAfterMs;
-        // [SDK Java ApiClient.Retry]: some APIs answer 429 with a Retry-After of hours (daily limits); give up then.
-        if (retryAfterMs > this.options.maxRetryAfterMs || waitedFor429Ms > this.options.maxRetryAfterMs) {
-          this.metrics.restGiveUps++;
-          this.logger.error(
-            { method: request.method, path: pathOf(request.path), correlationId, retryAfterMs },
-            'Genesys rate limit outlasts the retry bound; giving up',
-          );
-          throw new TransientError(
-            `Genesys answered 429 with Retry-After ${retryAfterMs} ms for ${request.method} ${pathOf(request.path)} (correlation ${correlationId})`,
-            { retryAfterMs },
-          );
-        }
-        this.metrics.restRetries++;
-        this.logger.warn(
-          { method: request.method, path: pathOf(request.path), correlationId, retryAfterMs },
-          'Genesys rate limit hit; waiting Retry-After',
-        );
-        await this.sleep(retryAfterMs);
-        continue;
-      }
-      if (status === 0 || RETRYABLE_SERVER_STATUSES.has(status)) {
-        if (status !== 0) this.metrics.rest5xxs++;
-        if (serverRetries >= this.options.maxServerErrorRetries) {
-          this.metrics.restGiveUps++;
-          throw new TransientError(
-            `Genesys ${request.method} ${pathOf(request.path)} failed with ${status || 'a network error'} after ${serverRetries + 1} attempts (correlation ${correlationId})`,
-          );
-        }
-        const delayMs = computeBackoffMs(
-          serverRetries + 1,
-          { baseMs: this.options.retryBaseDelayMs, maxMs: this.options.retryMaxDelayMs },
-          this.random,
-        );
-        serverRetries++;
-        this.metrics.restRetries++;
-        await this.sleep(delayMs);
-        continue;
-      }
-      throw new GenesysApiError(
-        `Genesys ${request.method} ${pathOf(request.path)} answered ${status}${errorMessage(response)}`,
-        status,
-        correlationId,
-        errorCode(response),
+      if (kind === 'throttled') metrics.rest429s++;
+      if (status >= 500) metrics.rest5xxs++;
+      const retryAfterMs =
+        kind === 'throttled'
+          ? (retryAfterFromHeaders(response?.headers, this.options.clock.now()) ?? DEFAULT_RETRY_AFTER_IN_MS)
+          : undefined;
+      throw new FailedAttempt(status, kind, response, retryAfterMs);
+    }
+  }
+
+  /** What a call that will not be retried any more throws: a TransientError when waiting might help, else the API error. */
+  private finalError(
+    error: unknown,
+    request: GenesysRequest,
+    correlationId: string,
+    serverRetries: number,
+  ): unknown {
+    const { metrics, logger } = this.options;
+    const where = `${request.method} ${pathOf(request.path)}`;
+    // retryWithBackoff's own give-up: a Retry-After, or the waits in all, beyond the bound.
+    const bounded = error instanceof TransientError && error.cause instanceof FailedAttempt;
+    const failure = bounded ? (error.cause as FailedAttempt) : error;
+    if (!(failure instanceof FailedAttempt)) return error;
+    if (bounded && failure.kind === 'throttled') {
+      metrics.restGiveUps++;
+      const retryAfterMs = error.retryAfterMs ?? failure.retryAfterMs!;
+      logger.error(
+        { method: request.method, path: pathOf(request.path), correlationId, retryAfterMs },
+        'Genesys rate limit outlasts the retry bound; giving up',
+      );
+      return new TransientError(
+        `Genesys answered 429 with Retry-After ${retryAfterMs} ms for ${where} (correlation ${correlationId})`,
+        { retryAfterMs },
       );
     }
+    if (failure.kind === 'transient') {
+      metrics.restGiveUps++;
+      return new TransientError(
+        `Genesys ${where} failed with ${failure.status || 'a network error'} after ${serverRetries} attempts (correlation ${correlationId})`,
+      );
+    }
+    return new GenesysApiError(
+      `Genesys ${where} answered ${failure.status}${errorMessage(failure.response)}`,
+      {
+        status: failure.status,
+        correlationId,
+        code: errorCode(failure.response),
+      },
+    );
   }
 
   private async waitForRateLimit(): Promise<void> {
     // Bounded: with a clock that does not move (manual test clocks) the window never clears, so go after a few waits.
     for (let round = 0; round < 5; round++) {
-      const waitMs = this.limiter.tryTake();
+      const waitMs = this.options.limiter.tryTake();
       if (waitMs <= 0) return;
-      await this.sleep(waitMs);
+      await this.options.sleep(waitMs);
     }
-  }
-
-  /** GET returning the body; see {@link send}. */
-  async get<T>(path: string, query?: GenesysRequest['query']): Promise<T> {
-    return (await this.send<T>({ method: 'GET', path, query })).data;
   }
 }
 

@@ -4,11 +4,16 @@ import type { GenesysDirectory } from './genesys-directory';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
 import type { GenesysTimers } from './genesys-timers';
+import { describeError } from '../platform/describe-error';
 
-/** Tunables of the coverage checker. */
+/** Tunables and collaborators of the coverage checker. */
 export interface ScheduleCoverageOptions {
-  readonly overtimeActivityCodeIds: readonly string[];
-  readonly scheduleSearchTimeoutMs: number;
+  readonly rest: GenesysRestClient;
+  readonly directory: GenesysDirectory;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly timers: GenesysTimers;
+  readonly scheduleSearchTimeoutInMs: number;
   /** Counts asynchronous searches and those that did not complete in time. */
   readonly metrics?: GenesysMetrics;
 }
@@ -45,31 +50,33 @@ const LOOK_AHEAD_MS = 12 * 60 * 60_000;
  * code, or a full-day marker). Approved explanations arrive with the adherence events and are judged by the drift core.
  * Schedules are cached per agent for the searched window and dropped on schedule changes. Genesys may answer the search
  * `Processing`: the result then comes as a notification with a `downloadUrl` ({@link onSearchNotification}), awaited up
- * to `scheduleSearchTimeoutMs`. Any failure or timeout answers `unavailable`, never an exception.
+ * to `scheduleSearchTimeoutInMs`. Any failure or timeout answers `unavailable`, never an exception.
  */
 export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
   private readonly cache = new Map<string, CachedSchedule>();
   private readonly pending = new Map<string, PendingSearch>();
   private readonly early = new Map<string, string | undefined>();
-  private overtimeActivityCodeIds: ReadonlySet<string>;
+  private readonly rest: GenesysRestClient;
+  private readonly directory: GenesysDirectory;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly timers: GenesysTimers;
 
-  constructor(
-    private readonly rest: GenesysRestClient,
-    private readonly directory: GenesysDirectory,
-    private readonly options: ScheduleCoverageOptions,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly timers: GenesysTimers,
-  ) {
-    this.overtimeActivityCodeIds = new Set(options.overtimeActivityCodeIds);
+  constructor(private readonly options: ScheduleCoverageOptions) {
+    this.rest = options.rest;
+    this.directory = options.directory;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.timers = options.timers;
   }
 
-  /** Replaces the overtime activity code ids, e.g. once configured names are resolved to ids after discovery. */
-  setOvertimeActivityCodeIds(ids: readonly string[]): void {
-    this.overtimeActivityCodeIds = new Set(ids);
-  }
-
-  async check(agentId: string, managementUnitId: string, at: number): Promise<ScheduleCoverage> {
+  /** `overtimeActivityCodeIds`: the drift policy's; an activity with one of these codes is overtime. */
+  async check(
+    agentId: string,
+    managementUnitId: string,
+    at: number,
+    overtimeActivityCodeIds: readonly string[],
+  ): Promise<ScheduleCoverage> {
     try {
       let schedule = this.cache.get(agentId);
       if (
@@ -82,10 +89,10 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
         if (!schedule) return 'unavailable';
         this.cache.set(agentId, schedule);
       }
-      return this.coverageAt(schedule, at);
+      return this.coverageAt(schedule, at, overtimeActivityCodeIds);
     } catch (error) {
       this.logger.warn(
-        { agentId, managementUnitId, err: (error as Error).message },
+        { agentId, managementUnitId, err: describeError(error) },
         'Schedule lookup failed; coverage unavailable',
       );
       return 'unavailable';
@@ -128,7 +135,11 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     for (const agentId of agentIds) this.cache.delete(agentId);
   }
 
-  private coverageAt(schedule: CachedSchedule, at: number): ScheduleCoverage {
+  private coverageAt(
+    schedule: CachedSchedule,
+    at: number,
+    overtimeActivityCodeIds: readonly string[],
+  ): ScheduleCoverage {
     if (
       schedule.fullDayOffDates.size > 0 &&
       schedule.fullDayOffDates.has(businessUnitDate(at, schedule.timeZone))
@@ -137,7 +148,7 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     const activity = schedule.activities.find((a) => a.startAt <= at && at < a.endAt);
     if (!activity) return 'clear';
     if (activity.isTimeOff) return 'timeOff';
-    if (activity.activityCodeId !== undefined && this.overtimeActivityCodeIds.has(activity.activityCodeId))
+    if (activity.activityCodeId !== undefined && overtimeActivityCodeIds.includes(activity.activityCodeId))
       return 'overtime';
     return 'clear';
   }
@@ -191,7 +202,7 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
       return Promise.resolve(url);
     }
     return new Promise((resolve) => {
-      const cancel = this.timers.startTimer(() => finish(undefined), this.options.scheduleSearchTimeoutMs);
+      const cancel = this.timers.startTimer(() => finish(undefined), this.options.scheduleSearchTimeoutInMs);
       const finish = (url: string | undefined): void => {
         cancel();
         this.pending.delete(operationId);

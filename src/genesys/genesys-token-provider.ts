@@ -1,22 +1,20 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { Clock, Logger } from '../app/ports';
-import { computeBackoffMs, parseRetryAfterMs } from '../platform/backoff';
+import { describeError, describeNetworkError } from '../platform/describe-error';
 import { TransientError } from '../platform/errors';
+import { classifyHttpFailure, isSuccessStatus } from '../platform/http-failure';
+import { retryWithBackoff } from '../platform/retry';
+import { retryAfterFromHeaders } from '../platform/retry-after';
 import { GenesysApiError } from './genesys-api-error';
+import { DEFAULT_RETRY_AFTER_IN_MS, type GenesysHttpOptions } from './genesys-http-options';
 import type { GenesysMetrics } from './genesys-metrics';
-import { describeNetworkError } from './describe-network-error';
 
 /** What the token provider needs; the secret is read here and never logged. */
-export interface GenesysTokenProviderOptions {
+export interface GenesysTokenProviderOptions extends GenesysHttpOptions {
   readonly loginUrl: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  readonly tokenRefreshMarginMs: number;
-  readonly requestTimeoutMs: number;
-  readonly maxServerErrorRetries: number;
-  readonly maxRetryAfterMs: number;
-  readonly retryBaseDelayMs: number;
-  readonly retryMaxDelayMs: number;
+  readonly tokenRefreshMarginInMs: number;
 }
 
 interface CachedToken {
@@ -35,16 +33,15 @@ export class GenesysTokenProvider {
   private readonly http: AxiosInstance;
   private readonly renewalListeners: Array<(generation: number) => void> = [];
   private tokenGeneration = 0;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly metrics: GenesysMetrics;
 
-  constructor(
-    private readonly options: GenesysTokenProviderOptions,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly metrics: GenesysMetrics,
-    private readonly sleep: (ms: number) => Promise<void>,
-    private readonly random: () => number = Math.random,
-  ) {
-    this.http = axios.create({ timeout: options.requestTimeoutMs, validateStatus: () => true });
+  constructor(private readonly options: GenesysTokenProviderOptions) {
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.metrics = options.metrics;
+    this.http = axios.create({ timeout: options.requestTimeoutInMs, validateStatus: () => true });
   }
 
   /** A valid access token, fetched when none is cached or the cached one is about to expire. */
@@ -78,7 +75,7 @@ export class GenesysTokenProvider {
     try {
       await this.getToken();
     } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'Genesys token renewal failed; will retry');
+      this.logger.warn({ err: describeError(error) }, 'Genesys token renewal failed; will retry');
     }
   }
 
@@ -88,63 +85,72 @@ export class GenesysTokenProvider {
   }
 
   private async fetchToken(): Promise<string> {
-    const basic = Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`, 'utf8').toString(
-      'base64',
+    const { options } = this;
+    const basic = Buffer.from(`${options.clientId}:${options.clientSecret}`, 'utf8').toString('base64');
+    const { data, requestedAt } = await retryWithBackoff(
+      async (attempt) => {
+        this.metrics.tokenRequests++;
+        const requestedAt = this.clock.now();
+        let response: { status: number; data: unknown; headers: unknown } | undefined;
+        try {
+          // Basic auth, form body, POST {login}/oauth/token (MyPureCloud/platform-client-sdk-javascript
+          // build/src/purecloud-platform-client-v2/ApiClient.js, `loginClientCredentialsGrant`).
+          response = await this.http.post(
+            `${options.loginUrl}/oauth/token`,
+            'grant_type=client_credentials',
+            {
+              headers: {
+                Authorization: `Basic ${basic}`,
+                'Content-Type': 'application/x-www-form-urlencoded',
+              },
+            },
+          );
+        } catch (error) {
+          this.logger.warn(
+            { err: describeNetworkError(error), attempt },
+            'Genesys token request failed on the network',
+          );
+        }
+        const status = response?.status ?? 0;
+        if (isSuccessStatus(status)) return { data: response!.data, requestedAt };
+        switch (classifyHttpFailure(status)) {
+          case 'throttled':
+            throw new TransientError(`Genesys token request answered 429 (attempt ${attempt})`, {
+              retryAfterMs:
+                retryAfterFromHeaders(
+                  response?.headers as Parameters<typeof retryAfterFromHeaders>[0],
+                  this.clock.now(),
+                ) ?? DEFAULT_RETRY_AFTER_IN_MS,
+            });
+          case 'transient':
+            throw new TransientError(
+              `Genesys token request failed (HTTP ${status || 'network'}) after ${attempt} attempts`,
+            );
+          case 'notFound':
+            throw new GenesysApiError(
+              `Genesys has no token endpoint at ${options.loginUrl} (HTTP ${status}); check GENESYS_REGION/GENESYS_LOGIN_URL`,
+              { status },
+            );
+          default:
+            // Bad credentials (400 invalid_client, 401, 403) do not heal by retrying: name the settings to fix
+            // (never their values).
+            throw new GenesysApiError(
+              `Genesys refused the client credentials (HTTP ${status}); check GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION/GENESYS_LOGIN_URL`,
+              { status },
+            );
+        }
+      },
+      {
+        maxAttempts: options.maxServerErrorRetries + 1,
+        maxRetryAfterInMs: options.maxRetryAfterInMs,
+        maxTotalWaitInMs: options.maxRetryAfterInMs,
+        baseInMs: options.retryBaseDelayInMs,
+        maxInMs: options.retryMaxDelayInMs,
+        sleep: options.sleep,
+        random: options.random,
+      },
     );
-    let waitedMs = 0;
-    for (let attempt = 0; ; attempt++) {
-      this.metrics.tokenRequests++;
-      const requestedAt = this.clock.now();
-      let status = 0;
-      let data: unknown;
-      let retryAfterHeader: unknown;
-      try {
-        // [SDK JS ApiClient.loginClientCredentialsGrant]: Basic auth, form body, POST {login}/oauth/token.
-        const response = await this.http.post(
-          `${this.options.loginUrl}/oauth/token`,
-          'grant_type=client_credentials',
-          {
-            headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-          },
-        );
-        status = response.status;
-        data = response.data;
-        retryAfterHeader = response.headers['retry-after'];
-      } catch (error) {
-        this.logger.warn(
-          { err: describeNetworkError(error), attempt },
-          'Genesys token request failed on the network',
-        );
-      }
-      if (status >= 200 && status < 300) return this.accept(data, requestedAt);
-      if (status === 400 || status === 401 || status === 403) {
-        // Bad credentials do not heal by retrying: name the settings to fix (never their values).
-        throw new GenesysApiError(
-          `Genesys refused the client credentials (HTTP ${status}); check GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION/GENESYS_LOGIN_URL`,
-          status,
-        );
-      }
-      // [SDK Java ApiClient.Retry]: Retry-After defaults to 3 s when a 429 does not carry one.
-      const retryAfterMs =
-        status === 429
-          ? (parseRetryAfterMs(retryAfterHeader as string | undefined, this.clock.now()) ?? 3_000)
-          : undefined;
-      const delayMs =
-        retryAfterMs ??
-        computeBackoffMs(
-          attempt + 1,
-          { baseMs: this.options.retryBaseDelayMs, maxMs: this.options.retryMaxDelayMs },
-          this.random,
-        );
-      waitedMs += delayMs;
-      if (attempt >= this.options.maxServerErrorRetries || waitedMs > this.options.maxRetryAfterMs) {
-        throw new TransientError(
-          `Genesys token request failed (HTTP ${status || 'network'}) after ${attempt + 1} attempts`,
-          { retryAfterMs },
-        );
-      }
-      await this.sleep(delayMs);
-    }
+    return this.accept(data, requestedAt);
   }
 
   private accept(data: unknown, requestedAt: number): string {
@@ -157,7 +163,7 @@ export class GenesysTokenProvider {
     const lifetimeMs =
       typeof body?.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 300_000;
     // Timed from when we asked, so network delay never makes us use a token past its end.
-    const marginMs = Math.min(this.options.tokenRefreshMarginMs, lifetimeMs / 10);
+    const marginMs = Math.min(this.options.tokenRefreshMarginInMs, lifetimeMs / 10);
     this.cached = { accessToken, renewAt: requestedAt + lifetimeMs - marginMs };
     this.tokenGeneration++;
     this.logger.info({ expiresInSeconds: lifetimeMs / 1000 }, 'Genesys access token obtained');
@@ -166,7 +172,7 @@ export class GenesysTokenProvider {
         try {
           listener(this.tokenGeneration);
         } catch (error) {
-          this.logger.warn({ err: (error as Error).message }, 'Token renewal listener failed');
+          this.logger.warn({ err: describeError(error) }, 'Token renewal listener failed');
         }
       }
     }

@@ -1,6 +1,7 @@
 import type { Clock, Logger } from '../app/ports';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
+import { describeError } from '../platform/describe-error';
 
 /** A notification channel as Genesys created it; `expiresAt` in epoch ms. */
 export interface NotificationChannel {
@@ -22,17 +23,32 @@ export interface SubscriptionOutcome {
   readonly rejected: readonly RejectedTopic[];
 }
 
-// Channels live 24 h and re-subscribing keeps them alive [DOC: notifications limits; NotificationsApi.md].
+// Channels live 24 h and re-subscribing keeps them alive (developer.genesys.cloud/forum/t/notifications-service-limits-
+// concepts/10312, quoting the notification service docs; MyPureCloud/platform-client-sdk-javascript
+// build/docs/NotificationsApi.md).
 const CHANNEL_LIFETIME_MS = 24 * 60 * 60_000;
+
+/** Collaborators of a {@link NotificationChannelManager}. */
+export interface NotificationChannelManagerOptions {
+  readonly rest: GenesysRestClient;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: GenesysMetrics;
+}
 
 /** REST side of the notification service: create channels, (re)subscribe topics, check channels still exist. */
 export class NotificationChannelManager {
-  constructor(
-    private readonly rest: GenesysRestClient,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly metrics: GenesysMetrics,
-  ) {}
+  private readonly rest: GenesysRestClient;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly metrics: GenesysMetrics;
+
+  constructor(options: NotificationChannelManagerOptions) {
+    this.rest = options.rest;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.metrics = options.metrics;
+  }
 
   /** Creates a channel (`POST /api/v2/notifications/channels`). */
   async createChannel(): Promise<NotificationChannel> {
@@ -58,8 +74,9 @@ export class NotificationChannelManager {
 
   /**
    * Replaces the channel's topics with `topics` (PUT, `ignoreErrors=true` so that one topic without permission does not
-   * fail the others — without it the whole call is a 403 [DOC: 2021-12-13 adherence permission announcement]).
-   * Each rejected topic is logged with its missing permissions. Also serves as the 24 h keep-alive.
+   * fail the others; without it the whole call is a 403: Genesys announcement "Permission enforcement for adherence
+   * notifications", 2021-12-13). Each rejected topic is logged with its missing permissions. Also serves as the 24 h
+   * keep-alive.
    */
   async subscribe(channel: NotificationChannel, topics: readonly string[]): Promise<SubscriptionOutcome> {
     const { data } = await this.rest.send<{ entities?: unknown }>({
@@ -122,7 +139,7 @@ export class NotificationChannelManager {
       const expiresAt = typeof found?.expires === 'string' ? Date.parse(found.expires) : NaN;
       return Number.isFinite(expiresAt) && expiresAt > this.clock.now() ? expiresAt : undefined;
     } catch (error) {
-      this.logger.debug({ err: (error as Error).message }, 'Could not read channel expiry; assuming 24 h');
+      this.logger.debug({ err: describeError(error) }, 'Could not read channel expiry; assuming 24 h');
       return undefined;
     }
   }

@@ -1,19 +1,37 @@
 import WebSocket from 'ws';
 import type { Clock, Logger } from '../app/ports';
-import { computeBackoffMs } from '../platform/backoff';
+import { computeBackoffInMs } from '../platform/backoff';
+import { describeError } from '../platform/describe-error';
 import type { CancelTimer } from '../platform/timers';
+import { textOfMessage } from '../platform/websocket-text';
 import { parseNotificationFrame, type NotificationFrame } from './adherence-intake';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysTimers } from './genesys-timers';
 import type { NotificationChannel, NotificationChannelManager } from './notification-channel-manager';
+import { openChannelSocket } from './open-channel-socket';
+import { SocketLiveness } from './socket-liveness';
 
-/** Tunables of one stream. */
+/** Tunables and collaborators of one stream. */
 export interface NotificationStreamOptions {
-  readonly quietBeforePingMs: number;
-  readonly pongTimeoutMs: number;
-  readonly reconnectBaseDelayMs: number;
-  readonly reconnectMaxDelayMs: number;
-  readonly resubscribeMarginMs: number;
+  /** The stream's name in logs. */
+  readonly name: string;
+  /** The topics to keep subscribed. */
+  readonly topics: readonly string[];
+  readonly channels: NotificationChannelManager;
+  readonly handlers: NotificationStreamHandlers;
+  readonly quietBeforePingInMs: number;
+  readonly pongTimeoutInMs: number;
+  readonly reconnectBaseDelayInMs: number;
+  readonly reconnectMaxDelayInMs: number;
+  readonly resubscribeMarginInMs: number;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: GenesysMetrics;
+  readonly timers: GenesysTimers;
+  /** Jitter source in [0, 1); default Math.random. */
+  readonly random?: () => number;
+  /** The token generation now (GenesysTokenProvider.generation), recorded for each channel created; default 0. */
+  readonly tokenGeneration?: () => number;
 }
 
 /** What a stream reports to its owner. */
@@ -49,29 +67,42 @@ export class NotificationStream {
   private stopped = false;
   private attempt = 0;
   private connectFailures = 0;
-  private framesSinceTick = 0;
-  private awaitingPong = false;
-  private cancelLiveness: CancelTimer | undefined;
-  private cancelPong: CancelTimer | undefined;
   private cancelReconnect: CancelTimer | undefined;
   private recovering = false;
   private resubscribing = false;
+  readonly name: string;
+  private readonly channels: NotificationChannelManager;
+  private readonly handlers: NotificationStreamHandlers;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly metrics: GenesysMetrics;
+  private readonly timers: GenesysTimers;
+  private readonly random: () => number;
+  private readonly tokenGeneration: () => number;
+  private readonly liveness: SocketLiveness;
 
-  constructor(
-    readonly name: string,
-    topics: readonly string[],
-    private readonly channels: NotificationChannelManager,
-    private readonly options: NotificationStreamOptions,
-    private readonly handlers: NotificationStreamHandlers,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly metrics: GenesysMetrics,
-    private readonly timers: GenesysTimers,
-    private readonly random: () => number = Math.random,
-    /** The token generation now (GenesysTokenProvider.generation), recorded for each channel created. */
-    private readonly tokenGeneration: () => number = () => 0,
-  ) {
-    this.topicList = [...topics];
+  constructor(private readonly options: NotificationStreamOptions) {
+    this.name = options.name;
+    this.topicList = [...options.topics];
+    this.channels = options.channels;
+    this.handlers = options.handlers;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.metrics = options.metrics;
+    this.timers = options.timers;
+    this.random = options.random ?? Math.random;
+    this.tokenGeneration = options.tokenGeneration ?? (() => 0);
+    this.liveness = new SocketLiveness({
+      ...options,
+      isCurrent: (socket) => this.socket === socket,
+      onDead: (socket) => {
+        this.logger.warn(
+          { channelId: this.channel?.id },
+          'No pong from Genesys; treating the socket as dead',
+        );
+        socket.terminate();
+      },
+    });
   }
 
   /** The topics this stream keeps subscribed. */
@@ -102,7 +133,7 @@ export class NotificationStream {
       const created = this.tokenGeneration();
       const next = await this.channels.createChannel();
       await this.channels.subscribe(next, this.topicList);
-      const socket = await this.openSocket(next);
+      const socket = await openChannelSocket(next.connectUri, (opened, data) => this.receive(opened, data));
       if (this.stopped || this.socket !== old) {
         socket.terminate();
         return;
@@ -113,7 +144,8 @@ export class NotificationStream {
       this.socket = socket;
       this.wire(socket, next);
       this.isOpen = true;
-      this.startLiveness(socket);
+      this.attempt = 0;
+      this.liveness.start(socket);
       this.logger.info(
         { oldChannelId: previousChannel?.id, channelId: next.id, stream: this.name },
         'Genesys channel rolled over after the token was renewed',
@@ -123,7 +155,7 @@ export class NotificationStream {
       this.metrics.channelRollovers++;
     } catch (error) {
       this.logger.warn(
-        { err: (error as Error).message, channelId: this.channel?.id },
+        { err: describeError(error), channelId: this.channel?.id },
         'Genesys channel rollover failed; keeping the current channel',
       );
     } finally {
@@ -137,7 +169,7 @@ export class NotificationStream {
       this.channel = await this.newChannel();
     } catch (error) {
       this.logger.error(
-        { err: (error as Error).message },
+        { err: describeError(error) },
         'Could not set up a Genesys notification channel; retrying',
       );
       this.scheduleRecovery();
@@ -150,7 +182,7 @@ export class NotificationStream {
   stop(): void {
     this.stopped = true;
     this.cancelReconnect?.();
-    this.stopLiveness();
+    this.liveness.stop();
     const socket = this.socket;
     this.socket = undefined;
     this.isOpen = false;
@@ -181,7 +213,7 @@ export class NotificationStream {
     // A rollover that could not run when the token was renewed (socket reconnecting, or it failed) is tried again.
     if (this.isOpen && this.channelTokenGeneration < this.tokenGeneration())
       void this.rollover(this.tokenGeneration());
-    if (this.clock.now() < channel.expiresAt - this.options.resubscribeMarginMs) return;
+    if (this.clock.now() < channel.expiresAt - this.options.resubscribeMarginInMs) return;
     this.resubscribing = true;
     try {
       await this.channels.subscribe(channel, this.topicList);
@@ -192,7 +224,7 @@ export class NotificationStream {
       );
     } catch (error) {
       this.logger.warn(
-        { channelId: channel.id, err: (error as Error).message },
+        { channelId: channel.id, err: describeError(error) },
         'Re-subscription failed; will retry',
       );
     } finally {
@@ -209,31 +241,6 @@ export class NotificationStream {
     return channel;
   }
 
-  /** Opens a socket to `channel` and resolves once it is open (rejects when it closes or is refused first). */
-  private openSocket(channel: NotificationChannel): Promise<WebSocket> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(channel.connectUri);
-      const fail = (why: string): void => {
-        socket.removeAllListeners();
-        socket.on('error', () => undefined);
-        socket.terminate();
-        reject(new Error(why));
-      };
-      socket.once('open', () => {
-        socket.removeAllListeners('error');
-        socket.removeAllListeners('close');
-        socket.removeAllListeners('unexpected-response');
-        resolve(socket);
-      });
-      socket.on('message', (data: WebSocket.RawData) => this.receive(socket, data));
-      socket.once('unexpected-response', (_request, response) =>
-        fail(`the new channel refused the socket (HTTP ${response.statusCode})`),
-      );
-      socket.once('error', (error: Error) => fail(error.message));
-      socket.once('close', () => fail('the new channel socket closed before it opened'));
-    });
-  }
-
   private connect(): void {
     const channel = this.channel;
     if (this.stopped || !channel) return;
@@ -246,7 +253,8 @@ export class NotificationStream {
       this.isOpen = true;
       this.connectFailures = 0;
       this.logger.info({ channelId: channel.id, stream: this.name }, 'Genesys notification socket open');
-      this.startLiveness(socket);
+      this.attempt = 0;
+      this.liveness.start(socket);
       void this.handlers.onConnected(this);
     });
     socket.on('message', (data: WebSocket.RawData) => this.receive(socket, data));
@@ -271,7 +279,7 @@ export class NotificationStream {
       if (this.socket !== socket) return;
       const wasOpen = this.isOpen;
       this.isOpen = false;
-      this.stopLiveness();
+      this.liveness.stop();
       if (!wasOpen) this.connectFailures++;
       if (this.stopped) return;
       this.logger.warn(
@@ -291,16 +299,17 @@ export class NotificationStream {
     socket.removeAllListeners('open');
     socket.on('error', () => undefined);
     socket.on('close', () => socket.removeAllListeners());
-    // [DOC] connecting a second socket to a channel disconnects the first; terminate in case the server does not.
+    // Connecting a second socket to a channel disconnects the first
+    // (developer.genesys.cloud/forum/t/notifications-service-limits-concepts/10312, quoting the notification service
+    // docs); terminate in case the server does not.
     socket.terminate();
   }
 
   private receive(socket: WebSocket, data: WebSocket.RawData): void {
     this.metrics.framesReceived++;
-    this.framesSinceTick++;
-    this.awaitingPong = false;
+    this.liveness.noteFrame();
     const observedAt = this.clock.now();
-    const text = typeof data === 'string' ? data : data.toString();
+    const text = textOfMessage(data);
     const parsed = parseNotificationFrame(text);
     if (parsed.frame === undefined) {
       this.handlers.onMalformed(text, parsed.reason);
@@ -308,7 +317,8 @@ export class NotificationStream {
     }
     const topicName = parsed.frame.topicName;
     if (topicName === 'channel.metadata') {
-      // Heartbeat ("WebSocket Heartbeat", about every 30 s) or our pong: liveness only [3P koodaamo, Noralogix].
+      // Heartbeat ("WebSocket Heartbeat", about every 30 s: koodaamo/genesys-notifications, channel.py) or our pong:
+      // liveness only.
       this.metrics.heartbeats++;
       return;
     }
@@ -322,7 +332,8 @@ export class NotificationStream {
   private onSystemMessage(socket: WebSocket, topicName: string): void {
     const channel = this.channel;
     if (topicName === 'v2.system.socket_closing') {
-      // [SDK Java NotificationHandler]: reopen to the same connectUri without re-subscribing; the channel survives.
+      // Reopen to the same connectUri without re-subscribing; the channel survives (MyPureCloud/platform-client-sdk-java
+      // build/src/main/java/com/mypurecloud/sdk/v2/extensions/notifications/NotificationHandler.java).
       this.metrics.socketClosingNotices++;
       this.metrics.reconnects++;
       this.logger.info(
@@ -331,7 +342,7 @@ export class NotificationStream {
       );
       if (this.socket === socket) {
         this.isOpen = false;
-        this.stopLiveness();
+        this.liveness.stop();
         this.connect();
       }
       return;
@@ -374,9 +385,9 @@ export class NotificationStream {
     const delayMs =
       this.attempt === 1
         ? 0
-        : computeBackoffMs(
+        : computeBackoffInMs(
             this.attempt - 1,
-            { baseMs: this.options.reconnectBaseDelayMs, maxMs: this.options.reconnectMaxDelayMs },
+            { baseInMs: this.options.reconnectBaseDelayInMs, maxInMs: this.options.reconnectMaxDelayInMs },
             this.random,
           );
     this.cancelReconnect = this.timers.startTimer(() => {
@@ -403,46 +414,8 @@ export class NotificationStream {
       this.connect();
     } catch (error) {
       this.recovering = false;
-      this.logger.warn({ err: (error as Error).message }, 'Genesys channel recovery failed; retrying');
+      this.logger.warn({ err: describeError(error) }, 'Genesys channel recovery failed; retrying');
       this.scheduleRecovery();
     }
-  }
-
-  private startLiveness(socket: WebSocket): void {
-    this.stopLiveness();
-    this.attempt = 0;
-    this.framesSinceTick = 0;
-    this.awaitingPong = false;
-    this.cancelLiveness = this.timers.startInterval(() => {
-      if (this.framesSinceTick > 0 || this.awaitingPong) {
-        this.framesSinceTick = 0;
-        return;
-      }
-      // Quiet for a whole period: ask. The reply is a channel.metadata "pong" [SDK Java NotificationHandler.sendPing].
-      this.awaitingPong = true;
-      this.metrics.pingsSent++;
-      socket.send('{"message":"ping"}', (error) => {
-        if (error) this.logger.debug({ err: error.message }, 'Ping could not be sent');
-      });
-      this.cancelPong?.();
-      this.cancelPong = this.timers.startTimer(() => {
-        this.cancelPong = undefined;
-        if (this.awaitingPong && this.socket === socket) {
-          this.logger.warn(
-            { channelId: this.channel?.id },
-            'No pong from Genesys; treating the socket as dead',
-          );
-          socket.terminate();
-        }
-      }, this.options.pongTimeoutMs);
-    }, this.options.quietBeforePingMs);
-  }
-
-  private stopLiveness(): void {
-    this.cancelLiveness?.();
-    this.cancelLiveness = undefined;
-    this.cancelPong?.();
-    this.cancelPong = undefined;
-    this.awaitingPong = false;
   }
 }

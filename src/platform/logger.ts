@@ -1,5 +1,14 @@
 import pino from 'pino';
-import type { Logger } from '../app/ports';
+import { prettyFactory } from 'pino-pretty';
+
+/** Structured logger (pino-compatible subset). Never pass secrets or full payloads. */
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
 
 /** Values accepted by `LOG_LEVEL`, most to least severe; `silent` logs nothing. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -18,6 +27,11 @@ export interface LoggerOptions {
   /** Bound as `name` on every line, e.g. the service name. */
   readonly name?: string;
   readonly destination?: LogDestination;
+  /**
+   * Human-readable lines (pino-pretty: time, level, message, fields) instead of JSON. Default: only when logging to
+   * stdout and stdout is a terminal (`npm start` in a shell); production, CI and pipes get one JSON object a line.
+   */
+  readonly pretty?: boolean;
 }
 
 /** The logger the platform hands out: the app's Logger port plus the levels pino adds. */
@@ -72,8 +86,9 @@ const REDACT_PATHS = SECRET_KEYS.flatMap((key) => {
 });
 
 /**
- * Creates a JSON logger (pino) at `level` that redacts authorization headers, cookies, tokens, secrets,
- * passwords and connection strings wherever they appear in the logged object (to five levels deep).
+ * Creates a logger (pino) at `level` that redacts authorization headers, cookies, tokens, secrets, passwords and
+ * connection strings wherever they appear in the logged object (to five levels deep). It writes JSON lines, or
+ * pretty-printed ones for a person at a terminal (see {@link LoggerOptions.pretty}).
  */
 export function createLogger(options: LoggerOptions): PlatformLogger {
   const pinoOptions: pino.LoggerOptions = {
@@ -82,11 +97,26 @@ export function createLogger(options: LoggerOptions): PlatformLogger {
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
   };
-  const logger =
-    options.destination === undefined
-      ? pino(pinoOptions)
-      : pino(pinoOptions, options.destination as pino.DestinationStream);
-  return logger as unknown as PlatformLogger;
+  const pretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true);
+  const destination = pretty ? prettyDestination(options.destination) : options.destination;
+  const logger = destination === undefined ? pino(pinoOptions) : pino(pinoOptions, destination);
+  return logger;
+}
+
+/**
+ * Turns each JSON line into one pino-pretty line (local time, level, name, message, then the fields) and writes it to
+ * `destination`, or to stdout (a terminal writes synchronously, so lines keep their order with other output). Colours
+ * only on stdout, where pino-pretty follows NO_COLOR and FORCE_COLOR; never into a given stream.
+ */
+function prettyDestination(destination: LogDestination | undefined): LogDestination {
+  const prettify = prettyFactory({
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    singleLine: true,
+    ...(destination === undefined ? {} : { colorize: false }),
+  });
+  const target = destination ?? process.stdout;
+  return { write: (line: string) => target.write(prettify(line)) };
 }
 
 /** Reads a `LOG_LEVEL` value (case-insensitive); undefined when it is not one of {@link LOG_LEVELS}. Pure. */

@@ -1,4 +1,4 @@
-import type { Clock } from '../app/ports';
+import type { Clock } from './clock';
 
 /** At most `limit` takes in any `windowMs` stretch of time. */
 export interface RateWindow {
@@ -6,7 +6,10 @@ export interface RateWindow {
   readonly windowMs: number;
 }
 
-/** Teams, per bot and conversation, for "send to conversation" and "create conversation" (teams-platform.md §4). */
+/**
+ * Teams, per bot and conversation, for "send to conversation" and "create conversation"
+ * (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit).
+ */
 export const TEAMS_CONVERSATION_WINDOWS: readonly RateWindow[] = Object.freeze([
   { limit: 7, windowMs: 1_000 },
   { limit: 8, windowMs: 2_000 },
@@ -14,12 +17,19 @@ export const TEAMS_CONVERSATION_WINDOWS: readonly RateWindow[] = Object.freeze([
   { limit: 1_800, windowMs: 3_600_000 },
 ]);
 
-/** Teams, per app and tenant: 50 requests per second (teams-platform.md §4); pass a lower rate to keep headroom. */
+/**
+ * Teams, per app and tenant: 50 requests per second
+ * (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit); pass a lower rate to keep
+ * headroom.
+ */
 export function teamsTenantWindows(requestsPerSecond = 50): readonly RateWindow[] {
   return Object.freeze([{ limit: requestsPerSecond, windowMs: 1_000 }]);
 }
 
-/** Genesys Cloud, per access token: 300 requests per minute (genesys-cloud-api.md §6, `token.rate.per.minute`). */
+/**
+ * Genesys Cloud, per access token: 300 requests per minute (`token.rate.per.minute`, Genesys Cloud limits,
+ * developer.genesys.cloud/api/rest/v2/organization/limits).
+ */
 export const GENESYS_TOKEN_WINDOWS: readonly RateWindow[] = Object.freeze([{ limit: 300, windowMs: 60_000 }]);
 
 /** Options of {@link RateLimiter}. */
@@ -38,7 +48,7 @@ export class RateLimiter {
   private readonly clock: Clock;
   private readonly windows: readonly RateWindow[];
   private readonly capacity: number;
-  private readonly longestWindowMs: number;
+  private readonly longestWindowInMs: number;
   private readonly logs = new Map<string, number[]>();
   private pausedUntilAt = Number.NEGATIVE_INFINITY;
   private lastSweepAt = Number.NEGATIVE_INFINITY;
@@ -55,10 +65,13 @@ export class RateLimiter {
     this.clock = options.clock;
     this.windows = [...options.windows];
     this.capacity = Math.max(...this.windows.map((w) => w.limit));
-    this.longestWindowMs = Math.max(...this.windows.map((w) => w.windowMs));
+    this.longestWindowInMs = Math.max(...this.windows.map((w) => w.windowMs));
   }
 
-  /** Takes one slot for `key` if every window allows it and returns 0; otherwise takes nothing and returns the ms to wait. */
+  /**
+   * Takes one slot for `key` if every window allows it and returns 0; otherwise takes nothing and returns the
+   * ms to wait.
+   */
   tryTake(key = ''): number {
     const now = this.clock.now();
     this.sweep(now);
@@ -80,7 +93,10 @@ export class RateLimiter {
     return this.waitAt(key, this.clock.now());
   }
 
-  /** Holds every key until `at` (epoch ms), e.g. after a 429 with Retry-After; an earlier pause never shortens a later one. */
+  /**
+   * Holds every key until `at` (epoch ms), e.g. after a 429 with Retry-After; an earlier pause never shortens a
+   * later one.
+   */
   pauseUntil(at: number): void {
     if (at > this.pausedUntilAt) this.pausedUntilAt = at;
   }
@@ -97,18 +113,21 @@ export class RateLimiter {
     for (const window of this.windows) {
       if (log.length < window.limit) continue;
       // The take that must leave the window before another fits: the limit-th newest.
-      const oldestCounted = log[log.length - window.limit]!;
+      const oldestCounted = log[log.length - window.limit];
       wait = Math.max(wait, oldestCounted + window.windowMs - now);
     }
     return wait;
   }
 
-  /** Forgets keys idle for longer than the longest window, at most once per longest window, so memory follows active keys. */
+  /**
+   * Forgets keys idle for longer than the longest window, at most once per longest window, so memory follows
+   * active keys.
+   */
   private sweep(now: number): void {
-    if (now - this.lastSweepAt < this.longestWindowMs) return;
+    if (now - this.lastSweepAt < this.longestWindowInMs) return;
     this.lastSweepAt = now;
     for (const [key, log] of this.logs) {
-      if (log[log.length - 1]! + this.longestWindowMs <= now) this.logs.delete(key);
+      if (log[log.length - 1] + this.longestWindowInMs <= now) this.logs.delete(key);
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { Clock } from '../app/ports';
+import type { Clock } from './clock';
 
 /** The wall clock: epoch milliseconds from the operating system. */
 export class SystemClock implements Clock {

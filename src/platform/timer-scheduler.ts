@@ -1,4 +1,5 @@
-import type { Clock, Logger, Scheduler } from '../app/ports';
+import type { Clock, Scheduler } from './clock';
+import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { startTimer } from './timers';
 import type { CancelTimer } from './timers';
@@ -18,7 +19,7 @@ export interface TimerSchedulerOptions {
    * Longest single wait before the clock is read again (default 60 s). Node timers run on a monotonic clock while
    * due instants are wall-clock epoch ms, so a wall-clock step (NTP, VM resume) is noticed within this bound.
    */
-  readonly maxTimerDelayMs?: number;
+  readonly maxTimerDelayInMs?: number;
   /** Most tasks run in one timer callback before yielding to I/O (default 1000); the rest run in the next turn. */
   readonly maxTasksPerTurn?: number;
 }
@@ -43,7 +44,7 @@ export class TimerScheduler implements Scheduler {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly startTimer: StartTimer;
-  private readonly maxTimerDelayMs: number;
+  private readonly maxTimerDelayInMs: number;
   private readonly maxTasksPerTurn: number;
   private readonly byKey = new Map<string, Entry>();
   private heap: Entry[] = [];
@@ -58,7 +59,7 @@ export class TimerScheduler implements Scheduler {
     this.clock = options.clock;
     this.logger = options.logger ?? createLogger({ level: 'error', name: 'timer-scheduler' });
     this.startTimer = options.startTimer ?? ((fn, delayInMs) => startTimer(fn, delayInMs, true));
-    this.maxTimerDelayMs = Math.min(MAX_NODE_DELAY_MS, Math.max(1, options.maxTimerDelayMs ?? 60_000));
+    this.maxTimerDelayInMs = Math.min(MAX_NODE_DELAY_MS, Math.max(1, options.maxTimerDelayInMs ?? 60_000));
     this.maxTasksPerTurn = Math.max(1, options.maxTasksPerTurn ?? 1_000);
   }
 
@@ -106,11 +107,11 @@ export class TimerScheduler implements Scheduler {
       this.disarm();
       return;
     }
-    const dueAt = this.heap[0]!.dueAt;
+    const dueAt = this.heap[0].dueAt;
     if (this.cancelTimer !== undefined && this.armedFor <= dueAt) return;
     this.disarm();
     const now = this.clock.now();
-    const delayInMs = Math.min(this.maxTimerDelayMs, Math.max(0, Math.ceil(dueAt - now)));
+    const delayInMs = Math.min(this.maxTimerDelayInMs, Math.max(0, Math.ceil(dueAt - now)));
     this.armedFor = now + delayInMs;
     this.cancelTimer = this.startTimer(this.onTimer, delayInMs);
   }
@@ -130,10 +131,10 @@ export class TimerScheduler implements Scheduler {
     try {
       for (
         let ran = 0;
-        ran < this.maxTasksPerTurn && this.heap.length > 0 && this.heap[0]!.dueAt <= now;
+        ran < this.maxTasksPerTurn && this.heap.length > 0 && this.heap[0].dueAt <= now;
         ran++
       ) {
-        const entry = this.heap[0]!;
+        const entry = this.heap[0];
         this.byKey.delete(entry.key);
         this.removeAt(0);
         this.run(entry);
@@ -174,11 +175,11 @@ export class TimerScheduler implements Scheduler {
 
   private siftUp(start: number): void {
     const heap = this.heap;
-    const entry = heap[start]!;
+    const entry = heap[start];
     let index = start;
     while (index > 0) {
       const parentIndex = (index - 1) >> 1;
-      const parent = heap[parentIndex]!;
+      const parent = heap[parentIndex];
       if (!isBefore(entry, parent)) break;
       heap[index] = parent;
       parent.index = index;
@@ -191,16 +192,16 @@ export class TimerScheduler implements Scheduler {
   private siftDown(start: number): void {
     const heap = this.heap;
     const length = heap.length;
-    const entry = heap[start]!;
+    const entry = heap[start];
     let index = start;
     for (;;) {
       const left = 2 * index + 1;
       if (left >= length) break;
       const right = left + 1;
-      const child = right < length && isBefore(heap[right]!, heap[left]!) ? right : left;
-      if (!isBefore(heap[child]!, entry)) break;
+      const child = right < length && isBefore(heap[right], heap[left]) ? right : left;
+      if (!isBefore(heap[child], entry)) break;
       heap[index] = heap[child]!;
-      heap[index]!.index = index;
+      heap[index].index = index;
       index = child;
     }
     heap[index] = entry;

@@ -7,10 +7,8 @@
  * (`agent-behaviour.ts`); formal exceptions are what the drift core records, the same way in every arm.
  */
 import { DriftMonitor } from '../app/drift-monitor';
-import type { AlertNotifier, DeliveryResult, OutboxAlert } from '../app/ports';
 import { buildDriftPolicy } from '../config/drift-policy-builder';
 import { readOutcomeSettings } from '../config/settings';
-import type { EpisodeChange } from '../domain/drift-commands';
 import type { DriftEpisode } from '../domain/drift-episode';
 import type { DriftPolicy } from '../domain/drift-policy';
 import { mapAdherenceFrame } from '../genesys/adherence-frame-mapper';
@@ -25,10 +23,15 @@ import { adherenceEventBody } from '../simulator/wire-format';
 import { InMemoryDriftStateStore } from '../storage/drift-state/in-memory-drift-state-store';
 import { InMemoryDriftHistoryStore } from '../storage/history/in-memory-drift-history-store';
 import { InMemoryAlertOutbox } from '../storage/outbox/in-memory-alert-outbox';
-import { AgentBehaviour, type DriftEnding, type DriftRecord } from './agent-behaviour';
+import { AgentBehaviour, type DriftEnding } from './agent-behaviour';
 import type { OutcomeParameters } from './outcome-parameters';
-import { DRIFT_CAUSES, planShiftDrifts, type DriftCause } from './shift-plan';
+import { planShiftDrifts, type DriftCause } from './shift-plan';
 import { SupervisorChannels, type ChannelStats } from './supervisor-channels';
+import { endingsOf, longDriftsByCause, shapeOf, type EpisodeShape } from './arm-measures';
+import { boundaryInstants, lastShiftEnd, supervisorChannels, supervisorHours } from './centre-calendar';
+import { SimulatedTeams } from './simulated-teams';
+
+export type { EpisodeShape } from './arm-measures';
 
 /** The size of the simulated centre. */
 export interface CentreSize {
@@ -53,16 +56,6 @@ export interface ArmOptions {
   readonly policy?: DriftPolicy;
   /** Receives every frame as a recording line (the recorder's format), e.g. to replay it. */
   readonly record?: (line: string) => void;
-}
-
-/** Lengths of the drift core's episodes, for checking the model against the evidence. */
-export interface EpisodeShape {
-  readonly episodes: number;
-  readonly underThreeMinutes: number;
-  readonly threeToTenMinutes: number;
-  readonly tenMinutesOrMore: number;
-  readonly fifteenMinutesOrMore: number;
-  readonly outOfAdherenceMinutes: number;
 }
 
 /** What one arm produced. */
@@ -178,7 +171,7 @@ export async function runArm(options: ArmOptions): Promise<ArmResult> {
   for (const episode of episodes) {
     if (episode.formalExceptionAt === undefined) continue;
     const week = Math.min(options.weeks - 1, Math.floor((episode.driftStartedAt - startAt) / WEEK));
-    formalExceptionsByWeek[week] = formalExceptionsByWeek[week]! + 1;
+    formalExceptionsByWeek[week] = formalExceptionsByWeek[week] + 1;
   }
   return {
     formalExceptions: formalExceptionsByWeek.reduce((sum, n) => sum + n, 0),
@@ -232,46 +225,15 @@ export function buildWeeksOfCentre(seed: number, size: CentreSize, weeks: number
     }
   }
   const [first] = days;
-  const agents: Agent[] = first!.agents.map((agent, index) => {
+  const agents: Agent[] = first.agents.map((agent, index) => {
     const shifts = days.map((centre) => {
       const same = centre.agents[index];
       if (same?.id !== agent.id) throw new Error('the contact centre is not the same from day to day');
-      return same.shifts[0]!;
+      return same.shifts[0];
     });
     return { ...agent, shifts };
   });
-  return { ...first!, agents };
-}
-
-/** Delivers nothing: it tells the agents' behaviour about nudges and the supervisor channels about alerts, and counts. */
-class SimulatedTeams implements AlertNotifier {
-  nudges = 0;
-  supervisorAlerts = 0;
-  private sent = 0;
-
-  constructor(
-    private readonly behaviour: AgentBehaviour,
-    private readonly channels: SupervisorChannels,
-    private readonly clock: VirtualClock,
-  ) {}
-
-  async deliver(alert: OutboxAlert): Promise<DeliveryResult> {
-    const now = this.clock.now();
-    if (alert.kind === 'nudge' && alert.recipient === 'agent') {
-      this.nudges += 1;
-      this.behaviour.onNudge(alert.agentId, now);
-    } else if (alert.kind === 'supervisorAlert' && alert.recipient === 'supervisorChannel') {
-      this.supervisorAlerts += 1;
-      const { responseFactor } = this.channels.present(alert.agentId, now);
-      this.behaviour.onSupervisorAlert(alert.agentId, now, responseFactor);
-    }
-    this.sent += 1;
-    return { status: 'sent', conversationId: 'simulation', activityId: `simulation-${this.sent}` };
-  }
-
-  async updateCards(episode: DriftEpisode, change: EpisodeChange): Promise<void> {
-    if (change === 'backInAdherence' || change === 'suppressed') this.channels.leaveBoard(episode.agentId);
-  }
+  return { ...first, agents };
 }
 
 /** A management-unit adherence topic frame as Genesys sends it (the simulator's wire format). */
@@ -282,97 +244,4 @@ function frameOf(centre: ContactCentre, snapshot: AdherenceSnapshot): Record<str
     eventBody: adherenceEventBody(centre, snapshot),
     metadata: { CorrelationId: `simulation-${snapshot.agent.id}-${snapshot.actual.presenceUpdateAt}` },
   };
-}
-
-/** Supervisor channel of each agent: consecutive agents of a unit in groups of `agentsPerSupervisor`. */
-function supervisorChannels(centre: ContactCentre, agentsPerSupervisor: number): Map<string, string> {
-  const byUnit = new Map<string, Agent[]>();
-  for (const agent of centre.agents) {
-    const list = byUnit.get(agent.managementUnitId) ?? [];
-    list.push(agent);
-    byUnit.set(agent.managementUnitId, list);
-  }
-  const channelOf = new Map<string, string>();
-  const size = Math.max(1, Math.round(agentsPerSupervisor));
-  for (const [unitId, agents] of byUnit) {
-    agents.forEach((agent, index) => channelOf.set(agent.id, `${unitId}:${Math.floor(index / size)}`));
-  }
-  return channelOf;
-}
-
-/** Hours each supervisor channel watches a working team: per day, from its first agent's shift start to its last's end. */
-function supervisorHours(centre: ContactCentre, channelOf: ReadonlyMap<string, string>): number {
-  const spans = new Map<string, { from: number; to: number }>();
-  for (const agent of centre.agents) {
-    agent.shifts.forEach((shift, day) => {
-      const key = `${channelOf.get(agent.id)}|${day}`;
-      const end = shift.startAt + shift.lengthMinutes * MINUTE;
-      const span = spans.get(key);
-      if (span === undefined) spans.set(key, { from: shift.startAt, to: end });
-      else spans.set(key, { from: Math.min(span.from, shift.startAt), to: Math.max(span.to, end) });
-    });
-  }
-  let ms = 0;
-  for (const span of spans.values()) ms += span.to - span.from;
-  return ms / (60 * MINUTE);
-}
-
-function boundaryInstants(centre: ContactCentre): number[] {
-  const instants = new Set<number>();
-  for (const agent of centre.agents) {
-    for (const shift of agent.shifts) {
-      for (const activity of shift.activities) {
-        instants.add(activity.startAt);
-        instants.add(activity.startAt + activity.lengthMinutes * MINUTE);
-      }
-    }
-  }
-  return [...instants].sort((a, b) => a - b);
-}
-
-function lastShiftEnd(centre: ContactCentre): number {
-  let last = 0;
-  for (const agent of centre.agents)
-    for (const shift of agent.shifts) last = Math.max(last, shift.startAt + shift.lengthMinutes * MINUTE);
-  return last;
-}
-
-function shapeOf(episodes: readonly DriftEpisode[], endAt: number): EpisodeShape {
-  let under3 = 0;
-  let from3to10 = 0;
-  let over10 = 0;
-  let over15 = 0;
-  let minutes = 0;
-  for (const episode of episodes) {
-    const length = ((episode.endedAt ?? endAt) - episode.driftStartedAt) / MINUTE;
-    minutes += length;
-    if (length < 3) under3 += 1;
-    else if (length < 10) from3to10 += 1;
-    else over10 += 1;
-    if (length >= 15) over15 += 1;
-  }
-  return {
-    episodes: episodes.length,
-    underThreeMinutes: under3,
-    threeToTenMinutes: from3to10,
-    tenMinutesOrMore: over10,
-    fifteenMinutesOrMore: over15,
-    outOfAdherenceMinutes: minutes,
-  };
-}
-
-function longDriftsByCause(records: readonly DriftRecord[]): Record<DriftCause, number> {
-  const counts = Object.fromEntries(DRIFT_CAUSES.map((cause) => [cause, 0])) as Record<DriftCause, number>;
-  for (const record of records) {
-    if (record.naturalEndAt - record.startAt >= 10 * MINUTE) counts[record.cause] += 1;
-  }
-  return counts;
-}
-
-function endingsOf(records: readonly DriftRecord[]): Record<DriftCause, Record<DriftEnding, number>> {
-  const endings = Object.fromEntries(
-    DRIFT_CAUSES.map((cause) => [cause, { natural: 0, nudge: 0, supervisor: 0 }]),
-  ) as Record<DriftCause, Record<DriftEnding, number>>;
-  for (const record of records) endings[record.cause][record.endedBy] += 1;
-  return endings;
 }

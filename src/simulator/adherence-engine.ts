@@ -1,195 +1,28 @@
 import type { CancelTimer } from '../platform/timers';
-import type {
-  ActivityCategory,
-  Agent,
-  ContactCentre,
-  ManagementUnit,
-  ScheduledActivity,
-  SystemPresence,
-} from './contact-centre';
+import type { Agent, ContactCentre, ManagementUnit } from './contact-centre';
+import {
+  activityFollowing,
+  categoryOfPresence,
+  computeAdherence,
+  nextActivityAfter,
+  nextBoundaryAfter,
+  scheduledActivityAt,
+  type ActivityUpdate,
+  type ActualActivity,
+  type AdherenceListener,
+  type AdherenceSnapshot,
+  type BoundaryListener,
+  type RoutingStatus,
+  type SimulatedExplanation,
+} from './adherence-rules';
 import type { SimulatorClock } from './simulator-clock';
 
-/** Routing statuses of the adherence topic (reference §2). */
-export type RoutingStatus =
-  '__EMPTY__' | 'OFF_QUEUE' | 'IDLE' | 'INTERACTING' | 'NOT_RESPONDING' | 'COMMUNICATING' | 'OFFLINE';
-
-/** Adherence states Genesys sends (SDK build/index.d.ts, `adherenceState`); `Explained` only after {@link AdherenceEngine.explain}. */
-export type SimulatedAdherenceState =
-  'InAdherence' | 'OutOfAdherence' | 'Unscheduled' | 'Ignored' | 'Explained';
-
-/** An adherence explanation an agent filed (Genesys `adherenceExplanation`), covering the current stretch. */
-export interface SimulatedExplanation {
-  readonly id: string;
-  readonly status: 'Pending' | 'Approved' | 'Denied';
-  readonly startAt: number;
-  readonly lengthMinutes: number;
-  /** Genesys shows the approved stretch as `Explained` (same adherenceChangeTime) rather than only on the explanation. */
-  readonly asExplained: boolean;
-}
-
-/** What an agent is actually doing. */
-export interface ActualActivity {
-  readonly systemPresence: SystemPresence;
-  readonly routingStatus: RoutingStatus;
-  /** Activity category Genesys derives from presence and routing status. */
-  readonly actualActivityCategory: ActivityCategory | 'Unscheduled';
-  readonly presenceUpdateAt: number;
-}
-
-/** A change to an agent's actual activity; omitted fields are derived from the others. */
-export interface ActivityUpdate {
-  readonly systemPresence?: SystemPresence;
-  readonly routingStatus?: RoutingStatus;
-  readonly actualActivityCategory?: ActivityCategory | 'Unscheduled';
-  /** true: the agent goes back to following the schedule on its own (idle scenario). */
-  readonly followSchedule?: boolean;
-  /** Genesys `isOutOfOffice`: the agent is marked out of office (adherence is computed as usual). */
-  readonly isOutOfOffice?: boolean;
-  /**
-   * When the change happened (epoch ms), if earlier than now: Genesys dates a state from when it began, so a change
-   * that happened while nobody listened (e.g. before a client restarted) carries that instant. Not before the agent's
-   * current adherenceChangeTime; ignored with `followSchedule`. Default now.
-   */
-  readonly since?: number;
-}
-
-/** An agent's current real-time adherence, free of wire format; instants are epoch ms. */
-export interface AdherenceSnapshot {
-  readonly agent: Agent;
-  readonly unit: ManagementUnit;
-  readonly scheduled?: ScheduledActivity;
-  readonly actual: ActualActivity;
-  readonly adherenceState: SimulatedAdherenceState;
-  readonly impact: 'Positive' | 'Negative' | 'Neutral';
-  readonly adherenceChangedAt: number;
-  readonly nextActivity?: ScheduledActivity;
-  readonly isOutOfOffice: boolean;
-  /** The explanation of the current out-of-adherence stretch, if one was filed; gone when the state changes. */
-  readonly explanation?: SimulatedExplanation;
-}
-
-/** Called for each adherence-relevant change of one agent. */
-export type AdherenceListener = (snapshot: AdherenceSnapshot, previous: AdherenceSnapshot) => void;
-
-/** Called when an agent's scheduled activity changes (a boundary passed or the schedule was republished). */
-export type BoundaryListener = (
-  agent: Agent,
-  scheduled: ScheduledActivity | undefined,
-  previous: ScheduledActivity | undefined,
-) => void;
+export * from './adherence-rules';
 
 interface AgentState {
   snapshot: AdherenceSnapshot;
   followsSchedule: boolean;
   cancelBoundary?: CancelTimer;
-}
-
-/** Presence → actual category. UNCONFIRMED: Genesys maps presences through org configuration; these defaults follow the forum sample (Available + IDLE → OffQueueWork, reference §2). */
-export function categoryOfPresence(presence: SystemPresence): ActivityCategory | 'Unscheduled' {
-  switch (presence) {
-    case 'OnQueue':
-      return 'OnQueueWork';
-    case 'Break':
-    case 'Meal':
-    case 'Meeting':
-    case 'Training':
-      return presence;
-    case 'Away':
-      return 'Unavailable';
-    case 'Offline':
-      // UNCONFIRMED: an offline agent is reported with no working category; we use `Unscheduled`.
-      return 'Unscheduled';
-    default:
-      return 'OffQueueWork';
-  }
-}
-
-/** The actual activity an agent who follows its schedule shows for `category` (undefined = not scheduled). */
-export function activityFollowing(category: ActivityCategory | undefined, at: number): ActualActivity {
-  const presence: SystemPresence =
-    category === undefined || category === 'TimeOff'
-      ? 'Offline'
-      : category === 'OnQueueWork'
-        ? 'OnQueue'
-        : category === 'OffQueueWork'
-          ? 'Available'
-          : category === 'Unavailable'
-            ? 'Away'
-            : category;
-  const routingStatus: RoutingStatus =
-    presence === 'Offline' ? 'OFFLINE' : presence === 'OnQueue' ? 'IDLE' : 'OFF_QUEUE';
-  return {
-    systemPresence: presence,
-    routingStatus,
-    actualActivityCategory: categoryOfPresence(presence),
-    presenceUpdateAt: at,
-  };
-}
-
-/**
- * Computes adherence from scheduled vs actual activity (pure).
- * UNCONFIRMED rules where the reference is silent: no scheduled activity + offline is InAdherence, no scheduled
- * activity + online is Unscheduled (forum sample, impact Neutral); out of adherence while on queue is Positive impact.
- */
-export function computeAdherence(
-  unit: ManagementUnit,
-  scheduled: ScheduledActivity | undefined,
-  actual: ActualActivity,
-): Pick<AdherenceSnapshot, 'adherenceState' | 'impact'> {
-  const offline = actual.systemPresence === 'Offline';
-  if (!scheduled) return { adherenceState: offline ? 'InAdherence' : 'Unscheduled', impact: 'Neutral' };
-  const settings = unit.adherence;
-  if (
-    settings.ignoredActivityCategories.includes(scheduled.category) ||
-    settings.ignoredActivityCodeIds.includes(scheduled.activityCodeId)
-  ) {
-    return { adherenceState: 'Ignored', impact: 'Neutral' };
-  }
-  const actualCategory = actual.actualActivityCategory;
-  const matches =
-    scheduled.category === actualCategory ||
-    (scheduled.category === 'TimeOff' && offline) ||
-    (settings.nonOnQueueActivitiesEquivalent &&
-      !offline &&
-      scheduled.category !== 'OnQueueWork' &&
-      actualCategory !== 'OnQueueWork');
-  if (matches) return { adherenceState: 'InAdherence', impact: 'Neutral' };
-  return {
-    adherenceState: 'OutOfAdherence',
-    impact: actualCategory === 'OnQueueWork' ? 'Positive' : 'Negative',
-  };
-}
-
-/** The activity of `agent` scheduled at instant `at`, if any. */
-export function scheduledActivityAt(agent: Agent, at: number): ScheduledActivity | undefined {
-  for (const shift of agent.shifts) {
-    for (const activity of shift.activities) {
-      if (activity.startAt <= at && at < activity.startAt + activity.lengthMinutes * 60_000) return activity;
-    }
-  }
-  return undefined;
-}
-
-function nextActivityAfter(agent: Agent, at: number): ScheduledActivity | undefined {
-  let best: ScheduledActivity | undefined;
-  for (const shift of agent.shifts) {
-    for (const activity of shift.activities) {
-      if (activity.startAt > at && (!best || activity.startAt < best.startAt)) best = activity;
-    }
-  }
-  return best;
-}
-
-function nextBoundaryAfter(agent: Agent, at: number): number | undefined {
-  let best: number | undefined;
-  for (const shift of agent.shifts) {
-    for (const activity of shift.activities) {
-      for (const edge of [activity.startAt, activity.startAt + activity.lengthMinutes * 60_000]) {
-        if (edge > at && (best === undefined || edge < best)) best = edge;
-      }
-    }
-  }
-  return best;
 }
 
 /** Keeps each agent's real-time adherence current as simulator time, schedules and actual activities change. */
@@ -472,7 +305,8 @@ export class AdherenceEngine {
       actual.systemPresence !== previous.actual.systemPresence ||
       actual.routingStatus !== previous.actual.routingStatus ||
       actual.actualActivityCategory !== previous.actual.actualActivityCategory;
-    // UNCONFIRMED (outcome-evidence #19): Genesys is assumed to publish on every routing/presence/schedule change,
+    // UNCONFIRMED (no Genesys source says how often the topic fires): Genesys is assumed to publish on every
+    // routing/presence/schedule change,
     // keeping adherenceChangeTime at the start of the current state when the state itself did not change.
     if (changed) for (const listener of this.listeners) listener(next, previous);
   }

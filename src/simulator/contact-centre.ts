@@ -1,132 +1,22 @@
+import {
+  SYSTEM_PRESENCES,
+  type ActivityCategory,
+  type ActivityCode,
+  type Agent,
+  type BusinessUnit,
+  type ContactCentre,
+  type ManagementUnit,
+  type Person,
+  type SystemPresence,
+  type WorkTeam,
+} from './contact-centre-model';
+import { FIRST_NAMES, LAST_NAMES } from './people-names';
 import { SeededRandom } from './seeded-random';
+import { buildShift, weekDateOf } from './shift-layout';
 
-/** Activity categories as Genesys WFM names them (WFM reference §4; adherence adds `Unscheduled`). */
-export type ActivityCategory =
-  'OnQueueWork' | 'Break' | 'Meal' | 'Meeting' | 'OffQueueWork' | 'TimeOff' | 'Training' | 'Unavailable';
-
-/** System presences Genesys reports (REST enum in reference §2). */
-export const SYSTEM_PRESENCES = [
-  'Available',
-  'Away',
-  'Busy',
-  'Offline',
-  'Idle',
-  'OnQueue',
-  'Meal',
-  'Training',
-  'Meeting',
-  'Break',
-] as const;
-
-/** A Genesys system presence. */
-export type SystemPresence = (typeof SYSTEM_PRESENCES)[number];
-
-/** A business-unit activity code (subset of `BusinessUnitActivityCode`). */
-export interface ActivityCode {
-  readonly id: string;
-  readonly name: string;
-  readonly category: ActivityCategory;
-  readonly isDefault: boolean;
-  readonly lengthInMinutes: number;
-  readonly countsAsPaidTime: boolean;
-  readonly countsAsWorkTime: boolean;
-  readonly secondaryPresenceIds: readonly string[];
-}
-
-/** A WFM business unit with its activity codes. */
-export interface BusinessUnit {
-  readonly id: string;
-  readonly name: string;
-  readonly timeZone: string;
-  readonly activityCodes: readonly ActivityCode[];
-}
-
-/** Adherence settings of a management unit (`settings.adherence`, reference §4). */
-export interface AdherenceSettings {
-  readonly severeAlertThresholdMinutes: number;
-  readonly adherenceTargetPercent: number;
-  readonly adherenceExceptionThresholdSeconds: number;
-  readonly nonOnQueueActivitiesEquivalent: boolean;
-  readonly trackOnQueueActivity: boolean;
-  readonly ignoredActivityCategories: readonly ActivityCategory[];
-  readonly ignoredActivityCodeIds: readonly string[];
-}
-
-/** A WFM management unit. */
-export interface ManagementUnit {
-  readonly id: string;
-  readonly name: string;
-  readonly businessUnitId: string;
-  readonly timeZone: string;
-  readonly adherence: AdherenceSettings;
-}
-
-/** A work team inside one management unit, led (by configuration, not by Genesys) by one supervisor. */
-export interface WorkTeam {
-  readonly id: string;
-  readonly name: string;
-  readonly managementUnitId: string;
-  readonly supervisorId: string;
-}
-
-/** A Genesys user (agent or supervisor). */
-export interface Person {
-  readonly id: string;
-  readonly name: string;
-  readonly email: string;
-  readonly title: string;
-  readonly department: string;
-  readonly managerId?: string;
-  readonly state: 'active' | 'inactive';
-}
-
-/** One scheduled activity inside a shift; instants are epoch ms. */
-export interface ScheduledActivity {
-  startAt: number;
-  lengthMinutes: number;
-  activityCodeId: string;
-  category: ActivityCategory;
-  description: string;
-  paid: boolean;
-}
-
-/** A published shift of one agent. */
-export interface Shift {
-  readonly id: string;
-  startAt: number;
-  lengthMinutes: number;
-  activities: ScheduledActivity[];
-  readonly scheduleId: string;
-  readonly weekDate: string;
-  manuallyEdited: boolean;
-}
-
-/** A WFM agent: a user in a management unit and a work team, with a published schedule. */
-export interface Agent extends Person {
-  readonly index: number;
-  readonly managementUnitId: string;
-  readonly businessUnitId: string;
-  readonly teamId: string;
-  readonly managerId: string;
-  readonly shifts: Shift[];
-  readonly activeQueueIds: readonly string[];
-}
-
-/** The whole simulated organisation, deterministic from the seed and start instant. */
-export interface ContactCentre {
-  readonly organizationId: string;
-  readonly divisionId: string;
-  readonly businessUnits: readonly BusinessUnit[];
-  readonly managementUnits: readonly ManagementUnit[];
-  readonly teams: readonly WorkTeam[];
-  readonly supervisors: readonly Person[];
-  readonly agents: readonly Agent[];
-  /** Agents taken out of their unit while running: still Genesys users, no longer WFM agents of any watched unit. */
-  readonly formerAgents: readonly Person[];
-  /** Organisation secondary-presence ids by system presence. */
-  readonly presenceIds: Readonly<Record<SystemPresence, string>>;
-  readonly queueIds: readonly string[];
-}
+export * from './contact-centre-model';
+export { FIRST_NAMES, LAST_NAMES } from './people-names';
+export { buildShift, weekDateOf } from './shift-layout';
 
 /** Sizing and seed for {@link buildContactCentre}. */
 export interface ContactCentreOptions {
@@ -144,68 +34,6 @@ export interface ContactCentreOptions {
   readonly agentIdentities?: readonly { readonly name: string; readonly email: string }[];
 }
 
-/** First names people are drawn from. */
-export const FIRST_NAMES = [
-  'Amara',
-  'Ben',
-  'Chloe',
-  'Dev',
-  'Elena',
-  'Farid',
-  'Grace',
-  'Hugo',
-  'Ines',
-  'Jonas',
-  'Keira',
-  'Luca',
-  'Maya',
-  'Nikhil',
-  'Olivia',
-  'Pavel',
-  'Quinn',
-  'Rosa',
-  'Sami',
-  'Tara',
-  'Umar',
-  'Vera',
-  'Wes',
-  'Yara',
-  'Zoe',
-  'Aidan',
-  'Bianca',
-  'Carlos',
-  'Dana',
-  'Emil',
-];
-/** Last names people are drawn from. */
-export const LAST_NAMES = [
-  'Adams',
-  'Bauer',
-  'Costa',
-  'Dubois',
-  'Evans',
-  'Fischer',
-  'Garcia',
-  'Hansen',
-  'Ito',
-  'Jensen',
-  'Khan',
-  'Larsen',
-  'Moreau',
-  'Novak',
-  'Okafor',
-  'Patel',
-  'Quist',
-  'Rossi',
-  'Silva',
-  'Tanaka',
-  'Ueda',
-  'Varga',
-  'Walsh',
-  'Xu',
-  'Young',
-  'Zeller',
-];
 const TIME_ZONES = ['Europe/London', 'America/Chicago', 'America/New_York', 'Europe/Berlin'];
 const UNIT_NAMES = [
   'Billing',
@@ -285,7 +113,8 @@ const CODE_TEMPLATES: ReadonlyArray<Omit<ActivityCode, 'id' | 'secondaryPresence
     countsAsPaidTime: false,
     countsAsWorkTime: false,
   },
-  // Genesys has no overtime flag (reference §4): overtime exists only as a custom code named by convention.
+  // Genesys has no overtime flag (none in MyPureCloud/platform-client-sdk-javascript build/index.d.ts):
+  // overtime exists only as a custom code named by convention.
   {
     name: 'Overtime',
     category: 'OnQueueWork',
@@ -363,7 +192,7 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
     businessUnits.push({
       id: random.uuid(),
       name: `Contoso ${b === 0 ? 'Europe' : `Region ${b + 1}`}`,
-      timeZone: TIME_ZONES[b % TIME_ZONES.length]!,
+      timeZone: TIME_ZONES[b % TIME_ZONES.length],
       activityCodes,
     });
   }
@@ -377,10 +206,10 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
   const startOfSlot = Math.floor(options.startAt / (15 * MINUTE)) * 15 * MINUTE;
 
   for (let u = 0; u < unitCount; u++) {
-    const businessUnit = businessUnits[u % businessUnitCount]!;
+    const businessUnit = businessUnits[u % businessUnitCount];
     const code = (name: string): ActivityCode => businessUnit.activityCodes.find((c) => c.name === name)!;
     const unitName =
-      UNIT_NAMES[u % UNIT_NAMES.length]! +
+      UNIT_NAMES[u % UNIT_NAMES.length] +
       (u >= UNIT_NAMES.length ? ` ${Math.floor(u / UNIT_NAMES.length) + 1}` : '');
     const unit: ManagementUnit = {
       id: random.uuid(),
@@ -388,7 +217,8 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
       businessUnitId: businessUnit.id,
       timeZone: businessUnit.timeZone,
       adherence: {
-        // Severe highlight defaults to 5 min (outcome-evidence A11); the exception threshold is the 15-min formal line.
+        // Severe highlight defaults to 5 min (help.mypurecloud.com/articles/configure-historical-adherence/);
+        // the exception threshold is the 15-min formal line.
         severeAlertThresholdMinutes: 5,
         adherenceTargetPercent: 90,
         adherenceExceptionThresholdSeconds: 900,
@@ -415,9 +245,10 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
       unitTeams.push(team);
     }
     for (let a = 0; a < agentsInUnit; a++) {
-      const team = unitTeams[a % unitTeams.length]!;
+      const team = unitTeams[a % unitTeams.length];
       const generated = makePerson('Customer Service Agent', unitName, team.supervisorId);
-      // Named identities (e.g. the Agents Playground's mock users) take the first agent slots, so a local demo links them.
+      // Named identities (e.g. the Agents Playground's mock users) take the first agent slots, so a local demo
+      // links them.
       const identity = options.agentIdentities?.[agents.length];
       const person = identity
         ? { ...generated, name: identity.name, email: identity.email.toLowerCase() }
@@ -435,7 +266,7 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
         businessUnitId: businessUnit.id,
         teamId: team.id,
         shifts: [shift],
-        activeQueueIds: [queueIds[u % queueIds.length]!],
+        activeQueueIds: [queueIds[u % queueIds.length]],
       });
     }
   }
@@ -458,60 +289,4 @@ function agentsOfUnit(options: ContactCentreOptions, unitCount: number, u: numbe
   if (options.agents === undefined) return options.agentsPerUnit;
   const total = Math.max(0, Math.floor(options.agents));
   return Math.floor(total / unitCount) + (u < total % unitCount ? 1 : 0);
-}
-
-/** Monday (UTC) of the week containing `at`, as `YYYY-MM-DD` (Genesys `weekDate`). */
-export function weekDateOf(at: number): string {
-  const day = new Date(at);
-  const dayOfWeek = (day.getUTCDay() + 6) % 7;
-  return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() - dayOfWeek))
-    .toISOString()
-    .slice(0, 10);
-}
-
-/** A 480-minute shift: two 15-min breaks, a 30-min unpaid meal, sometimes a team meeting or project work (outcome-evidence #1). */
-export function buildShift(
-  random: SeededRandom,
-  startAt: number,
-  code: (name: string) => ActivityCode,
-  id: string,
-  scheduleId: string,
-): Shift {
-  const jitter = (): number => random.pick([-15, 0, 15]);
-  const blocks: Array<{ offset: number; length: number; code: ActivityCode }> = [
-    { offset: 120 + jitter(), length: 15, code: code('Break') },
-    { offset: 240 + jitter(), length: 30, code: code('Meal') },
-    { offset: 360 + jitter(), length: 15, code: code('Break') },
-  ];
-  if (random.chance(0.3)) blocks.push({ offset: 180, length: 30, code: code('Team Meeting') });
-  if (random.chance(0.15)) blocks.push({ offset: 300, length: 30, code: code('Project Work') });
-  blocks.sort((x, y) => x.offset - y.offset);
-  const activities: ScheduledActivity[] = [];
-  const onQueue = code('On Queue Work');
-  let cursor = 0;
-  const push = (offset: number, length: number, c: ActivityCode): void => {
-    activities.push({
-      startAt: startAt + offset * MINUTE,
-      lengthMinutes: length,
-      activityCodeId: c.id,
-      category: c.category,
-      description: '',
-      paid: c.countsAsPaidTime,
-    });
-  };
-  for (const block of blocks) {
-    if (block.offset > cursor) push(cursor, block.offset - cursor, onQueue);
-    push(block.offset, block.length, block.code);
-    cursor = block.offset + block.length;
-  }
-  if (cursor < 480) push(cursor, 480 - cursor, onQueue);
-  return {
-    id,
-    startAt,
-    lengthMinutes: 480,
-    activities,
-    scheduleId,
-    weekDate: weekDateOf(startAt),
-    manuallyEdited: false,
-  };
 }

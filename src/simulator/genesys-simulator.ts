@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SystemClock } from '../platform/system-clock';
 import { AdherenceEngine, type AdherenceSnapshot } from './adherence-engine';
@@ -8,7 +7,7 @@ import { buildContactCentre } from './contact-centre';
 import { createControlRouter } from './control-routes';
 import { DownloadStore } from './download-store';
 import { FaultInjector } from './fault-injector';
-import { readRequestBody, writeReply, type HttpReply, type HttpRouter } from './http-router';
+import { writeReply } from './http-router';
 import { NotificationHub } from './notification-hub';
 import { RateLimiter } from './rate-limiter';
 import { createRestRouter } from './rest-routes';
@@ -22,6 +21,7 @@ import {
 import { SeededRandom } from './seeded-random';
 import { ShiftScenario } from './shift-scenario';
 import { SimulatorClock } from './simulator-clock';
+import { createSimulatorRequestHandler } from './simulator-http';
 import { createSimulatorControl, type SimulatorControl } from './simulator-control';
 import { createCounters } from './simulator-counters';
 import { resolveSimulatorOptions, type SimulatorOptions } from './simulator-options';
@@ -44,7 +44,6 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
-const MAX_REQUEST_BYTES = 512_000; // request.bytes.max (reference §6)
 const DAY_MS = 86_400_000;
 
 /** Starts a Genesys Cloud simulator on 127.0.0.1 (port 0 by default) and resolves once it listens. */
@@ -95,7 +94,7 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     maxChannelsPerClient: options.maxChannelsPerClient,
     maxTopicsPerChannel: options.maxTopicsPerChannel,
-    channelLifetimeMs: DAY_MS,
+    channelLifetimeInMs: DAY_MS,
     organizationId: centre.organizationId,
     socketBaseUrl: () => baseUrl.replace(/^http/, 'ws'),
   });
@@ -189,130 +188,16 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
   const restRouter = createRestRouter({ centre, engine, hub, downloads, options, faults, counters });
   const controlRouter = createControlRouter(control);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', baseUrl);
-    const correlation = req.headers['inin-correlation-id'];
-    // Echo the caller's ININ-Correlation-ID or make one (reference §6, captured logs).
-    const headers: Record<string, string> = {
-      'ININ-Correlation-ID':
-        typeof correlation === 'string' && correlation !== '' ? correlation : randomUUID(),
-    };
-    const rawBody = await readRequestBody(req, MAX_REQUEST_BYTES);
-    if (rawBody === undefined) {
-      writeReply(
-        res,
-        method,
-        {
-          status: 413,
-          body: errorBody(
-            413,
-            'request.entity.too.large',
-            `The request body exceeds ${MAX_REQUEST_BYTES} bytes`,
-          ),
-        },
-        headers,
-      );
-      return;
-    }
-    const path = url.pathname;
-
-    if (path.startsWith('/_simulator/')) {
-      writeReply(res, method, await route(controlRouter, method, url, req, rawBody, undefined), headers);
-      return;
-    }
-    const download = /^\/downloads\/([0-9a-f]+)$/.exec(path);
-    if (download && method === 'GET') {
-      const document = downloads.get(download[1]!);
-      writeReply(
-        res,
-        method,
-        document === undefined
-          ? { status: 404, body: errorBody(404, 'not.found', 'Download not found') }
-          : { status: 200, body: document },
-        headers,
-      );
-      return;
-    }
-    if (path === '/oauth/token') {
-      counters.requests += 1;
-      const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
-      const clientKey = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':')[0] : 'anonymous';
-      // client.credentials.token.rate.per.minute (reference §6) is counted per client.
-      const limited = limitOrFault(`client:${clientKey}`, path, headers);
-      if (limited) return writeReply(res, method, limited, headers);
-      if (method !== 'POST')
-        return writeReply(
-          res,
-          method,
-          { status: 405, body: errorBody(405, 'method.not.allowed', 'Use POST') },
-          headers,
-        );
-      const reply = tokens.issue(req.headers.authorization, rawBody);
-      if (reply.status === 200) counters.tokensIssued += 1;
-      writeReply(
-        res,
-        method,
-        { status: reply.status, body: reply.body, headers: { 'Cache-Control': 'no-store' } },
-        headers,
-      );
-      return;
-    }
-    if (path.startsWith('/api/v2/')) {
-      counters.requests += 1;
-      const token = tokens.verify(req.headers.authorization);
-      if (!token) {
-        counters.unauthorized += 1;
-        // UNCONFIRMED: Genesys answers a missing/expired token with code bad.credentials.
-        writeReply(
-          res,
-          method,
-          { status: 401, body: errorBody(401, 'bad.credentials', 'Invalid login credentials.') },
-          headers,
-        );
-        return;
-      }
-      const limited = limitOrFault(token.accessToken, path, headers);
-      if (limited) return writeReply(res, method, limited, headers);
-      writeReply(res, method, await route(restRouter, method, url, req, rawBody, token), headers);
-      return;
-    }
-    writeReply(
-      res,
-      method,
-      { status: 404, body: errorBody(404, 'not.found', `No resource at ${path}`) },
-      headers,
-    );
-  };
-
-  const limitOrFault = (
-    key: string,
-    path: string,
-    headers: Record<string, string>,
-  ): HttpReply | undefined => {
-    const decision = limiter.take(key);
-    headers['inin-ratelimit-count'] = String(decision.count);
-    headers['inin-ratelimit-allowed'] = String(decision.limit);
-    headers['inin-ratelimit-reset'] = String(decision.resetInSeconds);
-    if (!decision.allowed) {
-      counters.rateLimited += 1;
-      return tooManyRequests(decision.resetInSeconds, decision.limit);
-    }
-    const fault = faults.takeHttpFault(path);
-    if (!fault) return undefined;
-    counters.injectedErrors += 1;
-    if (fault.status === 429) {
-      counters.rateLimited += 1;
-      return tooManyRequests(fault.retryAfterInSeconds ?? 1, decision.limit);
-    }
-    const retryAfter: Record<string, string> =
-      fault.retryAfterInSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterInSeconds) };
-    return {
-      status: fault.status,
-      body: errorBody(fault.status, statusCode(fault.status), `Injected fault: HTTP ${fault.status}`),
-      headers: retryAfter,
-    };
-  };
+  const handle = createSimulatorRequestHandler({
+    baseUrl: () => baseUrl,
+    controlRouter,
+    restRouter,
+    downloads,
+    tokens,
+    limiter,
+    faults,
+    counters,
+  });
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -359,50 +244,4 @@ export async function startGenesysSimulator(input: SimulatorOptions = {}): Promi
       return stopping;
     },
   };
-}
-
-async function route<Auth>(
-  router: HttpRouter<Auth>,
-  method: string,
-  url: URL,
-  req: IncomingMessage,
-  rawBody: string,
-  auth: Auth,
-): Promise<HttpReply> {
-  const match = router.match(method, url.pathname);
-  if (match.kind === 'notFound')
-    return { status: 404, body: errorBody(404, 'not.found', `No resource at ${url.pathname}`) };
-  if (match.kind === 'wrongMethod')
-    return {
-      status: 405,
-      body: errorBody(405, 'method.not.allowed', `${method} is not allowed on ${url.pathname}`),
-    };
-  return match.handler({ method, url, params: match.params, headers: req.headers, rawBody, auth });
-}
-
-function tooManyRequests(retryAfterInSeconds: number, limit: number): HttpReply {
-  // 429 with integer Retry-After and code too.many.requests.retry.after (reference §6).
-  const message = `Rate limit exceeded the maximum. Retry the request in [${retryAfterInSeconds}] seconds`;
-  return {
-    status: 429,
-    headers: { 'Retry-After': String(retryAfterInSeconds) },
-    body: errorBody(429, 'too.many.requests.retry.after', message, {
-      messageParams: { retryAfter: String(retryAfterInSeconds) },
-      limit: { key: 'token.rate.per.minute', namespace: 'platform.api', value: limit },
-    }),
-  };
-}
-
-function statusCode(status: number): string {
-  const codes: Record<number, string> = {
-    500: 'internal.server.error',
-    502: 'bad.gateway',
-    503: 'service.unavailable',
-    504: 'gateway.timeout',
-    400: 'bad.request',
-    401: 'bad.credentials',
-    403: 'missing.any.permissions',
-    404: 'not.found',
-  };
-  return codes[status] ?? 'error';
 }

@@ -27,7 +27,10 @@ interface Route<Auth> {
   readonly handler: HttpHandler<Auth>;
 }
 
-/** Result of matching a request: the handler and its path parameters, or whether the path exists under another method. */
+/**
+ * Result of matching a request: the handler and its path parameters, or whether the path exists under another
+ * method.
+ */
 export type RouteMatch<Auth> =
   | { readonly kind: 'found'; readonly handler: HttpHandler<Auth>; readonly params: Record<string, string> }
   | { readonly kind: 'wrongMethod' }
@@ -61,14 +64,17 @@ export class HttpRouter<Auth> {
       pathExists = true;
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
-      route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+      route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
       return { kind: 'found', handler: route.handler, params };
     }
     return pathExists ? { kind: 'wrongMethod' } : { kind: 'notFound' };
   }
 }
 
-/** Reads a request body as text, failing once it passes `maxBytes` (Genesys `request.bytes.max` = 512000, reference §6). */
+/**
+ * Reads a request body as text, failing once it passes `maxBytes` (Genesys `request.bytes.max` = 512000,
+ * Genesys Cloud limits, developer.genesys.cloud/api/rest/v2/organization/limits).
+ */
 export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -1,5 +1,6 @@
 import { startGenesysSimulator } from './genesys-simulator';
 import { readSimulatorCliOptions } from './simulator-options';
+import { describeError } from '../platform/describe-error';
 
 /** CLI: starts the simulator, prints `{apiUrl, loginUrl, clientId, clientSecret, ...}` as one JSON line, runs until SIGINT/SIGTERM. */
 export async function runSimulatorCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -18,7 +19,7 @@ export async function runSimulatorCli(argv: readonly string[], env: NodeJS.Proce
 
 if (require.main === module) {
   runSimulatorCli(process.argv.slice(2), process.env).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`${describeError(error)}\n`);
     process.exit(1);
   });
 }

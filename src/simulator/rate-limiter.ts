@@ -13,7 +13,8 @@ interface Window {
 
 /**
  * Fixed one-minute windows per key (a token, or a client for token requests), measured on the wall clock
- * because Genesys limits are real time (`token.rate.per.minute` = 300, reference §6).
+ * because Genesys limits are real time (`token.rate.per.minute` = 300, Genesys Cloud limits,
+ * developer.genesys.cloud/api/rest/v2/organization/limits).
  * UNCONFIRMED: Genesys's exact window algorithm; fixed windows match the `inin-ratelimit-reset` header.
  */
 export class RateLimiter {

@@ -1,19 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { startTimer } from '../platform/timers';
 import type { AdherenceEngine } from './adherence-engine';
 import { indexOf } from './centre-index';
 import type { Agent, ContactCentre, Person } from './contact-centre';
 import type { DownloadStore } from './download-store';
-import type { AsyncSearchOutcome, FaultInjector } from './fault-injector';
-import { HttpRouter, type HttpReply, type HttpRequestContext } from './http-router';
+import type { FaultInjector } from './fault-injector';
+import { HttpRouter, type HttpReply } from './http-router';
 import type { NotificationHub } from './notification-hub';
 import type { SimulatorCounters } from './simulator-counters';
 import type { ResolvedSimulatorOptions } from './simulator-options';
 import type { IssuedToken } from './token-issuer';
+import { badRequest, isTrue, notFound, ok, parseJson, type Ctx } from './rest-replies';
+import { createScheduleSearch } from './schedule-search-route';
 import * as wire from './wire-format';
 
 /** What the REST routes read and write. */
-export interface RestRouteDeps {
+export interface RestRouteOptions {
   readonly centre: ContactCentre;
   readonly engine: AdherenceEngine;
   readonly hub: NotificationHub;
@@ -23,34 +23,13 @@ export interface RestRouteDeps {
   readonly counters: SimulatorCounters;
 }
 
-type Ctx = HttpRequestContext<IssuedToken>;
-
-const ok = (body: unknown): HttpReply => ({ status: 200, body });
-const notFound = (what: string): HttpReply => ({
-  status: 404,
-  body: wire.errorBody(404, 'not.found', `${what} not found`),
-});
-const badRequest = (message: string): HttpReply => ({
-  status: 400,
-  body: wire.errorBody(400, 'bad.request', message),
-});
-
-function parseJson(ctx: Ctx): { value?: unknown; error?: HttpReply } {
-  if (ctx.rawBody.trim() === '') return { value: undefined };
-  try {
-    return { value: JSON.parse(ctx.rawBody) };
-  } catch {
-    return { error: badRequest('The request body is not valid JSON') };
-  }
-}
-
-function isTrue(value: string | null): boolean {
-  return value === 'true';
-}
-
-/** Builds the `/api/v2/...` routes (reference §1, §4, §7); every handler runs after token and rate-limit checks. */
-export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
-  const { centre, engine, hub, downloads, options, faults, counters } = deps;
+/**
+ * Builds the `/api/v2/...` routes (MyPureCloud/platform-client-sdk-javascript build/docs/NotificationsApi.md,
+ * MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md, UsersApi.md); every handler
+ * runs after token and rate-limit checks.
+ */
+export function createRestRouter(deps: RestRouteOptions): HttpRouter<IssuedToken> {
+  const { centre, engine, hub, downloads, options } = deps;
   const router = new HttpRouter<IssuedToken>();
   const caller = (ctx: Ctx) => ({
     clientId: ctx.auth.clientId,
@@ -62,7 +41,8 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
       ? undefined
       : {
           status: 403,
-          // UNCONFIRMED: the code of a REST permission failure; Genesys lists the missing permissions in the message.
+          // UNCONFIRMED: the code of a REST permission failure; Genesys lists the missing permissions in the
+          // message.
           body: wire.errorBody(
             403,
             'missing.any.permissions',
@@ -73,17 +53,18 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
   const businessUnit = (id: string) => centre.businessUnits.find((b) => b.id === id);
   const people = () => [...centre.supervisors, ...centre.agents, ...centre.formerAgents];
   const index = indexOf(centre);
+  const searchSchedules = createScheduleSearch({ ...deps, requireAny, businessUnit });
 
-  // Notifications (reference §1).
+  // Notifications (MyPureCloud/platform-client-sdk-javascript build/docs/NotificationsApi.md).
   router.add('POST', '/api/v2/notifications/channels', (ctx) => ok(hub.createChannel(caller(ctx))));
   router.add('GET', '/api/v2/notifications/channels', (ctx) =>
     ok(hub.listChannels(caller(ctx), ctx.url.searchParams.get('includechannels'))),
   );
   router.add('HEAD', '/api/v2/notifications/channels/:channelId', (ctx) =>
-    hub.headChannel(caller(ctx), ctx.params.channelId!),
+    hub.headChannel(caller(ctx), ctx.params.channelId),
   );
   router.add('GET', '/api/v2/notifications/channels/:channelId/subscriptions', (ctx) =>
-    hub.getSubscriptions(caller(ctx), ctx.params.channelId!),
+    hub.getSubscriptions(caller(ctx), ctx.params.channelId),
   );
   for (const method of ['POST', 'PUT'] as const) {
     router.add(method, '/api/v2/notifications/channels/:channelId/subscriptions', (ctx) => {
@@ -92,7 +73,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
       const ignoreErrors = isTrue(ctx.url.searchParams.get('ignoreErrors'));
       return hub.subscribe(
         caller(ctx),
-        ctx.params.channelId!,
+        ctx.params.channelId,
         body.value,
         method === 'POST' ? 'add' : 'replace',
         ignoreErrors,
@@ -100,10 +81,10 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     });
   }
   router.add('DELETE', '/api/v2/notifications/channels/:channelId/subscriptions', (ctx) =>
-    hub.unsubscribeAll(caller(ctx), ctx.params.channelId!),
+    hub.unsubscribeAll(caller(ctx), ctx.params.channelId),
   );
 
-  // Org structure (reference §4).
+  // Org structure (MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md).
   router.add('GET', '/api/v2/workforcemanagement/businessunits', () =>
     ok({ entities: centre.businessUnits.map((b) => wire.businessUnitListItem(centre, b)) }),
   );
@@ -113,8 +94,9 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     }),
   );
   router.add('GET', '/api/v2/workforcemanagement/businessunits/:buId/managementunits', (ctx) => {
-    // UNCONFIRMED: `mine` (reference §4) means the caller's own BU; a client-credentials token has none, so it is not found.
-    const bu = businessUnit(ctx.params.buId!);
+    // UNCONFIRMED: `mine` (MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md)
+    // means the caller's own BU; a client-credentials token has none, so it is not found.
+    const bu = businessUnit(ctx.params.buId);
     if (!bu) return notFound(`Business unit ${ctx.params.buId}`);
     return ok({
       entities: centre.managementUnits
@@ -123,7 +105,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     });
   });
   router.add('GET', '/api/v2/workforcemanagement/managementunits/:muId', (ctx) => {
-    const mu = unit(ctx.params.muId!);
+    const mu = unit(ctx.params.muId);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
     const expand = ctx.url.searchParams.getAll('expand').flatMap((e) => e.split(','));
     return ok(
@@ -136,7 +118,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     );
   });
   router.add('GET', '/api/v2/workforcemanagement/managementunits/:muId/users', (ctx) => {
-    const mu = unit(ctx.params.muId!);
+    const mu = unit(ctx.params.muId);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
     return ok({
       entities: index.agentsOfUnit(mu.id).map((a) => ({ id: a.id, selfUri: `/api/v2/users/${a.id}` })),
@@ -145,8 +127,9 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
   router.add('GET', '/api/v2/workforcemanagement/agents/:agentId/managementunit', (ctx) => {
     const denied = requireAny('wfm:agent:view', 'wfm:managementUnit:view');
     if (denied) return denied;
-    const agent = index.agent(ctx.params.agentId!);
-    // UNCONFIRMED: a user who is in no management unit answers 404 (the SDK's WorkforceManagementApi.md shows only success).
+    const agent = index.agent(ctx.params.agentId);
+    // UNCONFIRMED: a user who is in no management unit answers 404 (the SDK's WorkforceManagementApi.md shows
+    // only success).
     if (!agent) return notFound(`Management unit of agent ${ctx.params.agentId}`);
     return ok({
       user: { id: agent.id, selfUri: `/api/v2/users/${agent.id}` },
@@ -161,19 +144,21 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     });
   });
   router.add('GET', '/api/v2/workforcemanagement/businessunits/:buId/activitycodes', (ctx) => {
-    const bu = businessUnit(ctx.params.buId!);
+    const bu = businessUnit(ctx.params.buId);
     if (!bu) return notFound(`Business unit ${ctx.params.buId}`);
     return ok({ entities: bu.activityCodes.map((c) => wire.activityCode(bu, c)) });
   });
 
-  // Real-time adherence (reference §4): all need wfm:realtimeAdherence:view.
+  // Real-time adherence (MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md): all
+  // need wfm:realtimeAdherence:view.
   const listing = (ctx: Ctx, agents: readonly Agent[]): HttpReply => {
     const entities = agents.map((a) => wire.userScheduleAdherence(centre, engine.get(a.id)!));
     if (
       isTrue(ctx.url.searchParams.get('forceDownloadService')) ||
       agents.length > options.downloadThreshold
     ) {
-      // Too-big results carry only `downloadUrl` (reference §4). UNCONFIRMED: the document there is the listing itself.
+      // Too-big results carry only `downloadUrl` (MyPureCloud/platform-client-sdk-javascript build/index.d.ts,
+      // `UserScheduleAdherenceListing`). UNCONFIRMED: the document there is the listing itself.
       return ok({ downloadUrl: downloads.put({ entities }) });
     }
     return ok({ entities });
@@ -181,27 +166,29 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
   router.add('GET', '/api/v2/workforcemanagement/managementunits/:muId/adherence', (ctx) => {
     const denied = requireAny('wfm:realtimeAdherence:view');
     if (denied) return denied;
-    const mu = unit(ctx.params.muId!);
+    const mu = unit(ctx.params.muId);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
     return listing(ctx, index.agentsOfUnit(mu.id));
   });
   router.add('GET', '/api/v2/workforcemanagement/teams/:teamId/adherence', (ctx) => {
     const denied = requireAny('wfm:realtimeAdherence:view');
     if (denied) return denied;
-    const team = index.team(ctx.params.teamId!);
+    const team = index.team(ctx.params.teamId);
     if (!team) return notFound(`Team ${ctx.params.teamId}`);
     return listing(ctx, index.agentsOfTeam(team.id));
   });
   router.add('GET', '/api/v2/workforcemanagement/adherence', (ctx) => {
     const denied = requireAny('wfm:realtimeAdherence:view');
     if (denied) return denied;
-    // The official JS SDK sends this `multi` parameter comma-joined (`userId=a,b`, seen from purecloud-platform-client-v2
+    // The official JS SDK sends this `multi` parameter comma-joined (`userId=a,b`, seen from
+    // purecloud-platform-client-v2
     // 262 against a local server), so Genesys accepts both forms; we split commas as well as repeats.
     const ids = ctx.url.searchParams
       .getAll('userId')
       .flatMap((id) => id.split(','))
       .filter((id) => id !== '');
-    // Repeated userId, min 1, max 100 per request (reference §4).
+    // Repeated userId, min 1, max 100 per request (MyPureCloud/platform-client-sdk-javascript
+    // build/docs/WorkforceManagementApi.md).
     if (ids.length < 1 || ids.length > 100)
       return badRequest(`userId must be given between 1 and 100 times (got ${ids.length})`);
     // UNCONFIRMED: ids that are not WFM agents are left out of the array rather than failing the request.
@@ -213,103 +200,12 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     );
   });
 
-  // Agent schedules search (reference §4). Genesys answers `Processing` when it chooses to (large requests; SDK:
-  // forceAsync forces it for testing), then announces completion on a notification topic with a downloadUrl.
-  const searchAsync = (
-    ctx: Ctx,
-    topic: string,
-    result: unknown,
-    businessUnitId: string,
-    outcome: AsyncSearchOutcome,
-  ): HttpReply => {
-    const operationId = randomUUID();
-    counters.asyncScheduleSearches += 1;
-    if (outcome !== 'never') {
-      startTimer(
-        () =>
-          hub.publish(
-            topic,
-            outcome === 'error'
-              ? {
-                  operationId,
-                  status: 'Error',
-                  error: {
-                    status: 500,
-                    code: 'internal.server.error',
-                    message: 'The schedule search failed',
-                  },
-                }
-              : { operationId, status: 'Complete', businessUnitId, downloadUrl: downloads.put(result) },
-            false,
-          ),
-        options.asyncSearchDelayMs,
-        true,
-      );
-    }
-    return ok({ status: 'Processing', operationId });
-  };
-  const search = (
-    ctx: Ctx,
-    buId: string,
-    candidates: readonly Agent[],
-    completionTopic: string,
-  ): HttpReply => {
-    const denied = requireAny('wfm:schedule:view', 'wfm:publishedSchedule:view');
-    if (denied) return denied;
-    const parsed = parseJson(ctx);
-    if (parsed.error) return parsed.error;
-    const body = parsed.value as { startDate?: unknown; endDate?: unknown; userIds?: unknown } | undefined;
-    const startAt = typeof body?.startDate === 'string' ? Date.parse(body.startDate) : NaN;
-    const endAt = typeof body?.endDate === 'string' ? Date.parse(body.endDate) : NaN;
-    if (!Number.isFinite(startAt) || !Number.isFinite(endAt) || endAt <= startAt)
-      return badRequest('startDate and endDate must be ISO-8601 date-times with startDate before endDate');
-    if (
-      body!.userIds !== undefined &&
-      (!Array.isArray(body!.userIds) || body!.userIds.some((id) => typeof id !== 'string'))
-    )
-      return badRequest('userIds must be an array of strings');
-    const userIds = body!.userIds as string[] | undefined;
-    const agents = candidates.filter((a) => !userIds || userIds.includes(a.id));
-    const bu = businessUnit(buId)!;
-    const published = new Map<string, { id: string; weekDate: string; weekCount: number }>();
-    const result = {
-      agentSchedules: agents.map((a) => {
-        const shifts = a.shifts.filter(
-          (s) => s.startAt < endAt && s.startAt + s.lengthMinutes * 60_000 > startAt,
-        );
-        for (const s of shifts)
-          published.set(s.scheduleId, { id: s.scheduleId, weekDate: s.weekDate, weekCount: 1 });
-        return {
-          user: { id: a.id, selfUri: `/api/v2/users/${a.id}` },
-          shifts: shifts.map((s) => wire.scheduleShift(s)),
-          fullDayTimeOffMarkers: [],
-        };
-      }),
-      businessUnitTimeZone: bu.timeZone,
-      publishedSchedules: [...published.values()],
-    };
-    const agentDays = agents.length * Math.ceil((endAt - startAt) / 86_400_000);
-    const injected = faults.takeAsyncSearch();
-    if (
-      isTrue(ctx.url.searchParams.get('forceAsync')) ||
-      injected !== undefined ||
-      agentDays > options.asyncSearchAgentDays
-    )
-      return searchAsync(ctx, completionTopic, result, bu.id, injected ?? 'complete');
-    if (
-      isTrue(ctx.url.searchParams.get('forceDownloadService')) ||
-      agents.length > options.downloadThreshold
-    ) {
-      return ok({ status: 'Complete', operationId: randomUUID(), downloadUrl: downloads.put(result) });
-    }
-    return ok({ status: 'Complete', operationId: randomUUID(), result });
-  };
   router.add('POST', '/api/v2/workforcemanagement/managementunits/:muId/agentschedules/search', (ctx) => {
-    const mu = unit(ctx.params.muId!);
+    const mu = unit(ctx.params.muId);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
-    // UNCONFIRMED which {id}: for a client-credentials token the requester is the OAuth client (public client-credentials
-    // integrations subscribe v2.users.{client id}.workforcemanagement.* result topics).
-    return search(
+    // UNCONFIRMED which {id}: for a client-credentials token the requester is the OAuth client (public
+    // client-credentials integrations subscribe v2.users.{client id}.workforcemanagement.* result topics).
+    return searchSchedules(
       ctx,
       mu.businessUnitId,
       index.agentsOfUnit(mu.id),
@@ -317,9 +213,9 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     );
   });
   router.add('POST', '/api/v2/workforcemanagement/businessunits/:buId/agentschedules/search', (ctx) => {
-    const bu = businessUnit(ctx.params.buId!);
+    const bu = businessUnit(ctx.params.buId);
     if (!bu) return notFound(`Business unit ${ctx.params.buId}`);
-    return search(
+    return searchSchedules(
       ctx,
       bu.id,
       centre.agents.filter((a) => a.businessUnitId === bu.id),
@@ -327,7 +223,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     );
   });
 
-  // Users (reference §7).
+  // Users (MyPureCloud/platform-client-sdk-javascript build/docs/UsersApi.md).
   router.add('GET', '/api/v2/users', (ctx) => {
     const params = ctx.url.searchParams;
     const pageSize = Math.min(500, Math.max(1, Number(params.get('pageSize') ?? 25) || 25));
@@ -362,7 +258,7 @@ export function createRestRouter(deps: RestRouteDeps): HttpRouter<IssuedToken> {
     );
   });
   router.add('GET', '/api/v2/users/:userId', (ctx) => {
-    const person = index.person(ctx.params.userId!);
+    const person = index.person(ctx.params.userId);
     return person ? ok(wire.user(centre, person)) : notFound(`User ${ctx.params.userId}`);
   });
   return router;

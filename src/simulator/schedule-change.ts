@@ -29,8 +29,11 @@ export interface ScheduleChangeResult {
 
 const MINUTE = 60_000;
 
-/** Replaces [startAt, endAt) of a shift with one activity, splitting the activities it overlaps (mutates the shift). */
-export function insertActivity(shift: Shift, inserted: ScheduledActivity): void {
+/**
+ * Replaces [startAt, endAt) of a shift with one activity, splitting the activities it overlaps (mutates the
+ * shift).
+ */
+function insertActivity(shift: Shift, inserted: ScheduledActivity): void {
   const startAt = inserted.startAt;
   const endAt = startAt + inserted.lengthMinutes * MINUTE;
   const kept: ScheduledActivity[] = [];
@@ -99,7 +102,8 @@ export function applyScheduleChange(
 }
 
 /**
- * Body of `v2.workforcemanagement.businessunits.{buId}.schedules` for a publish (reference §3).
+ * Body of `v2.workforcemanagement.businessunits.{buId}.schedules` for a publish
+ * (MyPureCloud/platform-client-sdk-javascript notificationMappings.json).
  * UNCONFIRMED: a publish arriving as `eventType: Update` with `published: true`.
  */
 export function businessUnitSchedulesEvent(
@@ -135,7 +139,10 @@ export function businessUnitSchedulesEvent(
   };
 }
 
-/** Body of `v2.workforcemanagement.managementunits.{muId}.agentschedules.changed` (reference §3, JS SDK 255.0.0). */
+/**
+ * Body of `v2.workforcemanagement.managementunits.{muId}.agentschedules.changed`
+ * (MyPureCloud/platform-client-sdk-javascript notificationMappings.json, since JS SDK 255.0.0).
+ */
 export function agentSchedulesChangedEvent(change: ScheduleChangeResult): WireObject {
   const visibleUntil = change.endAt + 14 * 86_400_000;
   return {

@@ -32,10 +32,12 @@ export interface ShiftScenarioOptions {
 }
 
 /**
- * Drives agents through the day (the `shift` scenario): they follow the schedule with realistic slips — late back from
+ * Drives agents through the day (the `shift` scenario): they follow the schedule with realistic slips — late
+ * back from
  * break or lunch (sometimes explained, and the explanation approved), a long call running into a break (Positive
  * impact), status not changed, meeting overrun, late login, early logout — take calls while on queue
- * (outcome-evidence #7-#9, #19), and a new hire joins a unit mid-day (late for their first shift). Deterministic per
+ * (the assumptions and their sources are the parameter table of src/simulation/outcome-parameters.ts), and a
+ * new hire joins a unit mid-day (late for their first shift). Deterministic per
  * agent for a given seed.
  */
 export class ShiftScenario {
@@ -88,7 +90,8 @@ export class ShiftScenario {
     b.afterCall = undefined;
     const r = b.random;
     let delayInMs = r.int(0, 60) * SECOND;
-    // Cause mix of long episodes (outcome-evidence #8): late back 35 %, late login/early logout 15 %,
+    // Cause mix of long episodes (a guess, as in outcome-parameters.ts `CAUSE_SHARE`): late back 35 %, late
+    // login/early logout 15 %,
     // status not changed 15 %, meeting overrun 15 %, long call into a break 10 %.
     if (from === undefined && to !== undefined) {
       // Late login.
@@ -107,7 +110,8 @@ export class ShiftScenario {
     }
     const act = (): void => this.switchTo(b, to);
     if (from === 'OnQueueWork' && b.onCall) {
-      // Long call running into the break: the agent switches only once the call ends (outcome-evidence #9).
+      // Long call running into the break: the agent switches only once the call ends (long contacts drive break
+      // lateness: Klenke, "Setting an Adherence Goal", swpp.org/newsletter/on-target-summer-2025/).
       b.afterCall = () =>
         (b.pendingSwitch = this.clock.schedule(this.clock.now() + r.int(5, 45) * SECOND, act));
       return;
@@ -169,7 +173,8 @@ export class ShiftScenario {
     const last = shift.activities[shift.activities.length - 1];
     const endAt = shift.startAt + shift.lengthMinutes * MINUTE;
     if (!last || now < last.startAt || now > endAt - 20 * MINUTE) return;
-    // Early logout (outcome-evidence #8, with late login 15 %): leave 5-20 min before the shift ends.
+    // Early logout (with late login 15 %, as in outcome-parameters.ts `CAUSE_SHARE`): leave 5-20 min before the
+    // shift ends.
     if (b.random.chance(0.1)) {
       b.pendingSwitch = this.clock.schedule(endAt - b.random.int(5, 20) * MINUTE, () => {
         b.callTimer?.();
@@ -180,7 +185,8 @@ export class ShiftScenario {
   }
 
   private scheduleNextCall(b: Behaviour): void {
-    // Occupancy about 0.75 with AHT about 6 min, lognormal handle times (outcome-evidence #9).
+    // Occupancy about 0.75 with AHT about 6 min, lognormal handle times (Brown et al., JASA 2005; occupancy
+    // average 70.6 %, opsdog.com/products/occupancy-rate).
     const idleInMs = Math.max(5 * SECOND, b.random.lognormal(1.5 * MINUTE, 0.8));
     b.callTimer = this.clock.schedule(this.clock.now() + idleInMs, () => {
       if (this.engine.get(b.agent.id)?.actual.systemPresence !== 'OnQueue') return;

@@ -128,7 +128,7 @@ export interface SimulatorControl {
 }
 
 /** What {@link createSimulatorControl} drives. */
-export interface SimulatorControlDeps {
+export interface SimulatorControlOptions {
   readonly centre: ContactCentre;
   readonly clock: SimulatorClock;
   readonly engine: AdherenceEngine;
@@ -147,7 +147,7 @@ export interface SimulatorControlDeps {
 }
 
 /** Builds the control API over the running parts. */
-export function createSimulatorControl(deps: SimulatorControlDeps): SimulatorControl {
+export function createSimulatorControl(deps: SimulatorControlOptions): SimulatorControl {
   const { centre, clock, engine, hub, faults, tokens, counters } = deps;
   const people = [...centre.supervisors, ...centre.agents];
   // Looked up by id: at tens of thousands of agents a linear search per view makes listing agents quadratic.
@@ -266,7 +266,7 @@ export function createSimulatorControl(deps: SimulatorControlDeps): SimulatorCon
           faults.setAsyncSearches(fault);
           return { kind: fault.kind, affected: 0 };
         default:
-          throw new RangeError(`unknown fault kind ${(fault as { kind?: unknown }).kind}`);
+          throw new RangeError(`unknown fault kind ${String((fault as { kind?: unknown }).kind)}`);
       }
     },
     listAgents: (managementUnitId) => engine.list(managementUnitId).map(agentView),

@@ -10,7 +10,10 @@ export interface SimulatorOptions {
   readonly startAt?: number;
   /** Time moves only through `advance(ms)`; default false. */
   readonly manualClock?: boolean;
-  /** `idle`: agents follow their schedule and only the control API moves them (default); `shift`: the realistic day. */
+  /**
+   * `idle`: agents follow their schedule and only the control API moves them (default); `shift`: the realistic
+   * day.
+   */
   readonly scenario?: 'idle' | 'shift';
   /** Management units; default 2. */
   readonly units?: number;
@@ -18,13 +21,25 @@ export interface SimulatorOptions {
   readonly agentsPerUnit?: number;
   /** Total agents spread evenly over the units (the first units get one more); wins over `agentsPerUnit`. */
   readonly agents?: number;
-  /** Real-time heartbeat period on each socket; default 30000 (reference §1). */
+  /**
+   * Real-time heartbeat period on each socket; default 30000 (the interval koodaamo/genesys-notifications,
+   * channel.py, sees).
+   */
   readonly heartbeatIntervalMs?: number;
-  /** Token lifetime in simulator seconds; default 86400 (reference §5). */
+  /**
+   * Token lifetime in simulator seconds; default 86400 (the `accessTokenValiditySeconds` default of
+   * `OAuthClient`, MyPureCloud/platform-client-sdk-javascript build/index.d.ts).
+   */
   readonly tokenExpiresInSeconds?: number;
-  /** Requests per real minute per token before 429; default 300 (reference §6). */
+  /**
+   * Requests per real minute per token before 429; default 300 (`token.rate.per.minute`, Genesys Cloud limits,
+   * developer.genesys.cloud/api/rest/v2/organization/limits).
+   */
   readonly rateLimitPerMinute?: number;
-  /** Unit adherence answers only `{downloadUrl}` above this many agents; default 100. UNCONFIRMED: Genesys's real threshold. */
+  /**
+   * Unit adherence answers only `{downloadUrl}` above this many agents; default 100. UNCONFIRMED: Genesys's
+   * real threshold.
+   */
   readonly downloadThreshold?: number;
   /** OAuth client id; default a fixed UUID. */
   readonly clientId?: string;
@@ -32,23 +47,36 @@ export interface SimulatorOptions {
   readonly clientSecret?: string;
   /** Permissions of the OAuth client's role; default {@link DEFAULT_PERMISSIONS}. */
   readonly permissions?: readonly string[];
-  /** Channels per OAuth client; default 20 (reference §1). */
+  /**
+   * Channels per OAuth client; default 20
+   * (developer.genesys.cloud/forum/t/notifications-service-limits-concepts/10312, quoting the notification
+   * service docs).
+   */
   readonly maxChannelsPerClient?: number;
-  /** Topics per channel; default 1000 (reference §1). */
+  /**
+   * Topics per channel; default 1000
+   * (developer.genesys.cloud/forum/t/notifications-service-limits-concepts/10312, quoting the notification
+   * service docs).
+   */
   readonly maxTopicsPerChannel?: number;
   /** Real ms between an async schedule search answer and its notification; default 100. */
   readonly asyncSearchDelayMs?: number;
   /**
-   * A schedule search asking for more than this many agent-days (agents x days in the window) is answered `Processing`,
-   * its result following on the completion topic; default 50. UNCONFIRMED: Genesys's real threshold is not documented.
+   * A schedule search asking for more than this many agent-days (agents x days in the window) is answered
+   * `Processing`,
+   * its result following on the completion topic; default 50. UNCONFIRMED: Genesys's real threshold is not
+   * documented.
    */
   readonly asyncSearchAgentDays?: number;
-  /** Names and emails for the first agents (in unit order), e.g. to match a Teams test client's users; default none. */
+  /**
+   * Names and emails for the first agents (in unit order), e.g. to match a Teams test client's users; default
+   * none.
+   */
   readonly agentIdentities?: readonly { readonly name: string; readonly email: string }[];
 }
 
 /** Permissions the default OAuth client holds: everything the supported topics and endpoints need. */
-export const DEFAULT_PERMISSIONS: readonly string[] = [
+const DEFAULT_PERMISSIONS: readonly string[] = [
   'wfm:realtimeAdherence:view',
   'wfm:agentAdherence:notify',
   'wfm:agentSchedule:view',
@@ -94,12 +122,16 @@ export function resolveSimulatorOptions(options: SimulatorOptions, now: number):
   };
 }
 
-/** Reads simulator options from CLI flags (`--port=`, `--seed=`, `--time-scale=`, `--scenario=`, `--manual-clock`) and env (`SIM_PORT`, `SIM_SEED`, `SIM_TIME_SCALE`, `SIM_SCENARIO`, `SIM_UNITS`, `SIM_AGENTS_PER_UNIT`, `SIM_AGENTS`); flags win. Throws naming every bad setting. */
+/**
+ * Reads simulator options from CLI flags (`--port=`, `--seed=`, `--time-scale=`, `--scenario=`,
+ * `--manual-clock`) and env (`SIM_PORT`, `SIM_SEED`, `SIM_TIME_SCALE`, `SIM_SCENARIO`, `SIM_UNITS`,
+ * `SIM_AGENTS_PER_UNIT`, `SIM_AGENTS`); flags win. Throws naming every bad setting.
+ */
 export function readSimulatorCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): SimulatorOptions {
   const flags = new Map<string, string>();
   for (const arg of argv) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (m) flags.set(m[1]!, m[2] ?? 'true');
+    if (m) flags.set(m[1], m[2] ?? 'true');
   }
   const pick = (flag: string, envName: string): string | undefined => flags.get(flag) ?? env[envName];
   const problems: string[] = [];
@@ -126,5 +158,5 @@ export function readSimulatorCliOptions(argv: readonly string[], env: NodeJS.Pro
     manualClock: pick('manual-clock', 'SIM_MANUAL_CLOCK') === 'true' ? true : undefined,
   };
   if (problems.length > 0) throw new Error(`Invalid simulator settings:\n  ${problems.join('\n  ')}`);
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SimulatorOptions;
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }

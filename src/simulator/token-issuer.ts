@@ -35,7 +35,10 @@ function oauthError(status: number, error: string, description: string): WireObj
   };
 }
 
-/** Issues and checks bearer tokens for the client-credentials grant (reference §5). */
+/**
+ * Issues and checks bearer tokens for the client-credentials grant (MyPureCloud/platform-client-sdk-javascript
+ * build/src/purecloud-platform-client-v2/ApiClient.js, `loginClientCredentialsGrant`).
+ */
 export class TokenIssuer {
   private readonly tokens = new Map<string, IssuedToken>();
   private expiresInSeconds: number;
@@ -62,7 +65,7 @@ export class TokenIssuer {
   /** Answers `POST /oauth/token` given its Authorization header and form body. */
   issue(authorization: string | undefined, formBody: string): TokenReply {
     const match = /^Basic\s+(.+)$/i.exec(authorization ?? '');
-    const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
+    const decoded = match ? Buffer.from(match[1], 'base64').toString('utf8') : '';
     const separator = decoded.indexOf(':');
     const clientId = separator >= 0 ? decoded.slice(0, separator) : '';
     const secret = separator >= 0 ? decoded.slice(separator + 1) : '';
@@ -91,7 +94,7 @@ export class TokenIssuer {
       expiresAt: now + this.expiresInSeconds * 1000,
     };
     this.tokens.set(token.accessToken, token);
-    // token_type "bearer" is standard OAuth, UNCONFIRMED in Genesys sources (reference §5).
+    // token_type "bearer" is standard OAuth, UNCONFIRMED in Genesys sources (RFC 6749 §5.1).
     return {
       status: 200,
       body: {
@@ -106,7 +109,7 @@ export class TokenIssuer {
   /** The live token named by an `Authorization: Bearer` header, or undefined when missing, unknown or expired. */
   verify(authorization: string | undefined): IssuedToken | undefined {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    const token = match ? this.tokens.get(match[1]!) : undefined;
+    const token = match ? this.tokens.get(match[1]) : undefined;
     if (!token) return undefined;
     if (token.expiresAt <= this.options.now()) {
       this.tokens.delete(token.accessToken);

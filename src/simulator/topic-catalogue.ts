@@ -21,7 +21,7 @@ const PATTERNS: ReadonlyArray<{
   regex: RegExp;
   anyOfPermissions: readonly string[];
 }> = [
-  // UNCONFIRMED (reference §2): MU/team topics most likely need the same permission as their REST twins.
+  // UNCONFIRMED: MU/team topics most likely need the same permission as their REST twins.
   {
     kind: 'muAdherence',
     regex: new RegExp(`^v2\\.workforcemanagement\\.managementunits\\.${ID}\\.adherence$`),
@@ -32,13 +32,14 @@ const PATTERNS: ReadonlyArray<{
     regex: new RegExp(`^v2\\.workforcemanagement\\.teams\\.${ID}\\.adherence$`),
     anyOfPermissions: ['wfm:realtimeAdherence:view'],
   },
-  // [DOC] 2021 announcement (reference §2): any of these three.
+  // Genesys announcement "Permission enforcement for adherence notifications" (2021-12-13): any of these three.
   {
     kind: 'userAdherence',
     regex: new RegExp(`^v2\\.users\\.${ID}\\.workforcemanagement\\.adherence$`),
     anyOfPermissions: ['wfm:agentSchedule:view', 'wfm:agentAdherence:notify', 'wfm:realtimeAdherence:view'],
   },
-  // UNCONFIRMED: schedule topics are assumed to need the schedule-search permissions (reference §4).
+  // UNCONFIRMED: schedule topics are assumed to need the schedule-search permissions
+  // (MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md).
   {
     kind: 'buSchedules',
     regex: new RegExp(`^v2\\.workforcemanagement\\.businessunits\\.${ID}\\.schedules$`),
@@ -55,7 +56,8 @@ const PATTERNS: ReadonlyArray<{
     anyOfPermissions: SCHEDULE_VIEW,
   },
   // SDK notificationMappings.json (251+): completion of the MU agent schedule search, payload
-  // WfmAgentMuScheduleSearchCompleteTopicAgentMuScheduleSearchCompleteNotification {operationId, status, downloadUrl, error}.
+  // WfmAgentMuScheduleSearchCompleteTopicAgentMuScheduleSearchCompleteNotification {operationId, status,
+  // downloadUrl, error}.
   {
     kind: 'userMuScheduleSearchComplete',
     regex: new RegExp(
@@ -73,18 +75,7 @@ const PATTERNS: ReadonlyArray<{
 export function parseTopic(topic: string): ParsedTopic | undefined {
   for (const pattern of PATTERNS) {
     const match = pattern.regex.exec(topic);
-    if (match) return { kind: pattern.kind, entityId: match[1]!, anyOfPermissions: pattern.anyOfPermissions };
+    if (match) return { kind: pattern.kind, entityId: match[1], anyOfPermissions: pattern.anyOfPermissions };
   }
   return undefined;
 }
-
-/** Topic names the simulator publishes on (for docs and the control API). */
-export const TOPIC_TEMPLATES = [
-  'v2.workforcemanagement.managementunits.{muId}.adherence',
-  'v2.workforcemanagement.teams.{teamId}.adherence',
-  'v2.users.{userId}.workforcemanagement.adherence',
-  'v2.workforcemanagement.businessunits.{buId}.schedules',
-  'v2.workforcemanagement.managementunits.{muId}.agentschedules.changed',
-  'v2.workforcemanagement.users.{id}.schedules.search',
-  'v2.users.{id}.workforcemanagement.agentschedules.managementunit.search.complete',
-] as const;

@@ -18,13 +18,16 @@ export function toIso(at: number): string {
   return new Date(at).toISOString();
 }
 
-/** Drops undefined fields: Genesys omits absent fields rather than sending null (reference §2, forum sample). */
+/**
+ * Drops undefined fields: Genesys omits absent fields rather than sending null (the sample at
+ * developer.genesys.cloud/forum/t/real-time-adherence-data-by-agent/22920).
+ */
 export function compact<T extends WireObject>(object: T): T {
   for (const key of Object.keys(object)) if (object[key] === undefined) delete object[key];
   return object;
 }
 
-/** Genesys `ErrorBody` (reference §6). */
+/** Genesys `ErrorBody` (MyPureCloud/platform-client-sdk-javascript build/index.d.ts). */
 export function errorBody(status: number, code: string, message: string, extra: WireObject = {}): WireObject {
   return compact({
     message,
@@ -40,7 +43,8 @@ export function errorBody(status: number, code: string, message: string, extra: 
 }
 
 function scheduledCategory(snapshot: AdherenceSnapshot): string {
-  // Forum sample (reference §2): an unscheduled agent reports scheduledActivityCategory "Unscheduled" and no code.
+  // The sample at developer.genesys.cloud/forum/t/real-time-adherence-data-by-agent/22920: an unscheduled agent
+  // reports scheduledActivityCategory "Unscheduled" and no code.
   return snapshot.scheduled?.category ?? 'Unscheduled';
 }
 
@@ -50,7 +54,10 @@ function codeOf(centre: ContactCentre, agent: Agent, codeId: string): ActivityCo
     ?.activityCodes.find((c) => c.id === codeId);
 }
 
-/** `adherenceExplanation {id, startDate, lengthMinutes, status}` of the current stretch (SDK build/index.d.ts), if filed. */
+/**
+ * `adherenceExplanation {id, startDate, lengthMinutes, status}` of the current stretch (SDK build/index.d.ts),
+ * if filed.
+ */
 function explanationOf(snapshot: AdherenceSnapshot): WireObject | undefined {
   const explanation = snapshot.explanation;
   return explanation
@@ -63,7 +70,11 @@ function explanationOf(snapshot: AdherenceSnapshot): WireObject | undefined {
     : undefined;
 }
 
-/** The adherence topic eventBody (identical for the user, MU and team topics; reference §2 table). */
+/**
+ * The adherence topic eventBody (identical for the user, MU and team topics;
+ * MyPureCloud/platform-client-sdk-javascript build/index.d.ts,
+ * `WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate`).
+ */
 export function adherenceEventBody(
   centre: ContactCentre,
   snapshot: AdherenceSnapshot,
@@ -78,7 +89,8 @@ export function adherenceEventBody(
     businessUnitId: agent.businessUnitId,
     team: team ? { id: team.id, name: team.name } : undefined,
     scheduledActivityCategory: scheduledCategory(snapshot),
-    // Topic form carries the code id and secondary presences only, no name (reference §2).
+    // Topic form carries the code id and secondary presences only, no name
+    // (MyPureCloud/platform-client-sdk-javascript build/index.d.ts).
     scheduledActivityCode: code
       ? { id: code.id, secondaryPresences: code.secondaryPresenceIds.map((id) => ({ id })) }
       : undefined,
@@ -107,7 +119,10 @@ export function adherenceEventBody(
   });
 }
 
-/** The REST `UserScheduleAdherence` (reference §4 mapping table: `timeOfAdherenceChange`, `managementUnit{id}`, named code). */
+/**
+ * The REST `UserScheduleAdherence` (MyPureCloud/platform-client-sdk-javascript
+ * build/docs/WorkforceManagementApi.md: `timeOfAdherenceChange`, `managementUnit{id}`, named code).
+ */
 export function userScheduleAdherence(centre: ContactCentre, snapshot: AdherenceSnapshot): WireObject {
   const { agent, actual } = snapshot;
   const code = snapshot.scheduled ? codeOf(centre, agent, snapshot.scheduled.activityCodeId) : undefined;
@@ -135,7 +150,8 @@ export function userScheduleAdherence(centre: ContactCentre, snapshot: Adherence
       : undefined,
     systemPresence: actual.systemPresence,
     organizationSecondaryPresenceId: centre.presenceIds[actual.systemPresence],
-    // The REST routingStatus enum lacks OFFLINE and __EMPTY__ (reference §4): offline agents report OFF_QUEUE.
+    // The REST routingStatus enum lacks OFFLINE and __EMPTY__ (MyPureCloud/platform-client-sdk-javascript
+    // build/index.d.ts, `UserScheduleAdherence`): offline agents report OFF_QUEUE.
     routingStatus:
       actual.routingStatus === 'OFFLINE' || actual.routingStatus === '__EMPTY__'
         ? 'OFF_QUEUE'
@@ -185,7 +201,10 @@ export function businessUnitListItem(centre: ContactCentre, unit: BusinessUnit):
   };
 }
 
-/** `ManagementUnit`; `settings.adherence` only when expanded (reference §4). */
+/**
+ * `ManagementUnit`; `settings.adherence` only when expanded (MyPureCloud/platform-client-sdk-javascript
+ * build/docs/WorkforceManagementApi.md, `expand=settings.adherence`).
+ */
 export function managementUnit(
   centre: ContactCentre,
   unit: ManagementUnit,
@@ -247,7 +266,10 @@ export function activityCode(unit: BusinessUnit, code: ActivityCode): WireObject
   };
 }
 
-/** Genesys `User` (reference §7); supervisors have a manager too (the head of operations). */
+/**
+ * Genesys `User` (MyPureCloud/platform-client-sdk-javascript build/index.d.ts); supervisors have a manager too
+ * (the head of operations).
+ */
 export function user(centre: ContactCentre, person: Person): WireObject {
   return compact({
     id: person.id,
@@ -269,7 +291,10 @@ export function user(centre: ContactCentre, person: Person): WireObject {
   });
 }
 
-/** A shift as `BuAgentScheduleShift`, activities clipped to nothing (the whole shift is returned when it overlaps). */
+/**
+ * A shift as `BuAgentScheduleShift`, activities clipped to nothing (the whole shift is returned when it
+ * overlaps).
+ */
 export function scheduleShift(shift: Shift): WireObject {
   return {
     id: shift.id,

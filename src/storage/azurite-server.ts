@@ -43,7 +43,9 @@ export async function startAzurite(options: AzuriteOptions): Promise<AzuriteServ
   const host = options.host ?? '127.0.0.1';
   // Azurite refuses the two together (azurite/dist/src/table/TableEnvironment.js), and needs one of them.
   if ((options.location === undefined) === (options.inMemoryPersistence !== true))
-    throw new RangeError('startAzurite needs either a data folder (location) or inMemoryPersistence, not both');
+    throw new RangeError(
+      'startAzurite needs either a data folder (location) or inMemoryPersistence, not both',
+    );
   if (options.location !== undefined) mkdirSync(options.location, { recursive: true });
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < (options.port === undefined ? maxPortAttempts : 1); attempt += 1) {

@@ -4,9 +4,9 @@ import { InMemoryDriftHistoryStore } from './history/in-memory-drift-history-sto
 import { InMemoryDriftStateStore } from './drift-state/in-memory-drift-state-store';
 import { InMemoryLeaseStore } from './leases/in-memory-lease-store';
 import { InMemoryRouteStore } from './routes/in-memory-route-store';
-import { InMemorySettingsOverrideStore } from './settings/in-memory-settings-override-store';
 import type { StoreSet } from './store-set';
 import { InMemoryWelcomeLedger } from './welcomes/in-memory-welcome-ledger';
+import { InMemoryDigestLedger } from './digests/in-memory-digest-ledger';
 
 /** Builds every store in memory (unit tests, and runs without persistence). */
 export function createInMemoryStores(): StoreSet {
@@ -17,7 +17,7 @@ export function createInMemoryStores(): StoreSet {
     conversations: new InMemoryConversationStore(),
     routes: new InMemoryRouteStore(),
     leases: new InMemoryLeaseStore(),
-    settings: new InMemorySettingsOverrideStore(),
     welcomes: new InMemoryWelcomeLedger(),
+    digests: new InMemoryDigestLedger(),
   };
 }

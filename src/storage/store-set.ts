@@ -1,12 +1,12 @@
 import type {
   AlertOutbox,
+  DigestLedger,
   Clock,
   ConversationStore,
   DriftHistoryStore,
   DriftStateStore,
   LeaseStore,
   RouteStore,
-  SettingsOverrideStore,
   WelcomeLedger,
 } from '../app/ports';
 
@@ -18,8 +18,9 @@ export interface StoreSet {
   readonly conversations: ConversationStore;
   readonly routes: RouteStore;
   readonly leases: LeaseStore;
-  readonly settings: SettingsOverrideStore;
   readonly welcomes: WelcomeLedger;
+  /** One weekly digest per channel and week. */
+  readonly digests: DigestLedger;
 }
 
 /** Options shared by the store factories. */

@@ -2,6 +2,12 @@ import { TableClient, type TableServiceClientOptions } from '@azure/data-tables'
 import type { TokenCredential } from '@azure/identity';
 import { DefaultAzureCredential } from '@azure/identity';
 import { ConfigError, type ConfigProblem } from '../platform/errors';
+import {
+  connectionStringProblem,
+  tableEndpointOfConnectionString,
+  tableEndpointProblem,
+  tablePrefixProblem,
+} from './table-storage-rules';
 
 /** Logical table names; each instance's table is `${tablePrefix}${name}`. */
 export type TableName =
@@ -12,11 +18,11 @@ export type TableName =
   | 'Conversations'
   | 'Routes'
   | 'Leases'
-  | 'SettingsOverrides'
-  | 'Welcomes';
+  | 'Welcomes'
+  | 'Digests';
 
 /** Every table the stores use, created at start. */
-export const allTableNames: readonly TableName[] = [
+const allTableNames: readonly TableName[] = [
   'DriftState',
   'AlertOutbox',
   'AlertOutboxPending',
@@ -24,8 +30,8 @@ export const allTableNames: readonly TableName[] = [
   'Conversations',
   'Routes',
   'Leases',
-  'SettingsOverrides',
   'Welcomes',
+  'Digests',
 ];
 
 /** How to reach Azure Table Storage: a connection string (Azurite, keys) or an endpoint with Entra ID. */
@@ -34,13 +40,11 @@ export interface TableServiceOptions {
   readonly connectionString?: string;
   /** `AZURE_TABLES_ENDPOINT`, e.g. `https://<account>.table.core.windows.net`; used with `credential`. */
   readonly endpoint?: string;
-  /** `TABLE_PREFIX`: letters and digits, starting with a letter (several instances or tests share one account). */
+  /** `TABLE_PREFIX`: a letter, then letters and digits (several instances or tests share one account). */
   readonly tablePrefix: string;
   /** Defaults to `DefaultAzureCredential` (managed identity in Azure) when `endpoint` is used. */
   readonly credential?: TokenCredential;
 }
-
-const prefixPattern = /^([A-Za-z][A-Za-z0-9]{0,39})?$/;
 
 /**
  * Builds the TableClients of one instance (named `${tablePrefix}${TableName}`) and creates missing tables;
@@ -54,29 +58,24 @@ export class TableService {
     private readonly credential: TokenCredential | undefined,
   ) {}
 
-  /** Validates the options and builds the service; throws a ConfigError naming every setting to fix. */
+  /**
+   * Checks the options by the same rules settings use (./table-storage-rules) and builds the service; throws a
+   * ConfigError naming every setting to fix.
+   */
   static create(options: TableServiceOptions): TableService {
     const problems: ConfigProblem[] = [];
-    if (!prefixPattern.test(options.tablePrefix)) {
-      problems.push({
-        setting: 'TABLE_PREFIX',
-        problem: `"${options.tablePrefix}" must be letters and digits starting with a letter (at most 40)`,
-      });
-    }
-    const setting = options.connectionString ? 'AZURE_TABLES_CONNECTION_STRING' : 'AZURE_TABLES_ENDPOINT';
-    const url = options.connectionString
-      ? endpointOfConnectionString(options.connectionString)
-      : options.endpoint;
-    if (!url)
-      problems.push({
-        setting,
-        problem: 'no table endpoint: set AZURE_TABLES_CONNECTION_STRING or AZURE_TABLES_ENDPOINT',
-      });
-    else if (!isAllowedUrl(url))
-      problems.push({
-        setting,
-        problem: `plain http is only allowed to a loopback host (Azurite), got ${url}`,
-      });
+    const add = (setting: string, problem: string | undefined) => {
+      if (problem !== undefined) problems.push({ setting, problem });
+    };
+    add('TABLE_PREFIX', tablePrefixProblem(options.tablePrefix));
+    if (options.connectionString)
+      add('AZURE_TABLES_CONNECTION_STRING', connectionStringProblem(options.connectionString));
+    else if (options.endpoint) add('AZURE_TABLES_ENDPOINT', tableEndpointProblem(options.endpoint));
+    else
+      add(
+        'AZURE_TABLES_ENDPOINT',
+        'no table endpoint: set AZURE_TABLES_CONNECTION_STRING or AZURE_TABLES_ENDPOINT',
+      );
     if (problems.length > 0) throw new ConfigError(problems);
     const credential = options.connectionString
       ? undefined
@@ -114,7 +113,7 @@ export class TableService {
     const { connectionString, endpoint } = this.options;
     if (connectionString) {
       const clientOptions: TableServiceClientOptions = {
-        allowInsecureConnection: isHttp(endpointOfConnectionString(connectionString)),
+        allowInsecureConnection: isHttp(tableEndpointOfConnectionString(connectionString)),
       };
       return TableClient.fromConnectionString(connectionString, tableName, clientOptions);
     }
@@ -125,38 +124,6 @@ export class TableService {
   }
 }
 
-function endpointOfConnectionString(connectionString: string): string | undefined {
-  const parts = new Map(
-    connectionString
-      .split(';')
-      .filter((part) => part.includes('='))
-      .map(
-        (part) =>
-          [
-            part.slice(0, part.indexOf('=')).trim().toLowerCase(),
-            part.slice(part.indexOf('=') + 1).trim(),
-          ] as const,
-      ),
-  );
-  if (parts.get('usedevelopmentstorage') === 'true') return 'http://127.0.0.1:10002/devstoreaccount1';
-  const explicit = parts.get('tableendpoint');
-  if (explicit) return explicit;
-  const account = parts.get('accountname');
-  if (!account) return undefined;
-  return `${parts.get('defaultendpointsprotocol') ?? 'https'}://${account}.table.${parts.get('endpointsuffix') ?? 'core.windows.net'}`;
-}
-
 function isHttp(url: string | undefined): boolean {
   return url !== undefined && url.toLowerCase().startsWith('http://');
-}
-
-function isAllowedUrl(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol === 'https:') return true;
-  return parsed.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
 }

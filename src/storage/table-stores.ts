@@ -4,10 +4,10 @@ import { TableDriftHistoryStore } from './history/table-drift-history-store';
 import { TableDriftStateStore } from './drift-state/table-drift-state-store';
 import { TableLeaseStore } from './leases/table-lease-store';
 import { TableRouteStore } from './routes/table-route-store';
-import { TableSettingsOverrideStore } from './settings/table-settings-override-store';
 import type { StoreSet, StoreSetOptions } from './store-set';
 import type { TableService } from './table-service';
 import { TableWelcomeLedger } from './welcomes/table-welcome-ledger';
+import { TableDigestLedger } from './digests/table-digest-ledger';
 
 /** The Table-backed stores, with the concrete drift state type so restore code can call `upsertMany`. */
 export interface TableStoreSet extends StoreSet {
@@ -29,7 +29,7 @@ export async function createTableStores(
     conversations: new TableConversationStore(service.client('Conversations')),
     routes: new TableRouteStore(service.client('Routes')),
     leases: new TableLeaseStore(service.client('Leases')),
-    settings: new TableSettingsOverrideStore(service.client('SettingsOverrides')),
     welcomes: new TableWelcomeLedger(service.client('Welcomes')),
+    digests: new TableDigestLedger(service.client('Digests')),
   };
 }

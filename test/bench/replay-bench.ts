@@ -11,7 +11,10 @@ import { once } from 'node:events';
 import { streamAdherenceFrames } from '../support/adherence-frames';
 
 const FRAMES = Number(process.env.REPLAY_BENCH_FRAMES ?? 1_000_000);
-/** About 20 events per agent-hour (outcome-evidence #19) over an 8-hour day. */
+/**
+ * About 20 events per agent-hour (7.5 calls an hour at 0.75 occupancy and 6-min AHT, each
+ * IDLE→INTERACTING→IDLE, plus presence changes) over an 8-hour day.
+ */
 const AGENTS = Math.max(1, Math.round(FRAMES / (20 * 8)));
 const SPAN_MS = 8 * 3_600_000;
 const ROOT = join(__dirname, '../..');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DriftWorkerProcess } from '../support/drift-worker-process';
+import { DriftWorkerProcess, startOwnerThenStandby } from '../support/drift-worker-process';
 import {
   WORLD_THRESHOLDS,
   onQueueAgents,
@@ -41,10 +41,7 @@ describe('Soak: rolling restarts by SIGTERM with two worker processes', function
     const agents = onQueueAgents(world.sim).slice(0, ROUNDS);
     assert.ok(agents.length > 0, 'agents on queue');
     let [owner, standby] = workers as [DriftWorkerProcess, DriftWorkerProcess];
-    owner.start();
-    await owner.waitFor(() => owner.current('management unit adopted').length === units, 'first adoption');
-    standby.start();
-    await standby.waitFor(() => standby.current('drift worker started').length === 1, 'standby started');
+    await startOwnerThenStandby(owner, standby, units);
 
     const expected: string[] = [];
     const takeovers: number[] = [];

@@ -31,24 +31,26 @@ const PRESENCES = ['Available', 'Away', 'Busy', 'OnQueue', 'Meal', 'Break', 'Mee
 const ROUTING = ['IDLE', 'INTERACTING', 'OFF_QUEUE', 'COMMUNICATING', 'NOT_RESPONDING'] as const;
 
 /** A deterministic id in the UUID shape Genesys uses (ids are opaque strings). */
-export function fakeGuid(kind: number, index: number): string {
+function fakeGuid(kind: number, index: number): string {
   const hex = (index >>> 0).toString(16).padStart(12, '0');
   return `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${hex}`;
 }
 
 /** Agent id number `index` as the generator spells it. */
-export function agentIdOf(index: number): string {
+function agentIdOf(index: number): string {
   return fakeGuid(0xa6e47, index);
 }
 
 /** Management unit id of agent `index`. */
-export function unitIdOf(index: number, agentsPerUnit = 500): string {
+function unitIdOf(index: number, agentsPerUnit = 500): string {
   return fakeGuid(0x3a17, Math.floor(index / agentsPerUnit));
 }
 
 /**
  * Realistic real-time adherence frames: the full envelope of `v2.workforcemanagement.managementunits.{id}.adherence`
- * (genesys-cloud-api.md §2, about 1.2 KB each), in arrival order, with each agent moving between adherence states
+ * (shaped as MyPureCloud/platform-client-sdk-javascript build/index.d.ts
+ * `WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate`, about 1.2 KB each), in arrival order,
+ * with each agent moving between adherence states
  * (mostly in adherence, sometimes out, unscheduled or explained) and `adherenceChangeTime` moving only on a change.
  * Deterministic for a seed.
  */

@@ -8,7 +8,10 @@ import { TableService, type TableName } from '../../src/storage/table-service';
 let server: Promise<AzuriteServer> | undefined;
 let location: string | undefined;
 
-/** The one Azurite of this test process, started on first use in a temp folder and stopped when mocha ends. */
+/**
+ * The one Azurite of this test process, started on first use in a temp folder; the root hook (root-hooks.ts) stops it
+ * when mocha ends, and the process 'exit' handlers (here and in startAzurite) are the fallback.
+ */
 export function sharedAzurite(): Promise<AzuriteServer> {
   if (!server) {
     location = mkdtempSync(path.join(os.tmpdir(), 'azurite-test-'));
@@ -46,7 +49,3 @@ function removeLocation(): void {
   if (location) rmSync(location, { recursive: true, force: true });
   location = undefined;
 }
-
-// A root-level hook: this module is first imported while mocha loads spec files, so `after` lands on the root
-// suite and runs once all files are done. The process 'exit' handlers (here and in startAzurite) are the fallback.
-if (typeof after === 'function') after(stopSharedAzurite);

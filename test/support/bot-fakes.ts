@@ -1,5 +1,6 @@
 import { newOutboxAlert } from '../../src/app/outbox-alert';
 import type {
+  ActionOutcome,
   ActionSink,
   AgentProfile,
   DriftStateStore,
@@ -7,7 +8,7 @@ import type {
   OutboxAlert,
   AlertOutbox,
 } from '../../src/app/ports';
-import type { ActionResult, DriftAction, DriftCommand } from '../../src/domain/drift-commands';
+import type { DriftAction, DriftCommand } from '../../src/domain/drift-commands';
 import { applyAction } from '../../src/domain/drift-engine';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 import type { DriftPolicy } from '../../src/domain/drift-policy';
@@ -97,16 +98,17 @@ export class EngineActionSink implements ActionSink {
     private readonly onCommands: (commands: readonly DriftCommand[]) => Promise<void> = async () => undefined,
   ) {}
 
-  async act(managementUnitId: string, agentId: string, action: DriftAction): Promise<ActionResult> {
+  async act(managementUnitId: string, agentId: string, action: DriftAction): Promise<ActionOutcome> {
     this.actions.push(action);
     let commands: readonly DriftCommand[] = [];
-    const result = await this.store.modify({ managementUnitId, agentId }, (current) => {
+    const outcome = await this.store.modify({ managementUnitId, agentId }, (current) => {
       const decision = applyAction(current, action, this.policy, action.at);
       commands = decision.commands;
-      return { next: decision.state, result: decision.result };
+      const episode = decision.result === 'stale' ? undefined : decision.state?.episode;
+      return { next: decision.state, result: { result: decision.result, episode } };
     });
     await this.onCommands(commands);
-    return result;
+    return outcome;
   }
 }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { eventually } from './eventually';
 
 /** One JSON log line of a worker, with the incarnation (1 = first start) that wrote it. */
 export interface WorkerLogLine {
@@ -42,14 +43,14 @@ export class DriftWorkerProcess {
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    createInterface({ input: child.stdout! }).on('line', (text) => {
+    createInterface({ input: child.stdout }).on('line', (text) => {
       try {
         this.lines.push({ ...(JSON.parse(text) as Record<string, unknown>), incarnation, at: Date.now() });
       } catch {
         this.lines.push({ incarnation, at: Date.now(), msg: text });
       }
     });
-    createInterface({ input: child.stderr! }).on('line', (text) =>
+    createInterface({ input: child.stderr }).on('line', (text) =>
       this.stderr.push(`[${incarnation}] ${text}`),
     );
   }
@@ -80,13 +81,26 @@ export class DriftWorkerProcess {
     return this.exited;
   }
 
-  /** Polls until `condition` holds; rejects after `timeoutMs` naming `what` and the worker's stderr tail. */
-  async waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline)
-        throw new Error(`Timed out waiting for ${what}; worker stderr: ${this.stderr.slice(-5).join(' | ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  /** Waits until `condition` holds; gives up (a hang detector, not a speed bound) naming `what` and the stderr tail. */
+  async waitFor(condition: () => boolean, what: string, giveUpAfterMs?: number): Promise<void> {
+    await eventually(what, condition, {
+      giveUpAfterMs,
+      explain: () => `worker stderr: ${this.stderr.slice(-5).join(' | ')}`,
+    });
   }
+}
+
+/** Starts `owner` and waits until it has adopted all `units`, then starts `standby` and waits until it runs. */
+export async function startOwnerThenStandby(
+  owner: DriftWorkerProcess,
+  standby: DriftWorkerProcess,
+  units: number,
+): Promise<void> {
+  owner.start();
+  await owner.waitFor(
+    () => owner.current('management unit adopted').length === units,
+    'the owner adopting every unit',
+  );
+  standby.start();
+  await standby.waitFor(() => standby.current('drift worker started').length === 1, 'the standby started');
 }

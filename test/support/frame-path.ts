@@ -91,7 +91,6 @@ export async function startFramePath(options: {
     delivery: { random: () => 0.5 },
     observationCounters: metrics,
   });
-  await monitor.start();
   const intake = new AdherenceIntake({ directory, metrics, logger });
   intake.connect(monitor);
   const advanceTo = async (at: number): Promise<void> => {

@@ -34,4 +34,14 @@ export class RecordingLogger implements Logger {
   child(bindings: Record<string, unknown>): Logger {
     return new RecordingLogger(this.entries, { ...this.bindings, ...bindings });
   }
+
+  /** Entries with this message (`msg`, or the text of a string-only call). */
+  withMessage(msg: string): LogEntry[] {
+    return this.entries.filter((entry) => (entry.msg ?? entry.fields) === msg);
+  }
+
+  /** Entries of this level. */
+  atLevel(level: LogEntry['level']): LogEntry[] {
+    return this.entries.filter((entry) => entry.level === level);
+  }
 }

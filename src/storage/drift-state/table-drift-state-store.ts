@@ -1,6 +1,7 @@
 import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import type { AgentKey, DriftStateStore, Modification } from '../../app/ports';
 import type { AgentDriftState, DriftEpisode } from '../../domain/drift-episode';
+import { computeBackoffInMs } from '../../platform/backoff';
 import { sleep } from '../../platform/timers';
 import { StorageConflictError } from '../storage-conflict-error';
 import {
@@ -72,7 +73,7 @@ export class TableDriftStateStore implements DriftStateStore {
       } catch (error) {
         // 412: someone wrote since our read; 409: someone created the row first; 404: someone deleted it.
         if (!hasStatus(error, 412) && !hasStatus(error, 409) && !hasStatus(error, 404)) throw error;
-        await sleep(Math.random() * Math.min(this.maxBackoffInMs, 5 * 2 ** attempt));
+        await sleep(computeBackoffInMs(attempt + 1, { baseInMs: 5, maxInMs: this.maxBackoffInMs }));
       }
     }
     throw new StorageConflictError(this.client.tableName, partitionKey, rowKey, this.maxAttempts);

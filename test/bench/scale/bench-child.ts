@@ -74,7 +74,7 @@ export class BenchChild {
   request<T>(type: string, payload?: unknown): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.waiting.set(id, { resolve: resolve, reject });
       this.child.send({ id, type, payload } satisfies IpcRequest);
     });
   }
@@ -89,7 +89,7 @@ export class BenchChild {
 /** In a child, once set up: says it is ready (with `info`), then answers each request with `handle(type, payload)`. */
 export function answerBenchRequests(
   info: unknown,
-  handle: (type: string, payload: unknown) => unknown | Promise<unknown>,
+  handle: (type: string, payload: unknown) => unknown,
 ): void {
   process.on('message', (message: IpcRequest) => {
     void (async () => {

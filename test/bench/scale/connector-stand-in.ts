@@ -54,7 +54,7 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse, at: number,
   }
   const activity = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
   if (activity && method === 'POST') {
-    const conversationId = activity[1]!;
+    const conversationId = activity[1];
     return send(
       201,
       { id: `activity-${nextId++}` },

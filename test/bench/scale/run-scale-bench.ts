@@ -554,7 +554,7 @@ async function floodEvents(
   const published: FirstWriteQuery[] = [];
   const startedAt = Date.now();
   for (let i = 0; i < count && onQueue.length > 0; i += 1) {
-    const agent = onQueue[i % onQueue.length]!;
+    const agent = onQueue[i % onQueue.length];
     const view = control.getAgent(agent.id)!;
     if (view.systemPresence !== 'OnQueue') continue;
     control.setAgentActivity(agent.id, {
@@ -590,7 +590,7 @@ async function floodEvents(
   for (const [index, at] of writtenAt.entries()) {
     if (at === null) continue;
     written += 1;
-    const [agentId, publishedAt] = published[index]!;
+    const [agentId, publishedAt] = published[index];
     if (wasHeld(agentId, publishedAt, at)) {
       held += 1;
       continue;
@@ -683,7 +683,7 @@ async function driveCrossings(
         back.push({ agentId: agent.id, at: now + 70_000 });
       }
     }
-    while (back.length > 0 && back[0]!.at <= now) {
+    while (back.length > 0 && back[0].at <= now) {
       const agentId = back.shift()!.agentId;
       if (control.getAgent(agentId)?.systemPresence === 'Away')
         control.setAgentActivity(agentId, { systemPresence: 'OnQueue' });
@@ -706,7 +706,7 @@ async function waitForNudges(
     await sleep(250);
     const arrivals = await syncArrivals();
     for (; seen < arrivals.length; seen += 1) {
-      const arrival = arrivals[seen]!;
+      const arrival = arrivals[seen];
       const episode =
         arrival.kind === 'nudge' && arrival.episodeId ? parseEpisodeId(arrival.episodeId) : undefined;
       if (episode && waiting.delete(episode.agentId)) lastAt = Math.max(lastAt, arrival.at);

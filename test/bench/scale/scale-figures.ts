@@ -14,7 +14,7 @@ export function maxInAnyWindow(times: readonly number[], windowMs: number): numb
   let best = 0;
   let first = 0;
   for (let last = 0; last < sorted.length; last += 1) {
-    while (sorted[last]! - sorted[first]! >= windowMs) first += 1;
+    while (sorted[last] - sorted[first] >= windowMs) first += 1;
     best = Math.max(best, last - first + 1);
   }
   return best;
@@ -25,8 +25,8 @@ export function maxWindowSum(buckets: readonly number[], windowLength: number): 
   let best = 0;
   let sum = 0;
   for (let i = 0; i < buckets.length; i += 1) {
-    sum += buckets[i]!;
-    if (i >= windowLength) sum -= buckets[i - windowLength]!;
+    sum += buckets[i];
+    if (i >= windowLength) sum -= buckets[i - windowLength];
     best = Math.max(best, sum);
   }
   return best;

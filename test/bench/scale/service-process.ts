@@ -60,9 +60,9 @@ export class ServiceProcess {
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     process.once('exit', () => child.kill('SIGKILL'));
-    createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(line));
+    createInterface({ input: child.stdout }).on('line', (line) => this.onLine(line));
     const debuggerUrl = new Promise<string>((resolve) => {
-      createInterface({ input: child.stderr! }).on('line', (line) => {
+      createInterface({ input: child.stderr }).on('line', (line) => {
         const url = /Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1];
         if (url) resolve(url);
         else if (!/Debugger attached|For help, see|Waiting for the debugger/.test(line))
@@ -161,7 +161,7 @@ export class ServiceProcess {
     parsed.push({ ...(JSON.parse(line) as Record<string, unknown>), readAt: at });
     this.lines.set(msg, parsed);
     for (let i = this.waiters.length - 1; i >= 0; i -= 1) {
-      const waiter = this.waiters[i]!;
+      const waiter = this.waiters[i];
       if (waiter.msg === msg && n >= waiter.count) {
         this.waiters.splice(i, 1);
         waiter.resolve(at);
@@ -172,7 +172,7 @@ export class ServiceProcess {
   private attach(url: string): Promise<void> {
     const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 2 ** 31 });
     this.inspector = socket;
-    socket.on('message', (data) => {
+    socket.on('message', (data: Buffer) => {
       const message = JSON.parse(data.toString()) as { id?: number; result?: unknown };
       if (message.id !== undefined) this.answers.get(message.id)?.(message.result);
     });

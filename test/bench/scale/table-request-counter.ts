@@ -60,8 +60,8 @@ function record(method: string, path: string, body: Buffer, at: number): void {
       `batch ${subTable?.startsWith(tablePrefix) ? subTable.slice(tablePrefix.length) : (subTable ?? '?')}`,
     );
     if (text.includes(driftStateTable)) {
-      for (const match of safelyDecoded(text).matchAll(ENTITY_KEYS)) noteWrite(match[1]!, at);
-      for (const match of text.matchAll(/"RowKey":"([^"]*)"/g)) noteWrite(match[1]!, at);
+      for (const match of safelyDecoded(text).matchAll(ENTITY_KEYS)) noteWrite(match[1], at);
+      for (const match of text.matchAll(/"RowKey":"([^"]*)"/g)) noteWrite(match[1], at);
     }
     return;
   }
@@ -69,7 +69,7 @@ function record(method: string, path: string, body: Buffer, at: number): void {
   if (table !== 'DriftState' || method === 'GET') return;
   const decoded = safelyDecoded(path);
   const keyed = /RowKey='((?:[^']|'')*)'/.exec(decoded);
-  if (keyed) noteWrite(keyed[1]!, at);
+  if (keyed) noteWrite(keyed[1], at);
   else if (method === 'POST') {
     const rowKey = /"RowKey":"([^"]*)"/.exec(body.toString('utf8'))?.[1];
     if (rowKey !== undefined) noteWrite(rowKey, at);

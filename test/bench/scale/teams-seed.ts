@@ -13,11 +13,11 @@ export interface SeededAgent {
 }
 
 /** The tenant the seeded conversations belong to. */
-export const BENCH_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const BENCH_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const BOT = { id: '28:adherence-drift-bench', name: 'Adherence Drift' };
 
 /** The personal chat id the benchmark gives an agent (the stand-in tells nudges by the `a:` prefix, as Teams ids are). */
-export function personalConversationId(index: number): string {
+function personalConversationId(index: number): string {
   return `a:bench-personal-${index}`;
 }
 

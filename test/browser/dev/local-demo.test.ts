@@ -22,8 +22,10 @@ import { randomTablePrefix, sharedAzurite } from '../../support/azurite';
 // Debian's chromium (`apt-get install -y chromium`); CHROMIUM_PATH points elsewhere on other machines.
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-// Headless flags from shared/reference/toolchain.md: the page asks a CDN for fonts and animations, so every host but
-// loopback resolves to nothing (harmless, and nothing leaves the machine).
+// Headless Chromium (https://developer.chrome.com/docs/chromium/headless) without the background services a test has
+// no use for. --host-resolver-rules (chromium/chromium services/network/public/cpp/network_switches.cc; rule format in
+// net/dns/mapped_host_resolver.h): the page asks a CDN for fonts and animations, so every host but loopback resolves
+// to nothing (harmless, and nothing leaves the machine).
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -148,16 +150,19 @@ describe('local demo in Agents Playground (real browser)', function () {
   it('shows the supervisor card for the drifting agent in the General channel', async () => {
     await page.getByText('General', { exact: true }).click();
 
-    const alert = card(`Adherence drift: ${demo.driftingAgents[0]!.name}`);
+    const alert = card(`Adherence drift: ${demo.driftingAgents[0].name}`);
     await alert.waitFor({ timeout: CARD_TIMEOUT_IN_MS });
     await alert.scrollIntoViewIfNeeded();
     await screenshot('2-general-channel-supervisor-card');
     assert.ok(await alert.getByRole('button', { name: 'Acknowledge' }).isVisible());
   });
 
-  it('marks the supervisor card acknowledged by the Playground user when Acknowledge is clicked', async () => {
-    const alert = card(`Adherence drift: ${demo.driftingAgents[0]!.name}`);
-    await alert.getByRole('button', { name: 'Acknowledge' }).click();
+  it('marks a supervisor card acknowledged by the Playground user when Acknowledge is clicked, and only that card', async () => {
+    // The second drifting agent's card: the first one's stays open for the test above, in whatever order they run.
+    const agent = demo.driftingAgents[1];
+    await page.getByText('General', { exact: true }).click();
+    const alert = card(`Adherence drift: ${agent.name}`);
+    await alert.getByRole('button', { name: 'Acknowledge' }).click({ timeout: CARD_TIMEOUT_IN_MS });
 
     await alert
       .getByText(`Acknowledged by ${demo.config.currentUser.name}`)
@@ -173,10 +178,9 @@ describe('local demo in Agents Playground (real browser)', function () {
       await alert.getByRole('button', { name: 'Snooze' }).isVisible(),
       'the card stays open for Snooze',
     );
-    const alex = demo.driftingAgents[0]!;
     const stored = await app!.stores.driftState.get({
-      managementUnitId: alex.managementUnitId,
-      agentId: alex.id,
+      managementUnitId: agent.managementUnitId,
+      agentId: agent.id,
     });
     assert.equal(
       stored?.episode?.acknowledged?.by.name,
@@ -184,7 +188,8 @@ describe('local demo in Agents Playground (real browser)', function () {
       'the drift monitor recorded who acknowledged',
     );
     // The other drifting agent's card is a separate alert: still waiting for someone.
-    const other = card(`Adherence drift: ${demo.driftingAgents[1]!.name}`);
+    const other = card(`Adherence drift: ${demo.driftingAgents[0].name}`);
+    await other.waitFor({ timeout: CARD_TIMEOUT_IN_MS });
     assert.equal(await other.getByRole('button', { name: 'Acknowledge' }).count(), 1);
   });
 });

@@ -10,6 +10,7 @@ import { LOCAL_DEMO_SIMULATOR } from '../../../bot/dev/local-demo';
 import { readSettings } from '../../../src/config/settings';
 import type { AgentView } from '../../../src/simulator/simulator-control';
 import { randomTablePrefix, sharedAzurite } from '../../support/azurite';
+import { eventually } from '../../support/eventually';
 import { historyFor, storeHistory, watchFrom } from '../../support/tab-fixtures';
 
 // Debian's chromium; CHROMIUM_PATH points elsewhere on other machines. Flags as in the Playground browser test.
@@ -95,9 +96,7 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
     assert.ok(alex, 'the demo seed keeps Alex Wilber on shift');
     others = working.filter((agent) => agent !== alex).slice(0, 2);
     assert.equal(others.length, 2, 'two more agents are on queue');
-    supervisorId = control.listSupervisors()[0]!.id;
-    control.setAgentActivity(alex.id, { systemPresence: 'Away', routingStatus: 'OFF_QUEUE' });
-    control.setAgentActivity(others[0]!.id, { systemPresence: 'Break', routingStatus: 'OFF_QUEUE' });
+    supervisorId = control.listSupervisors()[0].id;
 
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
@@ -137,15 +136,43 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
     }
   }
 
+  /**
+   * Each test puts the agents it shows where it needs them (drifting, or back on schedule) and waits until the product
+   * has stored that, so the tests pass in any order and alone.
+   */
+  async function driftNow(agent: AgentView, activity: 'Away' | 'Break' = 'Away'): Promise<void> {
+    const control = app.simulator!.control;
+    if (control.getAgent(agent.id)?.adherenceState !== 'OutOfAdherence')
+      control.setAgentActivity(agent.id, { systemPresence: activity, routingStatus: 'OFF_QUEUE' });
+    await eventually(`the drift of ${agent.name} stored`, async () => (await storedState(agent))?.episode);
+  }
+
+  async function backOnSchedule(agent: AgentView): Promise<void> {
+    const control = app.simulator!.control;
+    if (control.getAgent(agent.id)?.adherenceState !== 'InAdherence')
+      control.setAgentActivity(agent.id, { followSchedule: true });
+    await eventually(
+      `${agent.name} back on schedule, stored`,
+      async () => (await storedState(agent))?.episode === undefined,
+    );
+  }
+
+  function storedState(agent: AgentView) {
+    return app.stores.driftState.get({ managementUnitId: agent.managementUnitId, agentId: agent.id });
+  }
+
   function row(agentId: string) {
     return page.locator(`#now-table tbody tr[data-agent-id="${agentId}"]`);
   }
 
   it('shows the supervisor who is drifting now and the week charts, then a new drift and an acknowledgement live', async () => {
+    await driftNow(alex);
+    await driftNow(others[0], 'Break');
+    await backOnSchedule(others[1]);
     await page.goto(`${app.server.url}/tabs/board?as=supervisor:${supervisorId}`);
     await page.locator('body[data-ready="true"]').waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
     await row(alex.id).waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
-    await row(others[0]!.id).waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
+    await row(others[0].id).waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
     assert.match(await row(alex.id).innerText(), /Alex Wilber/);
     assert.match(await row(alex.id).innerText(), /On queue\)? → Unavailable/);
     for (const chart of ['hours', 'activity', 'resolution', 'exceptions'])
@@ -161,20 +188,17 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
     assert.match(await page.locator('#figures').innerText(), /Formal exceptions/);
 
     // A third agent leaves their schedule: the page shows them without a reload.
-    app.simulator!.control.setAgentActivity(others[1]!.id, {
+    app.simulator!.control.setAgentActivity(others[1].id, {
       systemPresence: 'Away',
       routingStatus: 'OFF_QUEUE',
     });
-    await row(others[1]!.id).waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
+    await row(others[1].id).waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
 
     // A supervisor acknowledges Alex's alert (as the card button would): the row says who.
     await row(alex.id).locator('[data-stage="supervisorAlerted"], td').first().waitFor();
     await waitForStage(alex.id, 'supervisorAlerted');
-    const state = await app.stores.driftState.get({
-      managementUnitId: alex.managementUnitId,
-      agentId: alex.id,
-    });
-    const result = await app.monitor.act(alex.managementUnitId, alex.id, {
+    const state = await storedState(alex);
+    const { result } = await app.monitor.act(alex.managementUnitId, alex.id, {
       type: 'acknowledge',
       episodeId: state!.episode!.id,
       by: { id: 'aad-sam', name: 'Sam Supervisor' },
@@ -187,6 +211,7 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
   });
 
   it('follows the dark theme on the board', async () => {
+    await driftNow(alex);
     await page.goto(`${app.server.url}/tabs/board?as=supervisor:${supervisorId}&theme=dark`);
     await page.locator('body[data-ready="true"]').waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
     await row(alex.id).waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
@@ -198,6 +223,8 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
   });
 
   it('shows the agent only their own day, and the change when they are back on schedule', async () => {
+    await driftNow(alex);
+    await driftNow(others[0], 'Break');
     await page.goto(`${app.server.url}/tabs/me?as=agent:${alex.id}`);
     await page.locator('body[data-ready="true"]').waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
     assert.match(await page.locator('#title').innerText(), /Alex/);
@@ -213,7 +240,8 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
   });
 
   it('follows the dark theme in my drift window', async () => {
-    await page.goto(`${app.server.url}/tabs/me?as=agent:${others[0]!.id}&theme=dark`);
+    await driftNow(others[0], 'Break');
+    await page.goto(`${app.server.url}/tabs/me?as=agent:${others[0].id}&theme=dark`);
     await page.locator('body[data-ready="true"]').waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
     assert.match(await page.locator('#current-text').innerText(), /Your schedule shows/);
     await screenshot('my-drift-window-dark');
@@ -221,7 +249,7 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
   });
 
   it('tells an agent who opens the board why it is not for them', async () => {
-    await page.goto(`${app.server.url}/tabs/board?as=agent:${others[0]!.id}`);
+    await page.goto(`${app.server.url}/tabs/board?as=agent:${others[0].id}`);
     await page.locator('body[data-ready="error"]').waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
     assert.match(await page.locator('#notice').innerText(), /channel of your team watches/);
     assert.ok(await page.locator('#now').isHidden());

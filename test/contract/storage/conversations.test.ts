@@ -3,7 +3,7 @@ import type { ConversationRecord, ConversationStore } from '../../../src/app/por
 import { InMemoryConversationStore } from '../../../src/storage/conversations/in-memory-conversation-store';
 import { TableConversationStore } from '../../../src/storage/conversations/table-conversation-store';
 import { createTestTableService } from '../../support/azurite';
-import { baseInstant, collect } from './storage-fixtures';
+import { baseInstant, collect } from '../../support/storage-fixtures';
 
 const personal = (aadObjectId: string, overrides: Partial<ConversationRecord> = {}): ConversationRecord => ({
   key: aadObjectId,

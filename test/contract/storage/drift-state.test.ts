@@ -5,7 +5,7 @@ import type { AgentDriftState } from '../../../src/domain/drift-episode';
 import { InMemoryDriftStateStore } from '../../../src/storage/drift-state/in-memory-drift-state-store';
 import { TableDriftStateStore } from '../../../src/storage/drift-state/table-drift-state-store';
 import { createTestTableService } from '../../support/azurite';
-import { aState, baseInstant, collect } from './storage-fixtures';
+import { aState, baseInstant, collect } from '../../support/storage-fixtures';
 
 const key = { managementUnitId: 'mu-1', agentId: 'agent-1' };
 const put = (store: DriftStateStore, state: AgentDriftState): Promise<void> =>
@@ -145,7 +145,7 @@ describe('TableDriftStateStore on Azurite', () => {
     // A client whose first read is followed by another writer's update, so the first write carries a stale ETag.
     const racing = new Proxy(client, {
       get(target, property, receiver) {
-        if (property !== 'getEntity') return Reflect.get(target, property, receiver);
+        if (property !== 'getEntity') return Reflect.get(target, property, receiver) as unknown;
         return async (...args: Parameters<TableClient['getEntity']>) => {
           const entity = await target.getEntity(...args);
           if (!interfered) {
@@ -173,7 +173,7 @@ describe('TableDriftStateStore on Azurite', () => {
     await put(other, aState({ lastObservedAt: 0 }));
     const alwaysRacing = new Proxy(client, {
       get(target, property, receiver) {
-        if (property !== 'getEntity') return Reflect.get(target, property, receiver);
+        if (property !== 'getEntity') return Reflect.get(target, property, receiver) as unknown;
         return async (...args: Parameters<TableClient['getEntity']>) => {
           const entity = await target.getEntity(...args);
           await other.modify(key, (current) => ({

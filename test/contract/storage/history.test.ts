@@ -3,7 +3,7 @@ import type { DriftHistoryRecord, DriftHistoryStore } from '../../../src/app/por
 import { InMemoryDriftHistoryStore } from '../../../src/storage/history/in-memory-drift-history-store';
 import { TableDriftHistoryStore } from '../../../src/storage/history/table-drift-history-store';
 import { createTestTableService } from '../../support/azurite';
-import { anEpisode, baseInstant, collect, dayInMs } from './storage-fixtures';
+import { anEpisode, baseInstant, collect, dayInMs } from '../../support/storage-fixtures';
 
 const aRecord = (agentId: string, driftStartedAt: number, managementUnitId = 'mu-1'): DriftHistoryRecord => ({
   episode: anEpisode({

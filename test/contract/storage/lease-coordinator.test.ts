@@ -7,7 +7,7 @@ import { createTestTableService } from '../../support/azurite';
 import { ManualClock } from '../../support/manual-clock';
 import { ManualScheduler } from '../../support/manual-scheduler';
 import { RecordingLogger } from '../../support/recording-logger';
-import { collect } from './storage-fixtures';
+import { collect } from '../../support/storage-fixtures';
 
 const units = ['mu-1', 'mu-2', 'mu-3'];
 

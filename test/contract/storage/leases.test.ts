@@ -3,7 +3,7 @@ import type { LeaseStore } from '../../../src/app/ports';
 import { InMemoryLeaseStore } from '../../../src/storage/leases/in-memory-lease-store';
 import { TableLeaseStore } from '../../../src/storage/leases/table-lease-store';
 import { createTestTableService } from '../../support/azurite';
-import { baseInstant, collect } from './storage-fixtures';
+import { baseInstant, collect } from '../../support/storage-fixtures';
 
 const ttlMs = 20_000;
 
@@ -70,7 +70,7 @@ export function describeLeaseStoreContract(name: string, createStore: () => Prom
       );
       const winners = results.filter((lease) => lease !== undefined);
       assert.equal(winners.length, 1);
-      assert.equal((await collect(store.list()))[0].owner, winners[0]!.owner);
+      assert.equal((await collect(store.list()))[0].owner, winners[0].owner);
     });
 
     it('grants a contested expired lease to exactly one of several instances', async () => {

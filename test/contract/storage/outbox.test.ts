@@ -5,7 +5,7 @@ import { InMemoryAlertOutbox } from '../../../src/storage/outbox/in-memory-alert
 import { TableAlertOutbox } from '../../../src/storage/outbox/table-alert-outbox';
 import { encodeKey } from '../../../src/storage/table-codec';
 import { createTestTableService } from '../../support/azurite';
-import { anAlert, anEpisode, baseInstant, collect } from './storage-fixtures';
+import { anAlert, anEpisode, baseInstant, collect } from '../../support/storage-fixtures';
 
 const ids = (alerts: readonly OutboxAlert[]): string[] => alerts.map((a) => a.id).sort();
 const withoutEtag = ({ etag: _etag, ...rest }: OutboxAlert): Omit<OutboxAlert, 'etag'> => rest;
@@ -25,6 +25,21 @@ export function describeAlertOutboxContract(name: string, createOutbox: () => Pr
       assert.deepEqual(withoutEtag(stored!), alert);
       assert.equal(typeof stored!.etag, 'string');
       assert.equal(await outbox.get(`${alert.id}x`), undefined);
+    });
+
+    it('keeps the instant an alert was due, and reads a row written without one', async () => {
+      const due = anAlert({ dueAt: baseInstant + 60_000 });
+      const older = anAlert({ kind: 'supervisorAlert', recipient: 'supervisorChannel' });
+      await outbox.enqueue(due);
+      await outbox.enqueue(older);
+      assert.equal((await outbox.get(due.id))!.dueAt, baseInstant + 60_000);
+      assert.equal('dueAt' in (await outbox.get(older.id))!, false);
+      const sent = { ...(await outbox.get(due.id))!, status: 'sent' as const, sentAt: baseInstant + 61_000 };
+      assert.equal(await outbox.update(sent), true);
+      assert.equal(
+        (await outbox.listByEpisode(due.episodeId)).find((a) => a.id === due.id)!.dueAt,
+        baseInstant + 60_000,
+      );
     });
 
     it('enqueues the same id once and leaves the first row as it was', async () => {

@@ -3,7 +3,7 @@ import type { RouteRecord, RouteStore } from '../../../src/app/ports';
 import { InMemoryRouteStore } from '../../../src/storage/routes/in-memory-route-store';
 import { TableRouteStore } from '../../../src/storage/routes/table-route-store';
 import { createTestTableService } from '../../support/azurite';
-import { baseInstant, collect } from './storage-fixtures';
+import { baseInstant, collect } from '../../support/storage-fixtures';
 
 const sort = (routes: readonly RouteRecord[]): RouteRecord[] =>
   [...routes].sort((a, b) =>

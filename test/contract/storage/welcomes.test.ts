@@ -3,7 +3,7 @@ import type { WelcomeLedger, WelcomeRecord } from '../../../src/app/ports';
 import { InMemoryWelcomeLedger } from '../../../src/storage/welcomes/in-memory-welcome-ledger';
 import { TableWelcomeLedger } from '../../../src/storage/welcomes/table-welcome-ledger';
 import { createTestTableService } from '../../support/azurite';
-import { baseInstant, collect } from './storage-fixtures';
+import { baseInstant, collect } from '../../support/storage-fixtures';
 
 function aWelcome(overrides: Partial<WelcomeRecord> = {}): WelcomeRecord {
   return {

@@ -3,7 +3,9 @@ import type { RunningApplication } from '../../../bot/application';
 import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
 import type { AgentView } from '../../../src/simulator/simulator-control';
 import { startE2eStack, type E2eStack } from '../../support/e2e-stack';
+import { eventually } from '../../support/eventually';
 import type { ConnectorRequest, FakeBotConnector } from '../../support/fake-bot-connector';
+import * as teams from '../../support/teams-activities';
 
 // Real time with short thresholds: every part runs on its own clock as in production, and the test only asserts
 // lower bounds (nothing arrives before drift start + threshold) and the order of arrivals, never how fast.
@@ -29,9 +31,6 @@ const ANA_CHAT = 'a:e2e-ana-personal';
 // Teams: the General channel's id is the team id; the team's other channels have their own thread ids.
 const TEAM = { id: '19:e2e-team@thread.tacv2', name: 'Support Floor' };
 const ALERTS_CHANNEL = { id: '19:e2e-adherence@thread.tacv2', name: 'Adherence' };
-
-// How long a wait for an expected request goes on before the test gives up with what was recorded (not a speed bound).
-const GIVE_UP_AFTER_MS = 45_000;
 
 describe('Adherence Drift end to end: Genesys simulator, Azurite, the application and a Bot Connector stand-in', function () {
   this.timeout(90_000);
@@ -157,7 +156,7 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
 
     // Events of a unit whose lease is not held yet are dropped (the adoption's Genesys restore catches up later):
     // waiting for the lease keeps the drift on the live event path.
-    await waitUntil("the lease on the agent's unit", () => app.monitor.ownsUnit(ana.managementUnitId));
+    await waitUntil("the lease on the agent's unit", () => app.ownership.ownsUnit(ana.managementUnitId));
 
     // --- The agent drifts: Away and off queue while scheduled for on-queue work.
     const mark = connector.requests.length;
@@ -210,18 +209,13 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
     const acknowledge = findAction(card, 'Acknowledge');
     assert.ok(acknowledge, 'the open alert card has an Acknowledge button');
     const created = alert.response?.body as { id: string; activityId: string };
-    const clickedAt = Date.now();
-    assert.ok(clickedAt >= alert.receivedAt);
+    // What the Bot Connector had seen when the click came: the update must come after it.
+    const clickMark = connector.requests.length;
     const invoke = await postActivity(
       inChannel(ALERTS_CHANNEL.id, 'invoke', {
-        from: SAM_TEAMS,
+        ...teams.cardActionInvoke(acknowledge.verb, acknowledge.data),
         conversation: { id: created.id, conversationType: 'channel', isGroup: true, tenantId: TENANT_ID },
         replyToId: created.activityId,
-        name: 'adaptiveCard/action',
-        value: {
-          action: { type: 'Action.Execute', verb: acknowledge.verb, data: acknowledge.data },
-          trigger: 'manual',
-        },
       }),
     );
     assert.equal(invoke.status, 200);
@@ -256,9 +250,24 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
     );
     assert.match(JSON.stringify(put.body), /Acknowledged by Sam Supervisor/);
     assert.ok(
-      put.receivedAt >= clickedAt && requestIndex(put) > requestIndex(alert),
+      requestIndex(put) >= clickMark && requestIndex(put) > requestIndex(alert),
       'the card is updated after the click',
     );
+
+    // /metrics shows how late each message went out after it was due (never early), and an empty outbox.
+    const metrics = await (await fetch(`${app.server.url}/metrics`)).text();
+    for (const [kind, recipient] of [
+      ['nudge', 'agent'],
+      ['supervisorAlert', 'supervisorChannel'],
+    ]) {
+      const series = `\\{kind="${kind}",recipient="${recipient}"\\}`;
+      assert.match(metrics, new RegExp(`^drift_alert_lateness_seconds_count${series} 1$`, 'm'));
+      const sum = Number(
+        new RegExp(`^drift_alert_lateness_seconds_sum${series} (\\S+)$`, 'm').exec(metrics)?.[1],
+      );
+      assert.ok(sum >= 0, `${kind} went out ${sum} s after it was due`);
+    }
+    assert.match(metrics, /^drift_outbox_pending_alerts 0$/m);
   });
 
   function started(): { app: RunningApplication; simulator: RunningSimulator; connector: FakeBotConnector } {
@@ -276,32 +285,31 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
     const response = await fetch(`${app.server.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        channelId: 'msteams',
-        serviceUrl: connector.url,
-        recipient: BOT,
-        id: `e2e-${Math.random().toString(36).slice(2)}`,
-        timestamp: new Date().toISOString(),
-        ...activity,
-      }),
+      body: JSON.stringify(
+        teams.fromTeams(
+          {
+            id: `e2e-${Math.random().toString(36).slice(2)}`,
+            timestamp: new Date().toISOString(),
+            ...activity,
+          },
+          { serviceUrl: connector.url, recipient: BOT },
+        ),
+      ),
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }
 
   function personal(type: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
+    return teams.personalActivity(
       type,
-      from: ANA_TEAMS,
-      conversation: { id: ANA_CHAT, conversationType: 'personal', tenantId: TENANT_ID },
-      channelData: { tenant: { id: TENANT_ID } },
-      ...extra,
-    };
+      { tenantId: TENANT_ID, from: ANA_TEAMS, conversationId: ANA_CHAT },
+      extra,
+    );
   }
 
   function channelData(channelId: string): Record<string, unknown> {
-    const channel = channelId === TEAM.id ? { id: TEAM.id } : ALERTS_CHANNEL;
-    return { tenant: { id: TENANT_ID }, team: TEAM, channel };
+    return { tenant: { id: TENANT_ID }, team: TEAM, channel: channelOf(channelId) };
   }
 
   function inChannel(
@@ -309,13 +317,8 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
     type: string,
     extra: Record<string, unknown> = {},
   ): Record<string, unknown> {
-    return {
-      type,
-      from: SAM_TEAMS,
-      conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: TENANT_ID },
-      channelData: channelData(channelId),
-      ...extra,
-    };
+    const scope = { tenantId: TENANT_ID, from: SAM_TEAMS, team: TEAM, channel: channelOf(channelId) };
+    return teams.channelActivity(type, scope, extra);
   }
 
   /** The first request from `fromIndex` on that matches, polled until it arrives (or the test gives up). */
@@ -336,16 +339,19 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
   }
 
   async function waitUntil(what: string, isDone: () => boolean): Promise<void> {
-    const giveUpAt = Date.now() + GIVE_UP_AFTER_MS;
-    while (!isDone()) {
-      if (Date.now() > giveUpAt) {
-        const seen = started().connector.requests.map((request) => `${request.method} ${request.path}`);
-        assert.fail(`gave up waiting for ${what}; the Bot Connector saw:\n  ${seen.join('\n  ')}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await eventually(what, isDone, {
+      explain: () =>
+        `the Bot Connector saw:\n  ${started()
+          .connector.requests.map((request) => `${request.method} ${request.path}`)
+          .join('\n  ')}`,
+    });
   }
 });
+
+/** The team's General channel (its id is the team's) or the alerts channel. */
+function channelOf(channelId: string): { id: string; name?: string } {
+  return channelId === TEAM.id ? { id: TEAM.id } : ALERTS_CHANNEL;
+}
 
 /** A POST or PUT of an activity in the conversation: a new message, or a reply (`/activities/<replyToId>`). */
 function isActivityIn(request: ConnectorRequest, conversationId: string): boolean {

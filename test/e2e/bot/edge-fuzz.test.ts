@@ -3,9 +3,11 @@ import type { RunningApplication } from '../../../bot/application';
 import type { ConversationRecord, RouteRecord } from '../../../src/app/ports';
 import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
 import { generateFuzzCases, type FuzzCase } from '../../support/activity-fuzzer';
+import { eventually } from '../../support/eventually';
 import { startE2eStack, type E2eStack } from '../../support/e2e-stack';
 import type { ConnectorRequest, FakeBotConnector } from '../../support/fake-bot-connector';
 import { rawPost } from '../../support/raw-http';
+import * as teams from '../../support/teams-activities';
 
 // Seeded: a failure names its seed and case, and FUZZ_SEED=<seed> replays exactly the same 10,000 requests.
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_820);
@@ -26,9 +28,6 @@ const SAM_TEAMS = {
 const ANA_CHAT = 'a:fuzz-ana-personal';
 const TEAM = { id: '19:fuzz-team@thread.tacv2', name: 'Support Floor' };
 const ALERTS_CHANNEL = { id: '19:fuzz-adherence@thread.tacv2', name: 'Adherence' };
-
-// How long a wait for an expected request goes on before the test gives up (not a speed bound).
-const GIVE_UP_AFTER_MS = 60_000;
 
 describe('Teams edge fuzz: 10,000 seeded hostile activities against the running product (simulator, Azurite, Bot Connector stand-in)', function () {
   this.timeout(600_000);
@@ -91,8 +90,8 @@ describe('Teams edge fuzz: 10,000 seeded hostile activities against the running 
       await postActivity(inChannel(ALERTS_CHANNEL.id, 'message', { text: `${mention} watch all` })),
       200,
     );
-    await waitUntil('the watch route', async () => (await routes()).length === 1);
-    await waitUntil(
+    await eventually('the watch route', async () => (await routes()).length === 1);
+    await eventually(
       'Ana linked',
       async () => (await app.stores.conversations.get(ANA_TEAMS.aadObjectId))?.agentId === ana.id,
     );
@@ -136,21 +135,23 @@ describe('Teams edge fuzz: 10,000 seeded hostile activities against the running 
     // Every refusal is counted under the reason it gave, and nothing else was counted.
     const metrics = await (await fetch(`${app.server.url}/metrics`)).text();
     const counted: Record<string, number> = {};
-    for (const [, reason, value] of metrics.matchAll(/^edge_rejected_requests\{key="([^"]+)"\} (\d+)$/gm))
-      counted[reason!] = Number(value) - (rejectedBefore[reason!] ?? 0);
+    for (const [, reason, value] of metrics.matchAll(
+      /^edge_rejected_requests_total\{key="([^"]+)"\} (\d+)$/gm,
+    ))
+      counted[reason] = Number(value) - (rejectedBefore[reason] ?? 0);
     for (const reason of Object.keys(counted)) if (counted[reason] === 0) delete counted[reason];
     assert.deepEqual(counted, refusals);
     assert.ok(Object.keys(refusals).length >= 15, `varied refusals: ${JSON.stringify(refusals)}`);
     assert.ok((statuses['200'] ?? 0) > 500, `some cases were accepted: ${JSON.stringify(statuses)}`);
     // Card actions refused with HTTP 200 and a message (unknown episodes, wrong channel) are counted too.
-    assert.match(metrics, /^teams_card_actions_refused\{key="(invalid|stale|forbidden)"\} [1-9]\d*$/m);
+    assert.match(metrics, /^teams_card_actions_refused_total\{key="(invalid|stale|forbidden)"\} [1-9]\d*$/m);
 
     // The linked agent's reference and the channels and their route are exactly as before.
     assert.deepEqual(await references(), referencesBefore);
     assert.deepEqual(await routes(), routesBefore);
 
     // --- A drift afterwards is nudged, not before its threshold.
-    await waitUntil("the lease on Ana's unit", async () => app.monitor.ownsUnit(ana.managementUnitId));
+    await eventually("the lease on Ana's unit", async () => app.ownership.ownsUnit(ana.managementUnitId));
     const mark = connector.requests.length;
     const drifting = simulator.control.setAgentActivity(ana.id, {
       systemPresence: 'Away',
@@ -159,7 +160,7 @@ describe('Teams edge fuzz: 10,000 seeded hostile activities against the running 
     assert.equal(drifting.adherenceState, 'OutOfAdherence');
     const driftStartedAt = Date.parse(drifting.adherenceChangeTime);
     let nudge: ConnectorRequest | undefined;
-    await waitUntil('the nudge in her personal chat', async () => {
+    await eventually('the nudge in her personal chat', async () => {
       nudge = connector.requests
         .slice(mark)
         .find(
@@ -235,20 +236,18 @@ describe('Teams edge fuzz: 10,000 seeded hostile activities against the running 
     const response = await fetch(`${app.server.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ channelId: 'msteams', serviceUrl: connector.url, recipient: BOT, ...activity }),
+      body: JSON.stringify(teams.fromTeams(activity, { serviceUrl: connector.url, recipient: BOT })),
     });
     await response.text();
     return response.status;
   }
 
   function personal(type: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
+    return teams.personalActivity(
       type,
-      from: ANA_TEAMS,
-      conversation: { id: ANA_CHAT, conversationType: 'personal', tenantId: TENANT_ID },
-      channelData: { tenant: { id: TENANT_ID } },
-      ...extra,
-    };
+      { tenantId: TENANT_ID, from: ANA_TEAMS, conversationId: ANA_CHAT },
+      extra,
+    );
   }
 
   function inChannel(
@@ -257,20 +256,6 @@ describe('Teams edge fuzz: 10,000 seeded hostile activities against the running 
     extra: Record<string, unknown> = {},
   ): Record<string, unknown> {
     const channel = channelId === TEAM.id ? { id: TEAM.id } : ALERTS_CHANNEL;
-    return {
-      type,
-      from: SAM_TEAMS,
-      conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: TENANT_ID },
-      channelData: { tenant: { id: TENANT_ID }, team: TEAM, channel },
-      ...extra,
-    };
-  }
-
-  async function waitUntil(what: string, isDone: () => Promise<boolean>): Promise<void> {
-    const giveUpAt = Date.now() + GIVE_UP_AFTER_MS;
-    while (!(await isDone())) {
-      if (Date.now() > giveUpAt) assert.fail(`gave up waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    return teams.channelActivity(type, { tenantId: TENANT_ID, from: SAM_TEAMS, team: TEAM, channel }, extra);
   }
 });

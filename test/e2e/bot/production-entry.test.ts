@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { startGenesysSimulator, type RunningSimulator } from '../../../src/simulator/genesys-simulator';
 import { randomTablePrefix, sharedAzurite } from '../../support/azurite';
+import { eventually } from '../../support/eventually';
 import { buildRuntimeStage, projectRoot, type RuntimeStage } from '../../support/production-build';
 
 /** The built entry running as a child process, with its JSON log lines and how it ended. */
@@ -37,16 +38,17 @@ class EntryProcess {
     return this.lines.find((line) => line.msg === msg);
   }
 
-  /** Polls until `condition` holds (it is an event the process logs or serves); fails naming `what`. */
+  /** Waits until `condition` holds (an event the process logs or serves); fails naming `what` if it exits first. */
   async waitFor<T>(condition: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const value = await condition();
-      if (value !== undefined) return value;
-      if (this.child.exitCode !== null || Date.now() > deadline)
-        throw new Error(`no ${what}; stderr: ${this.stderr.slice(-5).join(' | ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const stderr = (): string => `stderr: ${this.stderr.slice(-5).join(' | ')}`;
+    return eventually(
+      what,
+      () => {
+        if (this.child.exitCode !== null) throw new Error(`no ${what}: the process exited; ${stderr()}`);
+        return condition();
+      },
+      { explain: stderr },
+    );
   }
 
   kill(signal: NodeJS.Signals): void {

@@ -12,6 +12,7 @@ import { FakeBotConnector } from '../../support/fake-bot-connector';
 import { ManualClock } from '../../support/manual-clock';
 import { rawPost } from '../../support/raw-http';
 import { RecordingLogger } from '../../support/recording-logger';
+import * as teams from '../../support/teams-activities';
 
 const BOT_ID = '00000000-0000-4000-8000-000000000b07';
 const BOT_TENANT = '00000000-0000-4000-8000-0000000000aa';
@@ -43,7 +44,7 @@ async function startEdge(mode: AuthMode): Promise<{
     routing: { admins: [AAD.sup], allowUnitManagers: false },
     stores: createInMemoryStores(),
     directory: exampleDirectory(),
-    actions: { act: async () => 'stale' },
+    actions: { act: async () => ({ result: 'stale' }) },
     clock: new ManualClock(),
     logger,
   });
@@ -69,18 +70,10 @@ function personalMessage(
   serviceUrl: string,
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return {
-    type: 'message',
-    id: 'in-1',
-    channelId: 'msteams',
+  const ana = { tenantId: BOT_TENANT, from: teams.TEAMS_ACCOUNTS.ana };
+  return teams.fromTeams(teams.personalActivity('message', ana, { id: 'in-1', text: 'help', ...overrides }), {
     serviceUrl,
-    text: 'help',
-    from: { id: '29:ana', aadObjectId: AAD.ana, name: 'Ana Alvarez' },
-    recipient: { id: '28:bot', name: 'Drift' },
-    conversation: { id: 'a:ana', conversationType: 'personal', tenantId: BOT_TENANT },
-    channelData: { tenant: { id: BOT_TENANT } },
-    ...overrides,
-  };
+  });
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -262,8 +255,8 @@ for (const mode of ['off', 'on'] as const) {
         Buffer.from(JSON.stringify(personalMessage('http://x/', { type: 7 }))),
       );
       const metrics = await (await fetch(`${running.server.url}/metrics`)).text();
-      assert.match(metrics, new RegExp(`edge_rejected_requests\\{key="invalidType"\\} ${before + 1}`));
-      assert.match(metrics, /edge_rejected_requests\{key="unsupportedContentEncoding"\} \d+/);
+      assert.match(metrics, new RegExp(`edge_rejected_requests_total\\{key="invalidType"\\} ${before + 1}`));
+      assert.match(metrics, /edge_rejected_requests_total\{key="unsupportedContentEncoding"\} \d+/);
     });
   });
 }
@@ -273,10 +266,10 @@ describe('Teams edge authentication', function () {
     const running = await startEdge('on');
     const printed: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    process.stderr.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
       printed.push(String(chunk));
       return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof process.stderr.write;
+    };
     try {
       const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
       // A token that looks like Teams' (issuer api.botframework.com): checking it needs the Bot Framework signing keys,
@@ -326,7 +319,7 @@ describe('Teams edge authentication', function () {
       auth: { appId: '', isProduction: false, isLocal: true },
       stores: createInMemoryStores(),
       directory: exampleDirectory(),
-      actions: { act: async () => 'stale' },
+      actions: { act: async () => ({ result: 'stale' }) },
       clock: new ManualClock(),
       logger: new RecordingLogger(),
     });

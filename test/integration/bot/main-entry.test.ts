@@ -30,8 +30,6 @@ function runMain(
 }
 
 describe('The production entry (bot/main.ts, what npm run serve runs)', function () {
-  this.timeout(60_000);
-
   it('refuses to start without BOT_ID when NODE_ENV is unset and the run is not explicitly local, naming the setting', async () => {
     const { code, output, served } = await runMain({});
     assert.equal(served, false, `it started serving:\n${output}`);

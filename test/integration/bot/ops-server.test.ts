@@ -17,7 +17,7 @@ describe('Operations server on METRICS_PORT (restify on 127.0.0.1:0)', () => {
       auth: { appId: '', isProduction: false, isLocal: true },
       stores,
       directory: exampleDirectory(),
-      actions: () => new EngineActionSink(stores.driftState),
+      actions: new EngineActionSink(stores.driftState),
       clock: new ManualClock(Date.UTC(2026, 7, 20, 10, 15, 0)),
       logger: new RecordingLogger(),
     });
@@ -44,7 +44,7 @@ describe('Operations server on METRICS_PORT (restify on 127.0.0.1:0)', () => {
     assert.deepEqual(await notReady.json(), { status: 'not ready', missing: ['genesys'] });
     isReady = true;
     assert.equal((await fetch(`${ops.url}/readyz`)).status, 200);
-    assert.match(await (await fetch(`${ops.url}/metrics`)).text(), /genesys_frames_received 7/);
+    assert.match(await (await fetch(`${ops.url}/metrics`)).text(), /genesys_frames_received_total 7/);
     assert.equal((await fetch(`${ops.url}/api/messages`, { method: 'POST', body: '{}' })).status, 404);
 
     for (const path of ['/healthz', '/readyz', '/metrics'])

@@ -8,6 +8,7 @@ import { AAD, exampleDirectory } from '../../support/bot-fakes';
 import { FakeBotConnector } from '../../support/fake-bot-connector';
 import { ManualClock } from '../../support/manual-clock';
 import { RecordingLogger } from '../../support/recording-logger';
+import * as teams from '../../support/teams-activities';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const TEAM = '19:team-general@thread.tacv2';
@@ -32,7 +33,7 @@ describe('Stored conversation references survive malformed and hostile activitie
       tenantId: TENANT,
       stores,
       directory: exampleDirectory(),
-      actions: { act: async () => 'stale' },
+      actions: { act: async () => ({ result: 'stale' }) },
       clock,
       logger: new RecordingLogger(),
     });
@@ -62,20 +63,14 @@ describe('Stored conversation references survive malformed and hostile activitie
     const response = await fetch(`${server.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ channelId: 'msteams', recipient: { id: '28:bot', name: 'Drift' }, ...activity }),
+      body: JSON.stringify(teams.fromTeams(activity)),
     });
     return { status: response.status, body: await response.text() };
   }
 
   function personal(type: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
-      type,
-      serviceUrl: connector.url,
-      from: { id: '29:ana', aadObjectId: AAD.ana, name: 'Ana Alvarez' },
-      conversation: { id: 'a:ana', conversationType: 'personal', tenantId: TENANT },
-      channelData: { tenant: { id: TENANT } },
-      ...extra,
-    };
+    const from = teams.TEAMS_ACCOUNTS.ana;
+    return teams.personalActivity(type, { tenantId: TENANT, from }, { serviceUrl: connector.url, ...extra });
   }
 
   function inChannel(
@@ -83,18 +78,16 @@ describe('Stored conversation references survive malformed and hostile activitie
     type: string,
     extra: Record<string, unknown> = {},
   ): Record<string, unknown> {
-    return {
+    return teams.channelActivity(
       type,
-      serviceUrl: connector.url,
-      from: { id: '29:sup', aadObjectId: AAD.sup, name: 'Sam Supervisor' },
-      conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: TENANT },
-      channelData: {
-        tenant: { id: TENANT },
+      {
+        tenantId: TENANT,
+        from: teams.TEAMS_ACCOUNTS.sup,
         team: { id: TEAM, name: 'Support' },
         channel: { id: channelId },
       },
-      ...extra,
-    };
+      { serviceUrl: connector.url, ...extra },
+    );
   }
 
   async function snapshot(): Promise<ConversationRecord[]> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { newOutboxAlert, outboxAlertId } from '../../../src/app/outbox-alert';
-import type { ConversationRecord, OutboxAlert } from '../../../src/app/ports';
+import type { OutboxAlert } from '../../../src/app/ports';
 import type { DriftCommand } from '../../../src/domain/drift-commands';
 import { createInMemoryStores } from '../../../src/storage/in-memory-stores';
 import type { StoreSet } from '../../../src/storage/store-set';
@@ -10,6 +10,7 @@ import { AAD, EngineActionSink, exampleDirectory, openEpisode } from '../../supp
 import { FakeBotConnector } from '../../support/fake-bot-connector';
 import { ManualClock } from '../../support/manual-clock';
 import { RecordingLogger } from '../../support/recording-logger';
+import * as teams from '../../support/teams-activities';
 
 const TENANT = 'tenant-1';
 const TEAM = '19:team-general@thread.tacv2';
@@ -47,7 +48,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
       tenantId: TENANT,
       stores,
       directory: exampleDirectory(),
-      actions: () => sink,
+      actions: sink,
       clock,
       logger: new RecordingLogger(),
       wfmUrl: 'https://apps.mypurecloud.ie/directory/#/admin/wfm',
@@ -76,40 +77,29 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     const response = await fetch(`${server.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({
-        channelId: 'msteams',
-        serviceUrl: connector.url,
-        recipient: { id: '28:bot', name: 'Drift' },
-        id: `in-${Math.random()}`,
-        ...activity,
-      }),
+      body: JSON.stringify(
+        teams.fromTeams({ id: `in-${Math.random()}`, ...activity }, { serviceUrl: connector.url }),
+      ),
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }
 
   function personalActivity(type: string, extra: object = {}): object {
-    return {
-      type,
-      from: { id: '29:ana', aadObjectId: AAD.ana, name: 'Ana Alvarez' },
-      conversation: { id: 'a:ana', conversationType: 'personal', tenantId: TENANT },
-      channelData: { tenant: { id: TENANT } },
-      ...extra,
-    };
+    return teams.personalActivity(type, { tenantId: TENANT, from: teams.TEAMS_ACCOUNTS.ana }, { ...extra });
   }
 
   function channelActivity(type: string, channelId: string, extra: object = {}): object {
-    return {
+    return teams.channelActivity(
       type,
-      from: { id: '29:sup', aadObjectId: AAD.sup, name: 'Sam Supervisor' },
-      conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: TENANT },
-      channelData: {
-        tenant: { id: TENANT },
+      {
+        tenantId: TENANT,
+        from: teams.TEAMS_ACCOUNTS.sup,
         team: { id: TEAM, name: 'Support' },
         channel: { id: channelId },
       },
-      ...extra,
-    };
+      { ...extra },
+    );
   }
 
   async function installTeam(): Promise<void> {
@@ -162,7 +152,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     assert.equal(record?.serviceUrl, connector.url);
     const welcome = connector.find('POST', /^\/v3\/conversations\/a:ana\/activities/);
     assert.equal(welcome.length, 1);
-    assert.match(JSON.stringify(welcome[0]!.body), /linked to your Genesys Cloud agent profile/);
+    assert.match(JSON.stringify(welcome[0].body), /linked to your Genesys Cloud agent profile/);
   });
 
   it('stores a team install with its channels and links rostered agents across member pages', async () => {
@@ -206,7 +196,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     const conversationId = result.status === 'sent' ? result.conversationId : '';
     const sends = connector.find('POST', new RegExp(`^/v3/conversations/${conversationId}/activities`));
     assert.equal(sends.length, 1);
-    assert.match(JSON.stringify(sends[0]!.body), /Quick check-in/);
+    assert.match(JSON.stringify(sends[0].body), /Quick check-in/);
     assert.equal((await stores.conversations.get(AAD.ben))?.conversationId, conversationId);
   });
 
@@ -232,7 +222,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     assert.match(JSON.stringify(body.value), /Acknowledged by Sam Supervisor/);
     const puts = connector.find('PUT', new RegExp(`/activities/${activityId}$`));
     assert.equal(puts.length, 1, 'the card is replaced in place for every viewer');
-    assert.match(JSON.stringify(puts[0]!.body), /Acknowledged by Sam Supervisor/);
+    assert.match(JSON.stringify(puts[0].body), /Acknowledged by Sam Supervisor/);
     assert.equal(
       (await stores.driftState.get({ managementUnitId: 'mu-north', agentId: 'agent-ana' }))?.episode
         ?.acknowledged?.by.id,
@@ -285,8 +275,8 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     );
     assert.equal(retried.status, 'sent');
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    assert.match(metrics, /delivery_tenant_pauses 1/);
-    assert.match(metrics, /genesys_frames_received 3/);
+    assert.match(metrics, /delivery_tenant_pauses_total 1/);
+    assert.match(metrics, /genesys_frames_received_total 3/);
   });
 
   it('marks the reference dead on a 403 and reports the undelivered nudge on the supervisor card', async () => {
@@ -297,7 +287,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
       ...ben,
       conversationId: 'a:ben',
       reference: {},
-    } as ConversationRecord);
+    });
     connector.failNext(1, {
       status: 403,
       code: 'ConversationBlockedByUser',
@@ -385,16 +375,8 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
 
   function ackInvoke(episodeId: string, replyToId: string): object {
     return {
-      name: 'adaptiveCard/action',
+      ...teams.cardActionInvoke('drift.acknowledge', { episodeId, verb: 'drift.acknowledge' }),
       replyToId,
-      value: {
-        action: {
-          type: 'Action.Execute',
-          verb: 'drift.acknowledge',
-          data: { episodeId, verb: 'drift.acknowledge' },
-        },
-        trigger: 'manual',
-      },
     };
   }
 });
@@ -411,7 +393,7 @@ describe('Bot endpoint with BOT_ID set', function () {
       },
       stores: createInMemoryStores(),
       directory: exampleDirectory(),
-      actions: { act: async () => 'stale' },
+      actions: { act: async () => ({ result: 'stale' }) },
       clock: new ManualClock(),
       logger: new RecordingLogger(),
     });

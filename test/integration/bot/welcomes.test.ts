@@ -8,10 +8,11 @@ import { AAD, exampleDirectory } from '../../support/bot-fakes';
 import { FakeBotConnector } from '../../support/fake-bot-connector';
 import { ManualClock } from '../../support/manual-clock';
 import { RecordingLogger } from '../../support/recording-logger';
+import * as teams from '../../support/teams-activities';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const TEAM = '19:team-general@thread.tacv2';
-const BOT = { id: '28:bot', name: 'Drift' };
+const BOT = teams.TEAMS_ACCOUNTS.bot;
 
 /** One instance of the Teams edge on the shared tables, as a replica or a restarted process would be. */
 interface Replica {
@@ -20,7 +21,6 @@ interface Replica {
 }
 
 describe('One welcome per scope, ever: install events, restarts, replicas and upgrades (Azurite, real HTTP)', function () {
-  this.timeout(30_000);
   let connector: FakeBotConnector;
   let stores: StoreSet;
   let clock: ManualClock;
@@ -51,7 +51,7 @@ describe('One welcome per scope, ever: install events, restarts, replicas and up
       tenantId: TENANT,
       stores,
       directory: exampleDirectory(),
-      actions: { act: async () => 'stale' },
+      actions: { act: async () => ({ result: 'stale' }) },
       clock,
       logger: new RecordingLogger(),
       // Waits (limiter, retry backoff) move the manual clock instead of real time.
@@ -76,7 +76,7 @@ describe('One welcome per scope, ever: install events, restarts, replicas and up
     const response = await fetch(`${replica.server.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ channelId: 'msteams', serviceUrl: connector.url, recipient: BOT, ...activity }),
+      body: JSON.stringify(teams.fromTeams(activity, { serviceUrl: connector.url })),
     });
     await response.text();
     return response.status;
@@ -87,23 +87,24 @@ describe('One welcome per scope, ever: install events, restarts, replicas and up
     type: string,
     extra: Record<string, unknown> = {},
   ): Record<string, unknown> {
-    return {
+    return teams.personalActivity(
       type,
-      from: { id: `29:${who}`, aadObjectId: AAD[who] },
-      conversation: { id: `a:${who}`, conversationType: 'personal', tenantId: TENANT },
-      channelData: { tenant: { id: TENANT } },
-      ...extra,
-    };
+      { tenantId: TENANT, from: { id: `29:${who}`, aadObjectId: AAD[who] } },
+      extra,
+    );
   }
 
   function team(type: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
+    return teams.channelActivity(
       type,
-      from: { id: '29:sup', aadObjectId: AAD.sup },
-      conversation: { id: TEAM, conversationType: 'channel', isGroup: true, tenantId: TENANT },
-      channelData: { tenant: { id: TENANT }, team: { id: TEAM, name: 'Support' }, channel: { id: TEAM } },
-      ...extra,
-    };
+      {
+        tenantId: TENANT,
+        from: { id: '29:sup', aadObjectId: AAD.sup },
+        team: { id: TEAM, name: 'Support' },
+        channel: { id: TEAM },
+      },
+      extra,
+    );
   }
 
   /** Welcome cards the Bot Connector accepted in one conversation. */
@@ -136,7 +137,7 @@ describe('One welcome per scope, ever: install events, restarts, replicas and up
     assert.equal(welcomesIn('a:ana'), 1);
     assert.equal(welcomesIn(TEAM), 1);
     assert.match(
-      JSON.stringify(connector.find('POST', /^\/v3\/conversations\/a:ana\/activities/)[0]!.body),
+      JSON.stringify(connector.find('POST', /^\/v3\/conversations\/a:ana\/activities/)[0].body),
       /Hi Ana! You're linked/,
     );
 

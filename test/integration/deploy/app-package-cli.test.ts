@@ -17,8 +17,6 @@ const PROVISIONED = {
 };
 
 describe('npm run package (the Teams app package from the command line)', function () {
-  this.timeout(60_000);
-
   const packageWith = async (...args: string[]): Promise<{ zipPath: string; bytes: Buffer }> => {
     const { stdout } = await run('npm', ['run', '--silent', 'package', '--', ...args], {
       cwd: projectRoot,

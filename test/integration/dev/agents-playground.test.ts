@@ -106,7 +106,6 @@ class EchoBot {
 
 describe('Agents Playground launcher and client', function () {
   // Starting the Playground takes about a second here; the suite timeout only guards against a hang.
-  this.timeout(60_000);
 
   let bot: EchoBot;
   let logDir: string;

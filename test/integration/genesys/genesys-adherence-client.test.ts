@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import type { AdherenceObservation } from '../../../src/domain/adherence-observation';
-import { GenesysAdherenceClient } from '../../../src/genesys/genesys-adherence-client';
 import type { GenesysClientOptions } from '../../../src/genesys/genesys-client-options';
 import { GenesysScheduleCoverageChecker } from '../../../src/genesys/genesys-schedule-coverage-checker';
 import { platformTimers } from '../../../src/genesys/genesys-timers';
-import {
-  startGenesysSimulator,
-  type RunningSimulator,
-  type SimulatorOptions,
-} from '../../../src/simulator/genesys-simulator';
-import { createRecordingLogger, RecordingSink, waitFor } from './genesys-test-kit';
+import type { RunningSimulator, SimulatorOptions } from '../../../src/simulator/genesys-simulator';
+import { eventually } from '../../support/eventually';
+import { startGenesysHarness, type GenesysHarness, type RecordingSink } from '../../support/genesys-test-kit';
+import { ManualClock } from '../../support/manual-clock';
 
 const BREAK = {
   systemPresence: 'Break',
@@ -18,60 +15,16 @@ const BREAK = {
 } as const;
 const MEAL = { systemPresence: 'Meal', routingStatus: 'OFF_QUEUE', actualActivityCategory: 'Meal' } as const;
 
-interface Harness {
-  readonly sim: RunningSimulator;
-  readonly client: GenesysAdherenceClient;
-  readonly sink: RecordingSink;
-  readonly logger: ReturnType<typeof createRecordingLogger>;
-}
-
-const running: Harness[] = [];
+const running: GenesysHarness[] = [];
 
 async function startHarness(
-  simOptions: SimulatorOptions = {},
-  clientOptions: Partial<GenesysClientOptions> = {},
+  simulator: SimulatorOptions = {},
+  client: Partial<GenesysClientOptions> = {},
   beforeStart?: (sim: RunningSimulator) => void,
-): Promise<Harness> {
-  const sim = await startGenesysSimulator({
-    port: 0,
-    seed: 7,
-    scenario: 'idle',
-    manualClock: true,
-    heartbeatIntervalMs: 100,
-    units: 2,
-    agentsPerUnit: 6,
-    ...simOptions,
-  });
-  const logger = createRecordingLogger();
-  const client = new GenesysAdherenceClient(
-    {
-      apiUrl: sim.apiUrl,
-      loginUrl: sim.loginUrl,
-      clientId: sim.clientId,
-      clientSecret: sim.clientSecret,
-      // Generous against a busy shared machine: a late heartbeat must not look like a dead socket.
-      quietBeforePingMs: 2_000,
-      pongTimeoutMs: 1_000,
-      reconnectBaseDelayMs: 20,
-      reconnectMaxDelayMs: 200,
-      retryBaseDelayMs: 10,
-      retryMaxDelayMs: 100,
-      maintenanceIntervalMs: 30,
-      ...clientOptions,
-    },
-    { clock: { now: () => sim.control.now() }, logger },
-  );
-  const sink = new RecordingSink();
-  const harness = { sim, client, sink, logger };
+  timers?: ManualClock,
+): Promise<GenesysHarness> {
+  const harness = await startGenesysHarness({ simulator, client, beforeStart, timers });
   running.push(harness);
-  beforeStart?.(sim);
-  await client.start(sink);
-  await waitFor(
-    () =>
-      client.isStreaming() && !client.isRestoring() && client.metrics.restores >= client.channelIds().length,
-    'first restore',
-  );
-  await client.flush();
   return harness;
 }
 
@@ -101,7 +54,7 @@ function assertNoRepeats(sink: RecordingSink): void {
 }
 
 /** Every agent's newest observation matches the simulator's current adherence. */
-function assertMatchesSimulator(h: Harness): void {
+function assertMatchesSimulator(h: GenesysHarness): void {
   const mine = latest(h.sink);
   for (const agent of h.sim.control.listAgents()) {
     const o = mine.get(agent.id);
@@ -113,13 +66,8 @@ function assertMatchesSimulator(h: Harness): void {
 }
 
 describe('GenesysAdherenceClient against the simulator', function () {
-  this.timeout(20_000);
-
   afterEach(async () => {
-    for (const h of running.splice(0)) {
-      await h.client.stop();
-      await h.sim.stop();
-    }
+    for (const h of running.splice(0)) await h.stop();
   });
 
   it('discovers units, agents with email and manager, and adherence settings', async () => {
@@ -132,10 +80,10 @@ describe('GenesysAdherenceClient against the simulator', function () {
         .sort(),
       units.map((u) => u.id).sort(),
     );
-    const unit = h.client.directory.getUnit(units[0]!.id)!;
-    assert.equal(unit.exceptionThresholdMs, units[0]!.adherenceExceptionThresholdSeconds * 1000);
-    assert.equal(unit.businessUnitId, units[0]!.businessUnitId);
-    const agent = h.sim.control.listAgents()[0]!;
+    const unit = h.client.directory.getUnit(units[0].id)!;
+    assert.equal(unit.exceptionThresholdMs, units[0].adherenceExceptionThresholdSeconds * 1000);
+    assert.equal(unit.businessUnitId, units[0].businessUnitId);
+    const agent = h.sim.control.listAgents()[0];
     const profile = h.client.directory.findAgentByEmail(agent.email.toUpperCase());
     assert.equal(profile?.id, agent.id);
     assert.equal(profile?.managerId, agent.managerId);
@@ -147,10 +95,10 @@ describe('GenesysAdherenceClient against the simulator', function () {
     const agents = h.sim.control.listAgents();
     assert.equal(h.sink.observations.length, agents.length);
     assert.ok(h.sink.observations.every((o) => o.source === 'restore'));
-    const agent = agents[0]!;
+    const agent = agents[0];
     h.sim.control.advance(5_000);
     const view = h.sim.control.setAgentActivity(agent.id, BREAK);
-    await waitFor(() => h.sink.ofAgent(agent.id).some((o) => o.source === 'event'), 'the event');
+    await eventually('the event', () => h.sink.ofAgent(agent.id).some((o) => o.source === 'event'));
     const event = h.sink.ofAgent(agent.id).find((o) => o.source === 'event')!;
     assert.equal(event.source, 'event');
     assert.equal(event.actualActivityCategory, 'Break');
@@ -167,16 +115,15 @@ describe('GenesysAdherenceClient against the simulator', function () {
     h.sim.control.injectFault({ kind: 'dropSockets' });
     // Changed while no socket is open: only the restore can bring it.
     h.sim.control.advance(1_000);
-    h.sim.control.setAgentActivity(a!.id, BREAK);
-    await waitFor(
-      () => h.client.metrics.restores > restoresBefore && h.client.isStreaming() && !h.client.isRestoring(),
+    h.sim.control.setAgentActivity(a.id, BREAK);
+    await eventually(
       'reconnect and restore',
+      () => h.client.metrics.restores > restoresBefore && h.client.isStreaming() && !h.client.isRestoring(),
     );
     h.sim.control.advance(1_000);
-    h.sim.control.setAgentActivity(b!.id, MEAL);
-    await waitFor(
-      () => h.sink.ofAgent(b!.id).some((o) => o.actualActivityCategory === 'Meal'),
-      'event after reconnect',
+    h.sim.control.setAgentActivity(b.id, MEAL);
+    await eventually('event after reconnect', () =>
+      h.sink.ofAgent(b.id).some((o) => o.actualActivityCategory === 'Meal'),
     );
     await h.client.flush();
     assert.equal(h.client.channelIds()[0], channelBefore);
@@ -189,16 +136,15 @@ describe('GenesysAdherenceClient against the simulator', function () {
     const h = await startHarness();
     const channelBefore = h.client.channelIds()[0];
     h.sim.control.injectFault({ kind: 'socketClosing', closeAfterMs: 60_000 });
-    await waitFor(
-      () => h.client.metrics.socketClosingNotices === 1 && h.client.isStreaming() && !h.client.isRestoring(),
+    await eventually(
       'socket_closing handled',
+      () => h.client.metrics.socketClosingNotices === 1 && h.client.isStreaming() && !h.client.isRestoring(),
     );
-    const agent = h.sim.control.listAgents()[3]!;
+    const agent = h.sim.control.listAgents()[3];
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(agent.id, BREAK);
-    await waitFor(
-      () => h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Break'),
-      'event after socket_closing',
+    await eventually('event after socket_closing', () =>
+      h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Break'),
     );
     assert.equal(h.client.channelIds()[0], channelBefore);
     assert.equal(h.client.metrics.channelsCreated, 1);
@@ -210,16 +156,16 @@ describe('GenesysAdherenceClient against the simulator', function () {
       const h = await startHarness();
       const channelBefore = h.client.channelIds()[0]!;
       h.sim.control.injectFault({ kind, channelId: channelBefore });
-      const agent = h.sim.control.listAgents()[2]!;
+      const agent = h.sim.control.listAgents()[2];
       h.sim.control.advance(1_000);
       h.sim.control.setAgentActivity(agent.id, BREAK);
-      await waitFor(
+      await eventually(
+        'new channel',
         () =>
           h.client.channelIds()[0] !== channelBefore &&
           h.client.isStreaming() &&
           !h.client.isRestoring() &&
           h.client.metrics.restores >= 2,
-        'new channel',
       );
       await h.client.flush();
       assert.ok(
@@ -228,10 +174,8 @@ describe('GenesysAdherenceClient against the simulator', function () {
       );
       h.sim.control.advance(1_000);
       h.sim.control.setAgentActivity(agent.id, MEAL);
-      await waitFor(
-        () =>
-          h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Meal' && o.source === 'event'),
-        'event on the new channel',
+      await eventually('event on the new channel', () =>
+        h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Meal' && o.source === 'event'),
       );
       assert.equal(h.client.metrics.channelsCreated, 2);
       assertMatchesSimulator(h);
@@ -240,12 +184,14 @@ describe('GenesysAdherenceClient against the simulator', function () {
 
   it('re-subscribes before the 24 hour expiry so the channel outlives it', async () => {
     // A 48 h token (the longest Genesys issues), so the channel outlives 24 h without a token renewal.
-    const h = await startHarness({ tokenExpiresInSeconds: 172_800 }, { resubscribeMarginMs: 60 * 60_000 });
+    const h = await startHarness({ tokenExpiresInSeconds: 172_800 }, { resubscribeMarginInMs: 60 * 60_000 });
     const channel = h.client.channelIds()[0]!;
     h.sim.control.advance(23 * 60 * 60_000 + 30 * 60_000);
-    await waitFor(() => h.client.metrics.resubscriptions >= 1, 'the re-subscription');
+    await eventually('the re-subscription', () => h.client.metrics.resubscriptions >= 1);
     h.sim.control.advance(60 * 60_000);
-    await waitFor(() => h.sim.control.listChannels().some((c) => c.id === channel), 'channel still listed');
+    await eventually('channel still listed', () =>
+      h.sim.control.listChannels().some((c) => c.id === channel),
+    );
     assert.equal(h.client.channelIds()[0], channel);
     assert.equal(h.client.metrics.channelsCreated, 1);
   });
@@ -286,31 +232,30 @@ describe('GenesysAdherenceClient against the simulator', function () {
   it('skips a malformed frame and keeps the stream alive', async () => {
     const h = await startHarness();
     h.sim.control.injectFault({ kind: 'malformedFrame' });
-    await waitFor(() => h.client.metrics.malformedFrames === 1, 'the malformed frame');
-    const agent = h.sim.control.listAgents()[1]!;
+    await eventually('the malformed frame', () => h.client.metrics.malformedFrames === 1);
+    const agent = h.sim.control.listAgents()[1];
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(agent.id, BREAK);
-    await waitFor(
-      () => h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Break'),
-      'event after the malformed frame',
+    await eventually('event after the malformed frame', () =>
+      h.sink.ofAgent(agent.id).some((o) => o.actualActivityCategory === 'Break'),
     );
     assert.ok(h.client.isStreaming());
-    assert.equal(h.logger.lines.filter((l) => l.msg === 'Malformed Genesys frame skipped').length, 1);
+    assert.equal(h.logger.withMessage('Malformed Genesys frame skipped').length, 1);
   });
 
   it('hands duplicate and out-of-order frames on for the drift core to judge, which applies each change once and the newest last', async () => {
     const h = await startHarness();
-    const agent = h.sim.control.listAgents()[4]!;
+    const agent = h.sim.control.listAgents()[4];
     h.sim.control.injectFault({ kind: 'duplicateFrames', count: 1 });
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(agent.id, BREAK);
-    await waitFor(() => (h.sink.ignored.duplicate ?? 0) >= 1, 'the duplicate');
+    await eventually('the duplicate', () => (h.sink.ignored.duplicate ?? 0) >= 1);
     h.sim.control.injectFault({ kind: 'reorderFrames', count: 1 });
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(agent.id, MEAL);
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(agent.id, { followSchedule: true });
-    await waitFor(() => h.client.metrics.eventsReceived >= 4, 'the reordered frames');
+    await eventually('the reordered frames', () => h.client.metrics.eventsReceived >= 4);
     await h.client.flush();
     assertNoRepeats(h.sink);
     assertMatchesSimulator(h);
@@ -318,10 +263,10 @@ describe('GenesysAdherenceClient against the simulator', function () {
 
   it('signals a schedule change for the unit whose schedule was republished', async () => {
     const h = await startHarness();
-    const unit = h.sim.control.listUnits()[1]!;
+    const unit = h.sim.control.listUnits()[1];
     h.sim.control.publishScheduleChange(unit.id);
-    await waitFor(() => h.sink.scheduleChanges.includes(unit.id), 'the schedule change signal');
-    assert.ok(!h.sink.scheduleChanges.includes(h.sim.control.listUnits()[0]!.id));
+    await eventually('the schedule change signal', () => h.sink.scheduleChanges.includes(unit.id));
+    assert.ok(!h.sink.scheduleChanges.includes(h.sim.control.listUnits()[0].id));
   });
 
   it('shards more than 1,000 per-user topics across channels and restores and streams on each', async () => {
@@ -332,29 +277,47 @@ describe('GenesysAdherenceClient against the simulator', function () {
     assert.equal(h.client.channelIds().length, 2);
     const agents = h.sim.control.listAgents();
     assert.equal(new Set(h.sink.observations.map((o) => o.agentId)).size, agents.length);
-    const last = agents[agents.length - 1]!;
+    const last = agents[agents.length - 1];
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(last.id, BREAK);
-    await waitFor(
-      () => h.sink.ofAgent(last.id).some((o) => o.source === 'event'),
-      'event on the second channel',
+    await eventually('event on the second channel', () =>
+      h.sink.ofAgent(last.id).some((o) => o.source === 'event'),
     );
     assert.ok(h.sim.control.listChannels().every((c) => c.topicCount <= 1000));
   });
 
   it('keeps a quiet socket alive with ping and pong instead of reconnecting', async () => {
+    // The liveness timers run on a manual clock: a ping goes out after a quiet period, and its deadline passes only
+    // when the test moves the clock on, after the pong has arrived, however late a busy machine delivers it.
+    const quietBeforePingMs = 40_000;
+    const pongTimeoutMs = 10_000;
+    const timers = new ManualClock();
     const h = await startHarness(
-      { heartbeatIntervalMs: 60_000 },
-      { quietBeforePingMs: 100, pongTimeoutMs: 300 },
+      { heartbeatIntervalMs: 24 * 60 * 60_000 },
+      {
+        quietBeforePingInMs: quietBeforePingMs,
+        pongTimeoutInMs: pongTimeoutMs,
+        maintenanceIntervalInMs: 60_000,
+      },
+      undefined,
+      timers,
     );
-    await waitFor(() => h.client.metrics.pingsSent >= 3, 'several pings');
+    for (let round = 1; round <= 3; round += 1) {
+      const pongsBefore = h.client.metrics.heartbeats;
+      // Second by second up to the ping (within two quiet periods: one that saw the last pong only resets the watch).
+      for (let second = 0; second < 80 && h.client.metrics.pingsSent < round; second += 1)
+        timers.advanceBy(1_000);
+      assert.equal(h.client.metrics.pingsSent, round, `ping ${round} after a quiet period`);
+      await eventually(`pong ${round}`, () => h.client.metrics.heartbeats > pongsBefore);
+      timers.advanceBy(pongTimeoutMs);
+      assert.ok(h.client.isStreaming(), `the socket outlived the deadline of ping ${round}`);
+    }
     assert.equal(h.client.metrics.reconnects, 0);
-    assert.ok(h.client.isStreaming());
   });
 
   it('looks up an agent schedule in the simulator and answers overtime when the activity at that instant is an overtime code', async () => {
     const h = await startHarness();
-    const agent = h.sim.control.listAgents()[0]!;
+    const agent = h.sim.control.listAgents()[0];
     const now = h.sim.control.now();
     const { data } = await h.client.rest.send<{
       result: {
@@ -373,34 +336,37 @@ describe('GenesysAdherenceClient against the simulator', function () {
         userIds: [agent.id],
       },
     });
-    const activities = data.result.agentSchedules[0]!.shifts.flatMap((shift) => shift.activities);
+    const activities = data.result.agentSchedules[0].shifts.flatMap((shift) => shift.activities);
     const current = activities.find(
       (a) => Date.parse(a.startDate) <= now && now < Date.parse(a.startDate) + a.lengthMinutes * 60_000,
     );
     assert.ok(current, 'the idle scenario starts the agent inside a scheduled activity');
-    assert.equal(await h.client.coverage.check(agent.id, agent.managementUnitId, now), 'clear');
-    const withOvertime = new GenesysScheduleCoverageChecker(
-      h.client.rest,
-      h.client.directory,
-      { overtimeActivityCodeIds: [current.activityCodeId], scheduleSearchTimeoutMs: 1_000 },
-      { now: () => h.sim.control.now() },
-      h.logger,
-      platformTimers,
+    assert.equal(await h.client.coverage.check(agent.id, agent.managementUnitId, now, []), 'clear');
+    const withOvertime = new GenesysScheduleCoverageChecker({
+      rest: h.client.rest,
+      directory: h.client.directory,
+      scheduleSearchTimeoutInMs: 1_000,
+      clock: { now: () => h.sim.control.now() },
+      logger: h.logger,
+      timers: platformTimers,
+    });
+    assert.equal(
+      await withOvertime.check(agent.id, agent.managementUnitId, now, [current.activityCodeId]),
+      'overtime',
     );
-    assert.equal(await withOvertime.check(agent.id, agent.managementUnitId, now), 'overtime');
-    assert.equal(await h.client.coverage.check(agent.id, 'no-such-unit', now), 'unavailable');
+    assert.equal(await h.client.coverage.check(agent.id, 'no-such-unit', now, []), 'unavailable');
   });
 
   it('restores one unit on demand, handing over again what it already delivered, and only that unit', async () => {
     const h = await startHarness();
     const [unit, other] = h.sim.control.listUnits();
     const before = h.sink.received.length;
-    const handedOver = await h.client.restoreUnit(unit!.id);
+    const handedOver = await h.client.restoreUnit(unit.id);
     const restored = h.sink.received.slice(before);
-    assert.equal(handedOver, unit!.agentCount);
-    assert.equal(restored.length, unit!.agentCount);
-    assert.ok(restored.every((o) => o.source === 'restore' && o.managementUnitId === unit!.id));
-    assert.ok(!restored.some((o) => o.managementUnitId === other!.id));
+    assert.equal(handedOver, unit.agentCount);
+    assert.equal(restored.length, unit.agentCount);
+    assert.ok(restored.every((o) => o.source === 'restore' && o.managementUnitId === unit.id));
+    assert.ok(!restored.some((o) => o.managementUnitId === other.id));
     assertMatchesSimulator(h);
   });
 });

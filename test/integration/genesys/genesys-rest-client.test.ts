@@ -7,7 +7,8 @@ import { GenesysApiError } from '../../../src/genesys/genesys-api-error';
 import { createGenesysMetrics } from '../../../src/genesys/genesys-metrics';
 import { GenesysRestClient } from '../../../src/genesys/genesys-rest-client';
 import { GenesysTokenProvider } from '../../../src/genesys/genesys-token-provider';
-import { createRecordingLogger, ManualClock } from './genesys-test-kit';
+import { ManualClock } from '../../support/manual-clock';
+import { RecordingLogger } from '../../support/recording-logger';
 
 interface Seen {
   readonly method: string;
@@ -27,11 +28,13 @@ describe('Genesys REST client against a local server', () => {
   let handler: Handler;
   let tokensIssued: number;
   let tokenLifetimeSeconds: number;
+  let tokenAnswers: Array<{ status: number; headers?: Record<string, string> }>;
 
   beforeEach(async () => {
     seen = [];
     tokensIssued = 0;
     tokenLifetimeSeconds = 3600;
+    tokenAnswers = [];
     handler = (_req, res) => json(res, 200, { ok: true });
     server = createServer((req, res) => {
       let body = '';
@@ -40,6 +43,11 @@ describe('Genesys REST client against a local server', () => {
         const record = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
         if (record.url === '/oauth/token') {
           seen.push(record);
+          const answer = tokenAnswers.shift();
+          if (answer) {
+            json(res, answer.status, { error: 'x' }, answer.headers);
+            return;
+          }
           tokensIssued++;
           json(res, 200, {
             access_token: `token-${tokensIssued}`,
@@ -63,52 +71,48 @@ describe('Genesys REST client against a local server', () => {
 
   function build(overrides: { maxServerErrorRetries?: number; requestsPerMinute?: number } = {}) {
     const clock = new ManualClock(Date.parse('2026-08-20T14:00:00Z'));
-    const logger = createRecordingLogger();
+    const logger = new RecordingLogger();
     const metrics = createGenesysMetrics();
     const sleeps: number[] = [];
     const sleep = async (ms: number) => {
       sleeps.push(ms);
-      clock.advance(ms);
+      clock.advanceBy(ms);
     };
-    const tokens = new GenesysTokenProvider(
-      {
-        loginUrl: baseUrl,
-        clientId: 'client-1',
-        clientSecret: SECRET,
-        tokenRefreshMarginMs: 60_000,
-        requestTimeoutMs: 5_000,
-        maxServerErrorRetries: 3,
-        maxRetryAfterMs: 180_000,
-        retryBaseDelayMs: 100,
-        retryMaxDelayMs: 1_000,
-      },
+    const tokens = new GenesysTokenProvider({
+      loginUrl: baseUrl,
+      clientId: 'client-1',
+      clientSecret: SECRET,
+      tokenRefreshMarginInMs: 60_000,
+      requestTimeoutInMs: 5_000,
+      maxServerErrorRetries: 3,
+      maxRetryAfterInMs: 180_000,
+      retryBaseDelayInMs: 100,
+      retryMaxDelayInMs: 1_000,
       clock,
       logger,
       metrics,
       sleep,
-      () => 0.5,
-    );
+      random: () => 0.5,
+    });
     const limiter = new RateLimiter({
       clock,
       windows: [{ limit: overrides.requestsPerMinute ?? 280, windowMs: 60_000 }],
     });
-    const rest = new GenesysRestClient(
-      {
-        apiUrl: baseUrl,
-        requestTimeoutMs: 5_000,
-        maxRetryAfterMs: 180_000,
-        maxServerErrorRetries: overrides.maxServerErrorRetries ?? 3,
-        retryBaseDelayMs: 100,
-        retryMaxDelayMs: 1_000,
-      },
+    const rest = new GenesysRestClient({
+      apiUrl: baseUrl,
+      requestTimeoutInMs: 5_000,
+      maxRetryAfterInMs: 180_000,
+      maxServerErrorRetries: overrides.maxServerErrorRetries ?? 3,
+      retryBaseDelayInMs: 100,
+      retryMaxDelayInMs: 1_000,
       tokens,
       limiter,
       clock,
       logger,
       metrics,
       sleep,
-      () => 0.5,
-    );
+      random: () => 0.5,
+    });
     return { rest, clock, logger, metrics, sleeps };
   }
 
@@ -125,7 +129,7 @@ describe('Genesys REST client against a local server', () => {
     );
     assert.equal(tokenCall.headers['content-type'], 'application/x-www-form-urlencoded');
     assert.equal(tokenCall.body, 'grant_type=client_credentials');
-    const call = apiCalls()[0]!;
+    const call = apiCalls()[0];
     assert.equal(call.headers.authorization, 'Bearer token-1');
     assert.match(String(call.headers['inin-correlation-id']), /^[0-9a-f-]{36}$/);
   });
@@ -134,19 +138,38 @@ describe('Genesys REST client against a local server', () => {
     const { rest, clock } = build();
     tokenLifetimeSeconds = 600;
     await rest.get('/api/v2/a');
-    clock.advance(500_000);
+    clock.advanceBy(500_000);
     await rest.get('/api/v2/b');
     assert.equal(tokensIssued, 1);
-    clock.advance(50_000); // 550 s: inside the 60 s margin (capped at a tenth of 600 s)
+    clock.advanceBy(50_000); // 550 s: inside the 60 s margin (capped at a tenth of 600 s)
     await rest.get('/api/v2/c');
     assert.equal(tokensIssued, 2);
-    assert.equal(apiCalls()[2]!.headers.authorization, 'Bearer token-2');
+    assert.equal(apiCalls()[2].headers.authorization, 'Bearer token-2');
+  });
+
+  it('retries a throttled or unavailable token endpoint, waiting its Retry-After, then gets the token', async () => {
+    const { rest, sleeps } = build();
+    tokenAnswers = [{ status: 429, headers: { 'Retry-After': '2' } }, { status: 503 }];
+    assert.deepEqual(await rest.get('/api/v2/x'), { ok: true });
+    assert.deepEqual(sleeps, [2_000, 50]);
+    assert.equal(seen.filter((s) => s.url === '/oauth/token').length, 3);
+  });
+
+  it('names the login URL, without retrying, when the token endpoint is not there', async () => {
+    const { rest, sleeps } = build();
+    tokenAnswers = [{ status: 404 }];
+    await assert.rejects(
+      rest.get('/api/v2/x'),
+      (error: unknown) => error instanceof GenesysApiError && /GENESYS_LOGIN_URL/.test(error.message),
+    );
+    assert.deepEqual(sleeps, []);
+    assert.equal(apiCalls().length, 0);
   });
 
   it('sends repeated query keys as Genesys expects (id=a&id=b)', async () => {
     const { rest } = build();
     await rest.get('/api/v2/users', { id: ['a', 'b'], pageSize: 2 });
-    assert.equal(apiCalls()[0]!.url, '/api/v2/users?id=a&id=b&pageSize=2');
+    assert.equal(apiCalls()[0].url, '/api/v2/users?id=a&id=b&pageSize=2');
   });
 
   it('fetches a new token once after a 401 and retries the call', async () => {
@@ -181,10 +204,7 @@ describe('Genesys REST client against a local server', () => {
     assert.deepEqual(sleeps, [7_000]);
     assert.equal(metrics.rest429s, 1);
     assert.equal(apiCalls().length, 2);
-    assert.equal(
-      apiCalls()[0]!.headers['inin-correlation-id'],
-      apiCalls()[1]!.headers['inin-correlation-id'],
-    );
+    assert.equal(apiCalls()[0].headers['inin-correlation-id'], apiCalls()[1].headers['inin-correlation-id']);
   });
 
   it('gives up at once when Retry-After exceeds three minutes, reporting it as a TransientError', async () => {
@@ -199,9 +219,9 @@ describe('Genesys REST client against a local server', () => {
     assert.equal(metrics.restGiveUps, 1);
   });
 
-  it('retries 500, 502, 503 and 504 with growing jittered delays and then succeeds', async () => {
+  it('retries 502, 503 and 504 with growing jittered delays and then succeeds', async () => {
     const { rest, sleeps } = build({ maxServerErrorRetries: 4 });
-    const statuses = [500, 502, 503, 504];
+    const statuses = [502, 503, 504, 502];
     handler = (_req, res) => {
       const status = statuses.shift();
       json(res, status ?? 200, status ? { code: 'x' } : { ok: true });
@@ -215,6 +235,18 @@ describe('Genesys REST client against a local server', () => {
     handler = (_req, res) => json(res, 503, { code: 'service.unavailable' });
     await assert.rejects(rest.get('/api/v2/x'), TransientError);
     assert.equal(apiCalls().length, 3);
+  });
+
+  it("does not retry a 500, as Genesys Cloud's own SDKs do not", async () => {
+    const { rest, sleeps, metrics } = build();
+    handler = (_req, res) => json(res, 500, { code: 'internal.server.error', message: 'boom' });
+    await assert.rejects(
+      rest.get('/api/v2/x'),
+      (error: unknown) => error instanceof GenesysApiError && error.status === 500,
+    );
+    assert.equal(apiCalls().length, 1);
+    assert.deepEqual(sleeps, []);
+    assert.equal(metrics.rest5xxs, 1);
   });
 
   it('does not retry a 400 and names the status', async () => {
@@ -251,7 +283,7 @@ describe('Genesys REST client against a local server', () => {
   it('never sends the bearer token to a download URL on another host', async () => {
     const { rest } = build();
     await rest.get(`${baseUrl.replace('127.0.0.1', 'localhost')}/downloads/abc?signature=1`);
-    assert.equal(apiCalls()[0]!.headers.authorization, undefined);
+    assert.equal(apiCalls()[0].headers.authorization, undefined);
   });
 
   it('never logs the client secret or a token', async () => {
@@ -259,7 +291,7 @@ describe('Genesys REST client against a local server', () => {
     let calls = 0;
     handler = (_req, res) => (++calls < 3 ? json(res, 503, {}) : json(res, 401, {}));
     await assert.rejects(rest.get('/api/v2/x'));
-    const text = JSON.stringify(logger.lines);
+    const text = JSON.stringify(logger.entries);
     assert.ok(!text.includes(SECRET));
     assert.ok(!text.includes('token-1'));
   });

@@ -3,17 +3,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createGenesysMetrics } from '../../../src/genesys/genesys-metrics';
-import { platformTimers } from '../../../src/genesys/genesys-timers';
+import { platformTimers, type GenesysTimers } from '../../../src/genesys/genesys-timers';
 import type {
   NotificationChannel,
   NotificationChannelManager,
 } from '../../../src/genesys/notification-channel-manager';
 import { NotificationStream } from '../../../src/genesys/notification-stream';
-import { createRecordingLogger, waitFor } from './genesys-test-kit';
+import { eventually } from '../../support/eventually';
+import { ManualClock } from '../../support/manual-clock';
+import { RecordingLogger } from '../../support/recording-logger';
+
+const QUIET_BEFORE_PING_MS = 40_000;
+const PONG_TIMEOUT_MS = 10_000;
 
 /** A WebSocket server that never sends heartbeats and never answers pings, and refuses channels it was told are gone. */
 describe('NotificationStream liveness against a silent local server', function () {
-  this.timeout(10_000);
   let server: Server;
   let wss: WebSocketServer;
   let port: number;
@@ -54,7 +58,8 @@ describe('NotificationStream liveness against a silent local server', function (
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  function build(existing: () => boolean) {
+  /** A stream on `timers`: real ones by default, where liveness (40 s quiet) never fires within a test. */
+  function build(existing: () => boolean, timers: GenesysTimers = platformTimers) {
     let created = 0;
     const channels = {
       async createChannel(): Promise<NotificationChannel> {
@@ -74,40 +79,49 @@ describe('NotificationStream liveness against a silent local server', function (
     } as unknown as NotificationChannelManager;
     const metrics = createGenesysMetrics();
     const connected: number[] = [];
-    const stream = new NotificationStream(
-      'test',
-      ['v2.workforcemanagement.managementunits.mu1.adherence'],
+    const stream = new NotificationStream({
+      name: 'test',
+      topics: ['v2.workforcemanagement.managementunits.mu1.adherence'],
       channels,
-      {
-        quietBeforePingMs: 100,
-        pongTimeoutMs: 100,
-        reconnectBaseDelayMs: 10,
-        reconnectMaxDelayMs: 50,
-        resubscribeMarginMs: 0,
-      },
-      {
+      quietBeforePingInMs: QUIET_BEFORE_PING_MS,
+      pongTimeoutInMs: PONG_TIMEOUT_MS,
+      reconnectBaseDelayInMs: 10,
+      reconnectMaxDelayInMs: 50,
+      resubscribeMarginInMs: 0,
+      handlers: {
         onConnected: () => {
           connected.push(connections.length);
         },
         onFrame: () => undefined,
         onMalformed: () => undefined,
       },
-      { now: () => 0 },
-      createRecordingLogger(),
+      clock: { now: () => 0 },
+      logger: new RecordingLogger(),
       metrics,
-      platformTimers,
-    );
+      timers,
+    });
     return { stream, metrics, connected };
   }
 
-  it('pings a quiet socket and reconnects to the same channel when no pong comes', async () => {
-    const { stream, metrics } = build(() => true);
+  it('pings a quiet socket, and reconnects to the same channel once the pong deadline passes without one', async () => {
+    // Liveness on a manual clock: the deadline passes when the test says, not when a busy machine gets round to it.
+    const timers = new ManualClock();
+    const { stream, metrics } = build(() => true, timers);
     await stream.start();
     try {
-      await waitFor(() => connections.length >= 2, 'a reconnect after the missing pong');
-      assert.ok(pings >= 1);
-      assert.ok(metrics.pingsSent >= 1);
-      assert.deepEqual(connections.slice(0, 2), ['ch1', 'ch1']);
+      await eventually('the first connection', () => stream.isConnected());
+      timers.advanceBy(QUIET_BEFORE_PING_MS);
+      assert.equal(metrics.pingsSent, 1, 'a ping after a quiet period');
+      await eventually('the ping at the server', () => pings === 1);
+      timers.advanceBy(PONG_TIMEOUT_MS - 1);
+      assert.ok(stream.isConnected(), 'alive until the deadline');
+      assert.equal(connections.length, 1);
+      timers.advanceBy(1);
+      await eventually('the dead socket noticed', () => !stream.isConnected());
+      // The first recovery after a working socket dropped goes at once: a zero-delay timer.
+      timers.advanceBy(0);
+      await eventually('a reconnect after the missing pong', () => connections.length >= 2);
+      assert.deepEqual(connections, ['ch1', 'ch1']);
     } finally {
       stream.stop();
     }
@@ -117,10 +131,10 @@ describe('NotificationStream liveness against a silent local server', function (
     const { stream } = build(() => true);
     await stream.start();
     try {
-      await waitFor(() => connections.length === 1, 'first connection');
+      await eventually('first connection', () => connections.length === 1);
       refused.add('ch1');
-      sockets[0]!.terminate();
-      await waitFor(() => connections.includes('ch2'), 'a connection to a new channel');
+      sockets[0].terminate();
+      await eventually('a connection to a new channel', () => connections.includes('ch2'));
       assert.equal(stream.channelId(), 'ch2');
     } finally {
       stream.stop();

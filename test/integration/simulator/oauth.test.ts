@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
-import { ApiClient, requestToken, startTestSimulator } from './simulator-test-kit';
+import { ApiClient, requestToken, startTestSimulator } from '../../support/simulator-test-kit';
 
 describe('Genesys simulator OAuth (client credentials)', () => {
   let sim: RunningSimulator;

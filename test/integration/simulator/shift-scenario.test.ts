@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
-import { startTestSimulator } from './simulator-test-kit';
+import { startTestSimulator } from '../../support/simulator-test-kit';
 
 /** Runs a shift-scenario simulator minute by minute and records every agent's adherence state each minute. */
 async function traceShift(

@@ -18,7 +18,6 @@ const VARIABLES = [
 ] as const;
 
 describe('Table Storage through AZURE_TABLES_ENDPOINT with a user-assigned managed identity', function () {
-  this.timeout(30_000);
   const saved = new Map<string, string | undefined>();
   let identityEndpoint: Server;
   const tokenRequests: URL[] = [];

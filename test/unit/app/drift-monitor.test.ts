@@ -55,7 +55,6 @@ function makeMonitor(stores: Stores, extra: Partial<DriftMonitorOptions> & { pol
 
 async function driftingAgent(stores: Stores, extra: Partial<DriftMonitorOptions> = {}) {
   const harness = makeMonitor(stores, extra);
-  await harness.monitor.start();
   // Received 30 s after Genesys's adherenceChangeTime: timing must still count from T0.
   stores.clock.set(T0 + 30_000);
   await harness.monitor.ingest(observation({ observedAt: T0 + 30_000 }));
@@ -115,7 +114,7 @@ describe('DriftMonitor', () => {
     const stores = makeStores();
     const { monitor, advanceTo } = await driftingAgent(stores);
     await advanceTo(T0 + 7 * MINUTE);
-    const result = await monitor.act('mu1', 'a1', {
+    const { result } = await monitor.act('mu1', 'a1', {
       type: 'acknowledge',
       episodeId,
       by: supervisor,
@@ -130,21 +129,25 @@ describe('DriftMonitor', () => {
     );
     assert.equal((await stores.history.get(episodeId, 'mu1'))?.episode.formalExceptionAt, T0 + 15 * MINUTE);
     assert.equal(
-      await monitor.act('mu1', 'a1', {
-        type: 'acknowledge',
-        episodeId,
-        by: supervisor,
-        at: T0 + 31 * MINUTE,
-      }),
+      (
+        await monitor.act('mu1', 'a1', {
+          type: 'acknowledge',
+          episodeId,
+          by: supervisor,
+          at: T0 + 31 * MINUTE,
+        })
+      ).result,
       'unchanged',
     );
     assert.equal(
-      await monitor.act('mu1', 'a1', {
-        type: 'acknowledge',
-        episodeId: 'a1:1',
-        by: supervisor,
-        at: T0 + 31 * MINUTE,
-      }),
+      (
+        await monitor.act('mu1', 'a1', {
+          type: 'acknowledge',
+          episodeId: 'a1:1',
+          by: supervisor,
+          at: T0 + 31 * MINUTE,
+        })
+      ).result,
       'stale',
     );
   });
@@ -190,7 +193,68 @@ describe('DriftMonitor', () => {
     assert.equal(record?.episode.suppression, 'approvedOvertime');
   });
 
+  it('answers a card action with the episode it produced, and a stale one with none', async () => {
+    const stores = makeStores();
+    const { monitor, advanceTo } = await driftingAgent(stores);
+    await advanceTo(T0 + 11 * MINUTE);
+    const acknowledged = await monitor.act('mu1', 'a1', {
+      type: 'acknowledge',
+      episodeId,
+      by: supervisor,
+      at: T0 + 11 * MINUTE,
+    });
+    assert.equal(acknowledged.result, 'applied');
+    assert.equal(acknowledged.episode?.id, episodeId);
+    assert.deepEqual(acknowledged.episode?.acknowledged, { by: supervisor, at: T0 + 11 * MINUTE });
+    assert.equal(acknowledged.episode?.supervisorAlertedAt, T0 + 10 * MINUTE);
+    const stale = await monitor.act('mu1', 'a1', {
+      type: 'acknowledge',
+      episodeId: 'a1:1',
+      by: supervisor,
+      at: T0 + 12 * MINUTE,
+    });
+    assert.deepEqual(stale, { result: 'stale' });
+  });
+
+  it('reads stored drift per unit when it adopts one, and never lists every state', async () => {
+    const stores = makeStores();
+    const first = await driftingAgent(stores);
+    await first.advanceTo(T0 + 5 * MINUTE);
+    first.scheduler.dispose();
+    const listed: Array<string | undefined> = [];
+    const list = stores.stateStore.list.bind(stores.stateStore);
+    stores.stateStore.list = (managementUnitId?: string) => {
+      listed.push(managementUnitId);
+      return list(managementUnitId);
+    };
+    const second = makeMonitor(stores);
+    await second.advanceTo(T0 + 7 * MINUTE);
+    assert.deepEqual(stores.notifier.deliveries, [], 'nothing is processed before the unit is adopted');
+    await second.monitor.adoptUnit('mu1');
+    await second.advanceTo(T0 + 7 * MINUTE);
+    assert.deepEqual(listed, ['mu1']);
+    assert.deepEqual(stores.notifier.sent(T0), ['nudge|agent@7']);
+  });
+
   describe('schedule pre-check', () => {
+    it("asks with the drift policy's overtime activity codes and suppresses the nudge for overtime", async () => {
+      const stores = makeStores();
+      const asked: Array<readonly string[]> = [];
+      const coverageChecker: ScheduleCoverageChecker = {
+        check: async (_agentId, _unitId, _at, overtimeActivityCodeIds) => {
+          asked.push(overtimeActivityCodeIds);
+          return overtimeActivityCodeIds.includes('code-ot') ? 'overtime' : 'clear';
+        },
+      };
+      const policy = makePolicy({ overtimeActivityCodeIds: ['code-ot'] });
+      const { advanceTo } = await driftingAgent(stores, { coverageChecker, policy });
+      await advanceTo(T0 + 30 * MINUTE);
+      assert.deepEqual(asked, [['code-ot']]);
+      assert.deepEqual(stores.notifier.deliveries, []);
+      const state = await stores.stateStore.get({ managementUnitId: 'mu1', agentId: 'a1' });
+      assert.equal(state?.episode?.suppression, 'overtimeActivity');
+    });
+
     it('suppresses the nudge when the agent has time off', async () => {
       const stores = makeStores();
       const coverageChecker: ScheduleCoverageChecker = { check: async () => 'timeOff' };
@@ -214,6 +278,28 @@ describe('DriftMonitor', () => {
   });
 
   describe('delivery', () => {
+    it('stamps every outbox row with the instant it was due: its threshold, or the snooze end for a re-alert', async () => {
+      const stores = makeStores();
+      stores.notifier.script('agent', { status: 'throttled', retryAfterMs: 30_000 });
+      const { monitor, advanceTo } = await driftingAgent(stores);
+      await advanceTo(T0 + 11 * MINUTE);
+      await monitor.act('mu1', 'a1', {
+        type: 'snooze',
+        episodeId,
+        by: supervisor,
+        at: T0 + 11 * MINUTE,
+        until: T0 + 25 * MINUTE,
+      });
+      await advanceTo(T0 + 30 * MINUTE);
+      const dueOf = async (kind: string) =>
+        (await stores.outbox.get(`${episodeId}|${kind}|${kind === 'nudge' ? 'agent' : 'supervisorChannel'}`))
+          ?.dueAt;
+      // The throttled nudge went out at 6.5 minutes; it was due at 6.
+      assert.equal(await dueOf('nudge'), T0 + 6 * MINUTE);
+      assert.equal(await dueOf('supervisorAlert'), T0 + 10 * MINUTE);
+      assert.equal(await dueOf('supervisorReAlert'), T0 + 25 * MINUTE);
+    });
+
     it('retries a throttled nudge after Retry-After and sends it once', async () => {
       const stores = makeStores();
       stores.notifier.script('agent', { status: 'throttled', retryAfterMs: 30_000 });
@@ -275,7 +361,7 @@ describe('DriftMonitor', () => {
       // Down for four minutes: the supervisor alert fell due while nothing ran.
       stores.clock.set(T0 + 12 * MINUTE);
       const second = makeMonitor(stores);
-      await second.monitor.start();
+      await second.monitor.adoptUnit('mu1');
       await second.advanceTo(T0 + 12 * MINUTE);
       assert.deepEqual(stores.notifier.sent(T0), ['nudge|agent@6', 'supervisorAlert|supervisorChannel@12']);
       assert.equal(second.scheduler.dueAt('agent:a1'), T0 + 15 * MINUTE);
@@ -299,9 +385,11 @@ describe('DriftMonitor', () => {
       }));
       stores.clock.set(T0 + 7 * MINUTE);
       const second = makeMonitor(stores);
-      await second.monitor.start();
+      await second.monitor.adoptUnit('mu1');
       await second.monitor.idle();
       assert.deepEqual(stores.notifier.sent(T0), ['nudge|agent@7']);
+      // Raised again at 7 minutes, still due at the nudge threshold.
+      assert.equal(stores.notifier.deliveries[0].alert.dueAt, T0 + 6 * MINUTE);
       await second.advanceTo(T0 + 11 * MINUTE);
       assert.deepEqual(stores.notifier.sent(T0), ['nudge|agent@7', 'supervisorAlert|supervisorChannel@10']);
     });
@@ -312,7 +400,7 @@ describe('DriftMonitor', () => {
       await first.advanceTo(T0 + 7 * MINUTE);
       first.scheduler.dispose();
       const second = makeMonitor(stores);
-      await second.monitor.start();
+      await second.monitor.adoptUnit('mu1');
       await second.monitor.idle();
       assert.equal(stores.notifier.deliveries.length, 1);
     });
@@ -326,7 +414,6 @@ describe('DriftMonitor', () => {
     it('holds a burst of changes and starts their drift clocks when the window closes', async () => {
       const stores = makeStores();
       const { monitor, advanceTo } = makeMonitor(stores, { policy });
-      await monitor.start();
       // a0 was drifting long before the burst: its clock must not move.
       await monitor.ingest(
         observation({ agentId: 'a0', adherenceChangedAt: T0 - 3 * MINUTE, observedAt: T0 }),
@@ -357,7 +444,6 @@ describe('DriftMonitor', () => {
     it('holds a unit after a schedule-change signal and applies only the newest observation per agent', async () => {
       const stores = makeStores();
       const { monitor, advanceTo, scheduler } = makeMonitor(stores, { policy });
-      await monitor.start();
       await monitor.signalScheduleChange('mu1');
       assert.equal(scheduler.dueAt('unit:mu1'), T0 + 60_000);
       stores.clock.set(T0 + 5_000);

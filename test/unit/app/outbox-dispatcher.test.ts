@@ -186,4 +186,66 @@ describe('OutboxDispatcher', () => {
     assert.equal(notifier.deliveries.length, 0);
     assert.equal((await outbox.get(row().id))?.status, 'pending');
   });
+
+  describe('outbox depth (pendingCount)', () => {
+    it('counts a row from its enqueue until it is sent, while the send is on the wire too', async () => {
+      const gated = new GatedNotifier(false);
+      const { dispatcher } = setup(gated);
+      assert.equal(dispatcher.pendingCount(), 0);
+      const outcome = dispatcher.enqueueAndDispatch(row());
+      await gated.arrived;
+      assert.equal(dispatcher.pendingCount(), 1);
+      gated.release();
+      assert.equal(await outcome, 'sent');
+      assert.equal(dispatcher.pendingCount(), 0);
+    });
+
+    it('keeps a row counted while its retry waits, until the retry sends it', async () => {
+      const notifier = new RecordingNotifier();
+      notifier.script('agent', { status: 'throttled', retryAfterMs: 30_000 });
+      const { dispatcher, scheduler } = setup(notifier);
+      assert.equal(await dispatcher.enqueueAndDispatch(row()), 'retryScheduled');
+      assert.equal(dispatcher.pendingCount(), 1);
+      await scheduler.advanceByAsync(30_000);
+      assert.equal(notifier.deliveries.length, 2);
+      assert.equal(dispatcher.pendingCount(), 0);
+    });
+
+    it('counts the rows listed at start and drops those of a unit it loses, or all of them on stop', async () => {
+      const notifier = new RecordingNotifier();
+      const { outbox, dispatcher } = setup(notifier);
+      const later = { notBefore: T0 + 60_000 };
+      await outbox.enqueue(row(later));
+      await outbox.enqueue(row({ ...later, id: 'other-unit|nudge|agent', managementUnitId: 'mu2' }));
+      await dispatcher.dispatchPending();
+      assert.equal(dispatcher.pendingCount(), 2);
+      dispatcher.cancelUnit('mu2');
+      assert.equal(dispatcher.pendingCount(), 1);
+      dispatcher.stop();
+      assert.equal(dispatcher.pendingCount(), 0);
+    });
+
+    it('drops the rows of a unit it loses even when none of them waits for a retry', async () => {
+      const gated = new GatedNotifier(false);
+      const { dispatcher } = setup(gated);
+      const outcome = dispatcher.enqueueAndDispatch(row());
+      await gated.arrived;
+      assert.equal(dispatcher.pendingCount(), 1);
+      dispatcher.cancelUnit('mu1');
+      assert.equal(dispatcher.pendingCount(), 0);
+      gated.release();
+      await outcome;
+      assert.equal(dispatcher.pendingCount(), 0);
+    });
+
+    it('stops counting a row once it is dead-lettered or found already sent', async () => {
+      const notifier = new RecordingNotifier();
+      notifier.script('agent', { status: 'recipientGone', reason: '404' });
+      const { dispatcher } = setup(notifier);
+      assert.equal(await dispatcher.enqueueAndDispatch(row()), 'deadLettered');
+      assert.equal(dispatcher.pendingCount(), 0);
+      assert.equal(await dispatcher.enqueueAndDispatch(row()), 'skipped');
+      assert.equal(dispatcher.pendingCount(), 0);
+    });
+  });
 });

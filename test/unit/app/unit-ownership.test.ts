@@ -80,7 +80,7 @@ function makeWorld() {
       logger,
       policy: makePolicy(),
       delivery: { random: () => 0.5 },
-      ownsUnit: ownership.ownsUnit,
+      units: ownership,
     });
     const restores: string[] = [];
     const restore = async (unitId: string): Promise<void> => {
@@ -102,10 +102,9 @@ function makeWorld() {
     }
   };
   const advanceTo = (at: number) => scheduler.advanceToAsync(at, settle);
-  /** Starts an instance as the composition root does: ownership first, then the monitor (which processes owned units only). */
+  /** Starts an instance as the composition root does: the leases, each unit taken adopted by the monitor. */
   const startInstance = async (instance: Instance): Promise<void> => {
     instance.ownership.start(instance.monitor);
-    await instance.monitor.start();
     await scheduler.runDueAsync(settle);
   };
   /** Every running instance receives each Genesys observation (each streams every unit). */
@@ -160,12 +159,14 @@ describe('UnitOwnership with the DriftMonitor', () => {
     assert.equal(a.monitor.droppedObservations, 1);
     // A click that lands on this replica is still applied (the owner reads it), but schedules nothing here.
     assert.equal(
-      await a.monitor.act('mu1', 'a1', {
-        type: 'acknowledge',
-        episodeId: `a1:${T0}`,
-        by: { id: 'sup' },
-        at: world.clock.now(),
-      }),
+      (
+        await a.monitor.act('mu1', 'a1', {
+          type: 'acknowledge',
+          episodeId: `a1:${T0}`,
+          by: { id: 'sup' },
+          at: world.clock.now(),
+        })
+      ).result,
       'applied',
     );
     assert.equal(a.scheduler.dueAt(agentCheckKey('a1')), undefined);
@@ -213,8 +214,8 @@ describe('UnitOwnership with the DriftMonitor', () => {
     assert.equal(nudges.length, 1);
     // A's lease (20 s) ran out after the 6-minute mark; B's next round took the unit and sent the nudge at once.
     assert.ok(
-      nudges[0]!.at > T0 + 6 * MINUTE && nudges[0]!.at <= T0 + 6 * MINUTE + 30 * SECOND,
-      `nudge at ${nudges[0]!.at - T0} ms`,
+      nudges[0].at > T0 + 6 * MINUTE && nudges[0].at <= T0 + 6 * MINUTE + 30 * SECOND,
+      `nudge at ${nudges[0].at - T0} ms`,
     );
   });
 
@@ -248,7 +249,7 @@ describe('UnitOwnership with the DriftMonitor', () => {
     assert.equal(row?.attempts, 2);
     assert.match(row?.lastError ?? '', /^in doubt/);
     // Sent once A's lease (20 s) ran out and B took the unit, not after the 2-minute claim.
-    assert.ok(row!.sentAt! < T0 + 6 * MINUTE + 30 * SECOND, `sent at ${row!.sentAt! - T0} ms`);
+    assert.ok(row.sentAt! < T0 + 6 * MINUTE + 30 * SECOND, `sent at ${row.sentAt! - T0} ms`);
   });
 
   it('catches up with Genesys on adoption: an agent who came back while nobody owned the unit is not nudged', async () => {
@@ -277,6 +278,25 @@ describe('UnitOwnership with the DriftMonitor', () => {
     await world.advanceTo(T0 + 10 * SECOND);
     assert.deepEqual(b.ownership.coordinator.ownedUnitIds(), units);
     await world.advanceTo(T0 + 7 * MINUTE);
+    assert.deepEqual(world.notifier.sent(T0), ['nudge|agent@6']);
+  });
+
+  it('hands back the lease of a unit that vanished once its drift is ended, and no instance takes it again', async () => {
+    const world = makeWorld();
+    const { a, b } = await world.startTwoWithDrift();
+    await world.advanceTo(T0 + 7 * MINUTE);
+    assert.equal(await a.monitor.retireUnit('mu1'), 1);
+    assert.equal(await b.monitor.retireUnit('mu1'), 0, 'only the owner ends the drift');
+    assert.equal(a.ownership.ownsUnit('mu1'), false);
+    assert.equal(a.scheduler.dueAt(agentCheckKey('a1')), undefined);
+    assert.equal((await world.history.get(`a1:${T0}`, 'mu1'))?.episode.outcome, 'removedFromUnit');
+    await world.advanceTo(T0 + 30 * MINUTE);
+    assert.deepEqual(a.ownership.coordinator.ownedUnitIds(), ['mu2']);
+    assert.deepEqual(b.ownership.coordinator.ownedUnitIds(), []);
+    const holders: string[] = [];
+    for await (const lease of world.leases.list())
+      if (lease.expiresAt > world.clock.now()) holders.push(lease.resource);
+    assert.deepEqual(holders, ['mu2']);
     assert.deepEqual(world.notifier.sent(T0), ['nudge|agent@6']);
   });
 });

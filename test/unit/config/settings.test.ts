@@ -62,6 +62,7 @@ describe('readSettings', () => {
       teamsTenantRps: 50,
       supervisorAlertBudgetPerHour: 6,
       teamsJitterAllowanceMs: 500,
+      digestSchedule: { isoWeekday: 1, hour: 8, minute: 0 },
     });
     assert.equal(settings.logLevel, 'info');
     assert.equal(settings.instanceId, 'box-42');
@@ -354,6 +355,17 @@ describe('readSettings', () => {
       assert.ok(!problems.get('AZURE_TABLES_CONNECTION_STRING')!.includes('secretish'));
       assert.match(problems.get('TABLE_PREFIX')!, /at most 40/);
     });
+
+    it("names at start a connection string whose table endpoint storage would refuse, by storage's own rule", () => {
+      const connectionString =
+        'DefaultEndpointsProtocol=http;AccountName=a;AccountKey=aGVsbG8=;TableEndpoint=http://10.0.0.5:10002/a;';
+      const problems = problemsOf({ AZURE_TABLES_CONNECTION_STRING: connectionString });
+      assert.match(
+        problems.get('AZURE_TABLES_CONNECTION_STRING')!,
+        /plain http is only allowed to a loopback host/,
+      );
+      assert.ok(!problems.get('AZURE_TABLES_CONNECTION_STRING')!.includes('aGVsbG8='));
+    });
   });
 
   describe('bot', () => {
@@ -549,23 +561,23 @@ describe('readSettings', () => {
 describe('describeSettings', () => {
   it('describes every setting readSettings reads, and nothing else', () => {
     const read = new Set<string>();
-    const env = new Proxy({} as Record<string, string>, {
-      get: (_target, name) => {
-        if (typeof name === 'string') read.add(name);
-        return undefined;
+    const env = new Proxy<Record<string, string>>(
+      {},
+      {
+        get: (_target, name) => {
+          if (typeof name === 'string') read.add(name);
+          return undefined;
+        },
       },
-    });
+    );
     try {
       readSettings(env, host);
     } catch (error) {
       assert.ok(error instanceof ConfigError, 'nothing set: only BOT_ID is refused');
     }
     // A second pass with Genesys configured reaches the settings only read in cloud mode.
-    const cloudEnv = new Proxy(
-      { GENESYS_REGION: 'mypurecloud.com', GENESYS_CLIENT_ID: 'c', GENESYS_CLIENT_SECRET: 's' } as Record<
-        string,
-        string
-      >,
+    const cloudEnv = new Proxy<Record<string, string>>(
+      { GENESYS_REGION: 'mypurecloud.com', GENESYS_CLIENT_ID: 'c', GENESYS_CLIENT_SECRET: 's' },
       {
         get: (target, name) => {
           if (typeof name === 'string') read.add(name);

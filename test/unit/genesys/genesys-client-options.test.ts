@@ -9,16 +9,16 @@ describe('resolveGenesysClientOptions', () => {
       clientId: 'id',
       clientSecret: 'secret',
       maxTopicsPerChannel: undefined,
-      pongTimeoutMs: 1234,
+      pongTimeoutInMs: 1234,
     });
     assert.equal(resolved.apiUrl, 'https://api.mypurecloud.ie');
     assert.equal(resolved.loginUrl, 'https://login.mypurecloud.ie');
     assert.equal(resolved.maxTopicsPerChannel, 1000);
-    assert.equal(resolved.pongTimeoutMs, 1234);
-    assert.equal(resolved.maxRetryAfterMs, 180_000);
+    assert.equal(resolved.pongTimeoutInMs, 1234);
+    assert.equal(resolved.maxRetryAfterInMs, 180_000);
     assert.ok(resolved.requestsPerMinute < 300);
     assert.equal(resolved.adherenceTopicScope, 'managementUnit');
-    assert.equal(resolved.reconnectMaxDelayMs, 5_000, 'a vanished channel is replaced within seconds');
-    assert.equal(resolved.directoryRefreshIntervalMs, 15 * 60_000);
+    assert.equal(resolved.reconnectMaxDelayInMs, 5_000, 'a vanished channel is replaced within seconds');
+    assert.equal(resolved.directoryRefreshIntervalInMs, 15 * 60_000);
   });
 });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../../../src/app/ports';
 import type { GenesysDirectory } from '../../../src/genesys/genesys-directory';
 import type { GenesysRequest, GenesysRestClient } from '../../../src/genesys/genesys-rest-client';
 import { GenesysScheduleCoverageChecker } from '../../../src/genesys/genesys-schedule-coverage-checker';
-import type { GenesysTimers } from '../../../src/genesys/genesys-timers';
+import { ManualClock } from '../../support/manual-clock';
+import { RecordingLogger } from '../../support/recording-logger';
 
 const AGENT = '8a4b2c1d-0e9f-4a7b-8c6d-5e4f3a2b1c0d';
 const UNIT = '6f0c1e7a-3b52-4d5e-9b1a-2c7d8e9f0a11';
@@ -14,27 +14,7 @@ const complete = JSON.parse(
   readFileSync(join(__dirname, '../../fixtures/genesys/agent-schedule-search-complete.json'), 'utf8'),
 ) as Record<string, unknown>;
 const at = (iso: string): number => Date.parse(iso);
-
-const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger };
-
-/** Timers that fire only when the test says so. */
-class ManualTimers implements GenesysTimers {
-  readonly pending: Array<() => void> = [];
-  startTimer(fn: () => void): () => void {
-    this.pending.push(fn);
-    return () => {
-      const i = this.pending.indexOf(fn);
-      if (i >= 0) this.pending.splice(i, 1);
-    };
-  }
-  startInterval(): () => void {
-    return () => undefined;
-  }
-  async sleep(): Promise<void> {}
-  fireAll(): void {
-    for (const fn of this.pending.splice(0)) fn();
-  }
-}
+const silentLogger = new RecordingLogger();
 
 function build(answers: Array<(request: GenesysRequest) => unknown>) {
   const requests: GenesysRequest[] = [];
@@ -53,15 +33,22 @@ function build(answers: Array<(request: GenesysRequest) => unknown>) {
       id === 'timeoff-code' ? { id, name: 'Vacation', category: 'TimeOff', businessUnitId: 'bu' } : undefined,
     getUnit: () => ({ id: UNIT, name: 'Unit', timeZone: 'Europe/London' }),
   } as unknown as GenesysDirectory;
-  const timers = new ManualTimers();
-  const checker = new GenesysScheduleCoverageChecker(
+  const timers = new ManualClock();
+  const real = new GenesysScheduleCoverageChecker({
     rest,
     directory,
-    { overtimeActivityCodeIds: [OVERTIME_CODE], scheduleSearchTimeoutMs: 10_000 },
-    { now: () => 0 },
-    silentLogger,
+    scheduleSearchTimeoutInMs: 10_000,
+    clock: { now: () => 0 },
+    logger: silentLogger,
     timers,
-  );
+  });
+  // The drift policy's overtime codes come with each check, as the monitor passes them.
+  const checker = {
+    check: (agentId: string, unitId: string, instant: number) =>
+      real.check(agentId, unitId, instant, [OVERTIME_CODE]),
+    onSearchNotification: (body: unknown) => real.onSearchNotification(body),
+    invalidateUnit: (unitId: string) => real.invalidateUnit(unitId),
+  };
   return { checker, requests, timers };
 }
 
@@ -72,12 +59,12 @@ describe('GenesysScheduleCoverageChecker', () => {
     assert.equal(await checker.check(AGENT, UNIT, at('2026-08-20T14:30:00Z')), 'overtime');
     assert.equal(await checker.check(AGENT, UNIT, at('2026-08-20T15:30:00Z')), 'timeOff');
     assert.equal(requests.length, 1);
-    assert.equal(requests[0]!.method, 'POST');
+    assert.equal(requests[0].method, 'POST');
     assert.equal(
-      requests[0]!.path,
+      requests[0].path,
       `/api/v2/workforcemanagement/managementunits/${UNIT}/agentschedules/search`,
     );
-    assert.deepEqual((requests[0]!.body as { userIds: string[] }).userIds, [AGENT]);
+    assert.deepEqual((requests[0].body as { userIds: string[] }).userIds, [AGENT]);
   });
 
   it('answers time off on a business-unit date with a full-day marker', async () => {
@@ -116,7 +103,7 @@ describe('GenesysScheduleCoverageChecker', () => {
     await new Promise((resolve) => setImmediate(resolve));
     checker.onSearchNotification({ operationId: 'op-1', downloadUrl: 'https://download.example/op-1' });
     assert.equal(await answer, 'overtime');
-    assert.equal(requests[1]!.path, 'https://download.example/op-1');
+    assert.equal(requests[1].path, 'https://download.example/op-1');
   });
 
   it('answers unavailable at once when the completion notification reports an error', async () => {
@@ -129,14 +116,14 @@ describe('GenesysScheduleCoverageChecker', () => {
       error: { status: 500, code: 'internal.server.error', message: 'failed' },
     });
     assert.equal(await answer, 'unavailable');
-    assert.equal(timers.pending.length, 0);
+    assert.deepEqual(timers.armedTimers(), [], 'the bound is no longer armed');
   });
 
   it('answers unavailable when a Processing search never completes within the bound', async () => {
     const { checker, timers } = build([() => ({ status: 'Processing', operationId: 'op-2' })]);
     const answer = checker.check(AGENT, UNIT, at('2026-08-20T14:30:00Z'));
     await new Promise((resolve) => setImmediate(resolve));
-    timers.fireAll();
+    timers.advanceBy(10_000);
     assert.equal(await answer, 'unavailable');
   });
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
+import { ICONS, renderIcon } from '../../../manifest/render-icons';
+import type { TeamsManifest } from '../../../scripts/build-app-package';
 
 const manifestDir = join(__dirname, '..', '..', '..', 'manifest');
 
@@ -13,31 +15,20 @@ interface Png {
   readonly pixels: Buffer;
 }
 
-/** Decodes the 8-bit RGBA, filter-0 PNGs that manifest/generate-icons.ts writes (enough to check our icons). */
-function readPng(file: string): Png {
-  const data = readFileSync(join(manifestDir, file));
+/** Decodes a PNG with pngjs; `colourType` is the one the file's IHDR declares (6 = 8-bit RGBA). */
+function decodePng(data: Buffer, name: string): Png {
   assert.deepEqual(
     data.subarray(0, 8),
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    `${file} is a PNG`,
+    `${name} is a PNG`,
   );
   assert.equal(data.toString('ascii', 12, 16), 'IHDR');
-  const width = data.readUInt32BE(16);
-  const height = data.readUInt32BE(20);
-  const colourType = data[25];
-  const idat: Buffer[] = [];
-  for (let at = 8; at < data.length;) {
-    const length = data.readUInt32BE(at);
-    if (data.toString('ascii', at + 4, at + 8) === 'IDAT') idat.push(data.subarray(at + 8, at + 8 + length));
-    at += 12 + length;
-  }
-  const rows = inflateSync(Buffer.concat(idat));
-  const pixels = Buffer.alloc(width * height * 4);
-  for (let y = 0; y < height; y += 1) {
-    assert.equal(rows[y * (width * 4 + 1)], 0, 'row filter 0');
-    rows.copy(pixels, y * width * 4, y * (width * 4 + 1) + 1, (y + 1) * (width * 4 + 1));
-  }
-  return { width, height, colourType, pixels };
+  const png = PNG.sync.read(data);
+  return { width: png.width, height: png.height, colourType: data[25], pixels: png.data };
+}
+
+function readPng(file: string): Png {
+  return decodePng(readFileSync(join(manifestDir, file)), file);
 }
 
 function pixelsOf(png: Png): { r: number; g: number; b: number; a: number }[] {
@@ -47,8 +38,13 @@ function pixelsOf(png: Png): { r: number; g: number; b: number; a: number }[] {
   return result;
 }
 
+/** The manifest source: a Teams manifest whose ids and domains are still `${{...}}` placeholders. */
+function readManifestSource(): TeamsManifest {
+  return JSON.parse(readFileSync(join(manifestDir, 'manifest.json'), 'utf8')) as TeamsManifest;
+}
+
 describe('Teams manifest source', () => {
-  const manifest = JSON.parse(readFileSync(join(manifestDir, 'manifest.json'), 'utf8'));
+  const manifest = readManifestSource();
 
   it('pins schema and manifest version 1.24', () => {
     assert.equal(
@@ -59,37 +55,30 @@ describe('Teams manifest source', () => {
   });
 
   it('declares one bot for personal and team scopes with the agreed command lists', () => {
-    assert.equal(manifest.bots.length, 1);
-    assert.deepEqual(manifest.bots[0].scopes, ['personal', 'team']);
+    assert.equal(manifest.bots!.length, 1);
+    assert.deepEqual(manifest.bots![0].scopes, ['personal', 'team']);
     const commands = Object.fromEntries(
-      manifest.bots[0].commandLists.map((list: { scopes: string[]; commands: { title: string }[] }) => [
-        list.scopes.join(),
-        list.commands.map((c) => c.title),
-      ]),
+      manifest.bots![0].commandLists!.map((list) => [list.scopes.join(), list.commands.map((c) => c.title)]),
     );
     assert.deepEqual(commands, {
       personal: ['my adherence', 'help'],
-      team: ['watch all', 'watch', 'unwatch', 'status', 'report', 'help'],
+      team: ['watch all', 'watch', 'unwatch', 'status', 'report', 'report agents', 'digest', 'help'],
     });
   });
 
   it('names the bot as the web application for Graph-based installation', () => {
-    assert.equal(manifest.webApplicationInfo.id, '${{BOT_ID}}');
-    assert.equal(manifest.bots[0].botId, '${{BOT_ID}}');
+    assert.equal(manifest.webApplicationInfo!.id, '${{BOT_ID}}');
+    assert.equal(manifest.bots![0].botId, '${{BOT_ID}}');
     assert.equal(manifest.id, '${{TEAMS_APP_ID}}');
   });
 });
 
 describe('Teams manifest tabs', () => {
-  const manifest = JSON.parse(readFileSync(join(manifestDir, 'manifest.json'), 'utf8'));
+  const manifest = readManifestSource();
 
   it('lists the bot chat, My drift window and the Drift board as personal tabs served on TAB_DOMAIN', () => {
     assert.deepEqual(
-      manifest.staticTabs.map((tab: { entityId: string; contentUrl?: string; scopes: string[] }) => [
-        tab.entityId,
-        tab.contentUrl,
-        tab.scopes,
-      ]),
+      manifest.staticTabs!.map((tab) => [tab.entityId, tab.contentUrl, tab.scopes]),
       [
         ['conversations', undefined, ['personal']],
         ['my-drift-window', 'https://${{TAB_DOMAIN}}/tabs/me', ['personal']],
@@ -108,7 +97,7 @@ describe('Teams manifest tabs', () => {
       },
     ]);
     assert.deepEqual(manifest.validDomains, ['${{TAB_DOMAIN}}']);
-    assert.equal(manifest.webApplicationInfo.resource, 'api://${{TAB_DOMAIN}}/${{BOT_ID}}');
+    assert.equal(manifest.webApplicationInfo!.resource, 'api://${{TAB_DOMAIN}}/${{BOT_ID}}');
   });
 });
 
@@ -138,4 +127,17 @@ describe('Teams app icons', () => {
       'every visible pixel white',
     );
   });
+
+  for (const icon of ICONS) {
+    it(`keeps ${icon.file} in step with its source manifest/icons/${icon.source} (npm run icons)`, () => {
+      const committed = readPng(icon.file);
+      const rendered = decodePng(renderIcon(icon, manifestDir), icon.source);
+      assert.deepEqual([rendered.width, rendered.height], [committed.width, committed.height]);
+      // Pixel by pixel, allowing a renderer update to move an anti-aliased edge by a few levels.
+      let worst = 0;
+      for (let i = 0; i < committed.pixels.length; i += 1)
+        worst = Math.max(worst, Math.abs(committed.pixels[i] - rendered.pixels[i]));
+      assert.ok(worst <= 8, `${icon.file} differs from its rendered source by up to ${worst} levels`);
+    });
+  }
 });

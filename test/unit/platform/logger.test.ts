@@ -15,10 +15,10 @@ describe('createLogger', () => {
     const logger = createLogger({ level: 'info', name: 'adherence-drift', destination });
     logger.child({ component: 'drift-monitor' }).info({ agentId: 'a1' }, 'nudged');
     assert.equal(lines.length, 1);
-    assert.equal(lines[0]!.name, 'adherence-drift');
-    assert.equal(lines[0]!.component, 'drift-monitor');
-    assert.equal(lines[0]!.agentId, 'a1');
-    assert.equal(lines[0]!.msg, 'nudged');
+    assert.equal(lines[0].name, 'adherence-drift');
+    assert.equal(lines[0].component, 'drift-monitor');
+    assert.equal(lines[0].agentId, 'a1');
+    assert.equal(lines[0].msg, 'nudged');
   });
 
   it('drops lines below the level and logs nothing when silent', () => {
@@ -60,6 +60,24 @@ describe('createLogger', () => {
     }
     assert.ok(text.includes('visible-id'));
     assert.ok(text.includes('86400'));
+  });
+
+  it('pretty-prints for a person when asked: level, message and fields on a line, no JSON, secrets still redacted', () => {
+    const written: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      name: 'adherence-drift',
+      pretty: true,
+      destination: { write: (line: string) => void written.push(line) },
+    });
+    logger.child({ component: 'drift-monitor' }).info({ agentId: 'a1', token: 'tok-123' }, 'nudging agent');
+    const text = written.join('');
+    assert.match(text, /^\[[\d:.]+\] INFO \(adherence-drift\): nudging agent \{.*\}\n$/);
+    assert.match(text, /"component":"drift-monitor"/);
+    assert.match(text, /"agentId":"a1"/);
+    assert.ok(!text.includes('tok-123'), `leaked the token: ${text}`);
+    assert.ok(!text.includes('\u001b['), 'no colour codes into a given stream');
+    assert.throws(() => JSON.parse(text.trim()) as unknown);
   });
 });
 

@@ -17,7 +17,7 @@ describe('retryWithBackoff', () => {
         if (attempt < 3) throw new TransientError('503');
         return 'ok';
       },
-      { maxAttempts: 5, sleep, random: () => 0.5, baseMs: 100, maxMs: 10_000 },
+      { maxAttempts: 5, sleep, random: () => 0.5, baseInMs: 100, maxInMs: 10_000 },
     );
     assert.equal(value, 'ok');
     assert.deepEqual(attempts, [1, 2, 3]);
@@ -71,7 +71,7 @@ describe('retryWithBackoff', () => {
 
   it('gives up at once and says so when Retry-After exceeds the limit', async () => {
     const { waits, sleep } = recordingSleep();
-    const cause = { status: 429 };
+    const cause = new Error('429 Too Many Requests');
     let calls = 0;
     const error = await retryWithBackoff(
       async () => {
@@ -81,7 +81,7 @@ describe('retryWithBackoff', () => {
       {
         maxAttempts: 5,
         sleep,
-        maxRetryAfterMs: 180_000,
+        maxRetryAfterInMs: 180_000,
         shouldRetry: () => ({ retry: true, retryAfterMs: 3_600_000 }),
       },
     ).then(
@@ -108,5 +108,38 @@ describe('retryWithBackoff', () => {
       { maxAttempts: 3, sleep, onRetry: (info) => seen.push(info.attempt) },
     );
     assert.deepEqual(seen, [1, 2]);
+  });
+
+  it('grows the backoff only with backoff waits, not with Retry-After waits between them', async () => {
+    const { waits, sleep } = recordingSleep();
+    let calls = 0;
+    await retryWithBackoff(
+      async () => {
+        calls++;
+        if (calls === 1) throw new TransientError('503');
+        if (calls === 2) throw new TransientError('429', { retryAfterMs: 1_000 });
+        if (calls === 3) throw new TransientError('503');
+        return 'ok';
+      },
+      { maxAttempts: 5, sleep, random: () => 0.5, baseInMs: 100, maxInMs: 10_000 },
+    );
+    assert.deepEqual(waits, [50, 1_000, 100]);
+  });
+
+  it('gives up, saying so, when the waits of one call would add up to more than the bound', async () => {
+    const { waits, sleep } = recordingSleep();
+    const error = await retryWithBackoff(
+      async () => {
+        throw new TransientError('429', { retryAfterMs: 60_000 });
+      },
+      { maxAttempts: 10, sleep, maxTotalWaitInMs: 150_000 },
+    ).then(
+      () => assert.fail('should have thrown'),
+      (err: unknown) => err,
+    );
+    assert.deepEqual(waits, [60_000, 60_000]);
+    assert.ok(error instanceof TransientError);
+    assert.match(error.message, /exceed the 150000 ms limit/);
+    assert.equal(error.retryAfterMs, 60_000);
   });
 });

@@ -18,8 +18,6 @@ function only(changes: Partial<Record<keyof OutcomeParameters, number>>, minutes
 const ONE_AGENT = { units: 1, agentsPerUnit: 1 };
 
 describe('shift simulation', function () {
-  this.timeout(60_000);
-
   it('builds a week of Monday-to-Friday shifts for the same agents from the simulator contact centre', () => {
     const centre = buildWeeksOfCentre(7, { units: 2, agentsPerUnit: 12 }, 2);
     assert.equal(centre.agents.length, 24);

@@ -11,7 +11,7 @@ import type { StoreSet } from '../../../../src/storage/store-set';
 import { FakeDirectory, openEpisode } from '../../../support/bot-fakes';
 import { FakeTeamsMessenger } from '../../../support/fake-teams-messenger';
 import { RecordingLogger } from '../../../support/recording-logger';
-import { VirtualTime } from '../../../support/virtual-time';
+import { ManualClock } from '../../../support/manual-clock';
 
 const TENANT = 'tenant-1';
 /** What Teams allows per app and tenant in any second, counted as requests arrive. */
@@ -46,7 +46,7 @@ function busiestSecond(arrivals: readonly number[]): number {
   let most = 0;
   let start = 0;
   for (let end = 0; end < sorted.length; end += 1) {
-    while (sorted[end]! - sorted[start]! >= 1_000) start += 1;
+    while (sorted[end] - sorted[start] >= 1_000) start += 1;
     most = Math.max(most, end - start + 1);
   }
   return most;
@@ -73,17 +73,17 @@ async function seedAgents(stores: StoreSet, count: number): Promise<FakeDirector
 }
 
 /** A Teams stand-in that timestamps each call as it would arrive at Teams: sent at the virtual now, plus jitter. */
-function jitteredReceiver(time: VirtualTime, messenger: FakeTeamsMessenger, jitter: JitterModel): number[] {
+function jitteredReceiver(time: ManualClock, messenger: FakeTeamsMessenger, jitter: JitterModel): number[] {
   const arrivals: number[] = [];
   messenger.onCall = () => {
-    const sentAt = time.clock.now();
+    const sentAt = time.now();
     arrivals.push(sentAt + jitter(sentAt, arrivals.length));
   };
   return arrivals;
 }
 
 function alertNotifier(
-  time: VirtualTime,
+  time: ManualClock,
   stores: StoreSet,
   directory: FakeDirectory,
   messenger: FakeTeamsMessenger,
@@ -95,9 +95,9 @@ function alertNotifier(
     routes: stores.routes,
     outbox: stores.outbox,
     directory,
-    renderer: new AlertCardRenderer({ directory, clock: time.clock }),
+    renderer: new AlertCardRenderer({ directory, clock: time }),
     limiter,
-    clock: time.clock,
+    clock: time,
     logger: new RecordingLogger(),
   });
 }
@@ -107,13 +107,13 @@ describe('Teams budget with headroom for network jitter (virtual time, jittered 
     jitter: JitterModel,
     limiterOptions: { readonly jitterAllowanceInMs?: number } = {},
   ): Promise<{ arrivals: number[]; results: DeliveryResult[] }> {
-    const time = new VirtualTime(Date.UTC(2026, 7, 20, 10, 0, 0));
+    const time = new ManualClock(Date.UTC(2026, 7, 20, 10, 0, 0));
     const stores = createInMemoryStores();
     const directory = await seedAgents(stores, 60);
     const messenger = new FakeTeamsMessenger();
     const arrivals = jitteredReceiver(time, messenger, jitter);
     // The default cap (TEAMS_TENANT_RPS 50) as the application builds it.
-    const limiter = new TeamsSendLimiter({ clock: time.clock, sleep: time.sleep, ...limiterOptions });
+    const limiter = new TeamsSendLimiter({ clock: time, sleep: time.sleep, ...limiterOptions });
     const notifier = alertNotifier(time, stores, directory, messenger, limiter);
     const results = await time.run(
       Promise.all(
@@ -123,7 +123,7 @@ describe('Teams budget with headroom for network jitter (virtual time, jittered 
               openEpisode({ id: `${agent.id}:1`, agentId: agent.id, managementUnitId: 'mu-1' }),
               'nudge',
               'agent',
-              time.clock.now(),
+              time.now(),
             ),
           ),
         ),
@@ -157,19 +157,19 @@ describe('Teams budget with headroom for network jitter (virtual time, jittered 
   });
 
   it('counts a bulk install’s welcomes, command answers and drift nudges against one tenant budget, leaving room for the nudges', async () => {
-    const time = new VirtualTime(Date.UTC(2026, 7, 20, 10, 0, 0));
+    const time = new ManualClock(Date.UTC(2026, 7, 20, 10, 0, 0));
     const stores = createInMemoryStores();
     const directory = await seedAgents(stores, 60);
     const messenger = new FakeTeamsMessenger();
     const arrivals = jitteredReceiver(time, messenger, uniformJitter(11));
     const logger = new RecordingLogger();
-    const limiter = new TeamsSendLimiter({ clock: time.clock, sleep: time.sleep });
+    const limiter = new TeamsSendLimiter({ clock: time, sleep: time.sleep });
     const notifier = alertNotifier(time, stores, directory, messenger, limiter);
     const welcomes = new WelcomeSender({
       ledger: stores.welcomes,
       messenger,
       limiter,
-      clock: time.clock,
+      clock: time,
       logger,
       sleep: time.sleep,
     });
@@ -198,7 +198,7 @@ describe('Teams budget with headroom for network jitter (virtual time, jittered 
             openEpisode({ id: `${agent.id}:1`, agentId: agent.id, managementUnitId: 'mu-1' }),
             'nudge',
             'agent',
-            time.clock.now(),
+            time.now(),
           ),
         );
         welcomesWhenNudgesDone = messenger.callsOf('sendCard').length;

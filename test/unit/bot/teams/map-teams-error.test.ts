@@ -16,26 +16,35 @@ function restError(statusCode: number, code?: string, retryAfter?: string): obje
   };
 }
 
+const NOW = Date.parse('2026-08-20T14:00:00Z');
+
 describe('mapTeamsError', () => {
   it('maps 429 to throttled honouring Retry-After seconds', () => {
-    assert.deepEqual(mapTeamsError(restError(429, 'Throttled', '7')), {
+    assert.deepEqual(mapTeamsError(restError(429, 'Throttled', '7'), NOW), {
       status: 'throttled',
       retryAfterMs: 7_000,
     });
-    assert.deepEqual(mapTeamsError(restError(429)), { status: 'throttled', retryAfterMs: 1_000 });
+    assert.deepEqual(mapTeamsError(restError(429), NOW), { status: 'throttled', retryAfterMs: 1_000 });
+  });
+
+  it("reads a Retry-After HTTP date against the caller's clock, not the machine's", () => {
+    assert.deepEqual(mapTeamsError(restError(429, 'Throttled', 'Thu, 20 Aug 2026 14:00:30 GMT'), NOW), {
+      status: 'throttled',
+      retryAfterMs: 30_000,
+    });
   });
 
   it('retries 412, 502, 503, 504 and network errors only', () => {
     for (const status of [412, 502, 503, 504])
       assert.equal(
-        (mapTeamsError(restError(status)) as { isRetryable: boolean }).isRetryable,
+        (mapTeamsError(restError(status), NOW) as { isRetryable: boolean }).isRetryable,
         true,
         String(status),
       );
-    assert.equal((mapTeamsError({ code: 'ECONNRESET' }) as { isRetryable: boolean }).isRetryable, true);
+    assert.equal((mapTeamsError({ code: 'ECONNRESET' }, NOW) as { isRetryable: boolean }).isRetryable, true);
     for (const status of [400, 401, 413, 500])
       assert.equal(
-        (mapTeamsError(restError(status)) as { isRetryable: boolean }).isRetryable,
+        (mapTeamsError(restError(status), NOW) as { isRetryable: boolean }).isRetryable,
         false,
         String(status),
       );
@@ -43,11 +52,11 @@ describe('mapTeamsError', () => {
 
   it('maps 403 and 404 to recipientGone with the Teams error code', () => {
     for (const code of ['ConversationBlockedByUser', 'BotNotInConversationRoster', 'BotDisabledByAdmin']) {
-      const result = mapTeamsError(restError(403, code));
+      const result = mapTeamsError(restError(403, code), NOW);
       assert.equal(result.status, 'recipientGone');
       assert.match(result.status === 'recipientGone' ? result.reason : '', new RegExp(code));
     }
-    const notFound = mapTeamsError(restError(404, 'ConversationNotFound'));
+    const notFound = mapTeamsError(restError(404, 'ConversationNotFound'), NOW);
     assert.match(
       notFound.status === 'recipientGone' ? notFound.reason : '',
       /no longer exists \(404 ConversationNotFound\)/,

@@ -1,0 +1,145 @@
+import type { DriftCommand } from '../domain/drift-commands';
+import { agentCheckKey, alertDueInstants, type DriftDecision } from '../domain/drift-engine';
+import type { DriftPolicy } from '../domain/drift-policy';
+import type { AgentDriftState, DriftEpisode } from '../domain/drift-episode';
+import type { AgentCheckArming } from './agent-check-arming';
+import { newOutboxAlert } from './outbox-alert';
+import type { OutboxDispatcher } from './outbox-dispatcher';
+import type {
+  AgentDirectory,
+  AlertKind,
+  AlertNotifier,
+  AlertOutbox,
+  AlertRecipient,
+  Clock,
+  DriftHistoryStore,
+  Logger,
+  OutboxAlert,
+  Scheduler,
+} from './ports';
+import { describeError } from '../platform/describe-error';
+
+/** Ports of a {@link DriftCommandRunner}. */
+export interface DriftCommandRunnerOptions {
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly outbox: AlertOutbox;
+  readonly dispatcher: OutboxDispatcher;
+  readonly notifier: AlertNotifier;
+  readonly history: DriftHistoryStore;
+  readonly checks: AgentCheckArming;
+  readonly logger: Logger;
+  /** Thresholds of each episode, for the instant each message fell due (outbox `dueAt`: alert lateness). */
+  readonly policy: DriftPolicy;
+  /** Agent and team names for history rows. */
+  readonly directory?: AgentDirectory;
+  /** Supervisor alerts also go to the Slack webhook. */
+  readonly slackEnabled?: boolean;
+}
+
+/**
+ * Runs the commands of a written drift decision through the ports, in order: checks armed or cancelled, nudges and
+ * alerts through the durable outbox, card updates, history rows. A failing command is logged and the next one runs.
+ */
+export class DriftCommandRunner {
+  constructor(private readonly options: DriftCommandRunnerOptions) {}
+
+  /** Runs the decision's commands, then makes sure the agent's pending check matches the state. */
+  async run(decision: DriftDecision, managementUnitId: string, agentId: string): Promise<void> {
+    for (const command of decision.commands) {
+      try {
+        await this.runCommand(command, managementUnitId, agentId);
+      } catch (error) {
+        this.options.logger
+          .child({ agentId })
+          .error({ command: command.type, err: describeError(error) }, 'drift command failed');
+      }
+    }
+    if (decision.state === undefined) this.options.checks.cancel(agentId);
+    else this.options.checks.sync(decision.state);
+  }
+
+  /** Enqueues the outbox rows the state says were raised (idempotent); returns how many were missing. */
+  async restoreRows(state: AgentDriftState): Promise<number> {
+    const episode = state.episode;
+    if (episode === undefined) return 0;
+    const alerts: OutboxAlert[] = [];
+    if (episode.nudgedAt !== undefined) alerts.push(...this.alertsOf(episode, 'nudge'));
+    if (episode.supervisorAlertedAt !== undefined) alerts.push(...this.alertsOf(episode, 'supervisorAlert'));
+    if (episode.reAlertedAt !== undefined) alerts.push(...this.alertsOf(episode, 'supervisorReAlert'));
+    let rows = 0;
+    for (const alert of alerts) {
+      if ((await this.options.outbox.enqueue(alert)) === 'enqueued') rows += 1;
+    }
+    return rows;
+  }
+
+  private async runCommand(command: DriftCommand, managementUnitId: string, agentId: string): Promise<void> {
+    switch (command.type) {
+      case 'scheduleCheck':
+        // The drift core schedules nothing but the agent's own check (`agent:<agentId>`).
+        if (command.key === agentCheckKey(agentId))
+          this.options.checks.arm(managementUnitId, agentId, command.dueAt);
+        return;
+      case 'cancelCheck':
+        if (command.key === agentCheckKey(agentId)) this.options.checks.cancel(agentId);
+        else this.options.scheduler.cancel(command.key);
+        return;
+      case 'nudgeAgent':
+        await this.raise(command.episode, 'nudge');
+        return;
+      case 'alertSupervisor':
+        await this.raise(command.episode, command.isReAlert ? 'supervisorReAlert' : 'supervisorAlert');
+        return;
+      case 'recordFormalException':
+        this.episodeLog(command.episode).warn(
+          { formalExceptionAt: command.episode.formalExceptionAt },
+          'drift became a formal adherence exception',
+        );
+        await this.writeHistory(command.episode);
+        return;
+      case 'updateCards': {
+        const rows = await this.options.outbox.listByEpisode(command.episode.id);
+        const sent = rows.filter((row) => row.status === 'sent');
+        if (sent.length > 0) await this.options.notifier.updateCards(command.episode, command.change, sent);
+        return;
+      }
+      case 'writeHistory':
+        await this.writeHistory(command.episode);
+        if (command.episode.outcome !== undefined)
+          this.episodeLog(command.episode).info({ outcome: command.episode.outcome }, 'drift episode ended');
+        return;
+    }
+  }
+
+  private async raise(episode: DriftEpisode, kind: AlertKind): Promise<void> {
+    this.episodeLog(episode).info({ kind }, kind === 'nudge' ? 'nudging agent' : 'alerting supervisor');
+    for (const alert of this.alertsOf(episode, kind)) await this.options.dispatcher.enqueueAndDispatch(alert);
+  }
+
+  private alertsOf(episode: DriftEpisode, kind: AlertKind): OutboxAlert[] {
+    const recipients: AlertRecipient[] =
+      kind === 'nudge'
+        ? ['agent']
+        : this.options.slackEnabled
+          ? ['supervisorChannel', 'slack']
+          : ['supervisorChannel'];
+    const now = this.options.clock.now();
+    const dueAt = alertDueInstants(episode, this.options.policy)[kind];
+    return recipients.map((recipient) => newOutboxAlert(episode, kind, recipient, now, dueAt));
+  }
+
+  private async writeHistory(episode: DriftEpisode): Promise<void> {
+    const profile = this.options.directory?.getAgent(episode.agentId);
+    await this.options.history.upsert({
+      episode,
+      agentName: profile?.name,
+      teamName: profile?.teamName,
+      recordedAt: this.options.clock.now(),
+    });
+  }
+
+  private episodeLog(episode: DriftEpisode): Logger {
+    return this.options.logger.child({ agentId: episode.agentId, episodeId: episode.id });
+  }
+}
