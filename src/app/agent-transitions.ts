@@ -90,7 +90,8 @@ export class AgentTransitions {
 
   /** Re-arms the agent's check from its stored state and restores missing outbox rows; returns how many. */
   async rearm(key: AgentKey): Promise<number> {
-    const state = await this.options.stateStore.get(key);
+    const store = this.options.stateStore;
+    const state = await (store.current ? store.current(key) : store.get(key));
     if (state === undefined) return 0;
     this.options.checks.sync(state);
     return this.options.commands.restoreRows(state);

@@ -175,6 +175,9 @@ export class DriftMonitor implements ObservationSink, ActionSink, UnitProcessor 
    * unit's pending rows. Idempotent.
    */
   async adoptUnit(managementUnitId: string, catchUp?: () => Promise<unknown>): Promise<UnitAdoption> {
+    // The unit's rows first, in pages: a store that keeps copies (Table) then applies the catch-up without a read per
+    // agent, and the re-arming below reads none either.
+    for await (const state of this.options.stateStore.list(managementUnitId)) void state;
     // Before re-arming: a check that fell due while nobody owned the unit must not nudge an agent who is back already.
     if (catchUp !== undefined && !this.isStopped) await catchUp();
     // The lease may have been lost during the catch-up: then this is no adoption (the gate decides, as everywhere).
@@ -299,6 +302,7 @@ export class DriftMonitor implements ObservationSink, ActionSink, UnitProcessor 
 
   private forgetUnit(managementUnitId: string): number {
     const checks = this.checks.cancelUnit(managementUnitId);
+    this.options.stateStore.forgetUnit?.(managementUnitId);
     // Held observations are dropped with the hold: the next owner restores the unit's adherence from Genesys.
     this.tally.dropped += this.dampening.dropUnit(managementUnitId);
     this.dispatcher.cancelUnit(managementUnitId);

@@ -28,6 +28,13 @@ export interface DriftStateStore {
   modify<T>(key: AgentKey, mutate: (current: AgentDriftState | undefined) => Modification<T>): Promise<T>;
   delete(key: AgentKey): Promise<void>;
   list(managementUnitId?: string): AsyncIterable<AgentDriftState>;
+  /**
+   * The state as this instance last read or wrote it, if the store keeps such copies (else read): what re-arming a
+   * check needs, without a request per agent. Writes never trust it blindly (they stay guarded by the row's version).
+   */
+  current?(key: AgentKey): Promise<AgentDriftState | undefined>;
+  /** Drops what the store keeps of a unit this instance no longer processes (its copies of the unit's rows). */
+  forgetUnit?(managementUnitId: string): void;
 }
 
 /** Who an outbox row is for: the agent's personal chat, the supervisor channel, or the Slack webhook. */

@@ -3,6 +3,7 @@ import type { AgentKey, DriftStateStore, Modification } from '../../app/ports';
 import type { AgentDriftState, DriftEpisode } from '../../domain/drift-episode';
 import { computeBackoffInMs } from '../../platform/backoff';
 import { sleep } from '../../platform/timers';
+import { PartitionBatcher } from '../partition-batcher';
 import { StorageConflictError } from '../storage-conflict-error';
 import {
   decodeKey,
@@ -26,16 +27,38 @@ export interface TableDriftStateStoreOptions {
 
 type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
+/** A row as this instance last read or wrote it: the state and the ETag a write must match. */
+interface KnownRow {
+  readonly state: AgentDriftState;
+  readonly etag: string | undefined;
+}
+
+/** A write of one row: created, or replaced if its ETag still matches. */
+type RowWrite =
+  | { readonly kind: 'create'; readonly row: Row }
+  | { readonly kind: 'replace'; readonly row: Row; readonly etag: string };
+
 /** A Table Storage transaction holds at most 100 operations, all in one partition. */
 const maxBatchSize = 100;
 
 /**
  * Agent drift state in Azure Table Storage: PartitionKey = management unit id, RowKey = agent id; `modify` is a
  * read-modify-write guarded by the row's ETag that retries from a fresh read on 412/409.
+ *
+ * At scale (tens of thousands of agents) two things keep it to a fraction of a transaction per event: it keeps the
+ * rows it last read or wrote (state and ETag), so a write needs no read first (a stale copy only costs a 412 and a
+ * fresh read: the ETag still guards every write, as other replicas write card actions), and it writes through a
+ * {@link PartitionBatcher}: writes of one unit that come while another of its writes is in flight go out together as
+ * one transaction of up to 100 rows, each with its own ETag. A unit listed to the end is known whole, so a row it did
+ * not have is created without reading it first (a 409 sends that agent back to reading).
  */
 export class TableDriftStateStore implements DriftStateStore {
   private readonly maxAttempts: number;
   private readonly maxBackoffInMs: number;
+  private readonly known = new Map<string, KnownRow>();
+  /** Partitions listed to the end: a row not in {@link known} is not in the table either (until a 409 says so). */
+  private readonly wholePartitions = new Set<string>();
+  private readonly batcher: PartitionBatcher<RowWrite>;
 
   constructor(
     private readonly client: TableClient,
@@ -43,11 +66,41 @@ export class TableDriftStateStore implements DriftStateStore {
   ) {
     this.maxAttempts = options.maxAttempts ?? 30;
     this.maxBackoffInMs = options.maxBackoffInMs ?? 100;
+    this.batcher = new PartitionBatcher<RowWrite>({
+      writer: {
+        submitBatch: async (_partitionKey, writes) => {
+          const response = await this.client.submitTransaction(
+            writes.map((write): TransactionAction =>
+              write.kind === 'create'
+                ? ['create', write.row]
+                : ['update', write.row, 'Replace', { etag: write.etag }],
+            ),
+          );
+          return writes.map((write) => response.getResponseForEntity(write.row.rowKey)?.etag);
+        },
+        submitOne: async (_partitionKey, write) => {
+          const response =
+            write.kind === 'create'
+              ? await this.client.createEntity(write.row)
+              : await this.client.updateEntity(write.row, 'Replace', { etag: write.etag });
+          return response.etag;
+        },
+      },
+    });
   }
 
   async get(key: AgentKey): Promise<AgentDriftState | undefined> {
     const row = await this.read(key);
     return row && fromRow(row);
+  }
+
+  /** The copy this instance last read or wrote, else a read (which is kept). */
+  async current(key: AgentKey): Promise<AgentDriftState | undefined> {
+    const partitionKey = encodeKey(key.managementUnitId);
+    const known = this.known.get(`${partitionKey}|${encodeKey(key.agentId)}`);
+    if (known !== undefined) return known.state;
+    if (this.wholePartitions.has(partitionKey)) return undefined;
+    return this.modify(key, (state) => ({ next: state, result: state }));
   }
 
   async modify<T>(
@@ -56,30 +109,48 @@ export class TableDriftStateStore implements DriftStateStore {
   ): Promise<T> {
     const partitionKey = encodeKey(key.managementUnitId);
     const rowKey = encodeKey(key.agentId);
+    const knownKey = `${partitionKey}|${rowKey}`;
+    let mustRead = false;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
-      const row = await this.read(key);
-      const current = row && fromRow(row);
+      let known = mustRead ? undefined : this.known.get(knownKey);
+      if (known === undefined && (mustRead || !this.wholePartitions.has(partitionKey))) {
+        const row = await this.read(key);
+        known = row && { state: fromRow(row), etag: row.etag };
+        if (known === undefined) this.known.delete(knownKey);
+        else this.known.set(knownKey, known);
+      }
+      const current = known?.state;
       const { next, result } = mutate(current);
       try {
         if (next === current) return result;
         if (next === undefined) {
-          if (row) await this.client.deleteEntity(partitionKey, rowKey, { etag: row.etag });
-        } else if (row) {
-          await this.client.updateEntity(toRow(key, next), 'Replace', { etag: row.etag });
+          if (known) await this.client.deleteEntity(partitionKey, rowKey, { etag: known.etag });
+          this.known.delete(knownKey);
         } else {
-          await this.client.createEntity(toRow(key, next));
+          const row = toRow(key, next);
+          const etag = await this.batcher.write(
+            partitionKey,
+            rowKey,
+            known?.etag === undefined ? { kind: 'create', row } : { kind: 'replace', row, etag: known.etag },
+          );
+          this.known.set(knownKey, { state: next, etag });
         }
         return result;
       } catch (error) {
         // 412: someone wrote since our read; 409: someone created the row first; 404: someone deleted it.
+        this.known.delete(knownKey);
         if (!hasStatus(error, 412) && !hasStatus(error, 409) && !hasStatus(error, 404)) throw error;
-        await sleep(computeBackoffInMs(attempt + 1, { baseInMs: 5, maxInMs: this.maxBackoffInMs }));
+        // A copy of ours was stale: read afresh at once; a conflict on a fresh read is a race, so back off.
+        if (mustRead)
+          await sleep(computeBackoffInMs(attempt + 1, { baseInMs: 5, maxInMs: this.maxBackoffInMs }));
+        mustRead = true;
       }
     }
     throw new StorageConflictError(this.client.tableName, partitionKey, rowKey, this.maxAttempts);
   }
 
   async delete(key: AgentKey): Promise<void> {
+    this.known.delete(`${encodeKey(key.managementUnitId)}|${encodeKey(key.agentId)}`);
     try {
       await this.client.deleteEntity(encodeKey(key.managementUnitId), encodeKey(key.agentId));
     } catch (error) {
@@ -90,7 +161,21 @@ export class TableDriftStateStore implements DriftStateStore {
   async *list(managementUnitId?: string): AsyncIterable<AgentDriftState> {
     const filter =
       managementUnitId === undefined ? undefined : odata`PartitionKey eq ${encodeKey(managementUnitId)}`;
-    for await (const row of this.client.listEntities<Row>({ queryOptions: { filter } })) yield fromRow(row);
+    const partitionKey = managementUnitId === undefined ? undefined : encodeKey(managementUnitId);
+    // Listed rows are the freshest copies there are; a partition listed to the end is known whole.
+    for await (const row of this.client.listEntities<Row>({ queryOptions: { filter } })) {
+      const state = fromRow(row);
+      this.known.set(`${row.partitionKey}|${row.rowKey}`, { state, etag: row.etag });
+      yield state;
+    }
+    if (partitionKey !== undefined) this.wholePartitions.add(partitionKey);
+  }
+
+  /** Forgets the copies of a unit's rows (its lease was lost: others write it now). */
+  forgetUnit(managementUnitId: string): void {
+    const partitionKey = encodeKey(managementUnitId);
+    this.wholePartitions.delete(partitionKey);
+    for (const key of this.known.keys()) if (key.startsWith(`${partitionKey}|`)) this.known.delete(key);
   }
 
   /**
@@ -113,6 +198,7 @@ export class TableDriftStateStore implements DriftStateStore {
           .slice(start, start + maxBatchSize)
           .map((row) => ['upsert', row, 'Replace']);
         await this.client.submitTransaction(actions);
+        for (const [, row] of actions) this.known.delete(`${row.partitionKey}|${row.rowKey}`);
         written += actions.length;
       }
     }

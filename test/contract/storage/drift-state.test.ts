@@ -204,6 +204,110 @@ describe('TableDriftStateStore on Azurite', () => {
     assert.equal(hits.length, 1);
   });
 
+  /** The client, counting the requests the store makes by method name. */
+  function counting(target: TableClient): { client: TableClient; calls: Map<string, number> } {
+    const calls = new Map<string, number>();
+    const counted = new Set([
+      'getEntity',
+      'createEntity',
+      'updateEntity',
+      'deleteEntity',
+      'submitTransaction',
+    ]);
+    const proxy = new Proxy(target, {
+      get(t, property, receiver) {
+        const value = Reflect.get(t, property, receiver) as unknown;
+        if (typeof property !== 'string' || !counted.has(property) || typeof value !== 'function')
+          return value;
+        return (...args: unknown[]) => {
+          calls.set(property, (calls.get(property) ?? 0) + 1);
+          return (value as (...a: unknown[]) => unknown).apply(t, args);
+        };
+      },
+    });
+    return { client: proxy, calls };
+  }
+
+  it('writes the concurrent changes of 150 agents of a unit in two transactions, not one per agent', async () => {
+    const { client: countingClient, calls } = counting(client);
+    const store = new TableDriftStateStore(countingClient);
+    await collect(store.list('mu-1'));
+    const states = Array.from({ length: 150 }, (_, i) => aState({ agentId: `agent-${i}` }));
+    await Promise.all(states.map((state) => put(store, state)));
+    assert.deepEqual(Object.fromEntries(calls), { submitTransaction: 2 });
+    assert.deepEqual(
+      (await collect(new TableDriftStateStore(client).list('mu-1'))).map((s) => s.agentId).sort(),
+      states.map((s) => s.agentId).sort(),
+    );
+    // Each row kept its own ETag from the transaction: the next change of each is one more batched write.
+    await Promise.all(
+      states.map((state) =>
+        store.modify(state, (current) => ({
+          next: current && { ...current, teamId: 'team-2' },
+          result: undefined,
+        })),
+      ),
+    );
+    assert.deepEqual(Object.fromEntries(calls), { submitTransaction: 4 });
+    const stored = await collect(new TableDriftStateStore(client).list('mu-1'));
+    assert.ok(stored.every((s) => s.teamId === 'team-2'));
+  });
+
+  it('writes a unit it has listed whole without reading a row first, and updates it from its own copies', async () => {
+    await put(new TableDriftStateStore(client), aState({ agentId: 'agent-0' }));
+    const { client: countingClient, calls } = counting(client);
+    const store = new TableDriftStateStore(countingClient);
+    await collect(store.list('mu-1'));
+    await put(store, aState({ agentId: 'agent-new' }));
+    await store.modify({ managementUnitId: 'mu-1', agentId: 'agent-0' }, (current) => ({
+      next: current && { ...current, lastObservedAt: current.lastObservedAt + 5 },
+      result: undefined,
+    }));
+    assert.equal(calls.get('getEntity'), undefined);
+    assert.equal(
+      (await new TableDriftStateStore(client).get({ managementUnitId: 'mu-1', agentId: 'agent-0' }))
+        ?.lastObservedAt,
+      baseInstant + 6,
+    );
+    assert.ok(await new TableDriftStateStore(client).get({ managementUnitId: 'mu-1', agentId: 'agent-new' }));
+  });
+
+  it('re-applies a change made on a stale copy over what another replica wrote meanwhile (its ETag refuses it)', async () => {
+    const mine = new TableDriftStateStore(client);
+    const other = new TableDriftStateStore(client);
+    await put(mine, aState({ lastObservedAt: 0 }));
+    await other.modify(key, (current) => ({
+      next: current && { ...current, teamId: 'team-42' },
+      result: undefined,
+    }));
+    const seen: Array<string | undefined> = [];
+    await mine.modify(key, (current) => {
+      seen.push(current?.teamId);
+      return { next: current && { ...current, lastObservedAt: 7 }, result: undefined };
+    });
+    assert.deepEqual(
+      seen,
+      ['team-1', 'team-42'],
+      'first on its own copy, then on the row as the other left it',
+    );
+    const stored = await other.get(key);
+    assert.equal(stored?.teamId, 'team-42');
+    assert.equal(stored?.lastObservedAt, 7);
+  });
+
+  it('creates an agent another replica created after its listing by reading it afresh (409)', async () => {
+    const mine = new TableDriftStateStore(client);
+    await collect(mine.list('mu-1'));
+    await put(new TableDriftStateStore(client), aState({ lastObservedAt: 3 }));
+    const seen: Array<number | undefined> = [];
+    await mine.modify(key, (current) => {
+      seen.push(current?.lastObservedAt);
+      return { next: aState({ lastObservedAt: (current?.lastObservedAt ?? 0) + 1 }), result: undefined };
+    });
+    assert.deepEqual(seen, [undefined, 3]);
+    assert.equal((await mine.get(key))?.lastObservedAt, 4);
+  });
+
   it('writes a restore burst of 250 agents over two units in batches', async () => {
     const store = new TableDriftStateStore(client);
     const states = Array.from({ length: 250 }, (_, i) =>
