@@ -76,7 +76,8 @@ export class TableDriftStateStore implements DriftStateStore {
                 : ['update', write.row, 'Replace', { etag: write.etag }],
             ),
           );
-          return writes.map((write) => response.getResponseForEntity(write.row.rowKey)?.etag);
+          // Sub-responses come in the order of the operations; only a create's names its row (Location).
+          return writes.map((_write, index) => response.subResponses[index]?.etag);
         },
         submitOne: async (_partitionKey, write) => {
           const response =
@@ -133,7 +134,9 @@ export class TableDriftStateStore implements DriftStateStore {
             rowKey,
             known?.etag === undefined ? { kind: 'create', row } : { kind: 'replace', row, etag: known.etag },
           );
-          this.known.set(knownKey, { state: next, etag });
+          // Without the new ETag the next write of the row reads it first.
+          if (etag === undefined) this.known.delete(knownKey);
+          else this.known.set(knownKey, { state: next, etag });
         }
         return result;
       } catch (error) {
