@@ -14,12 +14,16 @@ export interface TeamsSendLimiterOptions {
   /** Our cap per tenant (TEAMS_TENANT_RPS); Teams allows 50 per app per tenant. */
   readonly tenantRps?: number;
   /**
-   * TEAMS_JITTER_ALLOWANCE: Teams counts requests as they arrive, and network delay varies, so requests spaced
-   * to exactly 50/s can arrive 53 in one second. Each limit is kept over its window plus this, so no window at Teams
-   * sees more than the limit while the spread of delays stays within it. Default 500 ms.
+   * TEAMS_JITTER_ALLOWANCE: Teams counts requests as they arrive, and network delay varies, so requests spaced to
+   * exactly 50/s can arrive 51 in one second. Each limit is kept over its window plus this, and the tenant's sends are
+   * spaced evenly across that (one every (1 s + allowance) / cap), so no second at Teams sees more than the cap while
+   * the spread of delays stays within the allowance. Default 50 ms: 47.6 sends/s, 0.95 of the cap.
    */
   readonly jitterAllowanceInMs?: number;
-  /** Longest we wait in process for a slot; longer waits are returned to the caller (the outbox retries). Default 5 s. */
+  /**
+   * Longest a proactive send waits in process for its turn (default 30 s); a send further back in the line is told
+   * how long its turn is off (the outbox retries it then), so a burst spreads out instead of retrying all at once.
+   */
   readonly maxWaitInMs?: number;
   /** Waits real time by default (ending early when the signal aborts); tests pass one that moves a manual clock. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -32,18 +36,41 @@ export interface TeamsSendLimiterOptions {
 const BULK_SHARE = 0.6;
 
 /** Default {@link TeamsSendLimiterOptions.jitterAllowanceInMs}. */
-const DEFAULT_JITTER_ALLOWANCE_MS = 500;
+const DEFAULT_JITTER_ALLOWANCE_MS = 50;
+
+/** How far down the line a turn may go to find a send whose conversation has room (the others wait for theirs). */
+const LOOK_AHEAD = 64;
+
+/** A proactive send waiting for its turn in its tenant's line. */
+interface Waiter {
+  readonly conversationKey: string;
+  readonly deadlineAt: number;
+  /** Ends the wait: 0 = the slot was taken, else the ms still to wait (nothing taken). */
+  readonly settle: (wait: number) => void;
+}
+
+/** The sends of one tenant waiting in order of arrival, served by one loop at the tenant's pace. */
+interface Line {
+  readonly waiters: Waiter[];
+  isServing: boolean;
+  /** The latest turn told to a send that did not wait for it (epoch ms): the next one told is a spacing later. */
+  toldUntil: number;
+}
 
 /**
- * Keeps every Teams call within Teams limits as Teams counts them (learn.microsoft.com/microsoftteams/platform/bots/
- * how-to/rate-limit): per conversation 7/1 s, 8/2 s, 60/30 s, 1800/h, and per tenant `tenantRps`/s, each window
- * widened by the jitter allowance; a 429's Retry-After pauses the whole tenant (as Company Communicator does with
- * its global throttled flag). Proactive sends, card updates, welcomes, command replies and roster reads share it.
+ * Keeps every Teams call within Teams limits as Teams counts them (https://learn.microsoft.com/microsoftteams/platform/
+ * bots/how-to/rate-limit): per conversation 7/1 s, 8/2 s, 60/30 s, 1800/h, and per tenant `tenantRps`/s, each window
+ * widened by the jitter allowance and the tenant's sends spaced evenly across it; a 429's Retry-After pauses the whole
+ * tenant (as Company Communicator does with its global throttled flag). Proactive sends wait in one line per tenant,
+ * served in order of arrival at the tenant's pace (a send whose conversation is at its own limit lets the next ones
+ * by), so thousands of sends due at once go out at the cap without each polling for a slot. Proactive sends, card
+ * updates, welcomes, command replies and roster reads share the budget.
  */
 export class TeamsSendLimiter {
   private readonly conversations: RateLimiter;
   private readonly tenants = new Map<string, RateLimiter>();
   private readonly bulkByTenant = new Map<string, RateLimiter>();
+  private readonly lines = new Map<string, Line>();
   private readonly maxWaitInMs: number;
   private readonly jitterAllowanceInMs: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -54,26 +81,43 @@ export class TeamsSendLimiter {
       clock: options.clock,
       windows: widen(TEAMS_CONVERSATION_WINDOWS, this.jitterAllowanceInMs),
     });
-    this.maxWaitInMs = options.maxWaitInMs ?? 5_000;
+    this.maxWaitInMs = options.maxWaitInMs ?? 30_000;
     this.sleep = options.sleep ?? realSleep;
   }
 
   /**
-   * Takes a slot for the conversation and tenant, waiting up to maxWaitInMs; returns 0 when taken, else the ms still to
-   * wait. An aborted `signal` (the sender is draining) ends the wait at once without taking a slot.
+   * Takes a slot for the conversation and tenant in the tenant's line, waiting up to maxWaitInMs; returns 0 when taken,
+   * else the ms until its turn would come (nothing taken). An aborted `signal` (the sender is draining, or its unit
+   * went to another replica) ends the wait at once without taking a slot.
    */
-  async acquire(conversationKey: string, tenantId = '', signal?: AbortSignal): Promise<number> {
-    for (let attempt = 0; attempt < 20; attempt += 1) {
-      const wait = tryTakeAll([
-        [this.conversations, conversationKey],
-        [this.tenant(tenantId), ''],
-      ]);
-      if (wait === 0) return 0;
-      if (wait > this.maxWaitInMs || signal?.aborted) return wait;
-      await this.sleep(wait, signal);
-      if (signal?.aborted) return Math.max(1, wait);
+  acquire(conversationKey: string, tenantId = '', signal?: AbortSignal): Promise<number> {
+    const line = this.line(tenantId);
+    if (line.waiters.length === 0) {
+      const wait = this.tryTake(conversationKey, tenantId);
+      if (wait === 0) return Promise.resolve(0);
+      if (wait > this.maxWaitInMs || signal?.aborted) return Promise.resolve(wait);
     }
-    return Math.max(1, this.conversations.waitMs(conversationKey), this.tenant(tenantId).waitMs(''));
+    const turnInMs = this.turnInMs(tenantId, line.waiters.length + 1);
+    if (signal?.aborted) return Promise.resolve(Math.max(1, turnInMs));
+    if (turnInMs > this.maxWaitInMs) return Promise.resolve(this.tell(line, turnInMs));
+    return new Promise<number>((resolve) => {
+      const onAbort = (): void => {
+        const index = line.waiters.indexOf(waiter);
+        if (index >= 0) line.waiters.splice(index, 1);
+        resolve(Math.max(1, this.turnInMs(tenantId, index + 1)));
+      };
+      const waiter: Waiter = {
+        conversationKey,
+        deadlineAt: this.options.clock.now() + this.maxWaitInMs,
+        settle: (wait) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(wait);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      line.waiters.push(waiter);
+      if (!line.isServing) void this.serve(tenantId, line);
+    });
   }
 
   /**
@@ -117,6 +161,92 @@ export class TeamsSendLimiter {
     return this.tenant(tenantId ?? '').pausedUntil();
   }
 
+  /** Serves the tenant's line in order at the tenant's pace until it is empty. */
+  private async serve(tenantId: string, line: Line): Promise<void> {
+    line.isServing = true;
+    try {
+      while (line.waiters.length > 0) {
+        const tenantWait = this.tenant(tenantId).waitMs('');
+        if (tenantWait > 0) {
+          this.settleOverdue(tenantId, line, tenantWait);
+          if (line.waiters.length > 0) await this.sleep(tenantWait);
+          continue;
+        }
+        // The first send whose conversation has room; a conversation at its limit holds only its own sends.
+        let shortestWait = Number.POSITIVE_INFINITY;
+        let served = false;
+        const scan = Math.min(line.waiters.length, LOOK_AHEAD);
+        for (let index = 0; index < scan; index += 1) {
+          const waiter = line.waiters[index];
+          const wait = this.tryTake(waiter.conversationKey, tenantId);
+          if (wait === 0) {
+            line.waiters.splice(index, 1);
+            waiter.settle(0);
+            served = true;
+            break;
+          }
+          shortestWait = Math.min(shortestWait, wait);
+        }
+        if (!served) {
+          this.settleOverdue(tenantId, line, shortestWait);
+          if (line.waiters.length > 0) await this.sleep(shortestWait);
+        }
+      }
+    } finally {
+      line.isServing = false;
+    }
+  }
+
+  /** Tells the waiters whose wait would pass their deadline after `waitInMs` more how long their turn is off. */
+  private settleOverdue(tenantId: string, line: Line, waitInMs: number): void {
+    const at = this.options.clock.now() + waitInMs;
+    const overdue = line.waiters.filter((waiter) => waiter.deadlineAt < at);
+    if (overdue.length === 0) return;
+    const turns = new Map(line.waiters.map((waiter, index) => [waiter, index + 1]));
+    line.waiters.splice(0, line.waiters.length, ...line.waiters.filter((waiter) => waiter.deadlineAt >= at));
+    // In line order, so the retries come back in the order they first asked.
+    for (const waiter of overdue)
+      waiter.settle(this.tell(line, waitInMs + this.turnInMs(tenantId, turns.get(waiter) ?? 1)));
+  }
+
+  /**
+   * The wait to tell a send that will not wait in the line: its turn, or a spacing after the last turn told, so sends
+   * told at once come back one after another instead of all together.
+   */
+  private tell(line: Line, turnInMs: number): number {
+    const now = this.options.clock.now();
+    const at = Math.max(now + turnInMs, line.toldUntil + this.spacingInMs());
+    line.toldUntil = at;
+    return Math.max(1, Math.ceil(at - now));
+  }
+
+  /** Takes a slot of the conversation and the tenant when both allow it (0), else the ms to wait. */
+  private tryTake(conversationKey: string, tenantId: string): number {
+    return tryTakeAll([
+      [this.conversations, conversationKey],
+      [this.tenant(tenantId), ''],
+    ]);
+  }
+
+  /** About how long until the `position`-th send of the tenant's line (1 = next) gets its turn. */
+  private turnInMs(tenantId: string, position: number): number {
+    return this.tenant(tenantId).waitMs('') + (position - 1) * this.spacingInMs();
+  }
+
+  /** The even spacing of the tenant's sends: (1 s + allowance) / cap. */
+  private spacingInMs(): number {
+    return (1_000 + this.jitterAllowanceInMs) / (this.options.tenantRps ?? 50);
+  }
+
+  private line(tenantId: string): Line {
+    let line = this.lines.get(tenantId);
+    if (line === undefined) {
+      line = { waiters: [], isServing: false, toldUntil: Number.NEGATIVE_INFINITY };
+      this.lines.set(tenantId, line);
+    }
+    return line;
+  }
+
   private bulk(tenantId: string): RateLimiter {
     let limiter = this.bulkByTenant.get(tenantId);
     if (limiter === undefined) {
@@ -133,9 +263,14 @@ export class TeamsSendLimiter {
   private tenant(tenantId: string): RateLimiter {
     let limiter = this.tenants.get(tenantId);
     if (limiter === undefined) {
+      const rps = this.options.tenantRps ?? 50;
       limiter = new RateLimiter({
         clock: this.options.clock,
-        windows: widen(teamsTenantWindows(this.options.tenantRps ?? 50), this.jitterAllowanceInMs),
+        windows: [
+          ...widen(teamsTenantWindows(rps), this.jitterAllowanceInMs),
+          // Evenly spaced: a burst of `rps` at once, then silence, would let a delay spread crowd one second.
+          { limit: 1, windowMs: this.spacingInMs() },
+        ],
       });
       this.tenants.set(tenantId, limiter);
     }

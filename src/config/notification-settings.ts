@@ -43,9 +43,9 @@ export const SUPERVISOR_ALERT_BUDGET_PER_HOUR = defineSetting({
 
 export const TEAMS_JITTER_ALLOWANCE = defineSetting({
   name: 'TEAMS_JITTER_ALLOWANCE',
-  default: 'PT0.5S',
+  default: 'PT0.05S',
   meaning:
-    'Network delay spread we allow for: Teams counts arrivals, so each limit is kept over its window plus this (50 in any 1.5 s by default).',
+    "Network delay spread we allow for: Teams counts arrivals, so each limit is kept over its window plus this and the tenant's sends are spaced evenly across it (50 in any 1.05 s by default: 47.6/s, 0.95 of the cap).",
   parse: durationWhere((ms) => (ms <= 5_000 ? undefined : `must be at most PT5S (${DURATION_HINT})`)),
 });
 

@@ -155,6 +155,33 @@ describe('OutboxDispatcher', () => {
     assert.equal(sent.lastError, undefined, 'not marked in doubt');
   });
 
+  it('hands a send still waiting for a slot back unsent when its unit goes to another replica', async () => {
+    const waiting = new GatedNotifier(true);
+    const { outbox, dispatcher } = setup(waiting);
+    await outbox.enqueue(row());
+    const outcome = dispatcher.dispatch(row().id);
+    await waiting.arrived;
+    dispatcher.cancelUnit('mu1');
+
+    assert.equal(await outcome, 'handedBack');
+    const handedBack = (await outbox.get(row().id))!;
+    assert.equal(handedBack.status, 'pending');
+    assert.equal(handedBack.claimedAt, undefined);
+    assert.deepEqual(waiting.results, [{ status: 'notSent', reason: 'draining' }]);
+  });
+
+  it('lets a send of another unit go on when one unit is lost', async () => {
+    const waiting = new GatedNotifier(true);
+    const { outbox, dispatcher } = setup(waiting);
+    await outbox.enqueue(row());
+    const outcome = dispatcher.dispatch(row().id);
+    await waiting.arrived;
+    dispatcher.cancelUnit('mu2');
+    waiting.release();
+
+    assert.equal(await outcome, 'sent');
+  });
+
   it('finishes a send already on the wire when stopped and records it sent, so nobody sends it again', async () => {
     const onTheWire = new GatedNotifier(false);
     const { clock, scheduler, outbox, dispatcher } = setup(onTheWire);

@@ -61,7 +61,7 @@ describe('readSettings', () => {
     assert.deepEqual(settings.notifications, {
       teamsTenantRps: 50,
       supervisorAlertBudgetPerHour: 6,
-      teamsJitterAllowanceMs: 500,
+      teamsJitterAllowanceMs: 50,
       digestSchedule: { isoWeekday: 1, hour: 8, minute: 0 },
     });
     assert.equal(settings.logLevel, 'info');

@@ -169,7 +169,7 @@ describe('TeamsAlertNotifier', () => {
     assert.equal(record?.deadReason, undefined);
   });
 
-  it('keeps within 7 sends per second to one conversation by waiting for the window plus the jitter allowance', async () => {
+  it('keeps within 7 sends per second to one conversation by waiting for the window plus the jitter allowance, sends spaced evenly', async () => {
     await channel('busy');
     await stores.routes.upsert({
       scope: 'all',
@@ -180,7 +180,9 @@ describe('TeamsAlertNotifier', () => {
     for (let i = 0; i < 8; i += 1)
       await notifier.deliver(row(openEpisode({ id: `e${i}` }), 'supervisorAlert', 'supervisorChannel'));
     assert.equal(messenger.callsOf('postToChannel').length, 8);
-    assert.deepEqual(slept, [1_500], 'the eighth send waited for the 1-second window widened by 500 ms');
+    // The tenant's sends are spaced (1 s + 50 ms) / 50 = 21 ms apart; the eighth waits until the conversation's first
+    // send is 1.05 s old (the 1-second window widened by the default 50 ms allowance).
+    assert.deepEqual(slept, [21, 21, 21, 21, 21, 21, 21, 1_050 - 7 * 21]);
   });
 
   it('answers notSent without calling Teams when a drain starts while the send waits for a slot', async () => {
@@ -203,8 +205,9 @@ describe('TeamsAlertNotifier', () => {
     );
 
     assert.equal(result.status, 'notSent');
-    // 7 per conversation per second, counted over 1.5 s with the default jitter allowance (TEAMS_JITTER_ALLOWANCE).
-    assert.deepEqual(slept, [1_500]);
+    // Six 21 ms spacings of the first seven sends, then the eighth began to wait and the drain ended it.
+    assert.deepEqual(slept.slice(0, 6), [21, 21, 21, 21, 21, 21]);
+    assert.equal(slept.length, 7);
     assert.equal(messenger.callsOf('postToChannel').length, 7, 'the waiting send never reached Teams');
   });
 
