@@ -39,7 +39,15 @@ interface PendingSearch {
   resolve(downloadUrl: string | undefined): void;
 }
 
+/** Agents of one unit waiting for the next search of their unit, and what it will find for each. */
+interface SearchBatch {
+  readonly agentIds: Set<string>;
+  readonly found: Promise<ReadonlyMap<string, CachedSchedule> | undefined>;
+}
+
 const LOOK_BACK_MS = 16 * 60 * 60_000;
+/** Most agents one schedule search asks for (the unit adherence reads take 100 user ids a request too). */
+const MAX_AGENTS_PER_SEARCH = 100;
 const MAX_EARLY_NOTIFICATIONS = 100;
 // Wide enough to hold the whole shift around `at`, so one search serves every check of that shift.
 const LOOK_AHEAD_MS = 12 * 60 * 60_000;
@@ -56,6 +64,10 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
   private readonly cache = new Map<string, CachedSchedule>();
   private readonly pending = new Map<string, PendingSearch>();
   private readonly early = new Map<string, string | undefined>();
+  /** Per unit: the batch still taking agents (it goes out when the unit's search in flight is done). */
+  private readonly nextBatch = new Map<string, SearchBatch>();
+  /** Per unit: the search in flight (settled), so one unit has one search at a time. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly rest: GenesysRestClient;
   private readonly directory: GenesysDirectory;
   private readonly clock: Clock;
@@ -85,7 +97,10 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
         at < schedule.windowStartAt ||
         at >= schedule.windowEndAt
       ) {
-        schedule = await this.search(agentId, managementUnitId, at);
+        schedule = await this.searchBatched(agentId, managementUnitId, at);
+        // A batch searched the window of its first agent's instant; one far from it is searched alone.
+        if (schedule && (at < schedule.windowStartAt || at >= schedule.windowEndAt))
+          schedule = (await this.search([agentId], managementUnitId, at))?.get(agentId);
         if (!schedule) return 'unavailable';
         this.cache.set(agentId, schedule);
       }
@@ -153,11 +168,46 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     return 'clear';
   }
 
-  private async search(
+  /**
+   * The agent's schedule from a search of their unit: a search goes out at once when the unit has none in flight;
+   * agents asked for meanwhile wait for it and then go together in the next (up to 100 per search), so a burst of
+   * first nudges costs a few searches per unit instead of one per agent and stays within the Genesys rate limit.
+   */
+  private searchBatched(
     agentId: string,
     managementUnitId: string,
     at: number,
   ): Promise<CachedSchedule | undefined> {
+    let batch = this.nextBatch.get(managementUnitId);
+    if (batch === undefined || batch.agentIds.size >= MAX_AGENTS_PER_SEARCH) {
+      const agentIds = new Set<string>();
+      const before = this.inFlight.get(managementUnitId) ?? Promise.resolve();
+      const found = before.then(async () => {
+        if (this.nextBatch.get(managementUnitId) === batch) this.nextBatch.delete(managementUnitId);
+        const schedules = await this.search([...agentIds], managementUnitId, at);
+        for (const [id, schedule] of schedules ?? []) this.cache.set(id, schedule);
+        return schedules;
+      });
+      batch = { agentIds, found };
+      this.nextBatch.set(managementUnitId, batch);
+      const settled = found.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.inFlight.set(managementUnitId, settled);
+      void settled.then(() => {
+        if (this.inFlight.get(managementUnitId) === settled) this.inFlight.delete(managementUnitId);
+      });
+    }
+    batch.agentIds.add(agentId);
+    return batch.found.then((schedules) => schedules?.get(agentId));
+  }
+
+  private async search(
+    agentIds: readonly string[],
+    managementUnitId: string,
+    at: number,
+  ): Promise<ReadonlyMap<string, CachedSchedule> | undefined> {
     const windowStartAt = at - LOOK_BACK_MS;
     const windowEndAt = at + LOOK_AHEAD_MS;
     const { data } = await this.rest.send<SearchResponse>({
@@ -166,9 +216,10 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
       body: {
         startDate: new Date(windowStartAt).toISOString(),
         endDate: new Date(windowEndAt).toISOString(),
-        userIds: [agentId],
+        userIds: agentIds,
       },
     });
+    const agentId = agentIds.length === 1 ? agentIds[0] : agentIds;
     let result = data?.result;
     if (data?.status === 'Processing') {
       // The answer comes later as a notification with a downloadUrl (SDK notificationMappings.json:
@@ -192,7 +243,9 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
       this.logger.warn({ agentId, status: data?.status }, 'Schedule search did not complete');
       return undefined;
     }
-    return this.toSchedule(result, agentId, managementUnitId, windowStartAt, windowEndAt);
+    return new Map(
+      agentIds.map((id) => [id, this.toSchedule(result, id, managementUnitId, windowStartAt, windowEndAt)]),
+    );
   }
 
   private awaitNotification(operationId: string): Promise<string | undefined> {

@@ -141,3 +141,87 @@ describe('GenesysScheduleCoverageChecker', () => {
     assert.equal(await checker.check(AGENT, UNIT, at('2026-08-20T14:30:00Z')), 'clear');
   });
 });
+
+describe('GenesysScheduleCoverageChecker under a burst of first nudges', () => {
+  /** A search whose answer waits for the test; each answer lists every asked agent with a time-off hour. */
+  function gatedChecker() {
+    const searches: Array<{ userIds: string[]; answer: () => void }> = [];
+    const rest = {
+      send: (request: GenesysRequest) =>
+        new Promise((resolve) => {
+          const userIds = (request.body as { userIds: string[] }).userIds;
+          const data = {
+            status: 'Complete',
+            result: {
+              agentSchedules: userIds.map((id) => ({
+                user: { id },
+                shifts: [
+                  {
+                    activities: [
+                      {
+                        startDate: '2026-08-20T09:00:00Z',
+                        lengthMinutes: 60,
+                        activityCodeId: 'timeoff-code',
+                      },
+                    ],
+                  },
+                ],
+              })),
+            },
+          };
+          searches.push({ userIds, answer: () => resolve({ status: 200, data }) });
+        }),
+    } as unknown as GenesysRestClient;
+    const directory = {
+      getActivityCode: (id: string) =>
+        id === 'timeoff-code'
+          ? { id, name: 'Vacation', category: 'TimeOff', businessUnitId: 'bu' }
+          : undefined,
+      getUnit: () => ({ id: UNIT, name: 'Unit', timeZone: 'Europe/London' }),
+    } as unknown as GenesysDirectory;
+    const checker = new GenesysScheduleCoverageChecker({
+      rest,
+      directory,
+      scheduleSearchTimeoutInMs: 10_000,
+      clock: { now: () => 0 },
+      logger: silentLogger,
+      timers: new ManualClock(),
+    });
+    return { checker, searches };
+  }
+
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 10; i += 1) await Promise.resolve();
+  };
+
+  it('asks for the agents checked while their unit’s search is in flight together, in one next search', async () => {
+    const { checker, searches } = gatedChecker();
+    const instant = at('2026-08-20T09:30:00Z');
+    const first = checker.check('agent-0', UNIT, instant, []);
+    await settle();
+    const later = Array.from({ length: 150 }, (_, i) => checker.check(`agent-${i + 1}`, UNIT, instant, []));
+    await settle();
+    assert.deepEqual(
+      searches.map((search) => search.userIds.length),
+      [1],
+      'one search in flight per unit',
+    );
+    searches[0].answer();
+    await settle();
+    // The 150 who came meanwhile: 100 in the next search (the most one asks for), then the other 50.
+    assert.deepEqual(
+      searches.map((search) => search.userIds.length),
+      [1, 100],
+    );
+    searches[1].answer();
+    await settle();
+    assert.deepEqual(
+      searches.map((search) => search.userIds.length),
+      [1, 100, 50],
+    );
+    searches[2].answer();
+    assert.equal(await first, 'timeOff');
+    assert.deepEqual(new Set(await Promise.all(later)), new Set(['timeOff']));
+    assert.equal(searches.flatMap((search) => search.userIds).length, 151, 'every agent was searched once');
+  });
+});
