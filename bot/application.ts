@@ -152,6 +152,8 @@ export async function startApplication(
       restoreUnit: (unitId) => genesys.restoreUnit(unitId),
       ...overrides.leases,
     });
+    // A unit is read from Genesys when this instance adopts it; a reconnect re-reads only the units it holds.
+    genesys.restoreOnly((unitId) => ownership.ownsUnit(unitId));
     const monitor = new DriftMonitor({
       units: ownership,
       clock,

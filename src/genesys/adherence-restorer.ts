@@ -28,16 +28,26 @@ export interface AdherenceRestorerOptions {
  * units and users, handed to the intake as `restore` observations while events are held back.
  */
 export class AdherenceRestorer {
+  private isRestored: (managementUnitId: string) => boolean = () => true;
+
   constructor(private readonly options: AdherenceRestorerOptions) {}
+
+  /** Restores after a (re)connect only the units `isProcessed` says are processed here (default all). */
+  restoreOnly(isProcessed: (managementUnitId: string) => boolean): void {
+    this.isRestored = isProcessed;
+  }
 
   /** Restores every unit and user of `scope`; a failure is counted and logged, and events carry on alone. */
   async restore(scope: RestoreScope): Promise<void> {
     const { intake, clock, metrics } = this.options;
+    // Units nobody here processes would be read only to be dropped (their owner restores them when it adopts them),
+    // and every event waits while a restore runs: at start, before any lease is taken, that is every unit.
+    const unitIds = scope.unitIds.filter((unitId) => this.isRestored(unitId));
+    if (unitIds.length === 0 && scope.userIds.length === 0) return;
     intake.beginRestore();
     const startedAt = clock.now();
     try {
-      for (const unitId of scope.unitIds)
-        intake.acceptRows(await this.fetchUnitRows(unitId), clock.now(), unitId);
+      for (const unitId of unitIds) intake.acceptRows(await this.fetchUnitRows(unitId), clock.now(), unitId);
       if (scope.userIds.length > 0)
         intake.acceptRows(await this.fetchUsers(scope.userIds), clock.now(), undefined);
       metrics.restores++;

@@ -232,6 +232,14 @@ export class GenesysAdherenceClient {
     return handedOver;
   }
 
+  /**
+   * After a (re)connect, restores only the units `isProcessed` says this instance processes (its unit leases): the
+   * others' observations would be dropped, and events wait while a restore runs. Default: every subscribed unit.
+   */
+  restoreOnly(isProcessed: (managementUnitId: string) => boolean): void {
+    this.restorer.restoreOnly(isProcessed);
+  }
+
   /** The channel ids in use, one per stream (for logs and tests). */
   channelIds(): readonly (string | undefined)[] {
     return this.streams.map((stream) => stream.channelId());

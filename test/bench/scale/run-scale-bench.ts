@@ -115,12 +115,45 @@ async function main(): Promise<void> {
       log(`${signal}: stopping`);
       void stopAll().then(() => process.exit(130));
     });
+  let broken: string[] = [];
   try {
     const result = await run(stops);
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    broken = correctnessBroken(result.correctness as Correctness);
+    process.stdout.write(`${JSON.stringify({ ...result, correctnessHolds: broken.length === 0 })}\n`);
   } finally {
     await stopAll();
   }
+  if (broken.length > 0) {
+    log(`CORRECTNESS BROKEN: ${broken.join('; ')}`);
+    process.exitCode = 1;
+  }
+}
+
+/** What the stand-in counted over the whole run. */
+interface Correctness {
+  readonly episodesNudgedTwice: number;
+  readonly episodesAlertedTwice: number;
+  readonly nudgesBeforeThreshold: number;
+  readonly alertsBeforeThreshold: number;
+  readonly teamsRequestsMaxInAnySecond: number;
+}
+
+/** Each way the run broke a promise of the product (empty when none): the benchmark then exits non-zero. */
+function correctnessBroken(correctness: Correctness): string[] {
+  const broken: string[] = [];
+  if (correctness.episodesNudgedTwice > 0)
+    broken.push(`${correctness.episodesNudgedTwice} episodes nudged twice`);
+  if (correctness.episodesAlertedTwice > 0)
+    broken.push(`${correctness.episodesAlertedTwice} episodes alerted twice`);
+  if (correctness.nudgesBeforeThreshold > 0)
+    broken.push(`${correctness.nudgesBeforeThreshold} nudges before their threshold`);
+  if (correctness.alertsBeforeThreshold > 0)
+    broken.push(`${correctness.alertsBeforeThreshold} supervisor alerts before their threshold`);
+  if (correctness.teamsRequestsMaxInAnySecond > TEAMS_TENANT_CAP)
+    broken.push(
+      `${correctness.teamsRequestsMaxInAnySecond} Teams requests in one second (cap ${TEAMS_TENANT_CAP})`,
+    );
+  return broken;
 }
 
 async function run(stops: Array<() => Promise<void>>): Promise<Record<string, unknown>> {

@@ -132,6 +132,30 @@ describe('GenesysAdherenceClient against the simulator', function () {
     assertNoRepeats(h.sink);
   });
 
+  it('restores after a reconnect only the units it processes, and holds no event for the others', async () => {
+    const h = await startHarness();
+    const agents = h.sim.control.listAgents();
+    const mine = agents[0];
+    const other = agents.find((agent) => agent.managementUnitId !== mine.managementUnitId)!;
+    h.client.restoreOnly((unitId) => unitId === mine.managementUnitId);
+    const restoresBefore = h.client.metrics.restores;
+    const observationsBefore = h.sink.observations.length;
+    h.sim.control.injectFault({ kind: 'dropSockets' });
+    // Changed while no socket is open: only a restore can bring them.
+    h.sim.control.advance(1_000);
+    h.sim.control.setAgentActivity(mine.id, BREAK);
+    h.sim.control.setAgentActivity(other.id, BREAK);
+    await eventually(
+      'reconnect and restore',
+      () => h.client.metrics.restores > restoresBefore && h.client.isStreaming() && !h.client.isRestoring(),
+    );
+    await h.client.flush();
+    const restored = h.sink.observations.slice(observationsBefore).filter((o) => o.source === 'restore');
+    assert.ok(restored.length > 0);
+    assert.ok(restored.every((o) => o.managementUnitId === mine.managementUnitId));
+    assert.ok(restored.some((o) => o.agentId === mine.id && o.actualActivityCategory === 'Break'));
+  });
+
   it('reconnects to the same channel at once on socket_closing and keeps receiving', async () => {
     const h = await startHarness();
     const channelBefore = h.client.channelIds()[0];
