@@ -1,4 +1,4 @@
-import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
+import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import type {
   AlertKind,
   AlertOutbox,
@@ -8,6 +8,7 @@ import type {
   OutboxStatus,
 } from '../../app/ports';
 import type { DriftEpisode } from '../../domain/drift-episode';
+import { PartitionBatcher } from '../partition-batcher';
 import {
   doubleProperty,
   encodeKey,
@@ -40,6 +41,11 @@ const maxErrorLength = 4000;
  */
 export class TableAlertOutbox implements AlertOutbox {
   private readonly orphanAfterInMs: number;
+  /**
+   * The index rows all live in one partition, so the index writes of a burst (thousands of alerts due at once) go out
+   * together, as transactions of up to 100 rows, instead of one request each; a lone write still goes out at once.
+   */
+  private readonly indexWrites: PartitionBatcher<TransactionAction>;
 
   constructor(
     private readonly ledger: TableClient,
@@ -47,6 +53,27 @@ export class TableAlertOutbox implements AlertOutbox {
     private readonly options: TableAlertOutboxOptions = {},
   ) {
     this.orphanAfterInMs = options.orphanAfterInMs ?? 10 * 60_000;
+    this.indexWrites = new PartitionBatcher<TransactionAction>({
+      writer: {
+        submitBatch: async (_partitionKey, actions) => {
+          const response = await this.pendingIndex.submitTransaction([...actions]);
+          return actions.map((_action, index) => response.subResponses[index]?.etag);
+        },
+        submitOne: async (_partitionKey, action) => {
+          const [kind, entity] = action;
+          if (kind === 'delete') {
+            try {
+              await this.pendingIndex.deleteEntity(entity.partitionKey, entity.rowKey);
+            } catch (error) {
+              // Already gone (a transaction refused for that row is written row by row, so it lands here).
+              if (!hasStatus(error, 404)) throw error;
+            }
+            return undefined;
+          }
+          return (await this.pendingIndex.upsertEntity(entity, 'Replace')).etag;
+        },
+      },
+    });
   }
 
   async enqueue(alert: OutboxAlert): Promise<'enqueued' | 'exists'> {
@@ -111,24 +138,23 @@ export class TableAlertOutbox implements AlertOutbox {
   }
 
   private async writeIndex(alert: OutboxAlert): Promise<void> {
-    await this.pendingIndex.upsertEntity(
-      {
-        partitionKey: pendingPartition,
-        rowKey: encodeKey(alert.id),
-        alertId: alert.id,
-        episodeId: alert.episodeId,
-        notBefore: doubleProperty(alert.notBefore),
-      },
-      'Replace',
-    );
+    const rowKey = encodeKey(alert.id);
+    const row = {
+      partitionKey: pendingPartition,
+      rowKey,
+      alertId: alert.id,
+      episodeId: alert.episodeId,
+      notBefore: doubleProperty(alert.notBefore),
+    };
+    await this.indexWrites.write(pendingPartition, rowKey, ['upsert', row, 'Replace']);
   }
 
   private async deleteIndex(id: string): Promise<void> {
-    try {
-      await this.pendingIndex.deleteEntity(pendingPartition, encodeKey(id));
-    } catch (error) {
-      if (!hasStatus(error, 404)) throw error;
-    }
+    const rowKey = encodeKey(id);
+    await this.indexWrites.write(pendingPartition, rowKey, [
+      'delete',
+      { partitionKey: pendingPartition, rowKey },
+    ]);
   }
 
   private isOrphan(index: TableEntityResult<Row>): boolean {

@@ -178,6 +178,34 @@ describe('TableAlertOutbox on Azurite', () => {
     assert.deepEqual(await collect(index.listEntities()), []);
   });
 
+  it('writes the pending index of a burst of alerts in transactions of up to 100 rows, not one request each', async () => {
+    let indexRequests = 0;
+    const countedIndex = new Proxy(index, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (typeof value !== 'function' || typeof property !== 'string') return value;
+        return (...args: unknown[]) => {
+          if (['upsertEntity', 'deleteEntity', 'submitTransaction'].includes(property)) indexRequests += 1;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const outbox = new TableAlertOutbox(ledger, countedIndex);
+    const alerts = Array.from({ length: 150 }, (_, i) => anAlert({ episode: anEpisode({ id: `e-${i}` }) }));
+    await Promise.all(alerts.map((alert) => outbox.enqueue(alert)));
+    assert.ok(indexRequests <= 3, `${indexRequests} index requests`);
+    const pending = await collect(outbox.listPending());
+    assert.deepEqual(pending.map((alert) => alert.id).sort(), alerts.map((alert) => alert.id).sort());
+    // Sent: each index row goes, again batched.
+    indexRequests = 0;
+    await Promise.all(
+      pending.map((alert) => outbox.update({ ...alert, status: 'sent', sentAt: alert.createdAt + 1 })),
+    );
+    // The ledger updates finish one by one, so the index deletes come in waves: still a fraction of one each.
+    assert.ok(indexRequests <= 40, `${indexRequests} index requests`);
+    assert.deepEqual(await collect(outbox.listPending()), []);
+  });
+
   it('keeps the full episode even when the error text is huge', async () => {
     const outbox = new TableAlertOutbox(ledger, index);
     const alert = anAlert();
