@@ -16,6 +16,7 @@ export type TableName =
   | 'AlertOutboxPending'
   | 'DriftHistory'
   | 'Conversations'
+  | 'ConversationsByAgent'
   | 'Routes'
   | 'Leases'
   | 'Welcomes'
@@ -28,6 +29,7 @@ const allTableNames: readonly TableName[] = [
   'AlertOutboxPending',
   'DriftHistory',
   'Conversations',
+  'ConversationsByAgent',
   'Routes',
   'Leases',
   'Welcomes',

@@ -26,7 +26,10 @@ export async function createTableStores(
       clock: options.clock,
     }),
     history: new TableDriftHistoryStore(service.client('DriftHistory')),
-    conversations: new TableConversationStore(service.client('Conversations')),
+    conversations: new TableConversationStore(
+      service.client('Conversations'),
+      service.client('ConversationsByAgent'),
+    ),
     routes: new TableRouteStore(service.client('Routes')),
     leases: new TableLeaseStore(service.client('Leases')),
     welcomes: new TableWelcomeLedger(service.client('Welcomes')),

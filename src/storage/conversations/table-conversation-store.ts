@@ -15,9 +15,19 @@ type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
 /**
  * Conversation references in Azure Table Storage: PartitionKey = kind (`personal` | `channel`), RowKey = key
  * (Entra object id, or `channel:<id>`); lower-cased `emailLower`/`upnLower` columns make the email lookup exact.
+ *
+ * `findByAgentId` runs for every nudge. Table Storage indexes only PartitionKey and RowKey, so a filter on `agentId`
+ * reads the whole table (50,000 rows in a large contact centre: dozens of pages per nudge). With `byAgent` (the
+ * `ConversationsByAgent` table: PartitionKey = the agent id's first two characters, spreading the rows over many
+ * partitions; RowKey = agent id; `conversationKey`) each write of a linked record also points the agent at it, and the
+ * lookup is two point reads. A pointer that is missing or no longer matches (a record written before the index, or
+ * deleted or re-linked) falls back to the scan, and the scan's answer is written as the pointer.
  */
 export class TableConversationStore implements ConversationStore {
-  constructor(private readonly client: TableClient) {}
+  constructor(
+    private readonly client: TableClient,
+    private readonly byAgent?: TableClient,
+  ) {}
 
   async get(key: string): Promise<ConversationRecord | undefined> {
     try {
@@ -31,6 +41,7 @@ export class TableConversationStore implements ConversationStore {
   async upsert(record: ConversationRecord): Promise<void> {
     assertConversationKey(record);
     await this.client.upsertEntity(toRow(record), 'Replace');
+    if (record.agentId !== undefined) await this.pointAgentAt(record.agentId, record.key);
   }
 
   async delete(key: string): Promise<void> {
@@ -42,7 +53,35 @@ export class TableConversationStore implements ConversationStore {
   }
 
   async findByAgentId(agentId: string): Promise<ConversationRecord | undefined> {
-    return newestConversation(await this.query(odata`agentId eq ${agentId}`));
+    const pointed = await this.pointedAt(agentId);
+    if (pointed !== undefined) return pointed;
+    const found = newestConversation(await this.query(odata`agentId eq ${agentId}`));
+    if (found !== undefined) await this.pointAgentAt(agentId, found.key);
+    return found;
+  }
+
+  /** The record the agent's pointer names, if there is one and it is still linked to the agent. */
+  private async pointedAt(agentId: string): Promise<ConversationRecord | undefined> {
+    if (this.byAgent === undefined) return undefined;
+    let conversationKey: string | undefined;
+    try {
+      const pointer = await this.byAgent.getEntity<Row>(agentPartitionOf(agentId), encodeKey(agentId));
+      conversationKey = readString(pointer.conversationKey);
+    } catch (error) {
+      if (hasStatus(error, 404)) return undefined;
+      throw error;
+    }
+    if (conversationKey === undefined) return undefined;
+    const record = await this.get(conversationKey);
+    return record?.agentId === agentId ? record : undefined;
+  }
+
+  private async pointAgentAt(agentId: string, conversationKey: string): Promise<void> {
+    if (this.byAgent === undefined) return;
+    await this.byAgent.upsertEntity(
+      { partitionKey: agentPartitionOf(agentId), rowKey: encodeKey(agentId), conversationKey },
+      'Replace',
+    );
   }
 
   async findByEmail(email: string): Promise<ConversationRecord | undefined> {
@@ -70,6 +109,11 @@ export class TableConversationStore implements ConversationStore {
       records.push(fromRow(row));
     return records;
   }
+}
+
+/** The partition of an agent's pointer: the first two characters of the (encoded) id, e.g. 256 for GUIDs. */
+function agentPartitionOf(agentId: string): string {
+  return encodeKey(agentId).slice(0, 2) || '-';
 }
 
 function toRow(record: ConversationRecord): Row {

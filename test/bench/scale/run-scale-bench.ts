@@ -62,6 +62,11 @@ const CROSSINGS_PER_MINUTE = 0.01;
 /** Agents out of adherence before the SIGKILL whose nudge fell due while the service was down: 15 s at 1 %/min. */
 const DUE_AT_RESTART_SHARE = 0.0025;
 const BURST = Math.min(5_000, Math.floor(AGENTS / 10));
+/**
+ * Agents of the short-threshold units the run may drive: enough for the crossings (1 % a minute), the restart and the
+ * burst even when some are not eligible when asked (on a break, out of adherence already).
+ */
+const CANDIDATE_POOL = Math.max(2_000, Math.round(AGENTS * 0.24));
 const TEAMS_TENANT_CAP = 50;
 /** Longest wait for a phase to finish (cold start, flood, restart) before the benchmark goes on without it. */
 const PHASE_CAP_MS = Number(process.env.BENCH_PHASE_CAP_SECONDS ?? 900) * 1000;
@@ -186,10 +191,20 @@ async function run(stops: Array<() => Promise<void>>): Promise<Record<string, un
   const direct = TableService.create({ connectionString: azurite.connectionString, tablePrefix });
   await direct.ensureTables();
   const seedStartedAt = Date.now();
-  await seedTeams(direct, agents, [...unitOf.values()].filter(unique), serviceUrl, Date.now());
+  // The agents the run drives (crossings, restart, burst) come from this pool; only they get a personal chat.
+  const candidates = shortUnitAgents(control, longUnitIds).slice(0, CANDIDATE_POOL);
+  const candidateIds = new Set(candidates);
+  await seedTeams(
+    direct,
+    agents.filter((agent) => candidateIds.has(agent.id)),
+    [...unitOf.values()].filter(unique),
+    serviceUrl,
+    Date.now(),
+  );
   log(`seeding took ${seconds(Date.now() - seedStartedAt)} s`);
   log(
-    `Teams side seeded: ${agents.length} personal chats, ${units.length} supervisor channels with unit routes`,
+    `Teams side seeded: ${candidates.length} personal chats (the agents the run drives), ${units.length} ` +
+      `supervisor channels with unit routes`,
   );
 
   // About a third of the agents (those scheduled, in the long-threshold units) are out of office, so out of adherence,
@@ -305,7 +320,6 @@ async function run(stops: Array<() => Promise<void>>): Promise<Record<string, un
   // threshold 30 s later) until a minute before its end; each is back 70 s after leaving. Lateness of every nudge and
   // alert due in the stretch.
   const used = new Set<string>();
-  const candidates = shortUnitAgents(control, longUnitIds);
   const steadyCountsBefore = await tableCounts();
   cpuMark = cpu.mark();
   const steadyStartAt = Date.now();

@@ -24,9 +24,10 @@ function personalConversationId(index: number): string {
 /**
  * Writes what installs would have stored for a tenant where the app reaches everyone: a personal chat per agent, linked
  * to the Genesys agent by email as the installation handler links it, and one supervisor channel per management unit
- * with a `watch <unit>` route. The rows are the product's own (encoded by TableConversationStore and TableRouteStore)
- * and go straight to Azurite in transactions of 100, so seeding is not counted as the service's. Azurite finds a row by
- * scanning its partition, and every personal chat is in one (`personal`), so at 50,000 agents this takes minutes.
+ * with a `watch <unit>` route. The rows are the product's own (encoded by TableConversationStore and TableRouteStore,
+ * agent pointers included) and go straight to Azurite in transactions of 100, so seeding is not counted as the
+ * service's. Azurite finds a row by scanning its partition, and every personal chat is in one (`personal`): 50,000
+ * chats would take Azurite minutes (the time grows with the square), so the benchmark seeds the agents it drives.
  */
 export async function seedTeams(
   service: TableService,
@@ -36,12 +37,15 @@ export async function seedTeams(
   now: number,
 ): Promise<void> {
   const rows: Array<Record<string, unknown> & { partitionKey: string; rowKey: string }> = [];
-  // The store's own row encoding, captured instead of sent one request at a time.
-  const encoder = new TableConversationStore({
-    upsertEntity: async (entity: (typeof rows)[number]) => {
-      rows.push(entity);
-    },
-  } as unknown as TableClient);
+  const pointers: typeof rows = [];
+  // The store's own row encoding (records and agent pointers), captured instead of sent one request at a time.
+  const capture = (into: typeof rows): TableClient =>
+    ({
+      upsertEntity: async (entity: (typeof rows)[number]) => {
+        into.push(entity);
+      },
+    }) as unknown as TableClient;
+  const encoder = new TableConversationStore(capture(rows), capture(pointers));
   for (const [index, agent] of agents.entries()) {
     const aadObjectId = randomUUID();
     const conversationId = personalConversationId(index);
@@ -82,7 +86,15 @@ export async function seedTeams(
       createdAt: now,
     });
   }
-  const conversations = service.client('Conversations');
+  await createInBatches(service.client('Conversations'), rows);
+  await createInBatches(service.client('ConversationsByAgent'), pointers);
+}
+
+/** Creates the rows in transactions of 100 per partition, 8 at a time. */
+async function createInBatches(
+  client: TableClient,
+  rows: ReadonlyArray<Record<string, unknown> & { partitionKey: string; rowKey: string }>,
+): Promise<void> {
   const byPartition = new Map<string, TransactionAction[]>();
   for (const row of rows) {
     const actions = byPartition.get(row.partitionKey) ?? [];
@@ -94,7 +106,7 @@ export async function seedTeams(
   for (const actions of byPartition.values())
     for (let i = 0; i < actions.length; i += 100) batches.push(actions.slice(i, i + 100));
   for (let i = 0; i < batches.length; i += 8)
-    await Promise.all(batches.slice(i, i + 8).map((batch) => conversations.submitTransaction(batch)));
+    await Promise.all(batches.slice(i, i + 8).map((batch) => client.submitTransaction(batch)));
 }
 
 function personalRecord(

@@ -113,3 +113,61 @@ describeConversationStoreContract(
   async () =>
     new TableConversationStore((await createTestTableService(['Conversations'])).client('Conversations')),
 );
+describeConversationStoreContract('Azure Table on Azurite, with the agent pointers', async () => {
+  const service = await createTestTableService(['Conversations', 'ConversationsByAgent']);
+  return new TableConversationStore(service.client('Conversations'), service.client('ConversationsByAgent'));
+});
+
+describe('TableConversationStore agent pointers on Azurite', () => {
+  /** The store with its requests counted by method name. */
+  async function countingStore() {
+    const service = await createTestTableService(['Conversations', 'ConversationsByAgent']);
+    const calls = new Map<string, number>();
+    const counted = <T extends object>(target: T, table: string): T =>
+      new Proxy(target, {
+        get(t, property, receiver) {
+          const value = Reflect.get(t, property, receiver) as unknown;
+          if (typeof value !== 'function' || typeof property !== 'string') return value;
+          return (...args: unknown[]) => {
+            calls.set(`${table} ${property}`, (calls.get(`${table} ${property}`) ?? 0) + 1);
+            return (value as (...a: unknown[]) => unknown).apply(t, args);
+          };
+        },
+      });
+    const conversations = service.client('Conversations');
+    const byAgent = service.client('ConversationsByAgent');
+    return {
+      store: new TableConversationStore(counted(conversations, 'records'), counted(byAgent, 'pointers')),
+      plain: new TableConversationStore(conversations),
+      calls,
+    };
+  }
+
+  it("finds an agent's chat with two point reads, never reading the whole table", async () => {
+    const { store, calls } = await countingStore();
+    for (let i = 0; i < 20; i += 1)
+      await store.upsert(personal(`aad-${i}`, { agentId: `agent-${i}`, email: `a${i}@contoso.com` }));
+    calls.clear();
+    assert.equal((await store.findByAgentId('agent-7'))?.key, 'aad-7');
+    assert.deepEqual(Object.fromEntries(calls), { 'pointers getEntity': 1, 'records getEntity': 1 });
+  });
+
+  it('finds a chat written before the pointers existed by reading the table once, then by its pointer', async () => {
+    const { store, plain, calls } = await countingStore();
+    await plain.upsert(personal('aad-old', { agentId: 'agent-old' }));
+    assert.equal((await store.findByAgentId('agent-old'))?.key, 'aad-old');
+    assert.equal(calls.get('records listEntities'), 1);
+    calls.clear();
+    assert.equal((await store.findByAgentId('agent-old'))?.key, 'aad-old');
+    assert.equal(calls.get('records listEntities'), undefined);
+  });
+
+  it('does not trust a pointer to a chat that was since linked to another agent', async () => {
+    const { store, plain } = await countingStore();
+    await store.upsert(personal('aad-1', { agentId: 'agent-1' }));
+    // Re-linked by a writer that did not move the pointer (a record written as before the pointers).
+    await plain.upsert(personal('aad-1', { agentId: 'agent-2', updatedAt: baseInstant + 1 }));
+    assert.equal(await store.findByAgentId('agent-1'), undefined);
+    assert.equal((await store.findByAgentId('agent-2'))?.key, 'aad-1');
+  });
+});
