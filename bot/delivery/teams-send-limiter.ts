@@ -38,6 +38,9 @@ const BULK_SHARE = 0.6;
 /** Default {@link TeamsSendLimiterOptions.jitterAllowanceInMs}. */
 const DEFAULT_JITTER_ALLOWANCE_MS = 50;
 
+/** Sends the tenant's pacing lets go together; then one per spacing again. */
+const PACING_BURST = 4;
+
 /** How far down the line a turn may go to find a send whose conversation has room (the others wait for theirs). */
 const LOOK_AHEAD = 64;
 
@@ -268,8 +271,9 @@ export class TeamsSendLimiter {
         clock: this.options.clock,
         windows: [
           ...widen(teamsTenantWindows(rps), this.jitterAllowanceInMs),
-          // Evenly spaced: a burst of `rps` at once, then silence, would let a delay spread crowd one second.
-          { limit: 1, windowMs: this.spacingInMs() },
+          // Evenly spaced, a few at a time: a burst of `rps` at once, then silence, would let a delay spread crowd
+          // one second; a handful together (a reply and its card update) need not wait for each other.
+          { limit: PACING_BURST, windowMs: PACING_BURST * this.spacingInMs() },
         ],
       });
       this.tenants.set(tenantId, limiter);
