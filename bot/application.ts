@@ -121,6 +121,7 @@ export async function startApplication(
     const genesys = new GenesysAdherenceClient(source.options, {
       clock,
       logger: logger.child({ component: 'genesys' }),
+      profileSnapshot: stores.agentProfiles,
     });
     await genesys.discover();
     const { directory } = genesys;

@@ -92,17 +92,21 @@ export async function readActivityCodes(
   return codes;
 }
 
-/** The user ids of a unit, and the user records of those that could be read (100 per request). */
-export async function readUnitUsers(
-  rest: GenesysRestClient,
-  unitId: string,
-): Promise<{ ids: string[]; users: UserRecord[] }> {
+/** The user ids of a unit (one request). */
+export async function readUnitUserIds(rest: GenesysRestClient, unitId: string): Promise<string[]> {
   const data = await rest.get<{ entities?: Array<{ id?: unknown }> }>(
     `/api/v2/workforcemanagement/managementunits/${encodeURIComponent(unitId)}/users`,
   );
-  const ids = (data?.entities ?? [])
+  return (data?.entities ?? [])
     .map((entity) => entity?.id)
     .filter((id): id is string => typeof id === 'string');
+}
+
+/** The user records of those of `ids` that could be read (100 per request). */
+export async function readUserRecords(
+  rest: GenesysRestClient,
+  ids: readonly string[],
+): Promise<UserRecord[]> {
   const users: UserRecord[] = [];
   for (let i = 0; i < ids.length; i += USERS_PER_REQUEST) {
     const batch = ids.slice(i, i + USERS_PER_REQUEST);
@@ -116,7 +120,7 @@ export async function readUnitUsers(
       if (record !== undefined) users.push(record);
     }
   }
-  return { ids, users };
+  return users;
 }
 
 /**

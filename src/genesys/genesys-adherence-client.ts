@@ -1,4 +1,4 @@
-import type { Clock, Logger } from '../app/ports';
+import type { AgentProfileSnapshot, Clock, Logger } from '../app/ports';
 import { RateLimiter } from '../platform/rate-limiter';
 import type { CancelTimer } from '../platform/timers';
 import { AdherenceIntake, type GenesysObservationSink } from './adherence-intake';
@@ -30,6 +30,8 @@ export interface GenesysClientRuntimeOptions {
   readonly timers?: GenesysTimers;
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
+  /** The agent profiles as last read (the directory reads from Genesys only the agents it has none of). */
+  readonly profileSnapshot?: AgentProfileSnapshot;
 }
 
 /**
@@ -95,6 +97,7 @@ export class GenesysAdherenceClient {
       logger: this.logger,
       metrics: this.metrics,
       clock: this.clock,
+      snapshot: dependencies.profileSnapshot,
     });
     this.channels = new NotificationChannelManager({
       rest: this.rest,

@@ -1,11 +1,19 @@
-import type { AgentDirectory, AgentProfile, Clock, Logger, ManagementUnitProfile } from '../app/ports';
+import type {
+  AgentDirectory,
+  AgentProfile,
+  AgentProfileSnapshot,
+  Clock,
+  Logger,
+  ManagementUnitProfile,
+} from '../app/ports';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
 import {
   readActivityCodes,
   readAgent,
   readUnit,
-  readUnitUsers,
+  readUnitUserIds,
+  readUserRecords,
   readVisibleUnitIds,
   type ActivityCodeInfo,
   type UnitAdherenceSettings,
@@ -31,6 +39,11 @@ export interface GenesysDirectoryOptions {
   readonly metrics?: GenesysMetrics;
   /** Times failed lookups (so they are not retried at once); without it they are retried on the next event. */
   readonly clock?: Clock;
+  /**
+   * The profiles as last read, kept across restarts: `load` reads from Genesys only the agents it has no profile of,
+   * and every read from Genesys (load, refresh) is saved back (in the background).
+   */
+  readonly snapshot?: AgentProfileSnapshot;
 }
 
 /**
@@ -45,6 +58,7 @@ export class GenesysDirectory implements AgentDirectory {
   private readonly activityCodes = new Map<string, ActivityCodeInfo>();
   private readonly lookups = new Map<string, Promise<AgentProfile | undefined>>();
   private readonly failedLookups = new Map<string, number>();
+  private saving: Promise<void> = Promise.resolve();
 
   private readonly rest: GenesysRestClient;
   private readonly logger: Logger;
@@ -89,9 +103,11 @@ export class GenesysDirectory implements AgentDirectory {
         );
       }
     }
+    const stored = await this.readSnapshot();
+    const read: AgentProfile[] = [];
     for (const unitId of this.units.keys()) {
       try {
-        await this.loadAgents(unitId);
+        read.push(...(await this.loadAgents(unitId, stored)));
       } catch (error) {
         this.logger.warn(
           { managementUnitId: unitId, err: describeError(error) },
@@ -99,10 +115,47 @@ export class GenesysDirectory implements AgentDirectory {
         );
       }
     }
+    this.saveSnapshot(read);
     this.logger.info(
-      { units: this.units.size, agents: this.agents.size, activityCodes: this.activityCodes.size },
+      {
+        units: this.units.size,
+        agents: this.agents.size,
+        activityCodes: this.activityCodes.size,
+        agentsReadFromGenesys: read.length,
+      },
       'Genesys directory loaded',
     );
+  }
+
+  /** The stored profiles by agent id (none without a snapshot, or when it cannot be read). */
+  private async readSnapshot(): Promise<ReadonlyMap<string, AgentProfile>> {
+    const stored = new Map<string, AgentProfile>();
+    if (this.options.snapshot === undefined) return stored;
+    try {
+      for await (const profile of this.options.snapshot.list()) stored.set(profile.id, profile);
+    } catch (error) {
+      this.logger.warn(
+        { err: describeError(error) },
+        'Could not read the stored agent profiles; reading Genesys',
+      );
+    }
+    return stored;
+  }
+
+  /** Saves profiles read from Genesys, in the background (a failure only costs the next start some reads). */
+  private saveSnapshot(profiles: readonly AgentProfile[]): void {
+    const snapshot = this.options.snapshot;
+    if (snapshot === undefined || profiles.length === 0) return;
+    this.saving = this.saving
+      .then(() => snapshot.save(profiles))
+      .catch((error: unknown) =>
+        this.logger.warn({ err: describeError(error) }, 'Could not store the agent profiles'),
+      );
+  }
+
+  /** Resolves once the profiles read so far are stored (tests, shutdown). */
+  async snapshotSaved(): Promise<void> {
+    await this.saving;
   }
 
   /**
@@ -136,14 +189,18 @@ export class GenesysDirectory implements AgentDirectory {
         this.logger.warn({ businessUnitId, err: describeError(error) }, 'Could not read activity codes'),
       );
     }
+    const read: AgentProfile[] = [];
     for (const unitId of this.units.keys()) {
-      await this.loadAgents(unitId).catch((error: unknown) =>
-        this.logger.warn(
-          { managementUnitId: unitId, err: describeError(error) },
-          'Could not read the users of a management unit during the directory refresh',
-        ),
-      );
+      await this.loadAgents(unitId)
+        .then((profiles) => read.push(...profiles))
+        .catch((error: unknown) =>
+          this.logger.warn(
+            { managementUnitId: unitId, err: describeError(error) },
+            'Could not read the users of a management unit during the directory refresh',
+          ),
+        );
     }
+    this.saveSnapshot(read);
     this.failedLookups.clear();
     if (this.options.metrics) {
       this.options.metrics.directoryRefreshes++;
@@ -283,17 +340,48 @@ export class GenesysDirectory implements AgentDirectory {
       this.activityCodes.set(code.id, code);
   }
 
-  private async loadAgents(unitId: string): Promise<void> {
-    const { ids, users } = await readUnitUsers(this.rest, unitId);
+  /**
+   * Reads the unit's agents: their ids always, their user records from Genesys unless `stored` has them (then the
+   * stored profile stands, in this unit). Returns the profiles read from Genesys.
+   */
+  private async loadAgents(
+    unitId: string,
+    stored: ReadonlyMap<string, AgentProfile> = new Map(),
+  ): Promise<AgentProfile[]> {
+    const ids = await readUnitUserIds(this.rest, unitId);
     const found = new Set<string>();
-    for (const user of users) {
+    for (const id of ids) {
+      const profile = stored.get(id);
+      if (profile === undefined) continue;
+      found.add(id);
+      const previous = this.agents.get(id);
+      this.put({
+        ...profile,
+        managementUnitId: unitId,
+        teamId: previous?.teamId ?? profile.teamId,
+        teamName: previous?.teamName ?? profile.teamName,
+      });
+    }
+    const read: AgentProfile[] = [];
+    for (const user of await readUserRecords(
+      this.rest,
+      ids.filter((id) => !found.has(id)),
+    )) {
       found.add(user.id);
       const previous = this.agents.get(user.id);
-      this.put({ ...user, managementUnitId: unitId, teamId: previous?.teamId, teamName: previous?.teamName });
+      const profile = {
+        ...user,
+        managementUnitId: unitId,
+        teamId: previous?.teamId,
+        teamName: previous?.teamName,
+      };
+      this.put(profile);
+      read.push(profile);
     }
     // Agents without a readable user record still belong to the unit (for restore and per-user topics).
     for (const id of ids)
       if (!found.has(id) && !this.agents.has(id)) this.put({ id, name: id, managementUnitId: unitId });
+    return read;
   }
 
   private put(agent: AgentProfile): void {

@@ -1,3 +1,4 @@
+import { InMemoryAgentProfileSnapshot } from './agent-profiles/in-memory-agent-profile-snapshot';
 import { InMemoryAlertOutbox } from './outbox/in-memory-alert-outbox';
 import { InMemoryConversationStore } from './conversations/in-memory-conversation-store';
 import { InMemoryDriftHistoryStore } from './history/in-memory-drift-history-store';
@@ -19,5 +20,6 @@ export function createInMemoryStores(): StoreSet {
     leases: new InMemoryLeaseStore(),
     welcomes: new InMemoryWelcomeLedger(),
     digests: new InMemoryDigestLedger(),
+    agentProfiles: new InMemoryAgentProfileSnapshot(),
   };
 }

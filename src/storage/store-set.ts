@@ -1,4 +1,5 @@
 import type {
+  AgentProfileSnapshot,
   AlertOutbox,
   DigestLedger,
   Clock,
@@ -21,6 +22,8 @@ export interface StoreSet {
   readonly welcomes: WelcomeLedger;
   /** One weekly digest per channel and week. */
   readonly digests: DigestLedger;
+  /** The Genesys agent profiles as last read, so a restart need not read them all again. */
+  readonly agentProfiles: AgentProfileSnapshot;
 }
 
 /** Options shared by the store factories. */

@@ -20,7 +20,8 @@ export type TableName =
   | 'Routes'
   | 'Leases'
   | 'Welcomes'
-  | 'Digests';
+  | 'Digests'
+  | 'AgentProfiles';
 
 /** Every table the stores use, created at start. */
 const allTableNames: readonly TableName[] = [
@@ -34,6 +35,7 @@ const allTableNames: readonly TableName[] = [
   'Leases',
   'Welcomes',
   'Digests',
+  'AgentProfiles',
 ];
 
 /** How to reach Azure Table Storage: a connection string (Azurite, keys) or an endpoint with Entra ID. */

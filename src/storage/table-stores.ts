@@ -1,3 +1,4 @@
+import { TableAgentProfileSnapshot } from './agent-profiles/table-agent-profile-snapshot';
 import { TableAlertOutbox } from './outbox/table-alert-outbox';
 import { TableConversationStore } from './conversations/table-conversation-store';
 import { TableDriftHistoryStore } from './history/table-drift-history-store';
@@ -34,5 +35,6 @@ export async function createTableStores(
     leases: new TableLeaseStore(service.client('Leases')),
     welcomes: new TableWelcomeLedger(service.client('Welcomes')),
     digests: new TableDigestLedger(service.client('Digests')),
+    agentProfiles: new TableAgentProfileSnapshot(service.client('AgentProfiles')),
   };
 }

@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict';
 import type { AdherenceObservation } from '../../../src/domain/adherence-observation';
+import { GenesysAdherenceClient } from '../../../src/genesys/genesys-adherence-client';
 import type { GenesysClientOptions } from '../../../src/genesys/genesys-client-options';
 import { GenesysScheduleCoverageChecker } from '../../../src/genesys/genesys-schedule-coverage-checker';
 import { platformTimers } from '../../../src/genesys/genesys-timers';
-import type { RunningSimulator, SimulatorOptions } from '../../../src/simulator/genesys-simulator';
+import {
+  startGenesysSimulator,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from '../../../src/simulator/genesys-simulator';
+import { InMemoryAgentProfileSnapshot } from '../../../src/storage/agent-profiles/in-memory-agent-profile-snapshot';
 import { eventually } from '../../support/eventually';
 import { startGenesysHarness, type GenesysHarness, type RecordingSink } from '../../support/genesys-test-kit';
 import { ManualClock } from '../../support/manual-clock';
+import { RecordingLogger } from '../../support/recording-logger';
+import { collect } from '../../support/storage-fixtures';
 
 const BREAK = {
   systemPresence: 'Break',
@@ -88,6 +96,49 @@ describe('GenesysAdherenceClient against the simulator', function () {
     assert.equal(profile?.id, agent.id);
     assert.equal(profile?.managerId, agent.managerId);
     assert.equal(profile?.teamId, agent.teamId);
+  });
+
+  it('reads from Genesys only the agents it has no stored profile of, and stores what it read', async () => {
+    const sim = await startGenesysSimulator({
+      port: 0,
+      seed: 7,
+      scenario: 'idle',
+      manualClock: true,
+      units: 2,
+    });
+    const snapshot = new InMemoryAgentProfileSnapshot();
+    const discover = async (): Promise<{ client: GenesysAdherenceClient; userReads: number }> => {
+      const client = new GenesysAdherenceClient(
+        {
+          apiUrl: sim.apiUrl,
+          loginUrl: sim.loginUrl,
+          clientId: sim.clientId,
+          clientSecret: sim.clientSecret,
+        },
+        { clock: { now: () => sim.control.now() }, logger: new RecordingLogger(), profileSnapshot: snapshot },
+      );
+      const before = sim.control.getCounters().requests;
+      await client.discover();
+      await client.directory.snapshotSaved();
+      return { client, userReads: sim.control.getCounters().requests - before };
+    };
+    try {
+      const first = await discover();
+      const agents = sim.control.listAgents();
+      assert.equal((await collect(snapshot.list())).length, agents.length, 'every profile read was stored');
+      const second = await discover();
+      // The same units, settings, activity codes and unit user lists, but no user records.
+      assert.ok(second.userReads < first.userReads, `${second.userReads} requests, then ${first.userReads}`);
+      const agent = agents[0];
+      const profile = second.client.directory.findAgentByEmail(agent.email);
+      assert.equal(profile?.id, agent.id);
+      assert.equal(profile?.managerId, agent.managerId);
+      assert.equal(profile?.managementUnitId, agent.managementUnitId);
+      await first.client.stop();
+      await second.client.stop();
+    } finally {
+      await sim.stop();
+    }
   });
 
   it('restores every agent at start and then delivers events timed by adherenceChangeTime', async () => {

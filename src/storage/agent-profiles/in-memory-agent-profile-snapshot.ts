@@ -1,0 +1,16 @@
+import type { AgentProfile, AgentProfileSnapshot } from '../../app/ports';
+
+/** The agent profile copy in memory (unit tests, the local demo). */
+export class InMemoryAgentProfileSnapshot implements AgentProfileSnapshot {
+  private readonly profiles = new Map<string, AgentProfile>();
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async *list(): AsyncIterable<AgentProfile> {
+    yield* [...this.profiles.values()];
+  }
+
+  save(profiles: readonly AgentProfile[]): Promise<void> {
+    for (const profile of profiles) this.profiles.set(profile.id, { ...profile });
+    return Promise.resolve();
+  }
+}
