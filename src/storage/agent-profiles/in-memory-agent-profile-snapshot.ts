@@ -4,7 +4,6 @@ import type { AgentProfile, AgentProfileSnapshot } from '../../app/ports';
 export class InMemoryAgentProfileSnapshot implements AgentProfileSnapshot {
   private readonly profiles = new Map<string, AgentProfile>();
 
-  // eslint-disable-next-line @typescript-eslint/require-await
   async *list(): AsyncIterable<AgentProfile> {
     yield* [...this.profiles.values()];
   }

@@ -64,5 +64,5 @@ function fromRow(row: Row): AgentProfile {
     managerId: readString(row.managerId),
     teamId: readString(row.teamId),
     teamName: readString(row.teamName),
-  }) as AgentProfile;
+  });
 }
