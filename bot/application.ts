@@ -7,6 +7,7 @@ import { UnitOwnership } from '../src/app/unit-ownership';
 import type { Settings } from '../src/config/settings';
 import type { DriftPolicy } from '../src/domain/drift-policy';
 import { resolveThresholds } from '../src/domain/thresholds';
+import { FrameRecorder } from '../src/genesys/frame-recorder';
 import { GenesysAdherenceClient } from '../src/genesys/genesys-adherence-client';
 import type { GenesysClientOptions } from '../src/genesys/genesys-client-options';
 import type { PlatformLogger } from '../src/platform/logger';
@@ -62,6 +63,8 @@ export interface RunningApplication {
   readonly storage: OpenTableStorage;
   readonly stores: StoreSet;
   readonly genesys: GenesysAdherenceClient;
+  /** The GENESYS_RECORD_DIR recording, when the setting is given. */
+  readonly recorder?: FrameRecorder;
   readonly policy: DriftPolicy;
   /** The unit leases: the one gate on which units this instance processes. */
   readonly ownership: UnitOwnership;
@@ -107,9 +110,13 @@ export async function startApplication(
     const source = await openGenesysSource(settings, overrides, logger);
     const { simulator } = source;
     if (simulator) shutdown.add(() => simulator.stop());
+    const recorder = await openFrameRecorder(settings, logger);
+    // Registered before the stream's stop, so it runs after it: the recording ends with the last frame received.
+    if (recorder) shutdown.add(() => recorder.close());
     const genesys = new GenesysAdherenceClient(source.options, {
       clock,
       logger: logger.child({ component: 'genesys' }),
+      recorder,
     });
     await genesys.discover();
     const { directory } = genesys;
@@ -189,7 +196,7 @@ export async function startApplication(
         store: await probeTableStorage(storage.service),
         genesys: genesys.isStreaming(),
       }),
-      metrics: () => ({ genesys: genesys.metrics }),
+      metrics: () => ({ genesys: genesys.metrics, ...(recorder ? { recording: recorder.metrics } : {}) }),
       outboxPending: () => monitor.outboxPending(),
     });
     shutdown.add(() => server.close());
@@ -236,6 +243,7 @@ export async function startApplication(
       storage,
       stores,
       genesys,
+      ...(recorder ? { recorder } : {}),
       policy,
       ownership,
       monitor,
@@ -248,4 +256,19 @@ export async function startApplication(
     await shutdown.run();
     throw error;
   }
+}
+
+/**
+ * The frame recording of GENESYS_RECORD_DIR, its folder created now so a bad one is named at start (logged once;
+ * the service runs on without recording); undefined when the setting is not given.
+ */
+async function openFrameRecorder(
+  settings: Settings,
+  logger: PlatformLogger,
+): Promise<FrameRecorder | undefined> {
+  const directory = settings.genesys.recordDir;
+  if (directory === undefined) return undefined;
+  const recorder = new FrameRecorder({ directory, logger });
+  if (await recorder.open()) logger.info({ directory }, 'recording Genesys frames (GENESYS_RECORD_DIR)');
+  return recorder;
 }

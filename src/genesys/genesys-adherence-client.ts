@@ -8,6 +8,7 @@ import {
   type GenesysClientOptions,
   type ResolvedGenesysClientOptions,
 } from './genesys-client-options';
+import type { FrameRecording } from './frame-recorder';
 import { GenesysDirectory, type DirectoryChanges } from './genesys-directory';
 import { createGenesysMetrics, type GenesysMetrics } from './genesys-metrics';
 import { GenesysRestClient } from './genesys-rest-client';
@@ -30,6 +31,8 @@ export interface GenesysClientRuntimeOptions {
   readonly timers?: GenesysTimers;
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
+  /** GENESYS_RECORD_DIR: frames and restore rows are also recorded here (src/genesys/frame-recorder.ts). */
+  readonly recorder?: FrameRecording;
 }
 
 /**
@@ -117,6 +120,7 @@ export class GenesysAdherenceClient {
       coverage: this.coverage,
       metrics: this.metrics,
       logger: this.logger,
+      recorder: dependencies.recorder,
     });
     this.restorer = new AdherenceRestorer({
       rest: this.rest,
