@@ -29,6 +29,7 @@ import { openGenesysSource } from './genesys-source';
 import type { RunningServers } from './server/create-ops-server';
 import { ShutdownSteps } from './shutdown-steps';
 import { localPeople } from './tabs/local-people';
+import { driftBoardLink } from './tabs/tab-links';
 
 /** What a caller (tests, the local start script, the crash test's worker) may replace in the composed application. */
 export interface ApplicationOverrides {
@@ -125,6 +126,8 @@ export async function startApplication(
     const policy = discoveredDriftPolicy(settings, directory, logger);
 
     // 4. The Teams notifier (and what it shares with the bot: messenger, limiter, renderer, welcomes).
+    // Known once the server listens (step 7): the board card's link to the board tab in local runs.
+    const bot: { url?: string } = {};
     const teams = createTeamsDelivery({
       auth: settings.bot,
       stores,
@@ -135,6 +138,8 @@ export async function startApplication(
       teamsJitterAllowanceInMs: settings.notifications.teamsJitterAllowanceMs,
       slackWebhookUrl: settings.notifications.slackWebhookUrl,
       wfmUrl: settings.notifications.genesysWfmUrl,
+      supervisorAlertBudgetPerHour: settings.notifications.supervisorAlertBudgetPerHour,
+      boardUrl: () => driftBoardLink(settings.tabs, bot.url),
     });
 
     // 5. The drift monitor, processing only the units whose lease this instance holds (restarts and replicas).
@@ -200,6 +205,7 @@ export async function startApplication(
       outboxPending: () => monitor.outboxPending(),
     });
     shutdown.add(() => server.close());
+    bot.url = server.url;
     logger.info({ url: `${server.url}/api/messages` }, 'bot listening');
 
     const retention = new HistoryRetentionJob({

@@ -147,6 +147,7 @@ export function createTeamsBot(delivery: TeamsDelivery, deps: TeamsBotDeps): Tea
       clock,
       logger,
       refusals: teamsMetrics.cardActionsRefused,
+      renderBoard: delivery.renderBoard,
     }),
     logger,
     gate,

@@ -6,6 +6,7 @@ import type {
   ConversationStore,
   DeliveryOptions,
   DeliveryResult,
+  DriftHistoryStore,
   DriftStateStore,
   Logger,
   OutboxAlert,
@@ -14,11 +15,14 @@ import type {
 } from '../../src/app/ports';
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
+import type { AlertBoardLedger } from '../../src/app/alert-board-ledger';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';
 import { baseConversationId, channelKey } from '../handlers/turn-info';
 import type { AlertCardRenderer } from './alert-card-renderer';
 import type { DeliveryMetrics } from './delivery-metrics';
 import { countInto, createDeliveryMetrics } from './delivery-metrics';
+import { DriftBoardPublisher } from './drift-board-publisher';
+import type { AdaptiveCard } from '../cards/adaptive-card';
 import type { ConversationLocation, TeamsCallResult, TeamsMessenger } from './teams-messenger';
 import type { TeamsSendLimiter } from './teams-send-limiter';
 
@@ -35,7 +39,18 @@ export interface TeamsAlertNotifierDeps {
   readonly logger: Logger;
   /** When given, a delivery renders the episode as it is now rather than as it was when the alert was raised. */
   readonly driftState?: DriftStateStore;
+  /** With `driftState`: an episode that ended before its (retried) delivery is rendered as it ended. */
+  readonly history?: DriftHistoryStore;
   readonly metrics?: DeliveryMetrics;
+  /**
+   * The supervisor alert budget: beyond it, alerts join the channel's live drift board instead of single cards.
+   * Absent: every supervisor alert is a card of its own.
+   */
+  readonly boards?: {
+    readonly ledger: AlertBoardLedger;
+    /** The supervisor board tab, linked from a board card that leaves rows off. */
+    readonly boardUrl?: () => string | undefined;
+  };
 }
 
 /** Reason given when no personal chat can be reached for the agent (shown on the supervisor card). */
@@ -45,16 +60,39 @@ export const NO_SUPERVISOR_CHANNEL = 'no supervisor channel watches this unit';
 
 /**
  * Delivers nudges to the agent's personal chat and alerts to the supervisor channel that watches the agent's team,
- * else unit, else everything; keeps within Teams limits; marks references dead on 403/404; and re-renders every
- * sent card of an episode in place (PUT), so every viewer sees the change, not only the one who clicked.
+ * else unit, else everything: as a card of its own while the channel is within its alert budget, else as a row of the
+ * channel's live drift board; keeps within Teams limits; marks references dead on 403/404; and re-renders every sent
+ * card of an episode in place (PUT), board rows on their board, so every viewer sees the change, not only the one
+ * who clicked.
  */
 export class TeamsAlertNotifier implements AlertNotifier {
   readonly metrics: DeliveryMetrics;
   private readonly log: Logger;
+  private readonly boards?: { readonly ledger: AlertBoardLedger; readonly publisher: DriftBoardPublisher };
 
   constructor(private readonly deps: TeamsAlertNotifierDeps) {
     this.metrics = deps.metrics ?? createDeliveryMetrics();
     this.log = deps.logger.child({ component: 'teams-notifier' });
+    if (deps.boards !== undefined)
+      this.boards = {
+        ledger: deps.boards.ledger,
+        publisher: new DriftBoardPublisher({
+          ledger: deps.boards.ledger,
+          messenger: deps.messenger,
+          limiter: deps.limiter,
+          directory: deps.directory,
+          clock: deps.clock,
+          logger: deps.logger,
+          metrics: this.metrics,
+          boardUrl: deps.boards.boardUrl,
+          noteFailure: (channel, failure) => this.noteFailure(channel, failure),
+        }),
+      };
+  }
+
+  /** The live drift board card of a channel (by its ConversationStore key) as it stands now; undefined: none there. */
+  async renderBoard(key: string): Promise<AdaptiveCard | undefined> {
+    return this.boards?.publisher.render(key);
   }
 
   async deliver(alert: OutboxAlert, options: DeliveryOptions = {}): Promise<DeliveryResult> {
@@ -66,7 +104,11 @@ export class TeamsAlertNotifier implements AlertNotifier {
       agentId: alert.agentId,
       status: result.status,
     };
-    if (result.status === 'sent') this.log.info(fields, 'teams message sent');
+    if (result.status === 'sent')
+      this.log.info(
+        result.presentation === undefined ? fields : { ...fields, presentation: result.presentation },
+        'teams message sent',
+      );
     else
       this.log.warn(
         { ...fields, reason: 'reason' in result ? result.reason : undefined },
@@ -82,7 +124,13 @@ export class TeamsAlertNotifier implements AlertNotifier {
   ): Promise<void> {
     // The whole ledger (dead-lettered rows too) tells the supervisor card whether the nudge got through.
     const ledger = await this.deps.outbox.listByEpisode(episode.id).catch(() => [...rows]);
+    const boardChannels = new Set<string>();
     for (const row of rows) {
+      if (row.presentation === 'board') {
+        if (row.status === 'sent' && row.conversationId !== undefined)
+          boardChannels.add(channelKey(baseConversationId(row.conversationId)));
+        continue;
+      }
       if (
         row.status !== 'sent' ||
         row.recipient === 'slack' ||
@@ -94,6 +142,22 @@ export class TeamsAlertNotifier implements AlertNotifier {
       countInto(this.metrics.cardUpdates, outcome);
       this.log.child({ episodeId: episode.id, alertId: row.id }).info({ change, outcome }, 'card update');
     }
+    for (const key of boardChannels) await this.updateBoardRow(key, episode, change);
+  }
+
+  /** The agent's row on a channel's board follows the episode; the board card is shown again when it changed. */
+  private async updateBoardRow(key: string, episode: DriftEpisode, change: EpisodeChange): Promise<void> {
+    const boards = this.boards;
+    if (boards === undefined) return;
+    const log = this.log.child({ episodeId: episode.id, channel: key });
+    if (!(await boards.ledger.updateRow(key, episode))) return;
+    const channel = await this.deps.conversations.get(key);
+    if (channel === undefined || channel.deadReason !== undefined) {
+      log.warn({ change }, 'board row changed, but the channel can no longer be reached');
+      return;
+    }
+    const shown = await boards.publisher.publish(channel);
+    log.info({ change, outcome: shown.status }, 'board update');
   }
 
   private async deliverNow(alert: OutboxAlert, signal?: AbortSignal): Promise<DeliveryResult> {
@@ -105,18 +169,21 @@ export class TeamsAlertNotifier implements AlertNotifier {
       };
     const rows = await this.deps.outbox.listByEpisode(alert.episodeId);
     const episode = await this.latestEpisode(alert);
-    const card = this.deps.renderer.render(alert.kind, episode, rows);
-    return alert.recipient === 'agent'
-      ? this.deliverToAgent(alert, card, signal)
-      : this.deliverToChannel(alert, episode, card, signal);
+    if (alert.recipient === 'agent')
+      return this.deliverToAgent(alert, this.deps.renderer.render(alert.kind, episode, rows), signal);
+    return this.deliverToChannel(alert, episode, rows, signal);
   }
 
   private async latestEpisode(alert: OutboxAlert): Promise<DriftEpisode> {
-    const state = await this.deps.driftState?.get({
+    if (this.deps.driftState === undefined) return alert.episode;
+    const state = await this.deps.driftState.get({
       managementUnitId: alert.managementUnitId,
       agentId: alert.agentId,
     });
-    return state?.episode?.id === alert.episodeId ? state.episode : alert.episode;
+    if (state?.episode?.id === alert.episodeId) return state.episode;
+    // No longer the agent's current episode: it ended; history keeps it as it ended.
+    const ended = await this.deps.history?.get(alert.episodeId, alert.managementUnitId);
+    return ended?.episode ?? alert.episode;
   }
 
   private async deliverToAgent(
@@ -156,12 +223,46 @@ export class TeamsAlertNotifier implements AlertNotifier {
   private async deliverToChannel(
     alert: OutboxAlert,
     episode: DriftEpisode,
-    card: object,
+    rows: readonly OutboxAlert[],
     signal?: AbortSignal,
   ): Promise<DeliveryResult> {
     const channel = await this.findSupervisorChannel(episode);
     if (channel === undefined) return { status: 'recipientGone', reason: NO_SUPERVISOR_CHANNEL };
-    return this.send(channel, () => this.deps.messenger.postToChannel(channel, card), signal);
+    const boards = this.boards;
+    const postCard = (): Promise<DeliveryResult> => {
+      const card = this.deps.renderer.render(alert.kind, episode, rows);
+      return this.send(channel, () => this.deps.messenger.postToChannel(channel, card), signal);
+    };
+    if (boards === undefined) return postCard();
+    // The alert budget decides, once per alert, durably: a card of its own, or a row of the channel's live board.
+    const placement = await boards.ledger.place(channel.key, alert.id, episode, this.deps.clock.now());
+    if (placement.reason !== 'decided') countInto(this.metrics.supervisorAlerts, placement.presentation);
+    if (placement.presentation === 'card') {
+      const result = await postCard();
+      if (result.status === 'sent')
+        await boards.ledger
+          .recordCardSent(channel.key, alert.id, this.deps.clock.now())
+          .catch((error: unknown) =>
+            this.log.warn(
+              { alertId: alert.id, err: String(error) },
+              'could not record when the card was sent',
+            ),
+          );
+      return result;
+    }
+    const shown = await boards.publisher.publish(channel, signal);
+    if (shown.status === 'shown')
+      return { status: 'sent', ...locationOf(shown.location), presentation: 'board' };
+    if (shown.status === 'closed')
+      // The episode ended before its row was shown (a retried delivery): nothing is left to show for it.
+      return {
+        status: 'sent',
+        ...(shown.location
+          ? locationOf(shown.location)
+          : { conversationId: channel.conversationId, activityId: '' }),
+        presentation: 'board',
+      };
+    return shown;
   }
 
   /** The agent's personal chat by Genesys agent id, else a record known by the agent's email (then linked). */
@@ -312,6 +413,13 @@ export class TeamsAlertNotifier implements AlertNotifier {
       reference: record.reference,
     };
   }
+}
+
+function locationOf(location: { readonly conversationId: string; readonly activityId: string }): {
+  conversationId: string;
+  activityId: string;
+} {
+  return { conversationId: location.conversationId, activityId: location.activityId };
 }
 
 const NOT_SENT: Extract<DeliveryResult, { status: 'notSent' }> = {

@@ -15,3 +15,14 @@ export function myDriftWindowLink(settings: TabSettings, serverUrl: string | und
   if (settings.domain !== undefined) return `https://${settings.domain}/tabs/me`;
   return serverUrl === undefined ? undefined : `${serverUrl}/tabs/me`;
 }
+
+/**
+ * Where a live drift board card's "Open the drift board" leads: the supervisor board tab in Teams (deep link to the
+ * static tab) when TEAMS_APP_ID is set, else the page itself on TAB_DOMAIN, else (local mode) on this server.
+ */
+export function driftBoardLink(settings: TabSettings, serverUrl: string | undefined): string | undefined {
+  if (settings.teamsAppId !== undefined)
+    return `https://teams.microsoft.com/l/entity/${settings.teamsAppId}/${TAB_ENTITY_IDS.board}`;
+  if (settings.domain !== undefined) return `https://${settings.domain}/tabs/board`;
+  return serverUrl === undefined ? undefined : `${serverUrl}/tabs/board`;
+}

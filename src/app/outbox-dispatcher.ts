@@ -229,6 +229,7 @@ export class OutboxDispatcher {
           status: 'sent',
           conversationId: result.conversationId,
           activityId: result.activityId,
+          ...(result.presentation === undefined ? {} : { presentation: result.presentation }),
           sentAt: now,
           claimedAt: undefined,
         });

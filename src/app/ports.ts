@@ -1,4 +1,6 @@
 import type { AdherenceObservation } from '../domain/adherence-observation';
+import type { BoardRow, ChannelAlertLedger } from '../domain/alert-board';
+import type { AlertPresentation } from '../domain/alert-budget';
 import type { ActionResult, DriftAction, EpisodeChange } from '../domain/drift-commands';
 import type { AgentDriftState, DriftEpisode, ScheduleCoverage } from '../domain/drift-episode';
 
@@ -65,6 +67,11 @@ export interface OutboxAlert {
   /** Where the message landed, so it can be updated in place. */
   readonly conversationId?: string;
   readonly activityId?: string;
+  /**
+   * How a supervisor alert reached its channel: `board` = as a row of the channel's live drift board (then
+   * `activityId` is the board card's, and updates go to the board); absent = its own card.
+   */
+  readonly presentation?: AlertPresentation;
   readonly sentAt?: number;
   readonly lastError?: string;
   /**
@@ -89,7 +96,13 @@ export interface AlertOutbox {
 
 /** Outcome of one delivery attempt (expected outcomes are values, not exceptions). */
 export type DeliveryResult =
-  | { readonly status: 'sent'; readonly conversationId: string; readonly activityId: string }
+  | {
+      readonly status: 'sent';
+      readonly conversationId: string;
+      readonly activityId: string;
+      /** `board`: the alert joined the channel's live drift board (recorded on the outbox row). */
+      readonly presentation?: AlertPresentation;
+    }
   | { readonly status: 'throttled'; readonly retryAfterMs: number }
   | { readonly status: 'recipientGone'; readonly reason: string }
   | { readonly status: 'failed'; readonly reason: string; readonly isRetryable: boolean }
@@ -110,6 +123,24 @@ export interface AlertNotifier {
   deliver(alert: OutboxAlert, options?: DeliveryOptions): Promise<DeliveryResult>;
   /** Re-renders every card of the episode in place, for everyone. */
   updateCards(episode: DriftEpisode, change: EpisodeChange, sent: readonly OutboxAlert[]): Promise<void>;
+}
+
+/** The budget ledger and live drift board of each supervisor channel (src/domain/alert-board.ts). */
+export interface AlertBoardStore {
+  /** The channel's ledger with its version (ETag), or undefined when the channel never had an alert. */
+  get(channelKey: string): Promise<ChannelAlertLedger | undefined>;
+  /** The agent's row on the channel's board. */
+  getRow(channelKey: string, agentId: string): Promise<BoardRow | undefined>;
+  /** The ledger and every row of the channel's board, in one read. */
+  read(channelKey: string): Promise<{ readonly ledger?: ChannelAlertLedger; readonly rows: BoardRow[] }>;
+  /**
+   * Writes the ledger, guarded by its ETag (none: it must not exist yet), with the rows to write and the agent ids whose
+   * rows leave, all or nothing; false when someone changed the ledger since it was read.
+   */
+  commit(
+    ledger: ChannelAlertLedger,
+    rows?: { readonly upsert?: readonly BoardRow[]; readonly remove?: readonly string[] },
+  ): Promise<boolean>;
 }
 
 /** One row of drift history: the episode with its outcome, actions and the agent's reply. */

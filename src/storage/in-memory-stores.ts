@@ -1,3 +1,4 @@
+import { InMemoryAlertBoardStore } from './alert-boards/in-memory-alert-board-store';
 import { InMemoryAlertOutbox } from './outbox/in-memory-alert-outbox';
 import { InMemoryConversationStore } from './conversations/in-memory-conversation-store';
 import { InMemoryDriftHistoryStore } from './history/in-memory-drift-history-store';
@@ -17,5 +18,6 @@ export function createInMemoryStores(): StoreSet {
     routes: new InMemoryRouteStore(),
     leases: new InMemoryLeaseStore(),
     welcomes: new InMemoryWelcomeLedger(),
+    alertBoards: new InMemoryAlertBoardStore(),
   };
 }

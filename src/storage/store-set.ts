@@ -1,4 +1,5 @@
 import type {
+  AlertBoardStore,
   AlertOutbox,
   Clock,
   ConversationStore,
@@ -18,6 +19,8 @@ export interface StoreSet {
   readonly routes: RouteStore;
   readonly leases: LeaseStore;
   readonly welcomes: WelcomeLedger;
+  /** Each supervisor channel's alert budget ledger and live drift board. */
+  readonly alertBoards: AlertBoardStore;
 }
 
 /** Options shared by the store factories. */

@@ -18,7 +18,8 @@ export type TableName =
   | 'Conversations'
   | 'Routes'
   | 'Leases'
-  | 'Welcomes';
+  | 'Welcomes'
+  | 'AlertBoards';
 
 /** Every table the stores use, created at start. */
 export const allTableNames: readonly TableName[] = [
@@ -30,6 +31,7 @@ export const allTableNames: readonly TableName[] = [
   'Routes',
   'Leases',
   'Welcomes',
+  'AlertBoards',
 ];
 
 /** How to reach Azure Table Storage: a connection string (Azurite, keys) or an endpoint with Entra ID. */

@@ -1,3 +1,4 @@
+import { TableAlertBoardStore } from './alert-boards/table-alert-board-store';
 import { TableAlertOutbox } from './outbox/table-alert-outbox';
 import { TableConversationStore } from './conversations/table-conversation-store';
 import { TableDriftHistoryStore } from './history/table-drift-history-store';
@@ -29,5 +30,6 @@ export async function createTableStores(
     routes: new TableRouteStore(service.client('Routes')),
     leases: new TableLeaseStore(service.client('Leases')),
     welcomes: new TableWelcomeLedger(service.client('Welcomes')),
+    alertBoards: new TableAlertBoardStore(service.client('AlertBoards')),
   };
 }
