@@ -24,6 +24,8 @@ import { genesysUserEmail } from './commands/genesys-user-email';
 import type { TeamsEdge } from './create-teams-edge';
 import { createTeamsBot } from './create-teams-edge';
 import { createTeamsDelivery } from './delivery/create-teams-delivery';
+import { DigestViews } from './digest/digest-views';
+import { WeeklyDigestSender } from './digest/weekly-digest-sender';
 import { discoveredDriftPolicy } from './discovered-drift-policy';
 import { openGenesysSource } from './genesys-source';
 import type { RunningServers } from './server/create-ops-server';
@@ -53,6 +55,12 @@ export interface ApplicationOverrides {
   readonly tabsRefreshAfterMs?: number;
   /** Tenant channel commands answer in when BOT_TENANT_ID is unset (the Agents Playground's, in local runs). */
   readonly teamsTenantId?: string;
+  /**
+   * The weekly digest's own clock and scheduler (default the application's): tests move it days ahead to the due
+   * instant while the rest runs in real time (leases renew every 5 s, so days of manual time for everything would be
+   * tens of thousands of renewals).
+   */
+  readonly digest?: { readonly clock?: Clock; readonly scheduler?: Scheduler };
 }
 
 /** The running product. */
@@ -75,6 +83,8 @@ export interface RunningApplication {
   readonly server: RunningServers;
   /** The embedded simulator in local mode. */
   readonly simulator?: RunningSimulator;
+  /** The weekly digest sender; absent with DIGEST_SCHEDULE=off. */
+  readonly digest?: WeeklyDigestSender;
   /** Drains (SIGTERM) and stops everything, in the reverse order of the start. */
   stop(): Promise<void>;
 }
@@ -190,6 +200,7 @@ export async function startApplication(
         localPeople: () => localPeople(directory, simulator),
         refreshAfterMs: overrides.tabsRefreshAfterMs,
       },
+      digestSchedule: settings.notifications.digestSchedule,
     });
 
     // 7. The server: /api/messages, the tabs, and /healthz, /readyz, /metrics (on METRICS_PORT when set).
@@ -217,6 +228,38 @@ export async function startApplication(
     });
     retention.start();
     shutdown.add(() => retention.stop());
+
+    // The weekly digest (DIGEST_SCHEDULE): every instance keeps the schedule; the digest ledger's insert decides which
+    // one sends each channel's digest of a week. Missed digests less than a day late go out now.
+    const { digestSchedule } = settings.notifications;
+    const digestClock = overrides.digest?.clock ?? clock;
+    const digest =
+      digestSchedule === 'off'
+        ? undefined
+        : new WeeklyDigestSender({
+            views: new DigestViews({
+              routes: stores.routes,
+              conversations: stores.conversations,
+              history: stores.history,
+              directory,
+              clock: digestClock,
+              schedule: digestSchedule,
+              boardUrl: () => driftBoardLink(settings.tabs, server.url),
+            }),
+            ledger: stores.digests,
+            messenger: teams.messenger,
+            limiter: teams.limiter,
+            clock: digestClock,
+            scheduler: overrides.digest?.scheduler ?? scheduler,
+            logger,
+            instanceId: settings.instanceId,
+            schedule: digestSchedule,
+          });
+    if (digest) {
+      edge.opsMetrics.addSources(() => ({ digest: digest.metrics }));
+      digest.start();
+      shutdown.add(() => digest.stop());
+    } else logger.info({ component: 'digest' }, 'weekly digest off (DIGEST_SCHEDULE=off)');
 
     // 8. The Genesys stream, then the leases. Units that appear are leased (so restored and processed); vanished ones
     // end their drift and are handed back. Nothing is owned before the leases, so the stream's first restore is
@@ -256,6 +299,7 @@ export async function startApplication(
       edge,
       server,
       simulator,
+      digest,
       stop: () => shutdown.run(),
     };
   } catch (error) {

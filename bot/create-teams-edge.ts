@@ -20,7 +20,9 @@ import { registerReportRoutes } from './server/report-routes';
 import { registerTabRoutes } from './tabs/tab-routes';
 import type { TabServicesDeps } from './tabs/tab-services';
 import { createTabServices } from './tabs/tab-services';
-import { myDriftWindowLink } from './tabs/tab-links';
+import { driftBoardLink, myDriftWindowLink } from './tabs/tab-links';
+import { DigestViews } from './digest/digest-views';
+import type { DigestSchedule } from '../src/config/settings';
 import type { RunningServers } from './server/create-ops-server';
 import { createOpsServer } from './server/create-ops-server';
 
@@ -44,6 +46,8 @@ export interface TeamsBotDeps {
   readonly thresholdsFor?: (managementUnitId: string, scheduledActivityCategory?: string) => DriftThresholds;
   /** The Teams tabs and the report API (bot/tabs/); omitted = not served. */
   readonly tabs?: Pick<TabServicesDeps, 'settings' | 'localPeople' | 'membership' | 'refreshAfterMs'>;
+  /** DIGEST_SCHEDULE, which the `digest` card mentions. */
+  readonly digestSchedule?: DigestSchedule;
 }
 
 /** Everything the Teams edge needs at once (tests): the delivery's and the bot's. */
@@ -106,6 +110,15 @@ export function createTeamsBot(delivery: TeamsDelivery, deps: TeamsBotDeps): Tea
       thresholdsFor: deps.thresholdsFor,
     });
   let serverUrl: string | undefined;
+  const digests = new DigestViews({
+    routes: stores.routes,
+    conversations: stores.conversations,
+    history: stores.history,
+    directory,
+    clock,
+    schedule: deps.digestSchedule,
+    boardUrl: deps.tabs && (() => driftBoardLink(deps.tabs!.settings, serverUrl)),
+  });
   const bot = new TeamsBot({
     installation: new InstallationHandler({
       conversations: stores.conversations,
@@ -138,6 +151,7 @@ export function createTeamsBot(delivery: TeamsDelivery, deps: TeamsBotDeps): Tea
       gate,
       tenantId: deps.tenantId,
       refusals: teamsMetrics.commandsRefused,
+      digestCard: (key) => digests.currentCard(key),
     }),
     cardActions: new CardActionHandler({
       outbox: stores.outbox,

@@ -5,12 +5,12 @@ import type { Logger } from '../src/app/ports';
  * right after the part it stops was started, so a start that fails half-way stops exactly what was started.
  */
 export class ShutdownSteps {
-  private readonly steps: Array<() => Promise<unknown> | unknown> = [];
+  private readonly steps: Array<() => unknown> = [];
 
   constructor(private readonly logger: Logger) {}
 
-  /** Adds the step that stops the part just started. */
-  add(step: () => Promise<unknown> | unknown): void {
+  /** Adds the step that stops the part just started (a step that returns a promise is awaited). */
+  add(step: () => unknown): void {
     this.steps.push(step);
   }
 

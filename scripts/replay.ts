@@ -43,7 +43,7 @@ async function main(argv: readonly string[]): Promise<void> {
     } catch (error) {
       if (error instanceof UsageError) throw error;
       throw new UsageError(
-        `--events ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
+        `--events ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
       );
     }
   }
@@ -131,13 +131,13 @@ function printReport(report: ReplayReport): void {
     ...Object.entries(report.units).map(([unit, counts]) => row(unit, counts)),
     row('total', report.totals),
   ];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const format = (cells: string[]): string =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   console.log(format(header));
   for (const r of rows.slice(0, -1)) console.log(format(r));
   console.log(format(widths.map((w) => '-'.repeat(w))));
-  console.log(format(rows[rows.length - 1]!));
+  console.log(format(rows[rows.length - 1]));
   console.log(`${report.events} events replayed, ${report.badLines.length} bad lines`);
   for (const bad of report.badLines.slice(0, BAD_LINES_SHOWN))
     console.log(`  line ${bad.line}: ${bad.reason}`);

@@ -11,7 +11,7 @@ const heading = lines.indexOf('## Settings');
 const header = lines.findIndex((line, i) => i > heading && line === '| Setting | Default | Meaning |');
 if (heading < 0 || header < 0) throw new Error('README.md has no "## Settings" table');
 let end = header + 2;
-while (end < lines.length && lines[end]!.startsWith('|')) end++;
+while (end < lines.length && lines[end].startsWith('|')) end++;
 lines.splice(header + 2, end - (header + 2), ...formatSettingsTableRows());
 writeFileSync(readmePath, lines.join('\n'));
 console.log(`README.md: ${formatSettingsTableRows().length} settings`);

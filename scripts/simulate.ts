@@ -219,11 +219,11 @@ function printSweep(s: SweepResult): void {
 }
 
 function printTable(rows: readonly (readonly string[])[]): void {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows)
     console.log(
       row
-        .map((cell, i) => cell.padEnd(widths[i]!))
+        .map((cell, i) => cell.padEnd(widths[i]))
         .join('  ')
         .trimEnd(),
     );

@@ -44,7 +44,7 @@ export type CardActionRequest =
     };
 
 /** Longest free text we keep from the "Other" reason. */
-export const MAX_REPLY_TEXT_LENGTH = 500;
+const MAX_REPLY_TEXT_LENGTH = 500;
 
 /**
  * Reads a card action from its verb and data (Action.Execute) or from the data alone (Action.Submit fallback);

@@ -8,7 +8,7 @@ import { escapeMarkdown } from './markdown';
 import { describeSupervisorState } from './supervisor-alert-card';
 
 /** `data.view` of the board's buttons: a click answers with the board (not a single card) for the one who clicked. */
-export const BOARD_ACTION_VIEW = 'board';
+const BOARD_ACTION_VIEW = 'board';
 
 /** Most rows a board card shows; the rest are counted and the supervisor board tab lists every one. */
 export const MAX_BOARD_ROWS_SHOWN = 20;
@@ -41,7 +41,7 @@ export function isBoardAction(data: unknown): boolean {
  * Orders board rows for a supervisor: those nobody handled yet first, longest drift first; then snoozed; then
  * acknowledged. Pure.
  */
-export function orderBoardRows(views: readonly EpisodeView[]): EpisodeView[] {
+function orderBoardRows(views: readonly EpisodeView[]): EpisodeView[] {
   const rank = (view: EpisodeView): number =>
     view.episode.acknowledged !== undefined ? 2 : view.episode.snoozed !== undefined ? 1 : 0;
   return [...views].sort(

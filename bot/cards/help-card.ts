@@ -17,6 +17,8 @@ export function buildHelpCard(scope: HelpScope, intro?: string): AdaptiveCard {
         ['unwatch <unit or team | all>', 'Stop sending those alerts here.'],
         ['status', 'Who is drifting now in the units this channel watches.'],
         ['report', 'The last 7 days of drift in the watched units.'],
+        ['report agents', 'The same, with the agents who drifted most (only on request).'],
+        ['digest', 'The weekly digest now: last week against the week before.'],
         ['help', 'This list.'],
       ]),
     );

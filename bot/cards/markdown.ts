@@ -1,5 +1,5 @@
 /** Longest piece of what a user typed that the bot repeats back. */
-export const MAX_ECHO_LENGTH = 80;
+const MAX_ECHO_LENGTH = 80;
 
 /**
  * Makes user-supplied text inert in a Teams message or Adaptive Card TextBlock/FactSet: control characters and line

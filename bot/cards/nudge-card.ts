@@ -62,7 +62,7 @@ export function buildNudgeCard(view: EpisodeView): AdaptiveCard {
               style: 'expanded',
               isRequired: true,
               errorMessage: 'Pick one, please.',
-              value: AGENT_REPLY_CHOICES[0]!.reason,
+              value: AGENT_REPLY_CHOICES[0].reason,
               choices: AGENT_REPLY_CHOICES.map((choice) => ({ title: choice.title, value: choice.reason })),
             },
             {

@@ -8,9 +8,14 @@ const MAX_ROWS = 8;
 
 /**
  * Renders a drift report (src/analytics/drift-report.ts) for the watched units: totals, how each escalation step
- * worked, the agents and scheduled activities with the most drift, and the peak hours.
+ * worked, the scheduled activities with the most drift and the peak hours; the agents with the most drift only with
+ * `withAgents` (`report agents`: per-person figures are shown on request, never by default).
  */
-export function buildReportCard(watching: string, report: DriftReport): AdaptiveCard {
+export function buildReportCard(
+  watching: string,
+  report: DriftReport,
+  options: { readonly withAgents?: boolean } = {},
+): AdaptiveCard {
   const body: CardElement[] = [
     text('Drift report', { weight: 'Bolder', size: 'Medium' }),
     text(`Watching: ${watching}. From ${dateTimeOf(report.from)} to ${dateTimeOf(report.to)}.`, {
@@ -35,7 +40,7 @@ export function buildReportCard(watching: string, report: DriftReport): Adaptive
       ['Drift minutes', String(report.driftMinutes)],
     ]),
   );
-  if (report.topAgents.length > 0) {
+  if (options.withAgents === true && report.topAgents.length > 0) {
     body.push(
       text('Most drift episodes', { weight: 'Bolder', spacing: 'Medium' }),
       facts(report.topAgents.map((row) => [row.name, `${row.episodes} (${row.minutes} min)`])),
@@ -59,7 +64,12 @@ export function buildReportCard(watching: string, report: DriftReport): Adaptive
     );
   }
   body.push(
-    text('Use these numbers for coaching conversations, not discipline.', { isSubtle: true, size: 'Small' }),
+    text(
+      options.withAgents === true
+        ? 'Use these numbers for coaching conversations, not discipline.'
+        : 'No figures per person here: mention me with "report agents" to see them. Use these numbers for coaching conversations, not discipline.',
+      { isSubtle: true, size: 'Small' },
+    ),
   );
   return adaptiveCard(body);
 }

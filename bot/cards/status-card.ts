@@ -12,7 +12,7 @@ export interface StatusEntry {
 }
 
 /** Most rows a status card lists (keeps it far below the size limit). */
-export const MAX_STATUS_ROWS = 40;
+const MAX_STATUS_ROWS = 40;
 
 const STAGE_WORDS: Readonly<Record<DriftStage, string>> = {
   drifting: 'Drifting',

@@ -18,6 +18,7 @@ import { buildStatusCard, type StatusEntry } from '../cards/status-card';
 import { describeCategory } from '../cards/episode-view';
 import { escapeMarkdown, quoteTyped } from '../cards/markdown';
 import { buildRouteMovedCard } from '../cards/route-notice-card';
+import type { AdaptiveCard } from '../cards/adaptive-card';
 import type { TeamsCallGate } from '../delivery/teams-call-gate';
 import type { TeamsMessenger } from '../delivery/teams-messenger';
 import { locationOf } from '../handlers/installation-handler';
@@ -56,13 +57,23 @@ export interface CommandHandlerDeps {
   readonly tenantId?: string;
   /** Refused commands by reason (`notEntitled`, `otherTenant`, `alertsGoElsewhere`), rendered by /metrics. */
   readonly refusals?: Record<string, number>;
+  /** The weekly digest card a channel would get now (`digest`); undefined when it watches nothing. */
+  readonly digestCard?: (conversationKey: string) => Promise<AdaptiveCard | undefined>;
 }
 
 /** Channel commands that show or change who gets adherence data: only in the bot's own tenant. */
-const TENANT_BOUND_COMMANDS = new Set(['watch', 'unwatch', 'move', 'status', 'report']);
+const TENANT_BOUND_COMMANDS = new Set([
+  'watch',
+  'unwatch',
+  'move',
+  'status',
+  'report',
+  'reportAgents',
+  'digest',
+]);
 
 /** Days the `report` command covers. */
-export const REPORT_DAYS = 7;
+const REPORT_DAYS = 7;
 
 const OUTCOME_WORDS: Readonly<Record<string, string>> = {
   resolvedBeforeNudge: 'back on schedule',
@@ -88,13 +99,13 @@ export class CommandHandler {
     const isPersonal = turn.conversationType === 'personal';
     this.log.debug({ command: command.type, conversationType: turn.conversationType }, 'command received');
     if (isChannel) {
-      const key = channelKey(turn.channelId!);
+      const key = channelKey(turn.channelId);
       if (TENANT_BOUND_COMMANDS.has(command.type) && !this.isOwnTenant(turn)) {
         this.log.warn({ command: command.type }, 'channel command from another tenant refused');
         this.countRefusal('otherTenant');
         return {
           kind: 'text',
-          text: 'Sorry, I only answer watch, unwatch, move, status and report in the organisation this app belongs to.',
+          text: 'Sorry, I only answer watch, unwatch, move, status, report and digest in the organisation this app belongs to.',
         };
       }
       switch (command.type) {
@@ -108,6 +119,10 @@ export class CommandHandler {
           return this.status(key);
         case 'report':
           return this.report(key);
+        case 'reportAgents':
+          return this.report(key, { withAgents: true });
+        case 'digest':
+          return this.digest(key);
         case 'myAdherence':
           return {
             kind: 'text',
@@ -442,7 +457,15 @@ export class CommandHandler {
     return { kind: 'card', card: buildStatusCard(scope.label, entries, now) };
   }
 
-  private async report(key: string): Promise<BotReply> {
+  private async digest(key: string): Promise<BotReply> {
+    const card = await this.deps.digestCard?.(key);
+    return card === undefined
+      ? { kind: 'text', text: 'This channel watches nothing yet. Try "watch all" or "watch <unit or team>".' }
+      : { kind: 'card', card };
+  }
+
+  /** The last 7 days; per-agent figures only with `report agents` (the plain report is no ranking of people). */
+  private async report(key: string, options: { readonly withAgents?: boolean } = {}): Promise<BotReply> {
     const scope = await this.scopeOf(key);
     if (!scope)
       return {
@@ -462,7 +485,7 @@ export class CommandHandler {
     );
     const timeZone = zones.size === 1 ? [...zones][0] : undefined;
     const report = buildDriftReport(records, { from, to, top: 5, ...(timeZone ? { timeZone } : {}) });
-    return { kind: 'card', card: buildReportCard(scope.label, report) };
+    return { kind: 'card', card: buildReportCard(scope.label, report, options) };
   }
 
   private async myAdherence(turn: TurnInfo): Promise<BotReply> {

@@ -5,6 +5,10 @@ export type BotCommand =
   | { readonly type: 'move'; readonly target: string }
   | { readonly type: 'status' }
   | { readonly type: 'report' }
+  /** The report with its per-agent figures (only on request). */
+  | { readonly type: 'reportAgents' }
+  /** The weekly digest as it stands now. */
+  | { readonly type: 'digest' }
   | { readonly type: 'myAdherence' }
   | { readonly type: 'help' }
   | { readonly type: 'unknown'; readonly text: string };
@@ -34,9 +38,11 @@ export function parseCommand(text: string): BotCommand {
     return watch[1] ? { type: 'unwatch', target } : { type: 'watch', target };
   }
   const move = /^move\s+(.+?)(?:\s+here)?$/i.exec(clean);
-  if (move) return { type: 'move', target: move[1]!.trim() };
+  if (move) return { type: 'move', target: move[1].trim() };
   if (lower === 'status') return { type: 'status' };
   if (lower === 'report') return { type: 'report' };
+  if (lower === 'report agents') return { type: 'reportAgents' };
+  if (lower === 'digest') return { type: 'digest' };
   if (lower === 'my adherence' || lower === 'my drift' || lower === 'me') return { type: 'myAdherence' };
   if (lower === 'help' || lower === '?' || lower === '') return { type: 'help' };
   return { type: 'unknown', text: clean };

@@ -34,6 +34,18 @@ export function listKnownTeams(directory: TeamAwareDirectory): KnownTeam[] {
   return [...teams.values()];
 }
 
+/** Team → unit and agent → team lookups from the directory (what drift scopes need to place an agent). */
+export function directoryLookups(directory: TeamAwareDirectory): {
+  unitOfTeam: (teamId: string) => string | undefined;
+  teamOfAgent: (agentId: string) => string | undefined;
+} {
+  const teams = new Map(listKnownTeams(directory).map((team) => [team.id, team.managementUnitId]));
+  return {
+    unitOfTeam: (teamId) => teams.get(teamId),
+    teamOfAgent: (agentId) => directory.getAgent(agentId)?.teamId,
+  };
+}
+
 /**
  * Resolves `all`, a management unit or a team by id or name (case-insensitive, units first); several matches
  * by name are ambiguous and answered with the candidates. Pure given the directory.
@@ -78,7 +90,7 @@ export function resolveWatchTarget(
       label: `team ${team.name ?? team.id}`,
     })),
   ];
-  if (matches.length === 1) return { status: 'found', target: matches[0]! };
+  if (matches.length === 1) return { status: 'found', target: matches[0] };
   if (matches.length > 1)
     return { status: 'ambiguous', candidates: matches.map((match) => `${match.label} (${match.targetId})`) };
   return {

@@ -7,7 +7,7 @@ import { buildSupervisorAlertCard } from '../cards/supervisor-alert-card';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';
 
 /** Why the agent's nudge of an episode could not be delivered, read from the episode's dead-lettered outbox row. */
-export function nudgeUndeliverableReason(rows: readonly OutboxAlert[]): string | undefined {
+function nudgeUndeliverableReason(rows: readonly OutboxAlert[]): string | undefined {
   const dead = rows.find((row) => row.recipient === 'agent' && row.status === 'deadLettered');
   if (dead === undefined) return undefined;
   return (dead.lastError ?? 'delivery failed').replace(/^recipient gone: /, '');

@@ -94,7 +94,7 @@ export class SlackAlertNotifier implements AlertNotifier {
 }
 
 /** The Slack message for a supervisor alert: a header, the facts as mrkdwn, and a plain-text fallback; pure. */
-export function buildSlackMessage(
+function buildSlackMessage(
   alert: OutboxAlert,
   directory: TeamAwareDirectory,
   now: number,

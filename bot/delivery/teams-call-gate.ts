@@ -7,7 +7,7 @@ export interface TeamsCallGate {
 }
 
 /** Longest a call inside a turn waits for the Teams budget: Teams expects the turn's answer within 15 s. */
-export const TURN_CALL_MAX_WAIT_MS = 10_000;
+const TURN_CALL_MAX_WAIT_MS = 10_000;
 
 /** A gate on the shared tenant limiter, so turn replies and reads count against the same budget as proactive sends. */
 export function limiterGate(limiter: TeamsSendLimiter, maxWaitInMs = TURN_CALL_MAX_WAIT_MS): TeamsCallGate {

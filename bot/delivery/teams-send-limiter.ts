@@ -29,10 +29,10 @@ export interface TeamsSendLimiterOptions {
  * Share of the tenant budget bulk work may use (welcomes of an admin's mass install): nudges, alerts, card updates and
  * command answers keep the rest, so a bulk install never holds up a drift alert.
  */
-export const BULK_SHARE = 0.6;
+const BULK_SHARE = 0.6;
 
 /** Default {@link TeamsSendLimiterOptions.jitterAllowanceInMs}. */
-export const DEFAULT_JITTER_ALLOWANCE_MS = 500;
+const DEFAULT_JITTER_ALLOWANCE_MS = 500;
 
 /**
  * Keeps every Teams call within Teams limits as Teams counts them (learn.microsoft.com/microsoftteams/platform/bots/

@@ -4,6 +4,7 @@
  * Playground with no browser: for the demo script and the browser-free tests.
  */
 import WebSocket from 'ws';
+import { textOfMessage } from '../../src/platform/websocket-text';
 
 /** A mock Teams user of the Playground tenant. */
 export interface PlaygroundUser {
@@ -203,7 +204,7 @@ class EventStream implements PlaygroundEventStream {
 
   constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const event = JSON.parse(data.toString()) as PlaygroundEvent;
+      const event = JSON.parse(textOfMessage(data)) as PlaygroundEvent;
       this.events.push(event);
       for (const waiter of [...this.waiters]) waiter(event);
     });

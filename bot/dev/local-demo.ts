@@ -27,7 +27,7 @@ export const PLAYGROUND_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
  */
 export const LOCAL_DEMO_SETTINGS: Readonly<Record<string, string>> = Object.freeze({
   LOCAL_MODE: 'true',
-  WATCH_ADMINS: PLAYGROUND_USERS[0]!.email,
+  WATCH_ADMINS: PLAYGROUND_USERS[0].email,
 });
 
 // A seed whose first agent (Alex Wilber in the demo) is on a working shift at any start time: the simulator lays

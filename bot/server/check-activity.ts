@@ -1,16 +1,16 @@
 import { isEntraObjectId } from '../handlers/turn-info';
 
 /** Longest id we accept (conversation, user, team, channel, activity); Teams ids are far shorter, Azure Table keys cap at 1 KiB. */
-export const MAX_ID_LENGTH = 256;
+const MAX_ID_LENGTH = 256;
 /** Longest service URL we accept. */
-export const MAX_SERVICE_URL_LENGTH = 2_048;
+const MAX_SERVICE_URL_LENGTH = 2_048;
 /** Longest message text we accept (a Teams message is capped near 28 KB of text). */
-export const MAX_TEXT_LENGTH = 32_000;
+const MAX_TEXT_LENGTH = 32_000;
 /** Most members one conversationUpdate may name. */
-export const MAX_MEMBERS = 1_000;
+const MAX_MEMBERS = 1_000;
 
 /** The only invoke our cards send (Universal Actions); Teams sends no other invoke to an app like ours. */
-export const ADAPTIVE_CARD_ACTION_INVOKE = 'adaptiveCard/action';
+const ADAPTIVE_CARD_ACTION_INVOKE = 'adaptiveCard/action';
 
 const CONVERSATION_TYPES = new Set(['personal', 'channel', 'groupChat']);
 

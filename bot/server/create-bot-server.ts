@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { Request, Response, Server } from 'restify';
 import restify from 'restify';
 import type { Logger } from '../../src/app/ports';
@@ -112,7 +111,7 @@ export async function createBotServer(options: BotServerOptions): Promise<Runnin
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
-  const address = server.address() as AddressInfo;
+  const address = server.address();
   const host = options.host ?? '0.0.0.0';
   log.info({ port: address.port }, 'bot server listening');
   return {
@@ -120,6 +119,9 @@ export async function createBotServer(options: BotServerOptions): Promise<Runnin
     host: address.address,
     edgeMetrics,
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import type { Request, Response, Server } from 'restify';
+import type { Next, Request, Response, Server } from 'restify';
 import restify from 'restify';
 import type { Logger } from '../../src/app/ports';
 import type { Readiness, RunningBotServer } from './create-bot-server';
@@ -40,8 +39,9 @@ export interface RunningServers extends RunningBotServer {
  * again while draining on SIGTERM) and GET /metrics (Prometheus text).
  */
 export function addOpsRoutes(server: Server, options: OpsRoutesOptions): void {
-  server.get('/healthz', async (_req: Request, res: Response) => {
+  server.get('/healthz', (_req: Request, res: Response, next: Next) => {
     res.send(200, { status: 'ok' });
+    next();
   });
   server.get('/readyz', async (_req: Request, res: Response) => {
     let readiness: Readiness;
@@ -78,11 +78,14 @@ export async function createOpsServer(options: OpsServerOptions): Promise<Runnin
     server.once('error', reject);
     server.listen(options.port, host, () => resolve());
   });
-  const address = server.address() as AddressInfo;
+  const address = server.address();
   log.info({ port: address.port }, 'operations server listening (/healthz, /readyz, /metrics)');
   return {
     port: address.port,
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
   };
 }

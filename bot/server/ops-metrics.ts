@@ -94,7 +94,8 @@ export class OpsMetrics implements MetricsEndpoint {
 
   /** Copies the current value of every source counter into its prom-client metric, creating it when first seen. */
   private readSources(): void {
-    const merged: Record<string, object> = Object.assign({}, ...this.sources.map((read) => read()));
+    const merged: Record<string, object> = {};
+    for (const read of this.sources) Object.assign(merged, read());
     for (const [prefix, fields] of Object.entries(merged)) {
       for (const [field, value] of Object.entries(fields as Record<string, unknown>)) {
         if (typeof value === 'number') {

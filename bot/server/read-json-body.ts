@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 
 /** The largest body /api/messages reads: Teams activities are far smaller (a bot message is capped near 100 KB). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Deepest JSON nesting accepted; Teams activities nest a handful of levels (card data included). */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /** Why a body was refused; each reason is also a label of the rejection counter. */
 export type BodyRejectionReason =
@@ -147,7 +147,7 @@ function parse(bytes: Buffer): JsonBody {
 }
 
 /** The deepest bracket nesting of JSON text, ignoring brackets inside strings; stops counting past the limit. Pure. */
-export function jsonDepth(text: string): number {
+function jsonDepth(text: string): number {
   let depth = 0;
   let deepest = 0;
   let isInString = false;

@@ -1,5 +1,5 @@
 /** The longest period the report API covers (the history keeps 90 days by default). */
-export const MAX_REPORT_DAYS = 92;
+const MAX_REPORT_DAYS = 92;
 const DAY_IN_MS = 86_400_000;
 const DEFAULT_DAYS = 7;
 

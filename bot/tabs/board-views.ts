@@ -15,7 +15,7 @@ import type { Clock, DriftHistoryStore, DriftStateStore, ManagementUnitProfile }
 import type { AgentDriftState, DriftStage, SuppressionReason } from '../../src/domain/drift-episode';
 import { describeReplyReason } from '../cards/card-actions';
 import { describeCategory } from '../cards/episode-view';
-import { listKnownTeams, type TeamAwareDirectory } from '../commands/watch-target-resolver';
+import { directoryLookups, type TeamAwareDirectory } from '../commands/watch-target-resolver';
 
 /** One agent drifting now, as the supervisor board shows them. */
 export interface DriftingRow {
@@ -75,9 +75,9 @@ export interface BoardViewsDeps {
 }
 
 /** Weeks shown side by side in "formal exceptions week over week". */
-export const WEEKS_COMPARED = 6;
+const WEEKS_COMPARED = 6;
 /** Weeks offered in the week picker (about the default history retention of 90 days). */
-export const WEEKS_OFFERED = 13;
+const WEEKS_OFFERED = 13;
 /** How long one read of drift state is shared between viewers asking at about the same time. */
 const DRIFT_STATE_TTL_IN_MS = 2_000;
 
@@ -149,12 +149,12 @@ export class BoardViews {
     const records = await readScopedHistory(
       this.deps.history,
       scope,
-      { from: weeks[0]!.from, to: Math.min(week.to, now) },
+      { from: weeks[0].from, to: Math.min(week.to, now) },
       this.lookups(),
     );
     const reports = buildWeeklyDrift(records, weeks, { now, timeZone });
-    const chosen = reports[reports.length - 1]!.report;
-    const before = reports.length > 1 ? reports[reports.length - 2]!.report : undefined;
+    const chosen = reports[reports.length - 1].report;
+    const before = reports.length > 1 ? reports[reports.length - 2].report : undefined;
     const { topAgents: _leftOut, ...report } = chosen;
     return {
       timeZone,
@@ -204,7 +204,7 @@ export class BoardViews {
   /** The units' common time zone, else UTC (hours of day only make sense in one zone). */
   timeZoneOf(scope: DriftScope): string {
     const zones = new Set(this.unitsOf(scope).map((unit) => unit.timeZone ?? 'UTC'));
-    return zones.size === 1 ? [...zones][0]! : 'UTC';
+    return zones.size === 1 ? [...zones][0] : 'UTC';
   }
 
   /** Team → unit and agent → team lookups from the directory. */
@@ -212,12 +212,7 @@ export class BoardViews {
     unitOfTeam: (teamId: string) => string | undefined;
     teamOfAgent: (agentId: string) => string | undefined;
   } {
-    const { directory } = this.deps;
-    const teams = new Map(listKnownTeams(directory).map((team) => [team.id, team.managementUnitId]));
-    return {
-      unitOfTeam: (teamId) => teams.get(teamId),
-      teamOfAgent: (agentId) => directory.getAgent(agentId)?.teamId,
-    };
+    return directoryLookups(this.deps.directory);
   }
 
   private readStates(scope: DriftScope, now: number): Promise<AgentDriftState[]> {

@@ -60,7 +60,7 @@ const SUPPRESSED_WORDS: Readonly<Record<SuppressionReason, string>> = {
 };
 
 /** How an episode ended, in a tone that explains rather than polices. */
-export function describeOwnOutcome(episode: DriftEpisode): string {
+function describeOwnOutcome(episode: DriftEpisode): string {
   switch (episode.outcome) {
     case undefined:
       return 'Still going';

@@ -17,7 +17,7 @@ export type TabPage = 'board' | 'me' | 'config';
  * The folder with the pages, scripts and styles: next to this file (from source with tsx, and in dist/, where
  * `npm run build` copies it), else bot/tabs/public under the project root.
  */
-export function publicFolder(): string {
+function publicFolder(): string {
   const beside = join(__dirname, 'public');
   if (existsSync(beside)) return beside;
   let folder = __dirname;
@@ -48,7 +48,7 @@ function asset(body: Buffer, contentType: string): TabAsset {
  * teamsHighContrastTheme) as CSS custom properties per `data-theme` (`default`, `dark`, `contrast`: the values of
  * the Teams context's `app.theme`), so the pages use exactly the colours, fonts and radii of Teams.
  */
-export function renderThemeCss(): string {
+function renderThemeCss(): string {
   const block = (
     selector: string,
     theme: Record<string, string | number>,
@@ -59,9 +59,9 @@ export function renderThemeCss(): string {
       .join('\n')}\n}\n`;
   return [
     '/* Generated from @fluentui/react-theme (Teams light, dark and high-contrast themes). */\n',
-    block(':root, [data-theme="default"]', teamsLightTheme as unknown as Record<string, string>, 'light'),
-    block('[data-theme="dark"]', teamsDarkTheme as unknown as Record<string, string>, 'dark'),
-    block('[data-theme="contrast"]', teamsHighContrastTheme as unknown as Record<string, string>, 'dark'),
+    block(':root, [data-theme="default"]', teamsLightTheme, 'light'),
+    block('[data-theme="dark"]', teamsDarkTheme, 'dark'),
+    block('[data-theme="contrast"]', teamsHighContrastTheme, 'dark'),
   ].join('\n');
 }
 
@@ -76,23 +76,20 @@ export class TabAssets {
 
   constructor(folder = publicFolder()) {
     for (const name of ['tab-shell.js', 'board.js', 'me.js', 'config.js', 'tabs.css']) {
-      this.files.set(
-        name,
-        asset(readFileSync(join(folder, name)), TYPES[name.slice(name.lastIndexOf('.'))]!),
-      );
+      this.files.set(name, asset(readFileSync(join(folder, name)), TYPES[name.slice(name.lastIndexOf('.'))]));
     }
-    this.files.set('theme.css', asset(Buffer.from(renderThemeCss(), 'utf8'), TYPES['.css']!));
+    this.files.set('theme.css', asset(Buffer.from(renderThemeCss(), 'utf8'), TYPES['.css']));
     this.files.set(
       'teams-js.js',
       asset(
         readFileSync(require.resolve('@microsoft/teams-js/dist/umd/MicrosoftTeams.min.js')),
-        TYPES['.js']!,
+        TYPES['.js'],
       ),
     );
     // chart.js exports no subpath for its UMD build; it sits beside the CommonJS entry.
     this.files.set(
       'chart.js',
-      asset(readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js')), TYPES['.js']!),
+      asset(readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js')), TYPES['.js']),
     );
     for (const page of ['board', 'me', 'config'] as const)
       this.pages.set(page, readFileSync(join(folder, `${page}.html`), 'utf8'));

@@ -59,7 +59,7 @@ export class SsoAuthenticator implements TabAuthenticator {
         message:
           'Sign in through Microsoft Teams: send the Teams SSO token as "Authorization: Bearer <token>".',
       };
-    const check = await this.verifier.verify(match[1]!);
+    const check = await this.verifier.verify(match[1]);
     if (check.status === 'unavailable') {
       this.logger.warn({ reason: check.reason }, 'tab sign-in unavailable');
       return {
@@ -95,7 +95,11 @@ export class LocalAuthenticator implements TabAuthenticator {
 
   constructor(private readonly people: () => readonly LocalPerson[]) {}
 
-  async authenticate(request: RequestIdentity): Promise<Authentication> {
+  authenticate(request: RequestIdentity): Promise<Authentication> {
+    return Promise.resolve(this.authenticateLocally(request));
+  }
+
+  private authenticateLocally(request: RequestIdentity): Authentication {
     if (!isLoopback(request.remoteAddress))
       return {
         status: 'refused',

@@ -36,7 +36,8 @@ export function registerTabRoutes(server: Server, tabs: TabServices): void {
   const { authenticator, board, assets } = tabs;
   const isLocal = authenticator.mode === 'local';
   const route =
-    (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+    (handler: (req: Request, res: Response) => Promise<void> | void) =>
+    async (req: Request, res: Response) => {
       try {
         if (isLocal && !isLoopback(req.socket?.remoteAddress)) {
           sendError(
@@ -55,7 +56,7 @@ export function registerTabRoutes(server: Server, tabs: TabServices): void {
     };
 
   const page = (name: TabPage) =>
-    route(async (_req, res) => {
+    route((_req, res) => {
       const html = assets.page(name, authenticator.mode);
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
@@ -83,8 +84,10 @@ export function registerTabRoutes(server: Server, tabs: TabServices): void {
 
   server.get(
     '/tabs/assets/:name',
-    route(async (req, res) => {
-      const file = assets.get(String(req.params?.name ?? ''));
+    route((req, res) => {
+      // restify types route parameters as `any`; they are the decoded path segments (strings).
+      const params = req.params as Readonly<Record<string, string | undefined>> | undefined;
+      const file = assets.get(params?.name ?? '');
       if (!file) return sendError(res, 404, 'notFound', 'No such file.');
       if (req.headers['if-none-match'] === file.etag) {
         res.writeHead(304, { etag: file.etag });
@@ -263,7 +266,7 @@ export function registerTabRoutes(server: Server, tabs: TabServices): void {
 
   server.get(
     '/tabs/api/local/people',
-    route(async (req, res) => {
+    route((req, res) => {
       if (!isLocal) return sendError(res, 404, 'notFound', 'Only in local mode (no BOT_ID).');
       if (!readParams(req, res, [])) return;
       sendJson(res, 200, { people: tabs.people() });

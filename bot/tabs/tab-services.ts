@@ -58,7 +58,7 @@ export interface TabServicesDeps {
 }
 
 /** Polling interval of the pages: live enough for minutes of drift, light on the store. */
-export const DEFAULT_REFRESH_AFTER_IN_MS = 5_000;
+const DEFAULT_REFRESH_AFTER_IN_MS = 5_000;
 
 /**
  * Composes the tabs: with SSO settings (BOT_ID set) Teams SSO tokens and the Teams roster decide who sees what;

@@ -22,7 +22,7 @@ export type TokenCheck =
   | { readonly status: 'unavailable'; readonly reason: string };
 
 /** The delegated scope Teams tab SSO asks for (learn.microsoft.com/microsoftteams/platform/tabs/how-to/authentication/tab-sso-register-aad). */
-export const TAB_SSO_SCOPE = 'access_as_user';
+const TAB_SSO_SCOPE = 'access_as_user';
 
 const CLOCK_TOLERANCE_IN_SECONDS = 60;
 // A network error (no code), a timeout, a non-200 answer (generic) or a broken key set: the keys, not the token, failed.

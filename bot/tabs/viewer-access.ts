@@ -8,7 +8,7 @@ import type {
   RouteStore,
 } from '../../src/app/ports';
 import type { DriftScope } from '../../src/analytics/drift-scope';
-import { EMPTY_SCOPE, isEmptyScope, mergeScopes, scopeOfRoutes } from '../../src/analytics/drift-scope';
+import { EMPTY_SCOPE, mergeScopes, scopeOfRoutes } from '../../src/analytics/drift-scope';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';
 import type { TeamsMessenger } from '../delivery/teams-messenger';
 
@@ -124,8 +124,8 @@ export class RosterMembership implements TeamMembership {
 
 /** Local mode (no BOT_ID, loopback only): a persona chosen as supervisor belongs to every watching channel's team. */
 export class LocalMembership implements TeamMembership {
-  async check(_channel: ConversationRecord, viewer: Viewer): Promise<Membership> {
-    return viewer.local?.role === 'supervisor' ? 'member' : 'notMember';
+  check(_channel: ConversationRecord, viewer: Viewer): Promise<Membership> {
+    return Promise.resolve(viewer.local?.role === 'supervisor' ? 'member' : 'notMember');
   }
 }
 
@@ -240,9 +240,4 @@ interface ChannelWithRecord {
   readonly teamId: string;
   readonly record: ConversationRecord;
   readonly channel: WatchingChannel;
-}
-
-/** Whether the access allows the supervisor views. */
-export function isSupervisor(access: ViewerAccess): boolean {
-  return !isEmptyScope(access.scope);
 }

@@ -63,7 +63,7 @@ export function createCloudAdapter(
   );
   const adapter = new EdgeCloudAdapter(auth);
   const turnErrors = new RateLimitedLog(log, clock);
-  adapter.onTurnError = async (context, error) => {
+  adapter.onTurnError = (context, error) => {
     // Type and message only: activities and tokens stay out of the logs.
     const message = describeError(error).slice(0, 300);
     turnErrors.error(
@@ -71,6 +71,7 @@ export function createCloudAdapter(
       { activityType: context.activity?.type, err: message },
       'unhandled error in a bot turn',
     );
+    return Promise.resolve();
   };
   if (appId === '') log.warn({}, 'BOT_ID is empty: Bot Framework authentication is OFF (local use only)');
   return adapter;
@@ -110,7 +111,7 @@ class LimiterFriendlyAuthentication extends ConfigurationBotFrameworkAuthenticat
           log.warn({}, 'could not remove the SDK retry policy; Teams 429s may be retried inside the SDK');
         return client;
       },
-    } as ConnectorFactory;
+    };
   }
 }
 

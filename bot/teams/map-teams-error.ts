@@ -3,7 +3,7 @@ import { retryAfterFromHeaders } from '../../src/platform/retry-after';
 import type { TeamsFailure } from '../delivery/teams-messenger';
 
 /** Retry-After when Teams sends none with a 429: a conservative second (learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit: honour Retry-After, else back off). */
-export const DEFAULT_RETRY_AFTER_MS = 1_000;
+const DEFAULT_RETRY_AFTER_MS = 1_000;
 
 const GONE_WORDS: Readonly<Record<string, string>> = {
   ConversationBlockedByUser: 'the user blocked the app',
@@ -45,11 +45,7 @@ export function mapTeamsError(error: unknown, now: number): TeamsFailure {
     case 'throttled':
       return {
         status: 'throttled',
-        retryAfterMs:
-          retryAfterFromHeaders(
-            shape.response?.headers as Parameters<typeof retryAfterFromHeaders>[0],
-            now,
-          ) ?? DEFAULT_RETRY_AFTER_MS,
+        retryAfterMs: retryAfterFromHeaders(shape.response?.headers, now) ?? DEFAULT_RETRY_AFTER_MS,
       };
     case 'forbidden':
     case 'notFound': {

@@ -27,7 +27,7 @@ export interface TeamsBotHandlers {
 }
 
 /** Invoke response body type for a plain message (learn.microsoft.com/adaptive-cards/authoring-cards/universal-action-model, invoke response). */
-export const ACTIVITY_MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
+const ACTIVITY_MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 
 /**
  * Translates Teams activities into calls on the SDK-free handlers: installs and removals, messages (commands and
@@ -69,7 +69,7 @@ export class TeamsBot extends TeamsActivityHandler {
       const tenantId = toTurnInfo(context).tenantId;
       context.onSendActivities(async (_context, activities, next) => {
         for (let i = activities.length - 1; i >= 0; i -= 1) {
-          const type = activities[i]!.type;
+          const type = activities[i].type;
           if (type === 'invokeResponse' || type === 'trace') continue;
           if (!(await gate.take(conversationId, tenantId))) {
             activities.splice(i, 1);
@@ -158,7 +158,7 @@ export class TeamsBot extends TeamsActivityHandler {
 }
 
 /** The SDK-free view of the turn's activity. */
-export function toTurnInfo(context: TurnContext): TurnInfo {
+function toTurnInfo(context: TurnContext): TurnInfo {
   const activity = context.activity;
   const channelData = (activity.channelData ?? {}) as {
     tenant?: { id?: string };
@@ -177,12 +177,12 @@ export function toTurnInfo(context: TurnContext): TurnInfo {
     teamName: channelData.team?.name,
     channelId: channelData.channel?.id,
     channelName: channelData.channel?.name,
-    reference: Turn.getConversationReference(activity) as unknown as Record<string, unknown>,
+    reference: Turn.getConversationReference(activity),
   };
 }
 
 /** Maps a card action outcome to an invoke response; always statusCode 200 (see the class comment). */
-export function toInvokeResponse(outcome: CardActionOutcome): AdaptiveCardInvokeResponse {
+function toInvokeResponse(outcome: CardActionOutcome): AdaptiveCardInvokeResponse {
   if (outcome.kind === 'card')
     return {
       statusCode: 200,

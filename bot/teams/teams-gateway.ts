@@ -77,12 +77,13 @@ export class TeamsGateway implements TeamsMessenger {
         target.serviceUrl,
         '',
         parameters,
-        async (context) => {
+        (context) => {
           const reference = referenceOf(context);
           created = {
             conversationId: context.activity.conversation.id,
             reference: reference as unknown as Record<string, unknown>,
           };
+          return Promise.resolve();
         },
       );
       return created
@@ -211,7 +212,7 @@ function cardActivity(card: object): Partial<Activity> {
 
 function connectorOf(context: TurnContext): ConnectorClient {
   const adapter = context.adapter as CloudAdapter;
-  return context.turnState.get(adapter.ConnectorClientKey) as ConnectorClient;
+  return context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
 }
 
 function referenceOf(context: TurnContext): Partial<ConversationReference> {

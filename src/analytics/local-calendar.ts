@@ -87,6 +87,31 @@ export function startOfLocalDate(date: string, timeZone: string): number {
   return at;
 }
 
+/**
+ * The instant (epoch ms) the wall clock of `timeZone` reads `minuteOfDay` minutes after midnight on the local day
+ * `date`. A time that happens twice (the hour repeated when clocks go back) is its first occurrence; a time that does
+ * not exist (the hour skipped when clocks go forward) is the first instant after the gap.
+ */
+export function instantOfLocalTime(date: string, minuteOfDay: number, timeZone: string): number {
+  const wall = Date.parse(`${date}T00:00:00Z`) + minuteOfDay * 60_000;
+  // The zone's offsets a day either side of that wall clock: the two sides of any change near it.
+  const offsets = [
+    ...new Set([wall - DAY_IN_MS, wall + DAY_IN_MS].map((at) => wallClockOf(at, timeZone) - at)),
+  ];
+  const matches = offsets.map((offset) => wall - offset).filter((at) => wallClockOf(at, timeZone) === wall);
+  if (matches.length > 0) return Math.min(...matches);
+  // In a gap: the wall clock jumps over `wall` at the change, which lies between the two readings. Search it.
+  const candidates = offsets.map((offset) => wall - offset);
+  let before = Math.min(...candidates);
+  let after = Math.max(...candidates);
+  while (after - before > 1_000) {
+    const middle = before + Math.floor((after - before) / 2_000) * 1_000;
+    if (wallClockOf(middle, timeZone) >= wall) after = middle;
+    else before = middle;
+  }
+  return after;
+}
+
 /** The local week (Monday to Monday) starting on `monday`. */
 export function localWeekStarting(monday: string, timeZone: string): LocalWeek {
   return {

@@ -43,7 +43,7 @@ export interface OutboxDispatcherOptions {
 export type DispatchOutcome = 'sent' | 'retryScheduled' | 'deadLettered' | 'skipped' | 'handedBack';
 
 /** Scheduler key of an outbox row's retry. */
-export function outboxRetryKey(id: string): string {
+function outboxRetryKey(id: string): string {
   return `outbox:${id}`;
 }
 

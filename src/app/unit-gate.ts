@@ -18,7 +18,8 @@ export class EveryUnitGate implements UnitGate {
     return !this.handedBack.has(managementUnitId);
   }
 
-  async handBack(managementUnitId: string): Promise<void> {
+  handBack(managementUnitId: string): Promise<void> {
     this.handedBack.add(managementUnitId);
+    return Promise.resolve();
   }
 }

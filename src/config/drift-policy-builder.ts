@@ -33,7 +33,7 @@ export interface DriftPolicyBuild {
 }
 
 /** Below this a scaled-down nudge is noise: the unit's Genesys threshold is then not used (see buildDriftPolicy). */
-export const MIN_SCALED_NUDGE_MS = 30_000;
+const MIN_SCALED_NUDGE_MS = 30_000;
 
 // Genesys activity code ids are GUIDs; an unknown entry of this shape is kept as an id (codes may be added later).
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -30,7 +30,7 @@ export type GenesysSettings = (
 };
 
 /** Genesys Cloud region hosts (MyPureCloud/platform-client-sdk-javascript, build/src/purecloud-platform-client-v2/PureCloudRegionHosts.js). */
-export const GENESYS_REGIONS: readonly string[] = Object.freeze([
+const GENESYS_REGIONS: readonly string[] = Object.freeze([
   'mypurecloud.com',
   'mypurecloud.ie',
   'mypurecloud.com.au',
@@ -53,8 +53,8 @@ export const GENESYS_REGIONS: readonly string[] = Object.freeze([
 
 /** Where the API, login and web app of a region live (MyPureCloud/platform-client-sdk-javascript,
  * build/src/purecloud-platform-client-v2/configuration.js: `https://api.<region>`, `https://login.<region>`). */
-export const apiUrlOf = (region: string) => `https://api.${region}`;
-export const loginUrlOf = (region: string) => `https://login.${region}`;
+const apiUrlOf = (region: string) => `https://api.${region}`;
+const loginUrlOf = (region: string) => `https://login.${region}`;
 export const appsUrlOf = (region: string) => `https://apps.${region}/`;
 
 export const GENESYS_REGION = defineSetting({

@@ -13,7 +13,13 @@ export interface NotificationSettings {
   readonly slackWebhookUrl?: string;
   /** Link to Genesys Cloud WFM shown on cards. */
   readonly genesysWfmUrl?: string;
+  /** When watching channels get the weekly drift digest (in each channel's time zone), or `off`. */
+  readonly digestSchedule: DigestSchedule;
 }
+
+/** A weekday (ISO: 1 = Monday ... 7 = Sunday) and a 24-hour local time, or `off`. */
+export type DigestSchedule =
+  'off' | { readonly isoWeekday: number; readonly hour: number; readonly minute: number };
 
 export const TEAMS_TENANT_RPS = defineSetting({
   name: 'TEAMS_TENANT_RPS',
@@ -57,19 +63,47 @@ export const GENESYS_WFM_URL = defineSetting({
   parse: httpsUrl({ allowLoopbackHttp: true }),
 });
 
-/** Reads the Teams budget, the alert budget and the optional Slack copy and WFM link. */
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const FULL_WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/** `MON 08:00` (a weekday, three letters or in full, any case, then HH:MM in 24 hours) or `off`. */
+function parseDigestSchedule(text: string): DigestSchedule | Problem {
+  if (text.toLowerCase() === 'off') return 'off';
+  const match = /^([a-z]+)\s+(\d{1,2}):(\d{2})$/i.exec(text);
+  const day = match?.[1]?.toLowerCase() ?? '';
+  const isoWeekday = Math.max(WEEKDAYS.indexOf(day), FULL_WEEKDAYS.indexOf(day)) + 1;
+  const hour = Number(match?.[2]);
+  const minute = Number(match?.[3]);
+  if (match === null || isoWeekday === 0 || hour > 23 || minute > 59)
+    return problem(
+      `"${text}" is not a weekday and time: use e.g. MON 08:00 (MON to SUN, then HH:MM in 24 hours), or off`,
+    );
+  return { isoWeekday, hour, minute };
+}
+
+export const DIGEST_SCHEDULE = defineSetting({
+  name: 'DIGEST_SCHEDULE',
+  default: 'MON 08:00',
+  meaning:
+    "When each watching channel gets its weekly drift digest (last week against the week before), in the time zone of the channel's units: a weekday and a 24-hour time (`MON 08:00`, `FRI 16:30`), or `off`.",
+  parse: parseDigestSchedule,
+});
+
+/** Reads the Teams budget, the alert budget, the optional Slack copy and WFM link, and the digest schedule. */
 export function readNotificationSettings(reader: EnvReader, genesys: GenesysSettings): NotificationSettings {
   const teamsTenantRps = reader.read(TEAMS_TENANT_RPS);
   const supervisorAlertBudgetPerHour = reader.read(SUPERVISOR_ALERT_BUDGET_PER_HOUR);
   const teamsJitterAllowanceMs = reader.read(TEAMS_JITTER_ALLOWANCE);
   const slackWebhookUrl = reader.readOptional(SLACK_WEBHOOK_URL);
   const genesysWfmUrl = reader.readOptional(GENESYS_WFM_URL) ?? defaultWfmUrl(genesys);
+  const digestSchedule = reader.read(DIGEST_SCHEDULE);
   return {
     teamsTenantRps,
     supervisorAlertBudgetPerHour,
     teamsJitterAllowanceMs,
     ...(slackWebhookUrl === undefined ? {} : { slackWebhookUrl }),
     ...(genesysWfmUrl === undefined ? {} : { genesysWfmUrl }),
+    digestSchedule,
   };
 }
 
@@ -78,5 +112,5 @@ function defaultWfmUrl(genesys: GenesysSettings): string | undefined {
   if (genesys.mode !== 'cloud') return undefined;
   if (genesys.region !== undefined) return appsUrlOf(genesys.region);
   const match = /^https:\/\/api\.([^/]+)$/.exec(genesys.apiUrl);
-  return match ? appsUrlOf(match[1]!) : undefined;
+  return match ? appsUrlOf(match[1]) : undefined;
 }

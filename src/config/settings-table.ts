@@ -34,6 +34,7 @@ import {
 } from './genesys-settings';
 import { INSTANCE_ID, LOG_LEVEL } from './instance-settings';
 import {
+  DIGEST_SCHEDULE,
   GENESYS_WFM_URL,
   SLACK_WEBHOOK_URL,
   SUPERVISOR_ALERT_BUDGET_PER_HOUR,
@@ -60,7 +61,7 @@ import {
  * Every setting of the service in the order of the README's settings table. Each spec (name, default, meaning,
  * parser, secret) lives with the settings of its concern; this list only orders them.
  */
-export const SETTINGS_TABLE: readonly SettingSpec<unknown>[] = Object.freeze([
+const SETTINGS_TABLE: readonly SettingSpec<unknown>[] = Object.freeze([
   DRIFT_NUDGE_AFTER,
   DRIFT_SUPERVISOR_AFTER,
   DRIFT_EXCEPTION_AFTER,
@@ -101,6 +102,7 @@ export const SETTINGS_TABLE: readonly SettingSpec<unknown>[] = Object.freeze([
   WATCH_ALLOW_UNIT_MANAGERS,
   SLACK_WEBHOOK_URL,
   GENESYS_WFM_URL,
+  DIGEST_SCHEDULE,
   TAB_DOMAIN,
   TAB_SSO_RESOURCE,
   TAB_SSO_JWKS_URL,

@@ -20,13 +20,12 @@ import {
 } from './storage-settings';
 import { readTabSettings, type TabSettings } from './tab-settings';
 
-export { ACTIVITY_CATEGORIES } from './activity-categories';
-export type { BotSettings, BotType } from './bot-settings';
-export type { DriftSettings, ThresholdOverrides } from './drift-settings';
-export { GENESYS_REGIONS, type GenesysSettings } from './genesys-settings';
-export type { NotificationSettings } from './notification-settings';
+export type { BotSettings } from './bot-settings';
+export type { DriftSettings } from './drift-settings';
+export type { GenesysSettings } from './genesys-settings';
+export type { DigestSchedule, NotificationSettings } from './notification-settings';
 export type { RoutingSettings } from './routing-settings';
-export { describeSettings, formatSettingsTableRows, type SettingDescription } from './settings-table';
+export { describeSettings, formatSettingsTableRows } from './settings-table';
 export type { StorageSettings } from './storage-settings';
 export type { TabSettings, TabSsoSettings } from './tab-settings';
 

@@ -70,7 +70,7 @@ export function nextCardAllowedAt(cardsSentAt: readonly number[], now: number, p
   const inWindow = cardsSentAt.filter((at) => isInWindow(at, now)).sort((a, b) => a - b);
   if (inWindow.length < perHour) return now;
   // The card that must leave the window for the count to drop below the budget.
-  return inWindow[inWindow.length - perHour]! + ALERT_BUDGET_WINDOW_MS;
+  return inWindow[inWindow.length - perHour] + ALERT_BUDGET_WINDOW_MS;
 }
 
 /** Keeps only the instants still inside the window ending at `now`, so a caller's history stays small; pure. */

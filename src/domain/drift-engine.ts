@@ -34,6 +34,6 @@
 export { applyAction } from './apply-action';
 export { applyDampening } from './apply-dampening';
 export { applyDue, needsScheduleCheck } from './apply-due';
-export { applyObservation, type ApplyObservationOptions } from './apply-observation';
+export { applyObservation } from './apply-observation';
 export { agentCheckKey, type DriftDecision } from './drift-decision';
 export { alertDueInstants } from './next-due-plan';

@@ -82,7 +82,7 @@ export function judgeOrder(
 }
 
 /** True for OutOfAdherence <-> Explained, the one state change Genesys makes without a new change time. */
-export function isExplanationTurn(from: string, to: string): boolean {
+function isExplanationTurn(from: string, to: string): boolean {
   return (
     (from === 'OutOfAdherence' && to === 'Explained') || (from === 'Explained' && to === 'OutOfAdherence')
   );

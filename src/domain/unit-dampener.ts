@@ -86,7 +86,7 @@ export function unitReleaseKey(managementUnitId: string): string {
 }
 
 /** A fresh, unheld dampening state for a unit. */
-export function createUnitDampeningState(managementUnitId: string): UnitDampeningState {
+function createUnitDampeningState(managementUnitId: string): UnitDampeningState {
   return { managementUnitId, newestChangeAt: Number.NEGATIVE_INFINITY, recent: [] };
 }
 

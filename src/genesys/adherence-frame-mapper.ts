@@ -16,14 +16,6 @@ export interface AdherenceMapperCounters {
   eventsIgnoredTotal?: Record<string, number>;
 }
 
-/** Why the mapper refused a frame or row. */
-export type MapperRejection =
-  | 'malformedNotAnObject'
-  | 'malformedNoTopicName'
-  | 'malformedNoEventBody'
-  | 'malformedNoAgentId'
-  | 'malformedNoManagementUnit';
-
 /** Counts one refused frame or row: in `malformedFrames` and under its reason. */
 export function countRejection(counters: AdherenceMapperCounters | undefined, reason: string): void {
   if (counters === undefined) return;

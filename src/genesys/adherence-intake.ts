@@ -279,12 +279,8 @@ export class AdherenceIntake {
     const sink = this.sink;
     if (!sink) return false;
     const metrics = this.options.metrics;
-    let work: Promise<void>;
-    try {
-      work = sink.ingest(observation);
-    } catch (error) {
-      work = Promise.reject(error as Error);
-    }
+    // The executor turns a sink that throws instead of rejecting into a rejection, handled below like any other.
+    const work = new Promise<void>((resolve) => resolve(sink.ingest(observation)));
     const tracked = work.then(
       () => {
         metrics.observationsDelivered++;

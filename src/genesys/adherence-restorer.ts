@@ -10,7 +10,7 @@ import type { RestoreScope } from './subscription-topics';
  * Most user ids `GET /api/v2/workforcemanagement/adherence` takes per request (MyPureCloud/platform-client-sdk-javascript
  * build/docs/WorkforceManagementApi.md).
  */
-export const MAX_USERS_PER_ADHERENCE_REQUEST = 100;
+const MAX_USERS_PER_ADHERENCE_REQUEST = 100;
 
 /** Collaborators of an {@link AdherenceRestorer}. */
 export interface AdherenceRestorerOptions {
@@ -75,14 +75,15 @@ export class AdherenceRestorer {
     const data = await rest.get<{ entities?: unknown; downloadUrl?: unknown }>(
       `/api/v2/workforcemanagement/managementunits/${encodeURIComponent(managementUnitId)}/adherence`,
     );
-    if (Array.isArray(data?.entities) && data.entities.length > 0) return data.entities;
+    const entities: unknown[] = Array.isArray(data?.entities) ? (data.entities as unknown[]) : [];
+    if (entities.length > 0) return entities;
     if (typeof data?.downloadUrl === 'string') {
       // Too-big results carry only a downloadUrl (`UserScheduleAdherenceListing`, MyPureCloud/platform-client-sdk-
       // javascript build/index.d.ts); the document's shape there is UNCONFIRMED, so take a listing or a bare array.
       const document = await rest.get<unknown>(data.downloadUrl);
       return rowsOf(document);
     }
-    return Array.isArray(data?.entities) ? data.entities : [];
+    return entities;
   }
 
   /** Current adherence of the given agents, in batches of at most 100 ids (the per-user fallback). */

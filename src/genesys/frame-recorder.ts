@@ -30,7 +30,7 @@ export interface RecordingFiles {
 }
 
 /** {@link RecordingFiles} on node:fs. */
-export const nodeRecordingFiles: RecordingFiles = {
+const nodeRecordingFiles: RecordingFiles = {
   makeDirectory: async (path) => {
     await mkdir(path, { recursive: true });
   },

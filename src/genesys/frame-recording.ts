@@ -43,7 +43,7 @@ export type RecordedTopicKind =
   | 'unknown';
 
 /** `metadata.source` of a recorded REST restore row. */
-export const RESTORE_ROW_SOURCE = 'restore';
+const RESTORE_ROW_SOURCE = 'restore';
 
 const MU_PREFIX = 'v2.workforcemanagement.managementunits.';
 const BU_PREFIX = 'v2.workforcemanagement.businessunits.';

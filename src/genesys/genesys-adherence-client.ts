@@ -306,7 +306,7 @@ export class GenesysAdherenceClient {
     );
     const updates: Promise<void>[] = [];
     this.streams.forEach((stream, index) => {
-      const list = lists[index]!;
+      const list = lists[index];
       if (list.length === stream.topics.length && list.every((topic, i) => stream.topics[i] === topic))
         return;
       updates.push(

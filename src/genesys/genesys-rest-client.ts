@@ -177,7 +177,7 @@ export class GenesysRestClient {
     if (!(failure instanceof FailedAttempt)) return error;
     if (bounded && failure.kind === 'throttled') {
       metrics.restGiveUps++;
-      const retryAfterMs = (error as TransientError).retryAfterMs ?? failure.retryAfterMs!;
+      const retryAfterMs = error.retryAfterMs ?? failure.retryAfterMs!;
       logger.error(
         { method: request.method, path: pathOf(request.path), correlationId, retryAfterMs },
         'Genesys rate limit outlasts the retry bound; giving up',

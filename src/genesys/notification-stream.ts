@@ -3,6 +3,7 @@ import type { Clock, Logger } from '../app/ports';
 import { computeBackoffInMs } from '../platform/backoff';
 import { describeError } from '../platform/describe-error';
 import type { CancelTimer } from '../platform/timers';
+import { textOfMessage } from '../platform/websocket-text';
 import { parseNotificationFrame, type NotificationFrame } from './adherence-intake';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysTimers } from './genesys-timers';
@@ -308,7 +309,7 @@ export class NotificationStream {
     this.metrics.framesReceived++;
     this.liveness.noteFrame();
     const observedAt = this.clock.now();
-    const text = typeof data === 'string' ? data : data.toString();
+    const text = textOfMessage(data);
     const parsed = parseNotificationFrame(text);
     if (parsed.frame === undefined) {
       this.handlers.onMalformed(text, parsed.reason);

@@ -21,7 +21,7 @@ export function parseDuration(text: string): number | undefined {
   if (fractional.length > 1 || (fractional.length === 1 && fractional[0] !== lastPresent)) return undefined;
   let ms = 0;
   parts.forEach((p, i) => {
-    if (p !== undefined) ms += Number(p.replace(',', '.')) * UNIT_MS[i]!;
+    if (p !== undefined) ms += Number(p.replace(',', '.')) * UNIT_MS[i];
   });
   return toSafeMs(ms);
 }

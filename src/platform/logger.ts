@@ -99,9 +99,8 @@ export function createLogger(options: LoggerOptions): PlatformLogger {
   };
   const pretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true);
   const destination = pretty ? prettyDestination(options.destination) : options.destination;
-  const logger =
-    destination === undefined ? pino(pinoOptions) : pino(pinoOptions, destination as pino.DestinationStream);
-  return logger as unknown as PlatformLogger;
+  const logger = destination === undefined ? pino(pinoOptions) : pino(pinoOptions, destination);
+  return logger;
 }
 
 /**

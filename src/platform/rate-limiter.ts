@@ -113,7 +113,7 @@ export class RateLimiter {
     for (const window of this.windows) {
       if (log.length < window.limit) continue;
       // The take that must leave the window before another fits: the limit-th newest.
-      const oldestCounted = log[log.length - window.limit]!;
+      const oldestCounted = log[log.length - window.limit];
       wait = Math.max(wait, oldestCounted + window.windowMs - now);
     }
     return wait;
@@ -127,7 +127,7 @@ export class RateLimiter {
     if (now - this.lastSweepAt < this.longestWindowInMs) return;
     this.lastSweepAt = now;
     for (const [key, log] of this.logs) {
-      if (log[log.length - 1]! + this.longestWindowInMs <= now) this.logs.delete(key);
+      if (log[log.length - 1] + this.longestWindowInMs <= now) this.logs.delete(key);
     }
   }
 }

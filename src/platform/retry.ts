@@ -42,7 +42,7 @@ export interface RetryOptions {
 }
 
 /** The default classification: retry a TransientError and honour its Retry-After; anything else is final. */
-export function retryTransientErrors(error: unknown): RetryDecision {
+function retryTransientErrors(error: unknown): RetryDecision {
   return error instanceof TransientError
     ? { retry: true, retryAfterMs: error.retryAfterMs }
     : { retry: false };

@@ -107,7 +107,7 @@ export class TimerScheduler implements Scheduler {
       this.disarm();
       return;
     }
-    const dueAt = this.heap[0]!.dueAt;
+    const dueAt = this.heap[0].dueAt;
     if (this.cancelTimer !== undefined && this.armedFor <= dueAt) return;
     this.disarm();
     const now = this.clock.now();
@@ -131,10 +131,10 @@ export class TimerScheduler implements Scheduler {
     try {
       for (
         let ran = 0;
-        ran < this.maxTasksPerTurn && this.heap.length > 0 && this.heap[0]!.dueAt <= now;
+        ran < this.maxTasksPerTurn && this.heap.length > 0 && this.heap[0].dueAt <= now;
         ran++
       ) {
-        const entry = this.heap[0]!;
+        const entry = this.heap[0];
         this.byKey.delete(entry.key);
         this.removeAt(0);
         this.run(entry);
@@ -175,11 +175,11 @@ export class TimerScheduler implements Scheduler {
 
   private siftUp(start: number): void {
     const heap = this.heap;
-    const entry = heap[start]!;
+    const entry = heap[start];
     let index = start;
     while (index > 0) {
       const parentIndex = (index - 1) >> 1;
-      const parent = heap[parentIndex]!;
+      const parent = heap[parentIndex];
       if (!isBefore(entry, parent)) break;
       heap[index] = parent;
       parent.index = index;
@@ -192,16 +192,16 @@ export class TimerScheduler implements Scheduler {
   private siftDown(start: number): void {
     const heap = this.heap;
     const length = heap.length;
-    const entry = heap[start]!;
+    const entry = heap[start];
     let index = start;
     for (;;) {
       const left = 2 * index + 1;
       if (left >= length) break;
       const right = left + 1;
-      const child = right < length && isBefore(heap[right]!, heap[left]!) ? right : left;
-      if (!isBefore(heap[child]!, entry)) break;
+      const child = right < length && isBefore(heap[right], heap[left]) ? right : left;
+      if (!isBefore(heap[child], entry)) break;
       heap[index] = heap[child]!;
-      heap[index]!.index = index;
+      heap[index].index = index;
       index = child;
     }
     heap[index] = entry;

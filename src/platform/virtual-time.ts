@@ -105,7 +105,7 @@ export class VirtualScheduler implements Scheduler {
   }
 
   private dropCancelledHead(): void {
-    while (this.heap.length > 0 && this.heap[0]!.isCancelled) {
+    while (this.heap.length > 0 && this.heap[0].isCancelled) {
       this.pop();
       this.cancelledInHeap -= 1;
     }
@@ -125,7 +125,7 @@ export class VirtualScheduler implements Scheduler {
     heap.push(entry);
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (!isBefore(entry, heap[parent]!)) break;
+      if (!isBefore(entry, heap[parent])) break;
       heap[index] = heap[parent]!;
       index = parent;
     }
@@ -141,8 +141,8 @@ export class VirtualScheduler implements Scheduler {
       const left = 2 * index + 1;
       if (left >= heap.length) break;
       const right = left + 1;
-      const child = right < heap.length && isBefore(heap[right]!, heap[left]!) ? right : left;
-      if (!isBefore(heap[child]!, last)) break;
+      const child = right < heap.length && isBefore(heap[right], heap[left]) ? right : left;
+      if (!isBefore(heap[child], last)) break;
       heap[index] = heap[child]!;
       index = child;
     }

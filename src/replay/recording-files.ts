@@ -9,11 +9,7 @@ const CHUNK_BYTES = 1 << 20;
 const RECEIVED_AT_PREFIX = /^\s*\{\s*"receivedAt"\s*:\s*"([^"]*)"/;
 
 /** The lines of one NDJSON file with their 1-based numbers (`\r\n` tolerated; no line after a final newline). */
-export async function* readLines(
-  path: string,
-  onBytes?: BytesRead,
-  file?: string,
-): AsyncGenerator<ReplayLine> {
+async function* readLines(path: string, onBytes?: BytesRead, file?: string): AsyncGenerator<ReplayLine> {
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let line = 0;
@@ -43,7 +39,7 @@ export async function* readRecordings(
   onBytes?: BytesRead,
 ): AsyncGenerator<ReplayLine> {
   if (paths.length === 1) {
-    yield* readLines(paths[0]!, onBytes);
+    yield* readLines(paths[0], onBytes);
     return;
   }
   const heads: { iterator: AsyncGenerator<ReplayLine>; line: ReplayLine; at: number }[] = [];
@@ -66,10 +62,10 @@ export async function* readRecordings(
     while (pendingBad.length > 0) yield pendingBad.shift()!;
     if (heads.length === 0) return;
     let best = 0;
-    for (let i = 1; i < heads.length; i++) if (heads[i]!.at < heads[best]!.at) best = i;
+    for (let i = 1; i < heads.length; i++) if (heads[i].at < heads[best].at) best = i;
     const [head] = heads.splice(best, 1);
-    yield head!.line;
-    await advance(head!.iterator);
+    yield head.line;
+    await advance(head.iterator);
   }
 }
 

@@ -239,12 +239,12 @@ class CountingNotifier implements AlertNotifier {
   readonly supervisorAlerts = new Map<string, number>();
   private sent = 0;
 
-  async deliver(alert: OutboxAlert): Promise<DeliveryResult> {
+  deliver(alert: OutboxAlert): Promise<DeliveryResult> {
     if (alert.kind === 'nudge' && alert.recipient === 'agent') increment(this.nudges, alert.managementUnitId);
     if (alert.kind === 'supervisorAlert' && alert.recipient === 'supervisorChannel')
       increment(this.supervisorAlerts, alert.managementUnitId);
     this.sent += 1;
-    return { status: 'sent', conversationId: 'replay', activityId: `replay-${this.sent}` };
+    return Promise.resolve({ status: 'sent', conversationId: 'replay', activityId: `replay-${this.sent}` });
   }
 
   async updateCards(): Promise<void> {}
@@ -257,20 +257,21 @@ class CountingHistory implements DriftHistoryStore {
   /** Episode id -> management unit id, for episodes that became formal exceptions. */
   readonly formalExceptions = new Map<string, string>();
 
-  async upsert(record: DriftHistoryRecord): Promise<void> {
+  upsert(record: DriftHistoryRecord): Promise<void> {
     const { id, managementUnitId, formalExceptionAt } = record.episode;
     this.episodes.set(id, managementUnitId);
     if (formalExceptionAt !== undefined) this.formalExceptions.set(id, managementUnitId);
+    return Promise.resolve();
   }
 
-  async get(): Promise<undefined> {
-    return undefined;
+  get(): Promise<undefined> {
+    return Promise.resolve(undefined);
   }
 
   async *list(): AsyncIterable<DriftHistoryRecord> {}
 
-  async deleteOlderThan(): Promise<number> {
-    return 0;
+  deleteOlderThan(): Promise<number> {
+    return Promise.resolve(0);
   }
 }
 

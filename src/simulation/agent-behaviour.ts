@@ -58,7 +58,7 @@ export class AgentBehaviour {
   planShift(agentId: string, shiftKey: string, plan: readonly PlannedDrift[]): void {
     const { scheduler } = this.options;
     plan.forEach((drift, index) => {
-      const previousEnd = index === 0 ? Number.NEGATIVE_INFINITY : plan[index - 1]!.naturalEndAt;
+      const previousEnd = index === 0 ? Number.NEGATIVE_INFINITY : plan[index - 1].naturalEndAt;
       if (drift.kind === 'keepPrevious') {
         // Pinned just before the transition, the agent does not follow the schedule across it.
         const lead = drift.isOnCall ? 30_000 : 1;

@@ -99,7 +99,7 @@ export function defaultBudgetPerHour(): number {
 }
 
 /** Relative drop of formal exceptions in percent, one decimal; 0 when there is nothing to drop. */
-export function reductionPercent(without: number, withAlerts: number): number {
+function reductionPercent(without: number, withAlerts: number): number {
   return without === 0 ? 0 : round(((without - withAlerts) / without) * 100, 1);
 }
 

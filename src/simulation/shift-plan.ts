@@ -248,7 +248,7 @@ function pointIn(spans: readonly { from: number; to: number }[], u: number): num
     if (offset < length) return Math.round(span.from + offset);
     offset -= length;
   }
-  return spans[spans.length - 1]!.to;
+  return spans[spans.length - 1].to;
 }
 
 /**
@@ -274,7 +274,7 @@ function responseDraws(random: SeededRandom): ResponseDraws {
 }
 
 /** A lognormal value with the given median from a standard normal draw, capped. */
-export function lognormal(median: number, sigma: number, z: number, max: number): number {
+function lognormal(median: number, sigma: number, z: number, max: number): number {
   return Math.min(max, median * Math.exp(sigma * z));
 }
 

@@ -171,7 +171,7 @@ export async function runArm(options: ArmOptions): Promise<ArmResult> {
   for (const episode of episodes) {
     if (episode.formalExceptionAt === undefined) continue;
     const week = Math.min(options.weeks - 1, Math.floor((episode.driftStartedAt - startAt) / WEEK));
-    formalExceptionsByWeek[week] = formalExceptionsByWeek[week]! + 1;
+    formalExceptionsByWeek[week] = formalExceptionsByWeek[week] + 1;
   }
   return {
     formalExceptions: formalExceptionsByWeek.reduce((sum, n) => sum + n, 0),
@@ -225,15 +225,15 @@ export function buildWeeksOfCentre(seed: number, size: CentreSize, weeks: number
     }
   }
   const [first] = days;
-  const agents: Agent[] = first!.agents.map((agent, index) => {
+  const agents: Agent[] = first.agents.map((agent, index) => {
     const shifts = days.map((centre) => {
       const same = centre.agents[index];
       if (same?.id !== agent.id) throw new Error('the contact centre is not the same from day to day');
-      return same.shifts[0]!;
+      return same.shifts[0];
     });
     return { ...agent, shifts };
   });
-  return { ...first!, agents };
+  return { ...first, agents };
 }
 
 /** A management-unit adherence topic frame as Genesys sends it (the simulator's wire format). */

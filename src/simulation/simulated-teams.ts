@@ -17,7 +17,7 @@ export class SimulatedTeams implements AlertNotifier {
     private readonly clock: VirtualClock,
   ) {}
 
-  async deliver(alert: OutboxAlert): Promise<DeliveryResult> {
+  deliver(alert: OutboxAlert): Promise<DeliveryResult> {
     const now = this.clock.now();
     if (alert.kind === 'nudge' && alert.recipient === 'agent') {
       this.nudges += 1;
@@ -28,10 +28,15 @@ export class SimulatedTeams implements AlertNotifier {
       this.behaviour.onSupervisorAlert(alert.agentId, now, responseFactor);
     }
     this.sent += 1;
-    return { status: 'sent', conversationId: 'simulation', activityId: `simulation-${this.sent}` };
+    return Promise.resolve({
+      status: 'sent',
+      conversationId: 'simulation',
+      activityId: `simulation-${this.sent}`,
+    });
   }
 
-  async updateCards(episode: DriftEpisode, change: EpisodeChange): Promise<void> {
+  updateCards(episode: DriftEpisode, change: EpisodeChange): Promise<void> {
     if (change === 'backInAdherence' || change === 'suppressed') this.channels.leaveBoard(episode.agentId);
+    return Promise.resolve();
   }
 }

@@ -111,7 +111,7 @@ function peakInAnyHour(instants: readonly number[]): number {
   let peak = 0;
   let start = 0;
   for (let end = 0; end < instants.length; end++) {
-    while (instants[end]! - instants[start]! >= ALERT_BUDGET_WINDOW_MS) start += 1;
+    while (instants[end] - instants[start] >= ALERT_BUDGET_WINDOW_MS) start += 1;
     peak = Math.max(peak, end - start + 1);
   }
   return peak;

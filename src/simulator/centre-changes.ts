@@ -61,7 +61,7 @@ export class CentreChanges {
       businessUnitId: unit.businessUnitId,
       teamId: team.id,
       shifts: [this.shiftFor(random, unit, slot + (request.shiftStartsInMinutes ?? 0) * MINUTE)],
-      activeQueueIds: [this.centre.queueIds[0]!],
+      activeQueueIds: [this.centre.queueIds[0]],
     };
     agents.push(agent);
     return agent;
@@ -73,14 +73,14 @@ export class CentreChanges {
     const index = agents.findIndex((a) => a.id === agentId);
     if (index < 0) throw new RangeError(`unknown agent ${agentId}`);
     const [agent] = agents.splice(index, 1);
-    (this.centre.formerAgents as Person[]).push(agent!);
-    return agent!;
+    (this.centre.formerAgents as Person[]).push(agent);
+    return agent;
   }
 
   /** Creates a management unit (in the first business unit) with a team, its supervisor and agents; returns it. */
   addUnit(request: NewUnitRequest, now: number): { unit: ManagementUnit; agents: Agent[] } {
     const random = this.next('unit');
-    const businessUnit = this.centre.businessUnits[0]!;
+    const businessUnit = this.centre.businessUnits[0];
     const template = this.centre.managementUnits[0];
     const unit: ManagementUnit = {
       id: random.uuid(),

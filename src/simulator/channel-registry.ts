@@ -89,7 +89,7 @@ export class ChannelRegistry {
       // The notification service docs (forum post above): the channel with the oldest last-used date goes,
       // channels without a connection first.
       own.sort((a, b) => Number(!!a.socket) - Number(!!b.socket) || a.lastUsedAt - b.lastUsedAt);
-      this.remove(own[0]!, 'evicted');
+      this.remove(own[0], 'evicted');
     }
     const channel: ChannelRecord = {
       id: newChannelId(),

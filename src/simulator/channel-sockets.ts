@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startInterval } from '../platform/timers';
+import { textOfMessage } from '../platform/websocket-text';
 import type { ChannelRecord, ChannelRegistry } from './channel-registry';
 import type { SimulatorClock } from './simulator-clock';
 import type { SimulatorCounters } from './simulator-counters';
@@ -32,7 +33,7 @@ export class ChannelSockets {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const match = /^\/channels\/([^/]+)$/.exec(path);
-    const channel = match ? this.registry?.live(decodeURIComponent(match[1]!)) : undefined;
+    const channel = match ? this.registry?.live(decodeURIComponent(match[1])) : undefined;
     if (!channel) {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n');
       return;
@@ -87,7 +88,7 @@ export class ChannelSockets {
       if (isBinary) return;
       let message: unknown;
       try {
-        message = JSON.parse(data.toString());
+        message = JSON.parse(textOfMessage(data));
       } catch {
         return;
       }

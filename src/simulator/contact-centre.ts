@@ -187,7 +187,7 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
     businessUnits.push({
       id: random.uuid(),
       name: `Contoso ${b === 0 ? 'Europe' : `Region ${b + 1}`}`,
-      timeZone: TIME_ZONES[b % TIME_ZONES.length]!,
+      timeZone: TIME_ZONES[b % TIME_ZONES.length],
       activityCodes,
     });
   }
@@ -201,10 +201,10 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
   const startOfSlot = Math.floor(options.startAt / (15 * MINUTE)) * 15 * MINUTE;
 
   for (let u = 0; u < unitCount; u++) {
-    const businessUnit = businessUnits[u % businessUnitCount]!;
+    const businessUnit = businessUnits[u % businessUnitCount];
     const code = (name: string): ActivityCode => businessUnit.activityCodes.find((c) => c.name === name)!;
     const unitName =
-      UNIT_NAMES[u % UNIT_NAMES.length]! +
+      UNIT_NAMES[u % UNIT_NAMES.length] +
       (u >= UNIT_NAMES.length ? ` ${Math.floor(u / UNIT_NAMES.length) + 1}` : '');
     const unit: ManagementUnit = {
       id: random.uuid(),
@@ -239,7 +239,7 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
       unitTeams.push(team);
     }
     for (let a = 0; a < options.agentsPerUnit; a++) {
-      const team = unitTeams[a % unitTeams.length]!;
+      const team = unitTeams[a % unitTeams.length];
       const generated = makePerson('Customer Service Agent', unitName, team.supervisorId);
       // Named identities (e.g. the Agents Playground's mock users) take the first agent slots, so a local demo
       // links them.
@@ -260,7 +260,7 @@ export function buildContactCentre(options: ContactCentreOptions): ContactCentre
         businessUnitId: businessUnit.id,
         teamId: team.id,
         shifts: [shift],
-        activeQueueIds: [queueIds[u % queueIds.length]!],
+        activeQueueIds: [queueIds[u % queueIds.length]],
       });
     }
   }

@@ -1,5 +1,4 @@
-import type { ActivityUpdate } from './adherence-engine';
-import type { NewAgentRequest, NewUnitRequest } from './centre-changes';
+import type { NewAgentRequest } from './centre-changes';
 import { FAULT_KINDS, type FaultSpec } from './fault-injector';
 import { HttpRouter, type HttpReply, type HttpRequestContext } from './http-router';
 import type { ScheduleChangeRequest } from './schedule-change';
@@ -45,7 +44,7 @@ export function createControlRouter(control: SimulatorControl): HttpRouter<undef
     ok(control.listAgents(ctx.url.searchParams.get('managementUnitId') ?? undefined)),
   );
   router.add('GET', '/_simulator/agents/:agentId', (ctx) => {
-    const agent = control.getAgent(ctx.params.agentId!);
+    const agent = control.getAgent(ctx.params.agentId);
     return agent
       ? ok(agent)
       : { status: 404, body: errorBody(404, 'not.found', `Agent ${ctx.params.agentId} not found`) };
@@ -57,9 +56,9 @@ export function createControlRouter(control: SimulatorControl): HttpRouter<undef
         return bad(
           'body must be a JSON object {systemPresence?, routingStatus?, actualActivityCategory?, followSchedule?}',
         );
-      if (!control.getAgent(ctx.params.agentId!))
+      if (!control.getAgent(ctx.params.agentId))
         return { status: 404, body: errorBody(404, 'not.found', `Agent ${ctx.params.agentId} not found`) };
-      return guarded(() => ok(control.setAgentActivity(ctx.params.agentId!, body as ActivityUpdate)));
+      return guarded(() => ok(control.setAgentActivity(ctx.params.agentId, body)));
     });
   }
   router.add('POST', '/_simulator/agents', (ctx) => {
@@ -69,7 +68,7 @@ export function createControlRouter(control: SimulatorControl): HttpRouter<undef
     return guarded(() => ok(control.addAgent(body as unknown as NewAgentRequest)));
   });
   router.add('POST', '/_simulator/agents/:agentId/removal', (ctx) =>
-    guarded(() => ok(control.removeAgentFromUnit(ctx.params.agentId!))),
+    guarded(() => ok(control.removeAgentFromUnit(ctx.params.agentId))),
   );
   router.add('PUT', '/_simulator/agents/:agentId/explanation', (ctx) => {
     const body = jsonBody(ctx);
@@ -77,7 +76,7 @@ export function createControlRouter(control: SimulatorControl): HttpRouter<undef
       return bad('body must be {"status": "Pending"|"Approved"|"Denied", "asExplained"?: boolean}');
     return guarded(() =>
       ok(
-        control.explainAgent(ctx.params.agentId!, {
+        control.explainAgent(ctx.params.agentId, {
           status: body.status as 'Pending' | 'Approved' | 'Denied',
           asExplained: body.asExplained === true,
         }),
@@ -87,10 +86,10 @@ export function createControlRouter(control: SimulatorControl): HttpRouter<undef
   router.add('POST', '/_simulator/units', (ctx) => {
     const body = jsonBody(ctx);
     if (!body) return bad('body must be a JSON object {name?, agents?}');
-    return guarded(() => ok(control.addUnit(body as NewUnitRequest)));
+    return guarded(() => ok(control.addUnit(body)));
   });
   router.add('DELETE', '/_simulator/units/:muId', (ctx) =>
-    guarded(() => ok({ agentsRemoved: control.removeUnit(ctx.params.muId!) })),
+    guarded(() => ok({ agentsRemoved: control.removeUnit(ctx.params.muId) })),
   );
   router.add('PUT', '/_simulator/tokens', (ctx) => {
     const body = jsonBody(ctx);
@@ -117,7 +116,7 @@ export function createControlRouter(control: SimulatorControl): HttpRouter<undef
       ...body,
       startAt: typeof body.startAt === 'string' ? Date.parse(body.startAt) : body.startAt,
     } as ScheduleChangeRequest;
-    return guarded(() => ok(control.publishScheduleChange(ctx.params.muId!, request)));
+    return guarded(() => ok(control.publishScheduleChange(ctx.params.muId, request)));
   });
   router.add('POST', '/_simulator/faults', (ctx) => {
     const body = jsonBody(ctx);

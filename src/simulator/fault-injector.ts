@@ -159,7 +159,7 @@ export class FaultInjector {
   takeHttpFault(pathname: string): HttpFault | undefined {
     const index = this.httpFaults.findIndex((f) => !f.pattern || f.pattern.test(pathname));
     if (index < 0) return undefined;
-    const pending = this.httpFaults[index]!;
+    const pending = this.httpFaults[index];
     pending.remaining -= 1;
     if (pending.remaining <= 0) this.httpFaults.splice(index, 1);
     return { status: pending.status, retryAfterInSeconds: pending.retryAfterInSeconds };

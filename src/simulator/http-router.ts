@@ -64,7 +64,7 @@ export class HttpRouter<Auth> {
       pathExists = true;
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
-      route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+      route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
       return { kind: 'found', handler: route.handler, params };
     }
     return pathExists ? { kind: 'wrongMethod' } : { kind: 'notFound' };

@@ -10,7 +10,7 @@ import type { SimulatorCounters } from './simulator-counters';
 import { SocketFaults } from './socket-faults';
 import { errorBody, type WireObject } from './wire-format';
 
-export type { ChannelCaller, ChannelRecord, ChannelView } from './channel-registry';
+export type { ChannelCaller, ChannelView } from './channel-registry';
 export type { HubReply } from './channel-subscriptions';
 
 /**

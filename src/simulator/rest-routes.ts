@@ -59,10 +59,10 @@ export function createRestRouter(deps: RestRouteOptions): HttpRouter<IssuedToken
     ok(hub.listChannels(caller(ctx), ctx.url.searchParams.get('includechannels'))),
   );
   router.add('HEAD', '/api/v2/notifications/channels/:channelId', (ctx) =>
-    hub.headChannel(caller(ctx), ctx.params.channelId!),
+    hub.headChannel(caller(ctx), ctx.params.channelId),
   );
   router.add('GET', '/api/v2/notifications/channels/:channelId/subscriptions', (ctx) =>
-    hub.getSubscriptions(caller(ctx), ctx.params.channelId!),
+    hub.getSubscriptions(caller(ctx), ctx.params.channelId),
   );
   for (const method of ['POST', 'PUT'] as const) {
     router.add(method, '/api/v2/notifications/channels/:channelId/subscriptions', (ctx) => {
@@ -71,7 +71,7 @@ export function createRestRouter(deps: RestRouteOptions): HttpRouter<IssuedToken
       const ignoreErrors = isTrue(ctx.url.searchParams.get('ignoreErrors'));
       return hub.subscribe(
         caller(ctx),
-        ctx.params.channelId!,
+        ctx.params.channelId,
         body.value,
         method === 'POST' ? 'add' : 'replace',
         ignoreErrors,
@@ -79,7 +79,7 @@ export function createRestRouter(deps: RestRouteOptions): HttpRouter<IssuedToken
     });
   }
   router.add('DELETE', '/api/v2/notifications/channels/:channelId/subscriptions', (ctx) =>
-    hub.unsubscribeAll(caller(ctx), ctx.params.channelId!),
+    hub.unsubscribeAll(caller(ctx), ctx.params.channelId),
   );
 
   // Org structure (MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md).
@@ -94,7 +94,7 @@ export function createRestRouter(deps: RestRouteOptions): HttpRouter<IssuedToken
   router.add('GET', '/api/v2/workforcemanagement/businessunits/:buId/managementunits', (ctx) => {
     // UNCONFIRMED: `mine` (MyPureCloud/platform-client-sdk-javascript build/docs/WorkforceManagementApi.md)
     // means the caller's own BU; a client-credentials token has none, so it is not found.
-    const bu = businessUnit(ctx.params.buId!);
+    const bu = businessUnit(ctx.params.buId);
     if (!bu) return notFound(`Business unit ${ctx.params.buId}`);
     return ok({
       entities: centre.managementUnits
@@ -103,7 +103,7 @@ export function createRestRouter(deps: RestRouteOptions): HttpRouter<IssuedToken
     });
   });
   router.add('GET', '/api/v2/workforcemanagement/managementunits/:muId', (ctx) => {
-    const mu = unit(ctx.params.muId!);
+    const mu = unit(ctx.params.muId);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
     const expand = ctx.url.searchParams.getAll('expand').flatMap((e) => e.split(','));
     return ok(
@@ -116,7 +116,7 @@ export function createRestRouter(deps: RestRouteOptions): HttpRouter<IssuedToken
     );
   });
   router.add('GET', '/api/v2/workforcemanagement/managementunits/:muId/users', (ctx) => {
-    const mu = unit(ctx.params.muId!);
+    const mu = unit(ctx.params.muId);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
     return ok({
       entities: centre.agents
@@ -144,7 +144,7 @@ export function createRestRouter(deps: RestRouteOptions): HttpRouter<IssuedToken
     });
   });
   router.add('GET', '/api/v2/workforcemanagement/businessunits/:buId/activitycodes', (ctx) => {
-    const bu = businessUnit(ctx.params.buId!);
+    const bu = businessUnit(ctx.params.buId);
     if (!bu) return notFound(`Business unit ${ctx.params.buId}`);
     return ok({ entities: bu.activityCodes.map((c) => wire.activityCode(bu, c)) });
   });
@@ -166,7 +166,7 @@ export function createRestRouter(deps: RestRouteOptions): HttpRouter<IssuedToken
   router.add('GET', '/api/v2/workforcemanagement/managementunits/:muId/adherence', (ctx) => {
     const denied = requireAny('wfm:realtimeAdherence:view');
     if (denied) return denied;
-    const mu = unit(ctx.params.muId!);
+    const mu = unit(ctx.params.muId);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
     return listing(
       ctx,
@@ -207,7 +207,7 @@ export function createRestRouter(deps: RestRouteOptions): HttpRouter<IssuedToken
   });
 
   router.add('POST', '/api/v2/workforcemanagement/managementunits/:muId/agentschedules/search', (ctx) => {
-    const mu = unit(ctx.params.muId!);
+    const mu = unit(ctx.params.muId);
     if (!mu) return notFound(`Management unit ${ctx.params.muId}`);
     // UNCONFIRMED which {id}: for a client-credentials token the requester is the OAuth client (public
     // client-credentials integrations subscribe v2.users.{client id}.workforcemanagement.* result topics).
@@ -219,7 +219,7 @@ export function createRestRouter(deps: RestRouteOptions): HttpRouter<IssuedToken
     );
   });
   router.add('POST', '/api/v2/workforcemanagement/businessunits/:buId/agentschedules/search', (ctx) => {
-    const bu = businessUnit(ctx.params.buId!);
+    const bu = businessUnit(ctx.params.buId);
     if (!bu) return notFound(`Business unit ${ctx.params.buId}`);
     return searchSchedules(
       ctx,

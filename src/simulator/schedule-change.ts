@@ -33,7 +33,7 @@ const MINUTE = 60_000;
  * Replaces [startAt, endAt) of a shift with one activity, splitting the activities it overlaps (mutates the
  * shift).
  */
-export function insertActivity(shift: Shift, inserted: ScheduledActivity): void {
+function insertActivity(shift: Shift, inserted: ScheduledActivity): void {
   const startAt = inserted.startAt;
   const endAt = startAt + inserted.lengthMinutes * MINUTE;
   const kept: ScheduledActivity[] = [];

@@ -27,7 +27,7 @@ export class SeededRandom {
 
   /** One element of a non-empty list. */
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
+    return items[Math.floor(this.next() * items.length)];
   }
 
   /** A lognormal sample with the given median (same unit as the median). */
@@ -43,7 +43,7 @@ export class SeededRandom {
     const hex: string[] = [];
     for (let i = 0; i < 32; i++) hex.push(Math.floor(this.next() * 16).toString(16));
     hex[12] = '4';
-    hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+    hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
     const s = hex.join('');
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
   }

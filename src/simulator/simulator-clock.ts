@@ -70,7 +70,7 @@ export class SimulatorClock {
     let hi = this.pending.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const other = this.pending[mid]!;
+      const other = this.pending[mid];
       if (other.dueAt < dueAt || (other.dueAt === dueAt && other.seq < entry.seq)) lo = mid + 1;
       else hi = mid;
     }
@@ -96,7 +96,7 @@ export class SimulatorClock {
   private runDue(until: number): void {
     const base = this.now();
     try {
-      while (this.pending.length > 0 && this.pending[0]!.dueAt <= until) {
+      while (this.pending.length > 0 && this.pending[0].dueAt <= until) {
         const next = this.pending.shift()!;
         if (next.cancelled) continue;
         this.firingAt = Math.max(base, next.dueAt);
@@ -111,7 +111,7 @@ export class SimulatorClock {
     this.cancelRealTimer?.();
     this.cancelRealTimer = undefined;
     if (this.isManual || this.disposed) return;
-    while (this.pending.length > 0 && this.pending[0]!.cancelled) this.pending.shift();
+    while (this.pending.length > 0 && this.pending[0].cancelled) this.pending.shift();
     const first = this.pending[0];
     if (!first) return;
     const delayInMs = Math.max(0, (first.dueAt - this.now()) / this.timeScale);

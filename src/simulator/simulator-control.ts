@@ -255,7 +255,7 @@ export function createSimulatorControl(deps: SimulatorControlOptions): Simulator
           faults.setAsyncSearches(fault);
           return { kind: fault.kind, affected: 0 };
         default:
-          throw new RangeError(`unknown fault kind ${(fault as { kind?: unknown }).kind}`);
+          throw new RangeError(`unknown fault kind ${String((fault as { kind?: unknown }).kind)}`);
       }
     },
     listAgents: (managementUnitId) => engine.list(managementUnitId).map(agentView),

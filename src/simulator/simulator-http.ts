@@ -97,7 +97,7 @@ export function createSimulatorRequestHandler(
     }
     const download = /^\/downloads\/([0-9a-f]+)$/.exec(path);
     if (download && method === 'GET') {
-      const document = downloads.get(download[1]!);
+      const document = downloads.get(download[1]);
       writeReply(
         res,
         method,
@@ -111,7 +111,7 @@ export function createSimulatorRequestHandler(
     if (path === '/oauth/token') {
       counters.requests += 1;
       const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
-      const clientKey = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':')[0] : 'anonymous';
+      const clientKey = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0] : 'anonymous';
       // client.credentials.token.rate.per.minute (Genesys Cloud limits,
       // developer.genesys.cloud/api/rest/v2/organization/limits) is counted per client.
       const limited = limitOrFault(`client:${clientKey}`, path, headers);

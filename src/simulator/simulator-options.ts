@@ -74,7 +74,7 @@ export interface SimulatorOptions {
 }
 
 /** Permissions the default OAuth client holds: everything the supported topics and endpoints need. */
-export const DEFAULT_PERMISSIONS: readonly string[] = [
+const DEFAULT_PERMISSIONS: readonly string[] = [
   'wfm:realtimeAdherence:view',
   'wfm:agentAdherence:notify',
   'wfm:agentSchedule:view',
@@ -127,7 +127,7 @@ export function readSimulatorCliOptions(argv: readonly string[], env: NodeJS.Pro
   const flags = new Map<string, string>();
   for (const arg of argv) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (m) flags.set(m[1]!, m[2] ?? 'true');
+    if (m) flags.set(m[1], m[2] ?? 'true');
   }
   const pick = (flag: string, envName: string): string | undefined => flags.get(flag) ?? env[envName];
   const problems: string[] = [];
@@ -153,5 +153,5 @@ export function readSimulatorCliOptions(argv: readonly string[], env: NodeJS.Pro
     manualClock: pick('manual-clock', 'SIM_MANUAL_CLOCK') === 'true' ? true : undefined,
   };
   if (problems.length > 0) throw new Error(`Invalid simulator settings:\n  ${problems.join('\n  ')}`);
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SimulatorOptions;
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }

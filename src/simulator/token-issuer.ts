@@ -65,7 +65,7 @@ export class TokenIssuer {
   /** Answers `POST /oauth/token` given its Authorization header and form body. */
   issue(authorization: string | undefined, formBody: string): TokenReply {
     const match = /^Basic\s+(.+)$/i.exec(authorization ?? '');
-    const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
+    const decoded = match ? Buffer.from(match[1], 'base64').toString('utf8') : '';
     const separator = decoded.indexOf(':');
     const clientId = separator >= 0 ? decoded.slice(0, separator) : '';
     const secret = separator >= 0 ? decoded.slice(separator + 1) : '';
@@ -109,7 +109,7 @@ export class TokenIssuer {
   /** The live token named by an `Authorization: Bearer` header, or undefined when missing, unknown or expired. */
   verify(authorization: string | undefined): IssuedToken | undefined {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    const token = match ? this.tokens.get(match[1]!) : undefined;
+    const token = match ? this.tokens.get(match[1]) : undefined;
     if (!token) return undefined;
     if (token.expiresAt <= this.options.now()) {
       this.tokens.delete(token.accessToken);

@@ -75,7 +75,7 @@ const PATTERNS: ReadonlyArray<{
 export function parseTopic(topic: string): ParsedTopic | undefined {
   for (const pattern of PATTERNS) {
     const match = pattern.regex.exec(topic);
-    if (match) return { kind: pattern.kind, entityId: match[1]!, anyOfPermissions: pattern.anyOfPermissions };
+    if (match) return { kind: pattern.kind, entityId: match[1], anyOfPermissions: pattern.anyOfPermissions };
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import { InMemoryLeaseStore } from './leases/in-memory-lease-store';
 import { InMemoryRouteStore } from './routes/in-memory-route-store';
 import type { StoreSet } from './store-set';
 import { InMemoryWelcomeLedger } from './welcomes/in-memory-welcome-ledger';
+import { InMemoryDigestLedger } from './digests/in-memory-digest-ledger';
 
 /** Builds every store in memory (unit tests, and runs without persistence). */
 export function createInMemoryStores(): StoreSet {
@@ -18,6 +19,7 @@ export function createInMemoryStores(): StoreSet {
     routes: new InMemoryRouteStore(),
     leases: new InMemoryLeaseStore(),
     welcomes: new InMemoryWelcomeLedger(),
+    digests: new InMemoryDigestLedger(),
     alertBoards: new InMemoryAlertBoardStore(),
   };
 }

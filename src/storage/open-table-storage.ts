@@ -21,7 +21,7 @@ export interface OpenTableStorage {
 }
 
 /** Local Azurite data folder, relative to the working directory. */
-export const defaultAzuriteLocation = '.data/azurite';
+const defaultAzuriteLocation = '.data/azurite';
 
 /** Connects to Table storage (starting a local Azurite in `azurite` mode), creates missing tables and builds the stores. */
 export async function openTableStorage(

@@ -1,6 +1,7 @@
 import type {
   AlertBoardStore,
   AlertOutbox,
+  DigestLedger,
   Clock,
   ConversationStore,
   DriftHistoryStore,
@@ -19,6 +20,8 @@ export interface StoreSet {
   readonly routes: RouteStore;
   readonly leases: LeaseStore;
   readonly welcomes: WelcomeLedger;
+  /** One weekly digest per channel and week. */
+  readonly digests: DigestLedger;
   /** Each supervisor channel's alert budget ledger and live drift board. */
   readonly alertBoards: AlertBoardStore;
 }

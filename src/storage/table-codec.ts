@@ -40,8 +40,8 @@ export function readNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string') return Number(value);
-  if (typeof value === 'object' && 'value' in value) return readNumber((value as { value: unknown }).value);
-  throw new Error(`not a number: ${String(value)}`);
+  if (typeof value === 'object' && 'value' in value) return readNumber(value.value);
+  throw new Error(`not a number: ${typeof value}`);
 }
 
 /** Reads a numeric property that must be there. */

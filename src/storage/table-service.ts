@@ -19,10 +19,11 @@ export type TableName =
   | 'Routes'
   | 'Leases'
   | 'Welcomes'
+  | 'Digests'
   | 'AlertBoards';
 
 /** Every table the stores use, created at start. */
-export const allTableNames: readonly TableName[] = [
+const allTableNames: readonly TableName[] = [
   'DriftState',
   'AlertOutbox',
   'AlertOutboxPending',
@@ -31,6 +32,7 @@ export const allTableNames: readonly TableName[] = [
   'Routes',
   'Leases',
   'Welcomes',
+  'Digests',
   'AlertBoards',
 ];
 

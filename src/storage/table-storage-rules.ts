@@ -70,7 +70,7 @@ export function tableEndpointOfConnectionString(connectionString: string): strin
 function isConnectionString(text: string): boolean {
   const pairs = text.split(';').filter((part) => part.trim() !== '');
   if (pairs.length === 0 || !pairs.every((part) => /^[A-Za-z]+=./.test(part.trim()))) return false;
-  const keys = new Set(pairs.map((part) => part.trim().split('=')[0]!.toLowerCase()));
+  const keys = new Set(pairs.map((part) => part.trim().split('=')[0].toLowerCase()));
   return (
     (keys.has('accountname') && keys.has('accountkey')) ||
     keys.has('sharedaccesssignature') ||

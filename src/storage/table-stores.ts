@@ -8,6 +8,7 @@ import { TableRouteStore } from './routes/table-route-store';
 import type { StoreSet, StoreSetOptions } from './store-set';
 import type { TableService } from './table-service';
 import { TableWelcomeLedger } from './welcomes/table-welcome-ledger';
+import { TableDigestLedger } from './digests/table-digest-ledger';
 
 /** The Table-backed stores, with the concrete drift state type so restore code can call `upsertMany`. */
 export interface TableStoreSet extends StoreSet {
@@ -30,6 +31,7 @@ export async function createTableStores(
     routes: new TableRouteStore(service.client('Routes')),
     leases: new TableLeaseStore(service.client('Leases')),
     welcomes: new TableWelcomeLedger(service.client('Welcomes')),
+    digests: new TableDigestLedger(service.client('Digests')),
     alertBoards: new TableAlertBoardStore(service.client('AlertBoards')),
   };
 }

@@ -63,11 +63,11 @@ function pipeline(step: CoreStep, states: Map<string, AgentDriftState>, json: st
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /** Heap per tracked agent: drift state with an open episode in a Map plus one pending scheduler entry each. */
@@ -188,7 +188,7 @@ async function measureLateness(
         next = 0;
         states = new Map();
       }
-      const frame = frames[next++]!;
+      const frame = frames[next++];
       pipeline(step, states, frame.json, frame.at);
     }
     pumped += PUMP_BATCH;
@@ -211,7 +211,7 @@ async function measureLateness(
   log(
     `lateness: p50 ${percentile(sorted, 50)} ms, p99 ${percentile(sorted, 99)} ms, max ${sorted[sorted.length - 1]} ms`,
   );
-  return { p99: percentile(sorted, 99), max: sorted[sorted.length - 1]! };
+  return { p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
 }
 
 async function main(): Promise<void> {

@@ -46,7 +46,7 @@ describe('Soak: DriftMonitor restarts by SIGKILL (worker child process, simulato
     const units = world.sim.control.listUnits().length;
     const readySince = (): number | undefined => {
       const adopted = worker.current('management unit adopted');
-      return worker.isRunning() && adopted.length >= units ? adopted[units - 1]!.at : undefined;
+      return worker.isRunning() && adopted.length >= units ? adopted[units - 1].at : undefined;
     };
     const startedAt = Date.now();
     worker.start();
@@ -77,7 +77,7 @@ describe('Soak: DriftMonitor restarts by SIGKILL (worker child process, simulato
         await sleep(index * 2_500);
         const episode: Episode = { agentId: agent.id, startedAt: startDrift(world.sim, agent.id) };
         episodes.push(episode);
-        await sleep(DRIFT_LENGTHS_MS[index % DRIFT_LENGTHS_MS.length]!);
+        await sleep(DRIFT_LENGTHS_MS[index % DRIFT_LENGTHS_MS.length]);
         await worker.waitFor(
           () => {
             const since = readySince();

@@ -21,7 +21,7 @@ export interface FuzzTargets {
 }
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same cases, so a failure replays. */
-export class SeededRandom {
+class SeededRandom {
   private state: number;
 
   constructor(seed: number) {
@@ -41,7 +41,7 @@ export class SeededRandom {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
+    return items[this.int(items.length)];
   }
 
   chance(probability: number): boolean {
@@ -403,7 +403,7 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
     if (next === null || typeof next !== 'object' || Array.isArray(next)) return;
     node = next as Record<string, unknown>;
   }
-  const last = path[path.length - 1]!;
+  const last = path[path.length - 1];
   if (value === undefined) delete node[last];
   else node[last] = value;
 }

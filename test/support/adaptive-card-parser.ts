@@ -1,17 +1,13 @@
+import type * as AdaptiveCards from 'adaptivecards';
+
 // The official parser (npm `adaptivecards`, microsoft/AdaptiveCards source/nodejs/adaptivecards). Its `main`,
 // lib/adaptivecards.js, imports './strings' with no extension, which Node cannot resolve (ERR_MODULE_NOT_FOUND);
-// the package's UMD bundle, dist/adaptivecards.js, loads.
+// the package's UMD bundle, dist/adaptivecards.js, loads (typed by the package's own declarations).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC = require('adaptivecards/dist/adaptivecards.js') as {
-  AdaptiveCard: new () => {
-    parse(card: object, context: unknown): void;
-    validateProperties(): { validationEvents: Array<{ message: string }> };
-  };
-  SerializationContext: new () => { eventCount: number; getEventAt(i: number): { message: string } };
-};
+const AC = require('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCards;
 
 /** Parse and validation messages of the official Adaptive Cards parser for `card` (empty = valid, all elements known). */
-export function adaptiveCardProblems(card: object): string[] {
+export function parserProblems(card: object): string[] {
   const parsed = new AC.AdaptiveCard();
   const context = new AC.SerializationContext();
   parsed.parse(card, context);

@@ -31,18 +31,18 @@ const PRESENCES = ['Available', 'Away', 'Busy', 'OnQueue', 'Meal', 'Break', 'Mee
 const ROUTING = ['IDLE', 'INTERACTING', 'OFF_QUEUE', 'COMMUNICATING', 'NOT_RESPONDING'] as const;
 
 /** A deterministic id in the UUID shape Genesys uses (ids are opaque strings). */
-export function fakeGuid(kind: number, index: number): string {
+function fakeGuid(kind: number, index: number): string {
   const hex = (index >>> 0).toString(16).padStart(12, '0');
   return `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${hex}`;
 }
 
 /** Agent id number `index` as the generator spells it. */
-export function agentIdOf(index: number): string {
+function agentIdOf(index: number): string {
   return fakeGuid(0xa6e47, index);
 }
 
 /** Management unit id of agent `index`. */
-export function unitIdOf(index: number, agentsPerUnit = 500): string {
+function unitIdOf(index: number, agentsPerUnit = 500): string {
   return fakeGuid(0x3a17, Math.floor(index / agentsPerUnit));
 }
 

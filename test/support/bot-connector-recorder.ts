@@ -69,7 +69,7 @@ export async function startBotConnectorRecorder(): Promise<BotConnectorRecorder>
     const activityId = method === 'PUT' ? decodeURIComponent(match[2] ?? '') : `1:${sequence}`;
     const activity: RecordedActivity = {
       method,
-      conversationId: decodeURIComponent(match[1]!),
+      conversationId: decodeURIComponent(match[1]),
       activityId,
       body,
       receivedAt: Date.now(),
@@ -78,8 +78,8 @@ export async function startBotConnectorRecorder(): Promise<BotConnectorRecorder>
     const hold = holds.findIndex((candidate) => candidate.matches(body));
     if (hold >= 0) {
       const [held] = holds.splice(hold, 1);
-      held!.arrive(activity);
-      await held!.released;
+      held.arrive(activity);
+      await held.released;
     }
     res.writeHead(method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ id: activityId }));

@@ -43,14 +43,14 @@ export class DriftWorkerProcess {
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    createInterface({ input: child.stdout! }).on('line', (text) => {
+    createInterface({ input: child.stdout }).on('line', (text) => {
       try {
         this.lines.push({ ...(JSON.parse(text) as Record<string, unknown>), incarnation, at: Date.now() });
       } catch {
         this.lines.push({ incarnation, at: Date.now(), msg: text });
       }
     });
-    createInterface({ input: child.stderr! }).on('line', (text) =>
+    createInterface({ input: child.stderr }).on('line', (text) =>
       this.stderr.push(`[${incarnation}] ${text}`),
     );
   }

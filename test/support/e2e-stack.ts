@@ -1,4 +1,4 @@
-import { startApplication, type RunningApplication } from '../../bot/application';
+import { startApplication, type ApplicationOverrides, type RunningApplication } from '../../bot/application';
 import { readSettings } from '../../src/config/settings';
 import type { LogLevel } from '../../src/platform/logger';
 import { createLogger } from '../../src/platform/logger';
@@ -29,6 +29,8 @@ export interface E2eStackOptions {
   readonly host?: string;
   /** Most log lines kept. */
   readonly maxLogLines?: number;
+  /** More application overrides (the digest's manual clock). */
+  readonly overrides?: Omit<ApplicationOverrides, 'logger' | 'host'>;
 }
 
 /**
@@ -70,7 +72,11 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
   });
   let app: RunningApplication;
   try {
-    app = await startApplication(settings, { logger, ...(options.host ? { host: options.host } : {}) });
+    app = await startApplication(settings, {
+      ...options.overrides,
+      logger,
+      ...(options.host ? { host: options.host } : {}),
+    });
   } catch (error) {
     await simulator.stop();
     await connector.stop();

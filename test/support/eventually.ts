@@ -3,7 +3,7 @@
  * never a speed bound: well above anything a busy machine needs, and below Mocha's timeout (`.mocharc.json`), so a
  * failure names the outcome instead of "Timeout exceeded".
  */
-export const GIVE_UP_AFTER_MS = 45_000;
+const GIVE_UP_AFTER_MS = 45_000;
 
 const POLL_EVERY_MS = 10;
 

@@ -133,7 +133,7 @@ export class FakeBotConnector {
       if (method === 'PUT') return send(200, { id: match[2] });
     }
     if (method === 'GET' && (match = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(path))) {
-      const all = this.members.get(match[1]!) ?? [];
+      const all = this.members.get(match[1]) ?? [];
       const start = Number(url.searchParams.get('continuationToken') ?? '0');
       const page = all.slice(start, start + this.pageSize);
       const next = start + this.pageSize < all.length ? String(start + this.pageSize) : undefined;
@@ -148,9 +148,9 @@ export class FakeBotConnector {
         : send(404, { error: { code: 'MemberNotFoundInConversation', message: 'not found' } });
     }
     if (method === 'GET' && (match = /^\/v3\/conversations\/([^/]+)\/members$/.exec(path)))
-      return send(200, this.members.get(match[1]!) ?? []);
+      return send(200, this.members.get(match[1]) ?? []);
     if (method === 'GET' && (match = /^\/v3\/teams\/([^/]+)\/conversations$/.exec(path)))
-      return send(200, { conversations: this.channels.get(match[1]!) ?? [] });
+      return send(200, { conversations: this.channels.get(match[1]) ?? [] });
     send(404, { error: { code: 'NotFound', message: `fake connector has no route for ${method} ${path}` } });
   }
 }

@@ -3,7 +3,7 @@ import type { GenesysTimers } from '../../src/genesys/genesys-timers';
 import type { CancelTimer } from '../../src/platform/timers';
 
 /** 2026-08-20T14:00:00Z, a Thursday afternoon: the default start of every manual clock. */
-export const MANUAL_CLOCK_START = Date.UTC(2026, 7, 20, 14, 0, 0);
+const MANUAL_CLOCK_START = Date.UTC(2026, 7, 20, 14, 0, 0);
 
 interface Timer {
   /** The instant (timer time, see {@link ManualClock.jump}) it is due. */
@@ -122,7 +122,7 @@ export class ManualClock implements Clock, GenesysTimers {
         if (this.timers.length === 0)
           throw new Error('ManualClock.run: the work waits on something other than this clock');
       }
-      const dueAt = this.ordered()[0]!.dueAt;
+      const dueAt = this.ordered()[0].dueAt;
       for (const timer of this.ordered().filter((t) => t.dueAt === dueAt))
         if (this.timers.includes(timer)) this.fire(timer);
     }

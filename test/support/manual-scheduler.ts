@@ -9,7 +9,7 @@ interface Pending {
 }
 
 /** Lets queued promise work finish: one macrotask turn drains every microtask the in-memory fakes create. */
-export const flushPromises = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const flushPromises = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * A Scheduler driven by a {@link ManualClock}: nothing fires until the test advances time. Tasks fire in deadline

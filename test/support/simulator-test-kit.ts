@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { textOfMessage } from '../../src/platform/websocket-text';
 import {
   startGenesysSimulator,
   type RunningSimulator,
@@ -25,7 +26,7 @@ export function startTestSimulator(overrides: SimulatorOptions = {}): Promise<Ru
 }
 
 /** Basic auth header for the simulator's OAuth client. */
-export function basicAuth(clientId: string, secret: string): string {
+function basicAuth(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
 }
 
@@ -86,7 +87,12 @@ export class ApiClient {
   }
 
   async createChannel(topics: string[] = []): Promise<{ id: string; connectUri: string; expires: string }> {
-    const channel = (await this.json('POST', '/api/v2/notifications/channels')).body;
+    const channel = (
+      await this.json<{ id: string; connectUri: string; expires: string }>(
+        'POST',
+        '/api/v2/notifications/channels',
+      )
+    ).body;
     if (topics.length > 0) {
       const res = await this.json(
         'PUT',
@@ -118,7 +124,7 @@ export class FrameCollector {
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const raw = data.toString();
+      const raw = textOfMessage(data);
       let json: unknown;
       try {
         json = JSON.parse(raw);

@@ -86,7 +86,7 @@ export function historyFor(
           (8 + ((index * 3 + k * 4 + day) % 9)) * 3_600_000 +
           (n % 50) * MINUTE;
         // Older weeks have more formal exceptions: the board's week-over-week chart shows a fall.
-        const outcome = day > 14 && n % 4 === 0 ? 'becameFormalException' : OUTCOMES[n % OUTCOMES.length]!;
+        const outcome = day > 14 && n % 4 === 0 ? 'becameFormalException' : OUTCOMES[n % OUTCOMES.length];
         const lengthInMinutes =
           {
             resolvedBeforeNudge: 3,

@@ -3,13 +3,13 @@ import type { WelcomeLedger, WelcomeRecord, WelcomeScope } from '../../app/ports
 import {
   doubleProperty,
   encodeKey,
-  hasStatus,
   optionalDouble,
   readNumber,
   readString,
   requireNumber,
   withoutUndefined,
 } from '../table-codec';
+import { createOnce, getRow, replaceIfCurrent } from '../ledger-rows';
 
 type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
@@ -24,34 +24,17 @@ const maxErrorLength = 2000;
 export class TableWelcomeLedger implements WelcomeLedger {
   constructor(private readonly client: TableClient) {}
 
-  async create(record: WelcomeRecord): Promise<boolean> {
-    try {
-      await this.client.createEntity(toRow(record));
-      return true;
-    } catch (error) {
-      if (hasStatus(error, 409)) return false;
-      throw error;
-    }
+  create(record: WelcomeRecord): Promise<boolean> {
+    return createOnce(this.client, toRow(record));
   }
 
   async get(scope: WelcomeScope, scopeId: string): Promise<WelcomeRecord | undefined> {
-    try {
-      return fromRow(await this.client.getEntity<Row>(scope, encodeKey(scopeId)));
-    } catch (error) {
-      if (hasStatus(error, 404)) return undefined;
-      throw error;
-    }
+    const row = await getRow<Row>(this.client, scope, encodeKey(scopeId));
+    return row === undefined ? undefined : fromRow(row);
   }
 
-  async update(record: WelcomeRecord): Promise<boolean> {
-    if (record.etag === undefined) return false;
-    try {
-      await this.client.updateEntity(toRow(record), 'Replace', { etag: record.etag });
-      return true;
-    } catch (error) {
-      if (hasStatus(error, 412) || hasStatus(error, 404)) return false;
-      throw error;
-    }
+  update(record: WelcomeRecord): Promise<boolean> {
+    return replaceIfCurrent(this.client, toRow(record), record.etag);
   }
 
   async *listPending(): AsyncIterable<WelcomeRecord> {

@@ -150,7 +150,7 @@ describe('local demo in Agents Playground (real browser)', function () {
   it('shows the supervisor card for the drifting agent in the General channel', async () => {
     await page.getByText('General', { exact: true }).click();
 
-    const alert = card(`Adherence drift: ${demo.driftingAgents[0]!.name}`);
+    const alert = card(`Adherence drift: ${demo.driftingAgents[0].name}`);
     await alert.waitFor({ timeout: CARD_TIMEOUT_IN_MS });
     await alert.scrollIntoViewIfNeeded();
     await screenshot('2-general-channel-supervisor-card');
@@ -159,7 +159,7 @@ describe('local demo in Agents Playground (real browser)', function () {
 
   it('marks a supervisor card acknowledged by the Playground user when Acknowledge is clicked, and only that card', async () => {
     // The second drifting agent's card: the first one's stays open for the test above, in whatever order they run.
-    const agent = demo.driftingAgents[1]!;
+    const agent = demo.driftingAgents[1];
     await page.getByText('General', { exact: true }).click();
     const alert = card(`Adherence drift: ${agent.name}`);
     await alert.getByRole('button', { name: 'Acknowledge' }).click({ timeout: CARD_TIMEOUT_IN_MS });
@@ -188,7 +188,7 @@ describe('local demo in Agents Playground (real browser)', function () {
       'the drift monitor recorded who acknowledged',
     );
     // The other drifting agent's card is a separate alert: still waiting for someone.
-    const other = card(`Adherence drift: ${demo.driftingAgents[0]!.name}`);
+    const other = card(`Adherence drift: ${demo.driftingAgents[0].name}`);
     await other.waitFor({ timeout: CARD_TIMEOUT_IN_MS });
     assert.equal(await other.getByRole('button', { name: 'Acknowledge' }).count(), 1);
   });

@@ -96,7 +96,7 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
     assert.ok(alex, 'the demo seed keeps Alex Wilber on shift');
     others = working.filter((agent) => agent !== alex).slice(0, 2);
     assert.equal(others.length, 2, 'two more agents are on queue');
-    supervisorId = control.listSupervisors()[0]!.id;
+    supervisorId = control.listSupervisors()[0].id;
 
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
@@ -167,12 +167,12 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
 
   it('shows the supervisor who is drifting now and the week charts, then a new drift and an acknowledgement live', async () => {
     await driftNow(alex);
-    await driftNow(others[0]!, 'Break');
-    await backOnSchedule(others[1]!);
+    await driftNow(others[0], 'Break');
+    await backOnSchedule(others[1]);
     await page.goto(`${app.server.url}/tabs/board?as=supervisor:${supervisorId}`);
     await page.locator('body[data-ready="true"]').waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
     await row(alex.id).waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
-    await row(others[0]!.id).waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
+    await row(others[0].id).waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
     assert.match(await row(alex.id).innerText(), /Alex Wilber/);
     assert.match(await row(alex.id).innerText(), /On queue\)? → Unavailable/);
     for (const chart of ['hours', 'activity', 'resolution', 'exceptions'])
@@ -188,11 +188,11 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
     assert.match(await page.locator('#figures').innerText(), /Formal exceptions/);
 
     // A third agent leaves their schedule: the page shows them without a reload.
-    app.simulator!.control.setAgentActivity(others[1]!.id, {
+    app.simulator!.control.setAgentActivity(others[1].id, {
       systemPresence: 'Away',
       routingStatus: 'OFF_QUEUE',
     });
-    await row(others[1]!.id).waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
+    await row(others[1].id).waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
 
     // A supervisor acknowledges Alex's alert (as the card button would): the row says who.
     await row(alex.id).locator('[data-stage="supervisorAlerted"], td').first().waitFor();
@@ -224,7 +224,7 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
 
   it('shows the agent only their own day, and the change when they are back on schedule', async () => {
     await driftNow(alex);
-    await driftNow(others[0]!, 'Break');
+    await driftNow(others[0], 'Break');
     await page.goto(`${app.server.url}/tabs/me?as=agent:${alex.id}`);
     await page.locator('body[data-ready="true"]').waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
     assert.match(await page.locator('#title').innerText(), /Alex/);
@@ -240,8 +240,8 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
   });
 
   it('follows the dark theme in my drift window', async () => {
-    await driftNow(others[0]!, 'Break');
-    await page.goto(`${app.server.url}/tabs/me?as=agent:${others[0]!.id}&theme=dark`);
+    await driftNow(others[0], 'Break');
+    await page.goto(`${app.server.url}/tabs/me?as=agent:${others[0].id}&theme=dark`);
     await page.locator('body[data-ready="true"]').waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
     assert.match(await page.locator('#current-text').innerText(), /Your schedule shows/);
     await screenshot('my-drift-window-dark');
@@ -249,7 +249,7 @@ describe('Teams tabs in a real browser (supervisor board, my drift window)', fun
   });
 
   it('tells an agent who opens the board why it is not for them', async () => {
-    await page.goto(`${app.server.url}/tabs/board?as=agent:${others[0]!.id}`);
+    await page.goto(`${app.server.url}/tabs/board?as=agent:${others[0].id}`);
     await page.locator('body[data-ready="error"]').waitFor({ timeout: LIVE_TIMEOUT_IN_MS });
     assert.match(await page.locator('#notice').innerText(), /channel of your team watches/);
     assert.ok(await page.locator('#now').isHidden());

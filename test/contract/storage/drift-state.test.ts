@@ -145,7 +145,7 @@ describe('TableDriftStateStore on Azurite', () => {
     // A client whose first read is followed by another writer's update, so the first write carries a stale ETag.
     const racing = new Proxy(client, {
       get(target, property, receiver) {
-        if (property !== 'getEntity') return Reflect.get(target, property, receiver);
+        if (property !== 'getEntity') return Reflect.get(target, property, receiver) as unknown;
         return async (...args: Parameters<TableClient['getEntity']>) => {
           const entity = await target.getEntity(...args);
           if (!interfered) {
@@ -173,7 +173,7 @@ describe('TableDriftStateStore on Azurite', () => {
     await put(other, aState({ lastObservedAt: 0 }));
     const alwaysRacing = new Proxy(client, {
       get(target, property, receiver) {
-        if (property !== 'getEntity') return Reflect.get(target, property, receiver);
+        if (property !== 'getEntity') return Reflect.get(target, property, receiver) as unknown;
         return async (...args: Parameters<TableClient['getEntity']>) => {
           const entity = await target.getEntity(...args);
           await other.modify(key, (current) => ({

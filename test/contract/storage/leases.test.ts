@@ -70,7 +70,7 @@ export function describeLeaseStoreContract(name: string, createStore: () => Prom
       );
       const winners = results.filter((lease) => lease !== undefined);
       assert.equal(winners.length, 1);
-      assert.equal((await collect(store.list()))[0].owner, winners[0]!.owner);
+      assert.equal((await collect(store.list()))[0].owner, winners[0].owner);
     });
 
     it('grants a contested expired lease to exactly one of several instances', async () => {

@@ -138,7 +138,7 @@ describe('Teams edge fuzz: 10,000 seeded hostile activities against the running 
     for (const [, reason, value] of metrics.matchAll(
       /^edge_rejected_requests_total\{key="([^"]+)"\} (\d+)$/gm,
     ))
-      counted[reason!] = Number(value) - (rejectedBefore[reason!] ?? 0);
+      counted[reason] = Number(value) - (rejectedBefore[reason] ?? 0);
     for (const reason of Object.keys(counted)) if (counted[reason] === 0) delete counted[reason];
     assert.deepEqual(counted, refusals);
     assert.ok(Object.keys(refusals).length >= 15, `varied refusals: ${JSON.stringify(refusals)}`);

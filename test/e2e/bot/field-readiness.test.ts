@@ -64,7 +64,7 @@ describe('The application in a real org: bad clocks in /metrics, units that appe
   it('clamps a frame dated 2099 and shows it, by reason, in /metrics', async () => {
     const { app, simulator } = started();
     await eventually('the stream', () => app.genesys.isStreaming());
-    const agent = simulator.control.listAgents()[0]!;
+    const agent = simulator.control.listAgents()[0];
     // Events of a unit whose lease is not held yet are dropped (the adoption's restore catches up, undated): the
     // misdated frame must come on the live event path.
     await eventually("the lease on the agent's unit", () => app.ownership.ownsUnit(agent.managementUnitId));
@@ -85,7 +85,7 @@ describe('The application in a real org: bad clocks in /metrics, units that appe
     const unit = simulator.control.addUnit({ name: 'Night Shift', agents: 1 });
     const changes = await app.genesys.refreshDirectory();
     assert.deepEqual(changes?.addedUnitIds, [unit.id]);
-    const agent = simulator.control.listAgents(unit.id)[0]!;
+    const agent = simulator.control.listAgents(unit.id)[0];
     // Wait until this instance holds the new unit's lease, then the agent leaves their schedule.
     await eventually('the lease on the new unit', () => app.ownership.ownsUnit(unit.id) || undefined);
     const view = simulator.control.setAgentActivity(agent.id, { systemPresence: 'Away' });

@@ -85,7 +85,7 @@ describe('Draining on SIGTERM with two worker processes on one Azurite and one s
       );
     }
     assert.deepEqual([...ids()].sort(), [...expected].sort(), 'each alert exactly once');
-    assert.ok(sentBy(a).includes(expected[0]!), 'A recorded the send that was on the wire');
+    assert.ok(sentBy(a).includes(expected[0]), 'A recorded the send that was on the wire');
     assert.deepEqual(
       sentBy(b).filter((id) => id === expected[0]),
       [],

@@ -266,10 +266,10 @@ describe('Teams edge authentication', function () {
     const running = await startEdge('on');
     const printed: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    process.stderr.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
       printed.push(String(chunk));
       return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof process.stderr.write;
+    };
     try {
       const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
       // A token that looks like Teams' (issuer api.botframework.com): checking it needs the Bot Framework signing keys,

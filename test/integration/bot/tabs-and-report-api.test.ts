@@ -189,7 +189,11 @@ describe('Report API and tab data over HTTP (restify, Teams SSO tokens from a lo
       headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers },
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+    return {
+      status: response.status,
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      headers: response.headers,
+    };
   }
 
   describe('GET /api/reports/drift', () => {
@@ -333,10 +337,10 @@ describe('Report API and tab data over HTTP (restify, Teams SSO tokens from a lo
         rows.map((row) => row.agentId),
         ['agent-ana'],
       );
-      assert.equal(rows[0]!.stage, 'supervisorAlerted');
-      assert.equal(rows[0]!.scheduled, 'Phones (On queue)');
-      assert.equal(rows[0]!.actual, 'Break');
-      assert.equal(rows[0]!.minutes, 17);
+      assert.equal(rows[0].stage, 'supervisorAlerted');
+      assert.equal(rows[0].scheduled, 'Phones (On queue)');
+      assert.equal(rows[0].actual, 'Break');
+      assert.equal(rows[0].minutes, 17);
       const etag = first.headers.get('etag')!;
       const again = await fetch(`${server.url}/tabs/api/board/now`, {
         headers: { authorization: `Bearer ${sam}`, 'if-none-match': etag },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { newOutboxAlert, outboxAlertId } from '../../../src/app/outbox-alert';
-import type { ConversationRecord, OutboxAlert } from '../../../src/app/ports';
+import type { OutboxAlert } from '../../../src/app/ports';
 import type { DriftCommand } from '../../../src/domain/drift-commands';
 import { createInMemoryStores } from '../../../src/storage/in-memory-stores';
 import type { StoreSet } from '../../../src/storage/store-set';
@@ -152,7 +152,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     assert.equal(record?.serviceUrl, connector.url);
     const welcome = connector.find('POST', /^\/v3\/conversations\/a:ana\/activities/);
     assert.equal(welcome.length, 1);
-    assert.match(JSON.stringify(welcome[0]!.body), /linked to your Genesys Cloud agent profile/);
+    assert.match(JSON.stringify(welcome[0].body), /linked to your Genesys Cloud agent profile/);
   });
 
   it('stores a team install with its channels and links rostered agents across member pages', async () => {
@@ -196,7 +196,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     const conversationId = result.status === 'sent' ? result.conversationId : '';
     const sends = connector.find('POST', new RegExp(`^/v3/conversations/${conversationId}/activities`));
     assert.equal(sends.length, 1);
-    assert.match(JSON.stringify(sends[0]!.body), /Quick check-in/);
+    assert.match(JSON.stringify(sends[0].body), /Quick check-in/);
     assert.equal((await stores.conversations.get(AAD.ben))?.conversationId, conversationId);
   });
 
@@ -222,7 +222,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
     assert.match(JSON.stringify(body.value), /Acknowledged by Sam Supervisor/);
     const puts = connector.find('PUT', new RegExp(`/activities/${activityId}$`));
     assert.equal(puts.length, 1, 'the card is replaced in place for every viewer');
-    assert.match(JSON.stringify(puts[0]!.body), /Acknowledged by Sam Supervisor/);
+    assert.match(JSON.stringify(puts[0].body), /Acknowledged by Sam Supervisor/);
     assert.equal(
       (await stores.driftState.get({ managementUnitId: 'mu-north', agentId: 'agent-ana' }))?.episode
         ?.acknowledged?.by.id,
@@ -287,7 +287,7 @@ describe('Teams edge over real HTTP (restify + local Bot Connector)', function (
       ...ben,
       conversationId: 'a:ben',
       reference: {},
-    } as ConversationRecord);
+    });
     connector.failNext(1, {
       status: 403,
       code: 'ConversationBlockedByUser',

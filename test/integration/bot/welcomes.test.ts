@@ -137,7 +137,7 @@ describe('One welcome per scope, ever: install events, restarts, replicas and up
     assert.equal(welcomesIn('a:ana'), 1);
     assert.equal(welcomesIn(TEAM), 1);
     assert.match(
-      JSON.stringify(connector.find('POST', /^\/v3\/conversations\/a:ana\/activities/)[0]!.body),
+      JSON.stringify(connector.find('POST', /^\/v3\/conversations\/a:ana\/activities/)[0].body),
       /Hi Ana! You're linked/,
     );
 

@@ -55,14 +55,14 @@ const copies = (stage: Stage): { sources: string[]; from?: string }[] =>
 function requiredModules(file: string): { specifier: string; viaResolve: boolean }[] {
   const text = readFileSync(file, 'utf8');
   return [...text.matchAll(/require(\.resolve)?\(\s*["']([^"']+)["']\s*\)/g)].map((match) => ({
-    specifier: match[2]!,
+    specifier: match[2],
     viaResolve: match[1] !== undefined,
   }));
 }
 
 function packageOf(specifier: string): string {
   const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
 function jsFiles(dir: string): string[] {
@@ -88,8 +88,8 @@ describe('Container image (Dockerfile parsed with dockerfile-ast; no Docker engi
       assert.equal(stage.image, 'node');
       assert.match(stage.tag ?? '', /^22(\.\d+){0,2}-(bookworm-)?slim$/, `${stage.name}: ${stage.tag}`);
     }
-    assert.equal(build!.name, 'build');
-    const buildRuns = runs(build!);
+    assert.equal(build.name, 'build');
+    const buildRuns = runs(build);
     assert.ok(
       buildRuns.some((run) => /\bnpm ci\b/.test(run) && !/--omit=dev/.test(run)),
       'the build stage installs dev dependencies',
@@ -99,10 +99,10 @@ describe('Container image (Dockerfile parsed with dockerfile-ast; no Docker engi
 
   it('runs with production dependencies and dist/ only, as a non-root user, with NODE_ENV=production', () => {
     assert.ok(
-      runs(runtime!).some((run) => /\bnpm ci\b.*--omit=dev/.test(run)),
+      runs(runtime).some((run) => /\bnpm ci\b.*--omit=dev/.test(run)),
       'npm ci --omit=dev',
     );
-    const runtimeCopies = copies(runtime!);
+    const runtimeCopies = copies(runtime);
     assert.deepEqual(
       runtimeCopies.filter((copy) => copy.from === undefined).flatMap((copy) => copy.sources),
       ['package.json', 'package-lock.json'],
@@ -112,24 +112,24 @@ describe('Container image (Dockerfile parsed with dockerfile-ast; no Docker engi
       runtimeCopies.filter((copy) => copy.from !== undefined),
       [{ sources: ['/app/dist'], from: 'build' }],
     );
-    const env = runtime!.instructions
+    const env = runtime.instructions
       .filter((i) => keyword(i) === 'ENV')
       .flatMap((i) => argsOf(i).filter((arg) => arg !== '\\'));
     assert.ok(env.includes('NODE_ENV=production'), env.join(' '));
-    const users = runtime!.instructions.filter((i) => keyword(i) === 'USER').map((i) => argsOf(i)[0]);
+    const users = runtime.instructions.filter((i) => keyword(i) === 'USER').map((i) => argsOf(i)[0]);
     assert.equal(users.length, 1);
     assert.doesNotMatch(users[0] ?? 'root', /^(root|0)(:|$)/);
-    const lastUserAt = runtime!.instructions.findIndex((i) => keyword(i) === 'USER');
-    const cmdAt = runtime!.instructions.findIndex((i) => keyword(i) === 'CMD');
+    const lastUserAt = runtime.instructions.findIndex((i) => keyword(i) === 'USER');
+    const cmdAt = runtime.instructions.findIndex((i) => keyword(i) === 'CMD');
     assert.ok(lastUserAt >= 0 && lastUserAt < cmdAt, 'USER comes before CMD');
   });
 
   it('starts the built entry with an exec-form CMD, so SIGTERM reaches Node', () => {
     const cmds = dockerfile.getCMDs();
     assert.equal(cmds.length, 1);
-    const strings = cmds[0]!.getJSONStrings().map((arg) => arg.getJSONValue());
+    const strings = cmds[0].getJSONStrings().map((arg) => arg.getJSONValue());
     assert.ok(strings.length > 0, 'CMD is a JSON array (exec form), not a shell string');
-    assert.deepEqual(strings, packageJson.scripts.serve!.split(' '), 'the same command as npm run serve');
+    assert.deepEqual(strings, packageJson.scripts.serve.split(' '), 'the same command as npm run serve');
     assert.equal(dockerfile.getENTRYPOINTs().length, 0);
   });
 

@@ -80,10 +80,10 @@ describe('GenesysAdherenceClient against the simulator', function () {
         .sort(),
       units.map((u) => u.id).sort(),
     );
-    const unit = h.client.directory.getUnit(units[0]!.id)!;
-    assert.equal(unit.exceptionThresholdMs, units[0]!.adherenceExceptionThresholdSeconds * 1000);
-    assert.equal(unit.businessUnitId, units[0]!.businessUnitId);
-    const agent = h.sim.control.listAgents()[0]!;
+    const unit = h.client.directory.getUnit(units[0].id)!;
+    assert.equal(unit.exceptionThresholdMs, units[0].adherenceExceptionThresholdSeconds * 1000);
+    assert.equal(unit.businessUnitId, units[0].businessUnitId);
+    const agent = h.sim.control.listAgents()[0];
     const profile = h.client.directory.findAgentByEmail(agent.email.toUpperCase());
     assert.equal(profile?.id, agent.id);
     assert.equal(profile?.managerId, agent.managerId);
@@ -95,7 +95,7 @@ describe('GenesysAdherenceClient against the simulator', function () {
     const agents = h.sim.control.listAgents();
     assert.equal(h.sink.observations.length, agents.length);
     assert.ok(h.sink.observations.every((o) => o.source === 'restore'));
-    const agent = agents[0]!;
+    const agent = agents[0];
     h.sim.control.advance(5_000);
     const view = h.sim.control.setAgentActivity(agent.id, BREAK);
     await eventually('the event', () => h.sink.ofAgent(agent.id).some((o) => o.source === 'event'));
@@ -115,15 +115,15 @@ describe('GenesysAdherenceClient against the simulator', function () {
     h.sim.control.injectFault({ kind: 'dropSockets' });
     // Changed while no socket is open: only the restore can bring it.
     h.sim.control.advance(1_000);
-    h.sim.control.setAgentActivity(a!.id, BREAK);
+    h.sim.control.setAgentActivity(a.id, BREAK);
     await eventually(
       'reconnect and restore',
       () => h.client.metrics.restores > restoresBefore && h.client.isStreaming() && !h.client.isRestoring(),
     );
     h.sim.control.advance(1_000);
-    h.sim.control.setAgentActivity(b!.id, MEAL);
+    h.sim.control.setAgentActivity(b.id, MEAL);
     await eventually('event after reconnect', () =>
-      h.sink.ofAgent(b!.id).some((o) => o.actualActivityCategory === 'Meal'),
+      h.sink.ofAgent(b.id).some((o) => o.actualActivityCategory === 'Meal'),
     );
     await h.client.flush();
     assert.equal(h.client.channelIds()[0], channelBefore);
@@ -140,7 +140,7 @@ describe('GenesysAdherenceClient against the simulator', function () {
       'socket_closing handled',
       () => h.client.metrics.socketClosingNotices === 1 && h.client.isStreaming() && !h.client.isRestoring(),
     );
-    const agent = h.sim.control.listAgents()[3]!;
+    const agent = h.sim.control.listAgents()[3];
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(agent.id, BREAK);
     await eventually('event after socket_closing', () =>
@@ -156,7 +156,7 @@ describe('GenesysAdherenceClient against the simulator', function () {
       const h = await startHarness();
       const channelBefore = h.client.channelIds()[0]!;
       h.sim.control.injectFault({ kind, channelId: channelBefore });
-      const agent = h.sim.control.listAgents()[2]!;
+      const agent = h.sim.control.listAgents()[2];
       h.sim.control.advance(1_000);
       h.sim.control.setAgentActivity(agent.id, BREAK);
       await eventually(
@@ -233,7 +233,7 @@ describe('GenesysAdherenceClient against the simulator', function () {
     const h = await startHarness();
     h.sim.control.injectFault({ kind: 'malformedFrame' });
     await eventually('the malformed frame', () => h.client.metrics.malformedFrames === 1);
-    const agent = h.sim.control.listAgents()[1]!;
+    const agent = h.sim.control.listAgents()[1];
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(agent.id, BREAK);
     await eventually('event after the malformed frame', () =>
@@ -245,7 +245,7 @@ describe('GenesysAdherenceClient against the simulator', function () {
 
   it('hands duplicate and out-of-order frames on for the drift core to judge, which applies each change once and the newest last', async () => {
     const h = await startHarness();
-    const agent = h.sim.control.listAgents()[4]!;
+    const agent = h.sim.control.listAgents()[4];
     h.sim.control.injectFault({ kind: 'duplicateFrames', count: 1 });
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(agent.id, BREAK);
@@ -263,10 +263,10 @@ describe('GenesysAdherenceClient against the simulator', function () {
 
   it('signals a schedule change for the unit whose schedule was republished', async () => {
     const h = await startHarness();
-    const unit = h.sim.control.listUnits()[1]!;
+    const unit = h.sim.control.listUnits()[1];
     h.sim.control.publishScheduleChange(unit.id);
     await eventually('the schedule change signal', () => h.sink.scheduleChanges.includes(unit.id));
-    assert.ok(!h.sink.scheduleChanges.includes(h.sim.control.listUnits()[0]!.id));
+    assert.ok(!h.sink.scheduleChanges.includes(h.sim.control.listUnits()[0].id));
   });
 
   it('shards more than 1,000 per-user topics across channels and restores and streams on each', async () => {
@@ -277,7 +277,7 @@ describe('GenesysAdherenceClient against the simulator', function () {
     assert.equal(h.client.channelIds().length, 2);
     const agents = h.sim.control.listAgents();
     assert.equal(new Set(h.sink.observations.map((o) => o.agentId)).size, agents.length);
-    const last = agents[agents.length - 1]!;
+    const last = agents[agents.length - 1];
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(last.id, BREAK);
     await eventually('event on the second channel', () =>
@@ -317,7 +317,7 @@ describe('GenesysAdherenceClient against the simulator', function () {
 
   it('looks up an agent schedule in the simulator and answers overtime when the activity at that instant is an overtime code', async () => {
     const h = await startHarness();
-    const agent = h.sim.control.listAgents()[0]!;
+    const agent = h.sim.control.listAgents()[0];
     const now = h.sim.control.now();
     const { data } = await h.client.rest.send<{
       result: {
@@ -336,7 +336,7 @@ describe('GenesysAdherenceClient against the simulator', function () {
         userIds: [agent.id],
       },
     });
-    const activities = data.result.agentSchedules[0]!.shifts.flatMap((shift) => shift.activities);
+    const activities = data.result.agentSchedules[0].shifts.flatMap((shift) => shift.activities);
     const current = activities.find(
       (a) => Date.parse(a.startDate) <= now && now < Date.parse(a.startDate) + a.lengthMinutes * 60_000,
     );
@@ -361,12 +361,12 @@ describe('GenesysAdherenceClient against the simulator', function () {
     const h = await startHarness();
     const [unit, other] = h.sim.control.listUnits();
     const before = h.sink.received.length;
-    const handedOver = await h.client.restoreUnit(unit!.id);
+    const handedOver = await h.client.restoreUnit(unit.id);
     const restored = h.sink.received.slice(before);
-    assert.equal(handedOver, unit!.agentCount);
-    assert.equal(restored.length, unit!.agentCount);
-    assert.ok(restored.every((o) => o.source === 'restore' && o.managementUnitId === unit!.id));
-    assert.ok(!restored.some((o) => o.managementUnitId === other!.id));
+    assert.equal(handedOver, unit.agentCount);
+    assert.equal(restored.length, unit.agentCount);
+    assert.ok(restored.every((o) => o.source === 'restore' && o.managementUnitId === unit.id));
+    assert.ok(!restored.some((o) => o.managementUnitId === other.id));
     assertMatchesSimulator(h);
   });
 });

@@ -41,7 +41,7 @@ describe('GenesysAdherenceClient in a changing org', function () {
 
   it('looks up an agent hired after start from their first event, and links them to Teams when they install', async () => {
     const h = await startHarness();
-    const unit = h.sim.control.listUnits()[0]!;
+    const unit = h.sim.control.listUnits()[0];
     const hired = h.sim.control.addAgent({ managementUnitId: unit.id, name: 'Nia New' });
     assert.equal(h.client.directory.getAgent(hired.id), undefined);
     await eventually('the lookup', () => h.client.directory.getAgent(hired.id) !== undefined);
@@ -104,7 +104,7 @@ describe('GenesysAdherenceClient in a changing org', function () {
     const topic = `v2.workforcemanagement.managementunits.${added.id}.adherence`;
     assert.deepEqual(await h.client.refreshDirectory(), { addedUnitIds: [added.id], removedUnitIds: [] });
     assert.ok(h.client.directory.getUnit(added.id));
-    const newcomer = h.sim.control.listAgents(added.id)[0]!;
+    const newcomer = h.sim.control.listAgents(added.id)[0];
     assert.equal(h.client.directory.getAgent(newcomer.id)?.managementUnitId, added.id);
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(newcomer.id, AWAY);
@@ -135,7 +135,7 @@ describe('GenesysAdherenceClient in a changing org', function () {
   it('waits for an asynchronous schedule search on the completion topic of the OAuth client and reads its result', async () => {
     // The client's timers on a manual clock: the 15 s bound cannot run out on a busy machine before the answer comes.
     const h = await startHarness({}, {}, new ManualClock());
-    const agent = h.sim.control.listAgents()[0]!;
+    const agent = h.sim.control.listAgents()[0];
     h.sim.control.injectFault({ kind: 'asyncScheduleSearches', count: 1 });
     const answer = await h.client.coverage.check(agent.id, agent.managementUnitId, h.sim.control.now(), []);
     assert.equal(answer, 'clear');
@@ -148,7 +148,7 @@ describe('GenesysAdherenceClient in a changing org', function () {
     const boundMs = 15_000;
     const timers = new ManualClock();
     const h = await startHarness({}, { scheduleSearchTimeoutInMs: boundMs }, timers);
-    const agent = h.sim.control.listAgents()[1]!;
+    const agent = h.sim.control.listAgents()[1];
     h.sim.control.injectFault({ kind: 'asyncScheduleSearches', count: 1, outcome: 'never' });
     let answer: string | undefined;
     void h.client.coverage
@@ -173,16 +173,16 @@ describe('GenesysAdherenceClient in a changing org', function () {
     await eventually('the rollover', () => h.client.metrics.channelRollovers === 1);
     assert.notEqual(h.client.channelIds()[0], oldChannel);
     assert.ok(h.client.metrics.restores > restores, 'the new channel was restored');
-    h.sim.control.setAgentActivity(a!.id, AWAY);
-    await eventually('an event while both channels live', () => eventsOf(h, a!.id).length === 1);
+    h.sim.control.setAgentActivity(a.id, AWAY);
+    await eventually('an event while both channels live', () => eventsOf(h, a.id).length === 1);
     // The first token ends: the simulator closes the old channel, which was already retired.
     h.sim.control.advance(60_000);
     await eventually(
       'old channel closed',
       () => !h.sim.control.listChannels().some((c) => c.id === oldChannel),
     );
-    h.sim.control.setAgentActivity(b!.id, AWAY);
-    await eventually('an event after the old token ended', () => eventsOf(h, b!.id).length === 1);
+    h.sim.control.setAgentActivity(b.id, AWAY);
+    await eventually('an event after the old token ended', () => eventsOf(h, b.id).length === 1);
     assert.equal(h.client.metrics.reconnects, 0, 'no gap: nothing had to reconnect');
     assert.ok(h.client.isStreaming());
     assert.equal(h.sim.control.getCounters().channelsClosedWithToken, 1);
@@ -190,7 +190,7 @@ describe('GenesysAdherenceClient in a changing org', function () {
 
   it('resumes tracking with a restore when a channel vanishes with its revoked token', async () => {
     const h = await startHarness();
-    const agent = h.sim.control.listAgents()[2]!;
+    const agent = h.sim.control.listAgents()[2];
     const restores = h.client.metrics.restores;
     h.sim.control.injectFault({ kind: 'expireTokens' });
     // Changed while the channel is gone: only the restore can bring it.
@@ -210,15 +210,15 @@ describe('GenesysAdherenceClient in a changing org', function () {
 
   it('hands a frame dated 2099 to the drift core, which clamps it and applies the next real event', async () => {
     const h = await startHarness();
-    const agent = h.sim.control.listAgents()[3]!;
+    const agent = h.sim.control.listAgents()[3];
     h.sim.control.injectFault({ kind: 'misdatedFrames', adherenceChangeTime: '2099-01-01T00:00:00.000Z' });
     h.sim.control.advance(1_000);
     h.sim.control.setAgentActivity(agent.id, AWAY);
     await eventually('the misdated event', () => eventsOf(h, agent.id).length === 1);
-    assert.equal(eventsOf(h, agent.id)[0]!.adherenceChangedAt, Date.UTC(2099, 0, 1));
+    assert.equal(eventsOf(h, agent.id)[0].adherenceChangedAt, Date.UTC(2099, 0, 1));
     h.sim.control.advance(60_000);
     const back = h.sim.control.setAgentActivity(agent.id, { followSchedule: true });
     await eventually('the next real event applied', () => eventsOf(h, agent.id).length === 2);
-    assert.equal(eventsOf(h, agent.id)[1]!.adherenceChangedAt, Date.parse(back.adherenceChangeTime));
+    assert.equal(eventsOf(h, agent.id)[1].adherenceChangedAt, Date.parse(back.adherenceChangeTime));
   });
 });

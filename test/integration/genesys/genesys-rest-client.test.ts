@@ -129,7 +129,7 @@ describe('Genesys REST client against a local server', () => {
     );
     assert.equal(tokenCall.headers['content-type'], 'application/x-www-form-urlencoded');
     assert.equal(tokenCall.body, 'grant_type=client_credentials');
-    const call = apiCalls()[0]!;
+    const call = apiCalls()[0];
     assert.equal(call.headers.authorization, 'Bearer token-1');
     assert.match(String(call.headers['inin-correlation-id']), /^[0-9a-f-]{36}$/);
   });
@@ -144,7 +144,7 @@ describe('Genesys REST client against a local server', () => {
     clock.advanceBy(50_000); // 550 s: inside the 60 s margin (capped at a tenth of 600 s)
     await rest.get('/api/v2/c');
     assert.equal(tokensIssued, 2);
-    assert.equal(apiCalls()[2]!.headers.authorization, 'Bearer token-2');
+    assert.equal(apiCalls()[2].headers.authorization, 'Bearer token-2');
   });
 
   it('retries a throttled or unavailable token endpoint, waiting its Retry-After, then gets the token', async () => {
@@ -169,7 +169,7 @@ describe('Genesys REST client against a local server', () => {
   it('sends repeated query keys as Genesys expects (id=a&id=b)', async () => {
     const { rest } = build();
     await rest.get('/api/v2/users', { id: ['a', 'b'], pageSize: 2 });
-    assert.equal(apiCalls()[0]!.url, '/api/v2/users?id=a&id=b&pageSize=2');
+    assert.equal(apiCalls()[0].url, '/api/v2/users?id=a&id=b&pageSize=2');
   });
 
   it('fetches a new token once after a 401 and retries the call', async () => {
@@ -204,10 +204,7 @@ describe('Genesys REST client against a local server', () => {
     assert.deepEqual(sleeps, [7_000]);
     assert.equal(metrics.rest429s, 1);
     assert.equal(apiCalls().length, 2);
-    assert.equal(
-      apiCalls()[0]!.headers['inin-correlation-id'],
-      apiCalls()[1]!.headers['inin-correlation-id'],
-    );
+    assert.equal(apiCalls()[0].headers['inin-correlation-id'], apiCalls()[1].headers['inin-correlation-id']);
   });
 
   it('gives up at once when Retry-After exceeds three minutes, reporting it as a TransientError', async () => {
@@ -286,7 +283,7 @@ describe('Genesys REST client against a local server', () => {
   it('never sends the bearer token to a download URL on another host', async () => {
     const { rest } = build();
     await rest.get(`${baseUrl.replace('127.0.0.1', 'localhost')}/downloads/abc?signature=1`);
-    assert.equal(apiCalls()[0]!.headers.authorization, undefined);
+    assert.equal(apiCalls()[0].headers.authorization, undefined);
   });
 
   it('never logs the client secret or a token', async () => {

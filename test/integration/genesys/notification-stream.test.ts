@@ -133,7 +133,7 @@ describe('NotificationStream liveness against a silent local server', function (
     try {
       await eventually('first connection', () => connections.length === 1);
       refused.add('ch1');
-      sockets[0]!.terminate();
+      sockets[0].terminate();
       await eventually('a connection to a new channel', () => connections.includes('ch2'));
       assert.equal(stream.channelId(), 'ch2');
     } finally {

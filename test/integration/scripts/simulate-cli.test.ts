@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import type { ExperimentResult } from '../../../src/simulation/outcome-experiment';
 
 const ROOT = join(__dirname, '../../..');
 
@@ -22,7 +23,7 @@ describe('npm run simulate', function () {
   it('prints both arms, the reduction and the alert rate as one JSON object on the last line with --json', async () => {
     const run = await runSimulate(['--json', '--seed', '2']);
     assert.equal(run.code, 0, run.stderr);
-    const result = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as ExperimentResult;
     assert.deepEqual(Object.keys(result).slice(0, 6), [
       'seed',
       'weeks',

@@ -31,7 +31,7 @@ describe('Genesys simulator WFM REST', () => {
   });
 
   it('returns adherence settings only when expanded, with a 15-minute exception threshold and ignored activities', async () => {
-    const muId = sim.control.listUnits()[0]!.id;
+    const muId = sim.control.listUnits()[0].id;
     const plain = await api.json('GET', `/api/v2/workforcemanagement/managementunits/${muId}`);
     assert.equal(plain.body.settings, undefined);
     const expanded = await api.json(
@@ -44,11 +44,11 @@ describe('Genesys simulator WFM REST', () => {
     assert.deepEqual(adherence.ignoredActivityCategories, { values: ['Training'] });
     assert.equal(adherence.ignoredActivityCodeIds.values.length, 1);
     assert.equal(typeof expanded.body.timeZone, 'string');
-    assert.equal(expanded.body.businessUnit.id, sim.control.listUnits()[0]!.businessUnitId);
+    assert.equal(expanded.body.businessUnit.id, sim.control.listUnits()[0].businessUnitId);
   });
 
   it('lists activity codes including Overtime and Team Meeting', async () => {
-    const buId = sim.control.listUnits()[0]!.businessUnitId;
+    const buId = sim.control.listUnits()[0].businessUnitId;
     const codes = await api.json('GET', `/api/v2/workforcemanagement/businessunits/${buId}/activitycodes`);
     const names = codes.body.entities.map((c: { name: string }) => c.name);
     assert.ok(names.includes('Overtime'));
@@ -60,7 +60,7 @@ describe('Genesys simulator WFM REST', () => {
   });
 
   it('lists unit adherence with REST field names and answers only a downloadUrl when forced', async () => {
-    const muId = sim.control.listUnits()[0]!.id;
+    const muId = sim.control.listUnits()[0].id;
     const listing = await api.json('GET', `/api/v2/workforcemanagement/managementunits/${muId}/adherence`);
     assert.equal(listing.body.entities.length, 4);
     const entry = listing.body.entities.find(
@@ -86,7 +86,7 @@ describe('Genesys simulator WFM REST', () => {
     api = await ApiClient.login(sim);
     const listing = await api.json(
       'GET',
-      `/api/v2/workforcemanagement/managementunits/${sim.control.listUnits()[0]!.id}/adherence`,
+      `/api/v2/workforcemanagement/managementunits/${sim.control.listUnits()[0].id}/adherence`,
     );
     assert.equal(listing.body.entities, undefined);
     assert.match(listing.body.downloadUrl, /^http:\/\/127\.0\.0\.1:\d+\//);
@@ -126,7 +126,7 @@ describe('Genesys simulator WFM REST', () => {
   });
 
   it('answers users by id with email, username, manager and state, and 404 for an unknown user', async () => {
-    const agent = sim.control.listAgents()[0]!;
+    const agent = sim.control.listAgents()[0];
     const one = await api.json('GET', `/api/v2/users/${agent.id}`);
     assert.equal(one.body.email, agent.email);
     assert.match(agent.email, /^[a-z]+\.[a-z]+\d*@contoso\.example$/);

@@ -14,7 +14,7 @@ describe('Genesys simulator determinism and control API', () => {
   };
   const schedulesOf = async (sim: RunningSimulator): Promise<unknown> => {
     const api = await ApiClient.login(sim);
-    const unit = sim.control.listUnits()[0]!;
+    const unit = sim.control.listUnits()[0];
     const body = {
       startDate: new Date(START_AT - 86_400_000).toISOString(),
       endDate: new Date(START_AT + 86_400_000).toISOString(),
@@ -78,12 +78,12 @@ describe('Genesys simulator determinism and control API', () => {
       scheduledActivityCategory: string;
     }>;
     assert.equal(agents.length, 8);
-    assert.match(agents[0]!.email, /@contoso\.example$/);
+    assert.match(agents[0].email, /@contoso\.example$/);
     assert.equal(((await control('/units')).body as unknown as unknown[]).length, 2);
     assert.ok(
       (
         (await control('/teams')).body as unknown as Array<{ supervisorEmail: string }>
-      )[0]!.supervisorEmail.endsWith('@contoso.example'),
+      )[0].supervisorEmail.endsWith('@contoso.example'),
     );
     const onQueue = agents.find((a) => a.scheduledActivityCategory === 'OnQueueWork')!;
     const set = await control(`/agents/${onQueue.id}/activity`, 'PUT', { systemPresence: 'Meal' });

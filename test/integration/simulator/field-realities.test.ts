@@ -31,7 +31,7 @@ describe('Genesys simulator field realities', () => {
     socket.frames.filter((f) => f.json?.eventBody?.user?.id === agentId).map((f) => f.json.eventBody);
 
   it('hires an agent mid-day: the event names them, the directory and unit listing know them', async () => {
-    const unit = sim.control.listUnits()[0]!;
+    const unit = sim.control.listUnits()[0];
     const socket = await listen([muTopic(unit.id)]);
     const hired = sim.control.addAgent({ managementUnitId: unit.id, name: 'Nia New' });
     const event = (await socket.next((f) => f.json?.eventBody?.user?.id === hired.id)).json;
@@ -46,8 +46,8 @@ describe('Genesys simulator field realities', () => {
   });
 
   it('takes an agent out of their unit with a last removedFromManagementUnit event, then nothing', async () => {
-    const unit = sim.control.listUnits()[0]!;
-    const agent = sim.control.listAgents(unit.id)[0]!;
+    const unit = sim.control.listUnits()[0];
+    const agent = sim.control.listAgents(unit.id)[0];
     const socket = await listen([muTopic(unit.id)]);
     sim.control.removeAgentFromUnit(agent.id);
     const last = (await socket.next((f) => f.json?.eventBody?.user?.id === agent.id)).json;
@@ -62,7 +62,7 @@ describe('Genesys simulator field realities', () => {
   });
 
   it('sends an explanation with the same adherenceChangeTime, and Explained once approved', async () => {
-    const unit = sim.control.listUnits()[0]!;
+    const unit = sim.control.listUnits()[0];
     const agent = sim.control.listAgents(unit.id).find((a) => a.scheduledActivityCategory === 'OnQueueWork')!;
     const socket = await listen([muTopic(unit.id)]);
     const out = sim.control.setAgentActivity(agent.id, { systemPresence: 'Away' });
@@ -85,34 +85,34 @@ describe('Genesys simulator field realities', () => {
       .filter((a) => a.scheduledActivityCategory === 'OnQueueWork');
     const socket = await listen(sim.control.listUnits().map((u) => muTopic(u.id)));
     // Scheduled for a meeting, on queue taking calls: out of adherence with Positive impact.
-    sim.control.publishScheduleChange(second!.managementUnitId, {
-      agentIds: [second!.id],
+    sim.control.publishScheduleChange(second.managementUnitId, {
+      agentIds: [second.id],
       startAt: START_AT,
       durationMinutes: 30,
       activityCodeName: 'Meeting',
     });
-    sim.control.setAgentActivity(second!.id, { systemPresence: 'OnQueue', routingStatus: 'INTERACTING' });
+    sim.control.setAgentActivity(second.id, { systemPresence: 'OnQueue', routingStatus: 'INTERACTING' });
     const positive = await socket.next(
-      (f) => f.json?.eventBody?.user?.id === second!.id && f.json.eventBody.impact === 'Positive',
+      (f) => f.json?.eventBody?.user?.id === second.id && f.json.eventBody.impact === 'Positive',
     );
     assert.equal(positive.json.eventBody.adherenceState, 'OutOfAdherence');
-    sim.control.setAgentActivity(first!.id, { systemPresence: 'Offline', isOutOfOffice: true });
+    sim.control.setAgentActivity(first.id, { systemPresence: 'Offline', isOutOfOffice: true });
     const away = await socket.next(
-      (f) => f.json?.eventBody?.user?.id === first!.id && f.json.eventBody.isOutOfOffice === true,
+      (f) => f.json?.eventBody?.user?.id === first.id && f.json.eventBody.isOutOfOffice === true,
     );
     assert.equal(away.json.eventBody.systemPresence, 'Offline');
   });
 
   it('dates frames from a wrong clock on request, far in the future or days in the past', async () => {
-    const unit = sim.control.listUnits()[0]!;
+    const unit = sim.control.listUnits()[0];
     const [a, b] = sim.control.listAgents(unit.id);
     const socket = await listen([muTopic(unit.id)]);
     sim.control.injectFault({ kind: 'misdatedFrames', adherenceChangeTime: '2099-01-01T00:00:00.000Z' });
-    sim.control.setAgentActivity(a!.id, { systemPresence: 'Away' });
+    sim.control.setAgentActivity(a.id, { systemPresence: 'Away' });
     sim.control.injectFault({ kind: 'misdatedFrames', offsetMs: -40 * 86_400_000 });
-    sim.control.setAgentActivity(b!.id, { systemPresence: 'Away' });
-    const future = (await socket.next((f) => f.json?.eventBody?.user?.id === a!.id)).json.eventBody;
-    const ancient = (await socket.next((f) => f.json?.eventBody?.user?.id === b!.id)).json.eventBody;
+    sim.control.setAgentActivity(b.id, { systemPresence: 'Away' });
+    const future = (await socket.next((f) => f.json?.eventBody?.user?.id === a.id)).json.eventBody;
+    const ancient = (await socket.next((f) => f.json?.eventBody?.user?.id === b.id)).json.eventBody;
     assert.equal(future.adherenceChangeTime, '2099-01-01T00:00:00.000Z');
     assert.ok(Date.parse(ancient.adherenceChangeTime) < sim.control.now() - 39 * 86_400_000);
   });
@@ -147,7 +147,7 @@ describe('Genesys simulator field realities', () => {
   it('closes a channel when the token that created it expires: socket closed, HEAD 404', async () => {
     sim.control.setTokenLifetime(600);
     const shortLived = await ApiClient.login(sim);
-    const channel = await shortLived.createChannel([muTopic(sim.control.listUnits()[0]!.id)]);
+    const channel = await shortLived.createChannel([muTopic(sim.control.listUnits()[0].id)]);
     const socket = await FrameCollector.connect(channel.connectUri);
     sockets.push(socket);
     assert.ok(
@@ -163,7 +163,7 @@ describe('Genesys simulator field realities', () => {
   });
 
   it('closes the channels of revoked tokens', async () => {
-    const channel = await api.createChannel([muTopic(sim.control.listUnits()[0]!.id)]);
+    const channel = await api.createChannel([muTopic(sim.control.listUnits()[0].id)]);
     const socket = await FrameCollector.connect(channel.connectUri);
     sockets.push(socket);
     sim.control.injectFault({ kind: 'expireTokens' });
@@ -179,7 +179,7 @@ describe('Genesys simulator field realities', () => {
         headers: { 'Content-Type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       }).then(async (res) => ({ status: res.status, body: (await res.json()) as WireJson }));
-    const unit = sim.control.listUnits()[0]!;
+    const unit = sim.control.listUnits()[0];
     const hired = await control('POST', '/agents', {
       managementUnitId: unit.id,
       email: 'Nia.New@Contoso.example',

@@ -10,7 +10,7 @@ describe('Genesys simulator notification channels', () => {
   beforeEach(async () => {
     sim = await startTestSimulator();
     api = await ApiClient.login(sim);
-    muId = sim.control.listUnits()[0]!.id;
+    muId = sim.control.listUnits()[0].id;
   });
   afterEach(async () => {
     for (const s of sockets.splice(0)) s.close();
@@ -38,7 +38,7 @@ describe('Genesys simulator notification channels', () => {
   it('adds topics with POST, replaces them with PUT and removes them with DELETE', async () => {
     const channel = await api.createChannel();
     const path = `/api/v2/notifications/channels/${channel.id}/subscriptions`;
-    const team = sim.control.listTeams()[0]!;
+    const team = sim.control.listTeams()[0];
     await api.json('POST', path, [{ id: muTopic(muId) }]);
     const added = await api.json('POST', path, [{ id: `v2.workforcemanagement.teams.${team.id}.adherence` }]);
     assert.equal(added.status, 200);
@@ -83,16 +83,16 @@ describe('Genesys simulator notification channels', () => {
       channels.push(await api.createChannel());
       sim.control.advance(1000);
     }
-    const connected = await FrameCollector.connect(channels[0]!.connectUri);
+    const connected = await FrameCollector.connect(channels[0].connectUri);
     sockets.push(connected);
     await api.createChannel();
     assert.equal(
-      (await api.request('HEAD', `/api/v2/notifications/channels/${channels[0]!.id}`)).status,
+      (await api.request('HEAD', `/api/v2/notifications/channels/${channels[0].id}`)).status,
       200,
       'the oldest channel has a socket, so it stays',
     );
     assert.equal(
-      (await api.request('HEAD', `/api/v2/notifications/channels/${channels[1]!.id}`)).status,
+      (await api.request('HEAD', `/api/v2/notifications/channels/${channels[1].id}`)).status,
       404,
       'the oldest idle channel goes',
     );
@@ -118,7 +118,7 @@ describe('Genesys simulator notification channels', () => {
     await sim.stop();
     sim = await startTestSimulator({ permissions: ['wfm:agentAdherence:notify'] });
     api = await ApiClient.login(sim);
-    const agent = sim.control.listAgents()[0]!;
+    const agent = sim.control.listAgents()[0];
     const channel = await api.createChannel();
     const path = `/api/v2/notifications/channels/${channel.id}/subscriptions`;
     const userTopic = `v2.users.${agent.id}.workforcemanagement.adherence`;
@@ -132,7 +132,7 @@ describe('Genesys simulator notification channels', () => {
     await sim.stop();
     sim = await startTestSimulator({ permissions: ['wfm:agentAdherence:notify'] });
     api = await ApiClient.login(sim);
-    const agent = sim.control.listAgents()[0]!;
+    const agent = sim.control.listAgents()[0];
     const channel = await api.createChannel();
     const path = `/api/v2/notifications/channels/${channel.id}/subscriptions?ignoreErrors=true`;
     const userTopic = `v2.users.${agent.id}.workforcemanagement.adherence`;

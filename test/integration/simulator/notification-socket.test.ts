@@ -33,7 +33,7 @@ describe('Genesys simulator notification WebSocket', () => {
   it('sends the documented heartbeat frame on an interval', async () => {
     const socket = await connect((await api.createChannel()).connectUri);
     const [first] = await socket.nextN(isHeartbeat, 2);
-    assert.deepEqual(first!.json, {
+    assert.deepEqual(first.json, {
       topicName: 'channel.metadata',
       eventBody: { message: 'WebSocket Heartbeat' },
     });
@@ -109,12 +109,12 @@ describe('Genesys simulator notification WebSocket', () => {
       actualActivityCategory: 'OffQueueWork',
     });
     const frames = await socket.nextN(topicIs(muTopic(agent.managementUnitId)), 2);
-    assert.equal(frames[1]!.json.eventBody.adherenceState, 'OutOfAdherence');
-    assert.equal(frames[1]!.json.eventBody.adherenceChangeTime, new Date(wentOut).toISOString());
+    assert.equal(frames[1].json.eventBody.adherenceState, 'OutOfAdherence');
+    assert.equal(frames[1].json.eventBody.adherenceChangeTime, new Date(wentOut).toISOString());
   });
 
   it('publishes schedule topics and flips adherence when a unit schedule is republished', async () => {
-    const unit = sim.control.listUnits()[0]!;
+    const unit = sim.control.listUnits()[0];
     const onShift = sim.control
       .listAgents(unit.id)
       .filter((a) => a.scheduledActivityCategory === 'OnQueueWork');
@@ -140,12 +140,12 @@ describe('Genesys simulator notification WebSocket', () => {
     const changed = (await socket.next(topicIs(changedTopic))).json.eventBody;
     assert.equal(changed.agents.length, onShift.length);
     assert.equal(changed.agents[0].startDate, new Date(startAt).toISOString());
-    sim.control.setAgentActivity(onShift[0]!.id, { followSchedule: false, systemPresence: 'OnQueue' });
+    sim.control.setAgentActivity(onShift[0].id, { followSchedule: false, systemPresence: 'OnQueue' });
     sim.control.advance(60_000);
     const flipped = await socket.next(
       (f) =>
         f.json?.topicName === muTopic(unit.id) &&
-        f.json.eventBody.user.id === onShift[0]!.id &&
+        f.json.eventBody.user.id === onShift[0].id &&
         f.json.eventBody.scheduledActivityCategory === 'Meeting',
     );
     assert.equal(flipped.json.eventBody.adherenceState, 'OutOfAdherence');

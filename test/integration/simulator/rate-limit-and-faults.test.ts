@@ -54,7 +54,7 @@ describe('Genesys simulator rate limits and fault injection', () => {
 
   it('answers the next N requests matching a path pattern with an injected status', async () => {
     sim.control.injectFault({ kind: 'httpError', status: 503, count: 2, pathPattern: '/adherence$' });
-    const muId = sim.control.listUnits()[0]!.id;
+    const muId = sim.control.listUnits()[0].id;
     assert.equal((await api.request('GET', '/api/v2/workforcemanagement/businessunits')).status, 200);
     assert.equal(
       (await api.request('GET', `/api/v2/workforcemanagement/managementunits/${muId}/adherence`)).status,
@@ -82,7 +82,7 @@ describe('Genesys simulator rate limits and fault injection', () => {
   });
 
   it('drops sockets while the channel and its subscriptions survive', async () => {
-    const muId = sim.control.listUnits()[0]!.id;
+    const muId = sim.control.listUnits()[0].id;
     const { socket, channelId } = await connectToUnit(muId);
     assert.equal(sim.control.injectFault({ kind: 'dropSockets' }).affected, 1);
     await socket.closed();
@@ -90,7 +90,7 @@ describe('Genesys simulator rate limits and fault injection', () => {
   });
 
   it('warns with v2.system.socket_closing and closes the socket after the grace period', async () => {
-    const { socket } = await connectToUnit(sim.control.listUnits()[0]!.id);
+    const { socket } = await connectToUnit(sim.control.listUnits()[0].id);
     sim.control.injectFault({ kind: 'socketClosing', closeAfterMs: 60_000 });
     const warning = await socket.next(topicIs('v2.system.socket_closing'));
     assert.equal(typeof warning.json.eventBody.channelId, 'string');
@@ -99,48 +99,48 @@ describe('Genesys simulator rate limits and fault injection', () => {
   });
 
   it('expires a channel on demand: its socket closes and HEAD answers 404', async () => {
-    const { socket, channelId } = await connectToUnit(sim.control.listUnits()[0]!.id);
+    const { socket, channelId } = await connectToUnit(sim.control.listUnits()[0].id);
     sim.control.injectFault({ kind: 'expireChannel', channelId });
     await socket.closed();
     assert.equal((await api.request('HEAD', `/api/v2/notifications/channels/${channelId}`)).status, 404);
   });
 
   it('sends a malformed frame', async () => {
-    const { socket } = await connectToUnit(sim.control.listUnits()[0]!.id);
+    const { socket } = await connectToUnit(sim.control.listUnits()[0].id);
     sim.control.injectFault({ kind: 'malformedFrame' });
     const frame = await socket.next((f) => f.json === undefined);
     assert.throws(() => JSON.parse(frame.raw));
   });
 
   it('duplicates and reorders adherence frames', async () => {
-    const muId = sim.control.listUnits()[0]!.id;
+    const muId = sim.control.listUnits()[0].id;
     const { socket } = await connectToUnit(muId);
     const [first, second, third] = sim.control.listAgents(muId);
     sim.control.injectFault({ kind: 'duplicateFrames', count: 1 });
-    sim.control.setAgentActivity(first!.id, { systemPresence: 'Away' });
+    sim.control.setAgentActivity(first.id, { systemPresence: 'Away' });
     const duplicated = await socket.nextN(topicIs(muTopic(muId)), 2);
-    assert.equal(duplicated[0]!.raw, duplicated[1]!.raw);
+    assert.equal(duplicated[0].raw, duplicated[1].raw);
     sim.control.injectFault({ kind: 'reorderFrames', count: 1 });
-    sim.control.setAgentActivity(second!.id, { systemPresence: 'Away' });
-    sim.control.setAgentActivity(third!.id, { systemPresence: 'Away' });
+    sim.control.setAgentActivity(second.id, { systemPresence: 'Away' });
+    sim.control.setAgentActivity(third.id, { systemPresence: 'Away' });
     const frames = await socket.nextN(topicIs(muTopic(muId)), 4);
     assert.deepEqual(
       frames.slice(2).map((f) => f.json.eventBody.user.id),
-      [third!.id, second!.id],
+      [third.id, second.id],
     );
   });
 
   it('delays an adherence frame so it arrives after a later one', async () => {
-    const muId = sim.control.listUnits()[0]!.id;
+    const muId = sim.control.listUnits()[0].id;
     const { socket } = await connectToUnit(muId);
     const [first, second] = sim.control.listAgents(muId);
     sim.control.injectFault({ kind: 'delayFrames', count: 1, delayMs: 50 });
-    sim.control.setAgentActivity(first!.id, { systemPresence: 'Away' });
-    sim.control.setAgentActivity(second!.id, { systemPresence: 'Away' });
+    sim.control.setAgentActivity(first.id, { systemPresence: 'Away' });
+    sim.control.setAgentActivity(second.id, { systemPresence: 'Away' });
     const frames = await socket.nextN(topicIs(muTopic(muId)), 2);
     assert.deepEqual(
       frames.map((f) => f.json.eventBody.user.id),
-      [second!.id, first!.id],
+      [second.id, first.id],
     );
   });
 

@@ -26,7 +26,7 @@ describe('Genesys simulator agent schedule search', () => {
   };
 
   it('returns the published shift with two breaks and a meal for each requested agent', async () => {
-    const unit = sim.control.listUnits()[0]!;
+    const unit = sim.control.listUnits()[0];
     const agents = sim.control.listAgents(unit.id).slice(0, 2);
     const res = await api.json(
       'POST',
@@ -57,7 +57,7 @@ describe('Genesys simulator agent schedule search', () => {
   });
 
   it('searches across the business unit through the businessunits twin', async () => {
-    const unit = sim.control.listUnits()[0]!;
+    const unit = sim.control.listUnits()[0];
     const res = await api.json(
       'POST',
       `/api/v2/workforcemanagement/businessunits/${unit.businessUnitId}/agentschedules/search`,
@@ -68,7 +68,7 @@ describe('Genesys simulator agent schedule search', () => {
   });
 
   it('rejects a body without a valid date window', async () => {
-    const unit = sim.control.listUnits()[0]!;
+    const unit = sim.control.listUnits()[0];
     const res = await api.json(
       'POST',
       `/api/v2/workforcemanagement/managementunits/${unit.id}/agentschedules/search`,
@@ -81,7 +81,7 @@ describe('Genesys simulator agent schedule search', () => {
     `v2.users.${sim.clientId}.workforcemanagement.agentschedules.managementunit.search.complete`;
 
   it('answers Processing with forceAsync and announces completion with a downloadUrl on the requester topic', async () => {
-    const unit = sim.control.listUnits()[0]!;
+    const unit = sim.control.listUnits()[0];
     const topic = completionTopic();
     const socket = await FrameCollector.connect((await api.createChannel([topic])).connectUri);
     sockets.push(socket);
@@ -102,7 +102,7 @@ describe('Genesys simulator agent schedule search', () => {
   });
 
   it('answers a large search asynchronously without being asked to, as the real service may', async () => {
-    const unit = sim.control.listUnits()[0]!;
+    const unit = sim.control.listUnits()[0];
     const topic = completionTopic();
     const socket = await FrameCollector.connect((await api.createChannel([topic])).connectUri);
     sockets.push(socket);
@@ -119,7 +119,7 @@ describe('Genesys simulator agent schedule search', () => {
   });
 
   it('answers a small search asynchronously under the fault, and can report a failure or never answer', async () => {
-    const unit = sim.control.listUnits()[0]!;
+    const unit = sim.control.listUnits()[0];
     const topic = completionTopic();
     const socket = await FrameCollector.connect((await api.createChannel([topic])).connectUri);
     sockets.push(socket);

@@ -38,12 +38,12 @@ describe('Genesys simulator fidelity against the official JavaScript SDK', () =>
 
   it('parses business units, management units (with adherence settings), unit users and activity codes', async () => {
     const bus = await wfm.getWorkforcemanagementBusinessunits();
-    const buId = bus.entities![0]!.id!;
+    const buId = bus.entities![0].id!;
     const mus = await wfm.getWorkforcemanagementManagementunits();
     assert.equal(mus.entities!.length, 2);
     const inBu = await wfm.getWorkforcemanagementBusinessunitManagementunits(buId);
     assert.equal(inBu.entities!.length, 2);
-    const muId = mus.entities![0]!.id!;
+    const muId = mus.entities![0].id!;
     const mu = await wfm.getWorkforcemanagementManagementunit(muId, { expand: ['settings.adherence'] });
     assert.equal(mu.settings!.adherence!.adherenceExceptionThresholdSeconds, 900);
     assert.deepEqual(mu.settings!.adherence!.ignoredActivityCategories!.values, ['Training']);
@@ -55,9 +55,9 @@ describe('Genesys simulator fidelity against the official JavaScript SDK', () =>
   });
 
   it('parses unit adherence, its download variant and adherence by user ids', async () => {
-    const muId = sim.control.listUnits()[0]!.id;
+    const muId = sim.control.listUnits()[0].id;
     const listing = await wfm.getWorkforcemanagementManagementunitAdherence(muId);
-    const entry = listing.entities![0]!;
+    const entry = listing.entities![0];
     assert.equal(entry.managementUnit!.id, muId);
     assert.equal(typeof entry.timeOfAdherenceChange, 'string');
     assert.equal(typeof entry.adherenceState, 'string');
@@ -77,15 +77,15 @@ describe('Genesys simulator fidelity against the official JavaScript SDK', () =>
   });
 
   it('parses schedule search results, synchronous and asynchronous', async () => {
-    const unit = sim.control.listUnits()[0]!;
-    const agentId = sim.control.listAgents(unit.id)[0]!.id;
+    const unit = sim.control.listUnits()[0];
+    const agentId = sim.control.listAgents(unit.id)[0].id;
     const sync = await wfm.postWorkforcemanagementManagementunitAgentschedulesSearch(unit.id, {
       ...window,
       userIds: [agentId],
     });
     assert.equal(sync.status, 'Complete');
-    assert.equal(sync.result!.agentSchedules![0]!.user!.id, agentId);
-    assert.equal(sync.result!.agentSchedules![0]!.shifts![0]!.lengthMinutes, 480);
+    assert.equal(sync.result!.agentSchedules![0].user!.id, agentId);
+    assert.equal(sync.result!.agentSchedules![0].shifts![0].lengthMinutes, 480);
     const topic = `v2.workforcemanagement.users.${sim.clientId}.schedules.search`;
     const channel = await notifications.postNotificationsChannels();
     await notifications.putNotificationsChannelSubscriptions(channel.id!, [{ id: topic }]);
@@ -102,7 +102,7 @@ describe('Genesys simulator fidelity against the official JavaScript SDK', () =>
   });
 
   it('parses users with email, manager and state', async () => {
-    const agent = sim.control.listAgents()[0]!;
+    const agent = sim.control.listAgents()[0];
     const one = await users.getUser(agent.id);
     assert.equal(one.email, agent.email);
     assert.equal(one.manager!.id, agent.managerId);
@@ -114,7 +114,7 @@ describe('Genesys simulator fidelity against the official JavaScript SDK', () =>
   });
 
   it('parses notification channels, HEAD, subscriptions with ignoreErrors, and delete', async () => {
-    const muId = sim.control.listUnits()[0]!.id;
+    const muId = sim.control.listUnits()[0].id;
     const channel = await notifications.postNotificationsChannels();
     assert.match(channel.connectUri!, /^ws:\/\/127\.0\.0\.1:\d+\/channels\//);
     await notifications.headNotificationsChannel(channel.id!);

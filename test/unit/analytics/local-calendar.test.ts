@@ -42,7 +42,7 @@ describe('local calendar', () => {
       weeks.map((week) => week.weekStart),
       ['2026-08-03', '2026-08-10', '2026-08-17'],
     );
-    assert.equal(weeks[0]!.to, weeks[1]!.from);
+    assert.equal(weeks[0].to, weeks[1].from);
   });
 
   it('accepts only real calendar dates', () => {

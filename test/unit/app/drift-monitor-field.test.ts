@@ -18,10 +18,7 @@ function harness(extra: Partial<DriftMonitorOptions> = {}) {
   const notifier = new RecordingNotifier(() => clock.now());
   const stateStore = new InMemoryDriftStateStore();
   const history = new InMemoryDriftHistoryStore();
-  const counters = { eventsIgnoredTotal: {}, eventsClampedTotal: {} } as {
-    eventsIgnoredTotal: Record<string, number>;
-    eventsClampedTotal: Record<string, number>;
-  };
+  const counters = { eventsIgnoredTotal: {}, eventsClampedTotal: {} };
   const monitor = new DriftMonitor({
     clock,
     scheduler,

@@ -389,7 +389,7 @@ describe('DriftMonitor', () => {
       await second.monitor.idle();
       assert.deepEqual(stores.notifier.sent(T0), ['nudge|agent@7']);
       // Raised again at 7 minutes, still due at the nudge threshold.
-      assert.equal(stores.notifier.deliveries[0]!.alert.dueAt, T0 + 6 * MINUTE);
+      assert.equal(stores.notifier.deliveries[0].alert.dueAt, T0 + 6 * MINUTE);
       await second.advanceTo(T0 + 11 * MINUTE);
       assert.deepEqual(stores.notifier.sent(T0), ['nudge|agent@7', 'supervisorAlert|supervisorChannel@10']);
     });

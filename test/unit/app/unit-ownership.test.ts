@@ -214,8 +214,8 @@ describe('UnitOwnership with the DriftMonitor', () => {
     assert.equal(nudges.length, 1);
     // A's lease (20 s) ran out after the 6-minute mark; B's next round took the unit and sent the nudge at once.
     assert.ok(
-      nudges[0]!.at > T0 + 6 * MINUTE && nudges[0]!.at <= T0 + 6 * MINUTE + 30 * SECOND,
-      `nudge at ${nudges[0]!.at - T0} ms`,
+      nudges[0].at > T0 + 6 * MINUTE && nudges[0].at <= T0 + 6 * MINUTE + 30 * SECOND,
+      `nudge at ${nudges[0].at - T0} ms`,
     );
   });
 
@@ -249,7 +249,7 @@ describe('UnitOwnership with the DriftMonitor', () => {
     assert.equal(row?.attempts, 2);
     assert.match(row?.lastError ?? '', /^in doubt/);
     // Sent once A's lease (20 s) ran out and B took the unit, not after the 2-minute claim.
-    assert.ok(row!.sentAt! < T0 + 6 * MINUTE + 30 * SECOND, `sent at ${row!.sentAt! - T0} ms`);
+    assert.ok(row.sentAt! < T0 + 6 * MINUTE + 30 * SECOND, `sent at ${row.sentAt! - T0} ms`);
   });
 
   it('catches up with Genesys on adoption: an agent who came back while nobody owned the unit is not nudged', async () => {

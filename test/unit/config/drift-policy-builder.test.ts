@@ -61,12 +61,12 @@ describe('buildDriftPolicy', () => {
     assert.deepEqual(policy.overtimeActivityCodeIds, []);
     assert.equal(warnings.length, 4);
     assert.match(
-      warnings[0]!,
+      warnings[0],
       /DRIFT_EXCLUDED_ACTIVITIES: "Coffee" matches no activity category or activity code/,
     );
-    assert.match(warnings[1]!, /was not found in Genesys; kept as given/);
-    assert.match(warnings[2]!, /DRIFT_OVERTIME_ACTIVITY_CODES: "OT-Approved"/);
-    assert.match(warnings[3]!, /"Meal" is an activity category, not an activity code/);
+    assert.match(warnings[1], /was not found in Genesys; kept as given/);
+    assert.match(warnings[2], /DRIFT_OVERTIME_ACTIVITY_CODES: "OT-Approved"/);
+    assert.match(warnings[3], /"Meal" is an activity category, not an activity code/);
   });
 
   it('uses a unit exception threshold from Genesys when it comes after the supervisor alert', () => {
@@ -83,7 +83,7 @@ describe('buildDriftPolicy', () => {
     assert.deepEqual(policy.unitExceptionThresholdMs, { 'mu-3': 300_000 });
     assert.deepEqual(policy.byManagementUnit['mu-3'], { nudgeAfterMs: 120_000, supervisorAfterMs: 200_000 });
     assert.match(
-      warnings[0]!,
+      warnings[0],
       /"mu-3".*\(PT5M\) is not after the supervisor alert \(PT10M\); nudge and supervisor alert scaled to PT2M and PT3M20S/,
     );
   });
@@ -96,7 +96,7 @@ describe('buildDriftPolicy', () => {
     assert.deepEqual(policy.unitExceptionThresholdMs, {});
     assert.equal(policy.byManagementUnit['mu-4'], undefined);
     assert.match(
-      warnings[0]!,
+      warnings[0],
       /"mu-4".*\(PT1M\) is too short.*Raise adherenceExceptionThresholdSeconds or set DRIFT_THRESHOLD_OVERRIDES/,
     );
   });

@@ -12,7 +12,7 @@ function readmeSettingRows(): string[] {
 
 /** The settings table of README.md: the first cell of each row, without backticks. */
 function readmeSettingNames(): string[] {
-  return readmeSettingRows().map((line) => /^\| `([A-Z_]+)` \|/.exec(line)![1]!);
+  return readmeSettingRows().map((line) => /^\| `([A-Z_]+)` \|/.exec(line)![1]);
 }
 
 describe('README settings table', () => {

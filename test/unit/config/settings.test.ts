@@ -62,6 +62,7 @@ describe('readSettings', () => {
       teamsTenantRps: 50,
       supervisorAlertBudgetPerHour: 6,
       teamsJitterAllowanceMs: 500,
+      digestSchedule: { isoWeekday: 1, hour: 8, minute: 0 },
     });
     assert.equal(settings.logLevel, 'info');
     assert.equal(settings.instanceId, 'box-42');
@@ -577,23 +578,23 @@ describe('readSettings', () => {
 describe('describeSettings', () => {
   it('describes every setting readSettings reads, and nothing else', () => {
     const read = new Set<string>();
-    const env = new Proxy({} as Record<string, string>, {
-      get: (_target, name) => {
-        if (typeof name === 'string') read.add(name);
-        return undefined;
+    const env = new Proxy<Record<string, string>>(
+      {},
+      {
+        get: (_target, name) => {
+          if (typeof name === 'string') read.add(name);
+          return undefined;
+        },
       },
-    });
+    );
     try {
       readSettings(env, host);
     } catch (error) {
       assert.ok(error instanceof ConfigError, 'nothing set: only BOT_ID is refused');
     }
     // A second pass with Genesys configured reaches the settings only read in cloud mode.
-    const cloudEnv = new Proxy(
-      { GENESYS_REGION: 'mypurecloud.com', GENESYS_CLIENT_ID: 'c', GENESYS_CLIENT_SECRET: 's' } as Record<
-        string,
-        string
-      >,
+    const cloudEnv = new Proxy<Record<string, string>>(
+      { GENESYS_REGION: 'mypurecloud.com', GENESYS_CLIENT_ID: 'c', GENESYS_CLIENT_SECRET: 's' },
       {
         get: (target, name) => {
           if (typeof name === 'string') read.add(name);

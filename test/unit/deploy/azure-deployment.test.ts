@@ -30,6 +30,12 @@ interface Lifecycle {
 const lifecycle = parseYaml(read('m365agents.yml')) as Lifecycle;
 const stages = ['provision', 'deploy', 'publish'] as const;
 
+/** The shell script of a script step (`with.run`), or '' for a step without one. */
+function runScriptOf(step: Step): string {
+  const run = step.with?.run;
+  return typeof run === 'string' ? run : '';
+}
+
 /** The ARM templates of an arm/deploy step: [bicep file, parameters file], relative to the root. */
 function templatesOf(step: Step): { path: string; parameters: string }[] {
   return (step.with?.templates as { path: string; parameters: string }[]).map((t) => ({
@@ -44,12 +50,12 @@ const armTemplates = lifecycle.provision.filter((step) => step.uses === 'arm/dep
 function bicepParams(text: string): Map<string, { type: string; default?: string }> {
   const params = new Map<string, { type: string; default?: string }>();
   for (const match of text.matchAll(/^param (\w+) (\w+)(?: = (.+))?$/gm))
-    params.set(match[1]!, { type: match[2]!, ...(match[3] === undefined ? {} : { default: match[3] }) });
+    params.set(match[1], { type: match[2], ...(match[3] === undefined ? {} : { default: match[3] }) });
   return params;
 }
 
 function bicepOutputs(text: string): string[] {
-  return [...text.matchAll(/^output (\w+) /gm)].map((match) => match[1]!);
+  return [...text.matchAll(/^output (\w+) /gm)].map((match) => match[1]);
 }
 
 function parameterValues(file: string): Record<string, unknown> {
@@ -58,13 +64,13 @@ function parameterValues(file: string): Record<string, unknown> {
 }
 
 const placeholders = (text: string): string[] =>
-  [...text.matchAll(/\$\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]!);
+  [...text.matchAll(/\$\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]);
 
 /** The container's environment in infra/azure.bicep: name -> the Bicep expression of its value or secretRef. */
 function containerEnv(text: string): Map<string, { value?: string; secretRef?: string }> {
   const env = new Map<string, { value?: string; secretRef?: string }>();
   for (const match of text.matchAll(/name: '([A-Z][A-Z0-9_]*)'\n\s*(value|secretRef): ([^\n]+)/g))
-    env.set(match[1]!, { [match[2]!]: match[3]!.trim() });
+    env.set(match[1], { [match[2]]: match[3].trim() });
   return env;
 }
 
@@ -101,7 +107,7 @@ describe('Deployment to Azure (checked offline)', () => {
         );
       }
       assert.ok(lifecycle.publish.some((step) => step.uses === 'teamsApp/publishAppPackage'));
-      const scripts = lifecycle.deploy.map((step) => String(step.with?.run ?? ''));
+      const scripts = lifecycle.deploy.map(runScriptOf);
       assert.ok(scripts.some((run) => /az acr build/.test(run)));
       assert.ok(
         scripts.some((run) => /az containerapp update .*--image \$\{\{AZURE_CONTAINER_IMAGE\}\}/s.test(run)),
@@ -114,7 +120,7 @@ describe('Deployment to Azure (checked offline)', () => {
       const secrets = new Set(
         placeholders(read('env/.env.dev')).filter((name) => name.startsWith('SECRET_')),
       );
-      for (const match of read('env/.env.dev').matchAll(/^#\s+(SECRET_\w+)=/gm)) secrets.add(match[1]!);
+      for (const match of read('env/.env.dev').matchAll(/^#\s+(SECRET_\w+)=/gm)) secrets.add(match[1]);
       const written = new Set<string>();
       const problems: string[] = [];
       for (const stage of stages) {
@@ -126,8 +132,7 @@ describe('Deployment to Azure (checked offline)', () => {
             if (!committed.has(name) && !secrets.has(name) && !written.has(name))
               problems.push(`${stage} ${step.uses}: \${{${name}}} has no value yet`);
           for (const name of Object.values(step.writeToEnvironmentFile ?? {})) written.add(name);
-          for (const match of String(step.with?.run ?? '').matchAll(/::set-teamsfx-env (\w+)=/g))
-            written.add(match[1]!);
+          for (const match of runScriptOf(step).matchAll(/::set-teamsfx-env (\w+)=/g)) written.add(match[1]);
           if (step.uses === 'arm/deploy')
             for (const template of templatesOf(step))
               for (const name of bicepOutputs(read(template.path))) written.add(name);
@@ -166,7 +171,7 @@ describe('Deployment to Azure (checked offline)', () => {
       for (const name of env.keys())
         assert.ok(described.has(name) || sdkVariables.has(name), `${name} is not a setting`);
 
-      const vars = new Map([...mainBicep.matchAll(/^var (\w+) = (\d+)$/gm)].map((m) => [m[1]!, m[2]!]));
+      const vars = new Map([...mainBicep.matchAll(/^var (\w+) = (\d+)$/gm)].map((m) => [m[1], m[2]]));
       // Stand-ins for values Azure fills in at deployment (identity ids, endpoints) and the org's own values.
       const deployed: Record<string, string> = {
         BOT_ID: '2d6b4c1e-7f3a-4e8b-9c0d-1a2b3c4d5e6f',
@@ -183,7 +188,7 @@ describe('Deployment to Azure (checked offline)', () => {
       for (const [name, source] of env) {
         const literal = /^'([^']*)'$/.exec(source.value ?? '');
         const fromVar = /^string\((\w+)\)$/.exec(source.value ?? '');
-        const value = literal?.[1] ?? (fromVar ? vars.get(fromVar[1]!) : undefined) ?? deployed[name];
+        const value = literal?.[1] ?? (fromVar ? vars.get(fromVar[1]) : undefined) ?? deployed[name];
         assert.ok(value !== undefined, `no stand-in for ${name} = ${JSON.stringify(source)}`);
         processEnv[name] = value;
       }
@@ -247,8 +252,8 @@ describe('Deployment to Azure (checked offline)', () => {
         const text = read(file);
         for (const match of text.matchAll(/^resource \w+ '([\w.]+)\/([\w/]+)@([\w-]+)'/gm)) {
           const [, provider, type, version] = match;
-          assert.doesNotMatch(version!, /preview/, `${file}: ${provider}/${type}@${version}`);
-          const page = `https://learn.microsoft.com/azure/templates/${provider!.toLowerCase()}/${version}/${type!.split('/')[0]!.toLowerCase()}`;
+          assert.doesNotMatch(version, /preview/, `${file}: ${provider}/${type}@${version}`);
+          const page = `https://learn.microsoft.com/azure/templates/${provider.toLowerCase()}/${version}/${type.split('/')[0].toLowerCase()}`;
           assert.ok(text.includes(page), `${file} cites ${page}`);
         }
       }

@@ -27,9 +27,9 @@ describe('alertDueInstants', () => {
     const policy = makePolicy();
     const run = runChecksUntil(drifting(policy), policy, T0 + 12 * MINUTE);
     const { nudge, supervisorAlert } = raised(run.commands);
-    assert.equal(nudge!.nudgedAt, T0 + 6 * MINUTE);
-    assert.equal(supervisorAlert!.supervisorAlertedAt, T0 + 10 * MINUTE);
-    for (const episode of [nudge!, supervisorAlert!]) {
+    assert.equal(nudge.nudgedAt, T0 + 6 * MINUTE);
+    assert.equal(supervisorAlert.supervisorAlertedAt, T0 + 10 * MINUTE);
+    for (const episode of [nudge, supervisorAlert]) {
       const due = alertDueInstants(episode, policy);
       assert.equal(due.nudge, T0 + 6 * MINUTE);
       assert.equal(due.supervisorAlert, T0 + 10 * MINUTE);
@@ -67,7 +67,7 @@ describe('alertDueInstants', () => {
       T0 + 11 * MINUTE,
     ).state!;
     const run = runChecksUntil(snoozed, policy, T0 + 30 * MINUTE);
-    const reAlert = raised(run.commands).supervisorReAlert!;
+    const reAlert = raised(run.commands).supervisorReAlert;
     assert.equal(reAlert.reAlertedAt, T0 + 26 * MINUTE);
     assert.equal(alertDueInstants(reAlert, policy).supervisorReAlert, T0 + 26 * MINUTE);
   });

@@ -151,7 +151,7 @@ describe('the frame path under fuzz', function () {
       // Bystanders in a unit no fuzz frame names: one in adherence, one whose drift has run its whole course.
       await path.receive(
         adherenceFrameText({
-          agentId: BYSTANDERS[0]!,
+          agentId: BYSTANDERS[0],
           managementUnitId: BYSTANDER_UNIT,
           adherenceState: 'InAdherence',
           adherenceChangeTime: new Date(T0 - 30 * MINUTE).toISOString(),
@@ -160,7 +160,7 @@ describe('the frame path under fuzz', function () {
       );
       await path.receive(
         adherenceFrameText({
-          agentId: BYSTANDERS[1]!,
+          agentId: BYSTANDERS[1],
           managementUnitId: BYSTANDER_UNIT,
           adherenceState: 'OutOfAdherence',
           adherenceChangeTime: new Date(T0 - 29 * MINUTE).toISOString(),

@@ -207,8 +207,8 @@ describe('the frame path after junk (property)', function () {
           (d) => d.alert.episodeId === episode.id && d.alert.kind === 'supervisorAlert',
         );
         assert.equal(alerts.length, 1, 'the supervisor is alerted once');
-        assert.ok(alerts[0]!.at >= start + 10 * MINUTE, 'never before the threshold');
-        assert.ok(alerts[0]!.at <= Math.max(changeAt + 500, start + 10 * MINUTE), 'on time');
+        assert.ok(alerts[0].at >= start + 10 * MINUTE, 'never before the threshold');
+        assert.ok(alerts[0].at <= Math.max(changeAt + 500, start + 10 * MINUTE), 'on time');
         for (const nudge of path.notifier.deliveries.filter(
           (d) => d.alert.episodeId === episode.id && d.alert.kind === 'nudge',
         ))

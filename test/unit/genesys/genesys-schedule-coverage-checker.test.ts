@@ -59,12 +59,12 @@ describe('GenesysScheduleCoverageChecker', () => {
     assert.equal(await checker.check(AGENT, UNIT, at('2026-08-20T14:30:00Z')), 'overtime');
     assert.equal(await checker.check(AGENT, UNIT, at('2026-08-20T15:30:00Z')), 'timeOff');
     assert.equal(requests.length, 1);
-    assert.equal(requests[0]!.method, 'POST');
+    assert.equal(requests[0].method, 'POST');
     assert.equal(
-      requests[0]!.path,
+      requests[0].path,
       `/api/v2/workforcemanagement/managementunits/${UNIT}/agentschedules/search`,
     );
-    assert.deepEqual((requests[0]!.body as { userIds: string[] }).userIds, [AGENT]);
+    assert.deepEqual((requests[0].body as { userIds: string[] }).userIds, [AGENT]);
   });
 
   it('answers time off on a business-unit date with a full-day marker', async () => {
@@ -103,7 +103,7 @@ describe('GenesysScheduleCoverageChecker', () => {
     await new Promise((resolve) => setImmediate(resolve));
     checker.onSearchNotification({ operationId: 'op-1', downloadUrl: 'https://download.example/op-1' });
     assert.equal(await answer, 'overtime');
-    assert.equal(requests[1]!.path, 'https://download.example/op-1');
+    assert.equal(requests[1].path, 'https://download.example/op-1');
   });
 
   it('answers unavailable at once when the completion notification reports an error', async () => {

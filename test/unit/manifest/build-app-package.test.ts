@@ -145,7 +145,7 @@ describe('parseEnvArgument', () => {
 describe('substitutePlaceholders', () => {
   it('escapes values as JSON string content', () => {
     const text = substitutePlaceholders('{"name":"${{NAME}}"}', { NAME: 'Say "hi" \\ bye' });
-    assert.equal(JSON.parse(text).name, 'Say "hi" \\ bye');
+    assert.equal((JSON.parse(text) as { name: string }).name, 'Say "hi" \\ bye');
   });
 
   it('resolves a variable set to an empty value to the empty string', () => {

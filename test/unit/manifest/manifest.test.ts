@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { ICONS, renderIcon } from '../../../manifest/render-icons';
+import type { TeamsManifest } from '../../../scripts/build-app-package';
 
 const manifestDir = join(__dirname, '..', '..', '..', 'manifest');
 
@@ -37,8 +38,13 @@ function pixelsOf(png: Png): { r: number; g: number; b: number; a: number }[] {
   return result;
 }
 
+/** The manifest source: a Teams manifest whose ids and domains are still `${{...}}` placeholders. */
+function readManifestSource(): TeamsManifest {
+  return JSON.parse(readFileSync(join(manifestDir, 'manifest.json'), 'utf8')) as TeamsManifest;
+}
+
 describe('Teams manifest source', () => {
-  const manifest = JSON.parse(readFileSync(join(manifestDir, 'manifest.json'), 'utf8'));
+  const manifest = readManifestSource();
 
   it('pins schema and manifest version 1.24', () => {
     assert.equal(
@@ -49,37 +55,30 @@ describe('Teams manifest source', () => {
   });
 
   it('declares one bot for personal and team scopes with the agreed command lists', () => {
-    assert.equal(manifest.bots.length, 1);
-    assert.deepEqual(manifest.bots[0].scopes, ['personal', 'team']);
+    assert.equal(manifest.bots!.length, 1);
+    assert.deepEqual(manifest.bots![0].scopes, ['personal', 'team']);
     const commands = Object.fromEntries(
-      manifest.bots[0].commandLists.map((list: { scopes: string[]; commands: { title: string }[] }) => [
-        list.scopes.join(),
-        list.commands.map((c) => c.title),
-      ]),
+      manifest.bots![0].commandLists!.map((list) => [list.scopes.join(), list.commands.map((c) => c.title)]),
     );
     assert.deepEqual(commands, {
       personal: ['my adherence', 'help'],
-      team: ['watch all', 'watch', 'unwatch', 'status', 'report', 'help'],
+      team: ['watch all', 'watch', 'unwatch', 'status', 'report', 'report agents', 'digest', 'help'],
     });
   });
 
   it('names the bot as the web application for Graph-based installation', () => {
-    assert.equal(manifest.webApplicationInfo.id, '${{BOT_ID}}');
-    assert.equal(manifest.bots[0].botId, '${{BOT_ID}}');
+    assert.equal(manifest.webApplicationInfo!.id, '${{BOT_ID}}');
+    assert.equal(manifest.bots![0].botId, '${{BOT_ID}}');
     assert.equal(manifest.id, '${{TEAMS_APP_ID}}');
   });
 });
 
 describe('Teams manifest tabs', () => {
-  const manifest = JSON.parse(readFileSync(join(manifestDir, 'manifest.json'), 'utf8'));
+  const manifest = readManifestSource();
 
   it('lists the bot chat, My drift window and the Drift board as personal tabs served on TAB_DOMAIN', () => {
     assert.deepEqual(
-      manifest.staticTabs.map((tab: { entityId: string; contentUrl?: string; scopes: string[] }) => [
-        tab.entityId,
-        tab.contentUrl,
-        tab.scopes,
-      ]),
+      manifest.staticTabs!.map((tab) => [tab.entityId, tab.contentUrl, tab.scopes]),
       [
         ['conversations', undefined, ['personal']],
         ['my-drift-window', 'https://${{TAB_DOMAIN}}/tabs/me', ['personal']],
@@ -98,7 +97,7 @@ describe('Teams manifest tabs', () => {
       },
     ]);
     assert.deepEqual(manifest.validDomains, ['${{TAB_DOMAIN}}']);
-    assert.equal(manifest.webApplicationInfo.resource, 'api://${{TAB_DOMAIN}}/${{BOT_ID}}');
+    assert.equal(manifest.webApplicationInfo!.resource, 'api://${{TAB_DOMAIN}}/${{BOT_ID}}');
   });
 });
 

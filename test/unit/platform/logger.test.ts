@@ -15,10 +15,10 @@ describe('createLogger', () => {
     const logger = createLogger({ level: 'info', name: 'adherence-drift', destination });
     logger.child({ component: 'drift-monitor' }).info({ agentId: 'a1' }, 'nudged');
     assert.equal(lines.length, 1);
-    assert.equal(lines[0]!.name, 'adherence-drift');
-    assert.equal(lines[0]!.component, 'drift-monitor');
-    assert.equal(lines[0]!.agentId, 'a1');
-    assert.equal(lines[0]!.msg, 'nudged');
+    assert.equal(lines[0].name, 'adherence-drift');
+    assert.equal(lines[0].component, 'drift-monitor');
+    assert.equal(lines[0].agentId, 'a1');
+    assert.equal(lines[0].msg, 'nudged');
   });
 
   it('drops lines below the level and logs nothing when silent', () => {

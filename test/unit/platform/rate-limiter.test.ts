@@ -27,7 +27,7 @@ function drain(limiter: RateLimiter, clock: { nowMs: number }, untilMs: number, 
 function maxInAnyWindow(takes: number[], windowMs: number): number {
   let max = 0;
   for (let i = 0, j = 0; i < takes.length; i++) {
-    while (takes[i]! - takes[j]! >= windowMs) j++;
+    while (takes[i] - takes[j] >= windowMs) j++;
     max = Math.max(max, i - j + 1);
   }
   return max;

@@ -71,7 +71,7 @@ describe('retryWithBackoff', () => {
 
   it('gives up at once and says so when Retry-After exceeds the limit', async () => {
     const { waits, sleep } = recordingSleep();
-    const cause = { status: 429 };
+    const cause = new Error('429 Too Many Requests');
     let calls = 0;
     const error = await retryWithBackoff(
       async () => {

@@ -222,8 +222,8 @@ describe('RecordingReplay', () => {
       const b = episode('a2', 'u2', 1, 16);
       const fileA = join(dir, 'replica-a.ndjson');
       const fileB = join(dir, 'replica-b.ndjson');
-      writeFileSync(fileA, `${a[0]!.text}\n${a[1]!.text}\n`);
-      writeFileSync(fileB, `${b[0]!.text}\r\nnot json\r\n${b[1]!.text}`);
+      writeFileSync(fileA, `${a[0].text}\n${a[1].text}\n`);
+      writeFileSync(fileB, `${b[0].text}\r\nnot json\r\n${b[1].text}`);
       const replay = new RecordingReplay({ policy: policyOf() });
       const order: number[] = [];
       for await (const line of readRecordings([fileA, fileB])) {

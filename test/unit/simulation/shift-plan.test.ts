@@ -10,7 +10,7 @@ const MINUTE = 60_000;
 
 function shifts(count: number): Shift[] {
   return buildContactCentre({ seed: 4, units: 1, agentsPerUnit: count, startAt: START }).agents.map(
-    (a) => a.shifts[0]!,
+    (a) => a.shifts[0],
   );
 }
 
@@ -51,7 +51,7 @@ describe('planShiftDrifts', () => {
     for (const [i, shift] of shifts(40).entries()) {
       const plan = planShiftDrifts(shift, params, new SeededRandom(`overlap:${i}`));
       for (let k = 1; k < plan.length; k++)
-        assert.ok(plan[k]!.startAt > plan[k - 1]!.naturalEndAt, `shift ${i}`);
+        assert.ok(plan[k].startAt > plan[k - 1].naturalEndAt, `shift ${i}`);
       for (const drift of plan) assert.ok(drift.naturalEndAt > drift.startAt);
     }
   });

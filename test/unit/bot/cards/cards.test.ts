@@ -11,24 +11,8 @@ import { buildStatusCard } from '../../../../bot/cards/status-card';
 import { buildSupervisorAlertCard } from '../../../../bot/cards/supervisor-alert-card';
 import { buildDriftReport } from '../../../../src/analytics/drift-report';
 import { DEFAULT_THRESHOLDS } from '../../../../src/domain/drift-policy';
+import { parserProblems } from '../../../support/adaptive-card-parser';
 import { exampleDirectory, openEpisode } from '../../../support/bot-fakes';
-
-// The official parser (npm `adaptivecards`, microsoft/AdaptiveCards source/nodejs/adaptivecards). Its `main`,
-// lib/adaptivecards.js, imports './strings' with no extension, which Node cannot resolve (ERR_MODULE_NOT_FOUND);
-// the package's UMD bundle, dist/adaptivecards.js, loads.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC = require('adaptivecards/dist/adaptivecards.js');
-
-/** Parse and validation messages of the official Adaptive Cards parser for `card` (empty = valid, all elements known). */
-function parserProblems(card: object): string[] {
-  const parsed = new AC.AdaptiveCard();
-  const context = new AC.SerializationContext();
-  parsed.parse(card, context);
-  const problems: string[] = [];
-  for (let i = 0; i < context.eventCount; i += 1) problems.push(context.getEventAt(i).message);
-  for (const event of parsed.validateProperties().validationEvents) problems.push(event.message);
-  return problems;
-}
 
 const NOW = Date.UTC(2026, 7, 20, 10, 15, 0);
 const directory = exampleDirectory();
@@ -94,7 +78,7 @@ const allCards: Record<string, object> = {
   report: buildReportCard(
     'all units',
     buildDriftReport(
-      [{ episode: supervisorStates.backInAdherence!, agentName: 'Ana Alvarez', recordedAt: NOW }],
+      [{ episode: supervisorStates.backInAdherence, agentName: 'Ana Alvarez', recordedAt: NOW }],
       { from: NOW - 7 * 86_400_000, to: NOW + 1 },
     ),
   ),
@@ -142,7 +126,7 @@ describe('Adaptive cards', () => {
       assert.doesNotMatch(words, ACCUSATORY, `nudge ${name}`);
     }
     assert.match(
-      JSON.stringify(buildNudgeCard(view(nudgeStates.open!))),
+      JSON.stringify(buildNudgeCard(view(nudgeStates.open))),
       /Quick check-in.*Phones \(On queue\).*Break.*If something came up, just let us know/,
     );
   });
@@ -152,13 +136,13 @@ describe('Adaptive cards', () => {
   });
 
   it('turns the nudge into a short thank-you once the agent is back in adherence', () => {
-    const card = JSON.stringify(buildNudgeCard(view(nudgeStates.backInAdherence!)));
+    const card = JSON.stringify(buildNudgeCard(view(nudgeStates.backInAdherence)));
     assert.match(card, /Thanks, Ana!/);
     assert.doesNotMatch(card, /Action\.Execute/);
   });
 
   it('wraps every Action.Execute in an ActionSet with an Action.Submit fallback carrying the verb', () => {
-    const card = buildSupervisorAlertCard(view(supervisorStates.open!), {});
+    const card = buildSupervisorAlertCard(view(supervisorStates.open), {});
     const executes = JSON.stringify(card).match(/"type":"Action\.Execute"/g) ?? [];
     assert.equal(executes.length, 3);
     const fallbacks =
@@ -170,7 +154,7 @@ describe('Adaptive cards', () => {
 
   it('shows the supervisor everything about the drift and the updated states', () => {
     const open = JSON.stringify(
-      buildSupervisorAlertCard(view(supervisorStates.withReplyAndUnavailableCheck!), {
+      buildSupervisorAlertCard(view(supervisorStates.withReplyAndUnavailableCheck), {
         nudgeUndeliverableReason: 'app not installed for the agent',
         wfmUrl: 'https://wfm',
       }),
@@ -192,22 +176,22 @@ describe('Adaptive cards', () => {
       assert.ok(open.includes(expected), expected);
     }
     assert.match(
-      JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.acknowledged!))),
+      JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.acknowledged))),
       /Acknowledged by Sam Supervisor/,
     );
     assert.match(
-      JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.snoozed!))),
+      JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.snoozed))),
       /Snoozed by Sam Supervisor until/,
     );
     assert.match(
-      JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.approvedOvertime!))),
+      JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.approvedOvertime))),
       /Approved overtime by Sam Supervisor/,
     );
     assert.match(
-      JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.backInAdherence!))),
+      JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.backInAdherence))),
       /Back in adherence after 12 min/,
     );
-    const exception = JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.formalException!)));
+    const exception = JSON.stringify(buildSupervisorAlertCard(view(supervisorStates.formalException)));
     assert.match(exception, /Became a formal adherence exception/);
     assert.doesNotMatch(exception, /Action\.Execute/, 'an ended episode has no actions');
   });

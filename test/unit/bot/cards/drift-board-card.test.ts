@@ -9,7 +9,7 @@ import {
 } from '../../../../bot/cards/drift-board-card';
 import { describeEpisode, type EpisodeView } from '../../../../bot/cards/episode-view';
 import type { DriftEpisode } from '../../../../src/domain/drift-episode';
-import { adaptiveCardProblems } from '../../../support/adaptive-card-parser';
+import { parserProblems } from '../../../support/adaptive-card-parser';
 import { exampleDirectory, openEpisode } from '../../../support/bot-fakes';
 
 const NOW = Date.UTC(2026, 7, 20, 10, 15, 0);
@@ -87,7 +87,7 @@ describe('live drift board card', () => {
     const board = buildDriftBoardCard([ana, ben, cai].map(view), { perHour: 6, now: NOW });
     const closed = buildClosedDriftBoardCard({ perHour: 6, now: NOW });
     for (const card of [board, closed]) {
-      assert.deepEqual(adaptiveCardProblems(card), []);
+      assert.deepEqual(parserProblems(card), []);
       assert.equal(card.version, '1.5');
     }
     assert.match(textsIn(closed).join('\n'), /all clear/);
@@ -168,7 +168,7 @@ describe('live drift board card', () => {
     const card = buildDriftBoardCard(many, { perHour: 6, now: NOW, boardUrl: BOARD_URL });
     const bytes = Buffer.byteLength(JSON.stringify(card), 'utf8');
     assert.ok(bytes < MAX_CARD_BYTES, `${bytes} bytes`);
-    assert.deepEqual(adaptiveCardProblems(card), []);
+    assert.deepEqual(parserProblems(card), []);
     const texts = textsIn(card);
     assert.match(texts[0], /200 agents drifting/, 'the title counts every agent on the board');
     const shown = texts.filter((text) => /^Agent agent-\d+/.test(text)).length;

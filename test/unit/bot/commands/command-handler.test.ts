@@ -32,8 +32,8 @@ describe('CommandHandler: who may route alerts, and what users type comes back e
     directory = exampleDirectory();
     refusals = {};
     // Mo manages Ana and Ben (unit North); nobody in South reports to Mo.
-    directory.agents[0] = { ...directory.agents[0]!, managerId: 'user-mo' };
-    directory.agents[1] = { ...directory.agents[1]!, managerId: 'user-mo' };
+    directory.agents[0] = { ...directory.agents[0], managerId: 'user-mo' };
+    directory.agents[1] = { ...directory.agents[1], managerId: 'user-mo' };
     for (const [id, name] of [
       [ALERTS, 'Alerts'],
       [FLOOR, 'Floor'],
@@ -167,12 +167,12 @@ describe('CommandHandler: who may route alerts, and what users type comes back e
     assert.deepEqual(await routesOf(ALERTS), ['managementUnit:mu-north'], 'Alerts keeps the rest of North');
     const notices = messenger.callsOf('postToChannel');
     assert.equal(notices.length, 1);
-    assert.equal(notices[0]!.conversationId, ALERTS);
+    assert.equal(notices[0].conversationId, ALERTS);
     assert.match(
-      JSON.stringify(notices[0]!.card),
+      JSON.stringify(notices[0].card),
       /alerts for team Blue Team now go to Floor \(team Support\)/,
     );
-    assert.match(JSON.stringify(notices[0]!.card), /moved there by Sam Supervisor/);
+    assert.match(JSON.stringify(notices[0].card), /moved there by Sam Supervisor/);
 
     await commands.handle(inChannel(FLOOR, sam), 'move North');
     assert.deepEqual(await routesOf(ALERTS), [], 'the same target moves whole');
@@ -205,7 +205,15 @@ describe('CommandHandler: who may route alerts, and what users type comes back e
 
   it('answers watch, unwatch, status and report only in the bot’s own tenant', async () => {
     const commands = handler();
-    for (const text of ['watch all', 'unwatch all', 'status', 'report', 'move North']) {
+    for (const text of [
+      'watch all',
+      'unwatch all',
+      'status',
+      'report',
+      'report agents',
+      'digest',
+      'move North',
+    ]) {
       const reply = textOf(
         await commands.handle(inChannel(ALERTS, sam, 'ffffffff-0000-4000-8000-000000000000'), text),
       );

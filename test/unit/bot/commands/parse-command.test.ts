@@ -15,6 +15,8 @@ describe('parseCommand', () => {
     assert.deepEqual(parseCommand('unwatch all'), { type: 'unwatch', target: 'all' });
     assert.deepEqual(parseCommand('Status'), { type: 'status' });
     assert.deepEqual(parseCommand('report'), { type: 'report' });
+    assert.deepEqual(parseCommand('<at>Drift</at> Report  Agents'), { type: 'reportAgents' });
+    assert.deepEqual(parseCommand('digest'), { type: 'digest' });
     assert.deepEqual(parseCommand('My Adherence'), { type: 'myAdherence' });
     assert.deepEqual(parseCommand('help'), { type: 'help' });
     assert.deepEqual(parseCommand('watch'), { type: 'help' });

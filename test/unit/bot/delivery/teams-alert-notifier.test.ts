@@ -250,9 +250,9 @@ describe('TeamsAlertNotifier', () => {
       updates.map((call) => [call.conversationId, call.activityId]),
       [['ch;messageid=5', '5']],
     );
-    assert.match(JSON.stringify(updates[0]!.card), /Acknowledged by Sam/);
+    assert.match(JSON.stringify(updates[0].card), /Acknowledged by Sam/);
     assert.match(
-      JSON.stringify(updates[0]!.card),
+      JSON.stringify(updates[0].card),
       /nudge could not be delivered: app not installed for the agent/,
     );
   });

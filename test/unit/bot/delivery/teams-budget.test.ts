@@ -46,7 +46,7 @@ function busiestSecond(arrivals: readonly number[]): number {
   let most = 0;
   let start = 0;
   for (let end = 0; end < sorted.length; end += 1) {
-    while (sorted[end]! - sorted[start]! >= 1_000) start += 1;
+    while (sorted[end] - sorted[start] >= 1_000) start += 1;
     most = Math.max(most, end - start + 1);
   }
   return most;

@@ -10,10 +10,10 @@ describe('botbuilder output goes through our log', () => {
     const printed: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
     // Stands in for the terminal: what reaches stderr.
-    process.stderr.write = ((chunk: string | Uint8Array) => {
+    process.stderr.write = (chunk: string | Uint8Array) => {
       printed.push(String(chunk));
       return true;
-    }) as typeof process.stderr.write;
+    };
     try {
       await runWithLibraryConsole(
         (level, message) => received.push(`${level} ${message}`),

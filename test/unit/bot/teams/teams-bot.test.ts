@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
 import { TestAdapter } from 'botbuilder';
 import { CommandHandler } from '../../../../bot/commands/command-handler';
+import { DigestViews } from '../../../../bot/digest/digest-views';
 import { RoutingEntitlements } from '../../../../bot/commands/routing-entitlements';
 import { TeamsSendLimiter } from '../../../../bot/delivery/teams-send-limiter';
 import { WelcomeSender } from '../../../../bot/delivery/welcome-sender';
@@ -67,6 +68,13 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
         }),
         messenger,
         tenantId: TENANT,
+        digestCard: (key) =>
+          new DigestViews({
+            ...stores,
+            directory,
+            clock,
+            schedule: { isoWeekday: 1, hour: 8, minute: 0 },
+          }).currentCard(key),
       }),
       cardActions: new CardActionHandler({
         outbox: stores.outbox,
@@ -85,7 +93,7 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
   async function send(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
     const before = adapter.activeQueue.length;
     await adapter.processActivity(
-      teams.fromTeams({ ...activity }, { serviceUrl: 'https://smba.example/teams/' }) as unknown as Activity,
+      teams.fromTeams({ ...activity }, { serviceUrl: 'https://smba.example/teams/' }),
     );
     return adapter.activeQueue.splice(before);
   }
@@ -99,14 +107,14 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
       activity.type ?? 'message',
       { tenantId: TENANT, from, team: { id: TEAM, name: 'Support' }, channel: { id: channelId } },
       { ...activity },
-    ) as Partial<Activity>;
+    );
 
   const inPersonal = (aad: string, activity: Partial<Activity>): Partial<Activity> =>
     teams.personalActivity(
       activity.type ?? 'message',
       { tenantId: TENANT, from: { id: `29:${aad}`, aadObjectId: aad, name: 'Ana Alvarez' } },
       { ...activity },
-    ) as Partial<Activity>;
+    );
 
   const textOf = (replies: Partial<Activity>[]): string => JSON.stringify(replies);
 
@@ -169,7 +177,7 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
       assert.match(status, /Nudged · 12 min · North/);
     });
 
-    it('reports the last 7 days of the watched units', async () => {
+    it('reports the last 7 days of the watched units, naming agents only with "report agents"', async () => {
       await send(inChannel(ALERTS, { type: 'message', text: 'watch all' }));
       await stores.history.upsert({
         episode: openEpisode({ endedAt: clock.now(), outcome: 'resolvedAfterSupervisorAlert' }),
@@ -178,7 +186,58 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
       });
       const report = textOf(await send(inChannel(ALERTS, { type: 'message', text: 'report' })));
       assert.match(report, /Drift episodes.*"value":"1"/);
-      assert.match(report, /Ana Alvarez/);
+      assert.doesNotMatch(report, /Ana Alvarez/);
+      assert.match(report, /mention me with \\"report agents\\"/);
+      const withAgents = textOf(await send(inChannel(ALERTS, { type: 'message', text: 'report agents' })));
+      assert.match(withAgents, /Drift episodes.*"value":"1"/);
+      assert.match(withAgents, /Most drift episodes.*Ana Alvarez/);
+    });
+
+    it('shows the weekly digest on demand with "digest", naming no agent and recording nothing', async () => {
+      await send(inChannel(ALERTS, { type: 'message', text: 'watch North' }));
+      // Last week (10-16 August) in unit North: a drift that ended after the nudge.
+      const lastWeek = Date.UTC(2026, 7, 12, 9, 0);
+      await stores.history.upsert({
+        episode: openEpisode({
+          id: `agent-ana:${lastWeek}`,
+          driftStartedAt: lastWeek,
+          nudgedAt: lastWeek + 6 * 60_000,
+          supervisorAlertedAt: undefined,
+          stage: 'nudged',
+          endedAt: lastWeek + 8 * 60_000,
+          outcome: 'resolvedAfterNudge',
+        }),
+        agentName: 'Ana Alvarez',
+        recordedAt: lastWeek + 8 * 60_000,
+      });
+      const digest = textOf(
+        await send(inChannel(ALERTS, { type: 'message', text: '<at>Drift</at> digest' })),
+      );
+      assert.match(digest, /Weekly drift digest/);
+      assert.match(digest, /Watching: unit North\. Last week \(10–16 Aug 2026\)/);
+      assert.match(digest, /"Drift episodes".*"text":"1"/);
+      assert.match(digest, /every Monday at 08:00 \(Europe\/Dublin\)/);
+      assert.doesNotMatch(digest, /Ana Alvarez/);
+      assert.equal(
+        await stores.digests.get('2026-08-10', `channel:${ALERTS}`),
+        undefined,
+        "not the week's digest",
+      );
+    });
+
+    it('answers "digest" and "report agents" only in a channel that watches something', async () => {
+      for (const text of ['digest', 'report agents']) {
+        assert.match(
+          textOf(await send(inChannel(OTHER, { type: 'message', text }))),
+          /watches nothing yet/,
+          text,
+        );
+        assert.match(
+          textOf(await send(inPersonal(AAD.ana, { type: 'message', text }))),
+          /work in a supervisor team channel/,
+          text,
+        );
+      }
     });
 
     it('answers unknown text with the help card and "my adherence" with the agent\'s own drift window', async () => {
@@ -286,8 +345,7 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
       });
     });
 
-    const invoke = (verb: string, data: object): Partial<Activity> =>
-      teams.cardActionInvoke(verb, data) as Partial<Activity>;
+    const invoke = (verb: string, data: object): Partial<Activity> => teams.cardActionInvoke(verb, data);
 
     function invokeBody(replies: Partial<Activity>[]): { statusCode: number; type: string; value: unknown } {
       const response = replies.find((reply) => reply.type === 'invokeResponse')!;
@@ -385,7 +443,7 @@ describe('TeamsBot (botbuilder TestAdapter)', () => {
     });
 
     it('takes the Action.Submit fallback as a message and replaces the card in place', async () => {
-      adapter.activeQueue.push({ type: 'message', id: '77', text: 'the card as first sent' } as Activity);
+      adapter.activeQueue.push({ type: 'message', id: '77', text: 'the card as first sent' });
       await send(
         inChannel(`${ALERTS};messageid=77`, {
           type: 'message',
