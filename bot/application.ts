@@ -61,6 +61,11 @@ export interface ApplicationOverrides {
    * tens of thousands of renewals).
    */
   readonly digest?: { readonly clock?: Clock; readonly scheduler?: Scheduler };
+  /**
+   * The clock the supervisor alert budget counts its rolling hour on (default the application's): tests move it an
+   * hour ahead to see alerts go back to single cards, while drift and delivery run in real time.
+   */
+  readonly alertBudget?: { readonly clock?: Clock };
 }
 
 /** The running product. */
@@ -150,6 +155,7 @@ export async function startApplication(
       wfmUrl: settings.notifications.genesysWfmUrl,
       supervisorAlertBudgetPerHour: settings.notifications.supervisorAlertBudgetPerHour,
       boardUrl: () => driftBoardLink(settings.tabs, bot.url),
+      budgetClock: overrides.alertBudget?.clock,
     });
 
     // 5. The drift monitor, processing only the units whose lease this instance holds (restarts and replicas).

@@ -47,6 +47,8 @@ export interface TeamsDeliveryDeps {
   readonly supervisorAlertBudgetPerHour?: number;
   /** The supervisor board tab (`/tabs/board`), linked from a board card that leaves rows off. */
   readonly boardUrl?: () => string | undefined;
+  /** The clock the alert budget's rolling hour is counted on; default `clock` (tests move it an hour ahead). */
+  readonly budgetClock?: Clock;
   /** Replaces the botbuilder gateway (tests). */
   readonly messenger?: TeamsMessenger;
   /** Replaces the limiter's real-time waits (tests). */
@@ -116,6 +118,7 @@ export function createTeamsDelivery(deps: TeamsDeliveryDeps): TeamsDelivery {
               perHour: deps.supervisorAlertBudgetPerHour,
             }),
             boardUrl: deps.boardUrl,
+            clock: deps.budgetClock,
           },
         }),
   });

@@ -50,6 +50,8 @@ export interface TeamsAlertNotifierDeps {
     readonly ledger: AlertBoardLedger;
     /** The supervisor board tab, linked from a board card that leaves rows off. */
     readonly boardUrl?: () => string | undefined;
+    /** The clock the budget's rolling hour is counted on; default the notifier's (tests move it an hour ahead). */
+    readonly clock?: Clock;
   };
 }
 
@@ -68,7 +70,11 @@ export const NO_SUPERVISOR_CHANNEL = 'no supervisor channel watches this unit';
 export class TeamsAlertNotifier implements AlertNotifier {
   readonly metrics: DeliveryMetrics;
   private readonly log: Logger;
-  private readonly boards?: { readonly ledger: AlertBoardLedger; readonly publisher: DriftBoardPublisher };
+  private readonly boards?: {
+    readonly ledger: AlertBoardLedger;
+    readonly publisher: DriftBoardPublisher;
+    readonly clock: Clock;
+  };
 
   constructor(private readonly deps: TeamsAlertNotifierDeps) {
     this.metrics = deps.metrics ?? createDeliveryMetrics();
@@ -76,6 +82,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
     if (deps.boards !== undefined)
       this.boards = {
         ledger: deps.boards.ledger,
+        clock: deps.boards.clock ?? deps.clock,
         publisher: new DriftBoardPublisher({
           ledger: deps.boards.ledger,
           messenger: deps.messenger,
@@ -235,13 +242,13 @@ export class TeamsAlertNotifier implements AlertNotifier {
     };
     if (boards === undefined) return postCard();
     // The alert budget decides, once per alert, durably: a card of its own, or a row of the channel's live board.
-    const placement = await boards.ledger.place(channel.key, alert.id, episode, this.deps.clock.now());
+    const placement = await boards.ledger.place(channel.key, alert.id, episode, boards.clock.now());
     if (placement.reason !== 'decided') countInto(this.metrics.supervisorAlerts, placement.presentation);
     if (placement.presentation === 'card') {
       const result = await postCard();
       if (result.status === 'sent')
         await boards.ledger
-          .recordCardSent(channel.key, alert.id, this.deps.clock.now())
+          .recordCardSent(channel.key, alert.id, boards.clock.now())
           .catch((error: unknown) =>
             this.log.warn(
               { alertId: alert.id, err: String(error) },
