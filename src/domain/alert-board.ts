@@ -7,7 +7,6 @@
 import {
   ALERT_BUDGET_WINDOW_MS,
   decideAlertPresentation,
-  pruneAlertHistory,
   type AlertBudgetReason,
   type AlertPresentation,
 } from './alert-budget';
@@ -121,8 +120,9 @@ export function placeAlert(
       ...rowWrite(ledger, change, episode.agentId),
     };
   }
-  const cards = ledger.cards.filter((card) => isInWindow(card.at, now));
-  const recent = pruneAlertHistory(ledger.recentAlertsAt, now);
+  // Instants after `now` count too: another instance decided (or sent) them after this alert's `now` was taken.
+  const cards = ledger.cards.filter((card) => isRecent(card.at, now));
+  const recent = ledger.recentAlertsAt.filter((at) => isRecent(at, now));
   // A row of an older episode of this agent should have left with it; it goes now, whatever is decided.
   const staleRow = row !== undefined && ownRow === undefined;
   const rowsBefore = ledger.rowCount - (staleRow ? 1 : 0);
@@ -130,7 +130,11 @@ export function placeAlert(
     ownRow !== undefined
       ? { presentation: 'board' as const, reason: 'onBoard' as const }
       : decideAlertPresentation(
-          { cardsSentAt: cards.map((card) => card.at), alertsRaisedAt: recent, boardRows: rowsBefore },
+          {
+            cardsSentAt: cards.map((card) => Math.min(card.at, now)),
+            alertsRaisedAt: recent.map((at) => Math.min(at, now)),
+            boardRows: rowsBefore,
+          },
           now,
           perHour,
         );
@@ -226,8 +230,9 @@ function rowWrite(
   return { ledger: { ...ledger, version: ledger.version + 1 }, upsert: change.row };
 }
 
-function isInWindow(at: number, now: number): boolean {
-  return at > now - ALERT_BUDGET_WINDOW_MS && at <= now;
+/** Not yet out of the rolling hour that ends at `now` (later instants included). */
+function isRecent(at: number, now: number): boolean {
+  return at > now - ALERT_BUDGET_WINDOW_MS;
 }
 
 /** Structural equality of JSON-like values (key order ignored), so a stored episode equals the same episode read back. */

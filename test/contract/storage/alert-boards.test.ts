@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { AlertBoardLedger } from '../../../src/app/alert-board-ledger';
 import type { AlertBoardStore } from '../../../src/app/ports';
 import { emptyLedger, type BoardRow, type ChannelAlertLedger } from '../../../src/domain/alert-board';
 import { InMemoryAlertBoardStore } from '../../../src/storage/alert-boards/in-memory-alert-board-store';
@@ -97,6 +98,38 @@ export function describeAlertBoardStoreContract(
       assert.deepEqual(after.rows, []);
       assert.equal(after.ledger?.boardCard, undefined);
       assert.equal(after.ledger?.postingSince, undefined);
+    });
+
+    it('keeps the budget and one row per agent when two instances decide alerts for one channel at once', async () => {
+      // Two replicas, each with its own ledger on the same store, deciding ten alerts concurrently.
+      const [a, b] = [1, 2].map(() => new AlertBoardLedger({ store, perHour: 3 }));
+      const rows = Array.from({ length: 10 }, (_, i) => aRow(`agent-${i}`));
+      const placements = await Promise.all(
+        rows.map((row, i) =>
+          (i % 2 === 0 ? a : b).place(CHANNEL, row.alertIds[0]!, row.episode, baseInstant + i),
+        ),
+      );
+      assert.equal(placements.filter((placement) => placement.presentation === 'card').length, 3);
+      // Each alert decided again (a retry on the other instance) gets the same answer and changes nothing.
+      const again = await Promise.all(
+        rows.map((row, i) =>
+          (i % 2 === 0 ? b : a).place(CHANNEL, row.alertIds[0]!, row.episode, baseInstant + 20 + i),
+        ),
+      );
+      assert.deepEqual(
+        again.map((placement) => placement.presentation),
+        placements.map((placement) => placement.presentation),
+      );
+      const { ledger, rows: onBoard } = await store.read(CHANNEL);
+      assert.equal(ledger?.cards.length, 3);
+      assert.equal(ledger?.rowCount, 7);
+      assert.deepEqual(
+        onBoard.map((row) => row.agentId).sort(),
+        placements
+          .map((placement, i) => (placement.presentation === 'board' ? `agent-${i}` : undefined))
+          .filter((agentId) => agentId !== undefined)
+          .sort(),
+      );
     });
   });
 }

@@ -170,6 +170,22 @@ describe('alert board ledger (pure)', () => {
     assert.ok(channel.ledger.cards.every((card) => card.at > T0 + 49 * 5 * MINUTE - 60 * MINUTE));
   });
 
+  it('counts cards that another instance decided or sent after this alert took its instant', () => {
+    // Replicas take `now` before they read the ledger, and a sent card is moved to when it was sent: a ledger can hold
+    // instants later than the alert being decided. They are cards of the last hour all the same.
+    const channel = new ChannelBoard(2);
+    channel.alert(episodeOf('ana'), T0 + 5_000);
+    channel.alert(episodeOf('ben'), T0 + 6_000);
+    const late = channel.alert(episodeOf('cai'), T0 + 1_000);
+    assert.equal(late.presentation, 'board', 'the budget of two cards is spent');
+    assert.equal(late.reason, 'budgetSpent');
+    assert.deepEqual(
+      channel.ledger.cards.map((card) => card.at),
+      [T0 + 5_000, T0 + 6_000],
+      'and the later cards stay in the ledger',
+    );
+  });
+
   it('moves a card to when it was sent, never earlier', () => {
     const ledger = { ...emptyLedger(CHANNEL), cards: [{ alertId: 'x', at: T0 }] };
     assert.deepEqual(withCardSentAt(ledger, 'x', T0 + 5_000).cards, [{ alertId: 'x', at: T0 + 5_000 }]);
