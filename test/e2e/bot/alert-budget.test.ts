@@ -159,6 +159,11 @@ describe('The alert budget end to end: single cards, then one live drift board i
       'the board rows point at the board card',
     );
 
+    const metrics = await (await fetch(`${app.server.url}/metrics`)).text();
+    assert.match(metrics, /^delivery_supervisor_alerts_total\{key="card"\} 2$/m);
+    assert.match(metrics, /^delivery_supervisor_alerts_total\{key="board"\} 3$/m);
+    assert.match(metrics, /^delivery_board_cards_total\{key="posted"\} 1$/m);
+
     // --- Sam acknowledges one row on the board: the answer is the board, and the board changes for everyone.
     const acknowledged = onBoard[0];
     const acknowledge = findRowAction(
