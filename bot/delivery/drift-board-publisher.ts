@@ -1,5 +1,6 @@
 import type { AlertBoardLedger } from '../../src/app/alert-board-ledger';
 import type { Clock, ConversationRecord, DeliveryResult, Logger } from '../../src/app/ports';
+import { describeError } from '../../src/platform/describe-error';
 import type { BoardCardLocation, BoardRow } from '../../src/domain/alert-board';
 import type { AdaptiveCard } from '../cards/adaptive-card';
 import { buildClosedDriftBoardCard, buildDriftBoardCard } from '../cards/drift-board-card';
@@ -106,15 +107,9 @@ export class DriftBoardPublisher {
     signal?: AbortSignal,
   ): Promise<BoardPublication> {
     const run = this.run(channel, signal).catch((error: unknown): BoardPublication => {
-      this.log.error(
-        { key, err: error instanceof Error ? error.message : String(error) },
-        'board update failed',
-      );
-      return {
-        status: 'failed',
-        reason: error instanceof Error ? error.message : String(error),
-        isRetryable: true,
-      };
+      const reason = describeError(error);
+      this.log.error({ key, err: reason }, 'board update failed');
+      return { status: 'failed', reason, isRetryable: true };
     });
     void run.then(() => {
       const queue = this.queues.get(key);

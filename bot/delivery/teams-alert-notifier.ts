@@ -16,6 +16,7 @@ import type {
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 import type { AlertBoardLedger } from '../../src/app/alert-board-ledger';
+import { describeError } from '../../src/platform/describe-error';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';
 import { baseConversationId, channelKey } from '../handlers/turn-info';
 import type { AlertCardRenderer } from './alert-card-renderer';
@@ -149,7 +150,13 @@ export class TeamsAlertNotifier implements AlertNotifier {
       countInto(this.metrics.cardUpdates, outcome);
       this.log.child({ episodeId: episode.id, alertId: row.id }).info({ change, outcome }, 'card update');
     }
-    for (const key of boardChannels) await this.updateBoardRow(key, episode, change);
+    for (const key of boardChannels)
+      // One channel's storage or Teams failure must not keep the others' boards from following the episode.
+      await this.updateBoardRow(key, episode, change).catch((error: unknown) =>
+        this.log
+          .child({ episodeId: episode.id, channel: key })
+          .error({ change, err: describeError(error) }, 'board update failed'),
+      );
   }
 
   /** The agent's row on a channel's board follows the episode; the board card is shown again when it changed. */
@@ -251,7 +258,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
           .recordCardSent(channel.key, alert.id, boards.clock.now())
           .catch((error: unknown) =>
             this.log.warn(
-              { alertId: alert.id, err: String(error) },
+              { alertId: alert.id, err: describeError(error) },
               'could not record when the card was sent',
             ),
           );

@@ -190,6 +190,28 @@ describe('The alert budget in Teams: single cards, then one live drift board per
     assert.equal((await rowOf(episodeOf('agent-eve', 10))).presentation, undefined);
   });
 
+  it("still updates an episode's own card when its board row cannot be written", async () => {
+    for (const episode of [ana, ben, cai]) await replica.alert(episode);
+    // Ana's card was one of the budget's; her re-alert after a snooze comes while it is spent: it joins the board.
+    assert.equal(await replica.alert(ana, 'supervisorReAlert'), 'sent');
+    const reAlert = (await stores.outbox.listByEpisode(ana.id)).find(
+      (row) => row.kind === 'supervisorReAlert',
+    );
+    assert.equal(reAlert?.presentation, 'board');
+    const cardActivity = (await rowOf(ana)).activityId;
+    const putsBefore = messenger.callsOf('updateCard').length;
+
+    stores.alertBoards.get = () => Promise.reject(new Error('storage unavailable'));
+    await replica.change({ ...ana, acknowledged: { by, at: T0 + MINUTE } }, 'acknowledged');
+    const puts = messenger.callsOf('updateCard').slice(putsBefore);
+    assert.deepEqual(
+      puts.map((call) => call.activityId),
+      [cardActivity],
+      'her own card is updated; the board waits for storage',
+    );
+    assert.match(JSON.stringify(puts[0]?.card), /Acknowledged by Sam Supervisor/);
+  });
+
   it('decides a retried alert the same way: a throttled board join stays a board join, a failed card stays a card', async () => {
     messenger.failNext({ status: 'failed', reason: '503 ServiceUnavailable', isRetryable: true });
     assert.equal(await replica.alert(ana), 'retryScheduled');
