@@ -106,14 +106,14 @@ export function describeAlertBoardStoreContract(
       const rows = Array.from({ length: 10 }, (_, i) => aRow(`agent-${i}`));
       const placements = await Promise.all(
         rows.map((row, i) =>
-          (i % 2 === 0 ? a : b).place(CHANNEL, row.alertIds[0]!, row.episode, baseInstant + i),
+          (i % 2 === 0 ? a : b).place(CHANNEL, row.alertIds[0], row.episode, baseInstant + i),
         ),
       );
       assert.equal(placements.filter((placement) => placement.presentation === 'card').length, 3);
       // Each alert decided again (a retry on the other instance) gets the same answer and changes nothing.
       const again = await Promise.all(
         rows.map((row, i) =>
-          (i % 2 === 0 ? b : a).place(CHANNEL, row.alertIds[0]!, row.episode, baseInstant + 20 + i),
+          (i % 2 === 0 ? b : a).place(CHANNEL, row.alertIds[0], row.episode, baseInstant + 20 + i),
         ),
       );
       assert.deepEqual(
