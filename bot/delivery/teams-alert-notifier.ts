@@ -253,8 +253,10 @@ export class TeamsAlertNotifier implements AlertNotifier {
     if (placement.reason !== 'decided') countInto(this.metrics.supervisorAlerts, placement.presentation);
     if (placement.presentation === 'card') {
       const result = await postCard();
+      // The card counts from when it went out (it counted from the decision until now). Not awaited: the outbox must
+      // record the card as sent at once, or a supervisor's first click on it would find no sent row and be refused.
       if (result.status === 'sent')
-        await boards.ledger
+        void boards.ledger
           .recordCardSent(channel.key, alert.id, boards.clock.now())
           .catch((error: unknown) =>
             this.log.warn(

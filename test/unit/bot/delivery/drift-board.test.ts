@@ -14,6 +14,7 @@ import { TeamsSendLimiter } from '../../../../bot/delivery/teams-send-limiter';
 import { CardActionHandler } from '../../../../bot/handlers/card-action-handler';
 import { AAD, EngineActionSink, exampleDirectory, openEpisode } from '../../../support/bot-fakes';
 import { FakeTeamsMessenger, type MessengerCall } from '../../../support/fake-teams-messenger';
+import { eventually } from '../../../support/eventually';
 import { ManualClock } from '../../../support/manual-clock';
 import { ManualScheduler } from '../../../support/manual-scheduler';
 import { RecordingLogger } from '../../../support/recording-logger';
@@ -232,6 +233,26 @@ describe('The alert budget in Teams: single cards, then one live drift board per
     );
     assert.equal(ledger.rowCount, 1);
     assert.deepEqual(replica.notifier.metrics.supervisorAlerts, { card: 2, board: 1 });
+  });
+
+  it('counts a late card from when it reached the channel, so no rolling hour holds more than the budget', async () => {
+    // Ana's card is decided at T0 but Teams is unavailable until ten minutes later; Ben's goes at once.
+    messenger.failNext({ status: 'failed', reason: '503 ServiceUnavailable', isRetryable: true });
+    assert.equal(await replica.alert(ana), 'retryScheduled');
+    clock.advanceBy(10 * MINUTE);
+    assert.equal(await replica.dispatcher.dispatch((await rowOf(ana)).id), 'sent');
+    clock.advanceBy(MINUTE);
+    assert.equal(await replica.alert(ben), 'sent');
+    await eventually('the sent instant of the late card recorded', async () => {
+      const ledger = await stores.alertBoards.get(FLOOR_KEY);
+      return ledger?.cards.some((card) => card.at === T0 + 10 * MINUTE);
+    });
+
+    // An hour after Ana's card was decided, but not after it was sent: both cards are still in the last hour.
+    clock.set(T0 + 61 * MINUTE);
+    const eve = episodeOf('agent-eve', 10, { driftStartedAt: T0 + 51 * MINUTE });
+    assert.equal(await replica.alert(eve), 'sent');
+    assert.equal((await rowOf(eve)).presentation, 'board');
   });
 
   it('posts a new board when the board message was deleted in Teams, with every agent still on it', async () => {
