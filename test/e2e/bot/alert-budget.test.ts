@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { AgentView } from '../../../src/simulator/simulator-control';
 import { startE2eStack, type E2eStack } from '../../support/e2e-stack';
 import { eventually } from '../../support/eventually';
+import { findActionUnder } from '../../support/card-buttons';
 import type { ConnectorRequest } from '../../support/fake-bot-connector';
 import { ManualClock } from '../../support/manual-clock';
 import * as teams from '../../support/teams-activities';
@@ -166,7 +167,7 @@ describe('The alert budget end to end: single cards, then one live drift board i
 
     // --- Sam acknowledges one row on the board: the answer is the board, and the board changes for everyone.
     const acknowledged = onBoard[0];
-    const acknowledge = findRowAction(
+    const acknowledge = findActionUnder(
       JSON.parse(latestBoard(boardAt)) as unknown,
       acknowledged.name,
       'Acknowledge',
@@ -190,8 +191,8 @@ describe('The alert budget end to end: single cards, then one live drift board i
       (request) => isBoardPut(request, boardAt) && /Acknowledged by Sam Supervisor/.test(cardText(request)),
       clickMark,
     );
-    assert.equal(findRowAction(put.body, acknowledged.name, 'Acknowledge'), undefined, 'acknowledged once');
-    assert.ok(findRowAction(put.body, onBoard[1].name, 'Acknowledge'), 'the other rows keep their buttons');
+    assert.equal(findActionUnder(put.body, acknowledged.name, 'Acknowledge'), undefined, 'acknowledged once');
+    assert.ok(findActionUnder(put.body, onBoard[1].name, 'Acknowledge'), 'the other rows keep their buttons');
 
     // --- Everyone gets back on schedule: rows leave as they return, and the board says all clear.
     simulator.control.advance(1_000);
@@ -360,50 +361,4 @@ function created(request: ConnectorRequest): { id: string; activityId: string } 
 
 function cardText(request: ConnectorRequest): string {
   return JSON.stringify(request.body);
-}
-
-/** The Action.Execute titled `title` in the board row (a Container) that names `agentName`. */
-function findRowAction(
-  card: unknown,
-  agentName: string,
-  title: string,
-): { verb: string; data: unknown } | undefined {
-  if (Array.isArray(card)) {
-    for (const item of card) {
-      const found = findRowAction(item, agentName, title);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (card === null || typeof card !== 'object') return undefined;
-  const element = card as Record<string, unknown>;
-  if (element.type === 'Container' && Array.isArray(element.items)) {
-    const [first] = element.items as Array<{ text?: unknown }>;
-    if (typeof first?.text === 'string' && first.text.startsWith(agentName))
-      return findAction(element.items, title);
-  }
-  for (const value of Object.values(element)) {
-    const found = findRowAction(value, agentName, title);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-function findAction(card: unknown, title: string): { verb: string; data: unknown } | undefined {
-  if (Array.isArray(card)) {
-    for (const item of card) {
-      const found = findAction(item, title);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (card === null || typeof card !== 'object') return undefined;
-  const element = card as Record<string, unknown>;
-  if (element.type === 'Action.Execute' && element.title === title && typeof element.verb === 'string')
-    return { verb: element.verb, data: element.data };
-  for (const value of Object.values(element)) {
-    const found = findAction(value, title);
-    if (found) return found;
-  }
-  return undefined;
 }
