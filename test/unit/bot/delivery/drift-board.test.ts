@@ -1,90 +1,21 @@
 import assert from 'node:assert/strict';
-import { AlertBoardLedger } from '../../../../src/app/alert-board-ledger';
-import { newOutboxAlert } from '../../../../src/app/outbox-alert';
-import { OutboxDispatcher, type DispatchOutcome } from '../../../../src/app/outbox-dispatcher';
 import type { OutboxAlert } from '../../../../src/app/ports';
-import type { EpisodeChange } from '../../../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../../../src/domain/drift-episode';
 import { createInMemoryStores } from '../../../../src/storage/in-memory-stores';
 import type { StoreSet } from '../../../../src/storage/store-set';
 import { CARD_VERBS } from '../../../../bot/cards/card-actions';
 import { AlertCardRenderer } from '../../../../bot/delivery/alert-card-renderer';
-import { TeamsAlertNotifier } from '../../../../bot/delivery/teams-alert-notifier';
-import { TeamsSendLimiter } from '../../../../bot/delivery/teams-send-limiter';
 import { CardActionHandler } from '../../../../bot/handlers/card-action-handler';
 import { AAD, EngineActionSink, exampleDirectory, openEpisode } from '../../../support/bot-fakes';
-import { FakeTeamsMessenger, type MessengerCall } from '../../../support/fake-teams-messenger';
+import { FLOOR, FLOOR_KEY, isBoard, Replica, watchedFloor } from '../../../support/drift-board-kit';
+import { FakeTeamsMessenger } from '../../../support/fake-teams-messenger';
 import { eventually } from '../../../support/eventually';
 import { ManualClock } from '../../../support/manual-clock';
-import { ManualScheduler } from '../../../support/manual-scheduler';
 import { RecordingLogger } from '../../../support/recording-logger';
 
 const T0 = Date.UTC(2026, 7, 20, 10, 15, 0);
 const MINUTE = 60_000;
-const FLOOR = '19:floor@thread.tacv2';
-const FLOOR_KEY = `channel:${FLOOR}`;
-const BOARD_URL = 'https://drift.contoso.com/tabs/board';
 const by = { id: AAD.sup, name: 'Sam Supervisor' };
-
-/** One replica's Teams delivery: the real notifier and outbox dispatcher over shared stores and a Teams fake. */
-class Replica {
-  readonly notifier: TeamsAlertNotifier;
-  readonly dispatcher: OutboxDispatcher;
-
-  constructor(
-    readonly stores: StoreSet,
-    readonly messenger: FakeTeamsMessenger,
-    readonly clock: ManualClock,
-    perHour: number,
-  ) {
-    const directory = exampleDirectory();
-    this.notifier = new TeamsAlertNotifier({
-      messenger,
-      conversations: stores.conversations,
-      routes: stores.routes,
-      outbox: stores.outbox,
-      driftState: stores.driftState,
-      history: stores.history,
-      directory,
-      renderer: new AlertCardRenderer({ directory, clock }),
-      limiter: new TeamsSendLimiter({
-        clock,
-        tenantRps: 50,
-        sleep: (ms) => {
-          clock.advanceBy(ms);
-          return Promise.resolve();
-        },
-      }),
-      clock,
-      logger: new RecordingLogger(),
-      boards: {
-        ledger: new AlertBoardLedger({ store: stores.alertBoards, perHour }),
-        boardUrl: () => BOARD_URL,
-      },
-    });
-    this.dispatcher = new OutboxDispatcher({
-      clock,
-      scheduler: new ManualScheduler(clock),
-      outbox: stores.outbox,
-      notifier: this.notifier,
-      logger: new RecordingLogger(),
-      random: () => 0.5,
-    });
-  }
-
-  /** Raises the episode's supervisor alert through the outbox, as the monitor does. */
-  alert(episode: DriftEpisode, kind: OutboxAlert['kind'] = 'supervisorAlert'): Promise<DispatchOutcome> {
-    return this.dispatcher.enqueueAndDispatch(
-      newOutboxAlert(episode, kind, 'supervisorChannel', this.clock.now(), this.clock.now()),
-    );
-  }
-
-  /** The episode changed: its sent cards and board rows are updated, as the monitor's `updateCards` command does. */
-  async change(episode: DriftEpisode, change: EpisodeChange): Promise<void> {
-    const rows = (await this.stores.outbox.listByEpisode(episode.id)).filter((row) => row.status === 'sent');
-    await this.notifier.updateCards(episode, change, rows);
-  }
-}
 
 function episodeOf(agentId: string, minutesAgo: number, overrides: Partial<DriftEpisode> = {}): DriftEpisode {
   const driftStartedAt = T0 - minutesAgo * MINUTE;
@@ -96,22 +27,6 @@ function episodeOf(agentId: string, minutesAgo: number, overrides: Partial<Drift
     ...overrides,
   });
 }
-
-async function watchedFloor(stores: StoreSet): Promise<void> {
-  await stores.conversations.upsert({
-    key: FLOOR_KEY,
-    kind: 'channel',
-    serviceUrl: 'https://smba.example/teams/',
-    conversationId: FLOOR,
-    channelId: FLOOR,
-    reference: {},
-    tenantId: 'tenant-1',
-    updatedAt: 0,
-  });
-  await stores.routes.upsert({ scope: 'all', targetId: '*', conversationKey: FLOOR_KEY, createdAt: 0 });
-}
-
-const isBoard = (call: MessengerCall): boolean => /Live drift board/.test(JSON.stringify(call.card));
 
 describe('The alert budget in Teams: single cards, then one live drift board per channel', () => {
   let stores: StoreSet;
