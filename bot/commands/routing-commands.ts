@@ -3,7 +3,7 @@ import { escapeMarkdown, quoteTyped } from '../cards/markdown';
 import { buildRouteMovedCard } from '../cards/route-notice-card';
 import type { TeamsCallGate } from '../delivery/teams-call-gate';
 import type { TeamsMessenger } from '../delivery/teams-messenger';
-import { locationOf } from '../handlers/installation-handler';
+import { locationOf } from '../handlers/conversation-location';
 import type { BotReply, TurnInfo } from '../handlers/turn-info';
 import { findCoveringRoutes, findNarrowerRoutes } from './route-conflicts';
 import type { CommandSender, RoutingEntitlements } from './routing-entitlements';
