@@ -1,12 +1,8 @@
 import { buildDriftReport } from '../../src/analytics/drift-report';
-import type {
-  Clock,
-  DriftHistoryRecord,
-  DriftHistoryStore,
-  DriftStateStore,
-  RouteRecord,
-  RouteStore,
-} from '../../src/app/ports';
+import type { DriftHistoryRecord, DriftHistoryStore } from '../../src/app/ports/drift-history-store';
+import type { DriftStateStore } from '../../src/app/ports/drift-state-store';
+import type { RouteRecord, RouteStore } from '../../src/app/ports/route-store';
+import type { Clock } from '../../src/platform/clock';
 import type { AdaptiveCard } from '../cards/adaptive-card';
 import { buildReportCard } from '../cards/report-card';
 import { buildStatusCard, type StatusEntry } from '../cards/status-card';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/app/ports';
+import type { Logger } from '../../src/platform/logger';
 import { buildHelpCard } from '../cards/help-card';
 import { quoteTyped } from '../cards/markdown';
 import type { BotReply, TurnInfo } from '../handlers/turn-info';

@@ -1,4 +1,7 @@
-import type { Clock, ConversationStore, DriftHistoryStore, DriftStateStore } from '../../src/app/ports';
+import type { ConversationStore } from '../../src/app/ports/conversation-store';
+import type { DriftHistoryStore } from '../../src/app/ports/drift-history-store';
+import type { DriftStateStore } from '../../src/app/ports/drift-state-store';
+import type { Clock } from '../../src/platform/clock';
 import type { DriftThresholds } from '../../src/domain/drift-policy';
 import { DEFAULT_THRESHOLDS } from '../../src/domain/drift-policy';
 import { describeCategory } from '../cards/episode-view';

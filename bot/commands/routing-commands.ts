@@ -1,4 +1,7 @@
-import type { Clock, ConversationStore, Logger, RouteRecord, RouteStore } from '../../src/app/ports';
+import type { ConversationStore } from '../../src/app/ports/conversation-store';
+import type { RouteRecord, RouteStore } from '../../src/app/ports/route-store';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import { escapeMarkdown, quoteTyped } from '../cards/markdown';
 import { buildRouteMovedCard } from '../cards/route-notice-card';
 import type { TeamsCallGate } from '../delivery/teams-call-gate';

@@ -1,17 +1,10 @@
-import type {
-  AlertNotifier,
-  AlertOutbox,
-  Clock,
-  ConversationRecord,
-  ConversationStore,
-  DeliveryOptions,
-  DeliveryResult,
-  DriftStateStore,
-  Logger,
-  OutboxAlert,
-  RouteRecord,
-  RouteStore,
-} from '../../src/app/ports';
+import type { AlertNotifier, DeliveryOptions, DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { AlertOutbox, OutboxAlert } from '../../src/app/ports/alert-outbox';
+import type { ConversationRecord, ConversationStore } from '../../src/app/ports/conversation-store';
+import type { DriftStateStore } from '../../src/app/ports/drift-state-store';
+import type { RouteRecord, RouteStore } from '../../src/app/ports/route-store';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';

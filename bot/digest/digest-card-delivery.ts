@@ -1,4 +1,7 @@
-import type { Clock, DeliveryResult, DigestLedger, DigestRecord, Logger } from '../../src/app/ports';
+import type { DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { DigestLedger, DigestRecord } from '../../src/app/ports/digest-ledger';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import { computeBackoffInMs } from '../../src/platform/backoff';
 import { describeError } from '../../src/platform/describe-error';
 import type { TeamsMessenger } from '../delivery/teams-messenger';

@@ -1,6 +1,8 @@
 import type { WeeklyTime } from '../../src/analytics/digest-schedule';
 import { latestDigestDue, nextDigestDue, reportedWeekOf } from '../../src/analytics/digest-schedule';
-import type { Clock, DigestLedger, DigestRecord, Logger, Scheduler } from '../../src/app/ports';
+import type { DigestLedger, DigestRecord } from '../../src/app/ports/digest-ledger';
+import type { Clock, Scheduler } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import { describeError } from '../../src/platform/describe-error';
 import type { TeamsMessenger } from '../delivery/teams-messenger';
 import type { TeamsSendLimiter } from '../delivery/teams-send-limiter';

@@ -1,4 +1,8 @@
-import type { AgentProfile, Clock, ConversationStore, Logger, RouteStore } from '../../src/app/ports';
+import type { AgentProfile } from '../../src/app/ports/agent-directory';
+import type { ConversationStore } from '../../src/app/ports/conversation-store';
+import type { RouteStore } from '../../src/app/ports/route-store';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';
 import type { TeamsCallGate } from '../delivery/teams-call-gate';
 import type { TeamsCallResult, TeamsMessenger } from '../delivery/teams-messenger';

@@ -1,4 +1,4 @@
-import type { ConversationRecord } from '../../src/app/ports';
+import type { ConversationRecord } from '../../src/app/ports/conversation-store';
 import { buildHelpCard } from '../cards/help-card';
 import type { WelcomeOffer } from '../delivery/welcome-sender';
 import { hasLocation, locationOf } from './conversation-location';
