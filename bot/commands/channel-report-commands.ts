@@ -27,6 +27,7 @@ const REPORT_DAYS = 7;
 export class ChannelReportCommands {
   constructor(private readonly deps: ChannelReportCommandsDeps) {}
 
+  /** Who in the channel's scope is drifting now, at which stage and for how long. */
   async status(key: string): Promise<BotReply> {
     const scope = await this.scopeOf(key);
     if (!scope)
@@ -55,6 +56,7 @@ export class ChannelReportCommands {
     return { kind: 'card', card: buildStatusCard(scope.label, entries, now) };
   }
 
+  /** The weekly digest as it stands now (a reply: the digest ledger is not touched). */
   async digest(key: string): Promise<BotReply> {
     const card = await this.deps.digestCard?.(key);
     return card === undefined

@@ -40,6 +40,7 @@ export class RoutingCommands {
     private readonly countRefusal: (reason: string) => void,
   ) {}
 
+  /** Routes a target's alerts here, unless another live channel gets them (then that channel is named). */
   async watch(key: string, typed: string, turn: TurnInfo): Promise<BotReply> {
     const allowed = await this.authorize(typed, turn);
     if (allowed.kind !== 'allowed') return allowed.reply;
@@ -92,6 +93,7 @@ export class RoutingCommands {
     return { kind: 'text', text: `${await this.confirmation(key, target)}${moved}` };
   }
 
+  /** Stops routing a target here; a target gone from the directory can still be named by its id. */
   async unwatch(key: string, typed: string, turn: TurnInfo): Promise<BotReply> {
     const existing = await this.deps.routes.listByConversation(key);
     const resolved = resolveWatchTarget(this.deps.directory, typed);
