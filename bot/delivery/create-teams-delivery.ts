@@ -1,5 +1,7 @@
 import { AlertBoardLedger } from '../../src/app/alert-board-ledger';
-import type { AlertNotifier, Clock, Logger } from '../../src/app/ports';
+import type { AlertNotifier } from '../../src/app/ports/alert-notifier';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import { sleep as realSleep } from '../../src/platform/timers';
 import type { StoreSet } from '../../src/storage/store-set';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';

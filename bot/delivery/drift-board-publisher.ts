@@ -1,5 +1,8 @@
 import type { AlertBoardLedger } from '../../src/app/alert-board-ledger';
-import type { Clock, ConversationRecord, DeliveryResult, Logger } from '../../src/app/ports';
+import type { DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { ConversationRecord } from '../../src/app/ports/conversation-store';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import { describeError } from '../../src/platform/describe-error';
 import type { BoardCardLocation, BoardRow } from '../../src/domain/alert-board';
 import type { AdaptiveCard } from '../cards/adaptive-card';

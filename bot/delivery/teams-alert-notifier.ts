@@ -1,28 +1,24 @@
-import type {
-  AlertNotifier,
-  AlertOutbox,
-  Clock,
-  ConversationRecord,
-  ConversationStore,
-  DeliveryOptions,
-  DeliveryResult,
-  DriftHistoryStore,
-  DriftStateStore,
-  Logger,
-  OutboxAlert,
-  RouteRecord,
-  RouteStore,
-} from '../../src/app/ports';
+import type { AlertNotifier, DeliveryOptions, DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { AlertOutbox, OutboxAlert } from '../../src/app/ports/alert-outbox';
+import type { ConversationRecord, ConversationStore } from '../../src/app/ports/conversation-store';
+import type { DriftHistoryStore } from '../../src/app/ports/drift-history-store';
+import type { DriftStateStore } from '../../src/app/ports/drift-state-store';
+import type { RouteStore } from '../../src/app/ports/route-store';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
-import type { AlertBoardLedger } from '../../src/app/alert-board-ledger';
-import { describeError } from '../../src/platform/describe-error';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';
 import { baseConversationId, channelKey } from '../handlers/turn-info';
+import {
+  createChannelAlertBoards,
+  type AlertBudgetOptions,
+  type ChannelAlertBoards,
+} from './channel-alert-boards';
 import type { AlertCardRenderer } from './alert-card-renderer';
 import type { DeliveryMetrics } from './delivery-metrics';
+import { findSupervisorChannel } from './supervisor-channel';
 import { countInto, createDeliveryMetrics } from './delivery-metrics';
-import { DriftBoardPublisher } from './drift-board-publisher';
 import type { AdaptiveCard } from '../cards/adaptive-card';
 import type { ConversationLocation, TeamsCallResult, TeamsMessenger } from './teams-messenger';
 import type { TeamsSendLimiter } from './teams-send-limiter';
@@ -43,17 +39,8 @@ export interface TeamsAlertNotifierDeps {
   /** With `driftState`: an episode that ended before its (retried) delivery is rendered as it ended. */
   readonly history?: DriftHistoryStore;
   readonly metrics?: DeliveryMetrics;
-  /**
-   * The supervisor alert budget: beyond it, alerts join the channel's live drift board instead of single cards.
-   * Absent: every supervisor alert is a card of its own.
-   */
-  readonly boards?: {
-    readonly ledger: AlertBoardLedger;
-    /** The supervisor board tab, linked from a board card that leaves rows off. */
-    readonly boardUrl?: () => string | undefined;
-    /** The clock the budget's rolling hour is counted on; default the notifier's (tests move it an hour ahead). */
-    readonly clock?: Clock;
-  };
+  /** The supervisor alert budget and live drift boards; absent: every supervisor alert is a card of its own. */
+  readonly boards?: AlertBudgetOptions;
 }
 
 /** Reason given when no personal chat can be reached for the agent (shown on the supervisor card). */
@@ -71,36 +58,22 @@ export const NO_SUPERVISOR_CHANNEL = 'no supervisor channel watches this unit';
 export class TeamsAlertNotifier implements AlertNotifier {
   readonly metrics: DeliveryMetrics;
   private readonly log: Logger;
-  private readonly boards?: {
-    readonly ledger: AlertBoardLedger;
-    readonly publisher: DriftBoardPublisher;
-    readonly clock: Clock;
-  };
+  private readonly boards?: ChannelAlertBoards;
 
   constructor(private readonly deps: TeamsAlertNotifierDeps) {
     this.metrics = deps.metrics ?? createDeliveryMetrics();
     this.log = deps.logger.child({ component: 'teams-notifier' });
     if (deps.boards !== undefined)
-      this.boards = {
-        ledger: deps.boards.ledger,
-        clock: deps.boards.clock ?? deps.clock,
-        publisher: new DriftBoardPublisher({
-          ledger: deps.boards.ledger,
-          messenger: deps.messenger,
-          limiter: deps.limiter,
-          directory: deps.directory,
-          clock: deps.clock,
-          logger: deps.logger,
-          metrics: this.metrics,
-          boardUrl: deps.boards.boardUrl,
-          noteFailure: (channel, failure) => this.noteFailure(channel, failure),
-        }),
-      };
+      this.boards = createChannelAlertBoards(deps.boards, {
+        ...deps,
+        metrics: this.metrics,
+        noteFailure: (channel, failure) => this.noteFailure(channel, failure),
+      });
   }
 
   /** The live drift board card of a channel (by its ConversationStore key) as it stands now; undefined: none there. */
   async renderBoard(key: string): Promise<AdaptiveCard | undefined> {
-    return this.boards?.publisher.render(key);
+    return this.boards?.render(key);
   }
 
   async deliver(alert: OutboxAlert, options: DeliveryOptions = {}): Promise<DeliveryResult> {
@@ -113,10 +86,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
       status: result.status,
     };
     if (result.status === 'sent')
-      this.log.info(
-        result.presentation === undefined ? fields : { ...fields, presentation: result.presentation },
-        'teams message sent',
-      );
+      this.log.info({ ...fields, presentation: result.presentation }, 'teams message sent');
     else
       this.log.warn(
         { ...fields, reason: 'reason' in result ? result.reason : undefined },
@@ -132,14 +102,9 @@ export class TeamsAlertNotifier implements AlertNotifier {
   ): Promise<void> {
     // The whole ledger (dead-lettered rows too) tells the supervisor card whether the nudge got through.
     const ledger = await this.deps.outbox.listByEpisode(episode.id).catch(() => [...rows]);
-    const boardChannels = new Set<string>();
     for (const row of rows) {
-      if (row.presentation === 'board') {
-        if (row.status === 'sent' && row.conversationId !== undefined)
-          boardChannels.add(channelKey(baseConversationId(row.conversationId)));
-        continue;
-      }
       if (
+        row.presentation === 'board' ||
         row.status !== 'sent' ||
         row.recipient === 'slack' ||
         row.conversationId === undefined ||
@@ -150,28 +115,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
       countInto(this.metrics.cardUpdates, outcome);
       this.log.child({ episodeId: episode.id, alertId: row.id }).info({ change, outcome }, 'card update');
     }
-    for (const key of boardChannels)
-      // One channel's storage or Teams failure must not keep the others' boards from following the episode.
-      await this.updateBoardRow(key, episode, change).catch((error: unknown) =>
-        this.log
-          .child({ episodeId: episode.id, channel: key })
-          .error({ change, err: describeError(error) }, 'board update failed'),
-      );
-  }
-
-  /** The agent's row on a channel's board follows the episode; the board card is shown again when it changed. */
-  private async updateBoardRow(key: string, episode: DriftEpisode, change: EpisodeChange): Promise<void> {
-    const boards = this.boards;
-    if (boards === undefined) return;
-    const log = this.log.child({ episodeId: episode.id, channel: key });
-    if (!(await boards.ledger.updateRow(key, episode))) return;
-    const channel = await this.deps.conversations.get(key);
-    if (channel === undefined || channel.deadReason !== undefined) {
-      log.warn({ change }, 'board row changed, but the channel can no longer be reached');
-      return;
-    }
-    const shown = await boards.publisher.publish(channel);
-    log.info({ change, outcome: shown.status }, 'board update');
+    await this.boards?.follow(episode, change, rows);
   }
 
   private async deliverNow(alert: OutboxAlert, signal?: AbortSignal): Promise<DeliveryResult> {
@@ -240,45 +184,16 @@ export class TeamsAlertNotifier implements AlertNotifier {
     rows: readonly OutboxAlert[],
     signal?: AbortSignal,
   ): Promise<DeliveryResult> {
-    const channel = await this.findSupervisorChannel(episode);
+    const channel = await findSupervisorChannel(episode, this.deps);
     if (channel === undefined) return { status: 'recipientGone', reason: NO_SUPERVISOR_CHANNEL };
-    const boards = this.boards;
     const postCard = (): Promise<DeliveryResult> => {
       const card = this.deps.renderer.render(alert.kind, episode, rows);
       return this.send(channel, () => this.deps.messenger.postToChannel(channel, card), signal);
     };
-    if (boards === undefined) return postCard();
     // The alert budget decides, once per alert, durably: a card of its own, or a row of the channel's live board.
-    const placement = await boards.ledger.place(channel.key, alert.id, episode, boards.clock.now());
-    if (placement.reason !== 'decided') countInto(this.metrics.supervisorAlerts, placement.presentation);
-    if (placement.presentation === 'card') {
-      const result = await postCard();
-      // The card counts from when it went out (it counted from the decision until now). Not awaited: the outbox must
-      // record the card as sent at once, or a supervisor's first click on it would find no sent row and be refused.
-      if (result.status === 'sent')
-        void boards.ledger
-          .recordCardSent(channel.key, alert.id, boards.clock.now())
-          .catch((error: unknown) =>
-            this.log.warn(
-              { alertId: alert.id, err: describeError(error) },
-              'could not record when the card was sent',
-            ),
-          );
-      return result;
-    }
-    const shown = await boards.publisher.publish(channel, signal);
-    if (shown.status === 'shown')
-      return { status: 'sent', ...locationOf(shown.location), presentation: 'board' };
-    if (shown.status === 'closed')
-      // The episode ended before its row was shown (a retried delivery): nothing is left to show for it.
-      return {
-        status: 'sent',
-        ...(shown.location
-          ? locationOf(shown.location)
-          : { conversationId: channel.conversationId, activityId: '' }),
-        presentation: 'board',
-      };
-    return shown;
+    return this.boards === undefined
+      ? postCard()
+      : this.boards.deliver(channel, alert, episode, postCard, signal);
   }
 
   /** The agent's personal chat by Genesys agent id, else a record known by the agent's email (then linked). */
@@ -292,29 +207,6 @@ export class TeamsAlertNotifier implements AlertNotifier {
     const record = { ...byEmail, agentId, updatedAt: this.deps.clock.now() };
     await this.deps.conversations.upsert(record);
     return record;
-  }
-
-  /** Routing: a channel watching the agent's team wins over one watching the unit, which wins over `watch all`. */
-  private async findSupervisorChannel(episode: DriftEpisode): Promise<ConversationRecord | undefined> {
-    const teamId = episode.teamId ?? this.deps.directory.getAgent(episode.agentId)?.teamId;
-    const routes: RouteRecord[] = [];
-    for await (const route of this.deps.routes.list()) routes.push(route);
-    const rank = (route: RouteRecord): number =>
-      route.scope === 'team' && route.targetId === teamId
-        ? 0
-        : route.scope === 'managementUnit' && route.targetId === episode.managementUnitId
-          ? 1
-          : route.scope === 'all'
-            ? 2
-            : 3;
-    const ordered = routes
-      .filter((route) => rank(route) < 3)
-      .sort((a, b) => rank(a) - rank(b) || a.createdAt - b.createdAt);
-    for (const route of ordered) {
-      const channel = await this.deps.conversations.get(route.conversationKey);
-      if (channel && channel.deadReason === undefined) return channel;
-    }
-    return undefined;
   }
 
   private async createConversation(
@@ -429,13 +321,6 @@ export class TeamsAlertNotifier implements AlertNotifier {
       reference: record.reference,
     };
   }
-}
-
-function locationOf(location: { readonly conversationId: string; readonly activityId: string }): {
-  conversationId: string;
-  activityId: string;
-} {
-  return { conversationId: location.conversationId, activityId: location.activityId };
 }
 
 const NOT_SENT: Extract<DeliveryResult, { status: 'notSent' }> = {

@@ -1,11 +1,8 @@
-import type {
-  ActionSink,
-  AlertOutbox,
-  Clock,
-  ConversationStore,
-  Logger,
-  OutboxAlert,
-} from '../../src/app/ports';
+import type { ActionSink } from '../../src/app/ports/action-sink';
+import type { AlertOutbox, OutboxAlert } from '../../src/app/ports/alert-outbox';
+import type { ConversationStore } from '../../src/app/ports/conversation-store';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import type { DriftAction } from '../../src/domain/drift-commands';
 import type { CardActionRequest } from '../cards/card-actions';
 import { parseCardAction } from '../cards/card-actions';

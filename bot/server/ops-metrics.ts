@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { OutboxAlert } from '../../src/app/ports';
+import type { OutboxAlert } from '../../src/app/ports/alert-outbox';
 
 /**
  * Counters kept as plain objects where the work happens (GenesysMetrics, DeliveryMetrics, ...), by metric prefix:

@@ -10,7 +10,7 @@ import {
   type PlacementReason,
 } from '../domain/alert-board';
 import type { DriftEpisode } from '../domain/drift-episode';
-import type { AlertBoardStore } from './ports';
+import type { AlertBoardStore } from './ports/alert-board-store';
 
 /** Settings and ports of an {@link AlertBoardLedger}. */
 export interface AlertBoardLedgerOptions {

@@ -1,4 +1,6 @@
-import type { AgentProfile, Logger, ManagementUnitProfile, ObservationSink } from '../app/ports';
+import type { AgentProfile, ManagementUnitProfile } from '../app/ports/agent-directory';
+import type { ObservationSink } from '../app/ports/observation-sink';
+import type { Logger } from '../platform/logger';
 import type { AdherenceObservation } from '../domain/adherence-observation';
 import {
   countRejection,

@@ -1,6 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../app/ports';
+import type { Logger } from '../platform/logger';
 import { describeError } from '../platform/describe-error';
 import {
   formatRecordedLine,

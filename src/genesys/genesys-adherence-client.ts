@@ -1,4 +1,5 @@
-import type { Clock, Logger } from '../app/ports';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 import { RateLimiter } from '../platform/rate-limiter';
 import type { CancelTimer } from '../platform/timers';
 import { AdherenceIntake, type GenesysObservationSink } from './adherence-intake';

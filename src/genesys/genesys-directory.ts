@@ -1,4 +1,6 @@
-import type { AgentDirectory, AgentProfile, Clock, Logger, ManagementUnitProfile } from '../app/ports';
+import type { AgentDirectory, AgentProfile, ManagementUnitProfile } from '../app/ports/agent-directory';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
 import {

@@ -1,15 +1,13 @@
-import type {
-  AlertBoardStore,
-  AlertOutbox,
-  DigestLedger,
-  Clock,
-  ConversationStore,
-  DriftHistoryStore,
-  DriftStateStore,
-  LeaseStore,
-  RouteStore,
-  WelcomeLedger,
-} from '../app/ports';
+import type { AlertBoardStore } from '../app/ports/alert-board-store';
+import type { AlertOutbox } from '../app/ports/alert-outbox';
+import type { ConversationStore } from '../app/ports/conversation-store';
+import type { DigestLedger } from '../app/ports/digest-ledger';
+import type { DriftHistoryStore } from '../app/ports/drift-history-store';
+import type { DriftStateStore } from '../app/ports/drift-state-store';
+import type { LeaseStore } from '../app/ports/lease-store';
+import type { RouteStore } from '../app/ports/route-store';
+import type { WelcomeLedger } from '../app/ports/welcome-ledger';
+import type { Clock } from '../platform/clock';
 
 /** Every durable store the app needs, built together by the composition root. */
 export interface StoreSet {

@@ -1,7 +1,7 @@
 import { AlertBoardLedger } from '../../src/app/alert-board-ledger';
 import { newOutboxAlert } from '../../src/app/outbox-alert';
 import { OutboxDispatcher, type DispatchOutcome } from '../../src/app/outbox-dispatcher';
-import type { OutboxAlert } from '../../src/app/ports';
+import type { OutboxAlert } from '../../src/app/ports/alert-outbox';
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 import type { StoreSet } from '../../src/storage/store-set';

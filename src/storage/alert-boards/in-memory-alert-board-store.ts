@@ -1,4 +1,4 @@
-import type { AlertBoardStore } from '../../app/ports';
+import type { AlertBoardStore } from '../../app/ports/alert-board-store';
 import type { BoardRow, ChannelAlertLedger } from '../../domain/alert-board';
 
 interface Partition {

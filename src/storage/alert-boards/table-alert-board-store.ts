@@ -1,5 +1,5 @@
 import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
-import type { AlertBoardStore } from '../../app/ports';
+import type { AlertBoardStore } from '../../app/ports/alert-board-store';
 import type { BoardRow, BudgetedCard, ChannelAlertLedger } from '../../domain/alert-board';
 import type { DriftEpisode } from '../../domain/drift-episode';
 import {

@@ -3,10 +3,10 @@ import type {
   AlertKind,
   AlertOutbox,
   AlertRecipient,
-  Clock,
   OutboxAlert,
   OutboxStatus,
-} from '../../app/ports';
+} from '../../app/ports/alert-outbox';
+import type { Clock } from '../../platform/clock';
 import type { DriftEpisode } from '../../domain/drift-episode';
 import {
   doubleProperty,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { AlertBoardLedger } from '../../../src/app/alert-board-ledger';
-import type { AlertBoardStore } from '../../../src/app/ports';
+import type { AlertBoardStore } from '../../../src/app/ports/alert-board-store';
 import { emptyLedger, type BoardRow, type ChannelAlertLedger } from '../../../src/domain/alert-board';
 import { InMemoryAlertBoardStore } from '../../../src/storage/alert-boards/in-memory-alert-board-store';
 import { TableAlertBoardStore } from '../../../src/storage/alert-boards/table-alert-board-store';

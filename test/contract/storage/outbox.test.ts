@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TableClient } from '@azure/data-tables';
-import type { AlertOutbox, OutboxAlert } from '../../../src/app/ports';
+import type { AlertOutbox, OutboxAlert } from '../../../src/app/ports/alert-outbox';
 import { InMemoryAlertOutbox } from '../../../src/storage/outbox/in-memory-alert-outbox';
 import { TableAlertOutbox } from '../../../src/storage/outbox/table-alert-outbox';
 import { encodeKey } from '../../../src/storage/table-codec';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { DispatchOutcome } from '../../../src/app/outbox-dispatcher';
-import type { OutboxAlert } from '../../../src/app/ports';
+import type { OutboxAlert } from '../../../src/app/ports/alert-outbox';
 import type { DriftEpisode } from '../../../src/domain/drift-episode';
 import { createTableStores } from '../../../src/storage/table-stores';
 import type { StoreSet } from '../../../src/storage/store-set';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { AlertBoardConflictError, AlertBoardLedger } from '../../../src/app/alert-board-ledger';
-import type { AlertBoardStore } from '../../../src/app/ports';
+import type { AlertBoardStore } from '../../../src/app/ports/alert-board-store';
 import type { DriftEpisode } from '../../../src/domain/drift-episode';
 import { InMemoryAlertBoardStore } from '../../../src/storage/alert-boards/in-memory-alert-board-store';
 import { openEpisode } from '../../support/bot-fakes';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { OutboxAlert } from '../../../../src/app/ports';
+import type { OutboxAlert } from '../../../../src/app/ports/alert-outbox';
 import type { DriftEpisode } from '../../../../src/domain/drift-episode';
 import { createInMemoryStores } from '../../../../src/storage/in-memory-stores';
 import type { StoreSet } from '../../../../src/storage/store-set';

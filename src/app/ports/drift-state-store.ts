@@ -1,0 +1,25 @@
+import type { AgentDriftState } from '../../domain/drift-episode';
+
+/** Identity of an agent's drift state row. */
+export interface AgentKey {
+  readonly managementUnitId: string;
+  readonly agentId: string;
+}
+
+/**
+ * What a read-modify-write returns: the next state (or `undefined` to delete the row) and a value for the caller.
+ * `mutate` may run more than once (optimistic concurrency retries) and must be pure.
+ */
+export interface Modification<T> {
+  readonly next: AgentDriftState | undefined;
+  readonly result: T;
+}
+
+/** Per-agent drift state, one row per agent. */
+export interface DriftStateStore {
+  get(key: AgentKey): Promise<AgentDriftState | undefined>;
+  /** Reads, applies `mutate`, writes guarded by the row's version; on a conflict re-reads and re-applies. */
+  modify<T>(key: AgentKey, mutate: (current: AgentDriftState | undefined) => Modification<T>): Promise<T>;
+  delete(key: AgentKey): Promise<void>;
+  list(managementUnitId?: string): AsyncIterable<AgentDriftState>;
+}
