@@ -276,6 +276,12 @@ export default tseslint.config(
     },
   },
   {
+    // Files stay near 300 lines, one concern each (README "Files stay near 300 lines" names the two larger on purpose).
+    files: ['src/**/*.ts', 'bot/**/*.ts', 'bot/**/*.js'],
+    ignores: ['src/simulation/outcome-parameters.ts', 'src/genesys/notification-stream.ts'],
+    rules: { 'max-lines': ['error', { max: 335 }] },
+  },
+  {
     // The in-memory twins and the tests' doubles implement async ports with synchronous bodies (`async () => value`,
     // `async () => { throw ... }`). `async` is what keeps them faithful to the real parts: a failure is a rejection,
     // never a synchronous throw, and a twin's `list` is an async generator like the SDK's paged iterators.

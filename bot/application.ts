@@ -2,11 +2,13 @@ import { drainInstance } from '../src/app/drain-instance';
 import { DriftMonitor } from '../src/app/drift-monitor';
 import { HistoryRetentionJob } from '../src/app/history-retention';
 import type { LeaseCoordinatorOptions } from '../src/app/lease-coordinator';
-import type { AlertNotifier, Clock, Scheduler } from '../src/app/ports';
+import type { AlertNotifier } from '../src/app/ports/alert-notifier';
+import type { Clock, Scheduler } from '../src/platform/clock';
 import { UnitOwnership } from '../src/app/unit-ownership';
 import type { Settings } from '../src/config/settings';
 import type { DriftPolicy } from '../src/domain/drift-policy';
 import { resolveThresholds } from '../src/domain/thresholds';
+import { FrameRecorder } from '../src/genesys/frame-recorder';
 import { GenesysAdherenceClient } from '../src/genesys/genesys-adherence-client';
 import type { GenesysClientOptions } from '../src/genesys/genesys-client-options';
 import type { PlatformLogger } from '../src/platform/logger';
@@ -60,6 +62,11 @@ export interface ApplicationOverrides {
    * tens of thousands of renewals).
    */
   readonly digest?: { readonly clock?: Clock; readonly scheduler?: Scheduler };
+  /**
+   * The clock the supervisor alert budget counts its rolling hour on (default the application's): tests move it an
+   * hour ahead to see alerts go back to single cards, while drift and delivery run in real time.
+   */
+  readonly alertBudget?: { readonly clock?: Clock };
 }
 
 /** The running product. */
@@ -71,6 +78,8 @@ export interface RunningApplication {
   readonly storage: OpenTableStorage;
   readonly stores: StoreSet;
   readonly genesys: GenesysAdherenceClient;
+  /** The GENESYS_RECORD_DIR recording, when the setting is given. */
+  readonly recorder?: FrameRecorder;
   readonly policy: DriftPolicy;
   /** The unit leases: the one gate on which units this instance processes. */
   readonly ownership: UnitOwnership;
@@ -118,10 +127,14 @@ export async function startApplication(
     const source = await openGenesysSource(settings, overrides, logger);
     const { simulator } = source;
     if (simulator) shutdown.add(() => simulator.stop());
+    const recorder = await openFrameRecorder(settings, logger);
+    // Registered before the stream's stop, so it runs after it: the recording ends with the last frame received.
+    if (recorder) shutdown.add(() => recorder.close());
     const genesys = new GenesysAdherenceClient(source.options, {
       clock,
       logger: logger.child({ component: 'genesys' }),
       profileSnapshot: stores.agentProfiles,
+      recorder,
     });
     await genesys.discover();
     const { directory } = genesys;
@@ -130,6 +143,8 @@ export async function startApplication(
     const policy = discoveredDriftPolicy(settings, directory, logger);
 
     // 4. The Teams notifier (and what it shares with the bot: messenger, limiter, renderer, welcomes).
+    // Known once the server listens (step 7): the board card's link to the board tab in local runs.
+    const bot: { url?: string } = {};
     const teams = createTeamsDelivery({
       auth: settings.bot,
       stores,
@@ -140,6 +155,9 @@ export async function startApplication(
       teamsJitterAllowanceInMs: settings.notifications.teamsJitterAllowanceMs,
       slackWebhookUrl: settings.notifications.slackWebhookUrl,
       wfmUrl: settings.notifications.genesysWfmUrl,
+      supervisorAlertBudgetPerHour: settings.notifications.supervisorAlertBudgetPerHour,
+      boardUrl: () => driftBoardLink(settings.tabs, bot.url),
+      budgetClock: overrides.alertBudget?.clock,
     });
 
     // 5. The drift monitor, processing only the units whose lease this instance holds (restarts and replicas).
@@ -204,10 +222,11 @@ export async function startApplication(
         store: await probeTableStorage(storage.service),
         genesys: genesys.isStreaming(),
       }),
-      metrics: () => ({ genesys: genesys.metrics }),
+      metrics: () => ({ genesys: genesys.metrics, ...(recorder ? { recording: recorder.metrics } : {}) }),
       outboxPending: () => monitor.outboxPending(),
     });
     shutdown.add(() => server.close());
+    bot.url = server.url;
     logger.info({ url: `${server.url}/api/messages` }, 'bot listening');
 
     const retention = new HistoryRetentionJob({
@@ -283,6 +302,7 @@ export async function startApplication(
       storage,
       stores,
       genesys,
+      ...(recorder ? { recorder } : {}),
       policy,
       ownership,
       monitor,
@@ -296,4 +316,19 @@ export async function startApplication(
     await shutdown.run();
     throw error;
   }
+}
+
+/**
+ * The frame recording of GENESYS_RECORD_DIR, its folder created now so a bad one is named at start (logged once;
+ * the service runs on without recording); undefined when the setting is not given.
+ */
+async function openFrameRecorder(
+  settings: Settings,
+  logger: PlatformLogger,
+): Promise<FrameRecorder | undefined> {
+  const directory = settings.genesys.recordDir;
+  if (directory === undefined) return undefined;
+  const recorder = new FrameRecorder({ directory, logger });
+  if (await recorder.open()) logger.info({ directory }, 'recording Genesys frames (GENESYS_RECORD_DIR)');
+  return recorder;
 }

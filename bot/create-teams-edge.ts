@@ -1,4 +1,7 @@
-import type { ActionSink, AlertNotifier, Clock, Logger } from '../src/app/ports';
+import type { ActionSink } from '../src/app/ports/action-sink';
+import type { AlertNotifier } from '../src/app/ports/alert-notifier';
+import type { Clock } from '../src/platform/clock';
+import type { Logger } from '../src/platform/logger';
 import type { DriftThresholds } from '../src/domain/drift-policy';
 import type { StoreSet } from '../src/storage/store-set';
 import { CommandHandler } from './commands/command-handler';
@@ -161,6 +164,7 @@ export function createTeamsBot(delivery: TeamsDelivery, deps: TeamsBotDeps): Tea
       clock,
       logger,
       refusals: teamsMetrics.cardActionsRefused,
+      renderBoard: delivery.renderBoard,
     }),
     logger,
     gate,

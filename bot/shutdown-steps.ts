@@ -1,4 +1,4 @@
-import type { Logger } from '../src/app/ports';
+import type { Logger } from '../src/platform/logger';
 
 /**
  * What must be stopped when the application stops, in the reverse of the order it was started: each step is added

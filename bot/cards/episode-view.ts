@@ -1,4 +1,4 @@
-import type { AgentDirectory } from '../../src/app/ports';
+import type { AgentDirectory } from '../../src/app/ports/agent-directory';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 
 /** What a card shows about an episode, with names resolved through the directory. */

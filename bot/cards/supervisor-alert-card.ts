@@ -36,7 +36,7 @@ const IMPACT_WORDS: Readonly<Record<string, string>> = {
 };
 
 /** The state line(s) of an episode as a supervisor reads them; pure. */
-function describeSupervisorState(episode: DriftEpisode, view: EpisodeView): string[] {
+export function describeSupervisorState(episode: DriftEpisode, view: EpisodeView): string[] {
   const lines: string[] = [];
   if (episode.endedAt !== undefined) {
     if (episode.outcome === 'becameFormalException')

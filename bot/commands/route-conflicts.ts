@@ -1,4 +1,4 @@
-import type { RouteRecord, RouteScope } from '../../src/app/ports';
+import type { RouteRecord, RouteScope } from '../../src/app/ports/route-store';
 
 /** A route being asked for: what it covers. */
 export interface RouteTarget {

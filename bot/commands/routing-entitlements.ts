@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/app/ports';
+import type { Logger } from '../../src/platform/logger';
 import type { TeamAwareDirectory, WatchTarget } from './watch-target-resolver';
 import { listKnownTeams } from './watch-target-resolver';
 import { describeError } from '../../src/platform/describe-error';

@@ -1,4 +1,5 @@
-import type { AgentDirectory, AgentProfile, RouteScope } from '../../src/app/ports';
+import type { AgentDirectory, AgentProfile } from '../../src/app/ports/agent-directory';
+import type { RouteScope } from '../../src/app/ports/route-store';
 
 /** A directory that can also list agents (GenesysDirectory does), so teams can be known by name. */
 export type TeamAwareDirectory = AgentDirectory & { listAgents?(): readonly AgentProfile[] };

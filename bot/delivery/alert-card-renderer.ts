@@ -1,4 +1,5 @@
-import type { AlertKind, Clock, OutboxAlert } from '../../src/app/ports';
+import type { AlertKind, OutboxAlert } from '../../src/app/ports/alert-outbox';
+import type { Clock } from '../../src/platform/clock';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 import type { AdaptiveCard } from '../cards/adaptive-card';
 import { describeEpisode } from '../cards/episode-view';

@@ -1,4 +1,5 @@
-import type { AlertNotifier, DeliveryOptions, DeliveryResult, OutboxAlert } from '../../src/app/ports';
+import type { AlertNotifier, DeliveryOptions, DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { OutboxAlert } from '../../src/app/ports/alert-outbox';
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 

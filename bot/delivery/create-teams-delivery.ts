@@ -1,4 +1,7 @@
-import type { AlertNotifier, Clock, Logger } from '../../src/app/ports';
+import { AlertBoardLedger } from '../../src/app/alert-board-ledger';
+import type { AlertNotifier } from '../../src/app/ports/alert-notifier';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import { sleep as realSleep } from '../../src/platform/timers';
 import type { StoreSet } from '../../src/storage/store-set';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';
@@ -22,8 +25,11 @@ import { WelcomeSender } from './welcome-sender';
 /** What the Teams delivery needs: the Bot Framework identity, the stores it reads and writes, the directory. */
 export interface TeamsDeliveryDeps {
   readonly auth: BotAuthOptions;
-  /** Stores: conversations, routes, outbox, driftState and welcomes are used. */
-  readonly stores: Pick<StoreSet, 'conversations' | 'routes' | 'outbox' | 'driftState' | 'welcomes'>;
+  /** Stores: conversations, routes, outbox, driftState, history, welcomes and alertBoards are used. */
+  readonly stores: Pick<
+    StoreSet,
+    'conversations' | 'routes' | 'outbox' | 'driftState' | 'history' | 'welcomes' | 'alertBoards'
+  >;
   /** The Genesys directory (GenesysDirectory also lists agents, which makes teams known by name). */
   readonly directory: TeamAwareDirectory;
   readonly clock: Clock;
@@ -36,6 +42,15 @@ export interface TeamsDeliveryDeps {
   readonly slackWebhookUrl?: string;
   /** GENESYS_WFM_URL: the "Open Genesys Cloud WFM" link on supervisor cards. */
   readonly wfmUrl?: string;
+  /**
+   * SUPERVISOR_ALERT_BUDGET_PER_HOUR: most single alert cards per channel in any rolling hour; more join the channel's
+   * live drift board. Absent: every supervisor alert is a card of its own.
+   */
+  readonly supervisorAlertBudgetPerHour?: number;
+  /** The supervisor board tab (`/tabs/board`), linked from a board card that leaves rows off. */
+  readonly boardUrl?: () => string | undefined;
+  /** The clock the alert budget's rolling hour is counted on; default `clock` (tests move it an hour ahead). */
+  readonly budgetClock?: Clock;
   /** Replaces the botbuilder gateway (tests). */
   readonly messenger?: TeamsMessenger;
   /** Replaces the limiter's real-time waits (tests). */
@@ -57,6 +72,8 @@ export interface TeamsDelivery {
   readonly welcomes: WelcomeSender;
   /** Delivers nudges and supervisor alerts (Teams, and Slack with SLACK_WEBHOOK_URL): the monitor's notifier. */
   readonly notifier: AlertNotifier;
+  /** A channel's live drift board card as it stands now (for a click on it); undefined: no board there. */
+  readonly renderBoard: (channelKey: string) => Promise<object | undefined>;
   /** What /metrics serves: the edge's counters, alert lateness (measured here), outbox depth, process metrics. */
   readonly opsMetrics: OpsMetrics;
 }
@@ -93,6 +110,19 @@ export function createTeamsDelivery(deps: TeamsDeliveryDeps): TeamsDelivery {
     clock,
     logger,
     metrics,
+    history: stores.history,
+    ...(deps.supervisorAlertBudgetPerHour === undefined
+      ? {}
+      : {
+          boards: {
+            ledger: new AlertBoardLedger({
+              store: stores.alertBoards,
+              perHour: deps.supervisorAlertBudgetPerHour,
+            }),
+            boardUrl: deps.boardUrl,
+            clock: deps.budgetClock,
+          },
+        }),
   });
   const slack = deps.slackWebhookUrl
     ? new SlackAlertNotifier({
@@ -119,5 +149,6 @@ export function createTeamsDelivery(deps: TeamsDeliveryDeps): TeamsDelivery {
       metrics: opsMetrics,
     }),
     opsMetrics,
+    renderBoard: (channelKey) => teams.renderBoard(channelKey),
   };
 }

@@ -4,6 +4,10 @@ export interface DeliveryMetrics {
   deliveries: Record<string, number>;
   /** Card updates (PUT) by result (`updated`, `throttled`, `gone`, `failed`, `skipped`). */
   cardUpdates: Record<string, number>;
+  /** Supervisor alerts by how they reached the channel: `card` (within the budget) or `board` (joined the live board). */
+  supervisorAlerts: Record<string, number>;
+  /** Live drift board cards `posted`, `updated`, `closed` (all clear) and `replaced` (the message was deleted). */
+  boardCards: Record<string, number>;
   /** 429 answers from Teams or Slack. */
   throttled: number;
   /** Times a tenant-wide pause was set from a Retry-After. */
@@ -21,6 +25,8 @@ export function createDeliveryMetrics(): DeliveryMetrics {
   return {
     deliveries: {},
     cardUpdates: {},
+    supervisorAlerts: {},
+    boardCards: {},
     throttled: 0,
     tenantPauses: 0,
     conversationsCreated: 0,

@@ -1,4 +1,6 @@
-import type { AlertNotifier, Clock, DeliveryOptions, DeliveryResult, OutboxAlert } from '../../src/app/ports';
+import type { AlertNotifier, DeliveryOptions, DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { OutboxAlert } from '../../src/app/ports/alert-outbox';
+import type { Clock } from '../../src/platform/clock';
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 import type { OpsMetrics } from '../server/ops-metrics';

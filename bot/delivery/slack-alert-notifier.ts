@@ -1,5 +1,8 @@
 import axios from 'axios';
-import type { AlertNotifier, Clock, DeliveryResult, Logger, OutboxAlert } from '../../src/app/ports';
+import type { AlertNotifier, DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { OutboxAlert } from '../../src/app/ports/alert-outbox';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 import { classifyHttpFailure, isSuccessStatus } from '../../src/platform/http-failure';

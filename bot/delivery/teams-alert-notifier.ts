@@ -1,24 +1,25 @@
-import type {
-  AlertNotifier,
-  AlertOutbox,
-  Clock,
-  ConversationRecord,
-  ConversationStore,
-  DeliveryOptions,
-  DeliveryResult,
-  DriftStateStore,
-  Logger,
-  OutboxAlert,
-  RouteRecord,
-  RouteStore,
-} from '../../src/app/ports';
+import type { AlertNotifier, DeliveryOptions, DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { AlertOutbox, OutboxAlert } from '../../src/app/ports/alert-outbox';
+import type { ConversationRecord, ConversationStore } from '../../src/app/ports/conversation-store';
+import type { DriftHistoryStore } from '../../src/app/ports/drift-history-store';
+import type { DriftStateStore } from '../../src/app/ports/drift-state-store';
+import type { RouteStore } from '../../src/app/ports/route-store';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';
 import { baseConversationId, channelKey } from '../handlers/turn-info';
+import {
+  createChannelAlertBoards,
+  type AlertBudgetOptions,
+  type ChannelAlertBoards,
+} from './channel-alert-boards';
 import type { AlertCardRenderer } from './alert-card-renderer';
 import type { DeliveryMetrics } from './delivery-metrics';
+import { findSupervisorChannel } from './supervisor-channel';
 import { countInto, createDeliveryMetrics } from './delivery-metrics';
+import type { AdaptiveCard } from '../cards/adaptive-card';
 import type { ConversationLocation, TeamsCallResult, TeamsMessenger } from './teams-messenger';
 import type { TeamsSendLimiter } from './teams-send-limiter';
 
@@ -35,7 +36,11 @@ export interface TeamsAlertNotifierDeps {
   readonly logger: Logger;
   /** When given, a delivery renders the episode as it is now rather than as it was when the alert was raised. */
   readonly driftState?: DriftStateStore;
+  /** With `driftState`: an episode that ended before its (retried) delivery is rendered as it ended. */
+  readonly history?: DriftHistoryStore;
   readonly metrics?: DeliveryMetrics;
+  /** The supervisor alert budget and live drift boards; absent: every supervisor alert is a card of its own. */
+  readonly boards?: AlertBudgetOptions;
 }
 
 /** Reason given when no personal chat can be reached for the agent (shown on the supervisor card). */
@@ -45,16 +50,30 @@ export const NO_SUPERVISOR_CHANNEL = 'no supervisor channel watches this unit';
 
 /**
  * Delivers nudges to the agent's personal chat and alerts to the supervisor channel that watches the agent's team,
- * else unit, else everything; keeps within Teams limits; marks references dead on 403/404; and re-renders every
- * sent card of an episode in place (PUT), so every viewer sees the change, not only the one who clicked.
+ * else unit, else everything: as a card of its own while the channel is within its alert budget, else as a row of the
+ * channel's live drift board; keeps within Teams limits; marks references dead on 403/404; and re-renders every sent
+ * card of an episode in place (PUT), board rows on their board, so every viewer sees the change, not only the one
+ * who clicked.
  */
 export class TeamsAlertNotifier implements AlertNotifier {
   readonly metrics: DeliveryMetrics;
   private readonly log: Logger;
+  private readonly boards?: ChannelAlertBoards;
 
   constructor(private readonly deps: TeamsAlertNotifierDeps) {
     this.metrics = deps.metrics ?? createDeliveryMetrics();
     this.log = deps.logger.child({ component: 'teams-notifier' });
+    if (deps.boards !== undefined)
+      this.boards = createChannelAlertBoards(deps.boards, {
+        ...deps,
+        metrics: this.metrics,
+        noteFailure: (channel, failure) => this.noteFailure(channel, failure),
+      });
+  }
+
+  /** The live drift board card of a channel (by its ConversationStore key) as it stands now; undefined: none there. */
+  async renderBoard(key: string): Promise<AdaptiveCard | undefined> {
+    return this.boards?.render(key);
   }
 
   async deliver(alert: OutboxAlert, options: DeliveryOptions = {}): Promise<DeliveryResult> {
@@ -66,7 +85,8 @@ export class TeamsAlertNotifier implements AlertNotifier {
       agentId: alert.agentId,
       status: result.status,
     };
-    if (result.status === 'sent') this.log.info(fields, 'teams message sent');
+    if (result.status === 'sent')
+      this.log.info({ ...fields, presentation: result.presentation }, 'teams message sent');
     else
       this.log.warn(
         { ...fields, reason: 'reason' in result ? result.reason : undefined },
@@ -84,6 +104,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
     const ledger = await this.deps.outbox.listByEpisode(episode.id).catch(() => [...rows]);
     for (const row of rows) {
       if (
+        row.presentation === 'board' ||
         row.status !== 'sent' ||
         row.recipient === 'slack' ||
         row.conversationId === undefined ||
@@ -94,6 +115,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
       countInto(this.metrics.cardUpdates, outcome);
       this.log.child({ episodeId: episode.id, alertId: row.id }).info({ change, outcome }, 'card update');
     }
+    await this.boards?.follow(episode, change, rows);
   }
 
   private async deliverNow(alert: OutboxAlert, signal?: AbortSignal): Promise<DeliveryResult> {
@@ -105,18 +127,21 @@ export class TeamsAlertNotifier implements AlertNotifier {
       };
     const rows = await this.deps.outbox.listByEpisode(alert.episodeId);
     const episode = await this.latestEpisode(alert);
-    const card = this.deps.renderer.render(alert.kind, episode, rows);
-    return alert.recipient === 'agent'
-      ? this.deliverToAgent(alert, card, signal)
-      : this.deliverToChannel(alert, episode, card, signal);
+    if (alert.recipient === 'agent')
+      return this.deliverToAgent(alert, this.deps.renderer.render(alert.kind, episode, rows), signal);
+    return this.deliverToChannel(alert, episode, rows, signal);
   }
 
   private async latestEpisode(alert: OutboxAlert): Promise<DriftEpisode> {
-    const state = await this.deps.driftState?.get({
+    if (this.deps.driftState === undefined) return alert.episode;
+    const state = await this.deps.driftState.get({
       managementUnitId: alert.managementUnitId,
       agentId: alert.agentId,
     });
-    return state?.episode?.id === alert.episodeId ? state.episode : alert.episode;
+    if (state?.episode?.id === alert.episodeId) return state.episode;
+    // No longer the agent's current episode: it ended; history keeps it as it ended.
+    const ended = await this.deps.history?.get(alert.episodeId, alert.managementUnitId);
+    return ended?.episode ?? alert.episode;
   }
 
   private async deliverToAgent(
@@ -156,12 +181,19 @@ export class TeamsAlertNotifier implements AlertNotifier {
   private async deliverToChannel(
     alert: OutboxAlert,
     episode: DriftEpisode,
-    card: object,
+    rows: readonly OutboxAlert[],
     signal?: AbortSignal,
   ): Promise<DeliveryResult> {
-    const channel = await this.findSupervisorChannel(episode);
+    const channel = await findSupervisorChannel(episode, this.deps);
     if (channel === undefined) return { status: 'recipientGone', reason: NO_SUPERVISOR_CHANNEL };
-    return this.send(channel, () => this.deps.messenger.postToChannel(channel, card), signal);
+    const postCard = (): Promise<DeliveryResult> => {
+      const card = this.deps.renderer.render(alert.kind, episode, rows);
+      return this.send(channel, () => this.deps.messenger.postToChannel(channel, card), signal);
+    };
+    // The alert budget decides, once per alert, durably: a card of its own, or a row of the channel's live board.
+    return this.boards === undefined
+      ? postCard()
+      : this.boards.deliver(channel, alert, episode, postCard, signal);
   }
 
   /** The agent's personal chat by Genesys agent id, else a record known by the agent's email (then linked). */
@@ -175,29 +207,6 @@ export class TeamsAlertNotifier implements AlertNotifier {
     const record = { ...byEmail, agentId, updatedAt: this.deps.clock.now() };
     await this.deps.conversations.upsert(record);
     return record;
-  }
-
-  /** Routing: a channel watching the agent's team wins over one watching the unit, which wins over `watch all`. */
-  private async findSupervisorChannel(episode: DriftEpisode): Promise<ConversationRecord | undefined> {
-    const teamId = episode.teamId ?? this.deps.directory.getAgent(episode.agentId)?.teamId;
-    const routes: RouteRecord[] = [];
-    for await (const route of this.deps.routes.list()) routes.push(route);
-    const rank = (route: RouteRecord): number =>
-      route.scope === 'team' && route.targetId === teamId
-        ? 0
-        : route.scope === 'managementUnit' && route.targetId === episode.managementUnitId
-          ? 1
-          : route.scope === 'all'
-            ? 2
-            : 3;
-    const ordered = routes
-      .filter((route) => rank(route) < 3)
-      .sort((a, b) => rank(a) - rank(b) || a.createdAt - b.createdAt);
-    for (const route of ordered) {
-      const channel = await this.deps.conversations.get(route.conversationKey);
-      if (channel && channel.deadReason === undefined) return channel;
-    }
-    return undefined;
   }
 
   private async createConversation(

@@ -1,4 +1,5 @@
-import type { ConversationRecord, DeliveryResult } from '../../src/app/ports';
+import type { DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { ConversationRecord } from '../../src/app/ports/conversation-store';
 
 /** A failure of a Teams call, mapped from the HTTP status (same vocabulary as a delivery). */
 export type TeamsFailure = Exclude<DeliveryResult, { readonly status: 'sent' }>;

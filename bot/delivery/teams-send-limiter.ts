@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/app/ports';
+import type { Clock } from '../../src/platform/clock';
 import type { RateWindow } from '../../src/platform/rate-limiter';
 import {
   RateLimiter,

@@ -1,11 +1,7 @@
-import type {
-  Clock,
-  DeliveryResult,
-  Logger,
-  WelcomeLedger,
-  WelcomeRecord,
-  WelcomeScope,
-} from '../../src/app/ports';
+import type { DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { WelcomeLedger, WelcomeRecord, WelcomeScope } from '../../src/app/ports/welcome-ledger';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import { computeBackoffInMs } from '../../src/platform/backoff';
 import type { ConversationLocation, TeamsMessenger } from './teams-messenger';
 import type { TeamsSendLimiter } from './teams-send-limiter';

@@ -3,15 +3,11 @@ import { readScopedHistory, scopeOfRoutes, unitsToRead } from '../../src/analyti
 import { reportedWeekOf } from '../../src/analytics/digest-schedule';
 import { addDays, isKnownTimeZone, localWeekStarting } from '../../src/analytics/local-calendar';
 import { buildWeeklyDigest, type WeeklyDigest } from '../../src/analytics/weekly-digest';
-import type {
-  Clock,
-  ConversationRecord,
-  ConversationStore,
-  DriftHistoryStore,
-  ManagementUnitProfile,
-  RouteRecord,
-  RouteStore,
-} from '../../src/app/ports';
+import type { ManagementUnitProfile } from '../../src/app/ports/agent-directory';
+import type { ConversationRecord, ConversationStore } from '../../src/app/ports/conversation-store';
+import type { DriftHistoryStore } from '../../src/app/ports/drift-history-store';
+import type { RouteRecord, RouteStore } from '../../src/app/ports/route-store';
+import type { Clock } from '../../src/platform/clock';
 import type { DigestSchedule } from '../../src/config/settings';
 import type { AdaptiveCard } from '../cards/adaptive-card';
 import { buildDigestCard } from '../cards/digest-card';

@@ -1,17 +1,12 @@
 import type { WeeklyTime } from '../../src/analytics/digest-schedule';
 import { latestDigestDue, nextDigestDue, reportedWeekOf } from '../../src/analytics/digest-schedule';
-import type {
-  Clock,
-  DeliveryResult,
-  DigestLedger,
-  DigestRecord,
-  Logger,
-  Scheduler,
-} from '../../src/app/ports';
-import { computeBackoffInMs } from '../../src/platform/backoff';
+import type { DigestLedger, DigestRecord } from '../../src/app/ports/digest-ledger';
+import type { Clock, Scheduler } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import { describeError } from '../../src/platform/describe-error';
 import type { TeamsMessenger } from '../delivery/teams-messenger';
 import type { TeamsSendLimiter } from '../delivery/teams-send-limiter';
+import { DigestCardDelivery } from './digest-card-delivery';
 import type { DigestChannel, DigestViews } from './digest-views';
 
 /** Ports and tunables of a {@link WeeklyDigestSender}. */
@@ -53,8 +48,6 @@ const PASS_RETRY_IN_MS = 60_000;
  * found later in a zone no other unit has is served within this.
  */
 const MAX_PASS_GAP_IN_MS = 6 * 60 * 60_000;
-/** How soon a digest handed back for want of a Teams slot is tried again. */
-const HAND_BACK_RETRY_IN_MS = 60_000;
 
 /**
  * Sends every watching channel its weekly digest once, at DIGEST_SCHEDULE in the channel's time zone, whatever the
@@ -72,8 +65,8 @@ export class WeeklyDigestSender {
   private readonly log: Logger;
   private readonly claimInMs: number;
   private readonly maxLatenessInMs: number;
-  private readonly maxAttempts: number;
-  private readonly slotWaitInMs: number;
+  /** Posts a claimed digest and records its outcome. */
+  private readonly delivery: DigestCardDelivery;
   /** Work runs one item at a time, in order: passes, re-checks, sends. */
   private queue: Promise<void> = Promise.resolve();
   /** Digests settled for good (sent, skipped, failed), `week|channel`: never read again. */
@@ -92,8 +85,21 @@ export class WeeklyDigestSender {
     this.log = deps.logger.child({ component: 'digest' });
     this.claimInMs = deps.claimInMs ?? 5 * 60_000;
     this.maxLatenessInMs = deps.maxLatenessInMs ?? DAY_IN_MS;
-    this.maxAttempts = deps.maxAttempts ?? 5;
-    this.slotWaitInMs = deps.slotWaitInMs ?? 60_000;
+    this.delivery = new DigestCardDelivery({
+      views: deps.views,
+      ledger: deps.ledger,
+      messenger: deps.messenger,
+      limiter: deps.limiter,
+      clock: deps.clock,
+      log: this.log,
+      maxAttempts: deps.maxAttempts ?? 5,
+      slotWaitInMs: deps.slotWaitInMs ?? 60_000,
+      isStopped: () => this.isStopped,
+      stopping: this.stopping,
+      noteSettled: (row) => this.settled.add(`${row.weekStart}|${row.conversationKey}`),
+      recheckAt: (conversationKey, row, at) => this.recheckAt(conversationKey, row, at),
+      count: (outcome) => this.count(outcome),
+    });
   }
 
   /** Settles every channel's latest due digest now (a missed one goes out if less than a day late), then keeps time. */
@@ -253,122 +259,15 @@ export class WeeklyDigestSender {
     if (current !== undefined) await this.send(channel, current);
   }
 
-  /** Builds the card, waits for a Teams slot and posts it as a new thread in the channel; records the outcome. */
+  /** Sends a claimed digest, marked in flight meanwhile so that no pass or re-check settles it twice. */
   private async send(channel: DigestChannel, row: DigestRecord): Promise<void> {
     const id = `${row.weekStart}|${row.conversationKey}`;
     this.inFlight.add(id);
     try {
-      let card: object;
-      try {
-        card = await this.deps.views.card(channel, row.weekStart, row.timeZone);
-      } catch (error) {
-        await this.record(channel, row, {
-          status: 'failed',
-          reason: describeError(error),
-          isRetryable: true,
-        });
-        return;
-      }
-      const { conversation } = channel;
-      // Bulk work: the digests of a Monday morning may use only part of the tenant's budget, alerts keep the rest.
-      const hasSlot = await Promise.race([
-        this.deps.limiter.take(conversation.conversationId, conversation.tenantId ?? '', {
-          maxWaitInMs: this.slotWaitInMs,
-          isCancelled: () => this.isStopped,
-          isBulk: true,
-        }),
-        this.stopping,
-      ]);
-      if (!hasSlot || this.isStopped) {
-        await this.handBack(channel, row, this.isStopped ? 'stopping' : 'no Teams slot in time');
-        return;
-      }
-      const result = await this.deps.messenger.postToChannel(conversation, card);
-      await this.record(channel, row, result);
+      await this.delivery.send(channel, row);
     } finally {
       this.inFlight.delete(id);
     }
-  }
-
-  /** Writes what became of a send: sent, or tried again later, or given up. */
-  private async record(channel: DigestChannel, row: DigestRecord, result: DeliveryResult): Promise<void> {
-    const { ledger, clock } = this.deps;
-    const now = clock.now();
-    const fields = { conversationKey: row.conversationKey, weekStart: row.weekStart };
-    const unclaimed = { ...row, claimedBy: undefined, claimedAt: undefined };
-    switch (result.status) {
-      case 'sent': {
-        const recorded = await ledger.update({
-          ...unclaimed,
-          status: 'sent',
-          sentAt: now,
-          conversationId: result.conversationId,
-          activityId: result.activityId,
-          ...(row.isInDoubt ? {} : { lastError: undefined }),
-        });
-        this.settled.add(`${row.weekStart}|${row.conversationKey}`);
-        this.count('sent');
-        if (recorded)
-          this.log.info({ ...fields, lateInMs: Math.max(0, now - row.dueAt) }, 'weekly digest sent');
-        else this.log.warn(fields, 'weekly digest sent, but its row changed meanwhile');
-        return;
-      }
-      case 'notSent':
-        return this.handBack(channel, row, result.reason);
-      case 'throttled': {
-        // A 429 pauses the whole tenant; the digest waits it out. Not counted as an attempt.
-        this.deps.limiter.pauseTenant(channel.conversation.tenantId, now + result.retryAfterMs);
-        const next = { ...unclaimed, status: 'pending' as const, attempts: row.attempts - 1 };
-        return this.retryAt(channel, next, now + result.retryAfterMs, 'throttled by Teams');
-      }
-      case 'failed':
-      case 'recipientGone': {
-        if (result.status === 'failed' && result.isRetryable && row.attempts < this.maxAttempts) {
-          const backoffInMs = computeBackoffInMs(row.attempts, { baseInMs: 5_000, maxInMs: 10 * 60_000 });
-          return this.retryAt(channel, { ...unclaimed, status: 'pending' }, now + backoffInMs, result.reason);
-        }
-        await ledger.update({ ...unclaimed, status: 'failed', lastError: result.reason });
-        this.settled.add(`${row.weekStart}|${row.conversationKey}`);
-        this.count('failed');
-        this.log.warn({ ...fields, status: result.status, reason: result.reason }, 'weekly digest given up');
-        return;
-      }
-    }
-  }
-
-  /** Gives a claimed row back unsent, as it was (the attempt does not count); retried in a minute unless stopping. */
-  private async handBack(channel: DigestChannel, row: DigestRecord, reason: string): Promise<void> {
-    const now = this.deps.clock.now();
-    this.count('handedBack');
-    const next: DigestRecord = {
-      ...row,
-      status: 'pending',
-      attempts: row.attempts - 1,
-      claimedBy: undefined,
-      claimedAt: undefined,
-    };
-    if (this.isStopped) {
-      await this.deps.ledger.update({ ...next, notBefore: now, lastError: reason });
-      this.log.info({ conversationKey: row.conversationKey, reason }, 'weekly digest handed back unsent');
-      return;
-    }
-    await this.retryAt(channel, next, now + HAND_BACK_RETRY_IN_MS, reason);
-  }
-
-  private async retryAt(
-    channel: DigestChannel,
-    next: DigestRecord,
-    at: number,
-    reason: string,
-  ): Promise<void> {
-    if (!(await this.deps.ledger.update({ ...next, notBefore: at, lastError: reason }))) return;
-    this.count('retried');
-    this.log.info(
-      { conversationKey: next.conversationKey, reason, retryAt: at },
-      'weekly digest tried again later',
-    );
-    const current = await this.deps.ledger.get(next.weekStart, next.conversationKey);
-    if (current !== undefined) this.recheckAt(channel.key, current, at);
   }
 
   /** Looks at the row again at `at` (another instance's claim runs out, a retry is due). */

@@ -1,17 +1,15 @@
-import type {
-  ActionSink,
-  AlertOutbox,
-  Clock,
-  ConversationStore,
-  Logger,
-  OutboxAlert,
-} from '../../src/app/ports';
+import type { ActionSink } from '../../src/app/ports/action-sink';
+import type { AlertOutbox, OutboxAlert } from '../../src/app/ports/alert-outbox';
+import type { ConversationStore } from '../../src/app/ports/conversation-store';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import type { DriftAction } from '../../src/domain/drift-commands';
 import type { CardActionRequest } from '../cards/card-actions';
 import { parseCardAction } from '../cards/card-actions';
+import { isBoardAction } from '../cards/drift-board-card';
 import type { AlertCardRenderer } from '../delivery/alert-card-renderer';
 import type { TurnInfo } from './turn-info';
-import { baseConversationId } from './turn-info';
+import { baseConversationId, channelKey } from './turn-info';
 
 /** Ports and settings of a {@link CardActionHandler}. */
 export interface CardActionHandlerDeps {
@@ -26,6 +24,8 @@ export interface CardActionHandlerDeps {
   readonly approvedOvertimeForInMs?: number;
   /** Refused actions by reason (`invalid`, `forbidden`, `stale`), rendered by /metrics. */
   readonly refusals?: Record<string, number>;
+  /** A channel's live drift board card as it stands now: the answer to a click on a board row. */
+  readonly renderBoard?: (channelKey: string) => Promise<object | undefined>;
 }
 
 /** The answer to a card action: the updated card, or a message that nothing changed and why. */
@@ -94,6 +94,9 @@ export class CardActionHandler {
       };
     }
     log.info({ result }, 'card action taken');
+    // A click on a board row answers with the board (the action has already updated it for everyone).
+    const board = isAgentAction || !isBoardAction(data) ? undefined : await this.boardHere(turn, rows);
+    if (board !== undefined) return { kind: 'card', card: board, result };
     const kind = isAgentAction
       ? 'nudge'
       : rows.some((row) => row.kind === 'supervisorReAlert' && row.status === 'sent')
@@ -116,6 +119,23 @@ export class CardActionHandler {
         row.conversationId !== undefined &&
         here.has(baseConversationId(row.conversationId)),
     );
+  }
+
+  /** The live board of the channel the click came from, if the episode's alert joined it there. */
+  private async boardHere(turn: TurnInfo, rows: readonly OutboxAlert[]): Promise<object | undefined> {
+    const here = new Set([
+      baseConversationId(turn.conversationId),
+      ...(turn.channelId ? [turn.channelId] : []),
+    ]);
+    const row = rows.find(
+      (candidate) =>
+        candidate.presentation === 'board' &&
+        candidate.status === 'sent' &&
+        candidate.conversationId !== undefined &&
+        here.has(baseConversationId(candidate.conversationId)),
+    );
+    if (row === undefined || this.deps.renderBoard === undefined) return undefined;
+    return this.deps.renderBoard(channelKey(baseConversationId(row.conversationId!)));
   }
 
   private async isTheAgent(turn: TurnInfo, agentId: string): Promise<boolean> {

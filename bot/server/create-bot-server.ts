@@ -1,6 +1,6 @@
 import type { Request, Response, Server } from 'restify';
 import restify from 'restify';
-import type { Logger } from '../../src/app/ports';
+import type { Logger } from '../../src/platform/logger';
 import { addOpsRoutes } from './create-ops-server';
 import type { MetricsEndpoint } from './ops-metrics';
 import { readJsonBody } from './read-json-body';

@@ -1,6 +1,6 @@
 import type { Next, Request, Response, Server } from 'restify';
 import restify from 'restify';
-import type { Logger } from '../../src/app/ports';
+import type { Logger } from '../../src/platform/logger';
 import type { Readiness, RunningBotServer } from './create-bot-server';
 import type { MetricsEndpoint } from './ops-metrics';
 

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { OutboxAlert } from '../../src/app/ports';
+import type { OutboxAlert } from '../../src/app/ports/alert-outbox';
 
 /**
  * Counters kept as plain objects where the work happens (GenesysMetrics, DeliveryMetrics, ...), by metric prefix:
@@ -19,6 +19,7 @@ const LATENESS_BUCKETS = [0, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800];
 /** Words for each source prefix, for the metrics' help text. */
 const SOURCE_HELP: Readonly<Record<string, string>> = {
   genesys: 'Genesys Cloud client',
+  recording: 'Genesys frame recording (GENESYS_RECORD_DIR)',
   delivery: 'Teams and Slack delivery',
   teams: 'Teams activities answered with a welcome or a refusal',
   edge: 'POST /api/messages',

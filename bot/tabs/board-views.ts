@@ -11,7 +11,10 @@ import {
 } from '../../src/analytics/local-calendar';
 import { buildWeeklyDrift, percentChange } from '../../src/analytics/weekly-drift';
 
-import type { Clock, DriftHistoryStore, DriftStateStore, ManagementUnitProfile } from '../../src/app/ports';
+import type { ManagementUnitProfile } from '../../src/app/ports/agent-directory';
+import type { DriftHistoryStore } from '../../src/app/ports/drift-history-store';
+import type { DriftStateStore } from '../../src/app/ports/drift-state-store';
+import type { Clock } from '../../src/platform/clock';
 import type { AgentDriftState, DriftStage, SuppressionReason } from '../../src/domain/drift-episode';
 import { describeReplyReason } from '../cards/card-actions';
 import { describeCategory } from '../cards/episode-view';

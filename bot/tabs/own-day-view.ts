@@ -1,5 +1,8 @@
 import { localDateOf, startOfLocalDate } from '../../src/analytics/local-calendar';
-import type { AgentProfile, Clock, DriftHistoryStore, DriftStateStore } from '../../src/app/ports';
+import type { AgentProfile } from '../../src/app/ports/agent-directory';
+import type { DriftHistoryStore } from '../../src/app/ports/drift-history-store';
+import type { DriftStateStore } from '../../src/app/ports/drift-state-store';
+import type { Clock } from '../../src/platform/clock';
 import type { DriftEpisode, DriftStage, SuppressionReason } from '../../src/domain/drift-episode';
 import type { DriftThresholds } from '../../src/domain/drift-policy';
 import { DEFAULT_THRESHOLDS } from '../../src/domain/drift-policy';

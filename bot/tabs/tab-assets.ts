@@ -75,7 +75,15 @@ export class TabAssets {
   private readonly pages = new Map<TabPage, string>();
 
   constructor(folder = publicFolder()) {
-    for (const name of ['tab-shell.js', 'board.js', 'me.js', 'config.js', 'tabs.css']) {
+    for (const name of [
+      'tab-shell.js',
+      'board.js',
+      'board-now.js',
+      'board-week.js',
+      'me.js',
+      'config.js',
+      'tabs.css',
+    ]) {
       this.files.set(name, asset(readFileSync(join(folder, name)), TYPES[name.slice(name.lastIndexOf('.'))]));
     }
     this.files.set('theme.css', asset(Buffer.from(renderThemeCss(), 'utf8'), TYPES['.css']));

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/app/ports';
+import type { Logger } from '../../src/platform/logger';
 import type { TeamsSsoVerifier } from './teams-sso-verifier';
 import type { Viewer } from './viewer-access';
 

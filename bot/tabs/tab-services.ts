@@ -1,11 +1,9 @@
-import type {
-  Clock,
-  ConversationStore,
-  DriftHistoryStore,
-  DriftStateStore,
-  Logger,
-  RouteStore,
-} from '../../src/app/ports';
+import type { ConversationStore } from '../../src/app/ports/conversation-store';
+import type { DriftHistoryStore } from '../../src/app/ports/drift-history-store';
+import type { DriftStateStore } from '../../src/app/ports/drift-state-store';
+import type { RouteStore } from '../../src/app/ports/route-store';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import type { TabSettings } from '../../src/config/settings';
 import type { DriftThresholds } from '../../src/domain/drift-policy';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';

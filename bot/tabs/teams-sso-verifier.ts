@@ -1,6 +1,6 @@
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import type { Clock } from '../../src/app/ports';
+import type { Clock } from '../../src/platform/clock';
 import type { TabSsoSettings } from '../../src/config/settings';
 import { describeError } from '../../src/platform/describe-error';
 

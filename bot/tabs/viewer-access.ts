@@ -1,12 +1,8 @@
-import type {
-  AgentProfile,
-  Clock,
-  ConversationRecord,
-  ConversationStore,
-  Logger,
-  RouteRecord,
-  RouteStore,
-} from '../../src/app/ports';
+import type { AgentProfile } from '../../src/app/ports/agent-directory';
+import type { ConversationRecord, ConversationStore } from '../../src/app/ports/conversation-store';
+import type { RouteRecord, RouteStore } from '../../src/app/ports/route-store';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import type { DriftScope } from '../../src/analytics/drift-scope';
 import { EMPTY_SCOPE, mergeScopes, scopeOfRoutes } from '../../src/analytics/drift-scope';
 import type { TeamAwareDirectory } from '../commands/watch-target-resolver';

@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
-import type { Clock, Logger } from '../../src/app/ports';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 import type { ActivityRejectionReason } from '../server/check-activity';
 import type { InboundMessage, MessageOutcome } from '../server/create-bot-server';
 import { checkActivity } from '../server/check-activity';

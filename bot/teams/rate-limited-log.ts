@@ -1,4 +1,5 @@
-import type { Clock, Logger } from '../../src/app/ports';
+import type { Clock } from '../../src/platform/clock';
+import type { Logger } from '../../src/platform/logger';
 
 /**
  * Logs each kind of problem at most once per interval and counts what it held back (`suppressed` on the next line),

@@ -5,7 +5,7 @@ import type {
   TurnContext,
 } from 'botbuilder';
 import { CardFactory, TeamsActivityHandler, TurnContext as Turn } from 'botbuilder';
-import type { Logger } from '../../src/app/ports';
+import type { Logger } from '../../src/platform/logger';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from '../cards/adaptive-card';
 import type { CommandHandler } from '../commands/command-handler';
 import type { TeamsCallGate } from '../delivery/teams-call-gate';

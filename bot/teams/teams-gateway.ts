@@ -7,7 +7,9 @@ import type {
 } from 'botbuilder';
 import { CardFactory, TeamsInfo } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import type { Clock, ConversationRecord, DeliveryResult } from '../../src/app/ports';
+import type { DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { ConversationRecord } from '../../src/app/ports/conversation-store';
+import type { Clock } from '../../src/platform/clock';
 import type {
   ConversationLocation,
   CreatedConversation,

@@ -1,4 +1,4 @@
-import type { DriftHistoryRecord } from '../app/ports';
+import type { DriftHistoryRecord } from '../app/ports/drift-history-store';
 import type { DriftEpisode, DriftOutcome, SuppressionReason } from '../domain/drift-episode';
 
 /** The period and shape of a report. Instants are epoch ms; the period is [from, to). */

@@ -1,4 +1,5 @@
-import type { DriftHistoryRecord, DriftHistoryStore, RouteRecord } from '../app/ports';
+import type { DriftHistoryRecord, DriftHistoryStore } from '../app/ports/drift-history-store';
+import type { RouteRecord } from '../app/ports/route-store';
 
 /**
  * What a viewer (a supervisor, a channel) may see: every unit, some units, or some work teams. An agent is in scope

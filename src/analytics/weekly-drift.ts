@@ -1,4 +1,4 @@
-import type { DriftHistoryRecord } from '../app/ports';
+import type { DriftHistoryRecord } from '../app/ports/drift-history-store';
 import type { DriftReport } from './drift-report';
 import { buildDriftReport } from './drift-report';
 import type { LocalWeek } from './local-calendar';

@@ -1,6 +1,6 @@
 import { agentCheckKey } from '../domain/drift-engine';
 import type { AgentDriftState } from '../domain/drift-episode';
-import type { Scheduler } from './ports';
+import type { Scheduler } from '../platform/clock';
 import type { UnitGate } from './unit-gate';
 
 /** Ports of an {@link AgentCheckArming}. */

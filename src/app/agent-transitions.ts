@@ -6,7 +6,9 @@ import type { DampeningHold } from '../domain/unit-dampener';
 import type { AgentCheckArming } from './agent-check-arming';
 import type { DriftCommandRunner } from './drift-command-runner';
 import type { ObservationTally } from './observation-tally';
-import type { ActionOutcome, AgentKey, Clock, DriftStateStore } from './ports';
+import type { Clock } from '../platform/clock';
+import type { ActionOutcome } from './ports/action-sink';
+import type { AgentKey, DriftStateStore } from './ports/drift-state-store';
 import { writeDecision } from './write-decision';
 
 /** Ports of {@link AgentTransitions}. */

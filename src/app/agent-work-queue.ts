@@ -1,4 +1,4 @@
-import type { Logger } from './ports';
+import type { Logger } from '../platform/logger';
 import { describeError } from '../platform/describe-error';
 
 /**

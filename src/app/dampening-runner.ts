@@ -12,7 +12,8 @@ import {
   type UnitDampeningState,
 } from '../domain/unit-dampener';
 import type { ObservationTally } from './observation-tally';
-import type { Clock, Logger, Scheduler } from './ports';
+import type { Clock, Scheduler } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 
 /** Ports of a {@link DampeningRunner}, and the per-agent work it hands back to the monitor. */
 export interface DampeningRunnerOptions {

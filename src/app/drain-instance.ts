@@ -1,4 +1,5 @@
-import type { Clock, Logger, Scheduler } from './ports';
+import type { Clock, Scheduler } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 import { describeError } from '../platform/describe-error';
 
 /** The steps of a drain, each owned by one part of the instance (see `startApplication` in bot/application.ts). */

@@ -5,18 +5,12 @@ import type { AgentDriftState, DriftEpisode } from '../domain/drift-episode';
 import type { AgentCheckArming } from './agent-check-arming';
 import { newOutboxAlert } from './outbox-alert';
 import type { OutboxDispatcher } from './outbox-dispatcher';
-import type {
-  AgentDirectory,
-  AlertKind,
-  AlertNotifier,
-  AlertOutbox,
-  AlertRecipient,
-  Clock,
-  DriftHistoryStore,
-  Logger,
-  OutboxAlert,
-  Scheduler,
-} from './ports';
+import type { Clock, Scheduler } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { AgentDirectory } from './ports/agent-directory';
+import type { AlertNotifier } from './ports/alert-notifier';
+import type { AlertKind, AlertOutbox, AlertRecipient, OutboxAlert } from './ports/alert-outbox';
+import type { DriftHistoryStore } from './ports/drift-history-store';
 import { describeError } from '../platform/describe-error';
 
 /** Ports of a {@link DriftCommandRunner}. */

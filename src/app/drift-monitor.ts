@@ -10,22 +10,16 @@ import { DriftCommandRunner } from './drift-command-runner';
 import { DueCheckRunner } from './due-check-runner';
 import { ObservationTally } from './observation-tally';
 import { OutboxDispatcher, type OutboxDispatcherOptions } from './outbox-dispatcher';
-import type {
-  ActionOutcome,
-  ActionSink,
-  AgentDirectory,
-  AgentKey,
-  AlertNotifier,
-  AlertOutbox,
-  Clock,
-  DriftHistoryStore,
-  DriftStateStore,
-  Logger,
-  ObservationCounters,
-  ObservationSink,
-  ScheduleCoverageChecker,
-  Scheduler,
-} from './ports';
+import type { Clock, Scheduler } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { ActionOutcome, ActionSink } from './ports/action-sink';
+import type { AgentDirectory } from './ports/agent-directory';
+import type { AlertNotifier } from './ports/alert-notifier';
+import type { AlertOutbox } from './ports/alert-outbox';
+import type { DriftHistoryStore } from './ports/drift-history-store';
+import type { AgentKey, DriftStateStore } from './ports/drift-state-store';
+import type { ObservationCounters, ObservationSink } from './ports/observation-sink';
+import type { ScheduleCoverageChecker } from './ports/schedule-coverage-checker';
 import type { UnitProcessor } from './unit-ownership';
 import { EveryUnitGate, type UnitGate } from './unit-gate';
 import { describeError } from '../platform/describe-error';

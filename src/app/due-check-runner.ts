@@ -3,7 +3,11 @@ import { applyAction, applyDue, needsScheduleCheck } from '../domain/drift-engin
 import type { AgentDriftState, DriftEpisode, ScheduleCoverage } from '../domain/drift-episode';
 import type { DriftPolicy } from '../domain/drift-policy';
 import type { DriftCommandRunner } from './drift-command-runner';
-import type { AgentDirectory, Clock, DriftStateStore, Logger, ScheduleCoverageChecker } from './ports';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { AgentDirectory } from './ports/agent-directory';
+import type { DriftStateStore } from './ports/drift-state-store';
+import type { ScheduleCoverageChecker } from './ports/schedule-coverage-checker';
 import { writeDecision } from './write-decision';
 import { describeError } from '../platform/describe-error';
 

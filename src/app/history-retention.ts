@@ -1,4 +1,6 @@
-import type { Clock, DriftHistoryStore, Logger, Scheduler } from './ports';
+import type { Clock, Scheduler } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { DriftHistoryStore } from './ports/drift-history-store';
 
 /** Dependencies and settings of {@link HistoryRetentionJob}. */
 export interface HistoryRetentionJobOptions {

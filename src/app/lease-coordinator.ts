@@ -1,4 +1,6 @@
-import type { Clock, Lease, LeaseStore, Logger, Scheduler } from './ports';
+import type { Clock, Scheduler } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { Lease, LeaseStore } from './ports/lease-store';
 
 /** Dependencies and settings of {@link LeaseCoordinator}. */
 export interface LeaseCoordinatorOptions {

@@ -1,5 +1,6 @@
 import type { AdherenceObservation } from '../domain/adherence-observation';
-import type { Logger, ObservationCounters } from './ports';
+import type { Logger } from '../platform/logger';
+import type { ObservationCounters } from './ports/observation-sink';
 
 /**
  * What became of each observation the monitor was given, counted once: applied, dropped (unit not processed here),

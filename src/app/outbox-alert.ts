@@ -1,5 +1,5 @@
 import type { DriftEpisode } from '../domain/drift-episode';
-import type { AlertKind, AlertRecipient, OutboxAlert } from './ports';
+import type { AlertKind, AlertRecipient, OutboxAlert } from './ports/alert-outbox';
 
 /** The idempotency key of an outbox row, `${episodeId}|${kind}|${recipient}`, as the AlertOutbox port prescribes. */
 export function outboxAlertId(episodeId: string, kind: AlertKind, recipient: AlertRecipient): string {

@@ -1,13 +1,8 @@
 import type { EpisodeChange } from '../domain/drift-commands';
-import type {
-  AlertNotifier,
-  AlertOutbox,
-  Clock,
-  DeliveryResult,
-  Logger,
-  OutboxAlert,
-  Scheduler,
-} from './ports';
+import type { Clock, Scheduler } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { AlertNotifier, DeliveryResult } from './ports/alert-notifier';
+import type { AlertOutbox, OutboxAlert } from './ports/alert-outbox';
 import { computeBackoffInMs } from '../platform/backoff';
 import { describeError } from '../platform/describe-error';
 
@@ -234,6 +229,7 @@ export class OutboxDispatcher {
           status: 'sent',
           conversationId: result.conversationId,
           activityId: result.activityId,
+          ...(result.presentation === undefined ? {} : { presentation: result.presentation }),
           sentAt: now,
           claimedAt: undefined,
         });

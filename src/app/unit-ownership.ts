@@ -1,5 +1,5 @@
 import { LeaseCoordinator, type LeaseCoordinatorOptions } from './lease-coordinator';
-import type { Logger } from './ports';
+import type { Logger } from '../platform/logger';
 import type { UnitGate } from './unit-gate';
 import { describeError } from '../platform/describe-error';
 

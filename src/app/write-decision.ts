@@ -1,6 +1,6 @@
 import type { DriftDecision } from '../domain/drift-engine';
 import type { AgentDriftState } from '../domain/drift-episode';
-import type { AgentKey, DriftStateStore } from './ports';
+import type { AgentKey, DriftStateStore } from './ports/drift-state-store';
 
 /**
  * Writes the state of a drift decision with a pure `decide` (the store may call it again on a conflicting write) and

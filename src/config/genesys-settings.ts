@@ -1,10 +1,10 @@
 import { GENESYS_CLIENT_DEFAULTS } from '../genesys/genesys-client-options';
 import { formatDuration } from '../platform/duration';
 import { commaList, durationWhere, httpsUrl, text } from './setting-parsers';
-import { defineSetting, type EnvReader } from './setting-spec';
+import { defineSetting, problem, type EnvReader } from './setting-spec';
 
 /** `local`: no Genesys setting at all, the product starts its own simulator. `cloud`: a real Genesys Cloud org. */
-export type GenesysSettings =
+export type GenesysSettings = (
   | {
       readonly mode: 'local';
       readonly managementUnitIds: readonly string[];
@@ -23,7 +23,11 @@ export type GenesysSettings =
       readonly clientSecret: string;
       /** Units to watch; empty = every unit the OAuth client can see. */
       readonly managementUnitIds: readonly string[];
-    };
+    }
+) & {
+  /** GENESYS_RECORD_DIR: the folder every received adherence and schedule frame is recorded to; unset = off. */
+  readonly recordDir?: string;
+};
 
 /** Genesys Cloud region hosts (MyPureCloud/platform-client-sdk-javascript, build/src/purecloud-platform-client-v2/PureCloudRegionHosts.js). */
 const GENESYS_REGIONS: readonly string[] = Object.freeze([
@@ -106,6 +110,15 @@ export const GENESYS_DIRECTORY_REFRESH = defineSetting({
   ),
 });
 
+export const GENESYS_RECORD_DIR = defineSetting({
+  name: 'GENESYS_RECORD_DIR',
+  meaning:
+    'Folder that every adherence and schedule frame received (and every REST restore row) is appended to, one `frames-YYYY-MM-DD.ndjson` per UTC day, for `npm run replay`; unset = no recording. A folder that cannot be written is logged once and recording stops; the service goes on.',
+  parse: (value) =>
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f]/.test(value) ? problem('must be a folder path without control characters') : value,
+});
+
 /** The settings that connect to a real org; none of them set = the local simulator. */
 const CONNECTION_SETTINGS = [
   GENESYS_REGION,
@@ -119,13 +132,15 @@ const CONNECTION_SETTINGS = [
 export function readGenesysSettings(reader: EnvReader): GenesysSettings {
   const managementUnitIds = reader.read(GENESYS_MANAGEMENT_UNIT_IDS);
   const directoryRefreshMs = reader.read(GENESYS_DIRECTORY_REFRESH);
+  const recordDir = reader.readOptional(GENESYS_RECORD_DIR);
+  const recording = recordDir === undefined ? {} : { recordDir };
   const regionText = reader.raw(GENESYS_REGION);
   const apiUrl = reader.readOptional(GENESYS_API_URL);
   const loginUrl = reader.readOptional(GENESYS_LOGIN_URL);
   const clientId = reader.readOptional(GENESYS_CLIENT_ID);
   const clientSecret = reader.readOptional(GENESYS_CLIENT_SECRET);
   const given = CONNECTION_SETTINGS.filter((spec) => reader.isSet(spec)).map((spec) => spec.name);
-  if (given.length === 0) return { mode: 'local', managementUnitIds, directoryRefreshMs };
+  if (given.length === 0) return { mode: 'local', managementUnitIds, directoryRefreshMs, ...recording };
 
   const region = regionText === undefined ? undefined : readRegion(reader, regionText);
   const because = `required because ${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set (leave every GENESYS_* connection setting empty to run against the local simulator)`;
@@ -144,6 +159,7 @@ export function readGenesysSettings(reader: EnvReader): GenesysSettings {
     clientSecret: clientSecret ?? '',
     managementUnitIds,
     directoryRefreshMs,
+    ...recording,
   };
 }
 

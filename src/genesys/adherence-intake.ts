@@ -1,4 +1,6 @@
-import type { AgentProfile, Logger, ManagementUnitProfile, ObservationSink } from '../app/ports';
+import type { AgentProfile, ManagementUnitProfile } from '../app/ports/agent-directory';
+import type { ObservationSink } from '../app/ports/observation-sink';
+import type { Logger } from '../platform/logger';
 import type { AdherenceObservation } from '../domain/adherence-observation';
 import {
   countRejection,
@@ -6,6 +8,7 @@ import {
   mapAdherenceFrame,
   mapAdherenceRow,
 } from './adherence-frame-mapper';
+import type { FrameRecording } from './frame-recorder';
 import { countIgnored, type GenesysMetrics } from './genesys-metrics';
 import { describeError } from '../platform/describe-error';
 
@@ -39,6 +42,8 @@ export interface AdherenceIntakeOptions {
   readonly coverage?: IntakeCoverage;
   readonly metrics: GenesysMetrics;
   readonly logger: Logger;
+  /** GENESYS_RECORD_DIR: every frame taken in and every restore row is also handed to the recording. */
+  readonly recorder?: FrameRecording;
 }
 
 /** A parsed notification frame. */
@@ -147,6 +152,7 @@ export class AdherenceIntake {
   /** Routes one parsed frame: adherence events to the sink, schedule topics to dampening, search results to the pre-check. */
   acceptFrame(frame: NotificationFrame, observedAt: number): void {
     try {
+      this.options.recorder?.recordFrame(frame, observedAt);
       this.route(frame, observedAt);
     } catch (error) {
       // A frame shaped so oddly that routing threw (a getter, a proxy): counted and skipped, the stream goes on.
@@ -162,6 +168,7 @@ export class AdherenceIntake {
   acceptRows(rows: readonly unknown[], observedAt: number, unitId: string | undefined): number {
     let delivered = 0;
     for (const row of rows) {
+      this.options.recorder?.recordRestoreRow(row, observedAt, unitId ?? this.unitOfRow(row));
       const observation = mapAdherenceRow(
         row,
         observedAt,

@@ -1,4 +1,5 @@
-import type { Clock, Logger } from '../app/ports';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 import { describeError } from '../platform/describe-error';
 import type { AdherenceIntake } from './adherence-intake';
 import type { GenesysDirectory } from './genesys-directory';

@@ -1,4 +1,4 @@
-import type { AgentProfile, ManagementUnitProfile } from '../app/ports';
+import type { AgentProfile, ManagementUnitProfile } from '../app/ports/agent-directory';
 import { GenesysApiError } from './genesys-api-error';
 import type { GenesysRestClient } from './genesys-rest-client';
 

@@ -1,4 +1,6 @@
-import type { AgentProfileSnapshot, Clock, Logger } from '../app/ports';
+import type { AgentProfileSnapshot } from '../app/ports/agent-directory';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 import { RateLimiter } from '../platform/rate-limiter';
 import type { CancelTimer } from '../platform/timers';
 import { AdherenceIntake, type GenesysObservationSink } from './adherence-intake';
@@ -8,6 +10,7 @@ import {
   type GenesysClientOptions,
   type ResolvedGenesysClientOptions,
 } from './genesys-client-options';
+import type { FrameRecording } from './frame-recorder';
 import { GenesysDirectory, type DirectoryChanges } from './genesys-directory';
 import { createGenesysMetrics, type GenesysMetrics } from './genesys-metrics';
 import { GenesysRestClient } from './genesys-rest-client';
@@ -32,6 +35,8 @@ export interface GenesysClientRuntimeOptions {
   readonly random?: () => number;
   /** The agent profiles as last read (the directory reads from Genesys only the agents it has none of). */
   readonly profileSnapshot?: AgentProfileSnapshot;
+  /** GENESYS_RECORD_DIR: frames and restore rows are also recorded here (src/genesys/frame-recorder.ts). */
+  readonly recorder?: FrameRecording;
 }
 
 /**
@@ -120,6 +125,7 @@ export class GenesysAdherenceClient {
       coverage: this.coverage,
       metrics: this.metrics,
       logger: this.logger,
+      recorder: dependencies.recorder,
     });
     this.restorer = new AdherenceRestorer({
       rest: this.rest,

@@ -2,10 +2,10 @@ import type {
   AgentDirectory,
   AgentProfile,
   AgentProfileSnapshot,
-  Clock,
-  Logger,
   ManagementUnitProfile,
-} from '../app/ports';
+} from '../app/ports/agent-directory';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
 import {

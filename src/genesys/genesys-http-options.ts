@@ -1,4 +1,5 @@
-import type { Clock, Logger } from '../app/ports';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 import type { GenesysMetrics } from './genesys-metrics';
 
 /** How the REST client and the token provider call Genesys: timeouts, the retry bounds, and what they report to. */

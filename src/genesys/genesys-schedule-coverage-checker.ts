@@ -1,4 +1,6 @@
-import type { Clock, Logger, ScheduleCoverageChecker } from '../app/ports';
+import type { ScheduleCoverageChecker } from '../app/ports/schedule-coverage-checker';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 import type { ScheduleCoverage } from '../domain/drift-episode';
 import type { GenesysDirectory } from './genesys-directory';
 import type { GenesysMetrics } from './genesys-metrics';

@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
-import type { Clock, Logger } from '../app/ports';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 import { describeError, describeNetworkError } from '../platform/describe-error';
 import { TransientError } from '../platform/errors';
 import { classifyHttpFailure, isSuccessStatus } from '../platform/http-failure';

@@ -1,4 +1,5 @@
-import type { Clock, Logger } from '../app/ports';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
 import { describeError } from '../platform/describe-error';

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
-import type { Clock, Logger } from '../app/ports';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 import { computeBackoffInMs } from '../platform/backoff';
 import { describeError } from '../platform/describe-error';
 import type { CancelTimer } from '../platform/timers';

@@ -11,14 +11,10 @@
  * behave exactly as in the service; its cost per frame is a few microtasks.
  */
 import { DriftMonitor } from '../app/drift-monitor';
-import type {
-  AlertNotifier,
-  DeliveryResult,
-  DriftHistoryRecord,
-  DriftHistoryStore,
-  Logger,
-  OutboxAlert,
-} from '../app/ports';
+import type { AlertNotifier, DeliveryResult } from '../app/ports/alert-notifier';
+import type { OutboxAlert } from '../app/ports/alert-outbox';
+import type { DriftHistoryRecord, DriftHistoryStore } from '../app/ports/drift-history-store';
+import type { Logger } from '../platform/logger';
 import type { AdherenceObservation } from '../domain/adherence-observation';
 import type { DriftPolicy } from '../domain/drift-policy';
 import {

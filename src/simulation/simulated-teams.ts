@@ -1,4 +1,5 @@
-import type { AlertNotifier, DeliveryResult, OutboxAlert } from '../app/ports';
+import type { AlertNotifier, DeliveryResult } from '../app/ports/alert-notifier';
+import type { OutboxAlert } from '../app/ports/alert-outbox';
 import type { EpisodeChange } from '../domain/drift-commands';
 import type { DriftEpisode } from '../domain/drift-episode';
 import type { VirtualClock } from '../platform/virtual-time';

@@ -1,4 +1,5 @@
 import { InMemoryAgentProfileSnapshot } from './agent-profiles/in-memory-agent-profile-snapshot';
+import { InMemoryAlertBoardStore } from './alert-boards/in-memory-alert-board-store';
 import { InMemoryAlertOutbox } from './outbox/in-memory-alert-outbox';
 import { InMemoryConversationStore } from './conversations/in-memory-conversation-store';
 import { InMemoryDriftHistoryStore } from './history/in-memory-drift-history-store';
@@ -21,5 +22,6 @@ export function createInMemoryStores(): StoreSet {
     welcomes: new InMemoryWelcomeLedger(),
     digests: new InMemoryDigestLedger(),
     agentProfiles: new InMemoryAgentProfileSnapshot(),
+    alertBoards: new InMemoryAlertBoardStore(),
   };
 }

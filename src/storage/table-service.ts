@@ -21,7 +21,8 @@ export type TableName =
   | 'Leases'
   | 'Welcomes'
   | 'Digests'
-  | 'AgentProfiles';
+  | 'AgentProfiles'
+  | 'AlertBoards';
 
 /** Every table the stores use, created at start. */
 const allTableNames: readonly TableName[] = [
@@ -36,6 +37,7 @@ const allTableNames: readonly TableName[] = [
   'Welcomes',
   'Digests',
   'AgentProfiles',
+  'AlertBoards',
 ];
 
 /** How to reach Azure Table Storage: a connection string (Azurite, keys) or an endpoint with Entra ID. */

@@ -1,4 +1,5 @@
 import { TableAgentProfileSnapshot } from './agent-profiles/table-agent-profile-snapshot';
+import { TableAlertBoardStore } from './alert-boards/table-alert-board-store';
 import { TableAlertOutbox } from './outbox/table-alert-outbox';
 import { TableConversationStore } from './conversations/table-conversation-store';
 import { TableDriftHistoryStore } from './history/table-drift-history-store';
@@ -36,5 +37,6 @@ export async function createTableStores(
     welcomes: new TableWelcomeLedger(service.client('Welcomes')),
     digests: new TableDigestLedger(service.client('Digests')),
     agentProfiles: new TableAgentProfileSnapshot(service.client('AgentProfiles')),
+    alertBoards: new TableAlertBoardStore(service.client('AlertBoards')),
   };
 }

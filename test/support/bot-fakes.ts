@@ -1,13 +1,8 @@
 import { newOutboxAlert } from '../../src/app/outbox-alert';
-import type {
-  ActionOutcome,
-  ActionSink,
-  AgentProfile,
-  DriftStateStore,
-  ManagementUnitProfile,
-  OutboxAlert,
-  AlertOutbox,
-} from '../../src/app/ports';
+import type { ActionOutcome, ActionSink } from '../../src/app/ports/action-sink';
+import type { AgentProfile, ManagementUnitProfile } from '../../src/app/ports/agent-directory';
+import type { AlertOutbox, OutboxAlert } from '../../src/app/ports/alert-outbox';
+import type { DriftStateStore } from '../../src/app/ports/drift-state-store';
 import type { DriftAction, DriftCommand } from '../../src/domain/drift-commands';
 import { applyAction } from '../../src/domain/drift-engine';
 import type { DriftEpisode } from '../../src/domain/drift-episode';

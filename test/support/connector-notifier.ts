@@ -1,12 +1,7 @@
-import type {
-  AlertNotifier,
-  ConversationRecord,
-  ConversationStore,
-  DeliveryOptions,
-  DeliveryResult,
-  OutboxAlert,
-  RouteStore,
-} from '../../src/app/ports';
+import type { AlertNotifier, DeliveryOptions, DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { OutboxAlert } from '../../src/app/ports/alert-outbox';
+import type { ConversationRecord, ConversationStore } from '../../src/app/ports/conversation-store';
+import type { RouteStore } from '../../src/app/ports/route-store';
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
 

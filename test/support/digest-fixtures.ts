@@ -1,4 +1,4 @@
-import type { DriftHistoryRecord } from '../../src/app/ports';
+import type { DriftHistoryRecord } from '../../src/app/ports/drift-history-store';
 import type { DriftEpisode, DriftOutcome } from '../../src/domain/drift-episode';
 
 const MINUTE = 60_000;

@@ -3,6 +3,7 @@ import { readSettings } from '../../src/config/settings';
 import type { LogLevel } from '../../src/platform/logger';
 import { createLogger } from '../../src/platform/logger';
 import { startGenesysSimulator, type RunningSimulator } from '../../src/simulator/genesys-simulator';
+import type { SimulatorOptions } from '../../src/simulator/simulator-options';
 import { randomTablePrefix, sharedAzurite } from './azurite';
 import { FakeBotConnector } from './fake-bot-connector';
 
@@ -29,6 +30,8 @@ export interface E2eStackOptions {
   readonly host?: string;
   /** Most log lines kept. */
   readonly maxLogLines?: number;
+  /** Simulator time: a manual clock (moved only by `control.advance`) and its start instant. */
+  readonly simulator?: Pick<SimulatorOptions, 'manualClock' | 'startAt'>;
   /** More application overrides (the digest's manual clock). */
   readonly overrides?: Omit<ApplicationOverrides, 'logger' | 'host'>;
 }
@@ -45,6 +48,7 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
     seed: options.simulatorSeed,
     scenario: 'idle',
     agentIdentities: [options.agent],
+    ...options.simulator,
   });
   const tablePrefix = randomTablePrefix();
   const settings = readSettings(

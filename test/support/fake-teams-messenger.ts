@@ -1,4 +1,5 @@
-import type { ConversationRecord, DeliveryResult } from '../../src/app/ports';
+import type { DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { ConversationRecord } from '../../src/app/ports/conversation-store';
 import type {
   ConversationLocation,
   CreatedConversation,

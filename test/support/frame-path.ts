@@ -1,5 +1,5 @@
 import { DriftMonitor } from '../../src/app/drift-monitor';
-import type { AgentProfile, ManagementUnitProfile } from '../../src/app/ports';
+import type { AgentProfile, ManagementUnitProfile } from '../../src/app/ports/agent-directory';
 import type { DriftPolicy } from '../../src/domain/drift-policy';
 import { AdherenceIntake, type IntakeDirectory } from '../../src/genesys/adherence-intake';
 import { createGenesysMetrics, type GenesysMetrics } from '../../src/genesys/genesys-metrics';

@@ -1,4 +1,4 @@
-import type { ObservationSink } from '../../src/app/ports';
+import type { ObservationSink } from '../../src/app/ports/observation-sink';
 import type { AdherenceObservation } from '../../src/domain/adherence-observation';
 import { applyObservation } from '../../src/domain/drift-engine';
 import type { AgentDriftState } from '../../src/domain/drift-episode';

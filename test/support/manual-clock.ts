@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/app/ports';
+import type { Clock } from '../../src/platform/clock';
 import type { GenesysTimers } from '../../src/genesys/genesys-timers';
 import type { CancelTimer } from '../../src/platform/timers';
 

@@ -1,4 +1,4 @@
-import type { Scheduler } from '../../src/app/ports';
+import type { Scheduler } from '../../src/platform/clock';
 import { ManualClock } from './manual-clock';
 
 interface Pending {

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/app/ports';
+import type { Logger } from '../../src/platform/logger';
 
 /** One log call with the bindings of its logger. */
 export interface LogEntry {

@@ -1,6 +1,7 @@
 import type { EpisodeChange } from '../../src/domain/drift-commands';
 import type { DriftEpisode } from '../../src/domain/drift-episode';
-import type { AlertNotifier, DeliveryResult, OutboxAlert } from '../../src/app/ports';
+import type { AlertNotifier, DeliveryResult } from '../../src/app/ports/alert-notifier';
+import type { OutboxAlert } from '../../src/app/ports/alert-outbox';
 
 /** An AlertNotifier fake: records every delivery and card update; scripted results are used first, then `sent`. */
 export class RecordingNotifier implements AlertNotifier {

@@ -1,5 +1,5 @@
 import { newOutboxAlert } from '../../src/app/outbox-alert';
-import type { OutboxAlert } from '../../src/app/ports';
+import type { OutboxAlert } from '../../src/app/ports/alert-outbox';
 import type { AgentDriftState, DriftEpisode } from '../../src/domain/drift-episode';
 
 /** 2023-11-14T22:13:20Z: well above 2^31, so it would come back as an Int64 if stored as a plain integer. */

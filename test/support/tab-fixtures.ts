@@ -1,9 +1,6 @@
-import type {
-  ConversationStore,
-  DriftHistoryRecord,
-  DriftHistoryStore,
-  RouteStore,
-} from '../../src/app/ports';
+import type { ConversationStore } from '../../src/app/ports/conversation-store';
+import type { DriftHistoryRecord, DriftHistoryStore } from '../../src/app/ports/drift-history-store';
+import type { RouteStore } from '../../src/app/ports/route-store';
 import type { DriftEpisode, DriftOutcome } from '../../src/domain/drift-episode';
 
 /** A Teams channel that watches something, as `watch …` leaves it in the stores. */

@@ -1,4 +1,4 @@
-import type { AgentProfile, AgentProfileSnapshot } from '../../app/ports';
+import type { AgentProfile, AgentProfileSnapshot } from '../../app/ports/agent-directory';
 
 /** The agent profile copy in memory (unit tests, the local demo). */
 export class InMemoryAgentProfileSnapshot implements AgentProfileSnapshot {

@@ -1,5 +1,5 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { AgentProfile, AgentProfileSnapshot } from '../../app/ports';
+import type { AgentProfile, AgentProfileSnapshot } from '../../app/ports/agent-directory';
 import { decodeKey, encodeKey, readString, withoutUndefined } from '../table-codec';
 
 type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };

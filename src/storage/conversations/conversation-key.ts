@@ -1,4 +1,4 @@
-import type { ConversationKind, ConversationRecord } from '../../app/ports';
+import type { ConversationKind, ConversationRecord } from '../../app/ports/conversation-store';
 
 /** The kind a conversation key stands for: `channel:<id>` keys are channels, Entra object ids personal chats. */
 export function conversationKindOfKey(key: string): ConversationKind {

@@ -1,4 +1,8 @@
-import type { ConversationKind, ConversationRecord, ConversationStore } from '../../app/ports';
+import type {
+  ConversationKind,
+  ConversationRecord,
+  ConversationStore,
+} from '../../app/ports/conversation-store';
 import { assertConversationKey, newestConversation } from './conversation-key';
 
 /** Conversation references in a Map keyed by `key`: the in-memory twin of the Table store. */

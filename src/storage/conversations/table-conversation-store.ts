@@ -1,5 +1,9 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
-import type { ConversationKind, ConversationRecord, ConversationStore } from '../../app/ports';
+import type {
+  ConversationKind,
+  ConversationRecord,
+  ConversationStore,
+} from '../../app/ports/conversation-store';
 import {
   doubleProperty,
   encodeKey,

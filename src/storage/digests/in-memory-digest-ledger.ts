@@ -1,4 +1,4 @@
-import type { DigestLedger, DigestRecord } from '../../app/ports';
+import type { DigestLedger, DigestRecord } from '../../app/ports/digest-ledger';
 import { withoutUndefined } from '../table-codec';
 
 /** Digest rows in a Map, with row versions like the Table store's ETags: the in-memory twin. */

@@ -1,5 +1,5 @@
 import type { TableClient, TableEntityResult } from '@azure/data-tables';
-import type { DigestLedger, DigestRecord, DigestStatus } from '../../app/ports';
+import type { DigestLedger, DigestRecord, DigestStatus } from '../../app/ports/digest-ledger';
 import {
   doubleProperty,
   encodeKey,

@@ -1,4 +1,4 @@
-import type { AgentKey, DriftStateStore, Modification } from '../../app/ports';
+import type { AgentKey, DriftStateStore, Modification } from '../../app/ports/drift-state-store';
 import type { AgentDriftState } from '../../domain/drift-episode';
 
 const keyOf = (key: AgentKey): string => `${key.managementUnitId}\u0000${key.agentId}`;

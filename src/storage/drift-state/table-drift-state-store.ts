@@ -1,5 +1,5 @@
 import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
-import type { AgentKey, DriftStateStore, Modification } from '../../app/ports';
+import type { AgentKey, DriftStateStore, Modification } from '../../app/ports/drift-state-store';
 import type { AgentDriftState, DriftEpisode } from '../../domain/drift-episode';
 import { computeBackoffInMs } from '../../platform/backoff';
 import { sleep } from '../../platform/timers';

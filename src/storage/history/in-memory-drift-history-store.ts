@@ -1,4 +1,4 @@
-import type { DriftHistoryRecord, DriftHistoryStore } from '../../app/ports';
+import type { DriftHistoryRecord, DriftHistoryStore } from '../../app/ports/drift-history-store';
 
 /** Drift history in a Map keyed by episode id: the in-memory twin of the Table store. */
 export class InMemoryDriftHistoryStore implements DriftHistoryStore {

@@ -1,5 +1,5 @@
 import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
-import type { DriftHistoryRecord, DriftHistoryStore } from '../../app/ports';
+import type { DriftHistoryRecord, DriftHistoryStore } from '../../app/ports/drift-history-store';
 import type { DriftEpisode } from '../../domain/drift-episode';
 import {
   doubleLiteral,

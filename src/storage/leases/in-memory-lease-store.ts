@@ -1,4 +1,4 @@
-import type { Lease, LeaseStore } from '../../app/ports';
+import type { Lease, LeaseStore } from '../../app/ports/lease-store';
 
 /** Leases in a Map: the in-memory twin of the Table store (expired means `expiresAt <= now`). */
 export class InMemoryLeaseStore implements LeaseStore {

@@ -1,5 +1,5 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
-import type { Lease, LeaseStore } from '../../app/ports';
+import type { Lease, LeaseStore } from '../../app/ports/lease-store';
 import { doubleProperty, encodeKey, hasStatus, readString, requireNumber } from '../table-codec';
 
 type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };

@@ -1,4 +1,4 @@
-import type { AlertOutbox, OutboxAlert } from '../../app/ports';
+import type { AlertOutbox, OutboxAlert } from '../../app/ports/alert-outbox';
 
 /** The alert outbox and ledger in a Map, with row versions like the Table store's ETags. */
 export class InMemoryAlertOutbox implements AlertOutbox {

@@ -3,10 +3,10 @@ import type {
   AlertKind,
   AlertOutbox,
   AlertRecipient,
-  Clock,
   OutboxAlert,
   OutboxStatus,
-} from '../../app/ports';
+} from '../../app/ports/alert-outbox';
+import type { Clock } from '../../platform/clock';
 import type { DriftEpisode } from '../../domain/drift-episode';
 import { PartitionBatcher } from '../partition-batcher';
 import {
@@ -189,6 +189,7 @@ function toRow(alert: OutboxAlert): Row {
     episodeJson: JSON.stringify(alert.episode),
     conversationId: alert.conversationId,
     activityId: alert.activityId,
+    presentation: alert.presentation,
     sentAt: optionalDouble(alert.sentAt),
     claimedAt: optionalDouble(alert.claimedAt),
     lastError: alert.lastError?.slice(0, maxErrorLength),
@@ -211,6 +212,7 @@ function fromRow(row: TableEntityResult<Row>): OutboxAlert {
     episode: JSON.parse(readString(row.episodeJson) ?? '{}') as DriftEpisode,
     conversationId: readString(row.conversationId),
     activityId: readString(row.activityId),
+    presentation: readString(row.presentation) as OutboxAlert['presentation'],
     sentAt: readNumber(row.sentAt),
     claimedAt: readNumber(row.claimedAt),
     lastError: readString(row.lastError),

@@ -1,4 +1,4 @@
-import type { RouteRecord, RouteScope, RouteStore } from '../../app/ports';
+import type { RouteRecord, RouteScope, RouteStore } from '../../app/ports/route-store';
 
 const keyOf = (scope: RouteScope, targetId: string, conversationKey: string): string =>
   `${scope}\u0000${targetId}\u0000${conversationKey}`;

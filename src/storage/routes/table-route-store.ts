@@ -1,5 +1,5 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
-import type { RouteRecord, RouteScope, RouteStore } from '../../app/ports';
+import type { RouteRecord, RouteScope, RouteStore } from '../../app/ports/route-store';
 import {
   doubleProperty,
   encodeKey,

@@ -1,4 +1,4 @@
-import type { WelcomeLedger, WelcomeRecord, WelcomeScope } from '../../app/ports';
+import type { WelcomeLedger, WelcomeRecord, WelcomeScope } from '../../app/ports/welcome-ledger';
 
 /** Welcome markers in a Map, with row versions like the Table store's ETags: the in-memory twin. */
 export class InMemoryWelcomeLedger implements WelcomeLedger {

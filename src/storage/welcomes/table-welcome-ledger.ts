@@ -1,5 +1,5 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
-import type { WelcomeLedger, WelcomeRecord, WelcomeScope } from '../../app/ports';
+import type { WelcomeLedger, WelcomeRecord, WelcomeScope } from '../../app/ports/welcome-ledger';
 import {
   doubleProperty,
   encodeKey,

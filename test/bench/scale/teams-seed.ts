@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { ConversationRecord } from '../../../src/app/ports';
+import type { ConversationRecord } from '../../../src/app/ports/conversation-store';
 import { TableConversationStore } from '../../../src/storage/conversations/table-conversation-store';
 import type { TableService } from '../../../src/storage/table-service';
 import { TableRouteStore } from '../../../src/storage/routes/table-route-store';

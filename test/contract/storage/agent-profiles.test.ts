@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { AgentProfile, AgentProfileSnapshot } from '../../../src/app/ports';
+import type { AgentProfile, AgentProfileSnapshot } from '../../../src/app/ports/agent-directory';
 import { InMemoryAgentProfileSnapshot } from '../../../src/storage/agent-profiles/in-memory-agent-profile-snapshot';
 import { TableAgentProfileSnapshot } from '../../../src/storage/agent-profiles/table-agent-profile-snapshot';
 import { createTestTableService } from '../../support/azurite';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ConversationRecord, ConversationStore } from '../../../src/app/ports';
+import type { ConversationRecord, ConversationStore } from '../../../src/app/ports/conversation-store';
 import { InMemoryConversationStore } from '../../../src/storage/conversations/in-memory-conversation-store';
 import { TableConversationStore } from '../../../src/storage/conversations/table-conversation-store';
 import { createTestTableService } from '../../support/azurite';

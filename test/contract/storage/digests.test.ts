@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { DigestLedger, DigestRecord } from '../../../src/app/ports';
+import type { DigestLedger, DigestRecord } from '../../../src/app/ports/digest-ledger';
 import { InMemoryDigestLedger } from '../../../src/storage/digests/in-memory-digest-ledger';
 import { TableDigestLedger } from '../../../src/storage/digests/table-digest-ledger';
 import { createTestTableService } from '../../support/azurite';

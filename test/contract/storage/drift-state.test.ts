@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TableClient } from '@azure/data-tables';
-import type { DriftStateStore } from '../../../src/app/ports';
+import type { DriftStateStore } from '../../../src/app/ports/drift-state-store';
 import type { AgentDriftState } from '../../../src/domain/drift-episode';
 import { InMemoryDriftStateStore } from '../../../src/storage/drift-state/in-memory-drift-state-store';
 import { TableDriftStateStore } from '../../../src/storage/drift-state/table-drift-state-store';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { DriftHistoryRecord, DriftHistoryStore } from '../../../src/app/ports';
+import type { DriftHistoryRecord, DriftHistoryStore } from '../../../src/app/ports/drift-history-store';
 import { InMemoryDriftHistoryStore } from '../../../src/storage/history/in-memory-drift-history-store';
 import { TableDriftHistoryStore } from '../../../src/storage/history/table-drift-history-store';
 import { createTestTableService } from '../../support/azurite';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { LeaseStore } from '../../../src/app/ports';
+import type { LeaseStore } from '../../../src/app/ports/lease-store';
 import { LeaseCoordinator } from '../../../src/app/lease-coordinator';
 import { InMemoryLeaseStore } from '../../../src/storage/leases/in-memory-lease-store';
 import { TableLeaseStore } from '../../../src/storage/leases/table-lease-store';

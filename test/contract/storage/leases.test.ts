@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { LeaseStore } from '../../../src/app/ports';
+import type { LeaseStore } from '../../../src/app/ports/lease-store';
 import { InMemoryLeaseStore } from '../../../src/storage/leases/in-memory-lease-store';
 import { TableLeaseStore } from '../../../src/storage/leases/table-lease-store';
 import { createTestTableService } from '../../support/azurite';

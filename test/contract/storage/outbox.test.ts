@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TableClient } from '@azure/data-tables';
-import type { AlertOutbox, OutboxAlert } from '../../../src/app/ports';
+import type { AlertOutbox, OutboxAlert } from '../../../src/app/ports/alert-outbox';
 import { InMemoryAlertOutbox } from '../../../src/storage/outbox/in-memory-alert-outbox';
 import { TableAlertOutbox } from '../../../src/storage/outbox/table-alert-outbox';
 import { encodeKey } from '../../../src/storage/table-codec';
@@ -73,6 +73,19 @@ export function describeAlertOutboxContract(name: string, createOutbox: () => Pr
       assert.deepEqual(ids(ledger), ids([nudge, supervisor]));
       const stored = ledger.find((a) => a.id === nudge.id)!;
       assert.deepEqual(withoutEtag(stored), withoutEtag(sent));
+
+      // A supervisor alert that joined the channel's live board keeps that, with the board card's place.
+      const onBoard: OutboxAlert = {
+        ...(await outbox.get(supervisor.id))!,
+        status: 'sent',
+        attempts: 1,
+        conversationId: '19:floor@thread.tacv2;messageid=7',
+        activityId: '7',
+        presentation: 'board',
+        sentAt: baseInstant + 122_000,
+      };
+      assert.equal(await outbox.update(onBoard), true);
+      assert.deepEqual(withoutEtag((await outbox.get(supervisor.id))!), withoutEtag(onBoard));
     });
 
     it('refuses an update made from a stale version', async () => {

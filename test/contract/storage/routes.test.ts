@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { RouteRecord, RouteStore } from '../../../src/app/ports';
+import type { RouteRecord, RouteStore } from '../../../src/app/ports/route-store';
 import { InMemoryRouteStore } from '../../../src/storage/routes/in-memory-route-store';
 import { TableRouteStore } from '../../../src/storage/routes/table-route-store';
 import { createTestTableService } from '../../support/azurite';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { WelcomeLedger, WelcomeRecord } from '../../../src/app/ports';
+import type { WelcomeLedger, WelcomeRecord } from '../../../src/app/ports/welcome-ledger';
 import { InMemoryWelcomeLedger } from '../../../src/storage/welcomes/in-memory-welcome-ledger';
 import { TableWelcomeLedger } from '../../../src/storage/welcomes/table-welcome-ledger';
 import { createTestTableService } from '../../support/azurite';

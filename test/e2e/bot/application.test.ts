@@ -4,6 +4,7 @@ import type { RunningSimulator } from '../../../src/simulator/genesys-simulator'
 import type { AgentView } from '../../../src/simulator/simulator-control';
 import { startE2eStack, type E2eStack } from '../../support/e2e-stack';
 import { eventually } from '../../support/eventually';
+import { findAction } from '../../support/card-buttons';
 import type { ConnectorRequest, FakeBotConnector } from '../../support/fake-bot-connector';
 import * as teams from '../../support/teams-activities';
 
@@ -360,24 +361,4 @@ function isActivityIn(request: ConnectorRequest, conversationId: string): boolea
     request.path === prefix ||
     (request.path.startsWith(`${prefix}/`) && !request.path.slice(prefix.length + 1).includes('/'))
   );
-}
-
-/** The Action.Execute button with this title anywhere in an Adaptive Card (action sets, show-cards), as a client finds it. */
-function findAction(card: unknown, title: string): { verb: string; data: unknown } | undefined {
-  if (Array.isArray(card)) {
-    for (const item of card) {
-      const found = findAction(item, title);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (card === null || typeof card !== 'object') return undefined;
-  const element = card as Record<string, unknown>;
-  if (element.type === 'Action.Execute' && element.title === title && typeof element.verb === 'string')
-    return { verb: element.verb, data: element.data };
-  for (const value of Object.values(element)) {
-    const found = findAction(value, title);
-    if (found) return found;
-  }
-  return undefined;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { RunningApplication } from '../../../bot/application';
-import type { ConversationRecord, RouteRecord } from '../../../src/app/ports';
+import type { ConversationRecord } from '../../../src/app/ports/conversation-store';
+import type { RouteRecord } from '../../../src/app/ports/route-store';
 import type { RunningSimulator } from '../../../src/simulator/genesys-simulator';
 import { generateFuzzCases, type FuzzCase } from '../../support/activity-fuzzer';
 import { eventually } from '../../support/eventually';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newOutboxAlert } from '../../../src/app/outbox-alert';
-import type { OutboxAlert } from '../../../src/app/ports';
+import type { OutboxAlert } from '../../../src/app/ports/alert-outbox';
 import { CompositeAlertNotifier } from '../../../bot/delivery/composite-alert-notifier';
 import { SlackAlertNotifier } from '../../../bot/delivery/slack-alert-notifier';
 import { exampleDirectory, openEpisode } from '../../support/bot-fakes';

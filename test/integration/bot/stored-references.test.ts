@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createTeamsEdge, type TeamsEdge } from '../../../bot/create-teams-edge';
 import type { RunningBotServer } from '../../../bot/server/create-bot-server';
-import type { ConversationRecord } from '../../../src/app/ports';
+import type { ConversationRecord } from '../../../src/app/ports/conversation-store';
 import { createInMemoryStores } from '../../../src/storage/in-memory-stores';
 import type { StoreSet } from '../../../src/storage/store-set';
 import { AAD, exampleDirectory } from '../../support/bot-fakes';

@@ -411,6 +411,8 @@ describe('Report API and tab data over HTTP (restify, Teams SSO tokens from a lo
         'teams-js.js',
         'theme.css',
         'board.js',
+        'board-now.js',
+        'board-week.js',
         'me.js',
         'tab-shell.js',
         'tabs.css',

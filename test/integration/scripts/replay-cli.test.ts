@@ -1,32 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adherenceLine, heartbeatLine } from '../../support/recorded-lines';
+import { runReplay } from '../../support/replay-cli';
 
 const T0 = Date.UTC(2026, 7, 20, 9, 0, 0);
 const MINUTE = 60_000;
-const ROOT = join(__dirname, '../../..');
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `npm run replay -- <args>` as npm does (tsx scripts/replay.ts) and waits for it to exit. */
-function runReplay(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'scripts/replay.ts'), ...args],
-      { cwd: ROOT, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error === null ? 0 : ((error as { code?: number }).code ?? 1), stdout, stderr }),
-    );
-  });
-}
 
 /** Out at `start` for `minutes`, back in after: the two frames as recorded lines. */
 function drift(agentId: string, unitId: string, start: number, minutes: number): string[] {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { DriftHistoryRecord } from '../../../src/app/ports';
+import type { DriftHistoryRecord } from '../../../src/app/ports/drift-history-store';
 import { buildDriftReport } from '../../../src/analytics/drift-report';
 import type { DriftReport, DriftReportOptions } from '../../../src/analytics/drift-report';
 import type { DriftEpisode } from '../../../src/domain/drift-episode';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { RouteRecord } from '../../../src/app/ports';
+import type { RouteRecord } from '../../../src/app/ports/route-store';
 import {
   isEmptyScope,
   isInScope,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { localWeeksEndingWith } from '../../../src/analytics/local-calendar';
 import { buildWeeklyDrift, percentChange } from '../../../src/analytics/weekly-drift';
-import type { DriftHistoryRecord } from '../../../src/app/ports';
+import type { DriftHistoryRecord } from '../../../src/app/ports/drift-history-store';
 
 const MINUTE = 60_000;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DriftMonitor, type DriftMonitorOptions } from '../../../src/app/drift-monitor';
-import type { AgentDirectory, AgentProfile } from '../../../src/app/ports';
+import type { AgentDirectory, AgentProfile } from '../../../src/app/ports/agent-directory';
 import { InMemoryDriftHistoryStore } from '../../../src/storage/history/in-memory-drift-history-store';
 import { InMemoryAlertOutbox } from '../../../src/storage/outbox/in-memory-alert-outbox';
 import { InMemoryDriftStateStore } from '../../../src/storage/drift-state/in-memory-drift-state-store';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { DriftMonitor, type DriftMonitorOptions } from '../../../src/app/drift-monitor';
-import type { AgentDirectory, ScheduleCoverageChecker } from '../../../src/app/ports';
+import type { AgentDirectory } from '../../../src/app/ports/agent-directory';
+import type { ScheduleCoverageChecker } from '../../../src/app/ports/schedule-coverage-checker';
 import type { DriftPolicy } from '../../../src/domain/drift-policy';
 import { InMemoryDriftHistoryStore } from '../../../src/storage/history/in-memory-drift-history-store';
 import { InMemoryAlertOutbox } from '../../../src/storage/outbox/in-memory-alert-outbox';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { DriftHistoryRecord, DriftHistoryStore } from '../../../src/app/ports';
+import type { DriftHistoryRecord, DriftHistoryStore } from '../../../src/app/ports/drift-history-store';
 import { HistoryRetentionJob } from '../../../src/app/history-retention';
 import { InMemoryDriftHistoryStore } from '../../../src/storage/history/in-memory-drift-history-store';
 import { ManualClock } from '../../support/manual-clock';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { LeaseStore, Scheduler } from '../../../src/app/ports';
+import type { LeaseStore } from '../../../src/app/ports/lease-store';
+import type { Scheduler } from '../../../src/platform/clock';
 import { LeaseCoordinator, type LeaseCoordinatorOptions } from '../../../src/app/lease-coordinator';
 import { InMemoryLeaseStore } from '../../../src/storage/leases/in-memory-lease-store';
 import { ManualClock } from '../../support/manual-clock';

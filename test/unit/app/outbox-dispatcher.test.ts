@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { newOutboxAlert } from '../../../src/app/outbox-alert';
 import { OutboxDispatcher } from '../../../src/app/outbox-dispatcher';
-import type { AlertNotifier, DeliveryOptions, DeliveryResult, OutboxAlert } from '../../../src/app/ports';
+import type { AlertNotifier, DeliveryOptions, DeliveryResult } from '../../../src/app/ports/alert-notifier';
+import type { OutboxAlert } from '../../../src/app/ports/alert-outbox';
 import { InMemoryAlertOutbox } from '../../../src/storage/outbox/in-memory-alert-outbox';
 import { T0, observation } from '../../support/drift-fixtures';
 import { ManualClock } from '../../support/manual-clock';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { DriftMonitor } from '../../../src/app/drift-monitor';
-import type { Lease, LeaseStore, Scheduler } from '../../../src/app/ports';
+import type { Lease, LeaseStore } from '../../../src/app/ports/lease-store';
+import type { Scheduler } from '../../../src/platform/clock';
 import { UnitOwnership } from '../../../src/app/unit-ownership';
 import type { AdherenceObservation } from '../../../src/domain/adherence-observation';
 import { agentCheckKey } from '../../../src/domain/drift-engine';

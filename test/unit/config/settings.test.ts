@@ -151,6 +151,23 @@ describe('readSettings', () => {
     }
   });
 
+  it('records frames only when GENESYS_RECORD_DIR names a folder, locally and against a real org', () => {
+    assert.equal(read({}).genesys.recordDir, undefined);
+    assert.equal(read({ GENESYS_RECORD_DIR: ' ./recordings ' }).genesys.recordDir, './recordings');
+    const cloud = read({
+      GENESYS_REGION: 'mypurecloud.ie',
+      GENESYS_CLIENT_ID: 'id',
+      GENESYS_CLIENT_SECRET: 'secret',
+      GENESYS_RECORD_DIR: '/var/lib/drift/frames',
+    });
+    assert.equal(cloud.genesys.mode, 'cloud');
+    assert.equal(cloud.genesys.recordDir, '/var/lib/drift/frames');
+    assert.match(
+      problemsOf({ GENESYS_RECORD_DIR: 'a\u0001b' }).get('GENESYS_RECORD_DIR')!,
+      /control characters/,
+    );
+  });
+
   it('puts every problem in the error message', () => {
     assert.throws(
       () => read({ DRIFT_NUDGE_AFTER: 'abc', PORT: 'x' }),

@@ -5,7 +5,7 @@ import { buildReportCard } from '../../../../bot/cards/report-card';
 import { buildDriftReport } from '../../../../src/analytics/drift-report';
 import { localWeekStarting } from '../../../../src/analytics/local-calendar';
 import { buildWeeklyDigest } from '../../../../src/analytics/weekly-digest';
-import type { DriftHistoryRecord } from '../../../../src/app/ports';
+import type { DriftHistoryRecord } from '../../../../src/app/ports/drift-history-store';
 import type { DriftOutcome } from '../../../../src/domain/drift-episode';
 import { parserProblems } from '../../../support/adaptive-card-parser';
 import { endedEpisode } from '../../../support/digest-fixtures';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { CommandHandler } from '../../../../bot/commands/command-handler';
 import { RoutingEntitlements } from '../../../../bot/commands/routing-entitlements';
 import type { BotReply, TurnInfo } from '../../../../bot/handlers/turn-info';
-import type { ConversationRecord } from '../../../../src/app/ports';
+import type { ConversationRecord } from '../../../../src/app/ports/conversation-store';
 import { createInMemoryStores } from '../../../../src/storage/in-memory-stores';
 import type { StoreSet } from '../../../../src/storage/store-set';
 import type { FakeDirectory } from '../../../support/bot-fakes';

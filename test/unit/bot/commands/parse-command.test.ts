@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseCommand, stripMentions } from '../../../../bot/commands/parse-command';
-import { startOfLocalDay } from '../../../../bot/commands/command-handler';
+import { startOfLocalDay } from '../../../../bot/commands/my-adherence-command';
 
 describe('parseCommand', () => {
   it('strips the bot mention and markup before reading the command', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { newOutboxAlert } from '../../../../src/app/outbox-alert';
-import type { OutboxAlert } from '../../../../src/app/ports';
+import type { OutboxAlert } from '../../../../src/app/ports/alert-outbox';
 import type { DriftEpisode } from '../../../../src/domain/drift-episode';
 import { createInMemoryStores } from '../../../../src/storage/in-memory-stores';
 import type { StoreSet } from '../../../../src/storage/store-set';

@@ -5,7 +5,8 @@ import { TeamsAlertNotifier } from '../../../../bot/delivery/teams-alert-notifie
 import { TeamsSendLimiter } from '../../../../bot/delivery/teams-send-limiter';
 import { WelcomeSender } from '../../../../bot/delivery/welcome-sender';
 import { newOutboxAlert } from '../../../../src/app/outbox-alert';
-import type { AgentProfile, DeliveryResult } from '../../../../src/app/ports';
+import type { AgentProfile } from '../../../../src/app/ports/agent-directory';
+import type { DeliveryResult } from '../../../../src/app/ports/alert-notifier';
 import { createInMemoryStores } from '../../../../src/storage/in-memory-stores';
 import type { StoreSet } from '../../../../src/storage/store-set';
 import { FakeDirectory, openEpisode } from '../../../support/bot-fakes';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ActionOutcome, ActionSink } from '../../../../src/app/ports';
+import type { ActionOutcome, ActionSink } from '../../../../src/app/ports/action-sink';
 import type { DriftAction } from '../../../../src/domain/drift-commands';
 import { createInMemoryStores } from '../../../../src/storage/in-memory-stores';
 import { CARD_VERBS } from '../../../../bot/cards/card-actions';

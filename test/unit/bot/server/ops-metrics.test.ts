@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { MeasuredAlertNotifier } from '../../../../bot/delivery/measured-alert-notifier';
 import { OpsMetrics } from '../../../../bot/server/ops-metrics';
 import { newOutboxAlert } from '../../../../src/app/outbox-alert';
-import type { AlertKind, AlertRecipient, OutboxAlert } from '../../../../src/app/ports';
+import type { AlertKind, AlertRecipient, OutboxAlert } from '../../../../src/app/ports/alert-outbox';
 import { T0 } from '../../../support/drift-fixtures';
 import { ManualClock } from '../../../support/manual-clock';
 import { RecordingNotifier } from '../../../support/recording-notifier';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ConversationRecord } from '../../../../src/app/ports';
+import type { ConversationRecord } from '../../../../src/app/ports/conversation-store';
 import type { TeamsCallResult, TeamsMember } from '../../../../bot/delivery/teams-messenger';
 import {
   RosterMembership,
