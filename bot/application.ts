@@ -172,7 +172,7 @@ export async function startApplication(
       ...overrides.leases,
     });
     // A unit is read from Genesys when this instance adopts it; a reconnect re-reads only the units it holds.
-    genesys.restoreOnly((unitId) => ownership.ownsUnit(unitId));
+    genesys.restorer.restoreOnly((unitId) => ownership.ownsUnit(unitId));
     const monitor = new DriftMonitor({
       units: ownership,
       clock,

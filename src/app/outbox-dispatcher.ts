@@ -3,6 +3,7 @@ import type { Clock, Scheduler } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { AlertNotifier, DeliveryResult } from './ports/alert-notifier';
 import type { AlertOutbox, OutboxAlert } from './ports/alert-outbox';
+import { UnitStopSignals } from './unit-stop-signals';
 import { computeBackoffInMs } from '../platform/backoff';
 import { describeError } from '../platform/describe-error';
 
@@ -61,10 +62,8 @@ export class OutboxDispatcher {
   private readonly maxBackoffInMs: number;
   private readonly claimInMs: number;
   private readonly random: () => number;
-  /** Aborted by {@link stop}: sends still waiting give their rows back instead of going out. */
-  private readonly stopping = new AbortController();
-  /** Aborted by {@link cancelUnit}: sends of a unit lost still waiting (for a Teams turn) give their rows back. */
-  private readonly unitStops = new Map<string, AbortController>();
+  /** Aborted by {@link stop} (or, for a unit, {@link cancelUnit}): waiting sends give their rows back unsent. */
+  private readonly stopping = new UnitStopSignals();
   private isStopped = false;
 
   constructor(private readonly options: OutboxDispatcherOptions) {
@@ -112,8 +111,7 @@ export class OutboxDispatcher {
   /** Cancels the scheduled retries of a unit's rows (the unit's lease was lost); the rows stay pending for the next owner. */
   cancelUnit(managementUnitId: string): void {
     // A send of the unit still waiting for its Teams turn must not go out: the new owner sends the row.
-    this.unitStops.get(managementUnitId)?.abort();
-    this.unitStops.delete(managementUnitId);
+    this.stopping.stopUnit(managementUnitId);
     for (const [id, unitId] of this.pending) if (unitId === managementUnitId) this.pending.delete(id);
     const ids = this.retriesByUnit.get(managementUnitId);
     if (ids === undefined) return;
@@ -144,7 +142,7 @@ export class OutboxDispatcher {
    */
   stop(): void {
     this.isStopped = true;
-    this.stopping.abort();
+    this.stopping.stopAll();
     this.pending.clear();
   }
 
@@ -203,7 +201,7 @@ export class OutboxDispatcher {
 
   private async deliver(row: OutboxAlert): Promise<DeliveryResult> {
     try {
-      return await this.options.notifier.deliver(row, { signal: this.stopSignalOf(row.managementUnitId) });
+      return await this.options.notifier.deliver(row, { signal: this.stopping.of(row.managementUnitId) });
     } catch (error) {
       // The notifier should answer with values; an exception is unexpected, so it is logged and retried.
       this.log.error(
@@ -316,16 +314,6 @@ export class OutboxDispatcher {
       );
       this.options.track?.(work);
     });
-  }
-
-  /** Aborted when the dispatcher stops or loses the unit. */
-  private stopSignalOf(managementUnitId: string): AbortSignal {
-    let unitStop = this.unitStops.get(managementUnitId);
-    if (unitStop === undefined) {
-      unitStop = new AbortController();
-      this.unitStops.set(managementUnitId, unitStop);
-    }
-    return AbortSignal.any([this.stopping.signal, unitStop.signal]);
   }
 
   private owns(managementUnitId: string): boolean {

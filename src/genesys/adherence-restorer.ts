@@ -33,7 +33,10 @@ export class AdherenceRestorer {
 
   constructor(private readonly options: AdherenceRestorerOptions) {}
 
-  /** Restores after a (re)connect only the units `isProcessed` says are processed here (default all). */
+  /**
+   * After a (re)connect, restores only the units `isProcessed` says this instance processes (its unit leases): the
+   * others' observations would be dropped, and events wait while a restore runs. Default: every subscribed unit.
+   */
   restoreOnly(isProcessed: (managementUnitId: string) => boolean): void {
     this.isRestored = isProcessed;
   }

@@ -59,7 +59,7 @@ export class GenesysAdherenceClient {
   private readonly random: () => number;
   private readonly tokens: GenesysTokenProvider;
   private readonly channels: NotificationChannelManager;
-  private readonly restorer: AdherenceRestorer;
+  readonly restorer: AdherenceRestorer;
   private readonly intake: AdherenceIntake;
   private readonly streams: NotificationStream[] = [];
   private readonly unitsListeners: Array<(changes: DirectoryChanges) => void | Promise<void>> = [];
@@ -239,14 +239,6 @@ export class GenesysAdherenceClient {
     }
     await this.flush();
     return handedOver;
-  }
-
-  /**
-   * After a (re)connect, restores only the units `isProcessed` says this instance processes (its unit leases): the
-   * others' observations would be dropped, and events wait while a restore runs. Default: every subscribed unit.
-   */
-  restoreOnly(isProcessed: (managementUnitId: string) => boolean): void {
-    this.restorer.restoreOnly(isProcessed);
   }
 
   /** The channel ids in use, one per stream (for logs and tests). */

@@ -6,6 +6,7 @@ import type {
 } from '../app/ports/agent-directory';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
+import { AgentProfileCopy, unitProfiles } from './agent-profile-copy';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
 import {
@@ -58,7 +59,7 @@ export class GenesysDirectory implements AgentDirectory {
   private readonly activityCodes = new Map<string, ActivityCodeInfo>();
   private readonly lookups = new Map<string, Promise<AgentProfile | undefined>>();
   private readonly failedLookups = new Map<string, number>();
-  private saving: Promise<void> = Promise.resolve();
+  private readonly profileCopy: AgentProfileCopy;
 
   private readonly rest: GenesysRestClient;
   private readonly logger: Logger;
@@ -66,6 +67,7 @@ export class GenesysDirectory implements AgentDirectory {
   constructor(private readonly options: GenesysDirectoryOptions) {
     this.rest = options.rest;
     this.logger = options.logger;
+    this.profileCopy = new AgentProfileCopy(options.snapshot, options.logger);
   }
 
   /**
@@ -103,7 +105,7 @@ export class GenesysDirectory implements AgentDirectory {
         );
       }
     }
-    const stored = await this.readSnapshot();
+    const stored = await this.profileCopy.read();
     const read: AgentProfile[] = [];
     for (const unitId of this.units.keys()) {
       try {
@@ -115,47 +117,16 @@ export class GenesysDirectory implements AgentDirectory {
         );
       }
     }
-    this.saveSnapshot(read);
+    this.profileCopy.save(read);
     this.logger.info(
-      {
-        units: this.units.size,
-        agents: this.agents.size,
-        activityCodes: this.activityCodes.size,
-        agentsReadFromGenesys: read.length,
-      },
+      { units: this.units.size, agents: this.agents.size, activityCodes: this.activityCodes.size },
       'Genesys directory loaded',
     );
   }
 
-  /** The stored profiles by agent id (none without a snapshot, or when it cannot be read). */
-  private async readSnapshot(): Promise<ReadonlyMap<string, AgentProfile>> {
-    const stored = new Map<string, AgentProfile>();
-    if (this.options.snapshot === undefined) return stored;
-    try {
-      for await (const profile of this.options.snapshot.list()) stored.set(profile.id, profile);
-    } catch (error) {
-      this.logger.warn(
-        { err: describeError(error) },
-        'Could not read the stored agent profiles; reading Genesys',
-      );
-    }
-    return stored;
-  }
-
-  /** Saves profiles read from Genesys, in the background (a failure only costs the next start some reads). */
-  private saveSnapshot(profiles: readonly AgentProfile[]): void {
-    const snapshot = this.options.snapshot;
-    if (snapshot === undefined || profiles.length === 0) return;
-    this.saving = this.saving
-      .then(() => snapshot.save(profiles))
-      .catch((error: unknown) =>
-        this.logger.warn({ err: describeError(error) }, 'Could not store the agent profiles'),
-      );
-  }
-
-  /** Resolves once the profiles read so far are stored (tests, shutdown). */
+  /** Resolves once the profiles read from Genesys so far are stored (tests, shutdown). */
   async snapshotSaved(): Promise<void> {
-    await this.saving;
+    await this.profileCopy.saved();
   }
 
   /**
@@ -189,10 +160,9 @@ export class GenesysDirectory implements AgentDirectory {
         this.logger.warn({ businessUnitId, err: describeError(error) }, 'Could not read activity codes'),
       );
     }
-    const read: AgentProfile[] = [];
     for (const unitId of this.units.keys()) {
       await this.loadAgents(unitId)
-        .then((profiles) => read.push(...profiles))
+        .then((profiles) => this.profileCopy.save(profiles))
         .catch((error: unknown) =>
           this.logger.warn(
             { managementUnitId: unitId, err: describeError(error) },
@@ -200,7 +170,6 @@ export class GenesysDirectory implements AgentDirectory {
           ),
         );
     }
-    this.saveSnapshot(read);
     this.failedLookups.clear();
     if (this.options.metrics) {
       this.options.metrics.directoryRefreshes++;
@@ -340,47 +309,20 @@ export class GenesysDirectory implements AgentDirectory {
       this.activityCodes.set(code.id, code);
   }
 
-  /**
-   * Reads the unit's agents: their ids always, their user records from Genesys unless `stored` has them (then the
-   * stored profile stands, in this unit). Returns the profiles read from Genesys.
-   */
+  /** The unit's agents: stored profiles, else read from Genesys; returns those read from Genesys. */
   private async loadAgents(
     unitId: string,
-    stored: ReadonlyMap<string, AgentProfile> = new Map(),
+    stored = new Map<string, AgentProfile>(),
   ): Promise<AgentProfile[]> {
     const ids = await readUnitUserIds(this.rest, unitId);
-    const found = new Set<string>();
-    for (const id of ids) {
-      const profile = stored.get(id);
-      if (profile === undefined) continue;
-      found.add(id);
-      const previous = this.agents.get(id);
-      this.put({
-        ...profile,
-        managementUnitId: unitId,
-        teamId: previous?.teamId ?? profile.teamId,
-        teamName: previous?.teamName ?? profile.teamName,
-      });
-    }
-    const read: AgentProfile[] = [];
-    for (const user of await readUserRecords(
-      this.rest,
-      ids.filter((id) => !found.has(id)),
-    )) {
-      found.add(user.id);
-      const previous = this.agents.get(user.id);
-      const profile = {
-        ...user,
-        managementUnitId: unitId,
-        teamId: previous?.teamId,
-        teamName: previous?.teamName,
-      };
-      this.put(profile);
-      read.push(profile);
-    }
-    // Agents without a readable user record still belong to the unit (for restore and per-user topics).
-    for (const id of ids)
-      if (!found.has(id) && !this.agents.has(id)) this.put({ id, name: id, managementUnitId: unitId });
+    const { profiles, read } = await unitProfiles(
+      unitId,
+      ids,
+      stored,
+      (missing) => readUserRecords(this.rest, missing),
+      (id) => this.agents.get(id),
+    );
+    for (const profile of profiles) this.put(profile);
     return read;
   }
 

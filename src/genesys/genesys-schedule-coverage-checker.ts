@@ -6,6 +6,7 @@ import type { GenesysDirectory } from './genesys-directory';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
 import type { GenesysTimers } from './genesys-timers';
+import { UnitSearchBatches } from './unit-search-batches';
 import { describeError } from '../platform/describe-error';
 
 /** Tunables and collaborators of the coverage checker. */
@@ -41,15 +42,7 @@ interface PendingSearch {
   resolve(downloadUrl: string | undefined): void;
 }
 
-/** Agents of one unit waiting for the next search of their unit, and what it will find for each. */
-interface SearchBatch {
-  readonly agentIds: Set<string>;
-  readonly found: Promise<ReadonlyMap<string, CachedSchedule> | undefined>;
-}
-
 const LOOK_BACK_MS = 16 * 60 * 60_000;
-/** Most agents one schedule search asks for (the unit adherence reads take 100 user ids a request too). */
-const MAX_AGENTS_PER_SEARCH = 100;
 const MAX_EARLY_NOTIFICATIONS = 100;
 // Wide enough to hold the whole shift around `at`, so one search serves every check of that shift.
 const LOOK_AHEAD_MS = 12 * 60 * 60_000;
@@ -66,10 +59,7 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
   private readonly cache = new Map<string, CachedSchedule>();
   private readonly pending = new Map<string, PendingSearch>();
   private readonly early = new Map<string, string | undefined>();
-  /** Per unit: the batch still taking agents (it goes out when the unit's search in flight is done). */
-  private readonly nextBatch = new Map<string, SearchBatch>();
-  /** Per unit: the search in flight (settled), so one unit has one search at a time. */
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly batches = new UnitSearchBatches<CachedSchedule>();
   private readonly rest: GenesysRestClient;
   private readonly directory: GenesysDirectory;
   private readonly clock: Clock;
@@ -170,39 +160,17 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     return 'clear';
   }
 
-  /**
-   * The agent's schedule from a search of their unit: a search goes out at once when the unit has none in flight;
-   * agents asked for meanwhile wait for it and then go together in the next (up to 100 per search), so a burst of
-   * first nudges costs a few searches per unit instead of one per agent and stays within the Genesys rate limit.
-   */
+  /** The agent's schedule from a search of their unit shared with the agents checked meanwhile. */
   private searchBatched(
     agentId: string,
     managementUnitId: string,
     at: number,
   ): Promise<CachedSchedule | undefined> {
-    let batch = this.nextBatch.get(managementUnitId);
-    if (batch === undefined || batch.agentIds.size >= MAX_AGENTS_PER_SEARCH) {
-      const agentIds = new Set<string>();
-      const before = this.inFlight.get(managementUnitId) ?? Promise.resolve();
-      const found = before.then(async () => {
-        if (this.nextBatch.get(managementUnitId) === batch) this.nextBatch.delete(managementUnitId);
-        const schedules = await this.search([...agentIds], managementUnitId, at);
-        for (const [id, schedule] of schedules ?? []) this.cache.set(id, schedule);
-        return schedules;
-      });
-      batch = { agentIds, found };
-      this.nextBatch.set(managementUnitId, batch);
-      const settled = found.then(
-        () => undefined,
-        () => undefined,
-      );
-      this.inFlight.set(managementUnitId, settled);
-      void settled.then(() => {
-        if (this.inFlight.get(managementUnitId) === settled) this.inFlight.delete(managementUnitId);
-      });
-    }
-    batch.agentIds.add(agentId);
-    return batch.found.then((schedules) => schedules?.get(agentId));
+    return this.batches.find(managementUnitId, agentId, async (agentIds) => {
+      const schedules = await this.search(agentIds, managementUnitId, at);
+      for (const [id, schedule] of schedules ?? []) this.cache.set(id, schedule);
+      return schedules;
+    });
   }
 
   private async search(

@@ -188,7 +188,7 @@ describe('GenesysAdherenceClient against the simulator', function () {
     const agents = h.sim.control.listAgents();
     const mine = agents[0];
     const other = agents.find((agent) => agent.managementUnitId !== mine.managementUnitId)!;
-    h.client.restoreOnly((unitId) => unitId === mine.managementUnitId);
+    h.client.restorer.restoreOnly((unitId) => unitId === mine.managementUnitId);
     const restoresBefore = h.client.metrics.restores;
     const observationsBefore = h.sink.observations.length;
     h.sim.control.injectFault({ kind: 'dropSockets' });
