@@ -38,8 +38,8 @@ const BULK_SHARE = 0.6;
 /** Default {@link TeamsSendLimiterOptions.jitterAllowanceInMs}. */
 const DEFAULT_JITTER_ALLOWANCE_MS = 50;
 
-/** Sends the tenant's pacing lets go together; then one per spacing again. */
-const PACING_BURST = 4;
+/** Sends the tenant's pacing lets go together (then one per spacing again): 10 in any 210 ms at the default cap. */
+const PACING_BURST = 10;
 
 /** How far down the line a turn may go to find a send whose conversation has room (the others wait for theirs). */
 const LOOK_AHEAD = 64;
@@ -271,8 +271,8 @@ export class TeamsSendLimiter {
         clock: this.options.clock,
         windows: [
           ...widen(teamsTenantWindows(rps), this.jitterAllowanceInMs),
-          // Evenly spaced, a few at a time: a burst of `rps` at once, then silence, would let a delay spread crowd
-          // one second; a handful together (a reply and its card update) need not wait for each other.
+          // Evenly spaced, ten at a time: a burst of `rps` at once, then silence, would let a delay spread crowd one
+          // second; a handful together (a reply, its card update, an install's roster reads) need not wait.
           { limit: PACING_BURST, windowMs: PACING_BURST * this.spacingInMs() },
         ],
       });
