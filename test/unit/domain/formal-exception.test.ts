@@ -5,7 +5,7 @@ import { MINUTE, makePolicy } from '../../support/drift-fixtures';
 
 const start = openEpisode().driftStartedAt;
 const held = openEpisode({
-  stage: 'suppressed',
+  stage: 'drifting',
   nudgedAt: undefined,
   supervisorAlertedAt: undefined,
   impact: 'Positive',
