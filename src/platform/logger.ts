@@ -100,7 +100,57 @@ export function createLogger(options: LoggerOptions): PlatformLogger {
   const pretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true);
   const destination = pretty ? prettyDestination(options.destination) : options.destination;
   const logger = destination === undefined ? pino(pinoOptions) : pino(pinoOptions, destination);
-  return logger;
+  return new BoundLogger(logger, {});
+}
+
+/**
+ * A pino logger with its bindings kept as one object: a child's binding replaces its parent's of the same name
+ * (`component: 'teams'` then `component: 'teams-notifier'` logs `component` once, the inner one), where pino's own
+ * `child` would write both keys into the line.
+ */
+class BoundLogger implements PlatformLogger {
+  private readonly target: pino.Logger;
+
+  constructor(
+    private readonly root: pino.Logger,
+    private readonly bindings: Readonly<Record<string, unknown>>,
+  ) {
+    this.target = Object.keys(bindings).length === 0 ? root : root.child(bindings);
+  }
+
+  fatal(obj: object | string, msg?: string): void {
+    if (typeof obj === 'string') this.target.fatal(obj);
+    else this.target.fatal(obj, msg);
+  }
+
+  error(obj: object | string, msg?: string): void {
+    if (typeof obj === 'string') this.target.error(obj);
+    else this.target.error(obj, msg);
+  }
+
+  warn(obj: object | string, msg?: string): void {
+    if (typeof obj === 'string') this.target.warn(obj);
+    else this.target.warn(obj, msg);
+  }
+
+  info(obj: object | string, msg?: string): void {
+    if (typeof obj === 'string') this.target.info(obj);
+    else this.target.info(obj, msg);
+  }
+
+  debug(obj: object | string, msg?: string): void {
+    if (typeof obj === 'string') this.target.debug(obj);
+    else this.target.debug(obj, msg);
+  }
+
+  trace(obj: object | string, msg?: string): void {
+    if (typeof obj === 'string') this.target.trace(obj);
+    else this.target.trace(obj, msg);
+  }
+
+  child(bindings: Record<string, unknown>): PlatformLogger {
+    return new BoundLogger(this.root, { ...this.bindings, ...bindings });
+  }
 }
 
 /**

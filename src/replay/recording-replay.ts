@@ -17,6 +17,7 @@ import type { DriftHistoryRecord, DriftHistoryStore } from '../app/ports/drift-h
 import type { Logger } from '../platform/logger';
 import type { AdherenceObservation } from '../domain/adherence-observation';
 import type { DriftPolicy } from '../domain/drift-policy';
+import { isFormalException } from '../domain/formal-exception';
 import {
   mapAdherenceFrame,
   mapAdherenceRow,
@@ -79,7 +80,7 @@ export class RecordingReplay {
   private readonly clock = new VirtualClock(Number.NEGATIVE_INFINITY);
   private readonly scheduler = new VirtualScheduler(this.clock);
   private readonly stateStore = new InMemoryDriftStateStore();
-  private readonly history = new CountingHistory();
+  private readonly history: CountingHistory;
   private readonly notifier = new CountingNotifier();
   private readonly monitor: DriftMonitor;
   private readonly mapperCounters: AdherenceMapperCounters = {
@@ -97,6 +98,7 @@ export class RecordingReplay {
   private readonly settle = (): Promise<void> => this.monitor.idle();
 
   constructor(options: RecordingReplayOptions) {
+    this.history = new CountingHistory(options.policy);
     this.monitor = new DriftMonitor({
       clock: this.clock,
       scheduler: this.scheduler,
@@ -246,17 +248,24 @@ class CountingNotifier implements AlertNotifier {
   async updateCards(): Promise<void> {}
 }
 
-/** The replay's drift history: it keeps which episodes were seen and which became formal exceptions, not the rows. */
+/**
+ * The replay's drift history: it keeps which episodes were seen and which became formal exceptions (as Genesys counts
+ * them: `src/domain/formal-exception.ts`), not the rows.
+ */
 class CountingHistory implements DriftHistoryStore {
   /** Episode id -> management unit id. */
   readonly episodes = new Map<string, string>();
   /** Episode id -> management unit id, for episodes that became formal exceptions. */
   readonly formalExceptions = new Map<string, string>();
 
+  constructor(private readonly policy: DriftPolicy) {}
+
   upsert(record: DriftHistoryRecord): Promise<void> {
-    const { id, managementUnitId, formalExceptionAt } = record.episode;
-    this.episodes.set(id, managementUnitId);
-    if (formalExceptionAt !== undefined) this.formalExceptions.set(id, managementUnitId);
+    const { episode } = record;
+    this.episodes.set(episode.id, episode.managementUnitId);
+    if (isFormalException(episode, this.policy, record.recordedAt)) {
+      this.formalExceptions.set(episode.id, episode.managementUnitId);
+    }
     return Promise.resolve();
   }
 

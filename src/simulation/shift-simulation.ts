@@ -4,13 +4,15 @@
  * sent as Genesys notification frames through the Genesys client's mapper into the real DriftMonitor (the pure drift
  * core, dampening, the outbox) on virtual time, as fast as the machine allows. Agents drift by the planned causes
  * (`shift-plan.ts`) and, in the arm with alerts, may come back early after a nudge or a supervisor's contact
- * (`agent-behaviour.ts`); formal exceptions are what the drift core records, the same way in every arm.
+ * (`agent-behaviour.ts`); formal exceptions are what the drift core records (plus Positive-impact drifts past the
+ * exception threshold, which Genesys counts and the service does not alert on), the same way in every arm.
  */
 import { DriftMonitor } from '../app/drift-monitor';
 import { buildDriftPolicy } from '../config/drift-policy-builder';
 import { readOutcomeSettings } from '../config/settings';
 import type { DriftEpisode } from '../domain/drift-episode';
 import type { DriftPolicy } from '../domain/drift-policy';
+import { isFormalException } from '../domain/formal-exception';
 import { mapAdherenceFrame } from '../genesys/adherence-frame-mapper';
 import { formatRecordedLine } from '../genesys/frame-recording';
 import { silentLogger } from '../platform/silent-logger';
@@ -169,7 +171,7 @@ export async function runArm(options: ArmOptions): Promise<ArmResult> {
 
   const formalExceptionsByWeek = Array.from({ length: options.weeks }, () => 0);
   for (const episode of episodes) {
-    if (episode.formalExceptionAt === undefined) continue;
+    if (!isFormalException(episode, policy, endAt)) continue;
     const week = Math.min(options.weeks - 1, Math.floor((episode.driftStartedAt - startAt) / WEEK));
     formalExceptionsByWeek[week] = formalExceptionsByWeek[week] + 1;
   }

@@ -21,6 +21,22 @@ describe('createLogger', () => {
     assert.equal(lines[0].msg, 'nudged');
   });
 
+  it("writes a binding once when a child binds a name its parent bound, keeping the child's value", () => {
+    const raw: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      destination: { write: (line: string) => void raw.push(line) },
+    });
+    const teams = logger.child({ component: 'teams', instanceId: 'i1' });
+    teams.child({ component: 'teams-notifier' }).warn({ alertId: 'x' }, 'not sent');
+    teams.info('still teams');
+    assert.equal(raw.length, 2);
+    assert.equal(raw[0].match(/"component"/g)?.length, 1, raw[0]);
+    assert.match(raw[0], /"component":"teams-notifier"/);
+    assert.match(raw[0], /"instanceId":"i1"/);
+    assert.match(raw[1], /"component":"teams"/);
+  });
+
   it('drops lines below the level and logs nothing when silent', () => {
     const { lines, destination } = capture();
     createLogger({ level: 'warn', destination }).info('hidden');

@@ -96,6 +96,17 @@ describe('shift simulation', function () {
     );
   });
 
+  it('counts calls run long into a break as formal exceptions in both arms, though the service does not alert on them', async () => {
+    // On queue during a scheduled break is out of adherence with Positive impact: no nudge, no card
+    // (DRIFT_POSITIVE_IMPACT=ignore), yet Genesys records the exception once it lasts the threshold.
+    const params = only({ occupancy: 1, ahtMinutes: 60, reach: 1, supervisorAtDesk: 1, supervisorAway: 1 });
+    const withAlerts = await runArm({ seed: 3, weeks: 1, params, alerts: 'on', centre: ONE_AGENT });
+    const withoutAlerts = await runArm({ seed: 3, weeks: 1, params, alerts: 'off', centre: ONE_AGENT });
+    assert.equal(withAlerts.nudges + withAlerts.supervisorAlerts, 0);
+    assert.ok(withAlerts.formalExceptions > 0);
+    assert.equal(withAlerts.formalExceptions, withoutAlerts.formalExceptions);
+  });
+
   it('keeps single cards within the budget in every rolling hour and puts the rest on the board', async () => {
     const params = only({
       lateBackPerShift: 10,
