@@ -183,7 +183,9 @@ export class DriftMonitor implements ObservationSink, ActionSink, UnitProcessor 
     const counts = await Promise.all(
       keys.map((key) => this.runOwned(managementUnitId, key.agentId, () => this.transitions.rearm(key))),
     );
-    await this.dispatcher.dispatchPending(managementUnitId);
+    // The unit's pending rows go out on their own: a supervisor channel takes 60 messages in 30 s, and the adoption
+    // (which a restart waits for) must not wait for a unit's backlog to trickle out.
+    this.fire(() => this.dispatcher.dispatchPending(managementUnitId));
     const adoption = {
       managementUnitId,
       agents: keys.length,

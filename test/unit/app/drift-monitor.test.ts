@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { DriftMonitor, type DriftMonitorOptions } from '../../../src/app/drift-monitor';
+import { newOutboxAlert } from '../../../src/app/outbox-alert';
 import type { AgentDirectory } from '../../../src/app/ports/agent-directory';
 import type { ScheduleCoverageChecker } from '../../../src/app/ports/schedule-coverage-checker';
 import type { DriftPolicy } from '../../../src/domain/drift-policy';
@@ -215,6 +216,30 @@ describe('DriftMonitor', () => {
       at: T0 + 12 * MINUTE,
     });
     assert.deepEqual(stale, { result: 'stale' });
+  });
+
+  it('adopts a unit without waiting for its pending rows to reach Teams, and sends them after', async () => {
+    const stores = makeStores();
+    const first = await driftingAgent(stores);
+    await first.advanceTo(T0 + 5 * MINUTE);
+    first.scheduler.dispose();
+    // The unit's nudge is pending (its sender stopped before it went out) and Teams takes its time with it.
+    const episode = (await stores.stateStore.get({ managementUnitId: 'mu1', agentId: 'a1' }))!.episode!;
+    await stores.outbox.enqueue(newOutboxAlert(episode, 'nudge', 'agent', T0 + 5 * MINUTE));
+    let release: () => void = () => undefined;
+    const teamsAnswers = new Promise<void>((resolve) => (release = resolve));
+    const deliver = stores.notifier.deliver.bind(stores.notifier);
+    stores.notifier.deliver = async (alert) => {
+      await teamsAnswers;
+      return deliver(alert);
+    };
+    const second = makeMonitor(stores);
+    const adoption = await second.monitor.adoptUnit('mu1');
+    assert.equal(adoption.agents, 1, 'adopted while the send still waits');
+    assert.deepEqual(stores.notifier.deliveries, []);
+    release();
+    await second.monitor.idle();
+    assert.equal(stores.notifier.deliveries.length, 1);
   });
 
   it('reads stored drift per unit when it adopts one, and never lists every state', async () => {
