@@ -303,6 +303,8 @@ async function run(stops: Array<() => Promise<void>>): Promise<Record<string, un
   const heldUnits = (): Map<string, Array<[number, number]>> => {
     const held = new Map<string, Array<[number, number]>>();
     for (const line of service.linesOf(HOLDING)) {
+      // With the window at 0 the dampener still logs a hold, released at once: it holds nothing back.
+      if (Number(line.releaseAt) <= Number(line.time)) continue;
       const unitId = String(line.managementUnitId);
       const spans = held.get(unitId) ?? [];
       spans.push([line.readAt, Number(line.releaseAt) + 1_000]);
