@@ -113,7 +113,9 @@ export function observeUnit(
   if (state.hold !== undefined) {
     return { state: { ...state, held: { observation, next: state.held } }, decision: HELD };
   }
-  if (observation.source !== 'event' || observation.removedFromUnit) return { state, decision: PASS };
+  // A window of 0 turns dampening off (DRIFT_DAMPENING_WINDOW): no burst is held, no drift clock re-based.
+  if (policy.windowMs <= 0 || observation.source !== 'event' || observation.removedFromUnit)
+    return { state, decision: PASS };
   const changedAt = observation.adherenceChangedAt;
   const newestChangeAt = changedAt > state.newestChangeAt ? changedAt : state.newestChangeAt;
   const horizon = newestChangeAt - policy.massChangeWithinMs;

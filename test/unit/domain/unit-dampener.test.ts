@@ -34,6 +34,23 @@ describe('unit dampener', () => {
     assert.equal(isUnitHeld(state), false);
   });
 
+  it('holds nothing and re-bases nobody when the window is 0 (dampening off)', () => {
+    let state: UnitDampeningState | undefined;
+    const kinds: string[] = [];
+    for (const agentId of ['a1', 'a2', 'a3', 'a4']) {
+      const step = observeUnit(
+        state,
+        observation({ agentId, adherenceChangedAt: T0, observedAt: T0 + 1_000 }),
+        { ...policy, windowMs: 0 },
+        T0 + 1_000,
+      );
+      state = step.state;
+      kinds.push(step.decision.kind);
+    }
+    assert.deepEqual(kinds, ['pass', 'pass', 'pass', 'pass']);
+    assert.equal(isUnitHeld(state), false);
+  });
+
   it('starts a hold on the change that completes the burst, and re-bases the agents that formed it', () => {
     const first = feed(undefined, ['a1', 'a2'], T0, T0 + 1_000);
     const step = observeUnit(
