@@ -1,4 +1,8 @@
-import type { AlertBoardLedger } from '../../src/app/alert-board-ledger';
+import {
+  AlertBoardConflictError,
+  type AlertBoardLedger,
+  type AlertPlacementResult,
+} from '../../src/app/alert-board-ledger';
 import type { DeliveryResult } from '../../src/app/ports/alert-notifier';
 import type { OutboxAlert } from '../../src/app/ports/alert-outbox';
 import type { ConversationRecord, ConversationStore } from '../../src/app/ports/conversation-store';
@@ -82,7 +86,20 @@ export class ChannelAlertBoards {
     signal?: AbortSignal,
   ): Promise<DeliveryResult> {
     const { ledger, budgetClock } = this.deps;
-    const placement = await ledger.place(channel.key, alert.id, episode, budgetClock.now());
+    let placement: AlertPlacementResult;
+    try {
+      placement = await ledger.place(channel.key, alert.id, episode, budgetClock.now());
+    } catch (error) {
+      if (!(error instanceof AlertBoardConflictError)) throw error;
+      // Other replicas kept changing the board through every retry: the alert goes out as a card of its own (not
+      // counted against the budget) rather than wait and risk being dead-lettered. Nothing is dropped.
+      this.log.warn(
+        { alertId: alert.id, channel: channel.key, err: describeError(error) },
+        'alert board busy: the alert goes out as a card of its own',
+      );
+      countInto(this.deps.metrics.supervisorAlerts, 'card');
+      return postCard();
+    }
     if (placement.reason !== 'decided') countInto(this.deps.metrics.supervisorAlerts, placement.presentation);
     if (placement.presentation === 'card') {
       const result = await postCard();

@@ -118,6 +118,7 @@ export function createTeamsDelivery(deps: TeamsDeliveryDeps): TeamsDelivery {
             ledger: new AlertBoardLedger({
               store: stores.alertBoards,
               perHour: deps.supervisorAlertBudgetPerHour,
+              sleep,
             }),
             boardUrl: deps.boardUrl,
             clock: deps.budgetClock,

@@ -10,6 +10,8 @@ import {
   type PlacementReason,
 } from '../domain/alert-board';
 import type { DriftEpisode } from '../domain/drift-episode';
+import { computeBackoffInMs } from '../platform/backoff';
+import { applyInOrder, takeInto, type ChangeOutcome, type QueuedChange } from './alert-board-rounds';
 import type { AlertBoardStore } from './ports/alert-board-store';
 
 /** Settings and ports of an {@link AlertBoardLedger}. */
@@ -17,8 +19,14 @@ export interface AlertBoardLedgerOptions {
   readonly store: AlertBoardStore;
   /** SUPERVISOR_ALERT_BUDGET_PER_HOUR: most single cards per channel in any rolling hour. */
   readonly perHour: number;
-  /** Read-modify-write rounds before a commit gives up (other replicas keep changing the channel); default 50. */
+  /** Waits between read-modify-write rounds (a real sleep in the service; tests move a manual clock). */
+  readonly sleep: (delayInMs: number) => Promise<void>;
+  /** Read-modify-write rounds before a commit gives up (other replicas keep changing the channel); default 12. */
   readonly maxAttempts?: number;
+  /** Backoff between rounds after a conflict: ceiling doubling from `baseInMs` to `maxInMs`, full jitter; 20 ms to 1 s. */
+  readonly backoff?: { readonly baseInMs: number; readonly maxInMs: number };
+  /** Random source in [0, 1) for the backoff's jitter. */
+  readonly random?: () => number;
 }
 
 /** How an alert reaches its channel, and the board's version after the decision. */
@@ -50,12 +58,20 @@ export class AlertBoardConflictError extends Error {
  * channel in the last hour, the board's rows and where its card is survive restarts and hold when several replicas,
  * each owning some of the units a channel watches, alert into the same channel. The rules are the pure
  * src/domain/alert-board.ts; this runs them against the store.
+ *
+ * Within this process the changes to one channel wait in one queue and are written together: while a commit is in
+ * flight, every change that arrives waits, and the next round applies all of them in order to the ledger as read and
+ * commits them in one transaction. So a burst of alerts into one channel never contends with itself and costs a few
+ * writes, not one (or many) per alert. Only another replica's commit can still change the ledger under a round; that
+ * round is read and applied again after a jittered exponential backoff.
  */
 export class AlertBoardLedger {
   private readonly maxAttempts: number;
+  /** Per channel key: the changes waiting for the next round (the key is present while its queue is being worked). */
+  private readonly queues = new Map<string, QueuedChange[]>();
 
   constructor(private readonly options: AlertBoardLedgerOptions) {
-    this.maxAttempts = options.maxAttempts ?? 50;
+    this.maxAttempts = options.maxAttempts ?? 12;
   }
 
   /** The budget this ledger applies (cards per channel and rolling hour). */
@@ -97,7 +113,7 @@ export class AlertBoardLedger {
    */
   updateRow(channelKey: string, episode: DriftEpisode): Promise<boolean> {
     return this.modify(channelKey, episode.agentId, (ledger, row) => {
-      if (row === undefined || ledger.etag === undefined) return { result: false };
+      if (row === undefined) return { result: false };
       const change = applyRowChange(ledger, row, episode);
       if (change?.ledger === undefined) return { result: false };
       return { write: change.ledger, upsert: change.upsert, remove: change.remove, result: true };
@@ -129,7 +145,7 @@ export class AlertBoardLedger {
    */
   claimBoardPost(channelKey: string, now: number, claimInMs: number): Promise<BoardPostClaim> {
     return this.modify<BoardPostClaim>(channelKey, undefined, (ledger) => {
-      if (ledger.boardCard !== undefined || ledger.rowCount === 0 || ledger.etag === undefined)
+      if (ledger.boardCard !== undefined || ledger.rowCount === 0)
         return { result: { kind: 'notNeeded', ledger } };
       if (ledger.postingSince !== undefined && now - ledger.postingSince < claimInMs)
         return { result: { kind: 'busy', since: ledger.postingSince } };
@@ -168,32 +184,72 @@ export class AlertBoardLedger {
     });
   }
 
-  /** Reads the ledger (and the agent's row), applies `change`, commits guarded by the ETag; on a conflict again. */
-  private async modify<T>(
+  /** Queues `change` for the channel; resolves with its result once it is committed (or needed no write). */
+  private modify<T>(
     channelKey: string,
     agentId: string | undefined,
-    change: (
-      ledger: ChannelAlertLedger,
-      row: BoardRow | undefined,
-    ) => {
-      readonly write?: ChannelAlertLedger;
-      readonly upsert?: BoardRow;
-      readonly remove?: string;
-      readonly result: T;
-    },
+    change: (ledger: ChannelAlertLedger, row: BoardRow | undefined) => ChangeOutcome<T>,
   ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const queued: QueuedChange = {
+        agentId,
+        apply: change,
+        resolve: (result) => resolve(result as T),
+        reject,
+      };
+      const queue = this.queues.get(channelKey);
+      if (queue !== undefined) {
+        queue.push(queued);
+        return;
+      }
+      this.queues.set(channelKey, [queued]);
+      void this.drain(channelKey);
+    });
+  }
+
+  /** Works the channel's queue round by round until it is empty. */
+  private async drain(channelKey: string): Promise<void> {
+    const queue = this.queues.get(channelKey)!;
+    while (queue.length > 0) {
+      const batch: QueuedChange[] = [];
+      try {
+        await this.commitBatch(channelKey, queue, batch);
+      } catch (error) {
+        for (const change of batch) change.reject(error);
+      }
+    }
+    this.queues.delete(channelKey);
+  }
+
+  /**
+   * Reads the ledger and the rows the changes touch, applies every change in order, and commits them in one
+   * transaction guarded by the ledger's ETag; after a conflict (another replica wrote) waits a backoff and does it
+   * again, with the changes that arrived meanwhile. Settles every change of `batch` (taken from `queue`) on success.
+   */
+  private async commitBatch(channelKey: string, queue: QueuedChange[], batch: QueuedChange[]): Promise<void> {
     const { store } = this.options;
-    for (let attempt = 0; attempt < this.maxAttempts; attempt += 1) {
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+      takeInto(batch, queue);
       // The ledger first: a row written after this read changes the ledger's ETag too, so the commit would fail.
-      const ledger = await store.get(channelKey);
-      const row = agentId === undefined ? undefined : await store.getRow(channelKey, agentId);
-      const outcome = change(ledger ?? emptyLedger(channelKey), row);
-      if (outcome.write === undefined) return outcome.result;
-      const committed = await store.commit(outcome.write, {
-        ...(outcome.upsert === undefined ? {} : { upsert: [outcome.upsert] }),
-        ...(outcome.remove === undefined ? {} : { remove: [outcome.remove] }),
-      });
-      if (committed) return outcome.result;
+      const stored = await store.get(channelKey);
+      const agentIds = [
+        ...new Set(batch.flatMap((change) => (change.agentId === undefined ? [] : [change.agentId]))),
+      ];
+      const rowsRead = await store.getRows(channelKey, agentIds);
+      const round = applyInOrder(stored ?? emptyLedger(channelKey), rowsRead, batch);
+      if (round.write === undefined || (await store.commit(round.write, round.rows))) {
+        for (const settle of round.settlements) settle();
+        batch.length = 0;
+        return;
+      }
+      if (attempt < this.maxAttempts)
+        await this.options.sleep(
+          computeBackoffInMs(
+            attempt,
+            this.options.backoff ?? { baseInMs: 20, maxInMs: 1_000 },
+            this.options.random,
+          ),
+        );
     }
     throw new AlertBoardConflictError(channelKey, this.maxAttempts);
   }

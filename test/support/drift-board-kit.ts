@@ -54,7 +54,14 @@ export class Replica {
       clock,
       logger: new RecordingLogger(),
       boards: {
-        ledger: new AlertBoardLedger({ store: stores.alertBoards, perHour }),
+        ledger: new AlertBoardLedger({
+          store: stores.alertBoards,
+          perHour,
+          sleep: (ms) => {
+            clock.advanceBy(ms);
+            return Promise.resolve();
+          },
+        }),
         boardUrl: () => BOARD_URL,
       },
     });

@@ -6,6 +6,8 @@ export interface AlertBoardStore {
   get(channelKey: string): Promise<ChannelAlertLedger | undefined>;
   /** The agent's row on the channel's board. */
   getRow(channelKey: string, agentId: string): Promise<BoardRow | undefined>;
+  /** The rows of these agents on the channel's board, by agent id (agents without a row are left out). */
+  getRows(channelKey: string, agentIds: readonly string[]): Promise<ReadonlyMap<string, BoardRow>>;
   /** The ledger and every row of the channel's board, in one read. */
   read(channelKey: string): Promise<{ readonly ledger?: ChannelAlertLedger; readonly rows: BoardRow[] }>;
   /**

@@ -19,6 +19,16 @@ export class InMemoryAlertBoardStore implements AlertBoardStore {
     return Promise.resolve(this.partitions.get(channelKey)?.rows.get(agentId));
   }
 
+  getRows(channelKey: string, agentIds: readonly string[]): Promise<ReadonlyMap<string, BoardRow>> {
+    const rows = this.partitions.get(channelKey)?.rows;
+    const found = new Map<string, BoardRow>();
+    for (const agentId of agentIds) {
+      const row = rows?.get(agentId);
+      if (row !== undefined) found.set(agentId, row);
+    }
+    return Promise.resolve(found);
+  }
+
   read(channelKey: string): Promise<{ ledger?: ChannelAlertLedger; rows: BoardRow[] }> {
     const partition = this.partitions.get(channelKey);
     return Promise.resolve(

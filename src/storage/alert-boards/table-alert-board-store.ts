@@ -20,6 +20,11 @@ const LEDGER_ROW_KEY = 'ledger';
 const AGENT_ROW_PREFIX = 'agent-';
 /** An entity group transaction holds at most 100 operations (learn.microsoft.com/rest/api/storageservices/performing-entity-group-transactions). */
 const MAX_TRANSACTION_OPERATIONS = 100;
+/**
+ * A $filter holds at most 15 discrete comparisons (learn.microsoft.com/rest/api/storageservices/querying-tables-and-entities):
+ * the PartitionKey and 14 RowKeys per query.
+ */
+const ROW_KEYS_PER_QUERY = 14;
 
 /**
  * The supervisor channels' budget ledgers and live drift boards in Azure Table Storage, one partition per channel:
@@ -47,6 +52,33 @@ export class TableAlertBoardStore implements AlertBoardStore {
       if (hasStatus(error, 404)) return undefined;
       throw error;
     }
+  }
+
+  async getRows(channelKey: string, agentIds: readonly string[]): Promise<ReadonlyMap<string, BoardRow>> {
+    const found = new Map<string, BoardRow>();
+    if (agentIds.length === 1) {
+      const row = await this.getRow(channelKey, agentIds[0]);
+      if (row !== undefined) found.set(row.agentId, row);
+      return found;
+    }
+    const partitionKey = encodeKey(channelKey);
+    const queries: Promise<void>[] = [];
+    for (let start = 0; start < agentIds.length; start += ROW_KEYS_PER_QUERY) {
+      const rowKeys = agentIds.slice(start, start + ROW_KEYS_PER_QUERY).map(agentRowKey);
+      const filter = `${odata`PartitionKey eq ${partitionKey}`} and (${rowKeys
+        .map((rowKey) => odata`RowKey eq ${rowKey}`)
+        .join(' or ')})`;
+      queries.push(
+        (async () => {
+          for await (const entity of this.client.listEntities<Row>({ queryOptions: { filter } })) {
+            const row = boardRowFromRow(entity);
+            found.set(row.agentId, row);
+          }
+        })(),
+      );
+    }
+    await Promise.all(queries);
+    return found;
   }
 
   async read(channelKey: string): Promise<{ ledger?: ChannelAlertLedger; rows: BoardRow[] }> {

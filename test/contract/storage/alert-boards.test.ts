@@ -100,9 +100,26 @@ export function describeAlertBoardStoreContract(
       assert.equal(after.ledger?.postingSince, undefined);
     });
 
+    it('reads the rows of many agents at once, leaving out agents without a row and other channels', async () => {
+      const agents = Array.from({ length: 31 }, (_, i) => `agent/${i}#?`);
+      const onBoard = agents.filter((_, i) => i % 3 !== 0);
+      assert.equal(
+        await store.commit(aLedger({ rowCount: onBoard.length }), { upsert: onBoard.map((id) => aRow(id)) }),
+        true,
+      );
+      await store.commit({ ...aLedger(), channelKey: OTHER_CHANNEL }, { upsert: [aRow(agents[0])] });
+      const found = await store.getRows(CHANNEL, [...agents, 'nobody']);
+      assert.deepEqual([...found.keys()].sort(), [...onBoard].sort());
+      assert.deepEqual(found.get(onBoard[4]), aRow(onBoard[4]));
+      assert.deepEqual([...(await store.getRows(CHANNEL, [onBoard[0]])).keys()], [onBoard[0]]);
+      assert.equal((await store.getRows(CHANNEL, [])).size, 0);
+    });
+
     it('keeps the budget and one row per agent when two instances decide alerts for one channel at once', async () => {
       // Two replicas, each with its own ledger on the same store, deciding ten alerts concurrently.
-      const [a, b] = [1, 2].map(() => new AlertBoardLedger({ store, perHour: 3 }));
+      const [a, b] = [1, 2].map(
+        () => new AlertBoardLedger({ store, perHour: 3, sleep: () => Promise.resolve() }),
+      );
       const rows = Array.from({ length: 10 }, (_, i) => aRow(`agent-${i}`));
       const placements = await Promise.all(
         rows.map((row, i) =>

@@ -3,6 +3,7 @@ import type { DispatchOutcome } from '../../../src/app/outbox-dispatcher';
 import type { OutboxAlert } from '../../../src/app/ports/alert-outbox';
 import type { DriftEpisode } from '../../../src/domain/drift-episode';
 import { createTableStores } from '../../../src/storage/table-stores';
+import type { AlertBoardStore } from '../../../src/app/ports/alert-board-store';
 import type { StoreSet } from '../../../src/storage/store-set';
 import { createTestTableService } from '../../support/azurite';
 import { openEpisode } from '../../support/bot-fakes';
@@ -90,5 +91,48 @@ describe('The live drift board with two replicas on Azurite', () => {
     const update = messenger.callsOf('updateCard').at(-1)!;
     assert.equal(update.activityId, boardActivity);
     assert.match(JSON.stringify(update.card), /Live drift board: 7 agents drifting/);
+  });
+
+  it('puts every agent of a burst of 200 alerts from one replica, raced by a second, on exactly one card in a few board writes', async () => {
+    let commits = 0;
+    const table = stores.alertBoards;
+    const counted: AlertBoardStore = {
+      get: (key) => table.get(key),
+      getRow: (key, agentId) => table.getRow(key, agentId),
+      getRows: (key, agentIds) => table.getRows(key, agentIds),
+      read: (key) => table.read(key),
+      commit: (ledger, rows) => {
+        commits += 1;
+        return table.commit(ledger, rows);
+      },
+    };
+    const [busy, other] = [1, 2].map(
+      () => new Replica({ ...stores, alertBoards: counted }, messenger, clock, BUDGET),
+    );
+    const burst = Array.from({ length: 200 }, (_, i) => episodeOf(`agent-${i}`));
+    const raced = Array.from({ length: 20 }, (_, i) => episodeOf(`agent-other-${i}`));
+    await Promise.all([
+      ...burst.map((episode) => busy.alert(episode)),
+      ...raced.map((episode) => other.alert(episode)),
+    ]);
+    const everyone = [...burst, ...raced];
+    await deliverTheRest([busy, other], everyone);
+
+    const rows = await Promise.all(everyone.map(supervisorRow));
+    assert.ok(rows.every((row) => row.status === 'sent'));
+    const asCards = rows.filter((row) => row.presentation !== 'board').map((row) => row.agentId);
+    const onBoard = rows.filter((row) => row.presentation === 'board').map((row) => row.agentId);
+    assert.equal(asCards.length, BUDGET, 'the budget of single cards, no more');
+    const posts = messenger.callsOf('postToChannel');
+    assert.equal(posts.filter((call) => !isBoard(call)).length, BUDGET);
+    assert.equal(posts.filter(isBoard).length, 1, 'one board');
+    const board = await stores.alertBoards.read(FLOOR_KEY);
+    assert.deepEqual(board.rows.map((row) => row.agentId).sort(), [...onBoard].sort());
+    assert.equal(new Set([...asCards, ...onBoard]).size, everyone.length, 'every agent on exactly one card');
+    assert.equal(board.ledger?.rowCount, everyone.length - BUDGET);
+    const lastBoard = JSON.stringify([...messenger.calls].reverse().find(isBoard)!.card);
+    assert.match(lastBoard, new RegExp(`Live drift board: ${everyone.length - BUDGET} agents drifting`));
+    // Each alert wrote the ledger once or more before; queued per channel, a round writes many.
+    assert.ok(commits < everyone.length / 4, `${commits} board writes for ${everyone.length} alerts`);
   });
 });

@@ -207,6 +207,39 @@ describe('The alert budget in Teams: single cards, then one live drift board per
     assert.match(JSON.stringify(lastBoard.card), /2 agents drifting/);
   });
 
+  it('sends an alert as a card of its own when other replicas keep changing the board through every retry', async () => {
+    let isJammed = false;
+    const boards = stores.alertBoards;
+    const jammed = new Replica(
+      {
+        ...stores,
+        alertBoards: {
+          get: (key) => boards.get(key),
+          getRow: (key, agentId) => boards.getRow(key, agentId),
+          getRows: (key, agentIds) => boards.getRows(key, agentIds),
+          read: (key) => boards.read(key),
+          commit: (ledger, rows) => (isJammed ? Promise.resolve(false) : boards.commit(ledger, rows)),
+        },
+      },
+      messenger,
+      clock,
+      2,
+    );
+    for (const episode of [ana, ben]) assert.equal(await jammed.alert(episode), 'sent');
+    isJammed = true;
+    assert.equal(await jammed.alert(cai), 'sent');
+
+    const posts = messenger.callsOf('postToChannel');
+    assert.deepEqual(
+      posts.map((call) => (isBoard(call) ? 'board' : 'card')),
+      ['card', 'card', 'card'],
+      'beyond the budget, but not dropped',
+    );
+    const row = await rowOf(cai);
+    assert.deepEqual([row.status, row.presentation], ['sent', undefined]);
+    assert.equal((await stores.alertBoards.read(FLOOR_KEY)).rows.length, 0);
+  });
+
   it('keeps board updates within the per-conversation Teams limit (7 in any second)', async () => {
     await replica.alert(ana);
     await replica.alert(ben);
