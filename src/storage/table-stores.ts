@@ -11,7 +11,7 @@ import type { TableService } from './table-service';
 import { TableWelcomeLedger } from './welcomes/table-welcome-ledger';
 import { TableDigestLedger } from './digests/table-digest-ledger';
 
-/** The Table-backed stores, with the concrete drift state type so restore code can call `upsertMany`. */
+/** The Table-backed stores, with the concrete drift state type (its Table-only methods, such as `forgetUnit`). */
 export interface TableStoreSet extends StoreSet {
   readonly driftState: TableDriftStateStore;
 }

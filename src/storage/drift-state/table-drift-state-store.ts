@@ -38,9 +38,6 @@ type RowWrite =
   | { readonly kind: 'create'; readonly row: Row }
   | { readonly kind: 'replace'; readonly row: Row; readonly etag: string };
 
-/** A Table Storage transaction holds at most 100 operations, all in one partition. */
-const maxBatchSize = 100;
-
 /**
  * Agent drift state in Azure Table Storage: PartitionKey = management unit id, RowKey = agent id; `modify` is a
  * read-modify-write guarded by the row's ETag that retries from a fresh read on 412/409.
@@ -179,33 +176,6 @@ export class TableDriftStateStore implements DriftStateStore {
     const partitionKey = encodeKey(managementUnitId);
     this.wholePartitions.delete(partitionKey);
     for (const key of this.known.keys()) if (key.startsWith(`${partitionKey}|`)) this.known.delete(key);
-  }
-
-  /**
-   * Writes many states unconditionally (no ETag) in transactions of up to 100 rows of one partition; for bulk
-   * restore only, never on an alert's path. Later states of the same agent win. Returns how many rows were written.
-   */
-  async upsertMany(states: readonly AgentDriftState[]): Promise<number> {
-    const byPartition = new Map<string, Map<string, Row>>();
-    for (const state of states) {
-      const row = toRow(state, state);
-      const partition = byPartition.get(row.partitionKey) ?? new Map<string, Row>();
-      partition.set(row.rowKey, row);
-      byPartition.set(row.partitionKey, partition);
-    }
-    let written = 0;
-    for (const partition of byPartition.values()) {
-      const rows = [...partition.values()];
-      for (let start = 0; start < rows.length; start += maxBatchSize) {
-        const actions: TransactionAction[] = rows
-          .slice(start, start + maxBatchSize)
-          .map((row) => ['upsert', row, 'Replace']);
-        await this.client.submitTransaction(actions);
-        for (const [, row] of actions) this.known.delete(`${row.partitionKey}|${row.rowKey}`);
-        written += actions.length;
-      }
-    }
-    return written;
   }
 
   private async read(key: AgentKey): Promise<TableEntityResult<Row> | undefined> {
