@@ -102,31 +102,11 @@ export function buildDriftPolicy(
       );
   }
   for (const unit of discovery.units) {
-    const genesysMs = unit.exceptionThresholdMs;
-    // Zero or absent: the unit has no formal-exception threshold of its own; the configured one applies.
-    if (genesysMs === undefined || !(genesysMs > 0)) continue;
     const configured: DriftThresholds = { ...drift.thresholds, ...byManagementUnit[unit.id] };
-    if (genesysMs > configured.supervisorAfterMs) {
-      unitExceptionThresholdMs[unit.id] = genesysMs;
-      continue;
-    }
-    const factor = genesysMs / configured.exceptionAfterMs;
-    const nudgeAfterMs = Math.round(configured.nudgeAfterMs * factor);
-    const supervisorAfterMs = Math.round(configured.supervisorAfterMs * factor);
-    if (
-      nudgeAfterMs < MIN_SCALED_NUDGE_MS ||
-      !(nudgeAfterMs < supervisorAfterMs && supervisorAfterMs < genesysMs)
-    ) {
-      warnings.push(
-        `management unit "${unit.id}": its Genesys exception threshold (${formatDuration(genesysMs)}) is too short to alert before; it is not used, so alerts follow nudge ${formatDuration(configured.nudgeAfterMs)}, supervisor ${formatDuration(configured.supervisorAfterMs)}, exception ${formatDuration(configured.exceptionAfterMs)} and may come after Genesys records the exception. Raise adherenceExceptionThresholdSeconds or set DRIFT_THRESHOLD_OVERRIDES for this unit.`,
-      );
-      continue;
-    }
-    unitExceptionThresholdMs[unit.id] = genesysMs;
-    byManagementUnit[unit.id] = { ...byManagementUnit[unit.id], nudgeAfterMs, supervisorAfterMs };
-    warnings.push(
-      `management unit "${unit.id}": its Genesys exception threshold (${formatDuration(genesysMs)}) is not after the supervisor alert (${formatDuration(configured.supervisorAfterMs)}); nudge and supervisor alert scaled to ${formatDuration(nudgeAfterMs)} and ${formatDuration(supervisorAfterMs)}`,
-    );
+    const use = genesysUnitThresholds(unit, configured);
+    if (use.warning !== undefined) warnings.push(use.warning);
+    if (use.exceptionAfterMs !== undefined) unitExceptionThresholdMs[unit.id] = use.exceptionAfterMs;
+    if (use.scaled !== undefined) byManagementUnit[unit.id] = { ...byManagementUnit[unit.id], ...use.scaled };
   }
 
   const policy: DriftPolicy = {
@@ -183,4 +163,43 @@ function resolveCode(
 function intersect(lists: readonly (readonly string[])[]): string[] {
   const [first, ...rest] = lists;
   return (first ?? []).filter((item) => rest.every((list) => list.includes(item)));
+}
+
+/** How one unit's Genesys formal-exception threshold is used (see {@link buildDriftPolicy}). */
+export interface GenesysUnitThresholds {
+  /** The unit's exception threshold, when used. */
+  readonly exceptionAfterMs?: number;
+  /** Nudge and supervisor thresholds scaled to stay before a short Genesys threshold. */
+  readonly scaled?: Pick<DriftThresholds, 'nudgeAfterMs' | 'supervisorAfterMs'>;
+  readonly warning?: string;
+}
+
+/**
+ * Decides how a unit's Genesys threshold combines with the thresholds configured for it (defaults and its override);
+ * pure. Used at start for every discovered unit and later for a unit found while running.
+ */
+export function genesysUnitThresholds(
+  unit: DiscoveredUnit,
+  configured: DriftThresholds,
+): GenesysUnitThresholds {
+  const genesysMs = unit.exceptionThresholdMs;
+  // Zero or absent: the unit has no formal-exception threshold of its own; the configured one applies.
+  if (genesysMs === undefined || !(genesysMs > 0)) return {};
+  if (genesysMs > configured.supervisorAfterMs) return { exceptionAfterMs: genesysMs };
+  const factor = genesysMs / configured.exceptionAfterMs;
+  const nudgeAfterMs = Math.round(configured.nudgeAfterMs * factor);
+  const supervisorAfterMs = Math.round(configured.supervisorAfterMs * factor);
+  if (
+    nudgeAfterMs < MIN_SCALED_NUDGE_MS ||
+    !(nudgeAfterMs < supervisorAfterMs && supervisorAfterMs < genesysMs)
+  ) {
+    return {
+      warning: `management unit "${unit.id}": its Genesys exception threshold (${formatDuration(genesysMs)}) is too short to alert before; it is not used, so alerts follow nudge ${formatDuration(configured.nudgeAfterMs)}, supervisor ${formatDuration(configured.supervisorAfterMs)}, exception ${formatDuration(configured.exceptionAfterMs)} and may come after Genesys records the exception. Raise adherenceExceptionThresholdSeconds or set DRIFT_THRESHOLD_OVERRIDES for this unit.`,
+    };
+  }
+  return {
+    exceptionAfterMs: genesysMs,
+    scaled: { nudgeAfterMs, supervisorAfterMs },
+    warning: `management unit "${unit.id}": its Genesys exception threshold (${formatDuration(genesysMs)}) is not after the supervisor alert (${formatDuration(configured.supervisorAfterMs)}); nudge and supervisor alert scaled to ${formatDuration(nudgeAfterMs)} and ${formatDuration(supervisorAfterMs)}`,
+  };
 }
