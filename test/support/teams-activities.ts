@@ -106,3 +106,32 @@ export function cardActionInvoke(verb: string, data: unknown): Record<string, un
     value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
   };
 }
+
+/** What the bot answered to a POST of an activity: the HTTP status and the parsed JSON body (undefined when empty). */
+export interface BotAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/**
+ * POSTs an activity to the bot's /api/messages as the Teams service does: a fresh id and timestamp, `channelId`
+ * msteams, and the envelope's serviceUrl (the Bot Connector stand-in) and recipient.
+ */
+export async function postToBot(
+  botUrl: string,
+  activity: Record<string, unknown>,
+  envelope: TeamsEnvelope = {},
+): Promise<BotAnswer> {
+  const response = await fetch(`${botUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(
+      fromTeams(
+        { id: `in-${Math.random().toString(36).slice(2)}`, timestamp: new Date().toISOString(), ...activity },
+        envelope,
+      ),
+    ),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}

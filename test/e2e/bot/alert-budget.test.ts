@@ -265,24 +265,9 @@ describe('The alert budget end to end: single cards, then one live drift board i
     return names;
   }
 
-  async function postActivity(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+  async function postActivity(activity: Record<string, unknown>): Promise<teams.BotAnswer> {
     const { app, connector } = stack!;
-    const response = await fetch(`${app.server.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(
-        teams.fromTeams(
-          {
-            id: `budget-${Math.random().toString(36).slice(2)}`,
-            timestamp: new Date().toISOString(),
-            ...activity,
-          },
-          { serviceUrl: connector.url, recipient: BOT },
-        ),
-      ),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+    return teams.postToBot(app.server.url, activity, { serviceUrl: connector.url, recipient: BOT });
   }
 
   function channelData(channelId: string): Record<string, unknown> {

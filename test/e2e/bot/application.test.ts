@@ -281,24 +281,9 @@ describe('Adherence Drift end to end: Genesys simulator, Azurite, the applicatio
   }
 
   /** POSTs an activity to /api/messages as the Teams service does (serviceUrl = the Bot Connector stand-in). */
-  async function postActivity(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+  async function postActivity(activity: Record<string, unknown>): Promise<teams.BotAnswer> {
     const { app, connector } = started();
-    const response = await fetch(`${app.server.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(
-        teams.fromTeams(
-          {
-            id: `e2e-${Math.random().toString(36).slice(2)}`,
-            timestamp: new Date().toISOString(),
-            ...activity,
-          },
-          { serviceUrl: connector.url, recipient: BOT },
-        ),
-      ),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    return teams.postToBot(app.server.url, activity, { serviceUrl: connector.url, recipient: BOT });
   }
 
   function personal(type: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -225,21 +225,11 @@ describe('The weekly digest end to end: two instances on one Azurite, a manual d
 
   async function postActivity(activity: Record<string, unknown>): Promise<void> {
     const { app, connector } = stack!;
-    const response = await fetch(`${app.server.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(
-        teams.fromTeams(
-          {
-            id: `e2e-${Math.random().toString(36).slice(2)}`,
-            timestamp: new Date().toISOString(),
-            ...activity,
-          },
-          { serviceUrl: connector.url, recipient: BOT },
-        ),
-      ),
+    const answer = await teams.postToBot(app.server.url, activity, {
+      serviceUrl: connector.url,
+      recipient: BOT,
     });
-    assert.equal(response.status, 200, await response.text());
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
   }
 
   /** The text of the first reply in the channel that matches, once the stand-in answered it. */
