@@ -9,32 +9,22 @@ import {
   requireNumber,
   withoutUndefined,
 } from '../table-codec';
-import { createOnce, getRow, replaceIfCurrent } from '../ledger-rows';
+import { InsertOnceLedgerTable, maxLedgerErrorLength, type LedgerRow } from '../ledger-rows';
 
-type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
-
-/** Keeps `lastError` well under the 64 KB limit of a string property. */
-const maxErrorLength = 2000;
+type Row = LedgerRow;
 
 /**
  * Weekly digest rows in Azure Table Storage: PartitionKey = Monday of the reported week (`YYYY-MM-DD`), RowKey = the
  * channel's conversation key. `create` is an insert (409 = the channel already has that week's row), so of several
  * instances only the first sends; `update` is guarded by the ETag.
  */
-export class TableDigestLedger implements DigestLedger {
-  constructor(private readonly client: TableClient) {}
-
-  create(record: DigestRecord): Promise<boolean> {
-    return createOnce(this.client, toRow(record));
+export class TableDigestLedger extends InsertOnceLedgerTable<DigestRecord> implements DigestLedger {
+  constructor(client: TableClient) {
+    super(client, { toRow, fromRow });
   }
 
-  async get(weekStart: string, conversationKey: string): Promise<DigestRecord | undefined> {
-    const row = await getRow<Row>(this.client, weekStart, encodeKey(conversationKey));
-    return row === undefined ? undefined : fromRow(row);
-  }
-
-  update(record: DigestRecord): Promise<boolean> {
-    return replaceIfCurrent(this.client, toRow(record), record.etag);
+  get(weekStart: string, conversationKey: string): Promise<DigestRecord | undefined> {
+    return this.find(weekStart, encodeKey(conversationKey));
   }
 }
 
@@ -53,7 +43,7 @@ function toRow(record: DigestRecord): Row {
     sentAt: optionalDouble(record.sentAt),
     conversationId: record.conversationId,
     activityId: record.activityId,
-    lastError: record.lastError?.slice(0, maxErrorLength),
+    lastError: record.lastError?.slice(0, maxLedgerErrorLength),
     isInDoubt: record.isInDoubt,
   });
 }

@@ -9,32 +9,22 @@ import {
   requireNumber,
   withoutUndefined,
 } from '../table-codec';
-import { createOnce, getRow, replaceIfCurrent } from '../ledger-rows';
+import { InsertOnceLedgerTable, maxLedgerErrorLength, type LedgerRow } from '../ledger-rows';
 
-type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
-
-/** Keeps `lastError` well under the 64 KB limit of a string property. */
-const maxErrorLength = 2000;
+type Row = LedgerRow;
 
 /**
  * Welcome markers in Azure Table Storage: PartitionKey = scope (`personal` | `team`), RowKey = Entra object id or
  * team id. `create` is an insert (409 = the scope already has its welcome), so two instances receiving the two install
  * events at once still welcome once; `update` is guarded by the ETag.
  */
-export class TableWelcomeLedger implements WelcomeLedger {
-  constructor(private readonly client: TableClient) {}
-
-  create(record: WelcomeRecord): Promise<boolean> {
-    return createOnce(this.client, toRow(record));
+export class TableWelcomeLedger extends InsertOnceLedgerTable<WelcomeRecord> implements WelcomeLedger {
+  constructor(client: TableClient) {
+    super(client, { toRow, fromRow });
   }
 
-  async get(scope: WelcomeScope, scopeId: string): Promise<WelcomeRecord | undefined> {
-    const row = await getRow<Row>(this.client, scope, encodeKey(scopeId));
-    return row === undefined ? undefined : fromRow(row);
-  }
-
-  update(record: WelcomeRecord): Promise<boolean> {
-    return replaceIfCurrent(this.client, toRow(record), record.etag);
+  get(scope: WelcomeScope, scopeId: string): Promise<WelcomeRecord | undefined> {
+    return this.find(scope, encodeKey(scopeId));
   }
 
   async *listPending(): AsyncIterable<WelcomeRecord> {
@@ -59,7 +49,7 @@ function toRow(record: WelcomeRecord): Row {
     notBefore: doubleProperty(record.notBefore),
     claimedAt: optionalDouble(record.claimedAt),
     sentAt: optionalDouble(record.sentAt),
-    lastError: record.lastError?.slice(0, maxErrorLength),
+    lastError: record.lastError?.slice(0, maxLedgerErrorLength),
   });
 }
 
