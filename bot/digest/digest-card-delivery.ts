@@ -8,13 +8,17 @@ import type { TeamsMessenger } from '../delivery/teams-messenger';
 import type { TeamsSendLimiter } from '../delivery/teams-send-limiter';
 import type { DigestChannel, DigestViews } from './digest-views';
 
-/** Ports and tunables of a {@link DigestCardDelivery}, and the steps of the sender it reports back to. */
-export interface DigestCardDeliveryDeps {
-  readonly views: Pick<DigestViews, 'card'>;
+/** Where a digest is recorded and how it reaches Teams: shared by the sender and its card delivery. */
+export interface DigestSendPorts {
   readonly ledger: DigestLedger;
   readonly messenger: Pick<TeamsMessenger, 'postToChannel'>;
   /** The tenant's Teams budget, shared with alerts, replies and welcomes. */
   readonly limiter: Pick<TeamsSendLimiter, 'take' | 'pauseTenant'>;
+}
+
+/** Ports and tunables of a {@link DigestCardDelivery}, and the steps of the sender it reports back to. */
+export interface DigestCardDeliveryDeps extends DigestSendPorts {
+  readonly views: Pick<DigestViews, 'card'>;
   readonly clock: Clock;
   readonly log: Logger;
   /** Failed attempts before a digest is given up. */

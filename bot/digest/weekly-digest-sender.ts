@@ -1,21 +1,15 @@
 import type { WeeklyTime } from '../../src/analytics/digest-schedule';
 import { latestDigestDue, nextDigestDue, reportedWeekOf } from '../../src/analytics/digest-schedule';
-import type { DigestLedger, DigestRecord } from '../../src/app/ports/digest-ledger';
+import type { DigestRecord } from '../../src/app/ports/digest-ledger';
 import type { Clock, Scheduler } from '../../src/platform/clock';
 import type { Logger } from '../../src/platform/logger';
 import { describeError } from '../../src/platform/describe-error';
-import type { TeamsMessenger } from '../delivery/teams-messenger';
-import type { TeamsSendLimiter } from '../delivery/teams-send-limiter';
-import { DigestCardDelivery } from './digest-card-delivery';
+import { DigestCardDelivery, type DigestSendPorts } from './digest-card-delivery';
 import type { DigestChannel, DigestViews } from './digest-views';
 
 /** Ports and tunables of a {@link WeeklyDigestSender}. */
-export interface WeeklyDigestSenderDeps {
+export interface WeeklyDigestSenderDeps extends DigestSendPorts {
   readonly views: Pick<DigestViews, 'listChannels' | 'channel' | 'timeZones' | 'card'>;
-  readonly ledger: DigestLedger;
-  readonly messenger: Pick<TeamsMessenger, 'postToChannel'>;
-  /** The tenant's Teams budget, shared with alerts, replies and welcomes. */
-  readonly limiter: Pick<TeamsSendLimiter, 'take' | 'pauseTenant'>;
   readonly clock: Clock;
   readonly scheduler: Scheduler;
   readonly logger: Logger;
