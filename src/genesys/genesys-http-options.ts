@@ -1,5 +1,6 @@
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
+import type { RetryOptions } from '../platform/retry';
 import type { GenesysMetrics } from './genesys-metrics';
 
 /** How the REST client and the token provider call Genesys: timeouts, the retry bounds, and what they report to. */
@@ -25,3 +26,23 @@ export interface GenesysHttpOptions {
  * build/src/main/java/com/mypurecloud/sdk/v2/ApiClient.java, class `Retry`, retryAfterDefaultMs).
  */
 export const DEFAULT_RETRY_AFTER_IN_MS = 3_000;
+
+/**
+ * The retry timing both callers use: backoff bounds, the Retry-After cap (also the most one call waits in all), the
+ * sleep and the jitter source.
+ */
+export function retryTimingOf(
+  options: GenesysHttpOptions,
+): Pick<
+  RetryOptions,
+  'maxRetryAfterInMs' | 'maxTotalWaitInMs' | 'baseInMs' | 'maxInMs' | 'sleep' | 'random'
+> {
+  return {
+    maxRetryAfterInMs: options.maxRetryAfterInMs,
+    maxTotalWaitInMs: options.maxRetryAfterInMs,
+    baseInMs: options.retryBaseDelayInMs,
+    maxInMs: options.retryMaxDelayInMs,
+    sleep: options.sleep,
+    random: options.random,
+  };
+}

@@ -7,7 +7,7 @@ import type { RateLimiter } from '../platform/rate-limiter';
 import { retryWithBackoff } from '../platform/retry';
 import { retryAfterFromHeaders } from '../platform/retry-after';
 import { GenesysApiError } from './genesys-api-error';
-import { DEFAULT_RETRY_AFTER_IN_MS, type GenesysHttpOptions } from './genesys-http-options';
+import { DEFAULT_RETRY_AFTER_IN_MS, retryTimingOf, type GenesysHttpOptions } from './genesys-http-options';
 import type { GenesysTokenProvider } from './genesys-token-provider';
 
 /** One REST call: a path under the API URL (or an absolute `downloadUrl`), repeated query keys as arrays. */
@@ -74,12 +74,7 @@ export class GenesysRestClient {
     try {
       const response = await retryWithBackoff(() => this.attempt(request, correlationId), {
         maxAttempts: Number.POSITIVE_INFINITY,
-        maxRetryAfterInMs: options.maxRetryAfterInMs,
-        maxTotalWaitInMs: options.maxRetryAfterInMs,
-        baseInMs: options.retryBaseDelayInMs,
-        maxInMs: options.retryMaxDelayInMs,
-        sleep: options.sleep,
-        random: options.random,
+        ...retryTimingOf(options),
         shouldRetry: (error) => {
           if (!(error instanceof FailedAttempt)) return { retry: false };
           if (error.kind === 'throttled') return { retry: true, retryAfterMs: error.retryAfterMs };

@@ -7,7 +7,7 @@ import { classifyHttpFailure, isSuccessStatus } from '../platform/http-failure';
 import { retryWithBackoff } from '../platform/retry';
 import { retryAfterFromHeaders } from '../platform/retry-after';
 import { GenesysApiError } from './genesys-api-error';
-import { DEFAULT_RETRY_AFTER_IN_MS, type GenesysHttpOptions } from './genesys-http-options';
+import { DEFAULT_RETRY_AFTER_IN_MS, retryTimingOf, type GenesysHttpOptions } from './genesys-http-options';
 import type { GenesysMetrics } from './genesys-metrics';
 
 /** What the token provider needs; the secret is read here and never logged. */
@@ -143,12 +143,7 @@ export class GenesysTokenProvider {
       },
       {
         maxAttempts: options.maxServerErrorRetries + 1,
-        maxRetryAfterInMs: options.maxRetryAfterInMs,
-        maxTotalWaitInMs: options.maxRetryAfterInMs,
-        baseInMs: options.retryBaseDelayInMs,
-        maxInMs: options.retryMaxDelayInMs,
-        sleep: options.sleep,
-        random: options.random,
+        ...retryTimingOf(options),
       },
     );
     return this.accept(data, requestedAt);
