@@ -1,15 +1,21 @@
 import type { DriftCommand } from '../domain/drift-commands';
-import { agentCheckKey, alertDueInstants, type DriftDecision } from '../domain/drift-engine';
+import {
+  agentCheckKey,
+  alertDueInstants,
+  needsScheduleCheck,
+  type DriftDecision,
+} from '../domain/drift-engine';
 import type { DriftPolicy } from '../domain/drift-policy';
 import type { AgentDriftState, DriftEpisode } from '../domain/drift-episode';
 import type { AgentCheckArming } from './agent-check-arming';
+import type { CardUpdateQueue } from './card-update-queue';
 import { newOutboxAlert } from './outbox-alert';
 import type { OutboxDispatcher } from './outbox-dispatcher';
 import type { Clock, Scheduler } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { AgentDirectory } from './ports/agent-directory';
-import type { AlertNotifier } from './ports/alert-notifier';
 import type { AlertKind, AlertOutbox, AlertRecipient, OutboxAlert } from './ports/alert-outbox';
+import type { ScheduleCoverageChecker } from './ports/schedule-coverage-checker';
 import type { DriftHistoryStore } from './ports/drift-history-store';
 import { describeError } from '../platform/describe-error';
 
@@ -19,9 +25,10 @@ export interface DriftCommandRunnerOptions {
   readonly scheduler: Scheduler;
   readonly outbox: AlertOutbox;
   readonly dispatcher: OutboxDispatcher;
-  readonly notifier: AlertNotifier;
   readonly history: DriftHistoryStore;
   readonly checks: AgentCheckArming;
+  /** Where card updates go: they run outside the agent's work, in order per episode. */
+  readonly cardUpdates: CardUpdateQueue;
   readonly logger: Logger;
   /** Thresholds of each episode, for the instant each message fell due (outbox `dueAt`: alert lateness). */
   readonly policy: DriftPolicy;
@@ -29,11 +36,13 @@ export interface DriftCommandRunnerOptions {
   readonly directory?: AgentDirectory;
   /** Supervisor alerts also go to the Slack webhook. */
   readonly slackEnabled?: boolean;
+  /** Told when an episode's first nudge is scheduled, so the schedule pre-check has its answer ready when it is due. */
+  readonly coverageChecker?: Pick<ScheduleCoverageChecker, 'prepare'>;
 }
 
 /**
  * Runs the commands of a written drift decision through the ports, in order: checks armed or cancelled, nudges and
- * alerts through the durable outbox, card updates, history rows. A failing command is logged and the next one runs.
+ * alerts through the durable outbox, card updates (queued: they run outside the agent's work), history rows. A failing command is logged and the next one runs.
  */
 export class DriftCommandRunner {
   constructor(private readonly options: DriftCommandRunnerOptions) {}
@@ -51,6 +60,9 @@ export class DriftCommandRunner {
     }
     if (decision.state === undefined) this.options.checks.cancel(agentId);
     else this.options.checks.sync(decision.state);
+    const dueAt = decision.state?.nextDueAt;
+    if (dueAt !== undefined && needsScheduleCheck(decision.state, this.options.policy, dueAt))
+      this.options.coverageChecker?.prepare?.(agentId, managementUnitId, dueAt);
   }
 
   /** Enqueues the outbox rows the state says were raised (idempotent); returns how many were missing. */
@@ -92,12 +104,9 @@ export class DriftCommandRunner {
         );
         await this.writeHistory(command.episode);
         return;
-      case 'updateCards': {
-        const rows = await this.options.outbox.listByEpisode(command.episode.id);
-        const sent = rows.filter((row) => row.status === 'sent');
-        if (sent.length > 0) await this.options.notifier.updateCards(command.episode, command.change, sent);
+      case 'updateCards':
+        this.options.cardUpdates.enqueue(command.episode, command.change);
         return;
-      }
       case 'writeHistory':
         await this.writeHistory(command.episode);
         if (command.episode.outcome !== undefined)

@@ -5,6 +5,7 @@ import { isChangeTimeBelievable, judgeChangeTime } from '../domain/observation-j
 import { AgentCheckArming } from './agent-check-arming';
 import { AgentTransitions } from './agent-transitions';
 import { AgentWorkQueue } from './agent-work-queue';
+import { CardUpdateQueue } from './card-update-queue';
 import { DampeningRunner } from './dampening-runner';
 import { DriftCommandRunner } from './drift-command-runner';
 import { DueCheckRunner } from './due-check-runner';
@@ -114,6 +115,12 @@ export class DriftMonitor implements ObservationSink, ActionSink, UnitProcessor 
       ...options,
       dispatcher: this.dispatcher,
       checks: this.checks,
+      cardUpdates: new CardUpdateQueue({
+        outbox: options.outbox,
+        notifier: options.notifier,
+        logger: this.log,
+        track: (work) => this.queue.track(work),
+      }),
       logger: this.log,
     });
     this.dampening = new DampeningRunner({
