@@ -57,3 +57,18 @@ function digitsAt(text: string, start: number, length: number): number {
   }
   return value;
 }
+
+/** The calendar date (`YYYY-MM-DD`) of `at` in `timeZone` (UTC when unknown or invalid). */
+export function businessUnitDate(at: number, timeZone: string | undefined): string {
+  try {
+    // en-CA formats as YYYY-MM-DD.
+    return new Intl.DateTimeFormat('en-CA', {
+      timeZone: timeZone ?? 'UTC',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(at);
+  } catch {
+    return new Date(at).toISOString().slice(0, 10);
+  }
+}

@@ -6,7 +6,8 @@ import type { GenesysDirectory } from './genesys-directory';
 import type { GenesysMetrics } from './genesys-metrics';
 import type { GenesysRestClient } from './genesys-rest-client';
 import type { GenesysTimers } from './genesys-timers';
-import { UnitSearchBatches } from './unit-search-batches';
+import { businessUnitDate } from './genesys-instant';
+import { spacedTurns, UnitSearchBatches } from './unit-search-batches';
 import { describeError } from '../platform/describe-error';
 
 /** Tunables and collaborators of the coverage checker. */
@@ -59,7 +60,9 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
   private readonly cache = new Map<string, CachedSchedule>();
   private readonly pending = new Map<string, PendingSearch>();
   private readonly early = new Map<string, string | undefined>();
-  private readonly batches = new UnitSearchBatches<CachedSchedule>();
+  private readonly batches: UnitSearchBatches<CachedSchedule>;
+  /** Agents whose schedule is being fetched ahead of need (their search waits for its turn or is in flight). */
+  private readonly preparing = new Set<string>();
   private readonly rest: GenesysRestClient;
   private readonly directory: GenesysDirectory;
   private readonly clock: Clock;
@@ -72,6 +75,20 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     this.clock = options.clock;
     this.logger = options.logger;
     this.timers = options.timers;
+    this.batches = new UnitSearchBatches({ pace: spacedTurns(options.clock, options.timers.sleep) });
+  }
+
+  /**
+   * Fetches the agent's schedule for a check expected at `at` (their drift began and a nudge will be due), without
+   * waiting: it joins the unit's next search, which goes out at its paced turn, so that the check then finds it cached
+   * and the nudge does not wait for Genesys. Failures are left for the check to meet (it searches again).
+   */
+  prepare(agentId: string, managementUnitId: string, at: number): void {
+    if (this.preparing.has(agentId) || this.cached(agentId, managementUnitId, at) !== undefined) return;
+    this.preparing.add(agentId);
+    void this.searchBatched(agentId, managementUnitId, at, false)
+      .catch(() => undefined)
+      .finally(() => this.preparing.delete(agentId));
   }
 
   /** `overtimeActivityCodeIds`: the drift policy's; an activity with one of these codes is overtime. */
@@ -82,13 +99,8 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     overtimeActivityCodeIds: readonly string[],
   ): Promise<ScheduleCoverage> {
     try {
-      let schedule = this.cache.get(agentId);
-      if (
-        !schedule ||
-        schedule.managementUnitId !== managementUnitId ||
-        at < schedule.windowStartAt ||
-        at >= schedule.windowEndAt
-      ) {
+      let schedule = this.cached(agentId, managementUnitId, at);
+      if (schedule === undefined) {
         schedule = await this.searchBatched(agentId, managementUnitId, at);
         // A batch searched the window of its first agent's instant; one far from it is searched alone.
         if (schedule && (at < schedule.windowStartAt || at >= schedule.windowEndAt))
@@ -160,17 +172,37 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
     return 'clear';
   }
 
-  /** The agent's schedule from a search of their unit shared with the agents checked meanwhile. */
+  /** The cached schedule of the agent if it is of the unit and its window holds `at`. */
+  private cached(agentId: string, managementUnitId: string, at: number): CachedSchedule | undefined {
+    const schedule = this.cache.get(agentId);
+    return schedule !== undefined &&
+      schedule.managementUnitId === managementUnitId &&
+      at >= schedule.windowStartAt &&
+      at < schedule.windowEndAt
+      ? schedule
+      : undefined;
+  }
+
+  /**
+   * The agent's schedule from a search of their unit shared with the agents checked meanwhile; `isUrgent` false: a
+   * fetch ahead of need, which waits for its paced turn unless a check joins it.
+   */
   private searchBatched(
     agentId: string,
     managementUnitId: string,
     at: number,
+    isUrgent = true,
   ): Promise<CachedSchedule | undefined> {
-    return this.batches.find(managementUnitId, agentId, async (agentIds) => {
-      const schedules = await this.search(agentIds, managementUnitId, at);
-      for (const [id, schedule] of schedules ?? []) this.cache.set(id, schedule);
-      return schedules;
-    });
+    return this.batches.find(
+      managementUnitId,
+      agentId,
+      async (agentIds) => {
+        const schedules = await this.search(agentIds, managementUnitId, at);
+        for (const [id, schedule] of schedules ?? []) this.cache.set(id, schedule);
+        return schedules;
+      },
+      isUrgent,
+    );
   }
 
   private async search(
@@ -266,21 +298,6 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
         ? result.businessUnitTimeZone
         : this.directory.getUnit(managementUnitId)?.timeZone;
     return { managementUnitId, windowStartAt, windowEndAt, activities, fullDayOffDates, timeZone };
-  }
-}
-
-/** The calendar date (`YYYY-MM-DD`) of `at` in `timeZone` (UTC when unknown or invalid). */
-function businessUnitDate(at: number, timeZone: string | undefined): string {
-  try {
-    // en-CA formats as YYYY-MM-DD.
-    return new Intl.DateTimeFormat('en-CA', {
-      timeZone: timeZone ?? 'UTC',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    }).format(at);
-  } catch {
-    return new Date(at).toISOString().slice(0, 10);
   }
 }
 

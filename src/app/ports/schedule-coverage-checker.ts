@@ -9,4 +9,9 @@ export interface ScheduleCoverageChecker {
     at: number,
     overtimeActivityCodeIds: readonly string[],
   ): Promise<ScheduleCoverage>;
+  /**
+   * Optional: fetch what a check expected at `at` will need (the agent's drift began), without waiting, so the check
+   * that comes when the nudge is due answers at once.
+   */
+  prepare?(agentId: string, managementUnitId: string, at: number): void;
 }

@@ -282,6 +282,20 @@ describe('DriftMonitor', () => {
       assert.equal(state?.episode?.suppression, 'overtimeActivity');
     });
 
+    it('asks for the schedule to be fetched when the drift begins, for the instant the nudge falls due', async () => {
+      const stores = makeStores();
+      const prepared: Array<[string, string, number]> = [];
+      const coverageChecker: ScheduleCoverageChecker = {
+        check: async () => 'clear',
+        prepare: (agentId, unitId, at) => prepared.push([agentId, unitId, at]),
+      };
+      const { monitor, advanceTo } = await driftingAgent(stores, { coverageChecker });
+      await monitor.idle();
+      assert.deepEqual(prepared, [['a1', 'mu1', T0 + 6 * MINUTE]]);
+      await advanceTo(T0 + 30 * MINUTE);
+      assert.equal(prepared.length, 1, 'not again once the nudge went out');
+    });
+
     it('suppresses the nudge when the agent has time off', async () => {
       const stores = makeStores();
       const coverageChecker: ScheduleCoverageChecker = { check: async () => 'timeOff' };

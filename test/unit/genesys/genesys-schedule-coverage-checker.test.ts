@@ -179,15 +179,16 @@ describe('GenesysScheduleCoverageChecker under a burst of first nudges', () => {
           : undefined,
       getUnit: () => ({ id: UNIT, name: 'Unit', timeZone: 'Europe/London' }),
     } as unknown as GenesysDirectory;
+    const clock = new ManualClock();
     const checker = new GenesysScheduleCoverageChecker({
       rest,
       directory,
       scheduleSearchTimeoutInMs: 10_000,
-      clock: { now: () => 0 },
+      clock,
       logger: silentLogger,
-      timers: new ManualClock(),
+      timers: clock,
     });
-    return { checker, searches };
+    return { checker, searches, clock };
   }
 
   const settle = async (): Promise<void> => {
@@ -223,5 +224,40 @@ describe('GenesysScheduleCoverageChecker under a burst of first nudges', () => {
     assert.equal(await first, 'timeOff');
     assert.deepEqual(new Set(await Promise.all(later)), new Set(['timeOff']));
     assert.equal(searches.flatMap((search) => search.userIds).length, 151, 'every agent was searched once');
+  });
+
+  it('fetches schedules ahead of need in searches paced apart, and a due check sends its unit’s waiting one at once', async () => {
+    const { checker, searches, clock } = gatedChecker();
+    const instant = at('2026-08-20T09:30:00Z');
+    checker.prepare('agent-north-1', 'unit-north', instant);
+    checker.prepare('agent-south-1', 'unit-south', instant);
+    checker.prepare('agent-south-2', 'unit-south', instant);
+    checker.prepare('agent-east-1', 'unit-east', instant);
+    await settle();
+    assert.deepEqual(
+      searches.map((search) => search.userIds),
+      [['agent-north-1']],
+      'the first goes at once; the next ones wait for their turn',
+    );
+    clock.advanceBy(499);
+    await settle();
+    assert.equal(searches.length, 1);
+    clock.advanceBy(1);
+    await settle();
+    assert.deepEqual(searches.at(-1)?.userIds, ['agent-south-1', 'agent-south-2']);
+
+    // A nudge falls due for an agent of the unit still waiting: its search goes now, with the agent in it.
+    const due = checker.check('agent-east-2', 'unit-east', instant, []);
+    await settle();
+    assert.deepEqual(searches.at(-1)?.userIds, ['agent-east-1', 'agent-east-2']);
+    for (const search of searches) search.answer();
+    assert.equal(await due, 'timeOff');
+
+    // The agents fetched ahead are answered from the cache when their own nudge falls due.
+    await settle();
+    const searched = searches.length;
+    assert.equal(await checker.check('agent-south-2', 'unit-south', instant, []), 'timeOff');
+    assert.equal(await checker.check('agent-north-1', 'unit-north', instant, []), 'timeOff');
+    assert.equal(searches.length, searched, 'no search for what was fetched ahead');
   });
 });
