@@ -184,9 +184,13 @@ export class DriftMonitor implements ObservationSink, ActionSink, UnitProcessor 
     // The lease may have been lost during the catch-up: then this is no adoption (the gate decides, as everywhere).
     if (this.isStopped || !this.units.ownsUnit(managementUnitId))
       return { managementUnitId, agents: 0, rowsRestored: 0 };
+    // The agents the store knows after the catch-up; one that keeps no copies (or lost track of a row) is listed again.
     const keys: AgentKey[] = [];
-    for await (const state of this.options.stateStore.list(managementUnitId))
-      keys.push({ managementUnitId, agentId: state.agentId });
+    const known = this.options.stateStore.knownAgentIds?.(managementUnitId);
+    if (known !== undefined) for (const agentId of known) keys.push({ managementUnitId, agentId });
+    else
+      for await (const state of this.options.stateStore.list(managementUnitId))
+        keys.push({ managementUnitId, agentId: state.agentId });
     const counts = await Promise.all(
       keys.map((key) => this.runOwned(managementUnitId, key.agentId, () => this.transitions.rearm(key))),
     );

@@ -29,4 +29,9 @@ export interface DriftStateStore {
   current?(key: AgentKey): Promise<AgentDriftState | undefined>;
   /** Drops what the store keeps of a unit this instance no longer processes (its copies of the unit's rows). */
   forgetUnit?(managementUnitId: string): void;
+  /**
+   * The unit's agents as this instance knows them, when it knows the unit whole (listed to the end, every write since
+   * kept): what an adoption re-arms after its catch-up without listing the unit again. Undefined: list it.
+   */
+  knownAgentIds?(managementUnitId: string): readonly string[] | undefined;
 }

@@ -52,7 +52,8 @@ type RowWrite =
 export class TableDriftStateStore implements DriftStateStore {
   private readonly maxAttempts: number;
   private readonly maxBackoffInMs: number;
-  private readonly known = new Map<string, KnownRow>();
+  /** The rows this instance last read or wrote, by partition key, then row key. */
+  private readonly known = new Map<string, Map<string, KnownRow>>();
   /** Partitions listed to the end: a row not in {@link known} is not in the table either (until a 409 says so). */
   private readonly wholePartitions = new Set<string>();
   private readonly batcher: PartitionBatcher<RowWrite>;
@@ -95,7 +96,7 @@ export class TableDriftStateStore implements DriftStateStore {
   /** The copy this instance last read or wrote, else a read (which is kept). */
   async current(key: AgentKey): Promise<AgentDriftState | undefined> {
     const partitionKey = encodeKey(key.managementUnitId);
-    const known = this.known.get(`${partitionKey}|${encodeKey(key.agentId)}`);
+    const known = this.known.get(partitionKey)?.get(encodeKey(key.agentId));
     if (known !== undefined) return known.state;
     if (this.wholePartitions.has(partitionKey)) return undefined;
     return this.modify(key, (state) => ({ next: state, result: state }));
@@ -107,15 +108,14 @@ export class TableDriftStateStore implements DriftStateStore {
   ): Promise<T> {
     const partitionKey = encodeKey(key.managementUnitId);
     const rowKey = encodeKey(key.agentId);
-    const knownKey = `${partitionKey}|${rowKey}`;
     let mustRead = false;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
-      let known = mustRead ? undefined : this.known.get(knownKey);
+      let known = mustRead ? undefined : this.known.get(partitionKey)?.get(rowKey);
       if (known === undefined && (mustRead || !this.wholePartitions.has(partitionKey))) {
         const row = await this.read(key);
         known = row && { state: fromRow(row), etag: row.etag };
-        if (known === undefined) this.known.delete(knownKey);
-        else this.known.set(knownKey, known);
+        if (known === undefined) this.forget(partitionKey, rowKey, true);
+        else this.keep(partitionKey, rowKey, known);
       }
       const current = known?.state;
       const { next, result } = mutate(current);
@@ -123,7 +123,7 @@ export class TableDriftStateStore implements DriftStateStore {
         if (next === current) return result;
         if (next === undefined) {
           if (known) await this.client.deleteEntity(partitionKey, rowKey, { etag: known.etag });
-          this.known.delete(knownKey);
+          this.forget(partitionKey, rowKey, true);
         } else {
           const row = toRow(key, next);
           const etag = await this.batcher.write(
@@ -132,13 +132,13 @@ export class TableDriftStateStore implements DriftStateStore {
             known?.etag === undefined ? { kind: 'create', row } : { kind: 'replace', row, etag: known.etag },
           );
           // Without the new ETag the next write of the row reads it first.
-          if (etag === undefined) this.known.delete(knownKey);
-          else this.known.set(knownKey, { state: next, etag });
+          if (etag === undefined) this.forget(partitionKey, rowKey, false);
+          else this.keep(partitionKey, rowKey, { state: next, etag });
         }
         return result;
       } catch (error) {
         // 412: someone wrote since our read; 409: someone created the row first; 404: someone deleted it.
-        this.known.delete(knownKey);
+        this.forget(partitionKey, rowKey, false);
         if (!hasStatus(error, 412) && !hasStatus(error, 409) && !hasStatus(error, 404)) throw error;
         // A copy of ours was stale: read afresh at once; a conflict on a fresh read is a race, so back off.
         if (mustRead)
@@ -150,7 +150,7 @@ export class TableDriftStateStore implements DriftStateStore {
   }
 
   async delete(key: AgentKey): Promise<void> {
-    this.known.delete(`${encodeKey(key.managementUnitId)}|${encodeKey(key.agentId)}`);
+    this.forget(encodeKey(key.managementUnitId), encodeKey(key.agentId), true);
     try {
       await this.client.deleteEntity(encodeKey(key.managementUnitId), encodeKey(key.agentId));
     } catch (error) {
@@ -165,7 +165,7 @@ export class TableDriftStateStore implements DriftStateStore {
     // Listed rows are the freshest copies there are; a partition listed to the end is known whole.
     for await (const row of this.client.listEntities<Row>({ queryOptions: { filter } })) {
       const state = fromRow(row);
-      this.known.set(`${row.partitionKey}|${row.rowKey}`, { state, etag: row.etag });
+      this.keep(row.partitionKey, row.rowKey, { state, etag: row.etag });
       yield state;
     }
     if (partitionKey !== undefined) this.wholePartitions.add(partitionKey);
@@ -175,7 +175,32 @@ export class TableDriftStateStore implements DriftStateStore {
   forgetUnit(managementUnitId: string): void {
     const partitionKey = encodeKey(managementUnitId);
     this.wholePartitions.delete(partitionKey);
-    for (const key of this.known.keys()) if (key.startsWith(`${partitionKey}|`)) this.known.delete(key);
+    this.known.delete(partitionKey);
+  }
+
+  /** The unit's agents when it is known whole (listed to the end, and every row written since kept), else undefined. */
+  knownAgentIds(managementUnitId: string): readonly string[] | undefined {
+    const partitionKey = encodeKey(managementUnitId);
+    if (!this.wholePartitions.has(partitionKey)) return undefined;
+    return [...(this.known.get(partitionKey)?.values() ?? [])].map((row) => row.state.agentId);
+  }
+
+  private keep(partitionKey: string, rowKey: string, row: KnownRow): void {
+    let partition = this.known.get(partitionKey);
+    if (partition === undefined) {
+      partition = new Map();
+      this.known.set(partitionKey, partition);
+    }
+    partition.set(rowKey, row);
+  }
+
+  /**
+   * Drops the copy of a row; `isGone`: the row is not in the table (deleted, or not found), so the partition is still
+   * known whole. Otherwise the row exists but its copy is stale or unknown: the partition is no longer known whole.
+   */
+  private forget(partitionKey: string, rowKey: string, isGone: boolean): void {
+    this.known.get(partitionKey)?.delete(rowKey);
+    if (!isGone) this.wholePartitions.delete(partitionKey);
   }
 
   private async read(key: AgentKey): Promise<TableEntityResult<Row> | undefined> {

@@ -295,6 +295,34 @@ describe('TableDriftStateStore on Azurite', () => {
     assert.equal(stored?.lastObservedAt, 7);
   });
 
+  it('names the agents of a unit it knows whole (listed, then written), and none once a copy went stale', async () => {
+    await put(new TableDriftStateStore(client), aState({ agentId: 'agent-0' }));
+    await put(new TableDriftStateStore(client), aState({ agentId: 'agent-gone' }));
+    const mine = new TableDriftStateStore(client);
+    assert.equal(mine.knownAgentIds('mu-1'), undefined, 'not listed yet');
+    await collect(mine.list('mu-1'));
+    await put(mine, aState({ agentId: 'agent-new' }));
+    await mine.delete({ managementUnitId: 'mu-1', agentId: 'agent-gone' });
+    assert.deepEqual([...(mine.knownAgentIds('mu-1') ?? [])].sort(), ['agent-0', 'agent-new']);
+
+    // Another replica writes agent-0: this copy is stale, its write is refused (412) and the unit is no longer whole.
+    await new TableDriftStateStore(client).modify(
+      { managementUnitId: 'mu-1', agentId: 'agent-0' },
+      (current) => ({
+        next: current && { ...current, teamId: 'team-42' },
+        result: undefined,
+      }),
+    );
+    await mine.modify({ managementUnitId: 'mu-1', agentId: 'agent-0' }, (current) => ({
+      next: current && { ...current, lastObservedAt: 9 },
+      result: undefined,
+    }));
+    assert.equal(mine.knownAgentIds('mu-1'), undefined);
+    mine.forgetUnit('mu-1');
+    await collect(mine.list('mu-1'));
+    assert.deepEqual([...(mine.knownAgentIds('mu-1') ?? [])].sort(), ['agent-0', 'agent-new']);
+  });
+
   it('creates an agent another replica created after its listing by reading it afresh (409)', async () => {
     const mine = new TableDriftStateStore(client);
     await collect(mine.list('mu-1'));
