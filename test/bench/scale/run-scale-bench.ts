@@ -48,6 +48,8 @@ const SEED = process.env.BENCH_SEED ?? 'bench-scale';
 const STEADY_MS = Number(process.env.BENCH_STEADY_SECONDS ?? 150) * 1000;
 /** Where CPU profiles go (one `.cpuprofile` per phase, plus a summary); unset = no profiling. */
 const PROFILE_DIR = process.env.BENCH_CPU_PROF;
+/** Where the allocation sites of what the service holds after the steady stretch go (a JSON file); unset = none. */
+const HEAP_SITES_FILE = process.env.BENCH_HEAP_SITES;
 const ROOT = path.join(__dirname, '..', '..', '..');
 const OUT_DIR = path.join(ROOT, '.data', 'bench-scale', new Date().toISOString().replace(/[:.]/g, '-'));
 
@@ -287,6 +289,7 @@ async function run(stops: Array<() => Promise<void>>): Promise<Record<string, un
   // Every module is loaded by now (bot/main.ts imports them all); nothing of the org is yet.
   await service.collectGarbage();
   const rssBase = service.rssBytes();
+  if (HEAP_SITES_FILE) await service.startHeapSampling();
   const coldDoneAt = await withCap(service.waitFor('management unit adopted', units.length), 'cold start');
   const coldStartSeconds = coldDoneAt === undefined ? null : seconds(coldDoneAt - coldStartAt);
   log(`cold start: ${coldStartSeconds} s (RSS at storage ready ${mb(rssBase)})`);
@@ -335,6 +338,14 @@ async function run(stops: Array<() => Promise<void>>): Promise<Record<string, un
   cpuSeconds.steady = cpu.since(cpuMark);
   await service.collectGarbage();
   const rssSteady = service.rssBytes();
+  if (HEAP_SITES_FILE) {
+    const sites = await service.heapAllocationSites();
+    writeFileSync(HEAP_SITES_FILE, JSON.stringify(sites.slice(0, 200), null, 2));
+    const total = sites.reduce((sum, site) => sum + site.bytes, 0);
+    log(
+      `heap held since storage ready: ${mb(total)} (${Math.round(total / AGENTS)} B per agent); sites in ${HEAP_SITES_FILE}`,
+    );
+  }
   await sleep(10_000);
   const lateAt = Date.now();
   await syncArrivals();

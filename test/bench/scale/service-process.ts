@@ -120,6 +120,41 @@ export class ServiceProcess {
     return profile;
   }
 
+  /**
+   * Starts V8's sampling heap profiler (`HeapProfiler.startSampling`): from now on it records where the objects still
+   * alive at {@link heapAllocationSites} were allocated.
+   */
+  async startHeapSampling(): Promise<void> {
+    if (this.inspector) await this.call('HeapProfiler.startSampling', { samplingInterval: 16_384 });
+  }
+
+  /**
+   * Bytes still alive per allocation site (function and source line) since {@link startHeapSampling}, largest first,
+   * and stops the sampling; empty when not sampling. Call it after {@link collectGarbage}.
+   */
+  async heapAllocationSites(): Promise<Array<{ site: string; bytes: number }>> {
+    if (!this.inspector) return [];
+    const { profile } = (await this.call('HeapProfiler.getSamplingProfile')) as {
+      profile?: SamplingHeapProfile;
+    };
+    await this.call('HeapProfiler.stopSampling');
+    if (profile === undefined) return [];
+    const bytes = new Map<string, number>();
+    const visit = (node: SamplingHeapNode, stack: string): void => {
+      const frame = node.callFrame;
+      const here =
+        frame.url === ''
+          ? stack
+          : `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '')}:${frame.lineNumber + 1}`;
+      if (node.selfSize > 0) bytes.set(here, (bytes.get(here) ?? 0) + node.selfSize);
+      for (const child of node.children) visit(child, here);
+    };
+    visit(profile.head, '(root)');
+    return [...bytes.entries()]
+      .map(([site, size]) => ({ site, bytes: size }))
+      .sort((a, b) => b.bytes - a.bytes);
+  }
+
   /** A full garbage collection in the service, so an RSS reading right after holds live data, not garbage. */
   async collectGarbage(): Promise<void> {
     if (this.inspector) await this.call('HeapProfiler.collectGarbage');
@@ -192,6 +227,17 @@ export class ServiceProcess {
       this.inspector!.send(JSON.stringify({ id, method, params }));
     });
   }
+}
+
+/** A node of V8's sampling heap profile (`HeapProfiler.getSamplingProfile`). */
+interface SamplingHeapNode {
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly selfSize: number;
+  readonly children: readonly SamplingHeapNode[];
+}
+
+interface SamplingHeapProfile {
+  readonly head: SamplingHeapNode;
 }
 
 /** A V8 CPU profile as the inspector returns it (the `.cpuprofile` format). */
