@@ -58,3 +58,38 @@ describeAgentProfileSnapshotContract(
   async () =>
     new TableAgentProfileSnapshot((await createTestTableService(['AgentProfiles'])).client('AgentProfiles')),
 );
+
+describe('TableAgentProfileSnapshot on Azurite', () => {
+  it('keeps a unit’s profiles in at most 32 rows, and saving some agents keeps the others of their rows', async () => {
+    const client = (await createTestTableService(['AgentProfiles'])).client('AgentProfiles');
+    const snapshot = new TableAgentProfileSnapshot(client);
+    const profiles = Array.from({ length: 1_500 }, (_, i) => profile(`agent-${i}`));
+    await snapshot.save(profiles);
+    const rows = await collect(client.listEntities());
+    assert.ok(rows.length <= 32, `${rows.length} rows`);
+
+    // Two writers at once, each saving agents of the same rows: neither loses the other's.
+    await Promise.all([
+      new TableAgentProfileSnapshot(client).save([profile('agent-1', { name: 'One' })]),
+      new TableAgentProfileSnapshot(client).save(
+        Array.from({ length: 40 }, (_, i) => profile(`agent-${i + 2}`, { name: `Renamed ${i + 2}` })),
+      ),
+    ]);
+    const listed = new Map((await collect(snapshot.list())).map((p) => [p.id, p]));
+    assert.equal(listed.size, 1_500);
+    assert.equal(listed.get('agent-1')?.name, 'One');
+    assert.equal(listed.get('agent-41')?.name, 'Renamed 41');
+    assert.equal(listed.get('agent-0')?.name, 'Agent agent-0');
+  });
+
+  it('spreads a row’s profiles over several properties when they outgrow one (64 KiB each)', async () => {
+    const client = (await createTestTableService(['AgentProfiles'])).client('AgentProfiles');
+    const snapshot = new TableAgentProfileSnapshot(client);
+    const long = 'x'.repeat(2_000);
+    const profiles = Array.from({ length: 1_500 }, (_, i) => profile(`agent-${i}`, { teamName: long }));
+    await snapshot.save(profiles);
+    const rows = await collect(client.listEntities<Record<string, unknown>>());
+    assert.ok(rows.some((row) => typeof row.p1 === 'string'));
+    assert.deepEqual(byId(await collect(snapshot.list())), byId(profiles));
+  });
+});
