@@ -15,18 +15,27 @@ interface SearchBatch<T> {
  */
 const AHEAD_SEARCH_SPACING_MS = 500;
 
-/** Turns at least `spacingInMs` apart: each call resolves at the next free one (at once when none was taken lately). */
+/**
+ * Turns at least `spacingInMs` apart: each call resolves at the next free turn (at once when none was taken lately), or
+ * without taking one as soon as `isCancelled()` says so (checked whenever it wakes), so a waiter that went another way
+ * holds no turn back from the others.
+ */
 export function spacedTurns(
   clock: { now(): number },
   sleep: (delayInMs: number) => Promise<void>,
   spacingInMs = AHEAD_SEARCH_SPACING_MS,
-): () => Promise<void> {
-  let nextAt = 0;
-  return () => {
-    const now = clock.now();
-    const at = Math.max(now, nextAt);
-    nextAt = at + spacingInMs;
-    return at <= now ? Promise.resolve() : sleep(at - now);
+): (isCancelled: () => boolean) => Promise<void> {
+  let lastAt = Number.NEGATIVE_INFINITY;
+  return async (isCancelled) => {
+    for (;;) {
+      if (isCancelled()) return;
+      const waitMs = lastAt + spacingInMs - clock.now();
+      if (waitMs <= 0) {
+        lastAt = clock.now();
+        return;
+      }
+      await sleep(waitMs);
+    }
   };
 }
 
@@ -39,7 +48,7 @@ export interface UnitSearchBatchesOptions {
    * Resolves when a search that nobody waits for yet (a schedule fetched ahead of a nudge) may start: spaces them so
    * they take a bounded share of the token's Genesys rate limit. Default: at once.
    */
-  readonly pace?: () => Promise<void>;
+  readonly pace?: (isCancelled: () => boolean) => Promise<void>;
 }
 
 /**
@@ -52,6 +61,8 @@ export interface UnitSearchBatchesOptions {
 export class UnitSearchBatches<T> {
   /** Per unit: the batch still taking agents (it goes out when the unit's search in flight is done). */
   private readonly nextBatch = new Map<string, SearchBatch<T>>();
+  /** Per unit: the batches not gone out yet (full ones wait behind the unit's search in flight too), oldest first. */
+  private readonly notSent = new Map<string, Array<SearchBatch<T>>>();
   /** Per unit: the search in flight (settled), so one unit has one search at a time. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
@@ -64,6 +75,8 @@ export class UnitSearchBatches<T> {
     search: (agentIds: readonly string[]) => Promise<ReadonlyMap<string, T> | undefined>,
     isUrgent = true,
   ): Promise<T | undefined> {
+    // Someone waits: every batch of the unit not gone yet goes as soon as the unit's search before it is done.
+    if (isUrgent) for (const waiting of this.notSent.get(managementUnitId) ?? []) this.hurry(waiting);
     let batch = this.nextBatch.get(managementUnitId);
     if (batch === undefined || batch.agentIds.size >= MAX_AGENTS_PER_SEARCH) {
       const agentIds = new Set<string>();
@@ -75,11 +88,13 @@ export class UnitSearchBatches<T> {
           .then(() => this.turnOf(next))
           .then(() => {
             if (this.nextBatch.get(managementUnitId) === next) this.nextBatch.delete(managementUnitId);
+            this.dropNotSent(managementUnitId, next);
             return search([...agentIds]);
           }),
       };
       batch = next;
       this.nextBatch.set(managementUnitId, batch);
+      this.notSent.set(managementUnitId, [...(this.notSent.get(managementUnitId) ?? []), batch]);
       const settled = batch.found.then(
         () => undefined,
         () => undefined,
@@ -88,9 +103,6 @@ export class UnitSearchBatches<T> {
       void settled.then(() => {
         if (this.inFlight.get(managementUnitId) === settled) this.inFlight.delete(managementUnitId);
       });
-    } else if (isUrgent && !batch.isUrgent) {
-      batch.isUrgent = true;
-      batch.hurry?.();
     }
     batch.agentIds.add(agentId);
     return batch.found.then((results) => results?.get(agentId));
@@ -102,7 +114,19 @@ export class UnitSearchBatches<T> {
     if (batch.isUrgent || pace === undefined) return Promise.resolve();
     return new Promise<void>((resolve) => {
       batch.hurry = resolve;
-      void pace().then(resolve, resolve);
+      void pace(() => batch.isUrgent).then(resolve, resolve);
     });
+  }
+
+  private hurry(batch: SearchBatch<T>): void {
+    if (batch.isUrgent) return;
+    batch.isUrgent = true;
+    batch.hurry?.();
+  }
+
+  private dropNotSent(managementUnitId: string, batch: SearchBatch<T>): void {
+    const rest = (this.notSent.get(managementUnitId) ?? []).filter((other) => other !== batch);
+    if (rest.length === 0) this.notSent.delete(managementUnitId);
+    else this.notSent.set(managementUnitId, rest);
   }
 }

@@ -260,4 +260,37 @@ describe('GenesysScheduleCoverageChecker under a burst of first nudges', () => {
     assert.equal(await checker.check('agent-north-1', 'unit-north', instant, []), 'timeOff');
     assert.equal(searches.length, searched, 'no search for what was fetched ahead');
   });
+
+  it('sends every fetch-ahead search of a unit waiting for its turn as soon as a check of the unit is due', async () => {
+    const { checker, searches } = gatedChecker();
+    const instant = at('2026-08-20T09:30:00Z');
+    checker.prepare('agent-0', UNIT, instant);
+    await settle();
+    for (let i = 1; i <= 150; i += 1) checker.prepare(`agent-${i}`, UNIT, instant);
+    await settle();
+    assert.deepEqual(
+      searches.map((search) => search.userIds.length),
+      [1],
+    );
+    searches[0].answer();
+    await settle();
+    assert.equal(searches.length, 1, 'the next 100 wait for their paced turn');
+
+    const due = checker.check('agent-late', UNIT, instant, []);
+    await settle();
+    assert.deepEqual(
+      searches.map((search) => search.userIds.length),
+      [1, 100],
+      'the waiting full search goes at once',
+    );
+    searches[1].answer();
+    await settle();
+    assert.deepEqual(
+      searches.map((search) => search.userIds.length),
+      [1, 100, 51],
+    );
+    assert.ok(searches[2].userIds.includes('agent-late'));
+    searches[2].answer();
+    assert.equal(await due, 'timeOff');
+  });
 });
