@@ -20,6 +20,8 @@ export interface AzuriteOptions {
   readonly startTimeoutInMs?: number;
   /** How long `stop` waits after SIGINT before SIGKILL, default 3 s. */
   readonly stopGraceInMs?: number;
+  /** Options of the Node.js process that runs Azurite, e.g. `--cpu-prof` to profile it (benchmarks). */
+  readonly nodeOptions?: readonly string[];
 }
 
 /** A running Azurite Table service. */
@@ -76,6 +78,7 @@ async function launch(host: string, port: number, options: AzuriteOptions): Prom
   );
   // --disableTelemetry always: Azurite reports usage to Microsoft by default.
   const args = [
+    ...(options.nodeOptions ?? []),
     mainScript,
     '--tableHost',
     host,

@@ -165,7 +165,13 @@ function correctnessBroken(correctness: Correctness): string[] {
 
 async function run(stops: Array<() => Promise<void>>): Promise<Record<string, unknown>> {
   // --- The parts around the service.
-  const azurite = await startAzurite({ inMemoryPersistence: true });
+  // With BENCH_CPU_PROF, Azurite's own profile of the whole run is written there too when it stops.
+  const azurite = await startAzurite({
+    inMemoryPersistence: true,
+    ...(PROFILE_DIR === undefined
+      ? {}
+      : { nodeOptions: ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR], stopGraceInMs: 60_000 }),
+  });
   stops.push(() => azurite.stop());
   const tablePrefix = `bench${randomBytes(4).toString('hex')}`;
   const counter = await BenchChild.start(path.join(__dirname, 'table-request-counter.ts'), [
