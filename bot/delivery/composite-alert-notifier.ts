@@ -21,17 +21,17 @@ export class CompositeAlertNotifier implements AlertNotifier {
   async updateCards(
     episode: DriftEpisode,
     change: EpisodeChange,
-    sent: readonly OutboxAlert[],
+    rows: readonly OutboxAlert[],
   ): Promise<void> {
     await this.parts.teams.updateCards(
       episode,
       change,
-      sent.filter((row) => row.recipient !== 'slack'),
+      rows.filter((row) => row.recipient !== 'slack'),
     );
     await this.parts.slack?.updateCards(
       episode,
       change,
-      sent.filter((row) => row.recipient === 'slack'),
+      rows.filter((row) => row.recipient === 'slack'),
     );
   }
 }

@@ -21,7 +21,7 @@ export class MeasuredAlertNotifier implements AlertNotifier {
     return result;
   }
 
-  updateCards(episode: DriftEpisode, change: EpisodeChange, sent: readonly OutboxAlert[]): Promise<void> {
-    return this.inner.updateCards(episode, change, sent);
+  updateCards(episode: DriftEpisode, change: EpisodeChange, rows: readonly OutboxAlert[]): Promise<void> {
+    return this.inner.updateCards(episode, change, rows);
   }
 }

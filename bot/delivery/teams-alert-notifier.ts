@@ -101,7 +101,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
     rows: readonly OutboxAlert[],
   ): Promise<void> {
     // The whole ledger (dead-lettered rows too) tells the supervisor card whether the nudge got through.
-    const ledger = await this.deps.outbox.listByEpisode(episode.id).catch(() => [...rows]);
+    const ledger = rows;
     for (const row of rows) {
       if (
         row.presentation === 'board' ||

@@ -62,8 +62,8 @@ export class CardUpdateQueue {
   private async update({ episode, change }: QueuedUpdate): Promise<void> {
     try {
       const rows = await this.options.outbox.listByEpisode(episode.id);
-      const sent = rows.filter((row) => row.status === 'sent');
-      if (sent.length > 0) await this.options.notifier.updateCards(episode, change, sent);
+      if (rows.some((row) => row.status === 'sent'))
+        await this.options.notifier.updateCards(episode, change, rows);
     } catch (error) {
       this.options.logger
         .child({ agentId: episode.agentId, episodeId: episode.id })

@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger';
 import type { AlertNotifier, DeliveryResult } from './ports/alert-notifier';
 import type { AlertOutbox, OutboxAlert } from './ports/alert-outbox';
 import { UnitStopSignals } from './unit-stop-signals';
+import { outboxAlertId } from './outbox-alert';
 import { computeBackoffInMs } from '../platform/backoff';
 import { describeError } from '../platform/describe-error';
 
@@ -274,8 +275,9 @@ export class OutboxDispatcher {
 
   /** A supervisor card sent after the agent's nudge was dead-lettered must say the nudge did not arrive. */
   private async reportEarlierDeadLetters(row: OutboxAlert): Promise<void> {
-    const rows = await this.options.outbox.listByEpisode(row.episodeId);
-    if (rows.some((other) => other.status === 'deadLettered')) await this.updateCards(row, 'deliveryFailed');
+    // One read of the nudge's row (its id is known), not of the episode's whole ledger.
+    const nudge = await this.options.outbox.get(outboxAlertId(row.episodeId, 'nudge', 'agent'));
+    if (nudge?.status === 'deadLettered') await this.updateCards(row, 'deliveryFailed');
   }
 
   private async updateCards(row: OutboxAlert, change: EpisodeChange): Promise<void> {

@@ -30,6 +30,9 @@ export interface DeliveryOptions {
 /** Sends alerts and updates their cards (Teams, Slack). Implemented at the edge (bot/). */
 export interface AlertNotifier {
   deliver(alert: OutboxAlert, options?: DeliveryOptions): Promise<DeliveryResult>;
-  /** Re-renders every card of the episode in place, for everyone. */
-  updateCards(episode: DriftEpisode, change: EpisodeChange, sent: readonly OutboxAlert[]): Promise<void>;
+  /**
+   * Re-renders every card of the episode in place, for everyone. `rows`: the episode's outbox rows as they stand (its
+   * ledger): the sent ones are the cards to re-render; a dead-lettered one tells the cards what did not arrive.
+   */
+  updateCards(episode: DriftEpisode, change: EpisodeChange, rows: readonly OutboxAlert[]): Promise<void>;
 }

@@ -233,7 +233,7 @@ describe('TeamsAlertNotifier', () => {
   it('re-renders every sent Teams card of the episode in place and reports an undelivered nudge', async () => {
     const episode = openEpisode({ acknowledged: { by: { id: 'aad-sup', name: 'Sam' }, at: clock.now() } });
     await channel('ch');
-    const alert = await recordRow(stores.outbox, episode, 'supervisorAlert', 'supervisorChannel', {
+    await recordRow(stores.outbox, episode, 'supervisorAlert', 'supervisorChannel', {
       conversationId: 'ch;messageid=5',
       activityId: '5',
     });
@@ -246,7 +246,8 @@ describe('TeamsAlertNotifier', () => {
       activityId: 'slack:1',
     });
     const composite = new CompositeAlertNotifier({ teams: notifier });
-    await composite.updateCards(episode, 'acknowledged', [alert]);
+    // The episode's ledger as it stands: the sent card is re-rendered, the dead-lettered nudge is reported on it.
+    await composite.updateCards(episode, 'acknowledged', await stores.outbox.listByEpisode(episode.id));
     const updates = messenger.callsOf('updateCard');
     assert.deepEqual(
       updates.map((call) => [call.conversationId, call.activityId]),
