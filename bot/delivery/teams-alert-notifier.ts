@@ -1,5 +1,6 @@
 import type { AlertNotifier, DeliveryOptions, DeliveryResult } from '../../src/app/ports/alert-notifier';
 import type { AlertOutbox, OutboxAlert } from '../../src/app/ports/alert-outbox';
+import { outboxAlertId } from '../../src/app/outbox-alert';
 import type { ConversationRecord, ConversationStore } from '../../src/app/ports/conversation-store';
 import type { DriftHistoryStore } from '../../src/app/ports/drift-history-store';
 import type { DriftStateStore } from '../../src/app/ports/drift-state-store';
@@ -52,8 +53,7 @@ export const NO_SUPERVISOR_CHANNEL = 'no supervisor channel watches this unit';
  * Delivers nudges to the agent's personal chat and alerts to the supervisor channel that watches the agent's team,
  * else unit, else everything: as a card of its own while the channel is within its alert budget, else as a row of the
  * channel's live drift board; keeps within Teams limits; marks references dead on 403/404; and re-renders every sent
- * card of an episode in place (PUT), board rows on their board, so every viewer sees the change, not only the one
- * who clicked.
+ * card of an episode in place (PUT), board rows on their board, so every viewer sees the change, not only the clicker.
  */
 export class TeamsAlertNotifier implements AlertNotifier {
   readonly metrics: DeliveryMetrics;
@@ -101,7 +101,6 @@ export class TeamsAlertNotifier implements AlertNotifier {
     rows: readonly OutboxAlert[],
   ): Promise<void> {
     // The whole ledger (dead-lettered rows too) tells the supervisor card whether the nudge got through.
-    const ledger = rows;
     for (const row of rows) {
       if (
         row.presentation === 'board' ||
@@ -111,7 +110,7 @@ export class TeamsAlertNotifier implements AlertNotifier {
         row.activityId === undefined
       )
         continue;
-      const outcome = await this.updateOne(row, episode, ledger);
+      const outcome = await this.updateOne(row, episode, rows);
       countInto(this.metrics.cardUpdates, outcome);
       this.log.child({ episodeId: episode.id, alertId: row.id }).info({ change, outcome }, 'card update');
     }
@@ -125,7 +124,10 @@ export class TeamsAlertNotifier implements AlertNotifier {
         reason: 'Slack rows are delivered by the Slack notifier',
         isRetryable: false,
       };
-    const rows = await this.deps.outbox.listByEpisode(alert.episodeId);
+    // A card needs of the ledger only whether the nudge was dead-lettered: its one row, read by id (a nudge is it).
+    const nudgeId = outboxAlertId(alert.episodeId, 'nudge', 'agent');
+    const nudge = alert.id === nudgeId ? alert : await this.deps.outbox.get(nudgeId);
+    const rows = nudge === undefined ? [] : [nudge];
     const episode = await this.latestEpisode(alert);
     if (alert.recipient === 'agent')
       return this.deliverToAgent(alert, this.deps.renderer.render(alert.kind, episode, rows), signal);
