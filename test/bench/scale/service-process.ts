@@ -140,16 +140,21 @@ export class ServiceProcess {
     await this.call('HeapProfiler.stopSampling');
     if (profile === undefined) return [];
     const bytes = new Map<string, number>();
-    const visit = (node: SamplingHeapNode, stack: string): void => {
+    // A site is the allocating frame with its three nearest callers (which code kept a `Buffer#toString`, say).
+    const visit = (node: SamplingHeapNode, stack: readonly string[]): void => {
       const frame = node.callFrame;
       const here =
         frame.url === ''
           ? stack
-          : `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '')}:${frame.lineNumber + 1}`;
-      if (node.selfSize > 0) bytes.set(here, (bytes.get(here) ?? 0) + node.selfSize);
+          : [
+              `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '')}:${frame.lineNumber + 1}`,
+              ...stack,
+            ];
+      const site = here.slice(0, 4).join(' < ');
+      if (node.selfSize > 0) bytes.set(site, (bytes.get(site) ?? 0) + node.selfSize);
       for (const child of node.children) visit(child, here);
     };
-    visit(profile.head, '(root)');
+    visit(profile.head, []);
     return [...bytes.entries()]
       .map(([site, size]) => ({ site, bytes: size }))
       .sort((a, b) => b.bytes - a.bytes);
