@@ -42,8 +42,14 @@ export class DueCheckRunner {
       // The first nudge is due: an agent unknown to the directory (hired or moved after start) is looked up first, so
       // the nudge finds their Teams chat by email and the cards name them.
       const lookUp = this.lookUpIfUnknown(agentId, managementUnitId);
+      const checkedFrom = clock.now();
       if (coverageChecker !== undefined) coverage = await this.checkCoverage(coverageChecker, episode);
       await lookUp;
+      const waitedMs = clock.now() - checkedFrom;
+      if (waitedMs > 5_000)
+        this.options.logger
+          .child({ agentId, episodeId: episode.id })
+          .warn({ waitedMs, coverage }, 'the nudge waited for its schedule pre-check');
     }
     const now = clock.now();
     const decision = await writeDecision(stateStore, key, (current) => {

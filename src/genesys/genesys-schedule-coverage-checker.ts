@@ -197,7 +197,11 @@ export class GenesysScheduleCoverageChecker implements ScheduleCoverageChecker {
       managementUnitId,
       agentId,
       async (agentIds) => {
+        const startedAt = this.clock.now();
         const schedules = await this.search(agentIds, managementUnitId, at);
+        const tookMs = this.clock.now() - startedAt;
+        if (tookMs > 5_000)
+          this.logger.warn({ managementUnitId, agents: agentIds.length, tookMs }, 'Schedule search was slow');
         for (const [id, schedule] of schedules ?? []) this.cache.set(id, schedule);
         return schedules;
       },

@@ -306,8 +306,9 @@ async function run(stops: Array<() => Promise<void>>): Promise<Record<string, un
   // the bulk of real traffic), each timed from its frame to its DriftState row being written. Shifts and breaks begin
   // on quarter hours, and the agents changing together then make the unit's mass-change dampening hold its
   // observations for 60 s (a deliberate delay, not a lack of throughput): the flood starts clear of a quarter hour,
-  // and events of a unit held between their frame and their row are left out of the rate (and counted).
-  await clearOfQuarterHour();
+  // and events of a unit held between their frame and their row are left out of the rate (and counted). The steady
+  // stretch follows the flood, so both are kept clear.
+  await clearOfQuarterHour(60_000 + STEADY_MS + 20_000, 'flood and steady stretch');
   cpuMark = cpu.mark();
   const heldUnits = (): Map<string, Array<[number, number]>> => {
     const held = new Map<string, Array<[number, number]>>();
@@ -380,11 +381,16 @@ async function run(stops: Array<() => Promise<void>>): Promise<Record<string, un
 
   // --- Restart: SIGKILL, a few agents whose nudge fell due while it was down, start -> every unit restored and
   // adopted (checks re-armed) and every alert that was due at the start delivered.
+  await clearOfQuarterHour(60_000, 'restart');
   const arrivalsBeforeKill = (await syncArrivals()).length;
   const killAt = Date.now();
   await service.kill('SIGKILL');
-  const stored = await countStoredStates(direct);
+  const stored = await countStoredStates(direct, killAt);
   log(`SIGKILL; stored: ${stored.states} agent states, ${stored.midEpisode} mid-episode`);
+  if (stored.overdue.length > 0)
+    log(
+      `${stored.overdue.length} first nudges overdue at the kill, e.g. ${stored.overdue.slice(0, 5).join('; ')}`,
+    );
   const dueAtRestart = driveBackdated(
     control,
     pickEligible(
@@ -421,6 +427,7 @@ async function run(stops: Array<() => Promise<void>>): Promise<Record<string, un
   // --- Tenant cap: 5,000 nudges due in the same second (agents who left their schedule 25 s ago, as a delayed
   // batch of Genesys events would report them), sent as fast as the Teams limits allow.
   await sleep(5_000);
+  await clearOfQuarterHour(BURST_WINDOW_MS + 30_000, 'burst');
   cpuMark = cpu.mark();
   const burstAt = Date.now();
   const burstSince = burstAt - NUDGE_MS + 5_000;
@@ -521,6 +528,7 @@ async function run(stops: Array<() => Promise<void>>): Promise<Record<string, un
       rssMaxBytes: rssMax,
       storedStatesAtKill: stored.states,
       midEpisodeAtKill: stored.midEpisode,
+      firstNudgesOverdueAtKill: stored.overdue.length,
       nudgesDueAtRestart: dueAtRestart.length,
       restartTableRequests: restartTransactions,
       burstNudges: burstAgents.length,
@@ -604,17 +612,22 @@ interface FloodResult {
   readonly latencyP99Ms: number | null;
 }
 
-/** Waits until the wall clock is at least 75 s past a quarter hour and 30 s before the next (at most 105 s). */
-async function clearOfQuarterHour(): Promise<void> {
+/**
+ * Waits until the wall clock is at least 75 s past a quarter hour and `spanMs` plus 30 s before the next, so that a phase
+ * of that length sees none of the shift's quarter-hour changes: with dampening off (see the service's settings) they
+ * nudge thousands of agents at once, a load the phase does not measure (in production the unit's dampening holds them).
+ */
+async function clearOfQuarterHour(spanMs: number, phase: string): Promise<void> {
   const intoQuarter = Date.now() % QUARTER_HOUR_MS;
+  const lastStart = QUARTER_HOUR_MS - 30_000 - spanMs;
   const waitMs =
     intoQuarter < 75_000
       ? 75_000 - intoQuarter
-      : intoQuarter > QUARTER_HOUR_MS - 30_000
+      : intoQuarter > lastStart
         ? QUARTER_HOUR_MS - intoQuarter + 75_000
         : 0;
   if (waitMs === 0) return;
-  log(`waiting ${seconds(waitMs)} s for the quarter-hour schedule changes to pass`);
+  log(`${phase}: waiting ${seconds(waitMs)} s for the quarter-hour schedule changes to pass`);
   await sleep(waitMs);
 }
 
@@ -793,15 +806,31 @@ async function waitForNudges(
   return lastAt;
 }
 
-/** Stored agent states and how many have an open episode, read straight from Azurite (not counted). */
-async function countStoredStates(service: TableService): Promise<{ states: number; midEpisode: number }> {
+/**
+ * Stored agent states, how many have an open episode, and those whose first nudge was due more than 5 s before `at`
+ * but never went out (a check that did not run or did not finish), read straight from Azurite (not counted).
+ */
+async function countStoredStates(
+  service: TableService,
+  at: number,
+): Promise<{ states: number; midEpisode: number; overdue: string[] }> {
   let states = 0;
   let midEpisode = 0;
+  const overdue: string[] = [];
   for await (const state of new TableDriftStateStore(service.client('DriftState')).list()) {
     states += 1;
-    if (state.episode !== undefined && state.episode.endedAt === undefined) midEpisode += 1;
+    const episode = state.episode;
+    if (episode === undefined || episode.endedAt !== undefined) continue;
+    midEpisode += 1;
+    if (
+      episode.nudgedAt === undefined &&
+      episode.suppression === undefined &&
+      state.nextDueAt !== undefined &&
+      state.nextDueAt < at - 5_000
+    )
+      overdue.push(`${state.agentId} (${episode.stage}, due ${seconds(at - state.nextDueAt)} s ago)`);
   }
-  return { states, midEpisode };
+  return { states, midEpisode, overdue };
 }
 
 main().catch((error: unknown) => {
