@@ -1,4 +1,4 @@
-import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { RestError, TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import { DefaultAzureCredential } from '@azure/identity';
 import { ConfigError, type ConfigProblem } from '../platform/errors';
@@ -50,6 +50,8 @@ export interface TableServiceOptions {
   readonly tablePrefix: string;
   /** Defaults to `DefaultAzureCredential` (managed identity in Azure) when `endpoint` is used. */
   readonly credential?: TokenCredential;
+  /** How long one try of a request may take before it is abandoned and retried; default 30 s. */
+  readonly tryTimeoutInMs?: number;
 }
 
 /**
@@ -117,19 +119,55 @@ export class TableService {
 
   private buildClient(tableName: string): TableClient {
     const { connectionString, endpoint } = this.options;
+    const policy = tryTimeoutPolicy(this.options.tryTimeoutInMs ?? DEFAULT_TRY_TIMEOUT_MS);
+    const additionalPolicies = [{ policy, position: 'perRetry' as const }];
     if (connectionString) {
       const clientOptions: TableServiceClientOptions = {
         allowInsecureConnection: isHttp(tableEndpointOfConnectionString(connectionString)),
+        additionalPolicies,
       };
       return TableClient.fromConnectionString(connectionString, tableName, clientOptions);
     }
     const url = endpoint as string;
     return new TableClient(url, tableName, this.credential as TokenCredential, {
       allowInsecureConnection: isHttp(url),
+      additionalPolicies,
     });
   }
 }
 
+/** How long one try of a Table request may take before it is abandoned and retried (the SDK sets no limit). */
+const DEFAULT_TRY_TIMEOUT_MS = 30_000;
+
+type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
+
+/**
+ * Gives every try of a Table request a timeout (`PipelineRequest.timeout`, @azure/core-rest-pipeline): without one, a
+ * request whose answer never comes (a half-open connection) waits forever, and with it every write queued behind it in
+ * the unit's transaction line. The HTTP client ends a timed-out try with an AbortError, which the SDK's retry policy
+ * does not retry; it is turned into a RestError with code `ETIMEDOUT` here, which it retries with its backoff
+ * (@typespec/ts-http-runtime retryPolicy and exponentialRetryStrategy).
+ */
+function tryTimeoutPolicy(timeoutInMs: number): PipelinePolicy {
+  return {
+    name: 'tableTryTimeout',
+    sendRequest: async (request, next) => {
+      if (request.timeout === 0) request.timeout = timeoutInMs;
+      try {
+        return await next(request);
+      } catch (error) {
+        const isOwnTimeout =
+          (error as { name?: unknown } | undefined)?.name === 'AbortError' &&
+          request.abortSignal?.aborted !== true;
+        if (!isOwnTimeout) throw error;
+        throw new RestError(`Table request timed out after ${request.timeout} ms`, {
+          code: 'ETIMEDOUT',
+          request,
+        });
+      }
+    },
+  };
+}
 function isHttp(url: string | undefined): boolean {
   return url !== undefined && url.toLowerCase().startsWith('http://');
 }
