@@ -108,8 +108,9 @@ export class TableAlertOutbox implements AlertOutbox {
       if (hasStatus(error, 412) || hasStatus(error, 404)) return false;
       throw error;
     }
-    if (alert.status === 'pending') await this.writeIndex(alert);
-    else await this.deleteIndex(alert.id);
+    // A pending row keeps the index row its enqueue wrote (a claim or a retry changes nothing the index holds that
+    // anyone reads); a row that left `pending` never comes back to it, so its index row goes.
+    if (alert.status !== 'pending') await this.deleteIndex(alert.id);
     return true;
   }
 
