@@ -10,6 +10,7 @@ import {
   encodeKey,
   hasStatus,
   optionalDouble,
+  ownCopy,
   doubleProperty,
   readNumber,
   readString,
@@ -74,8 +75,12 @@ export class TableDriftStateStore implements DriftStateStore {
                 : ['update', write.row, 'Replace', { etag: write.etag }],
             ),
           );
-          // Sub-responses come in the order of the operations; only a create's names its row (Location).
-          return writes.map((_write, index) => response.subResponses[index]?.etag);
+          // Sub-responses come in the order of the operations; only a create's names its row (Location). The ETags are
+          // kept (one per agent), so each is copied out of the transaction's answer.
+          return writes.map((_write, index) => {
+            const etag = response.subResponses[index]?.etag;
+            return etag === undefined ? undefined : ownCopy(etag);
+          });
         },
         submitOne: async (_partitionKey, write) => {
           const response =
