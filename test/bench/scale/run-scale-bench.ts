@@ -427,7 +427,8 @@ async function run(stops: Array<() => Promise<void>>): Promise<Record<string, un
   // --- Tenant cap: 5,000 nudges due in the same second (agents who left their schedule 25 s ago, as a delayed
   // batch of Genesys events would report them), sent as fast as the Teams limits allow.
   await sleep(5_000);
-  await clearOfQuarterHour(BURST_WINDOW_MS + 30_000, 'burst');
+  // Also clear of the last quarter hour's aftermath: its nudges (30 s on) and alerts (60 s on) with dampening off.
+  await clearOfQuarterHour(BURST_WINDOW_MS + 30_000, 'burst', 180_000);
   cpuMark = cpu.mark();
   const burstAt = Date.now();
   const burstSince = burstAt - NUDGE_MS + 5_000;
@@ -613,18 +614,18 @@ interface FloodResult {
 }
 
 /**
- * Waits until the wall clock is at least 75 s past a quarter hour and `spanMs` plus 30 s before the next, so that a phase
+ * Waits until the wall clock is at least `afterMs` past a quarter hour and `spanMs` plus 30 s before the next, so that a phase
  * of that length sees none of the shift's quarter-hour changes: with dampening off (see the service's settings) they
  * nudge thousands of agents at once, a load the phase does not measure (in production the unit's dampening holds them).
  */
-async function clearOfQuarterHour(spanMs: number, phase: string): Promise<void> {
+async function clearOfQuarterHour(spanMs: number, phase: string, afterMs = 75_000): Promise<void> {
   const intoQuarter = Date.now() % QUARTER_HOUR_MS;
   const lastStart = QUARTER_HOUR_MS - 30_000 - spanMs;
   const waitMs =
-    intoQuarter < 75_000
-      ? 75_000 - intoQuarter
+    intoQuarter < afterMs
+      ? afterMs - intoQuarter
       : intoQuarter > lastStart
-        ? QUARTER_HOUR_MS - intoQuarter + 75_000
+        ? QUARTER_HOUR_MS - intoQuarter + afterMs
         : 0;
   if (waitMs === 0) return;
   log(`${phase}: waiting ${seconds(waitMs)} s for the quarter-hour schedule changes to pass`);
