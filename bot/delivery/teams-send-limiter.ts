@@ -193,6 +193,10 @@ export class TeamsSendLimiter {
         if (!served) {
           this.settleOverdue(tenantId, line, shortestWait);
           if (line.waiters.length > 0) await this.sleep(shortestWait);
+        } else if (line.waiters.length > 0) {
+          // The line lets its sends go one per spacing, never several together: a clump written at once and held up
+          // at once (a busy event loop, a garbage collection) would reach Teams with the next ones in the same second.
+          await this.sleep(this.spacingInMs());
         }
       }
     } finally {
