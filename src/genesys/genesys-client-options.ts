@@ -24,7 +24,10 @@ export interface GenesysClientOptions {
   readonly directoryRefreshIntervalInMs?: number;
   /** Topics per notification channel; Genesys rejects more than 1,000 with 400. */
   readonly maxTopicsPerChannel?: number;
-  /** Client-side cap of REST requests in any 60 s window (Genesys: 300 per token per minute). */
+  /**
+   * Client-side cap of REST requests in any 60 s window (Genesys: 300 per token per minute). Default 270: the cap is
+   * kept when requests leave, Genesys counts them when they arrive, so a margin keeps its count under 280.
+   */
   readonly requestsPerMinute?: number;
   /** Give up on a 429 whose Retry-After (or the sum of waits) exceeds this; the Java SDK uses 3 minutes. */
   readonly maxRetryAfterInMs?: number;
@@ -66,7 +69,7 @@ export const GENESYS_CLIENT_DEFAULTS = Object.freeze({
   adherenceTopicScope: 'managementUnit',
   subscribeScheduleTopics: true,
   maxTopicsPerChannel: 1000,
-  requestsPerMinute: 280,
+  requestsPerMinute: 270,
   maxRetryAfterInMs: 180_000,
   maxServerErrorRetries: 4,
   retryBaseDelayInMs: 500,
