@@ -34,7 +34,9 @@ export class DueCheckRunner {
   async run(managementUnitId: string, agentId: string): Promise<void> {
     const key = { managementUnitId, agentId };
     const { policy, coverageChecker, clock, stateStore } = this.options;
-    const before = await stateStore.get(key);
+    // The copy this instance last read or wrote, when the store keeps one: the write below is guarded by the row's
+    // version all the same (a stale copy costs a re-read there), and thousands of checks due at once need no reads.
+    const before = await (stateStore.current?.(key) ?? stateStore.get(key));
     if (before?.nextDueAt === undefined) return;
     let coverage: ScheduleCoverage | undefined;
     const episode = before.episode;
