@@ -41,9 +41,6 @@ const DEFAULT_JITTER_ALLOWANCE_MS = 50;
 /** Sends the tenant's pacing lets go together (then one per spacing again): 10 in any 210 ms at the default cap. */
 const PACING_BURST = 10;
 
-/** How far down the line a turn may go to find a send whose conversation has room (the others wait for theirs). */
-const LOOK_AHEAD = 64;
-
 /** A proactive send waiting for its turn in its tenant's line. */
 interface Waiter {
   readonly conversationKey: string;
@@ -58,6 +55,8 @@ interface Line {
   isServing: boolean;
   /** The latest turn told to a send that did not wait for it (epoch ms): the next one told is a spacing later. */
   toldUntil: number;
+  /** Ends the serving loop's wait for a conversation at its limit: a send that came meanwhile may go at once. */
+  wake?: () => void;
 }
 
 /**
@@ -120,6 +119,7 @@ export class TeamsSendLimiter {
       signal?.addEventListener('abort', onAbort, { once: true });
       line.waiters.push(waiter);
       if (!line.isServing) void this.serve(tenantId, line);
+      else line.wake?.();
     });
   }
 
@@ -175,12 +175,14 @@ export class TeamsSendLimiter {
           if (line.waiters.length > 0) await this.sleep(tenantWait);
           continue;
         }
-        // The first send whose conversation has room; a conversation at its limit holds only its own sends.
+        // The first send whose conversation has room; a conversation at its limit holds only its own sends, however
+        // many of them wait ahead (each conversation is asked once a round).
         let shortestWait = Number.POSITIVE_INFINITY;
         let served = false;
-        const scan = Math.min(line.waiters.length, LOOK_AHEAD);
-        for (let index = 0; index < scan; index += 1) {
+        const atLimit = new Set<string>();
+        for (let index = 0; index < line.waiters.length; index += 1) {
           const waiter = line.waiters[index];
+          if (atLimit.has(waiter.conversationKey)) continue;
           const wait = this.tryTake(waiter.conversationKey, tenantId);
           if (wait === 0) {
             line.waiters.splice(index, 1);
@@ -189,10 +191,17 @@ export class TeamsSendLimiter {
             break;
           }
           shortestWait = Math.min(shortestWait, wait);
+          atLimit.add(waiter.conversationKey);
         }
         if (!served) {
           this.settleOverdue(tenantId, line, shortestWait);
-          if (line.waiters.length > 0) await this.sleep(shortestWait);
+          // Every send waiting is held by its conversation: wait for the first to have room, or for a new send.
+          if (line.waiters.length > 0)
+            await new Promise<void>((resolve) => {
+              line.wake = resolve;
+              void this.sleep(shortestWait).then(resolve);
+            });
+          line.wake = undefined;
         } else if (line.waiters.length > 0) {
           // The line lets its sends go one per spacing, never several together: a clump written at once and held up
           // at once (a busy event loop, a garbage collection) would reach Teams with the next ones in the same second.

@@ -297,3 +297,23 @@ describe('Teams tenant line: thousands of sends due at once (virtual time, jitte
     assert.ok(retries[0] > 5_000);
   });
 });
+
+describe('Teams tenant line: a conversation at its own limit', () => {
+  it('lets a send to another conversation by, however many of its sends wait ahead', async () => {
+    const time = new ManualClock(Date.UTC(2026, 7, 20, 10, 0, 0));
+    const limiter = new TeamsSendLimiter({ clock: time, sleep: time.sleep });
+    // 200 card updates of one channel ask at once: it takes 7 a second (and 60 in 30 s), so most of them wait.
+    const channelSends = Array.from({ length: 200 }, () =>
+      limiter.acquire('19:channel@thread.tacv2', 'tenant-1'),
+    );
+    const startedAt = time.now();
+    let nudgeSentAt: number | undefined;
+    const nudge = limiter.acquire('a:chat-ana', 'tenant-1').then((wait) => {
+      nudgeSentAt = time.now();
+      return wait;
+    });
+    assert.equal(await time.run(nudge), 0);
+    assert.ok(nudgeSentAt !== undefined && nudgeSentAt - startedAt < 1_000, `${nudgeSentAt! - startedAt} ms`);
+    await time.run(Promise.all(channelSends));
+  });
+});
