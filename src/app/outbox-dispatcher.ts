@@ -181,8 +181,10 @@ export class OutboxDispatcher {
       notBefore: now + this.claimInMs,
       claimedAt: now,
     };
-    if (!(await outbox.update(claimed))) return 'skipped';
-    const current = (await outbox.get(id)) ?? claimed;
+    // The row as stored, with the version the result is written against (no read after the claim).
+    const stored = await outbox.replace(claimed);
+    if (stored === undefined) return 'skipped';
+    const current = stored.etag === undefined ? ((await outbox.get(id)) ?? claimed) : stored;
     const result: DeliveryResult = this.isStopped
       ? { status: 'notSent', reason: 'stopping before the send' }
       : await this.deliver(current);

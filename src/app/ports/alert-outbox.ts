@@ -59,6 +59,8 @@ export interface AlertOutbox {
   get(id: string): Promise<OutboxAlert | undefined>;
   /** Replaces a row guarded by its version; returns false when someone else changed it first. */
   update(alert: OutboxAlert): Promise<boolean>;
+  /** As {@link update}, answering the row as stored (with its new version), or undefined when it was refused. */
+  replace(alert: OutboxAlert): Promise<OutboxAlert | undefined>;
   listPending(): AsyncIterable<OutboxAlert>;
   listByEpisode(episodeId: string): Promise<OutboxAlert[]>;
 }

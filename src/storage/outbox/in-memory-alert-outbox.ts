@@ -21,10 +21,15 @@ export class InMemoryAlertOutbox implements AlertOutbox {
   }
 
   async update(alert: OutboxAlert): Promise<boolean> {
+    return (await this.replace(alert)) !== undefined;
+  }
+
+  async replace(alert: OutboxAlert): Promise<OutboxAlert | undefined> {
     const current = this.rows.get(alert.id);
-    if (!current || current.etag !== alert.etag) return false;
-    this.rows.set(alert.id, { ...alert, etag: this.nextEtag() });
-    return true;
+    if (!current || current.etag !== alert.etag) return undefined;
+    const stored = { ...alert, etag: this.nextEtag() };
+    this.rows.set(alert.id, stored);
+    return stored;
   }
 
   async *listPending(): AsyncIterable<OutboxAlert> {

@@ -101,17 +101,23 @@ export class TableAlertOutbox implements AlertOutbox {
   }
 
   async update(alert: OutboxAlert): Promise<boolean> {
-    if (alert.etag === undefined) return false;
+    return (await this.replace(alert)) !== undefined;
+  }
+
+  async replace(alert: OutboxAlert): Promise<OutboxAlert | undefined> {
+    if (alert.etag === undefined) return undefined;
+    let etag: string | undefined;
     try {
-      await this.ledger.updateEntity(toRow(alert), 'Replace', { etag: alert.etag });
+      etag = (await this.ledger.updateEntity(toRow(alert), 'Replace', { etag: alert.etag })).etag;
     } catch (error) {
-      if (hasStatus(error, 412) || hasStatus(error, 404)) return false;
+      if (hasStatus(error, 412) || hasStatus(error, 404)) return undefined;
       throw error;
     }
     // A pending row keeps the index row its enqueue wrote (a claim or a retry changes nothing the index holds that
     // anyone reads); a row that left `pending` never comes back to it, so its index row goes.
     if (alert.status !== 'pending') await this.deleteIndex(alert.id);
-    return true;
+    // Without the new version (the service always sends one) the next write of the row reads it first.
+    return { ...alert, etag };
   }
 
   async *listPending(): AsyncIterable<OutboxAlert> {

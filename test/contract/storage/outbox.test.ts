@@ -88,6 +88,22 @@ export function describeAlertOutboxContract(name: string, createOutbox: () => Pr
       assert.deepEqual(withoutEtag((await outbox.get(supervisor.id))!), withoutEtag(onBoard));
     });
 
+    it('answers a replaced row as stored, with the version the next write needs, and nothing for a stale one', async () => {
+      const alert = anAlert();
+      await outbox.enqueue(alert);
+      const first = (await outbox.get(alert.id))!;
+      const claimed = await outbox.replace({ ...first, attempts: 1, claimedAt: first.createdAt });
+      assert.equal(claimed?.attempts, 1);
+      assert.notEqual(claimed?.etag, first.etag);
+      assert.equal(await outbox.replace({ ...first, attempts: 7 }), undefined, 'the old version is refused');
+      assert.equal(
+        await outbox.update({ ...claimed, status: 'sent', conversationId: 'c', activityId: 'a' }),
+        true,
+        'the answered version is current',
+      );
+      assert.equal((await outbox.get(alert.id))?.status, 'sent');
+    });
+
     it('refuses an update made from a stale version', async () => {
       const alert = anAlert();
       await outbox.enqueue(alert);
