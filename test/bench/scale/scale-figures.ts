@@ -20,14 +20,19 @@ export function maxInAnyWindow(times: readonly number[], windowMs: number): numb
   return best;
 }
 
-/** Largest sum of `windowLength` consecutive buckets (the whole series when it is shorter). */
-export function maxWindowSum(buckets: readonly number[], windowLength: number): number {
+/**
+ * Most counted between two readings `[instant, running count]` (in reading order) at most `windowMs` apart: a peak rate
+ * that a late reading cannot inflate (it only ever counts spans no longer than the window).
+ */
+export function mostWithinWindow(
+  readings: ReadonlyArray<readonly [number, number]>,
+  windowMs: number,
+): number {
   let best = 0;
-  let sum = 0;
-  for (let i = 0; i < buckets.length; i += 1) {
-    sum += buckets[i];
-    if (i >= windowLength) sum -= buckets[i - windowLength];
-    best = Math.max(best, sum);
+  let from = 0;
+  for (let to = 0; to < readings.length; to += 1) {
+    while (readings[to][0] - readings[from][0] > windowMs) from += 1;
+    best = Math.max(best, readings[to][1] - readings[from][1]);
   }
   return best;
 }

@@ -3,7 +3,7 @@ import type { Arrival } from '../../../bench/scale/connector-stand-in';
 import {
   analyseAlerts,
   maxInAnyWindow,
-  maxWindowSum,
+  mostWithinWindow,
   missingNudgeLateness,
   parseEpisodeId,
   percentile,
@@ -43,9 +43,17 @@ describe('scale benchmark figures', () => {
     assert.equal(maxInAnyWindow([], 1000), 0);
   });
 
-  it('sums the busiest run of consecutive buckets', () => {
-    assert.equal(maxWindowSum([1, 5, 1, 1, 9, 0], 2), 10);
-    assert.equal(maxWindowSum([4, 4], 60), 8);
+  it('counts the most between readings at most a window apart, never across a late reading', () => {
+    const readings: Array<[number, number]> = [
+      [0, 0],
+      [1_000, 100],
+      [60_000, 250],
+      // Read late: 20 s after the one before, so the counts since 45 s ago are not all within a minute of its start.
+      [80_000, 400],
+      [81_000, 410],
+    ];
+    assert.equal(mostWithinWindow(readings, 60_000), 250);
+    assert.equal(mostWithinWindow([[0, 5]], 60_000), 0);
   });
 
   it('reads the agent and drift start out of an episode id, agent ids with colons included', () => {
