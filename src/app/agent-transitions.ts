@@ -52,7 +52,8 @@ export class AgentTransitions {
     const decision = await writeDecision(this.options.stateStore, key, (current) =>
       applyAction(current, action, this.options.policy, now),
     );
-    await this.options.commands.run(decision, key.managementUnitId, key.agentId);
+    // The clicker's answer renders the cards (a board from its rows): they show the click once its updates are done.
+    await this.options.commands.run(decision, key.managementUnitId, key.agentId, { waitForCards: true });
     const episode = decision.state?.episode;
     return decision.result === 'stale' || episode === undefined
       ? { result: 'stale' }

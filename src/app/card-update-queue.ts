@@ -17,6 +17,8 @@ export interface CardUpdateQueueOptions {
 interface QueuedUpdate {
   readonly episode: DriftEpisode;
   readonly change: EpisodeChange;
+  /** Those waiting for this update (or for one it replaced) to be done. */
+  readonly done: Array<() => void>;
 }
 
 /**
@@ -37,17 +39,27 @@ export class CardUpdateQueue {
     return this.waiting.size;
   }
 
-  enqueue(episode: DriftEpisode, change: EpisodeChange): void {
+  /**
+   * Queues the update; resolves (never rejects) once it, or a newer update of the episode that replaced it, is done: a
+   * card action's answer waits for that, so the board the clicker sees already shows the click.
+   */
+  enqueue(episode: DriftEpisode, change: EpisodeChange): Promise<void> {
     const isScheduled = this.waiting.has(episode.id) || this.running.has(episode.id);
-    this.waiting.set(episode.id, { episode, change });
+    const replaced = this.waiting.get(episode.id);
+    const done = new Promise<void>((resolve) => {
+      this.waiting.set(episode.id, { episode, change, done: [...(replaced?.done ?? []), resolve] });
+    });
     if (!isScheduled) this.options.track(this.drain(episode.id));
+    return done;
   }
 
   private async drain(episodeId: string): Promise<void> {
     this.running.add(episodeId);
     try {
-      for (let next = this.take(episodeId); next !== undefined; next = this.take(episodeId))
+      for (let next = this.take(episodeId); next !== undefined; next = this.take(episodeId)) {
         await this.update(next);
+        for (const resolve of next.done) resolve();
+      }
     } finally {
       this.running.delete(episodeId);
     }
@@ -59,7 +71,7 @@ export class CardUpdateQueue {
     return next;
   }
 
-  private async update({ episode, change }: QueuedUpdate): Promise<void> {
+  private async update({ episode, change }: Pick<QueuedUpdate, 'episode' | 'change'>): Promise<void> {
     try {
       const rows = await this.options.outbox.listByEpisode(episode.id);
       if (rows.some((row) => row.status === 'sent'))

@@ -47,11 +47,22 @@ export interface DriftCommandRunnerOptions {
 export class DriftCommandRunner {
   constructor(private readonly options: DriftCommandRunnerOptions) {}
 
-  /** Runs the decision's commands, then makes sure the agent's pending check matches the state. */
-  async run(decision: DriftDecision, managementUnitId: string, agentId: string): Promise<void> {
+  /**
+   * Runs the decision's commands, then makes sure the agent's pending check matches the state. Card updates run on
+   * their own; with `waitForCards` (a card action: its answer renders the board) this resolves once they are done.
+   */
+  async run(
+    decision: DriftDecision,
+    managementUnitId: string,
+    agentId: string,
+    options: { readonly waitForCards?: boolean } = {},
+  ): Promise<void> {
+    const cardUpdates: Array<Promise<void>> = [];
     for (const command of decision.commands) {
       try {
-        await this.runCommand(command, managementUnitId, agentId);
+        if (command.type === 'updateCards')
+          cardUpdates.push(this.options.cardUpdates.enqueue(command.episode, command.change));
+        else await this.runCommand(command, managementUnitId, agentId);
       } catch (error) {
         this.options.logger
           .child({ agentId })
@@ -63,6 +74,7 @@ export class DriftCommandRunner {
     const dueAt = decision.state?.nextDueAt;
     if (dueAt !== undefined && needsScheduleCheck(decision.state, this.options.policy, dueAt))
       this.options.coverageChecker?.prepare?.(agentId, managementUnitId, dueAt);
+    if (options.waitForCards === true) await Promise.all(cardUpdates);
   }
 
   /** Enqueues the outbox rows the state says were raised (idempotent); returns how many were missing. */
@@ -105,7 +117,7 @@ export class DriftCommandRunner {
         await this.writeHistory(command.episode);
         return;
       case 'updateCards':
-        this.options.cardUpdates.enqueue(command.episode, command.change);
+        // Queued by run (it may wait for them).
         return;
       case 'writeHistory':
         await this.writeHistory(command.episode);

@@ -54,7 +54,7 @@ describe('CardUpdateQueue', () => {
     const notifier = new GatedNotifier();
     const { queue, tracked } = queueOver(new Map([[episode.id, [sentRow(episode)]]]), notifier);
 
-    queue.enqueue(episode, 'acknowledged');
+    void queue.enqueue(episode, 'acknowledged');
     await settle();
 
     assert.deepEqual(notifier.started, [
@@ -70,10 +70,10 @@ describe('CardUpdateQueue', () => {
     const notifier = new GatedNotifier();
     const { queue, tracked } = queueOver(new Map([[episode.id, [sentRow(episode)]]]), notifier);
 
-    queue.enqueue(episode, 'acknowledged');
+    void queue.enqueue(episode, 'acknowledged');
     await settle();
-    queue.enqueue({ ...episode, stage: 'supervisorAlerted' }, 'snoozed');
-    queue.enqueue({ ...episode, stage: 'formalException' }, 'formalException');
+    void queue.enqueue({ ...episode, stage: 'supervisorAlerted' }, 'snoozed');
+    void queue.enqueue({ ...episode, stage: 'formalException' }, 'formalException');
     assert.equal(queue.waitingCount, 1);
     await settle();
     assert.equal(notifier.started.length, 1);
@@ -108,9 +108,9 @@ describe('CardUpdateQueue', () => {
       notifier,
     );
 
-    queue.enqueue(first, 'acknowledged');
-    queue.enqueue(second, 'snoozed');
-    queue.enqueue(unsent, 'acknowledged');
+    void queue.enqueue(first, 'acknowledged');
+    void queue.enqueue(second, 'snoozed');
+    void queue.enqueue(unsent, 'acknowledged');
     await settle();
 
     assert.deepEqual(
@@ -137,9 +137,9 @@ describe('CardUpdateQueue', () => {
       track: (work) => tracked.push(work),
     });
 
-    queue.enqueue(episode, 'acknowledged');
+    void queue.enqueue(episode, 'acknowledged');
     await Promise.all(tracked);
-    queue.enqueue(episode, 'snoozed');
+    void queue.enqueue(episode, 'snoozed');
     await settle();
     notifier.release();
     await Promise.all(tracked);
@@ -149,5 +149,28 @@ describe('CardUpdateQueue', () => {
       notifier.started.map((update) => update.change),
       ['snoozed'],
     );
+  });
+
+  it('resolves an update once it is done, and one replaced by a newer update once the newer is done', async () => {
+    const episode = openEpisode();
+    const notifier = new GatedNotifier();
+    const { queue, tracked } = queueOver(new Map([[episode.id, [sentRow(episode)]]]), notifier);
+    const settledOrder: string[] = [];
+
+    const first = queue.enqueue(episode, 'acknowledged').then(() => settledOrder.push('acknowledged'));
+    await settle();
+    const replaced = queue.enqueue(episode, 'snoozed').then(() => settledOrder.push('snoozed'));
+    const newest = queue.enqueue(episode, 'formalException').then(() => settledOrder.push('formalException'));
+    await settle();
+    assert.deepEqual(settledOrder, [], 'nothing is done while the first update waits for Teams');
+
+    notifier.release();
+    await first;
+    assert.deepEqual(settledOrder, ['acknowledged']);
+    await settle();
+    notifier.release();
+    await Promise.all([replaced, newest, ...tracked]);
+    assert.deepEqual(settledOrder, ['acknowledged', 'snoozed', 'formalException']);
+    assert.equal(notifier.started.length, 2, 'the replaced update was never rendered on its own');
   });
 });
