@@ -38,6 +38,9 @@ const BULK_SHARE = 0.6;
 /** Default {@link TeamsSendLimiterOptions.jitterAllowanceInMs}. */
 const DEFAULT_JITTER_ALLOWANCE_MS = 50;
 
+/** How long before its turn a send told to come back later is told to come back (at most a tenth of the longest wait). */
+const RETURN_LEAD_MS = 3_000;
+
 /** Sends the tenant's pacing lets go together (then one per spacing again): 10 in any 210 ms at the default cap. */
 const PACING_BURST = 10;
 
@@ -233,7 +236,10 @@ export class TeamsSendLimiter {
     const now = this.options.clock.now();
     const at = Math.max(now + turnInMs, line.toldUntil + this.spacingInMs());
     line.toldUntil = at;
-    return Math.max(1, Math.ceil(at - now));
+    // It comes back a little before its turn (its retry reads and claims its row first), to wait in the line for it:
+    // coming back on the turn itself left the line idle while the retries were on their way.
+    const lead = Math.min(RETURN_LEAD_MS, this.maxWaitInMs / 10);
+    return Math.max(1, Math.ceil(at - now - lead));
   }
 
   /** Takes a slot of the conversation and the tenant when both allow it (0), else the ms to wait. */

@@ -290,11 +290,12 @@ describe('Teams tenant line: thousands of sends due at once (virtual time, jitte
     const sent = results.filter((result) => result.status === 'sent').length;
     const retries = results.flatMap((result) => (result.status === 'throttled' ? [result.retryAfterMs] : []));
     assert.equal(sent + retries.length, 600);
-    // 5 s of turns at one per 21 ms went out; each later send was told its own turn, 21 ms after the one before.
+    // 5 s of turns at one per 21 ms went out; each later send was told its own turn, 21 ms after the one before, less
+    // a lead of a tenth of the longest wait (500 ms), so it is back in the line when its turn comes.
     assert.ok(sent >= 230 && sent <= 245, `${sent} sent`);
     for (let i = 1; i < retries.length; i += 1)
       assert.ok(retries[i] - retries[i - 1] === 21, `retry ${i}: ${retries[i - 1]} then ${retries[i]}`);
-    assert.ok(retries[0] > 5_000);
+    assert.ok(retries[0] > 5_000 - 500 && retries[0] < 5_000, `first retry after ${retries[0]} ms`);
   });
 });
 
