@@ -1,3 +1,6 @@
+import type { Clock } from '../platform/clock';
+import { RateLimiter } from '../platform/rate-limiter';
+
 /** Agents of one unit waiting for the next search of their unit, and what it will find for each. */
 interface SearchBatch<T> {
   readonly agentIds: Set<string>;
@@ -16,24 +19,20 @@ interface SearchBatch<T> {
 const AHEAD_SEARCH_SPACING_MS = 500;
 
 /**
- * Turns at least `spacingInMs` apart: each call resolves at the next free turn (at once when none was taken lately), or
- * without taking one as soon as `isCancelled()` says so (checked whenever it wakes), so a waiter that went another way
- * holds no turn back from the others.
+ * Turns at least `spacingInMs` apart (a {@link RateLimiter} of one take per spacing): each call resolves at the next free
+ * turn, or without taking one as soon as `isCancelled()` says so (checked whenever it wakes), so a waiter that went
+ * another way holds no turn back from the others.
  */
 export function spacedTurns(
-  clock: { now(): number },
+  clock: Clock,
   sleep: (delayInMs: number) => Promise<void>,
   spacingInMs = AHEAD_SEARCH_SPACING_MS,
 ): (isCancelled: () => boolean) => Promise<void> {
-  let lastAt = Number.NEGATIVE_INFINITY;
+  const turns = new RateLimiter({ clock, windows: [{ limit: 1, windowMs: spacingInMs }] });
   return async (isCancelled) => {
-    for (;;) {
-      if (isCancelled()) return;
-      const waitMs = lastAt + spacingInMs - clock.now();
-      if (waitMs <= 0) {
-        lastAt = clock.now();
-        return;
-      }
+    while (!isCancelled()) {
+      const waitMs = turns.tryTake();
+      if (waitMs === 0) return;
       await sleep(waitMs);
     }
   };
