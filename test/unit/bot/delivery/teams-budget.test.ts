@@ -103,6 +103,26 @@ function alertNotifier(
   });
 }
 
+/** A nudge for every agent of the directory, all asked for at the same virtual instant. */
+function nudgeEveryAgent(
+  time: ManualClock,
+  directory: FakeDirectory,
+  notifier: TeamsAlertNotifier,
+): Promise<DeliveryResult[]> {
+  return Promise.all(
+    directory.agents.map((agent) =>
+      notifier.deliver(
+        newOutboxAlert(
+          openEpisode({ id: `${agent.id}:1`, agentId: agent.id, managementUnitId: 'mu-1' }),
+          'nudge',
+          'agent',
+          time.now(),
+        ),
+      ),
+    ),
+  );
+}
+
 describe('Teams budget with headroom for network jitter (virtual time, jittered arrivals)', () => {
   async function sixtySimultaneousNudges(
     jitter: JitterModel,
@@ -116,20 +136,7 @@ describe('Teams budget with headroom for network jitter (virtual time, jittered 
     // The default cap (TEAMS_TENANT_RPS 50) as the application builds it.
     const limiter = new TeamsSendLimiter({ clock: time, sleep: time.sleep, ...limiterOptions });
     const notifier = alertNotifier(time, stores, directory, messenger, limiter);
-    const results = await time.run(
-      Promise.all(
-        directory.agents.map((agent) =>
-          notifier.deliver(
-            newOutboxAlert(
-              openEpisode({ id: `${agent.id}:1`, agentId: agent.id, managementUnitId: 'mu-1' }),
-              'nudge',
-              'agent',
-              time.now(),
-            ),
-          ),
-        ),
-      ),
-    );
+    const results = await time.run(nudgeEveryAgent(time, directory, notifier));
     return { arrivals, results };
   }
 
@@ -245,20 +252,7 @@ describe('Teams tenant line: thousands of sends due at once (virtual time, jitte
     const limiter = new TeamsSendLimiter({ clock: time, sleep: time.sleep, ...limiterOptions });
     const notifier = alertNotifier(time, stores, directory, messenger, limiter);
     const startedAt = time.now();
-    const results = await time.run(
-      Promise.all(
-        directory.agents.map((agent) =>
-          notifier.deliver(
-            newOutboxAlert(
-              openEpisode({ id: `${agent.id}:1`, agentId: agent.id, managementUnitId: 'mu-1' }),
-              'nudge',
-              'agent',
-              time.now(),
-            ),
-          ),
-        ),
-      ),
-    );
+    const results = await time.run(nudgeEveryAgent(time, directory, notifier));
     return { arrivals, results, startedAt, order };
   }
 
