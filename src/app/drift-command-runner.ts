@@ -42,7 +42,8 @@ export interface DriftCommandRunnerOptions {
 
 /**
  * Runs the commands of a written drift decision through the ports, in order: checks armed or cancelled, nudges and
- * alerts through the durable outbox, card updates (queued: they run outside the agent's work), history rows. A failing command is logged and the next one runs.
+ * alerts through the durable outbox, card updates (queued: they run outside the agent's work), history rows. A failing
+ * command is logged and the next one runs.
  */
 export class DriftCommandRunner {
   constructor(private readonly options: DriftCommandRunnerOptions) {}
@@ -60,9 +61,7 @@ export class DriftCommandRunner {
     const cardUpdates: Array<Promise<void>> = [];
     for (const command of decision.commands) {
       try {
-        if (command.type === 'updateCards')
-          cardUpdates.push(this.options.cardUpdates.enqueue(command.episode, command.change));
-        else await this.runCommand(command, managementUnitId, agentId);
+        await this.runCommand(command, managementUnitId, agentId, cardUpdates);
       } catch (error) {
         this.options.logger
           .child({ agentId })
@@ -92,7 +91,13 @@ export class DriftCommandRunner {
     return rows;
   }
 
-  private async runCommand(command: DriftCommand, managementUnitId: string, agentId: string): Promise<void> {
+  /** Runs one command; a card update is queued and its completion added to `cardUpdates`. */
+  private async runCommand(
+    command: DriftCommand,
+    managementUnitId: string,
+    agentId: string,
+    cardUpdates: Array<Promise<void>>,
+  ): Promise<void> {
     switch (command.type) {
       case 'scheduleCheck':
         // The drift core schedules nothing but the agent's own check (`agent:<agentId>`).
@@ -117,7 +122,7 @@ export class DriftCommandRunner {
         await this.writeHistory(command.episode);
         return;
       case 'updateCards':
-        // Queued by run (it may wait for them).
+        cardUpdates.push(this.options.cardUpdates.enqueue(command.episode, command.change));
         return;
       case 'writeHistory':
         await this.writeHistory(command.episode);
